@@ -1,0 +1,95 @@
+// The public data model: what a user writes in portfolio.json and market.json.
+// Dates are ISO-8601 strings (UTC when no offset is given); amounts are plain numbers
+// whose currency each type states.
+
+/** linear: premium, PnL and margin in USD (USDT/USDC); inverse: in the underlying coin. */
+export type Settlement = "linear" | "inverse";
+export type OptionRight = "call" | "put";
+
+interface PositionBase {
+  /** Free-form label echoed in results (defaults to the position's index). */
+  id?: string;
+  /** Underlying symbol; must have an entry in the market data. */
+  underlying: string;
+  /** Signed number of units or contracts: positive long, negative short. */
+  quantity: number;
+}
+
+/** A holding of the coin itself; quantity in coins. */
+export interface SpotPosition extends PositionBase {
+  kind: "spot";
+}
+
+/**
+ * Future or perpetual (no expiry).
+ * linear: PnL (USD) = quantity × contractSize × (F1 − F0), contractSize in coin (default 1).
+ * inverse: PnL (coin) = quantity × faceValue × (1/F0 − 1/F1), faceValue in USD (default 1;
+ * Deribit BTC = 10, ETH = 1).
+ */
+export interface FuturePosition extends PositionBase {
+  kind: "future";
+  settlement: Settlement;
+  /** Expiry; omitted for a perpetual, which is valued at the index. */
+  expiry?: string;
+  contractSize?: number;
+  faceValue?: number;
+  /** Optional entry price, for the unrealised PnL in valuations. */
+  entryPrice?: number;
+}
+
+/**
+ * European option on the forward of its expiry, priced with Black-76.
+ * linear: premium in USD = Black-76 price × contractSize.
+ * inverse (Deribit BTC/ETH): premium in coin = Black-76 USD price / F × contractSize.
+ * contractSize in coin, default 1.
+ */
+export interface OptionPosition extends PositionBase {
+  kind: "option";
+  settlement: Settlement;
+  right: OptionRight;
+  strike: number;
+  expiry: string;
+  contractSize?: number;
+}
+
+export type Position = SpotPosition | FuturePosition | OptionPosition;
+
+export interface Portfolio {
+  name?: string;
+  positions: Position[];
+}
+
+/** One expiry of an implied-volatility surface: vols on strike or log-moneyness nodes. */
+export interface VolSlice {
+  expiry: string;
+  /** ln(K / F) nodes, increasing. Exactly one of logMoneyness and strikes. */
+  logMoneyness?: number[];
+  /** Strike nodes, increasing; converted to ln(K / F) with the slice's forward. */
+  strikes?: number[];
+  /** Implied vols (decimal, 0.55 = 55%) at the nodes. */
+  vols: number[];
+}
+
+export interface ForwardQuote {
+  expiry: string;
+  price: number;
+}
+
+export interface UnderlyingMarket {
+  /** Index (spot) price in USD. */
+  index: number;
+  /** Continuous risk-free rate used to discount option premiums (default 0, as Deribit). */
+  rate?: number;
+  /** Quoted futures prices; forwards between them interpolate in log price, constant carry. */
+  forwards?: ForwardQuote[];
+  /** Annualised continuous basis for expiries without quotes, F = index·e^(basis·T) (default 0). */
+  basis?: number;
+  /** Implied-vol surface; required when the portfolio holds options on this underlying. */
+  surface?: VolSlice[];
+}
+
+export interface MarketData {
+  /** Valuation time. */
+  asOf: string;
+  underlyings: Record<string, UnderlyingMarket>;
+}
