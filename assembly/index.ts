@@ -26,3 +26,5 @@ export function logF64x2Array(src: usize, dst: usize, n: i32): void {
 export function normCdfF64x2Array(src: usize, dst: usize, n: i32): void {
   for (let i = 0; i < n; i += 2) v128.store(dst + (<usize>i << 3), normCdfF64x2(v128.load(src + (<usize>i << 3))));
 }
+
+export { simdPeakF64x2 } from "./peak";

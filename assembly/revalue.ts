@@ -84,11 +84,11 @@ export function revalueBlack76F64x2Soa(
     const cnt = min(BLOCK, nScen - s0);
     const pairs = (cnt + 1) >> 1;
     prepareBlock(scen, nScen, nUnd, s0, cnt, xw, mw, miw, vw, frw, idxw);
+    // The pad lane of an odd block accumulates too: zero it as well.
+    for (let j = 0; j < pairs << 1; j++) store<f64>(acc + (<usize>j << 3), 0.0);
     for (let j = 0; j < cnt; j++) {
-      store<f64>(acc + (<usize>j << 3), 0.0);
       store<f64>(price + (<usize>j << 3), ccy < 0 ? 1.0 : ccyPrice * load<f64>(mw + <usize>ccy * ub + (<usize>j << 3)));
     }
-    store<f64>(acc + (<usize>cnt << 3), 0.0);
 
     for (let p = 0; p < nOpt; p++) {
       const q = <usize>p << 3;

@@ -1,0 +1,168 @@
+// Compiles a portfolio against a market into the structure-of-arrays the
+// revalue kernel reads (assembly/revalue.ts): per option the constants it needs
+// hoisted out of the scenario loop, and a smile table; per linear position
+// (spot, futures) the two coefficients of its USD value alpha + beta·m, where
+// m = S'/S0 is the scenario's price factor of its underlying.
+import type { Market } from "../market/market.js";
+import type { OptionPosition, Position } from "../model/types.js";
+import type { KernelLayout } from "./wasm.js";
+
+export interface CompileOptions {
+  /**
+   * Weight of a scenario's relative vol shift for an option `days` from expiry
+   * (σ' = σ·(1 + weight·shift)); default 1. Venues scale shocks by (30/DTE)^p.
+   */
+  volShiftWeight?: (days: number, underlying: string) => number;
+}
+
+/** Where a position lives in the book: an option row or a linear row. */
+export interface PositionRef {
+  kind: "option" | "linear";
+  row: number;
+}
+
+/** Per-option pricing inputs kept for valuation and Greeks. */
+export interface OptionTerms {
+  forward: number;
+  strike: number;
+  time: number;
+  vol: number;
+  rate: number;
+  phi: 1 | -1;
+}
+
+export interface Book {
+  readonly layout: KernelLayout;
+  /** Underlying symbols in scenario-plane order. */
+  readonly underlyings: readonly string[];
+  /** Index price now, per underlying. */
+  readonly indexPrices: Float64Array;
+  readonly positions: readonly Position[];
+  readonly refs: readonly PositionRef[];
+  readonly nOpt: number;
+  /** Column stride of `opt` (even, ≥ nOpt). */
+  readonly optCap: number;
+  /** layout.opt.cols columns of optCap f64. */
+  readonly opt: Float64Array;
+  readonly optionTerms: readonly OptionTerms[];
+  /** nOpt smile tables of layout.smileNodes vols each. */
+  readonly tables: Float64Array;
+  readonly nLin: number;
+  readonly linCap: number;
+  /** layout.lin.cols columns of linCap f64, one row per linear position. */
+  readonly lin: Float64Array;
+  /** The same, summed per underlying: enough when no per-position PnL is wanted. */
+  readonly linAgg: Float64Array;
+  readonly nLinAgg: number;
+  /** Whether the base column holds the value now (filled by the engine). */
+  baseReady: boolean;
+}
+
+const even = (n: number): number => Math.max(2, (n + 1) & ~1);
+
+export function compileBook(
+  positions: readonly Position[],
+  market: Market,
+  layout: KernelLayout,
+  options: CompileOptions = {},
+): Book {
+  const underlyings = market.names.filter((name) => positions.some((p) => p.underlying === name));
+  const uIndex = new Map(underlyings.map((name, i) => [name, i]));
+  const indexPrices = Float64Array.from(underlyings, (name) => market.get(name)!.index);
+  const options_ = positions.filter((p): p is OptionPosition => p.kind === "option");
+  const nOpt = options_.length;
+  const nLin = positions.length - nOpt;
+  const optCap = even(nOpt);
+  const linCap = even(nLin);
+  const opt = new Float64Array(layout.opt.cols * optCap);
+  const lin = new Float64Array(layout.lin.cols * linCap);
+  const tables = new Float64Array(nOpt * layout.smileNodes);
+  const optionTerms: OptionTerms[] = [];
+  const refs: PositionRef[] = [];
+  const O = layout.opt;
+  const L = layout.lin;
+
+  for (const p of positions) {
+    const curves = market.get(p.underlying)!;
+    const u = uIndex.get(p.underlying)!;
+    const s0 = curves.index;
+    if (p.kind === "option") {
+      const row = optionTerms.length;
+      const t = market.yearFraction(p.expiry);
+      const f = curves.forwards.forward(t);
+      const k0 = Math.log(p.strike / f);
+      const size = p.contractSize ?? 1;
+      const phi = p.right === "call" ? 1 : -1;
+      const table = tables.subarray(row * layout.smileNodes, (row + 1) * layout.smileNodes);
+      // Sticky moneyness: under a move x the forward is F·e^x and the strike's
+      // log-moneyness k0 − x.
+      for (let j = 0; j < layout.smileNodes; j++) {
+        table[j] = curves.vol(t, k0 - (layout.smileXMin + j / layout.smileInvStep));
+      }
+      const set = (col: number, v: number): void => {
+        opt[col * optCap + row] = v;
+      };
+      set(O.u, u);
+      set(O.lnFK, -k0);
+      set(O.fk, f / p.strike);
+      set(O.kf, p.strike / f);
+      set(O.f, f);
+      set(O.k, p.strike);
+      set(O.t, t);
+      set(O.rate, curves.rate);
+      set(O.phi, phi);
+      // USD value per unit of Black-76 price; an inverse option's coin premium
+      // B/F is worth B·S/F dollars, and S/F is constant under proportional moves.
+      set(O.weight, p.quantity * size * (p.settlement === "inverse" ? s0 / f : 1));
+      set(O.volW, options.volShiftWeight ? options.volShiftWeight(t * 365, p.underlying) : 1);
+      optionTerms.push({ forward: f, strike: p.strike, time: t, vol: table[centreNode(layout)]!, rate: curves.rate, phi });
+      refs.push({ kind: "option", row });
+    } else {
+      const row = refs.length - optionTerms.length;
+      const beta = linearBeta(p, market);
+      lin[L.u * linCap + row] = u;
+      // Spot is worth q·S now; a future is worth 0 at today's price (PnL from now).
+      lin[L.alpha * linCap + row] = p.kind === "spot" ? 0 : -beta;
+      lin[L.beta * linCap + row] = beta;
+      refs.push({ kind: "linear", row });
+    }
+  }
+
+  const nLinAgg = underlyings.length;
+  const linAgg = new Float64Array(layout.lin.cols * even(nLinAgg));
+  const aggCap = even(nLinAgg);
+  for (let u = 0; u < nLinAgg; u++) linAgg[L.u * aggCap + u] = u;
+  for (let row = 0; row < nLin; row++) {
+    const u = lin[L.u * linCap + row]!;
+    linAgg[L.alpha * aggCap + u]! += lin[L.alpha * linCap + row]!;
+    linAgg[L.beta * aggCap + u]! += lin[L.beta * linCap + row]!;
+  }
+
+  return {
+    layout, underlyings, indexPrices, positions, refs, nOpt, optCap, opt, optionTerms, tables,
+    nLin, linCap, lin, linAgg, nLinAgg, baseReady: false,
+  };
+}
+
+/** Smile node of the zero move: the option's vol today. */
+export const centreNode = (layout: KernelLayout): number => Math.round(-layout.smileXMin * layout.smileInvStep);
+
+/**
+ * USD value of a linear position per unit of price factor m (value = alpha + beta·m):
+ * spot q·S0; linear future q·size·F0; inverse future q·face·S0/F0, because its coin
+ * PnL q·face·(1/F0 − 1/F0m) is worth that times S0·m dollars.
+ */
+function linearBeta(p: Exclude<Position, OptionPosition>, market: Market): number {
+  const curves = market.get(p.underlying)!;
+  const s0 = curves.index;
+  if (p.kind === "spot") return p.quantity * s0;
+  const f0 = futurePrice(p, market);
+  return p.settlement === "linear" ? p.quantity * (p.contractSize ?? 1) * f0 : (p.quantity * (p.faceValue ?? 1) * s0) / f0;
+}
+
+/** Forward price a future or perpetual trades at now (perpetuals at the index). */
+export function futurePrice(p: Position, market: Market): number {
+  const curves = market.get(p.underlying)!;
+  if (p.kind !== "future" || p.expiry === undefined) return curves.index;
+  return curves.forwards.forward(market.yearFraction(p.expiry));
+}

@@ -1,0 +1,218 @@
+import { InputError, LimitError } from "../errors.js";
+import type { Market } from "../market/market.js";
+import type { Position } from "../model/types.js";
+import type { Black76Greeks } from "../reference/black76.js";
+import { compileBook, type Book, type CompileOptions, type OptionTerms } from "./book.js";
+import { align16, LinearMemory } from "./memory.js";
+import type { ScenarioSet } from "./scenarios.js";
+import { instantiateKernels, type KernelLayout, type Kernels, type WasmSource } from "./wasm.js";
+
+/** Resource limits; a request beyond one is refused up front with a LimitError. */
+export interface Limits {
+  positions: number;
+  scenarios: number;
+  /** Cells of per-position output (positions × scenarios) one call may return. */
+  perPositionCells: number;
+  /** WebAssembly linear memory, bytes (at most 4 GiB − 64 KiB in wasm32). */
+  memoryBytes: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  positions: 100_000,
+  scenarios: 50_000_000,
+  perPositionCells: 50_000_000,
+  memoryBytes: 1 << 30,
+};
+
+export interface EngineOptions {
+  /** The module to use instead of the packaged build/pmargin.wasm. */
+  wasm?: WasmSource;
+  limits?: Partial<Limits>;
+}
+
+export interface RevalueOptions {
+  /** Time step of every scenario, in years (default 0): options age by dt. */
+  dt?: number;
+  /** "USD" (default) or an underlying coin of the book: PnL = V'/X' − V0/X0. */
+  currency?: string;
+  /** Also return each position's PnL per scenario (rows in the book's position order). */
+  perPosition?: boolean;
+}
+
+export interface RevalueResult {
+  currency: string;
+  /** Portfolio PnL per scenario. */
+  pnl: Float64Array;
+  /** With perPosition: one row of PnL per position, in input order. */
+  positions?: Float64Array[];
+}
+
+/** Scratch memory one revalue chunk may use; the scenario count per chunk adapts to it. */
+const SCRATCH_BUDGET = 64 << 20;
+const F64 = 8;
+
+/**
+ * A WebAssembly instance with its own linear memory, holding one compiled book
+ * resident at a time. Calls are synchronous, so concurrent async callers cannot
+ * interleave inside one; memory grows only up to `limits.memoryBytes` and is
+ * reused by later calls.
+ */
+export class Engine {
+  readonly limits: Limits;
+  private resident: Book | null = null;
+  private ptr = { opt: 0, lin: 0, agg: 0, tables: 0, scratch: 0 };
+
+  private constructor(
+    /** The raw kernel exports: internal, for tests and benchmarks. */
+    readonly k: Kernels,
+    readonly layout: KernelLayout,
+    private readonly mem: LinearMemory,
+    limits: Limits,
+  ) {
+    this.limits = limits;
+  }
+
+  static async create(options: EngineOptions = {}): Promise<Engine> {
+    const limits = { ...DEFAULT_LIMITS, ...options.limits };
+    const { kernels, layout } = await instantiateKernels(options.wasm);
+    return new Engine(kernels, layout, new LinearMemory(kernels.memory, kernels.heapBase(), limits.memoryBytes), limits);
+  }
+
+  /** Compiles positions against a market into a book this engine (and the JS reference) can revalue. */
+  compile(positions: readonly Position[], market: Market, options?: CompileOptions): Book {
+    if (positions.length > this.limits.positions) throw new LimitError("positions", positions.length, this.limits.positions);
+    return compileBook(positions, market, this.layout, options);
+  }
+
+  /** Revalues `book` in every scenario; see assembly/revalue.ts for the model. */
+  revalue(book: Book, scenarios: ScenarioSet, options: RevalueOptions = {}): RevalueResult {
+    const dt = options.dt ?? 0;
+    if (!(dt >= 0 && Number.isFinite(dt))) throw new InputError("dt", `must be a finite number of years ≥ 0, got ${dt}`);
+    const currency = options.currency ?? "USD";
+    const ccy = currency === "USD" ? -1 : book.underlyings.indexOf(currency);
+    if (ccy === -1 && currency !== "USD") {
+      throw new InputError("currency", `must be USD or an underlying of the book (${book.underlyings.join(", ")}), got ${currency}`);
+    }
+    if (scenarios.underlyings.join() !== book.underlyings.join()) {
+      throw new InputError("scenarios.underlyings", `must be the book's [${book.underlyings.join(", ")}], got [${scenarios.underlyings.join(", ")}]`);
+    }
+    const count = scenarios.count;
+    if (count > this.limits.scenarios) throw new LimitError("scenarios", count, this.limits.scenarios);
+    const perPosition = options.perPosition ?? false;
+    const nPos = book.positions.length;
+    if (perPosition && nPos * count > this.limits.perPositionCells) {
+      throw new LimitError("per-position cells (positions × scenarios)", nPos * count, this.limits.perPositionCells);
+    }
+    scenarios.assertFinite();
+    this.load(book);
+
+    const nUnd = book.underlyings.length;
+    const rows = 1 + (perPosition ? nPos : 0);
+    const perScenario = (2 * nUnd + rows) * F64;
+    const chunk = Math.min(count, Math.max(this.layout.block, Math.floor(SCRATCH_BUDGET / perScenario)));
+    const scen = this.ptr.scratch;
+    const work = align16(scen + 2 * nUnd * chunk * F64);
+    const out = align16(work + this.k.revalueWorkBytes(nUnd));
+    this.mem.ensure(out + rows * chunk * F64 - this.mem.base);
+
+    const pnl = new Float64Array(count);
+    const positions = perPosition ? book.positions.map(() => new Float64Array(count)) : undefined;
+    const ccyPrice = ccy < 0 ? 1 : book.indexPrices[ccy]!;
+    for (let s0 = 0; s0 < count; s0 += chunk) {
+      const n = Math.min(chunk, count - s0);
+      const planes = this.mem.f64(scen, 2 * nUnd * n);
+      for (let u = 0; u < nUnd; u++) {
+        planes.set(scenarios.logMoves.subarray(u * count + s0, u * count + s0 + n), u * n);
+        planes.set(scenarios.volShifts.subarray(u * count + s0, u * count + s0 + n), (nUnd + u) * n);
+      }
+      this.runRevalue(book, scen, n, dt, ccy, ccyPrice, out, perPosition, work);
+      const result = this.mem.f64(out, rows * n);
+      pnl.set(result.subarray(0, n), s0);
+      if (positions) {
+        // Kernel rows: options first, then linear positions.
+        book.refs.forEach((ref, i) => {
+          const row = 1 + (ref.kind === "option" ? ref.row : book.nOpt + ref.row);
+          positions[i]!.set(result.subarray(row * n, (row + 1) * n), s0);
+        });
+      }
+    }
+    return positions ? { currency, pnl, positions } : { currency, pnl };
+  }
+
+  /** Black-76 prices and Greeks of options, computed by the SIMD kernel. */
+  greeks(terms: readonly OptionTerms[]): Black76Greeks[] {
+    const n = terms.length;
+    if (n === 0) return [];
+    const col = ((n + 1) & ~1) * F64;
+    // After the resident book, so that it stays loaded.
+    const inputs = this.resident ? this.ptr.scratch : this.mem.base;
+    const out = inputs + 6 * col;
+    this.mem.ensure(out + 7 * col - this.mem.base);
+    const fields = ["forward", "strike", "time", "vol", "rate", "phi"] as const;
+    fields.forEach((field, c) => this.mem.f64(inputs + c * col, n).set(terms.map((t) => t[field])));
+    this.k.black76GreeksF64x2Soa(n, inputs, inputs + col, inputs + 2 * col, inputs + 3 * col, inputs + 4 * col, inputs + 5 * col, out);
+    const c = [0, 1, 2, 3, 4, 5, 6].map((j) => this.mem.f64(out + j * col, n));
+    return terms.map((_, i) => ({
+      price: c[0]![i]!, delta: c[1]![i]!, gamma: c[2]![i]!, vega: c[3]![i]!, theta: c[4]![i]!,
+      coinValue: c[5]![i]!, coinDelta: c[6]![i]!,
+    }));
+  }
+
+  /** Bytes of linear memory in use (it never shrinks; it is reused). */
+  get memoryBytes(): number {
+    return this.mem.byteLength;
+  }
+
+  private runRevalue(
+    book: Book, scen: number, n: number, dt: number, ccy: number, ccyPrice: number, out: number, perPosition: boolean, work: number,
+  ): void {
+    const lin = perPosition ? this.ptr.lin : this.ptr.agg;
+    const nLin = perPosition ? book.nLin : book.nLinAgg;
+    const linCap = perPosition ? book.linCap : book.linAgg.length / this.layout.lin.cols;
+    this.k.revalueBlack76F64x2Soa(
+      this.ptr.opt, book.nOpt, book.optCap, lin, nLin, linCap,
+      scen, n, book.underlyings.length, dt, ccy, ccyPrice, out, perPosition ? 1 : 0, work,
+    );
+  }
+
+  /** Copies a book into linear memory unless it is already there, and fills its base values. */
+  private load(book: Book): void {
+    if (this.resident === book) return;
+    const base = this.mem.base;
+    const opt = base;
+    const lin = align16(opt + book.opt.length * F64);
+    const agg = align16(lin + book.lin.length * F64);
+    const tables = align16(agg + book.linAgg.length * F64);
+    const scratch = align16(tables + book.tables.length * F64);
+    this.mem.ensure(scratch - base);
+    this.ptr = { opt, lin, agg, tables, scratch };
+    const L = this.layout;
+    for (let row = 0; row < book.nOpt; row++) {
+      book.opt[L.opt.table * book.optCap + row] = tables + row * L.smileNodes * F64;
+    }
+    this.mem.f64(opt, book.opt.length).set(book.opt);
+    this.mem.f64(lin, book.lin.length).set(book.lin);
+    this.mem.f64(agg, book.linAgg.length).set(book.linAgg);
+    this.mem.f64(tables, book.tables.length).set(book.tables);
+    this.resident = book;
+    if (!book.baseReady) this.fillBase(book);
+  }
+
+  /** The base column is each option's USD value now, taken from the kernel's zero scenario. */
+  private fillBase(book: Book): void {
+    const nUnd = book.underlyings.length;
+    const scen = this.ptr.scratch;
+    const work = align16(scen + 2 * nUnd * 2 * F64);
+    const out = align16(work + this.k.revalueWorkBytes(nUnd));
+    this.mem.ensure(out + (1 + book.positions.length) * F64 - this.mem.base);
+    this.mem.f64(scen, 2 * nUnd).fill(0);
+    this.runRevalue(book, scen, 1, 0, -1, 1, out, true, work);
+    const values = this.mem.f64(out + F64, book.nOpt);
+    const baseCol = this.layout.opt.base * book.optCap;
+    book.opt.set(values, baseCol);
+    this.mem.f64(this.ptr.opt + baseCol * F64, book.nOpt).set(values);
+    book.baseReady = true;
+  }
+}
+
+export const createEngine = (options?: EngineOptions): Promise<Engine> => Engine.create(options);

@@ -1,0 +1,93 @@
+// Loads the one pmargin.wasm in Node and in browsers/bundlers.
+//
+// The module is located with `new URL("../../build/pmargin.wasm", import.meta.url)`,
+// the pattern Vite, webpack 5, Rollup and esbuild understand: in a bundle the URL
+// points at the emitted asset and is fetched; in Node it is a file: URL and is read
+// from disk. The kernels take raw pointers into memory this package owns, so no
+// generated bindings or loader library are needed: a plain WebAssembly.instantiate.
+import { PmarginError } from "../errors.js";
+
+/** The raw exports of build/pmargin.wasm (see assembly/index.ts). */
+export interface Kernels {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  black76GreeksF64x2Soa(n: number, f: number, k: number, t: number, vol: number, rate: number, phi: number, out: number): void;
+  revalueBlack76F64x2Soa(
+    opt: number, nOpt: number, optCap: number, lin: number, nLin: number, linCap: number,
+    scen: number, nScen: number, nUnd: number, dt: number, ccy: number, ccyPrice: number,
+    out: number, perPosition: number, work: number,
+  ): void;
+  revalueWorkBytes(nUnd: number): number;
+  expF64x2Array(src: number, dst: number, n: number): void;
+  logF64x2Array(src: number, dst: number, n: number): void;
+  normCdfF64x2Array(src: number, dst: number, n: number): void;
+  simdPeakF64x2(iters: number): number;
+}
+
+/** Layout constants the kernel exports as globals, read once at load time. */
+export interface KernelLayout {
+  smileNodes: number;
+  smileXMin: number;
+  smileInvStep: number;
+  volFloor: number;
+  block: number;
+  opt: Record<"u" | "lnFK" | "fk" | "kf" | "f" | "k" | "t" | "rate" | "phi" | "weight" | "volW" | "base" | "table" | "cols", number>;
+  lin: Record<"u" | "alpha" | "beta" | "cols", number>;
+}
+
+/** Where the module comes from: bytes, a compiled module, a URL, or a fetch Response. */
+export type WasmSource = BufferSource | WebAssembly.Module | URL | string | Response;
+
+const NODE_FS = "node:fs/promises";
+
+async function defaultSource(): Promise<BufferSource | Response> {
+  const url = new URL("../../build/pmargin.wasm", import.meta.url);
+  if (url.protocol !== "file:") return fetch(url);
+  // Not analysable by bundlers on purpose: browsers never take this branch.
+  const fs = (await import(/* @vite-ignore */ /* webpackIgnore: true */ NODE_FS)) as typeof import("node:fs/promises");
+  return fs.readFile(url);
+}
+
+async function toModule(source: WasmSource): Promise<WebAssembly.Module> {
+  if (source instanceof WebAssembly.Module) return source;
+  if (typeof source === "string" || source instanceof URL) return toModule(await fetch(source));
+  if (typeof Response !== "undefined" && source instanceof Response) {
+    if (!source.ok) throw new PmarginError(`cannot load pmargin.wasm: HTTP ${source.status} for ${source.url}`);
+    return WebAssembly.compile(await source.arrayBuffer());
+  }
+  return WebAssembly.compile(source as BufferSource);
+}
+
+const imports = {
+  env: {
+    abort(): never {
+      throw new PmarginError("pmargin.wasm aborted");
+    },
+  },
+};
+
+/** Instantiates the kernels; each call gives an independent instance with its own memory. */
+export async function instantiateKernels(source?: WasmSource): Promise<{ kernels: Kernels; layout: KernelLayout }> {
+  const module = await toModule(source ?? (await defaultSource()));
+  const instance = await WebAssembly.instantiate(module, imports);
+  const ex = instance.exports as unknown as Kernels & Record<string, WebAssembly.Global>;
+  const g = (name: string): number => {
+    const global = ex[name];
+    if (!(global instanceof WebAssembly.Global)) throw new PmarginError(`pmargin.wasm lacks export ${name}: stale build?`);
+    return Number(global.value);
+  };
+  const layout: KernelLayout = {
+    smileNodes: g("SMILE_NODES"),
+    smileXMin: g("SMILE_X_MIN"),
+    smileInvStep: g("SMILE_INV_STEP"),
+    volFloor: g("VOL_FLOOR"),
+    block: g("BLOCK"),
+    opt: {
+      u: g("OPT_U"), lnFK: g("OPT_LN_FK"), fk: g("OPT_FK"), kf: g("OPT_KF"), f: g("OPT_F"), k: g("OPT_K"),
+      t: g("OPT_T"), rate: g("OPT_RATE"), phi: g("OPT_PHI"), weight: g("OPT_WEIGHT"), volW: g("OPT_VOL_W"),
+      base: g("OPT_BASE"), table: g("OPT_TABLE"), cols: g("OPT_COLS"),
+    },
+    lin: { u: g("LIN_U"), alpha: g("LIN_ALPHA"), beta: g("LIN_BETA"), cols: g("LIN_COLS") },
+  };
+  return { kernels: ex, layout };
+}

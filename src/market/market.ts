@@ -1,0 +1,86 @@
+// The market the engine prices against, built once from the user's MarketData:
+// times converted to year fractions from asOf, forward curves, vol surfaces.
+import { InputError } from "../errors.js";
+import type { MarketData, UnderlyingMarket } from "../model/types.js";
+import { ForwardCurve } from "./forward-curve.js";
+import { parseTime, yearFraction } from "./time.js";
+import { VolSurface } from "./vol-surface.js";
+
+/** Curves of one underlying. */
+export interface UnderlyingCurves {
+  name: string;
+  /** Index (spot) price, USD. */
+  index: number;
+  /** Continuous discount rate. */
+  rate: number;
+  forwards: ForwardCurve;
+  /** Absent when the market data has no (unexpired) slice for this underlying. */
+  surface?: VolSurface;
+  /** surface.vol(t, k), or InputError when there is no surface. */
+  vol(t: number, k: number): number;
+}
+
+export interface Market {
+  /** Valuation time, ms since the epoch. */
+  asOfMs: number;
+  /** Underlying symbols in the order of the market data. */
+  names: string[];
+  get(name: string): UnderlyingCurves | undefined;
+  /** Position of `name` in `names`, −1 if absent. */
+  index(name: string): number;
+  /** ACT/365 years from asOf to an ISO-8601 expiry (negative if already past). */
+  yearFraction(expiry: string): number;
+}
+
+/** parseTime, with the error naming the field it came from. */
+function timeAt(iso: string, path: string): number {
+  try {
+    return parseTime(iso);
+  } catch (e) {
+    if (e instanceof InputError) throw new InputError(path, e.reason);
+    throw e;
+  }
+}
+
+function buildCurves(name: string, m: UnderlyingMarket, asOfMs: number): UnderlyingCurves {
+  const path = `underlyings.${name}`;
+  const years = (iso: string, at: string): number => yearFraction(asOfMs, timeAt(iso, at));
+  const quotes = (m.forwards ?? []).map((q, i) => ({ t: years(q.expiry, `${path}.forwards[${i}].expiry`), price: q.price }));
+  const forwards = new ForwardCurve(m.index, quotes, m.basis ?? 0);
+  // Slices at or before asOf have expired: they carry no information about the
+  // future and total-variance interpolation needs t > 0.
+  const slices = (m.surface ?? [])
+    .map((s, i) => {
+      const t = years(s.expiry, `${path}.surface[${i}].expiry`);
+      const f = forwards.forward(t);
+      const k = s.logMoneyness ?? (s.strikes ?? []).map((strike) => Math.log(strike / f));
+      return { t, k, vols: s.vols };
+    })
+    .filter((s) => s.t > 0);
+  const surface = slices.length > 0 ? new VolSurface(slices) : undefined;
+  return {
+    name,
+    index: m.index,
+    rate: m.rate ?? 0,
+    forwards,
+    surface,
+    vol(t, k) {
+      if (!surface) throw new InputError(`${path}.surface`, "no volatility surface");
+      return surface.vol(t, k);
+    },
+  };
+}
+
+/** Build the market from validated market data. */
+export function buildMarket(data: MarketData): Market {
+  const asOfMs = timeAt(data.asOf, "asOf");
+  const names = Object.keys(data.underlyings);
+  const curves = new Map(names.map((name) => [name, buildCurves(name, data.underlyings[name]!, asOfMs)]));
+  return {
+    asOfMs,
+    names,
+    get: (name) => curves.get(name),
+    index: (name) => names.indexOf(name),
+    yearFraction: (expiry) => yearFraction(asOfMs, parseTime(expiry)),
+  };
+}

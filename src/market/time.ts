@@ -1,0 +1,62 @@
+// Time conventions of the market layer: instants are milliseconds since the Unix
+// epoch (UTC), and times to expiry are ACT/365 year fractions, the convention
+// crypto venues use for Black-76 (calendar time, no day-count holidays).
+import { InputError } from "../errors.js";
+
+/** Milliseconds in an ACT/365 year. */
+export const MS_PER_YEAR = 365 * 86_400_000;
+
+// Calendar date, optional time (minutes, seconds, fraction optional), optional
+// offset (Z, ±HH:MM or ±HHMM). Written out rather than left to Date.parse, which
+// reads an offset-less date-time as local time and accepts non-ISO formats.
+const ISO =
+  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
+
+/** Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
+}
+
+function daysInMonth(y: number, m: number): number {
+  if (m === 2) return y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28;
+  return [4, 6, 9, 11].includes(m) ? 30 : 31;
+}
+
+/**
+ * Milliseconds since the epoch of an ISO-8601 date or date-time
+ * (`2025-06-27`, `2025-06-27T08:00`, `2025-06-27T08:00:00.5+02:00`). Without an
+ * offset the time is UTC. Throws InputError with an empty path (the caller knows
+ * the field) when the string is not such a date or names an impossible one.
+ */
+export function parseTime(iso: string): number {
+  const m = ISO.exec(iso);
+  const bad = (): InputError => new InputError("", `not an ISO-8601 date: ${JSON.stringify(iso)}`);
+  if (!m) throw bad();
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map((s) => (s === undefined ? 0 : Number(s))) as [
+    number, number, number, number, number, number,
+  ];
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) throw bad();
+  if (hour > 23 || minute > 59 || second > 59) throw bad();
+  const fraction = m[7] === undefined ? 0 : Number(`0.${m[7]}`);
+  let offsetMin = 0;
+  const zone = m[8];
+  if (zone !== undefined && zone !== "Z") {
+    const digits = zone.slice(1).replace(":", "");
+    const oh = Number(digits.slice(0, 2));
+    const om = digits.length > 2 ? Number(digits.slice(2)) : 0;
+    if (oh > 23 || om > 59) throw bad();
+    offsetMin = (zone[0] === "-" ? -1 : 1) * (oh * 60 + om);
+  }
+  const seconds = daysFromCivil(year, month, day) * 86_400 + hour * 3600 + (minute - offsetMin) * 60 + second;
+  return seconds * 1000 + fraction * 1000;
+}
+
+/** ACT/365 years from one instant to another (negative when `toMs` is earlier). */
+export function yearFraction(fromMs: number, toMs: number): number {
+  return (toMs - fromMs) / MS_PER_YEAR;
+}

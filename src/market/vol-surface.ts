@@ -1,0 +1,150 @@
+// Implied-volatility surface keyed by time to expiry and log-moneyness.
+
+/** One expiry of the surface: implied vols on increasing log-moneyness nodes. */
+export interface SurfaceSlice {
+  /** Years to expiry (> 0). */
+  t: number;
+  /** ln(K / F) nodes, strictly increasing. */
+  k: readonly number[];
+  /** Implied vols (> 0) at the nodes. */
+  vols: readonly number[];
+}
+
+/**
+ * One smile: a monotone cubic Hermite interpolant (PCHIP, Fritsch–Carlson
+ * monotonicity with the Fritsch–Butland weighted-harmonic slopes, as in SciPy's
+ * PchipInterpolator). It is C1, and on each interval stays between the two node
+ * values, so it neither overshoots a steep wing nor turns negative. Outside the
+ * first/last node the vol is flat; a single node gives a flat smile.
+ */
+class Smile {
+  /** Derivative dσ/dk at each node, computed once. */
+  private readonly slopes: number[];
+
+  constructor(
+    readonly t: number,
+    private readonly k: readonly number[],
+    private readonly vols: readonly number[],
+  ) {
+    this.slopes = pchipSlopes(k, vols);
+  }
+
+  vol(x: number): number {
+    const { k, vols, slopes } = this;
+    const n = k.length - 1;
+    if (x <= k[0]!) return vols[0]!;
+    if (x >= k[n]!) return vols[n]!;
+    let lo = 0;
+    let hi = n;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (k[mid]! <= x) lo = mid;
+      else hi = mid;
+    }
+    const h = k[hi]! - k[lo]!;
+    const s = (x - k[lo]!) / h;
+    const s2 = s * s;
+    const s3 = s2 * s;
+    return (
+      (2 * s3 - 3 * s2 + 1) * vols[lo]! +
+      (s3 - 2 * s2 + s) * h * slopes[lo]! +
+      (-2 * s3 + 3 * s2) * vols[hi]! +
+      (s3 - s2) * h * slopes[hi]!
+    );
+  }
+}
+
+/**
+ * Node slopes of the PCHIP interpolant. Interior: 0 at a local extremum or flat
+ * neighbour (which is what prevents overshoot), otherwise the weighted harmonic
+ * mean of the neighbouring secants. Ends: the one-sided three-point estimate,
+ * set to 0 if its sign disagrees with the end secant and limited to 3× that
+ * secant when the data turn, the Fritsch–Carlson bound for monotonicity.
+ */
+function pchipSlopes(k: readonly number[], v: readonly number[]): number[] {
+  const n = k.length;
+  if (n === 1) return [0];
+  const h = Array.from({ length: n - 1 }, (_, i) => k[i + 1]! - k[i]!);
+  const d = h.map((hi, i) => (v[i + 1]! - v[i]!) / hi);
+  if (n === 2) return [d[0]!, d[0]!];
+  const m = new Array<number>(n).fill(0);
+  for (let i = 1; i < n - 1; i++) {
+    const a = d[i - 1]!;
+    const b = d[i]!;
+    if (a * b <= 0) continue;
+    const w1 = 2 * h[i]! + h[i - 1]!;
+    const w2 = h[i]! + 2 * h[i - 1]!;
+    m[i] = (w1 + w2) / (w1 / a + w2 / b);
+  }
+  m[0] = endSlope(h[0]!, h[1]!, d[0]!, d[1]!);
+  m[n - 1] = endSlope(h[n - 2]!, h[n - 3]!, d[n - 2]!, d[n - 3]!);
+  return m;
+}
+
+/** End slope from the end interval (h0, d0) and its neighbour (h1, d1). */
+function endSlope(h0: number, h1: number, d0: number, d1: number): number {
+  const m = ((2 * h0 + h1) * d0 - h0 * d1) / (h0 + h1);
+  if (Math.sign(m) !== Math.sign(d0)) return 0;
+  if (Math.sign(d0) !== Math.sign(d1) && Math.abs(m) > Math.abs(3 * d0)) return 3 * d0;
+  return m;
+}
+
+/**
+ * Implied-volatility surface σ(t, k), t in years, k = ln(K / F(t)).
+ *
+ * - Within a slice: PCHIP in k (see Smile), flat beyond the end nodes.
+ * - Between two slices t1 < t < t2, at fixed k: total variance w = σ²·t is linear
+ *   in t, σ(t, k) = sqrt(w(t, k) / t). This is the standard calendar
+ *   interpolation: forward variance is constant between the slices.
+ * - Before the first slice the first slice's smile, after the last the last
+ *   slice's smile (flat in vol, not in total variance).
+ *
+ * Keyed by moneyness, the surface is sticky-moneyness: when the forward moves
+ * to F', the vol of strike K is σ(t, ln(K / F')), the smile moves with the
+ * forward. Slices must have t > 0 and are sorted here; with two slices at the
+ * same t the later one in sorted order is used at and after that t.
+ */
+export class VolSurface {
+  private readonly smiles: Smile[];
+
+  constructor(slices: readonly SurfaceSlice[]) {
+    if (slices.length === 0) throw new RangeError("VolSurface needs at least one slice");
+    this.smiles = [...slices].sort((a, b) => a.t - b.t).map((s) => new Smile(s.t, s.k, s.vols));
+  }
+
+  /** Implied vol at `t` years and log-moneyness `k`. */
+  vol(t: number, k: number): number {
+    return this.smile(t)(k);
+  }
+
+  /**
+   * The smile at `t` years as a function of log-moneyness, with the slice
+   * lookup done once: cheap to evaluate on many strikes of one expiry.
+   */
+  smile(t: number): (k: number) => number {
+    const smiles = this.smiles;
+    const n = smiles.length - 1;
+    const first = smiles[0]!;
+    const last = smiles[n]!;
+    if (t <= first.t) return (k) => first.vol(k);
+    if (t >= last.t) return (k) => last.vol(k);
+    // Largest i with t_i ≤ t; t_{i+1} > t, so the weight is well defined.
+    let lo = 0;
+    let hi = n;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (smiles[mid]!.t <= t) lo = mid;
+      else hi = mid;
+    }
+    const a = smiles[lo]!;
+    const b = smiles[hi]!;
+    if (t === a.t) return (k) => a.vol(k);
+    const w = (t - a.t) / (b.t - a.t);
+    return (k) => {
+      const va = a.vol(k);
+      const vb = b.vol(k);
+      const variance = (1 - w) * va * va * a.t + w * vb * vb * b.t;
+      return Math.sqrt(variance / t);
+    };
+  }
+}

@@ -1,0 +1,70 @@
+// Pure-JS twin of assembly/revalue.ts: the same model and the same hoisting
+// (per scenario and underlying e^x and the smile node; per option its constants),
+// evaluated scalar with Math.exp/Math.log and Cody's normal CDF. It is the
+// baseline of the benchmarks and the oracle of the WASM kernel in tests.
+import type { Book } from "../engine/book.js";
+import type { RevalueOptions, RevalueResult } from "../engine/engine.js";
+import type { ScenarioSet } from "../engine/scenarios.js";
+import { black76Price } from "./black76.js";
+
+export function revalueReference(book: Book, scenarios: ScenarioSet, options: RevalueOptions = {}): RevalueResult {
+  const { layout: L, optCap, linCap, opt, lin } = book;
+  const dt = options.dt ?? 0;
+  const currency = options.currency ?? "USD";
+  const ccy = currency === "USD" ? -1 : book.underlyings.indexOf(currency);
+  const count = scenarios.count;
+  const nUnd = book.underlyings.length;
+
+  // Per underlying and scenario: price factor and smile node.
+  const m = scenarios.logMoves.map(Math.exp);
+  const node = new Int32Array(nUnd * count);
+  const frac = new Float64Array(nUnd * count);
+  for (let i = 0; i < nUnd * count; i++) {
+    const pos = Math.min(Math.max((scenarios.logMoves[i]! - L.smileXMin) * L.smileInvStep, 0), L.smileNodes - 1);
+    node[i] = Math.min(Math.trunc(pos), L.smileNodes - 2);
+    frac[i] = pos - node[i]!;
+  }
+  const price = new Float64Array(count).fill(1);
+  if (ccy >= 0) for (let s = 0; s < count; s++) price[s] = book.indexPrices[ccy]! * m[ccy * count + s]!;
+  const x0 = ccy >= 0 ? book.indexPrices[ccy]! : 1;
+
+  const col = (c: number, row: number): number => opt[c * optCap + row]!;
+  const optionRow = (row: number, out: Float64Array): number => {
+    const u = col(L.opt.u, row);
+    const f0 = col(L.opt.f, row), k = col(L.opt.k, row), rate = col(L.opt.rate, row);
+    const phi = col(L.opt.phi, row) as 1 | -1;
+    const w = col(L.opt.weight, row), volW = col(L.opt.volW, row);
+    const t = col(L.opt.t, row);
+    const table = book.tables.subarray(row * L.smileNodes, (row + 1) * L.smileNodes);
+    const tLeft = t - dt;
+    for (let s = 0; s < count; s++) {
+      const i = u * count + s;
+      const j = node[i]!;
+      const smile = table[j]! + frac[i]! * (table[j + 1]! - table[j]!);
+      const vol = Math.max(smile * (1 + volW * scenarios.volShifts[i]!), L.volFloor);
+      const f = f0 * m[i]!;
+      out[s] = w * (tLeft > 0 ? black76Price(f, k, tLeft, vol, rate, phi) : Math.max(phi * (f - k), 0));
+    }
+    // The value now: zero move, no vol shift, no time step.
+    return w * black76Price(f0, k, t, table[Math.round(-L.smileXMin * L.smileInvStep)]!, rate, phi);
+  };
+  const linearRow = (row: number, out: Float64Array): number => {
+    const u = lin[L.lin.u * linCap + row]!;
+    const alpha = lin[L.lin.alpha * linCap + row]!, beta = lin[L.lin.beta * linCap + row]!;
+    for (let s = 0; s < count; s++) out[s] = alpha + beta * m[u * count + s]!;
+    return alpha + beta;
+  };
+
+  const pnl = new Float64Array(count);
+  const scratch = new Float64Array(count);
+  const rows = book.refs.map((ref) => {
+    const values = options.perPosition ? new Float64Array(count) : scratch;
+    const base = ref.kind === "option" ? optionRow(ref.row, values) : linearRow(ref.row, values);
+    for (let s = 0; s < count; s++) {
+      values[s] = values[s]! / price[s]! - base / x0;
+      pnl[s]! += values[s]!;
+    }
+    return values;
+  });
+  return options.perPosition ? { currency, pnl, positions: rows } : { currency, pnl };
+}
