@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+// The pmargin command line: a thin shell over the library. User mistakes exit 2
+// with one line naming the file and field; anything else is an internal error (1).
+import { Command } from "commander";
+import { run } from "./run.js";
+import { valueCommand } from "./value.js";
+
+const program = new Command()
+  .name("pmargin")
+  .description("Portfolio margin and risk for crypto derivatives (SIMD WebAssembly core)")
+  .showHelpAfterError();
+
+program
+  .command("value")
+  .description("value a portfolio now: per-position value, Greeks, totals per underlying")
+  .argument("<portfolio>", "portfolio JSON file")
+  .argument("<market>", "market data JSON file")
+  .option("--json", "machine-readable JSON output")
+  .action((portfolio: string, market: string, opts: { json?: boolean }) => run(() => valueCommand(portfolio, market, opts)));
+
+program.parseAsync().catch((error: unknown) => {
+  console.error(`pmargin: internal error: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+});

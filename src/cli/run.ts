@@ -1,0 +1,29 @@
+import { readFile } from "node:fs/promises";
+import { InputError, LimitError } from "../errors.js";
+import { parseJson } from "../schema/index.js";
+
+/** Runs a command, mapping user errors to exit code 2 and others to 1, without stack traces. */
+export async function run(command: () => Promise<void>): Promise<void> {
+  try {
+    await command();
+  } catch (error) {
+    if (error instanceof InputError || error instanceof LimitError) {
+      console.error(`pmargin: ${error.message}`);
+      process.exitCode = 2;
+    } else {
+      console.error(`pmargin: internal error: ${error instanceof Error ? error.message : String(error)}`);
+      process.exitCode = 1;
+    }
+  }
+}
+
+/** Reads and parses a JSON file; a missing file or bad JSON is the user's InputError. */
+export async function readJsonFile(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    throw new InputError("", `cannot read file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, path);
+  }
+  return parseJson(text, path);
+}

@@ -1,0 +1,43 @@
+import Table from "cli-table3";
+import { createEngine } from "../engine/engine.js";
+import { prepareInputs } from "../inputs.js";
+import { valueBook } from "../valuation.js";
+import { readJsonFile } from "./run.js";
+
+const fmt = (x: number, digits = 2): string =>
+  x.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const sig = (x: number): string => (Math.abs(x) >= 1 ? fmt(x, 2) : x.toPrecision(4));
+
+export async function valueCommand(portfolioPath: string, marketPath: string, opts: { json?: boolean }): Promise<void> {
+  const { portfolio, market } = prepareInputs(await readJsonFile(portfolioPath), await readJsonFile(marketPath), {
+    portfolio: portfolioPath,
+    market: marketPath,
+  });
+  const engine = await createEngine();
+  const valuation = valueBook(engine, engine.compile(portfolio.positions, market), market);
+  if (opts.json) {
+    console.log(JSON.stringify({ currency: "USD", ...valuation }, null, 2));
+    return;
+  }
+  const positions = new Table({
+    head: ["id", "qty", "price", "ccy", "value", "value USD", "delta", "gamma", "vega/1%", "theta/day", "vol"],
+    colAligns: ["left", "right", "right", "left", "right", "right", "right", "right", "right", "right", "right"],
+  });
+  valuation.positions.forEach((p, i) => {
+    positions.push([
+      p.id, fmt(portfolio.positions[i]!.quantity, 4), sig(p.price), p.currency, sig(p.value), fmt(p.valueUsd),
+      sig(p.delta), sig(p.gamma), fmt(p.vega), fmt(p.theta), p.vol === undefined ? "" : `${fmt(100 * p.vol, 1)}%`,
+    ]);
+  });
+  const totals = new Table({
+    head: ["underlying", "index USD", "value USD", "delta (coin)", "delta USD", "gamma", "vega/1% USD", "theta/day USD"],
+    colAligns: ["left", "right", "right", "right", "right", "right", "right", "right"],
+  });
+  for (const u of valuation.underlyings) {
+    totals.push([u.underlying, fmt(u.index), fmt(u.valueUsd), sig(u.delta), fmt(u.delta * u.index), sig(u.gamma), fmt(u.vega), fmt(u.theta)]);
+  }
+  console.log(`${portfolio.name ?? portfolioPath} — valued at ${valuation.asOf}`);
+  console.log(positions.toString());
+  console.log(totals.toString());
+  console.log(`Total value: ${fmt(valuation.totalUsd)} USD`);
+}

@@ -1,0 +1,36 @@
+// Checks that need both files: every position must be priceable with the market given.
+import { InputError } from "../errors.js";
+import type { MarketData, Portfolio } from "../model/types.js";
+import { expiredReason, toMillis } from "./dates.js";
+import { formatPath } from "./issues.js";
+
+/**
+ * Throws InputError (paths into the portfolio) for a position whose underlying the market
+ * lacks, an option without a vol surface, or a dated position that expires at or before asOf.
+ */
+export function checkAgainstMarket(portfolio: Portfolio, market: MarketData, source?: string): void {
+  const asOf = toMillis(market.asOf);
+  const names = Object.keys(market.underlyings);
+  portfolio.positions.forEach((position, i) => {
+    // hasOwn: a name like "toString" must not find Object.prototype's member.
+    const u = Object.hasOwn(market.underlyings, position.underlying) ? market.underlyings[position.underlying] : undefined;
+    if (!u) {
+      throw new InputError(
+        formatPath(["positions", i, "underlying"]),
+        `unknown underlying ${position.underlying} (market has ${names.join(", ")})`,
+        source,
+      );
+    }
+    if (position.kind === "spot") return;
+    if (position.kind === "option" && !u.surface?.length) {
+      throw new InputError(
+        formatPath(["positions", i]),
+        `an option needs an implied-vol surface, but the market has no ${formatPath(["underlyings", position.underlying, "surface"])}`,
+        source,
+      );
+    }
+    if (position.expiry !== undefined && !(toMillis(position.expiry) > asOf)) {
+      throw new InputError(formatPath(["positions", i, "expiry"]), expiredReason(position.expiry, market.asOf), source);
+    }
+  });
+}

@@ -1,0 +1,30 @@
+// ISO-8601 dates as the model accepts them. Date.parse alone is too lenient: it rolls
+// 2026-02-30 over to March, accepts 24:00 and reads an offset-less date-time as local time.
+
+const ISO_DATE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:T([01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)?)?$/;
+
+/**
+ * Milliseconds since the epoch of `YYYY-MM-DD` (00:00 UTC) or `YYYY-MM-DDTHH:MM[:SS[.fff]][Z|±HH:MM]`
+ * (UTC when no offset is given); undefined for anything else, including impossible calendar days.
+ */
+export function isoDateToMillis(text: string): number | undefined {
+  const match = ISO_DATE.exec(text);
+  if (!match) return undefined;
+  const [, year, month, day, hour, zone] = match;
+  const m = Number(month);
+  const daysInMonth = new Date(Date.UTC(Number(year), m, 0)).getUTCDate();
+  if (m < 1 || m > 12 || Number(day) < 1 || Number(day) > daysInMonth) return undefined;
+  const millis = Date.parse(hour !== undefined && zone === undefined ? `${text}Z` : text);
+  return Number.isFinite(millis) ? millis : undefined;
+}
+
+/** For dates the schemas have accepted; NaN otherwise, which no "is after" test passes. */
+export function toMillis(date: string): number {
+  return isoDateToMillis(date) ?? Number.NaN;
+}
+
+/** The reason given for anything dated at or before the valuation time. */
+export function expiredReason(expiry: string, asOf: string): string {
+  return `expired: ${expiry} is not after asOf ${asOf}`;
+}

@@ -1,0 +1,108 @@
+// The market.json schema: exactly the MarketData type of src/model/types.ts, plus the
+// rules that need asOf (nothing in the market may expire at or before it).
+import * as v from "valibot";
+import { InputError } from "../errors.js";
+import type { MarketData } from "../model/types.js";
+import { expiredReason, toMillis } from "./dates.js";
+import { atIndex, atKey, finite, isoDate, positive, rule, strict, symbol, volatility } from "./fields.js";
+import { formatPath, toInputError } from "./issues.js";
+
+/** Nodes are interpolated between, so each must lie strictly above the previous one. */
+function nodes(item: typeof finite | typeof positive) {
+  return v.pipe(
+    v.array(item, rule("must be an array of numbers")),
+    v.rawCheck<number[]>(({ dataset, addIssue }) => {
+      if (!dataset.typed) return;
+      const values = dataset.value;
+      let previous = Number.NEGATIVE_INFINITY;
+      for (const [j, x] of values.entries()) {
+        if (x <= previous) {
+          addIssue({
+            message: `nodes must be strictly increasing: ${x} is not above the previous node ${previous}`,
+            path: [atIndex(values, j)],
+          });
+          return;
+        }
+        previous = x;
+      }
+    }),
+  );
+}
+
+const slice = v.pipe(
+  strict("a surface slice", {
+    expiry: isoDate,
+    logMoneyness: v.optional(nodes(finite)),
+    strikes: v.optional(nodes(positive)),
+    vols: v.pipe(
+      v.array(volatility, rule("must be an array of vols")),
+      v.minLength(1, "must hold at least one vol"),
+    ),
+  }),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const { strikes, logMoneyness, vols } = dataset.value;
+    const grid = strikes ?? logMoneyness;
+    if (grid === undefined || (strikes && logMoneyness)) {
+      addIssue({ message: `give exactly one of strikes and logMoneyness, got ${grid ? "both" : "neither"}` });
+      return;
+    }
+    if (grid.length !== vols.length) {
+      addIssue({
+        message: `has ${vols.length} vols for ${grid.length} ${strikes ? "strikes" : "logMoneyness"} nodes; give one vol per node`,
+        path: [atKey(dataset.value, "vols")],
+      });
+    }
+  }),
+);
+
+const underlying = strict("an underlying", {
+  index: positive,
+  rate: v.optional(finite),
+  forwards: v.optional(v.array(strict("a forward quote", { expiry: isoDate, price: positive }), rule("must be an array of forward quotes"))),
+  basis: v.optional(finite),
+  surface: v.optional(v.array(slice, rule("must be an array of surface slices"))),
+});
+
+const marketSchema = strict("a market", {
+  asOf: isoDate,
+  underlyings: v.pipe(
+    v.record(symbol, underlying, rule("must be an object keyed by underlying symbol")),
+    v.check((u) => Object.keys(u).length > 0, "no underlyings: the market must describe at least one"),
+  ),
+});
+
+/**
+ * Forward quotes and surface slices must expire after asOf (a time to expiry ≤ 0 has no
+ * forward or vol), and at most one of each per expiry, or interpolation would be ambiguous.
+ */
+function checkDated(
+  entries: readonly { expiry: string }[] | undefined,
+  path: [string, string, string],
+  asOf: string,
+  source?: string,
+): void {
+  const seen = new Map<number, number>();
+  entries?.forEach(({ expiry }, j) => {
+    const where = formatPath([...path, j, "expiry"]);
+    const t = toMillis(expiry);
+    if (!(t > toMillis(asOf))) throw new InputError(where, expiredReason(expiry, asOf), source);
+    const first = seen.get(t);
+    if (first !== undefined) {
+      throw new InputError(where, `duplicate expiry: ${path[2]}[${first}] is also ${entries[first]?.expiry}`, source);
+    }
+    seen.set(t, j);
+  });
+}
+
+/** Validates a parsed market.json; throws InputError naming the first bad field. */
+export function parseMarket(input: unknown, source?: string): MarketData {
+  const result = v.safeParse(marketSchema, input);
+  if (!result.success) throw toInputError(result.issues, source);
+  const market = result.output;
+  for (const [name, u] of Object.entries(market.underlyings)) {
+    checkDated(u.forwards, ["underlyings", name, "forwards"], market.asOf, source);
+    checkDated(u.surface, ["underlyings", name, "surface"], market.asOf, source);
+  }
+  return market;
+}

@@ -1,0 +1,68 @@
+// The portfolio.json schema: exactly the Portfolio type of src/model/types.ts.
+import * as v from "valibot";
+import type { Portfolio } from "../model/types.js";
+import { atKey, finite, isoDate, oneOf, positive, rule, strict, symbol, text } from "./fields.js";
+import { toInputError } from "./issues.js";
+
+const base = { id: v.optional(text), underlying: symbol, quantity: finite };
+const settlement = oneOf(["linear", "inverse"]);
+
+const spot = strict("a spot position", { kind: v.literal("spot"), ...base });
+
+/** Each settlement has its own size field; naming the right one beats a bare "unknown field". */
+const SIZE_FIELD = { linear: "contractSize", inverse: "faceValue" } as const;
+const SIZE_MEANING = { contractSize: "coins per contract", faceValue: "USD per contract" } as const;
+
+const future = v.pipe(
+  strict("a future", {
+    kind: v.literal("future"),
+    ...base,
+    settlement,
+    expiry: v.optional(isoDate),
+    contractSize: v.optional(positive),
+    faceValue: v.optional(positive),
+    entryPrice: v.optional(positive),
+  }),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const position = dataset.value;
+    const wrong = position.settlement === "linear" ? SIZE_FIELD.inverse : SIZE_FIELD.linear;
+    if (position[wrong] === undefined) return;
+    const right = SIZE_FIELD[position.settlement];
+    addIssue({
+      message: `${wrong} does not apply to ${position.settlement} futures; their size is ${right} (${SIZE_MEANING[right]})`,
+      path: [atKey(position, wrong)],
+    });
+  }),
+);
+
+const option = strict("an option", {
+  kind: v.literal("option"),
+  ...base,
+  settlement,
+  right: oneOf(["call", "put"]),
+  strike: positive,
+  expiry: isoDate,
+  contractSize: v.optional(positive),
+});
+
+const KINDS = "expected one of spot, future, option";
+const position = v.variant("kind", [spot, future, option], (issue) =>
+  // valibot gives a path only when the object is fine but its kind is not.
+  issue.path ? rule(KINDS)(issue) : rule("must be an object (a position)")(issue),
+);
+
+const portfolioSchema = strict("a portfolio", {
+  name: v.optional(text),
+  positions: v.pipe(
+    v.array(position, rule("must be an array of positions")),
+    v.minLength(1, "empty portfolio: positions must hold at least one position"),
+  ),
+});
+
+/** Validates a parsed portfolio.json; throws InputError naming the first bad field. */
+export function parsePortfolio(input: unknown, source?: string): Portfolio {
+  const result = v.safeParse(portfolioSchema, input);
+  if (!result.success) throw toInputError(result.issues, source);
+  return result.output;
+}
