@@ -150,7 +150,9 @@ const CENTRAL_LIMIT: f64 = 0.67448975;
  * a lane needs it.
  */
 @inline export function normCdfFromGaussF64x2(x: v128, g: v128): v128 {
-  const ax = f64x2.abs(x);
+  // Beyond |x| = 64 the tail is 0 through g; capping keeps the rational's
+  // powers of |x| finite (they overflow past 3e39 and Inf/Inf is NaN). NaN survives pmin.
+  const ax = f64x2.pmin(f64x2.abs(x), f64x2.splat(64.0));
   const tail = f64x2.mul(g, tailRatioF64x2(ax));
   let y = v128.bitselect(tail, f64x2.sub(f64x2.splat(1.0), tail), f64x2.lt(x, f64x2.splat(0.0)));
   const central = f64x2.lt(ax, f64x2.splat(CENTRAL_LIMIT));

@@ -247,12 +247,8 @@ describe("black76GreeksF64x2Soa edge cases", () => {
     expect(worst, JSON.stringify(at)).toBeLessThanOrEqual(1e-12);
   });
 
-  // KNOWN KERNEL DEFECT, kept visible: when 0 < σ√T but |d1| > 3.37e39 (e.g.
-  // σ = 1e-40, T = 1, K = F/2) the normal CDF of assembly/math.ts returns NaN
-  // (see tests/math.test.ts) and price, delta, theta and both coin columns come
-  // out NaN; the reference gives the discounted intrinsic value 47.5614712250357.
-  // When the kernel is fixed this test starts failing: turn it into a plain `it`.
-  it.fails("a vanishing but positive σ√T (σ = 1e-40, T = 1) gives the discounted intrinsic value (fails today: NaN)", () => {
+  // Regression: |d1| > 3.37e39 once overflowed the CDF's rational to Inf/Inf = NaN.
+  it("a vanishing but positive σ√T (σ = 1e-40, T = 1) gives the discounted intrinsic value", () => {
     const cases: Case[] = [
       { f: 100, k: 50, t: 1, vol: 1e-40, rate: 0.05, phi: 1 },
       { f: 100, k: 150, t: 1, vol: 1e-40, rate: 0.05, phi: -1 },

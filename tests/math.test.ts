@@ -338,11 +338,8 @@ describe("normCdfF64x2", () => {
     expect(worst, `worst at x=${at}`).toBeLessThanOrEqual(1e-15);
   });
 
-  // KNOWN KERNEL DEFECT, kept visible: for |x| > 3.3715901950091376e39 both
-  // Cody polynomials overflow to Inf, their ratio is NaN, and N(x) is NaN
-  // instead of 0 or 1 (so N(±Inf) = NaN too). When the kernel is fixed this
-  // test starts failing: turn it into a plain `it`.
-  it.fails("N(-Inf) = 0, N(+Inf) = 1, N(±1e40) = 0 / 1 (fails today: the kernel returns NaN)", () => {
+  // Regression: for |x| > 3.37e39 both Cody polynomials once overflowed to Inf/Inf = NaN.
+  it("N(-Inf) = 0, N(+Inf) = 1, N(±1e40) = 0 / 1", () => {
     const got = mapArray("normCdfF64x2Array", Float64Array.of(-Infinity, Infinity, -1e40, 1e40));
     expect(Array.from(got)).toStrictEqual([0, 1, 0, 1]);
   });
