@@ -4,6 +4,8 @@ import { prepareInputs } from "../inputs.js";
 import { valueBook } from "../valuation.js";
 import { readJsonFile } from "./run.js";
 
+// Compact, uncoloured tables: readable in a terminal and in a log file alike.
+const style = { compact: true, head: [], border: [] };
 const fmt = (x: number, digits = 2): string =>
   x.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const sig = (x: number): string => (Math.abs(x) >= 1 ? fmt(x, 2) : x.toPrecision(4));
@@ -22,6 +24,7 @@ export async function valueCommand(portfolioPath: string, marketPath: string, op
   const positions = new Table({
     head: ["id", "qty", "price", "ccy", "value", "value USD", "delta", "gamma", "vega/1%", "theta/day", "vol"],
     colAligns: ["left", "right", "right", "left", "right", "right", "right", "right", "right", "right", "right"],
+    style,
   });
   valuation.positions.forEach((p, i) => {
     positions.push([
@@ -32,6 +35,7 @@ export async function valueCommand(portfolioPath: string, marketPath: string, op
   const totals = new Table({
     head: ["underlying", "index USD", "value USD", "delta (coin)", "delta USD", "gamma", "vega/1% USD", "theta/day USD"],
     colAligns: ["left", "right", "right", "right", "right", "right", "right", "right"],
+    style,
   });
   for (const u of valuation.underlyings) {
     totals.push([u.underlying, fmt(u.index), fmt(u.valueUsd), sig(u.delta), fmt(u.delta * u.index), sig(u.gamma), fmt(u.vega), fmt(u.theta)]);

@@ -40,8 +40,8 @@ export type WasmSource = BufferSource | WebAssembly.Module | URL | string | Resp
 
 const NODE_FS = "node:fs/promises";
 
-async function defaultSource(): Promise<BufferSource | Response> {
-  const url = new URL("../../build/pmargin.wasm", import.meta.url);
+/** Bytes from a URL: read from disk for file: URLs (Node), fetched otherwise. */
+async function fromUrl(url: URL): Promise<BufferSource | Response> {
   if (url.protocol !== "file:") return fetch(url);
   // Not analysable by bundlers on purpose: browsers never take this branch.
   const fs = (await import(/* @vite-ignore */ /* webpackIgnore: true */ NODE_FS)) as typeof import("node:fs/promises");
@@ -50,7 +50,9 @@ async function defaultSource(): Promise<BufferSource | Response> {
 
 async function toModule(source: WasmSource): Promise<WebAssembly.Module> {
   if (source instanceof WebAssembly.Module) return source;
-  if (typeof source === "string" || source instanceof URL) return toModule(await fetch(source));
+  if (typeof source === "string" || source instanceof URL) {
+    return toModule(await fromUrl(new URL(source, globalThis.location?.href)));
+  }
   if (typeof Response !== "undefined" && source instanceof Response) {
     if (!source.ok) throw new PmarginError(`cannot load pmargin.wasm: HTTP ${source.status} for ${source.url}`);
     return WebAssembly.compile(await source.arrayBuffer());
@@ -68,7 +70,7 @@ const imports = {
 
 /** Instantiates the kernels; each call gives an independent instance with its own memory. */
 export async function instantiateKernels(source?: WasmSource): Promise<{ kernels: Kernels; layout: KernelLayout }> {
-  const module = await toModule(source ?? (await defaultSource()));
+  const module = await toModule(source ?? new URL("../../build/pmargin.wasm", import.meta.url));
   const instance = await WebAssembly.instantiate(module, imports);
   const ex = instance.exports as unknown as Kernels & Record<string, WebAssembly.Global>;
   const g = (name: string): number => {

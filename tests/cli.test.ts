@@ -1,0 +1,69 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const cli = new URL("../dist/cli/main.js", import.meta.url).pathname;
+const examples = new URL("../examples/", import.meta.url).pathname;
+
+function pmargin(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  if (!existsSync(cli)) throw new Error("dist/cli/main.js is missing: run `npm run build` (npm test does)");
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: "utf8" });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const tmp = mkdtempSync(join(tmpdir(), "pmargin-cli-"));
+const file = (name: string, text: string): string => {
+  writeFileSync(join(tmp, name), text);
+  return join(tmp, name);
+};
+
+describe("pmargin value", () => {
+  it("prints the example portfolio's positions and totals per underlying", () => {
+    const r = pmargin("value", `${examples}portfolio.json`, `${examples}market.json`);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/BTC-25DEC26-100000-C/);
+    expect(r.stdout).toMatch(/Total value: [\d,.-]+ USD/);
+  });
+
+  it("--json gives stable field names and a currency on every amount", () => {
+    const r = pmargin("value", `${examples}portfolio.json`, `${examples}market.json`, "--json");
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { currency: string; totalUsd: number; positions: { currency: string; valueUsd: number }[] };
+    expect(out.currency).toBe("USD");
+    expect(Number.isFinite(out.totalUsd)).toBe(true);
+    for (const p of out.positions) expect(["USD", "BTC", "ETH", "SOL"]).toContain(p.currency);
+  });
+
+  it("a missing file exits 2 naming the file, without a stack trace", () => {
+    const r = pmargin("value", join(tmp, "nope.json"), `${examples}market.json`);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/nope\.json: cannot read file/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("malformed JSON exits 2 naming the file and the position of the error", () => {
+    const r = pmargin("value", file("broken.json", '{"positions": [}'), `${examples}market.json`);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/broken\.json: malformed JSON/);
+  });
+
+  it("a bad field exits 2 naming the file and the JSON path", () => {
+    const bad = file("neg-strike.json", JSON.stringify({
+      positions: [{ kind: "option", settlement: "inverse", right: "call", underlying: "BTC", strike: -1, expiry: "2026-12-25T08:00:00Z", quantity: 1 }],
+    }));
+    const r = pmargin("value", bad, `${examples}market.json`);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/neg-strike\.json: positions\[0\]\.strike: /);
+  });
+
+  it("an option expired at the market's asOf exits 2 naming positions[i].expiry", () => {
+    const bad = file("expired.json", JSON.stringify({
+      positions: [{ kind: "option", settlement: "inverse", right: "put", underlying: "BTC", strike: 70000, expiry: "2026-01-30T08:00:00Z", quantity: 1 }],
+    }));
+    const r = pmargin("value", bad, `${examples}market.json`);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/positions\[0\]\.expiry: expired/);
+  });
+});
