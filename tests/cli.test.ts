@@ -67,3 +67,13 @@ describe("pmargin value", () => {
     expect(r.stderr).toMatch(/positions\[0\]\.expiry: expired/);
   });
 });
+
+describe("the README's library example", () => {
+  it("runs against the built package and prints the valuation and three scenario PnLs", () => {
+    const r = spawnSync(process.execPath, [`${examples}library.mjs`], { encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/value now: [\d.]+ USD/);
+    expect(r.stdout.match(/PnL\s+-?[\d.]+ USD =\s+-?[\d.]+ BTC/g)).toHaveLength(3);
+  });
+});

@@ -1,0 +1,24 @@
+// Library quickstart: value the bundled example and revalue it under three scenarios.
+// Run from the repository after `npm run build`: node examples/library.mjs
+import { readFile } from "node:fs/promises";
+import { createEngine, prepareInputs, ScenarioSet, valueBook } from "pmargin";
+
+const read = async (name) => JSON.parse(await readFile(new URL(name, import.meta.url), "utf8"));
+const { portfolio, market } = prepareInputs(await read("portfolio.json"), await read("market.json"));
+
+const engine = await createEngine(); // loads build/pmargin.wasm (Node) or the bundled asset (browsers)
+const book = engine.compile(portfolio.positions, market);
+
+const valuation = valueBook(engine, book, market);
+console.log(`value now: ${valuation.totalUsd.toFixed(2)} USD`);
+for (const u of valuation.underlyings) console.log(`  ${u.underlying}: delta ${u.delta.toFixed(3)} coin, vega ${u.vega.toFixed(2)} USD per vol point`);
+
+// Scenarios: BTC −20% with vols +50%, a joint +10% rally with vols −10%, and a 1-day roll-down.
+const scenarios = new ScenarioSet(book.underlyings, 3)
+  .setMove(0, "BTC", -0.2).setVolShift(0, "BTC", 0.5)
+  .setMove(1, "BTC", 0.1).setMove(1, "ETH", 0.1).setMove(1, "SOL", 0.1)
+  .setVolShift(1, "BTC", -0.1).setVolShift(1, "ETH", -0.1).setVolShift(1, "SOL", -0.1);
+const usd = engine.revalue(book, scenarios, { dt: 1 / 365 });
+const btc = engine.revalue(book, scenarios, { dt: 1 / 365, currency: "BTC" });
+["BTC −20%, vol +50%", "all +10%, vol −10%", "one day passes"].forEach((name, s) =>
+  console.log(`${name.padEnd(20)} PnL ${usd.pnl[s].toFixed(2).padStart(12)} USD = ${btc.pnl[s].toFixed(4).padStart(9)} BTC`));
