@@ -1,19 +1,19 @@
-// The computation both sides of browser.test.ts run: the page against the bundled
-// package, Node against dist/. Taking the API as an argument keeps the two runs
-// the same code, so any difference in results comes from the wasm or its loading.
-import type * as Pmargin from "../../../src/index.js";
+// The computation both sides of browser.test.ts run, against whichever copy of the
+// public API they were given (the page: the bundled package; Node: dist/), so that
+// the two runs are the same code.
+import type * as Pmargin from "pmargin";
 import { prng, syntheticMarket, syntheticPositions } from "../../fixtures/synthetic.js";
 
-/** Each result as the hex of its Float64Array bytes: exact, including -0 and NaN payloads. */
-export type Results = Record<string, string>;
+type Api = typeof Pmargin;
+export type Results = Record<string, Float64Array>;
 
-const hex = (a: Float64Array): string =>
-  Array.from(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), (b) => b.toString(16).padStart(2, "0")).join("");
+/** 40 options and 10 spot/futures on the synthetic market, compiled by `engine`. */
+export function seededBook(pm: Api, engine: Pmargin.Engine): Pmargin.Book {
+  return engine.compile(syntheticPositions(40, 10, 7), pm.buildMarket(syntheticMarket()));
+}
 
-export async function compute(pm: typeof Pmargin): Promise<Results> {
-  const engine = await pm.createEngine();
-  const market = pm.buildMarket(syntheticMarket());
-  const book = engine.compile(syntheticPositions(40, 10, 7), market);
+/** The book revalued over 1,000 seeded scenarios aged one day, in USD and BTC, and its Black-76 Greeks. */
+export function run(pm: Api, engine: Pmargin.Engine, book: Pmargin.Book): Results {
   const set = new pm.ScenarioSet(book.underlyings, 1000);
   const rnd = prng(11);
   for (let i = 0; i < set.logMoves.length; i++) {
@@ -23,12 +23,12 @@ export async function compute(pm: typeof Pmargin): Promise<Results> {
   const results: Results = {};
   for (const currency of ["USD", "BTC"]) {
     const r = engine.revalue(book, set, { dt: 1 / 365, currency, perPosition: true });
-    results[`pnl ${currency}`] = hex(r.pnl);
-    results[`per-position ${currency}`] = r.positions!.map(hex).join("");
+    results[`pnl ${currency}`] = r.pnl;
+    r.positions!.forEach((row, i) => (results[`${currency} ${book.positions[i]!.id}`] = row));
   }
   const greeks = engine.greeks(book.optionTerms);
-  results["black76 greeks"] = hex(
-    Float64Array.from(greeks.flatMap((g) => [g.price, g.delta, g.gamma, g.vega, g.theta, g.coinValue, g.coinDelta])),
-  );
+  for (const field of ["price", "delta", "gamma", "vega", "theta", "coinValue", "coinDelta"] as const) {
+    results[`greeks ${field}`] = Float64Array.from(greeks, (g) => g[field]);
+  }
   return results;
 }
