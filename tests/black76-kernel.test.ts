@@ -1,19 +1,9 @@
 // The WASM batch kernel black76GreeksF64x2Soa (assembly/black76.ts) against the
 // scalar JS reference black76() (src/reference/black76.ts), column by column.
+import { prng as mulberry32 } from "./fixtures/synthetic.js";
 import { describe, expect, it } from "vitest";
 import { black76, type Black76Greeks } from "../src/reference/black76.js";
 import { heap, reserve, wasm } from "./helpers/wasm-raw.js";
-
-/** Seeded PRNG (mulberry32): uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Case {
   f: number;

@@ -4,22 +4,12 @@
 // The bounds asserted here are the ones documented in the header of
 // assembly/math.ts. Set MATH_REPORT=1 to print the measured maxima.
 import erfc from "@stdlib/math-base-special-erfc";
+import { prng as mulberry32 } from "./fixtures/synthetic.js";
 import { afterAll, describe, expect, it } from "vitest";
 import { normCdf as refNormCdf } from "../src/reference/normal.js";
 import { mapArray, type ArrayKernel } from "./helpers/wasm-raw.js";
 
 // ---------------------------------------------------------------- utilities
-
-/** Seeded PRNG (mulberry32): uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function linspace(lo: number, hi: number, n: number): Float64Array {
   const a = new Float64Array(n);

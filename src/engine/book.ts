@@ -5,6 +5,7 @@
 // m = S'/S0 is the scenario's price factor of its underlying.
 import type { Market } from "../market/market.js";
 import type { OptionPosition, Position } from "../model/types.js";
+import type { Black76Inputs } from "../reference/black76.js";
 import type { KernelLayout } from "./wasm.js";
 
 export interface CompileOptions {
@@ -22,14 +23,7 @@ export interface PositionRef {
 }
 
 /** Per-option pricing inputs kept for valuation and Greeks. */
-export interface OptionTerms {
-  forward: number;
-  strike: number;
-  time: number;
-  vol: number;
-  rate: number;
-  phi: 1 | -1;
-}
+export type OptionTerms = Black76Inputs;
 
 export interface Book {
   readonly layout: KernelLayout;
