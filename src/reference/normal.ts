@@ -18,29 +18,27 @@ const Q = [1.28426009614491121, 0.468238212480865118, 0.0659881378689285515, 0.0
 const SQRT_32 = 5.656854249492380195206754896838;
 export const INV_SQRT_2PI = 0.398942280401432677939946059934;
 
-/** Upper tail 1 − N(y) for y ≥ 0.67448975, the exp split so y² loses no digits. */
+/** Upper tail 1 − N(y) for y ≥ 0.67448975. */
 function upperTail(y: number): number {
-  let num: number;
-  let den: number;
-  let ratio: number;
   if (y <= SQRT_32) {
-    num = C[8]! * y;
-    den = y;
+    let num = C[8]! * y;
+    let den = y;
     for (let i = 0; i < 7; i++) {
       num = (num + C[i]!) * y;
       den = (den + D[i]!) * y;
     }
-    ratio = (num + C[7]!) / (den + D[7]!);
-  } else {
-    const inv = 1 / (y * y);
-    num = P[5]! * inv;
-    den = inv;
-    for (let i = 0; i < 4; i++) {
-      num = (num + P[i]!) * inv;
-      den = (den + Q[i]!) * inv;
-    }
-    ratio = (INV_SQRT_2PI - (inv * (num + P[4]!)) / (den + Q[4]!)) / y;
+    // y²/2 ≤ 16 here: one exp loses at most 2e-15 relative.
+    return Math.exp(-0.5 * y * y) * ((num + C[7]!) / (den + D[7]!));
   }
+  const inv = 1 / (y * y);
+  let num = P[5]! * inv;
+  let den = inv;
+  for (let i = 0; i < 4; i++) {
+    num = (num + P[i]!) * inv;
+    den = (den + Q[i]!) * inv;
+  }
+  const ratio = (INV_SQRT_2PI - (inv * (num + P[4]!)) / (den + Q[4]!)) / y;
+  // Far tail: split the exp so y² loses no digits.
   const hi = Math.trunc(y * 16) / 16;
   const lo = (y - hi) * (y + hi);
   return Math.exp(-hi * hi * 0.5) * Math.exp(-lo * 0.5) * ratio;

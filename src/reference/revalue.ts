@@ -6,6 +6,7 @@ import type { Book } from "../engine/book.js";
 import type { RevalueOptions, RevalueResult } from "../engine/engine.js";
 import type { ScenarioSet } from "../engine/scenarios.js";
 import { black76Price } from "./black76.js";
+import { normCdf } from "./normal.js";
 
 export function revalueReference(book: Book, scenarios: ScenarioSet, options: RevalueOptions = {}): RevalueResult {
   const { layout: L, optCap, linCap, opt, lin } = book;
@@ -37,13 +38,21 @@ export function revalueReference(book: Book, scenarios: ScenarioSet, options: Re
     const t = col(L.opt.t, row);
     const table = book.tables.subarray(row * L.smileNodes, (row + 1) * L.smileNodes);
     const tLeft = t - dt;
+    const lnFK = col(L.opt.lnFK, row);
+    const sqrtT = Math.sqrt(Math.max(tLeft, 0));
+    const scale = phi * w * Math.exp(-rate * tLeft);
     for (let s = 0; s < count; s++) {
       const i = u * count + s;
+      const f = f0 * m[i]!;
+      if (!(tLeft > 0)) {
+        out[s] = w * Math.max(phi * (f - k), 0);
+        continue;
+      }
       const j = node[i]!;
       const smile = table[j]! + frac[i]! * (table[j + 1]! - table[j]!);
-      const vol = Math.max(smile * (1 + volW * scenarios.volShifts[i]!), L.volFloor);
-      const f = f0 * m[i]!;
-      out[s] = w * (tLeft > 0 ? black76Price(f, k, tLeft, vol, rate, phi) : Math.max(phi * (f - k), 0));
+      const sv = Math.max(smile * (1 + volW * scenarios.volShifts[i]!), L.volFloor) * sqrtT;
+      const d1 = (lnFK + scenarios.logMoves[i]!) / sv + 0.5 * sv;
+      out[s] = scale * (f * normCdf(phi * d1) - k * normCdf(phi * (d1 - sv)));
     }
     // The value now: zero move, no vol shift, no time step.
     return w * black76Price(f0, k, t, table[Math.round(-L.smileXMin * L.smileInvStep)]!, rate, phi);
