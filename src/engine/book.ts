@@ -7,6 +7,7 @@ import type { Market } from "../market/market.js";
 import type { OptionPosition, Position } from "../model/types.js";
 import type { Black76Inputs } from "../reference/black76.js";
 import type { KernelLayout } from "./wasm.js";
+import { log } from "../math/deterministic.js";
 
 export interface CompileOptions {
   /**
@@ -84,7 +85,7 @@ export function compileBook(
       const row = optionTerms.length;
       const t = market.yearFraction(p.expiry);
       const f = curves.forwards.forward(t);
-      const k0 = Math.log(p.strike / f);
+      const k0 = log(p.strike / f);
       const size = p.contractSize ?? 1;
       const phi = p.right === "call" ? 1 : -1;
       const table = tables.subarray(row * layout.smileNodes, (row + 1) * layout.smileNodes);

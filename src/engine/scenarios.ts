@@ -1,4 +1,5 @@
 import { InputError } from "../errors.js";
+import { log } from "../math/deterministic.js";
 
 /**
  * A block of joint market scenarios for the underlyings of a book: per underlying
@@ -30,7 +31,7 @@ export class ScenarioSet {
   /** Sets scenario s's price move of an underlying as a simple return (−0.1 = −10%). */
   setMove(s: number, underlying: string, simpleReturn: number): this {
     if (!(simpleReturn > -1)) throw new InputError("scenarios.move", `a price move must be > −100%, got ${simpleReturn}`);
-    this.logMoves[this.slot(s, underlying)] = Math.log1p(simpleReturn);
+    this.logMoves[this.slot(s, underlying)] = log(1 + simpleReturn);
     return this;
   }
 

@@ -1,4 +1,5 @@
 // Forward prices by time to expiry, from the index and the quoted futures.
+import { exp, log } from "../math/deterministic.js";
 
 /** A quoted forward: `t` years from the valuation time, `price` in USD. */
 export interface ForwardNode {
@@ -33,7 +34,7 @@ export class ForwardCurve {
     const live = quotes.filter((q) => q.t > 0).sort((a, b) => a.t - b.t);
     this.ts = [0, ...live.map((q) => q.t)];
     this.prices = [index, ...live.map((q) => q.price)];
-    this.logs = this.prices.map(Math.log);
+    this.logs = this.prices.map(log);
   }
 
   /** Forward price for an expiry `t` years away. */
@@ -41,10 +42,10 @@ export class ForwardCurve {
     if (t <= 0) return this.index;
     const { ts, prices, logs } = this;
     const n = ts.length - 1;
-    if (n === 0) return this.index * Math.exp(this.basis * t);
+    if (n === 0) return this.index * exp(this.basis * t);
     if (t >= ts[n]!) {
       if (t === ts[n]) return prices[n]!;
-      return this.index * Math.exp(((logs[n]! - logs[0]!) / ts[n]!) * t);
+      return this.index * exp(((logs[n]! - logs[0]!) / ts[n]!) * t);
     }
     // Largest i with ts[i] ≤ t; ts[i + 1] > t, so the segment has positive length.
     let lo = 0;
@@ -56,6 +57,6 @@ export class ForwardCurve {
     }
     if (t === ts[lo]) return prices[lo]!;
     const w = (t - ts[lo]!) / (ts[hi]! - ts[lo]!);
-    return Math.exp(logs[lo]! + w * (logs[hi]! - logs[lo]!));
+    return exp(logs[lo]! + w * (logs[hi]! - logs[lo]!));
   }
 }

@@ -5,6 +5,7 @@ import type { MarketData, UnderlyingMarket } from "../model/types.js";
 import { ForwardCurve } from "./forward-curve.js";
 import { parseTime, yearFraction } from "./time.js";
 import { VolSurface } from "./vol-surface.js";
+import { log } from "../math/deterministic.js";
 
 /** Curves of one underlying. */
 export interface UnderlyingCurves {
@@ -53,7 +54,7 @@ function buildCurves(name: string, m: UnderlyingMarket, asOfMs: number): Underly
     .map((s, i) => {
       const t = years(s.expiry, `${path}.surface[${i}].expiry`);
       const f = forwards.forward(t);
-      const k = s.logMoneyness ?? (s.strikes ?? []).map((strike) => Math.log(strike / f));
+      const k = s.logMoneyness ?? (s.strikes ?? []).map((strike) => log(strike / f));
       return { t, k, vols: s.vols };
     })
     .filter((s) => s.t > 0);
