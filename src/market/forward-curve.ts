@@ -1,5 +1,6 @@
 // Forward prices by time to expiry, from the index and the quoted futures.
 import { exp, log } from "../math/deterministic.js";
+import { bracket } from "./bracket.js";
 
 /** A quoted forward: `t` years from the valuation time, `price` in USD. */
 export interface ForwardNode {
@@ -47,14 +48,8 @@ export class ForwardCurve {
       if (t === ts[n]) return prices[n]!;
       return this.index * exp(((logs[n]! - logs[0]!) / ts[n]!) * t);
     }
-    // Largest i with ts[i] ≤ t; ts[i + 1] > t, so the segment has positive length.
-    let lo = 0;
-    let hi = n;
-    while (hi - lo > 1) {
-      const mid = (lo + hi) >> 1;
-      if (ts[mid]! <= t) lo = mid;
-      else hi = mid;
-    }
+    const lo = bracket(n, (i) => ts[i]!, t);
+    const hi = lo + 1;
     if (t === ts[lo]) return prices[lo]!;
     const w = (t - ts[lo]!) / (ts[hi]! - ts[lo]!);
     return exp(logs[lo]! + w * (logs[hi]! - logs[lo]!));

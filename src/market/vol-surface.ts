@@ -1,4 +1,5 @@
 // Implied-volatility surface keyed by time to expiry and log-moneyness.
+import { bracket } from "./bracket.js";
 
 /** One expiry of the surface: implied vols on increasing log-moneyness nodes. */
 export interface SurfaceSlice {
@@ -34,13 +35,8 @@ class Smile {
     const n = k.length - 1;
     if (x <= k[0]!) return vols[0]!;
     if (x >= k[n]!) return vols[n]!;
-    let lo = 0;
-    let hi = n;
-    while (hi - lo > 1) {
-      const mid = (lo + hi) >> 1;
-      if (k[mid]! <= x) lo = mid;
-      else hi = mid;
-    }
+    const lo = bracket(n, (i) => k[i]!, x);
+    const hi = lo + 1;
     const h = k[hi]! - k[lo]!;
     const s = (x - k[lo]!) / h;
     const s2 = s * s;
@@ -128,14 +124,8 @@ export class VolSurface {
     const last = smiles[n]!;
     if (t <= first.t) return (k) => first.vol(k);
     if (t >= last.t) return (k) => last.vol(k);
-    // Largest i with t_i ≤ t; t_{i+1} > t, so the weight is well defined.
-    let lo = 0;
-    let hi = n;
-    while (hi - lo > 1) {
-      const mid = (lo + hi) >> 1;
-      if (smiles[mid]!.t <= t) lo = mid;
-      else hi = mid;
-    }
+    const lo = bracket(n, (i) => smiles[i]!.t, t);
+    const hi = lo + 1;
     const a = smiles[lo]!;
     const b = smiles[hi]!;
     if (t === a.t) return (k) => a.vol(k);
