@@ -22,11 +22,15 @@ describe("parseJson", () => {
   });
 
   it("locates a missing comma", () => {
-    expectInputError(() => parseJson('[1\n 2]'), "", "expected ',' or ']', found \"2\" at line 2 column 2");
+    expectInputError(() => parseJson('[1\n 2]'), "", "expected ',', found \"2\" at line 2 column 2");
   });
 
   it("rejects text after the value", () => {
-    expectInputError(() => parseJson('{"a": 1} // comment'), "", "after the JSON value");
+    expectInputError(() => parseJson('{"a": 1} 2'), "", "after the JSON value");
+  });
+
+  it("rejects comments, which JSON does not have", () => {
+    expectInputError(() => parseJson('{"a": 1} // comment'), "", "comments are not allowed in JSON");
   });
 
   it("rejects an unterminated string", () => {
