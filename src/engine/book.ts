@@ -91,9 +91,8 @@ export function compileBook(
       const table = tables.subarray(row * layout.smileNodes, (row + 1) * layout.smileNodes);
       // Sticky moneyness: under a move x the forward is F·e^x and the strike's
       // log-moneyness k0 − x.
-      for (let j = 0; j < layout.smileNodes; j++) {
-        table[j] = curves.vol(t, k0 - (layout.smileXMin + j / layout.smileInvStep));
-      }
+      const smile = curves.smile(t);
+      for (let j = 0; j < layout.smileNodes; j++) table[j] = smile(k0 - (layout.smileXMin + j / layout.smileInvStep));
       const set = (col: number, v: number): void => {
         opt[col * optCap + row] = v;
       };

@@ -19,6 +19,8 @@ export interface UnderlyingCurves {
   surface?: VolSurface;
   /** surface.vol(t, k), or InputError when there is no surface. */
   vol(t: number, k: number): number;
+  /** The smile at expiry t as a function of log-moneyness (the expiry found once), or InputError. */
+  smile(t: number): (k: number) => number;
 }
 
 export interface Market {
@@ -66,8 +68,11 @@ function buildCurves(name: string, m: UnderlyingMarket, asOfMs: number): Underly
     forwards,
     surface,
     vol(t, k) {
+      return this.smile(t)(k);
+    },
+    smile(t) {
       if (!surface) throw new InputError(`${path}.surface`, "no volatility surface");
-      return surface.vol(t, k);
+      return surface.smile(t);
     },
   };
 }
