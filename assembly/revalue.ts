@@ -39,7 +39,7 @@ const OPT_SCRATCH = memory.data(32);
 
 /** Bytes of scratch memory `revalueBlack76F64x2Soa` needs for `nUnd` underlyings. */
 export function revalueWorkBytes(nUnd: i32): i32 {
-  return nUnd * BLOCK * (5 * 8 + 4) + 3 * BLOCK * 8;
+  return nUnd * BLOCK * (6 * 8 + 4) + 3 * BLOCK * 8;
 }
 
 /**
@@ -48,9 +48,10 @@ export function revalueWorkBytes(nUnd: i32): i32 {
  * Options: `nOpt` rows in OPT_COLS f64 columns of stride `optCap` at `opt`
  * (16-byte aligned, optCap even). Linear positions: `nLin` rows in LIN_COLS
  * f64 columns of stride `linCap` at `lin`.
- * Scenarios at `scen`: the log price move x[u·nScen + s] of every underlying,
- * then the relative vol shift v[u·nScen + s] (σ' = max(σ(x)·(1 + w·v), VOL_FLOOR),
- * σ(x) read off the option's smile at sticky moneyness). `dt` (years) is the
+ * Scenarios at `scen`, three planes of nUnd·nScen f64: the log price move
+ * x[u·nScen + s] of every underlying, the relative vol shift v, and a vol floor f:
+ * σ' = max(σ(x)·(1 + w·v), f, VOL_FLOOR), σ(x) read off the option's smile at sticky
+ * moneyness (f is the venues' minimum vol for a shock up; 0 for none). `dt` (years) is the
  * time step of every scenario: options are priced at T − dt, at intrinsic
  * value once T − dt ≤ 0.
  * PnL is in USD when `ccy` < 0, else in the coin of underlying `ccy`, whose
@@ -68,7 +69,7 @@ export function revalueBlack76F64x2Soa(
   const lb = <usize>linCap << 3;
   const ub = <usize>BLOCK << 3;
   const plane = <usize>nUnd * ub;
-  const xw = work, mw = xw + plane, miw = mw + plane, vw = miw + plane, frw = vw + plane;
+  const xw = work, mw = xw + plane, miw = mw + plane, vw = miw + plane, flw = vw + plane, frw = flw + plane;
   const idxw = frw + plane;
   const acc = idxw + (<usize>nUnd * <usize>BLOCK << 2);
   const price = acc + ub;
@@ -86,7 +87,7 @@ export function revalueBlack76F64x2Soa(
   for (let s0 = 0; s0 < nScen; s0 += BLOCK) {
     const cnt = min(BLOCK, nScen - s0);
     const pairs = (cnt + 1) >> 1;
-    prepareBlock(scen, nScen, nUnd, s0, cnt, xw, mw, miw, vw, frw, idxw);
+    prepareBlock(scen, nScen, nUnd, s0, cnt, xw, mw, miw, vw, flw, frw, idxw);
     // The pad lane of an odd block accumulates too: zero it as well.
     for (let j = 0; j < pairs << 1; j++) store<f64>(acc + (<usize>j << 3), 0.0);
     for (let j = 0; j < cnt; j++) {
@@ -111,7 +112,7 @@ export function revalueBlack76F64x2Soa(
         store<f64>(OPT_SCRATCH, Math.sqrt(tLeft), 8);
         store<f64>(OPT_SCRATCH, phi * w * Math.exp(-load<f64>(opt + OPT_RATE * ob + q) * tLeft), 16);
         optionPairs(
-          pairs, xw + uo, mw + uo, miw + uo, vw + uo, frw + uo, idxw + (u * <usize>BLOCK << 2),
+          pairs, xw + uo, mw + uo, miw + uo, vw + uo, flw + uo, frw + uo, idxw + (u * <usize>BLOCK << 2),
           load<usize>(OPT_SCRATCH),
           load<f64>(opt + OPT_LN_FK * ob + q), load<f64>(opt + OPT_FK * ob + q), load<f64>(opt + OPT_KF * ob + q),
           load<f64>(opt + OPT_F * ob + q), load<f64>(opt + OPT_K * ob + q), load<f64>(OPT_SCRATCH, 8),
@@ -154,13 +155,13 @@ export function revalueBlack76F64x2Soa(
 }
 
 /**
- * Copies a block's moves and vol shifts into work planes padded to an even
+ * Copies a block's moves, vol shifts and vol floors into work planes padded to an even
  * count, and derives per underlying and scenario everything that does not
  * depend on the position: m = e^x, 1/m, and the smile node and weight.
  */
 function prepareBlock(
   scen: usize, nScen: i32, nUnd: i32, s0: i32, cnt: i32,
-  xw: usize, mw: usize, miw: usize, vw: usize, frw: usize, idxw: usize,
+  xw: usize, mw: usize, miw: usize, vw: usize, flw: usize, frw: usize, idxw: usize,
 ): void {
   const ub = <usize>BLOCK << 3;
   const volPlane = <usize>nUnd * <usize>nScen << 3;
@@ -174,6 +175,7 @@ function prepareBlock(
       const x = inBlock ? load<f64>(src + o) : 0.0;
       store<f64>(xw + uo + o, x);
       store<f64>(vw + uo + o, inBlock ? load<f64>(src + volPlane + o) : 0.0);
+      store<f64>(flw + uo + o, inBlock ? load<f64>(src + 2 * volPlane + o) : 0.0);
       const pos = min(max((x - SMILE_X_MIN) * SMILE_INV_STEP, 0.0), <f64>(SMILE_NODES - 1));
       const node = min(<i32>pos, SMILE_NODES - 2);
       store<f64>(frw + uo + o, pos - <f64>node);
@@ -216,7 +218,7 @@ const RV_K = memory.data<f64>([1.0, VOL_FLOOR, 0.5, -0.5], 16);
  * instruction throughput, not latency), BLOCK 128/512/1024 (no difference).
  */
 @inline function optionPairs(
-  pairs: i32, xw: usize, mw: usize, miw: usize, vw: usize, frw: usize, idxw: usize, table: usize,
+  pairs: i32, xw: usize, mw: usize, miw: usize, vw: usize, flw: usize, frw: usize, idxw: usize, table: usize,
   lnFK: f64, fk: f64, kf: f64, f0: f64, k: f64, sqrtT: f64, scale: f64, phi: f64, volW: f64,
   acc: usize, dst: usize,
 ): void {
@@ -266,7 +268,7 @@ const RV_K = memory.data<f64>([1.0, VOL_FLOOR, 0.5, -0.5], 16);
     const hi = i64x2.shuffle(nodes0, nodes1, 1, 3);
     const smile = f64x2.add(lo, f64x2.mul(v128.load(frw + o), f64x2.sub(hi, lo)));
     const shock = f64x2.add(one, f64x2.mul(vVolW, v128.load(vw + o)));
-    const vol = f64x2.pmax(f64x2.mul(smile, shock), volFloor);
+    const vol = f64x2.pmax(f64x2.pmax(f64x2.mul(smile, shock), v128.load(flw + o)), volFloor);
     const sv = f64x2.mul(vol, vSqrtT);
     const lnfk = f64x2.add(vLnFK, x);
     const d1 = f64x2.add(f64x2.div(lnfk, sv), f64x2.mul(half, sv));

@@ -13,14 +13,14 @@ import type { Book } from "../src/engine/book.js";
 /**
  * f64 operations (add/sub/mul/div/min/max, per lane) one option evaluation
  * costs in revalueBlack76F64x2Soa, counted off optionPairs in
- * assembly/revalue.ts: smile lerp 3, vol shock and floor 4, d1/d2 6, exp
+ * assembly/revalue.ts: smile lerp 3, vol shock and two floors 5, d1/d2 6, exp
  * argument 2, exp 38, φ(d1)/φ(d2) 4, CDF arguments and caps 4, two Cody tail
  * rationals 2 × 32, two central rationals 2 × 17, shared reciprocal 6, region
  * fix-up 4, price and accumulation 6. The kernel is branch-free, so every one
  * runs for every lane; the central rationals (34) are computed everywhere and
  * kept only where |d| < 0.674, so part of that work is discarded by design.
  */
-export const FLOPS_PER_OPTION = 175;
+export const FLOPS_PER_OPTION = 176;
 
 export interface RevalueFigures {
   pairs: number;

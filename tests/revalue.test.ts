@@ -16,13 +16,15 @@ beforeAll(async () => {
 
 const market = buildMarket(syntheticMarket());
 
-/** Scenarios with log moves spread over ±`spread` and vol shifts over ±50%. */
+/** Scenarios with log moves spread over ±`spread`, vol shifts over ±50% and some vol floors. */
 function randomScenarios(book: Book, count: number, seed: number, spread = 0.6): ScenarioSet {
   const rnd = prng(seed);
   const set = new ScenarioSet(book.underlyings, count);
   for (let i = 0; i < set.logMoves.length; i++) {
     set.logMoves[i] = (rnd() - 0.5) * 2 * spread;
     set.volShifts[i] = rnd() - 0.5;
+    // A third of the scenarios floor the shocked vols somewhere up to 90%.
+    set.volFloors[i] = rnd() < 1 / 3 ? 0.9 * rnd() : 0;
   }
   return set;
 }
@@ -190,6 +192,21 @@ describe("revaluation identities", () => {
     const expired = engine.revalue(book, movesOf(book, [0.1, -0.1]), { dt: 31 / 365 }).pnl;
     expect(expired[0]).toBeCloseTo(4 * Math.max(f0 * Math.exp(0.1) - 3_600, 0) - v0, 9);
     expect(expired[1]).toBeCloseTo(-v0, 9);
+  });
+
+  it("a scenario's vol floor lifts the shocked vol to it, and only when the shocked vol is below it", () => {
+    const flat = flatMarket(0.4);
+    const p: Position = { kind: "option", settlement: "linear", right: "put", underlying: "BTC", strike: 95_000, expiry: expiryIn(20), quantity: -2 };
+    const book = engine.compile([p], flat);
+    const t = flat.yearFraction(expiryIn(20));
+    const f0 = flat.get("BTC")!.forwards.forward(t);
+    const set = movesOf(book, [-0.1, -0.1], 0.1);
+    set.volFloors.set([0.5, 0.3]);
+    const r = engine.revalue(book, set).pnl;
+    const v0 = -2 * black76Price(f0, 95_000, t, 0.4, 0, -1);
+    const at = (vol: number): number => -2 * black76Price(f0 * Math.exp(-0.1), 95_000, t, vol, 0, -1) - v0;
+    expect(r[0]).toBeCloseTo(at(0.5), 8);
+    expect(r[1]).toBeCloseTo(at(0.4 * 1.1), 8);
   });
 
   it("a vol shift below −100% floors the vol instead of going negative", () => {

@@ -108,10 +108,10 @@ export class Engine {
 
     const nUnd = book.underlyings.length;
     const rows = 1 + (perPosition ? nPos : 0);
-    const perScenario = (2 * nUnd + rows) * F64;
+    const perScenario = (3 * nUnd + rows) * F64;
     const chunk = Math.min(count, Math.max(this.layout.block, Math.floor(SCRATCH_BUDGET / perScenario)));
     const scen = this.ptr.scratch;
-    const work = align16(scen + 2 * nUnd * chunk * F64);
+    const work = align16(scen + 3 * nUnd * chunk * F64);
     const out = align16(work + this.k.revalueWorkBytes(nUnd));
     this.mem.ensure(out + rows * chunk * F64 - this.mem.base);
 
@@ -120,11 +120,10 @@ export class Engine {
     const ccyPrice = ccy < 0 ? 1 : book.indexPrices[ccy]!;
     for (let s0 = 0; s0 < count; s0 += chunk) {
       const n = Math.min(chunk, count - s0);
-      const planes = this.mem.f64(scen, 2 * nUnd * n);
-      for (let u = 0; u < nUnd; u++) {
-        planes.set(scenarios.logMoves.subarray(u * count + s0, u * count + s0 + n), u * n);
-        planes.set(scenarios.volShifts.subarray(u * count + s0, u * count + s0 + n), (nUnd + u) * n);
-      }
+      const planes = this.mem.f64(scen, 3 * nUnd * n);
+      [scenarios.logMoves, scenarios.volShifts, scenarios.volFloors].forEach((plane, p) => {
+        for (let u = 0; u < nUnd; u++) planes.set(plane.subarray(u * count + s0, u * count + s0 + n), (p * nUnd + u) * n);
+      });
       this.runRevalue(book, scen, n, dt, ccy, ccyPrice, out, perPosition, work);
       const result = this.mem.f64(out, rows * n);
       pnl.set(result.subarray(0, n), s0);
@@ -202,10 +201,10 @@ export class Engine {
   private fillBase(book: Book): void {
     const nUnd = book.underlyings.length;
     const scen = this.ptr.scratch;
-    const work = align16(scen + 2 * nUnd * 2 * F64);
+    const work = align16(scen + 3 * nUnd * 2 * F64);
     const out = align16(work + this.k.revalueWorkBytes(nUnd));
     this.mem.ensure(out + (1 + book.positions.length) * F64 - this.mem.base);
-    this.mem.f64(scen, 2 * nUnd).fill(0);
+    this.mem.f64(scen, 3 * nUnd).fill(0);
     this.runRevalue(book, scen, 1, 0, -1, 1, out, true, work);
     const values = this.mem.f64(out + F64, book.nOpt);
     const baseCol = this.layout.opt.base * book.optCap;

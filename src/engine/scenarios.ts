@@ -4,13 +4,15 @@ import { log } from "../math/deterministic.js";
 /**
  * A block of joint market scenarios for the underlyings of a book: per underlying
  * and scenario a log price move x (S' = S·e^x, every forward of the underlying
- * moves by the same factor) and a relative implied-vol shift v
- * (σ' = σ(sticky moneyness)·(1 + w·v), w the option's vol-shift weight).
+ * moves by the same factor), a relative implied-vol shift v and a vol floor f
+ * (σ' = max(σ(sticky moneyness)·(1 + w·v), f), w the option's vol-shift weight).
  * Stored as planes: value of underlying u in scenario s at [u·count + s].
  */
 export class ScenarioSet {
   readonly logMoves: Float64Array;
   readonly volShifts: Float64Array;
+  /** Minimum shocked vol, e.g. Deribit's min_volatility_for_shock_up; 0 for none. */
+  readonly volFloors: Float64Array;
 
   constructor(
     readonly underlyings: readonly string[],
@@ -19,6 +21,7 @@ export class ScenarioSet {
     if (!Number.isInteger(count) || count < 1) throw new InputError("scenarios.count", `must be a whole number ≥ 1, got ${count}`);
     this.logMoves = new Float64Array(underlyings.length * count);
     this.volShifts = new Float64Array(underlyings.length * count);
+    this.volFloors = new Float64Array(underlyings.length * count);
   }
 
   private slot(s: number, underlying: string): number {
@@ -35,15 +38,17 @@ export class ScenarioSet {
     return this;
   }
 
-  /** Sets scenario s's relative vol shift of an underlying (+0.25 = vols × 1.25). */
-  setVolShift(s: number, underlying: string, shift: number): this {
-    this.volShifts[this.slot(s, underlying)] = shift;
+  /** Sets scenario s's relative vol shift of an underlying (+0.25 = vols × 1.25), and optionally a floor for the shocked vols. */
+  setVolShift(s: number, underlying: string, shift: number, floor = 0): this {
+    const i = this.slot(s, underlying);
+    this.volShifts[i] = shift;
+    this.volFloors[i] = floor;
     return this;
   }
 
   /** Throws an InputError naming the first non-finite entry. */
   assertFinite(): void {
-    for (const [name, plane] of [["logMoves", this.logMoves], ["volShifts", this.volShifts]] as const) {
+    for (const [name, plane] of [["logMoves", this.logMoves], ["volShifts", this.volShifts], ["volFloors", this.volFloors]] as const) {
       for (let i = 0; i < plane.length; i++) {
         if (!Number.isFinite(plane[i])) {
           const u = this.underlyings[Math.floor(i / this.count)];

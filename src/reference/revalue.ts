@@ -50,7 +50,7 @@ export function revalueReference(book: Book, scenarios: ScenarioSet, options: Re
       }
       const j = node[i]!;
       const smile = table[j]! + frac[i]! * (table[j + 1]! - table[j]!);
-      const sv = Math.max(smile * (1 + volW * scenarios.volShifts[i]!), L.volFloor) * sqrtT;
+      const sv = Math.max(smile * (1 + volW * scenarios.volShifts[i]!), scenarios.volFloors[i]!, L.volFloor) * sqrtT;
       const d1 = (lnFK + scenarios.logMoves[i]!) / sv + 0.5 * sv;
       out[s] = scale * (f * normCdf(phi * d1) - k * normCdf(phi * (d1 - sv)));
     }

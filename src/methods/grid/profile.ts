@@ -1,0 +1,67 @@
+// A margin profile: a venue's or CCP's scenario-grid parameters, as data.
+// Profiles live in profiles/*.json; every number there carries its public source.
+
+/** How a vol shock scales with days to expiry: shock × (refDays / max(DTE, minDays))^power. */
+export interface VolTermScaling {
+  refDays: number;
+  minDays: number;
+  /** Power below refDays (Deribit short_term_vega_power 0.30). */
+  shortPower: number;
+  /** Power from refDays on (Deribit long_term_vega_power 0.13). */
+  longPower: number;
+}
+
+/** One vol state of the grid: relative shock (+0.5 = vols × 1.5 at refDays) and an optional floor. */
+export interface VolState {
+  name: string;
+  /** Relative shift before term scaling: +up or −down. 0 leaves vols unchanged. */
+  shift: number;
+  /** Shocked vol never below this (Deribit min_volatility_for_shock_up), vol-up states only. */
+  floor?: number;
+}
+
+/** A tail move whose loss counts at `weight` (Deribit/Paradex extended table, SPAN extreme moves). */
+export interface ExtendedMove {
+  move: number;
+  weight: number;
+  /** Vol state it is evaluated in (default the first, i.e. vol up). */
+  vol?: string;
+}
+
+export interface UnderlyingGridParams {
+  /** Regular price moves, simple returns (0.16 = +16%); include 0. */
+  moves: number[];
+  volStates: VolState[];
+  volScaling?: VolTermScaling;
+  extended: ExtendedMove[];
+  /** Short option minimum: per net short option, this fraction of the index (USD value). */
+  shortOptionMinimum?: number;
+  /**
+   * Calendar (roll) charge on futures offsetting across expiries, as Deribit's roll shock:
+   * per future |q·F|·max(annualisedMoveRisk·√(T), minMove) on the offset part.
+   */
+  rollShock?: { annualisedMoveRisk: number; minMove: number };
+  /** Delta shock: this fraction of |net delta| × index (Paradex 2%, Deribit max_delta_shock). */
+  deltaShock?: number;
+  /** Minimum requirement per underlying with positions, USD. */
+  minimum?: number;
+}
+
+export interface MarginProfile {
+  name: string;
+  description: string;
+  /** Where each parameter comes from: URLs or document names, with what they support. */
+  sources: string[];
+  /** Parameters for any underlying not listed under `underlyings`. */
+  defaults: UnderlyingGridParams;
+  /** Per-underlying overrides (merged over defaults field by field). */
+  underlyings?: Record<string, Partial<UnderlyingGridParams>>;
+  /** Maintenance margin = mmFactor × initial margin. */
+  mmFactor: number;
+  /**
+   * Across underlyings: "sum" of per-underlying requirements, or SPAN-style credits:
+   * for a pair of underlyings whose requirements come from opposite-direction moves,
+   * credit × min(requirement A, requirement B) is given back.
+   */
+  crossUnderlying: "sum" | { spreadCredits: { underlyings: [string, string]; credit: number }[] };
+}
