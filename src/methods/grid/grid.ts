@@ -1,0 +1,272 @@
+// Scenario-grid (risk-matrix) margin: per underlying, the worst weighted loss over
+// a grid of price moves × vol shocks with full revaluation by the kernel, plus
+// contingencies; single-position and portfolio margin side by side.
+import type { Engine } from "../../engine/engine.js";
+import type { Book } from "../../engine/book.js";
+import { ScenarioSet } from "../../engine/scenarios.js";
+import { log } from "../../math/deterministic.js";
+import type { Market } from "../../market/market.js";
+import type { Position } from "../../model/types.js";
+import { valueBook } from "../../valuation.js";
+import type { MarginProfile, UnderlyingGridParams, VolTermScaling } from "./profile.js";
+
+/** One cell of an underlying's risk matrix. */
+export interface GridScenario {
+  underlying: string;
+  /** Simple return of the underlying (−0.16 = −16%). */
+  move: number;
+  /** Name of the vol state (profile.volStates[].name). */
+  vol: string;
+  /** Weight its loss counts at: 1 for regular moves, < 1 for extended ones. */
+  weight: number;
+  extended: boolean;
+}
+
+/** An amount in USD and in the underlying's coin (at today's index). */
+export interface Amount {
+  usd: number;
+  coin: number;
+  /** The coin of `coin`. */
+  currency: string;
+}
+
+export interface Contingencies {
+  shortOption: Amount;
+  roll: Amount;
+  deltaShock: Amount;
+  /** How much the per-underlying minimum added. */
+  minimum: Amount;
+}
+
+export interface UnderlyingGridMargin {
+  underlying: string;
+  index: number;
+  /** The currency the venue would report in: the coin when every position here is coin-settled, else USD. */
+  reportCurrency: string;
+  /** Worst weighted loss over the grid (≥ 0), and the scenario that gives it. */
+  worstLoss: Amount;
+  worstScenario: GridScenario | null;
+  contingencies: Contingencies;
+  initial: Amount;
+  maintenance: Amount;
+  /** Sum of the positions' single-position initial margins. */
+  standalone: Amount;
+  scenarios: GridScenario[];
+  /** Portfolio PnL of each scenario (unweighted), USD and coin. */
+  pnlUsd: number[];
+  pnlCoin: number[];
+  /** With perPosition: each position's PnL per scenario, USD. */
+  positions?: { id: string; pnlUsd: number[] }[];
+}
+
+export interface GridMargin {
+  profile: string;
+  /** Portfolio totals in USD. */
+  currency: "USD";
+  initial: number;
+  maintenance: number;
+  standalone: number;
+  /** standalone − initial: what portfolio margining saves. */
+  offsetBenefit: number;
+  /** SPAN-style inter-underlying credit subtracted from the sum (0 with "sum"). */
+  spreadCredit: number;
+  underlyings: UnderlyingGridMargin[];
+}
+
+export interface GridOptions {
+  profile: MarginProfile;
+  /** Also return each position's PnL per scenario (the per-position risk matrix). */
+  perPosition?: boolean;
+}
+
+/** A profile's parameters for one underlying: its overrides merged over the defaults. */
+export function paramsFor(profile: MarginProfile, underlying: string): UnderlyingGridParams {
+  return { ...profile.defaults, ...profile.underlyings?.[underlying] };
+}
+
+/** Weight of a vol shock for an option `days` from expiry: (ref / max(days, min))^p. */
+export function termWeight(s: VolTermScaling | undefined, days: number): number {
+  if (!s) return 1;
+  return (s.refDays / Math.max(days, s.minDays)) ** (days < s.refDays ? s.shortPower : s.longPower);
+}
+
+/** The grid of one underlying: regular moves × vol states, then the extended moves. */
+export function gridScenarios(underlying: string, p: UnderlyingGridParams): GridScenario[] {
+  const regular = p.moves.flatMap((move) => p.volStates.map((v) => ({ underlying, move, vol: v.name, weight: 1, extended: false })));
+  const extended = p.extended.map((e) => ({ underlying, move: e.move, vol: e.vol ?? p.volStates[0]!.name, weight: e.weight, extended: true }));
+  return [...regular, ...extended];
+}
+
+/** Scenario-grid margin of a portfolio under a profile. */
+export function gridMargin(engine: Engine, positions: readonly Position[], market: Market, options: GridOptions): GridMargin {
+  const { profile } = options;
+  const book = engine.compile(positions, market, {
+    volShiftWeight: (days, u) => termWeight(paramsFor(profile, u).volScaling, days),
+  });
+  const params = book.underlyings.map((u) => paramsFor(profile, u));
+  const grids = book.underlyings.map((u, i) => gridScenarios(u, params[i]!));
+  const set = buildScenarioSet(book, grids, params);
+  const rows = engine.revalue(book, set, { perPosition: true }).positions!;
+  const valuation = valueBook(engine, book, market);
+  const values = valuation.positions.map((p) => p.valueUsd);
+
+  let offset = 0;
+  const underlyings = book.underlyings.map((u, i): UnderlyingGridMargin => {
+    const scenarios = grids[i]!;
+    const mine = book.positions.flatMap((p, j) => (p.underlying === u ? [j] : []));
+    const s0 = book.indexPrices[i]!;
+    const slice = (j: number): number[] => Array.from(rows[j]!.subarray(offset, offset + scenarios.length));
+    const own = mine.map(slice);
+    const deltas = mine.map((j) => valuation.positions[j]!.delta);
+    const measure = (members: number[]): Measured => measureGrid(scenarios, members.map((k) => own[k]!), members.map((k) => values[mine[k]!]!), s0);
+    const all = measure(mine.map((_, k) => k));
+    const p = params[i]!;
+    const subset = (members: number[]): Position[] => members.map((k) => book.positions[mine[k]!]!);
+    const charges = (members: number[]): Omit<Contingencies, "minimum"> => ({
+      shortOption: amount(shortOptionCharge(subset(members), p, s0), s0, u),
+      roll: amount(rollCharge(subset(members), deltas.filter((_, k) => members.includes(k)), market, p, s0), s0, u),
+      deltaShock: amount((p.deltaShock ?? 0) * Math.abs(members.reduce((a, k) => a + deltas[k]!, 0)) * s0, s0, u),
+    });
+    const c = charges(mine.map((_, k) => k));
+    const worstUsd = Math.max(all.worstUsd, 0);
+    const beforeMinimum = worstUsd + c.shortOption.usd + c.roll.usd + c.deltaShock.usd;
+    const initialUsd = Math.max(beforeMinimum, p.minimum ?? 0);
+    const standaloneUsd = mine.reduce((acc, _, k) => {
+      const one = measure([k]);
+      const ck = charges([k]);
+      return acc + Math.max(one.worstUsd, 0) + ck.shortOption.usd + ck.roll.usd + ck.deltaShock.usd;
+    }, 0);
+    const inverseOnly = subset(mine.map((_, k) => k)).every((q) => q.kind === "spot" || q.settlement === "inverse");
+    const result: UnderlyingGridMargin = {
+      underlying: u,
+      index: s0,
+      reportCurrency: inverseOnly ? u : "USD",
+      worstLoss: amount(worstUsd, s0, u),
+      worstScenario: all.worstIndex >= 0 && all.worstUsd > 0 ? scenarios[all.worstIndex]! : null,
+      contingencies: { ...c, minimum: amount(initialUsd - beforeMinimum, s0, u) },
+      initial: amount(initialUsd, s0, u),
+      maintenance: amount(profile.mmFactor * initialUsd, s0, u),
+      standalone: amount(standaloneUsd, s0, u),
+      scenarios,
+      pnlUsd: all.pnlUsd,
+      pnlCoin: all.pnlCoin,
+      ...(options.perPosition ? { positions: mine.map((j, k) => ({ id: book.positions[j]!.id ?? String(j), pnlUsd: own[k]! })) } : {}),
+    };
+    offset += scenarios.length;
+    return result;
+  });
+
+  const sum = underlyings.reduce((a, m) => a + m.initial.usd, 0);
+  const spreadCredit = interUnderlyingCredit(profile, underlyings, valuation.underlyings.map((t) => t.delta));
+  const initial = sum - spreadCredit;
+  const standalone = underlyings.reduce((a, m) => a + m.standalone.usd, 0);
+  return {
+    profile: profile.name, currency: "USD", initial, maintenance: profile.mmFactor * initial,
+    standalone, offsetBenefit: standalone - initial, spreadCredit, underlyings,
+  };
+}
+
+interface Measured {
+  pnlUsd: number[];
+  pnlCoin: number[];
+  /** Largest weighted loss in USD and where. */
+  worstUsd: number;
+  worstIndex: number;
+}
+
+/**
+ * Sums members' PnL per scenario and finds the worst weighted loss. Coin PnL of a
+ * member worth V0 USD now is (V0 + PnL)/S' − V0/S0: its coin value then less now.
+ */
+function measureGrid(scenarios: GridScenario[], rows: number[][], values: number[], s0: number): Measured {
+  const pnlUsd = scenarios.map((_, s) => rows.reduce((a, r) => a + r[s]!, 0));
+  const v0 = values.reduce((a, v) => a + v, 0);
+  const pnlCoin = scenarios.map((sc, s) => (v0 + pnlUsd[s]!) / (s0 * (1 + sc.move)) - v0 / s0);
+  let worstUsd = -Infinity;
+  let worstIndex = -1;
+  scenarios.forEach((sc, s) => {
+    const loss = -sc.weight * pnlUsd[s]!;
+    if (loss > worstUsd) {
+      worstUsd = loss;
+      worstIndex = s;
+    }
+  });
+  return { pnlUsd, pnlCoin, worstUsd, worstIndex };
+}
+
+/** Every underlying's grid in one scenario set: each scenario moves its own underlying only. */
+function buildScenarioSet(book: Book, grids: GridScenario[][], params: UnderlyingGridParams[]): ScenarioSet {
+  const total = grids.reduce((a, g) => a + g.length, 0);
+  const set = new ScenarioSet(book.underlyings, total);
+  let s = 0;
+  grids.forEach((grid, u) => {
+    const states = new Map(params[u]!.volStates.map((v) => [v.name, v]));
+    for (const sc of grid) {
+      const state = states.get(sc.vol)!;
+      const i = u * total + s;
+      set.logMoves[i] = log(1 + sc.move);
+      set.volShifts[i] = state.shift;
+      set.volFloors[i] = state.floor ?? 0;
+      s++;
+    }
+  });
+  return set;
+}
+
+const amount = (usd: number, s0: number, currency: string): Amount => ({ usd, coin: usd / s0, currency });
+
+/**
+ * Short option minimum: per expiry and strike the net short contracts (calls and puts
+ * together, as Deribit nets per strike) × factor × index.
+ */
+function shortOptionCharge(positions: Position[], p: UnderlyingGridParams, s0: number): number {
+  if (!p.shortOptionMinimum) return 0;
+  const net = new Map<string, number>();
+  for (const q of positions) {
+    if (q.kind !== "option") continue;
+    const key = `${q.expiry}|${q.strike}`;
+    net.set(key, (net.get(key) ?? 0) + q.quantity * (q.contractSize ?? 1));
+  }
+  let short = 0;
+  for (const n of net.values()) if (n < 0) short -= n;
+  return short * p.shortOptionMinimum * s0;
+}
+
+/**
+ * Roll (calendar) charge on futures that offset across expiries: the offsetting
+ * coin delta, min(long, short), × index × max(annualisedMoveRisk·√T, minMove), T the
+ * longest of the futures' expiries in years (a perpetual counts as 0).
+ */
+function rollCharge(positions: Position[], deltas: number[], market: Market, p: UnderlyingGridParams, s0: number): number {
+  if (!p.rollShock) return 0;
+  let long = 0;
+  let short = 0;
+  let longestT = 0;
+  positions.forEach((q, k) => {
+    if (q.kind !== "future") return;
+    const d = deltas[k]!;
+    if (d > 0) long += d;
+    else short -= d;
+    if (q.expiry !== undefined) longestT = Math.max(longestT, market.yearFraction(q.expiry));
+  });
+  const { annualisedMoveRisk, minMove } = p.rollShock;
+  return Math.min(long, short) * s0 * Math.max(annualisedMoveRisk * Math.sqrt(longestT), minMove);
+}
+
+/**
+ * SPAN-style inter-underlying credit: for each configured pair whose net deltas have
+ * opposite signs (one hedges the other), credit × the smaller of the two requirements.
+ */
+function interUnderlyingCredit(profile: MarginProfile, margins: UnderlyingGridMargin[], deltas: number[]): number {
+  if (profile.crossUnderlying === "sum") return 0;
+  let credit = 0;
+  for (const { underlyings: [a, b], credit: rate } of profile.crossUnderlying.spreadCredits) {
+    const i = margins.findIndex((m) => m.underlying === a);
+    const j = margins.findIndex((m) => m.underlying === b);
+    if (i < 0 || j < 0) continue;
+    const dA = deltas[i]! * margins[i]!.index;
+    const dB = deltas[j]! * margins[j]!.index;
+    if (dA * dB < 0) credit += rate * Math.min(margins[i]!.initial.usd, margins[j]!.initial.usd);
+  }
+  return credit;
+}
