@@ -41,6 +41,8 @@ export interface Contingencies {
 export interface UnderlyingGridMargin {
   underlying: string;
   index: number;
+  /** Net delta of the underlying's positions, coins. */
+  netDelta: number;
   /** The currency the venue would report in: the coin when every position here is coin-settled, else USD. */
   reportCurrency: string;
   /** Worst weighted loss over the grid (≥ 0), and the scenario that gives it. */
@@ -100,69 +102,63 @@ export function gridScenarios(underlying: string, p: UnderlyingGridParams): Grid
 /** Scenario-grid margin of a portfolio under a profile. */
 export function gridMargin(engine: Engine, positions: readonly Position[], market: Market, options: GridOptions): GridMargin {
   const { profile } = options;
-  const book = engine.compile(positions, market, {
-    volShiftWeight: (days, u) => termWeight(paramsFor(profile, u).volScaling, days),
-  });
-  const params = book.underlyings.map((u) => paramsFor(profile, u));
-  const grids = book.underlyings.map((u, i) => gridScenarios(u, params[i]!));
-  const set = buildScenarioSet(book, grids, params);
-  const rows = engine.revalue(book, set, { perPosition: true }).positions!;
-  const valuation = valueBook(engine, book, market);
-  const values = valuation.positions.map((p) => p.valueUsd);
-
-  let offset = 0;
-  const underlyings = book.underlyings.map((u, i): UnderlyingGridMargin => {
-    const scenarios = grids[i]!;
-    const mine = book.positions.flatMap((p, j) => (p.underlying === u ? [j] : []));
-    const s0 = book.indexPrices[i]!;
-    const slice = (j: number): number[] => Array.from(rows[j]!.subarray(offset, offset + scenarios.length));
-    const own = mine.map(slice);
-    const deltas = mine.map((j) => valuation.positions[j]!.delta);
-    const measure = (members: number[]): Measured => measureGrid(scenarios, members.map((k) => own[k]!), members.map((k) => values[mine[k]!]!), s0);
-    const all = measure(mine.map((_, k) => k));
-    const p = params[i]!;
-    const subset = (members: number[]): Position[] => members.map((k) => book.positions[mine[k]!]!);
-    const charges = (members: number[]): Omit<Contingencies, "minimum"> => ({
-      shortOption: amount(shortOptionCharge(subset(members), p, s0), s0, u),
-      roll: amount(rollCharge(subset(members), deltas.filter((_, k) => members.includes(k)), market, p, s0), s0, u),
-      deltaShock: amount((p.deltaShock ?? 0) * Math.abs(members.reduce((a, k) => a + deltas[k]!, 0)) * s0, s0, u),
-    });
-    const c = charges(mine.map((_, k) => k));
-    const worstUsd = Math.max(all.worstUsd, 0);
-    const beforeMinimum = worstUsd + c.shortOption.usd + c.roll.usd + c.deltaShock.usd;
-    const initialUsd = Math.max(beforeMinimum, p.minimum ?? 0);
-    const standaloneUsd = mine.reduce((acc, _, k) => {
-      const one = measure([k]);
-      const ck = charges([k]);
-      return acc + Math.max(one.worstUsd, 0) + ck.shortOption.usd + ck.roll.usd + ck.deltaShock.usd;
-    }, 0);
-    const inverseOnly = subset(mine.map((_, k) => k)).every((q) => q.kind === "spot" || q.settlement === "inverse");
-    const result: UnderlyingGridMargin = {
-      underlying: u,
-      index: s0,
-      reportCurrency: inverseOnly ? u : "USD",
-      worstLoss: amount(worstUsd, s0, u),
-      worstScenario: all.worstIndex >= 0 && all.worstUsd > 0 ? scenarios[all.worstIndex]! : null,
-      contingencies: { ...c, minimum: amount(initialUsd - beforeMinimum, s0, u) },
-      initial: amount(initialUsd, s0, u),
-      maintenance: amount(profile.mmFactor * initialUsd, s0, u),
-      standalone: amount(standaloneUsd, s0, u),
-      scenarios,
-      pnlUsd: all.pnlUsd,
-      pnlCoin: all.pnlCoin,
-      ...(options.perPosition ? { positions: mine.map((j, k) => ({ id: book.positions[j]!.id ?? String(j), pnlUsd: own[k]! })) } : {}),
-    };
-    offset += scenarios.length;
-    return result;
-  });
-
+  const names = market.names.filter((u) => positions.some((p) => p.underlying === u));
+  const underlyings = names.map((u) => underlyingMargin(engine, positions.filter((p) => p.underlying === u), u, market, options));
   const sum = underlyings.reduce((a, m) => a + m.initial.usd, 0);
-  const spreadCredit = interUnderlyingCredit(profile, underlyings, valuation.underlyings.map((t) => t.delta));
+  const spreadCredit = interUnderlyingCredit(profile, underlyings);
   const initial = sum - spreadCredit;
   const standalone = underlyings.reduce((a, m) => a + m.standalone.usd, 0);
   return {
     profile: profile.name, currency: "USD", initial, maintenance: profile.mmFactor * initial,
     standalone, offsetBenefit: standalone - initial, spreadCredit, underlyings,
+  };
+}
+
+/**
+ * One underlying's grid: its positions compiled alone and revalued under its own
+ * scenarios only (the others do not move there, so they need no evaluation).
+ */
+function underlyingMargin(engine: Engine, positions: Position[], u: string, market: Market, options: GridOptions): UnderlyingGridMargin {
+  const { profile } = options;
+  const p = paramsFor(profile, u);
+  const book = engine.compile(positions, market, { volShiftWeight: (days) => termWeight(p.volScaling, days) });
+  const scenarios = gridScenarios(u, p);
+  const rows = engine.revalue(book, buildScenarioSet(book, scenarios, p), { perPosition: true }).positions!.map((r) => Array.from(r));
+  const valuation = valueBook(engine, book, market);
+  const values = valuation.positions.map((v) => v.valueUsd);
+  const deltas = valuation.positions.map((v) => v.delta);
+  const s0 = book.indexPrices[0]!;
+  const all = positions.map((_, k) => k);
+  const measure = (members: number[]): Measured => measureGrid(scenarios, members.map((k) => rows[k]!), members.map((k) => values[k]!), s0);
+  const charges = (members: number[]): Omit<Contingencies, "minimum"> => ({
+    shortOption: amount(shortOptionCharge(members.map((k) => positions[k]!), p, s0), s0, u),
+    roll: amount(rollCharge(members.map((k) => positions[k]!), members.map((k) => deltas[k]!), market, p, s0), s0, u),
+    deltaShock: amount((p.deltaShock ?? 0) * Math.abs(members.reduce((a, k) => a + deltas[k]!, 0)) * s0, s0, u),
+  });
+  const requirement = (members: number[]): { m: Measured; c: Omit<Contingencies, "minimum">; usd: number } => {
+    const m = measure(members);
+    const c = charges(members);
+    return { m, c, usd: Math.max(m.worstUsd, 0) + c.shortOption.usd + c.roll.usd + c.deltaShock.usd };
+  };
+  const { m, c, usd } = requirement(all);
+  const initialUsd = Math.max(usd, p.minimum ?? 0);
+  // Single-position margin: each position's grid and contingencies alone (no minimum).
+  const standaloneUsd = all.reduce((acc, k) => acc + requirement([k]).usd, 0);
+  return {
+    underlying: u,
+    index: s0,
+    reportCurrency: positions.every((q) => q.kind === "spot" || q.settlement === "inverse") ? u : "USD",
+    worstLoss: amount(Math.max(m.worstUsd, 0), s0, u),
+    worstScenario: m.worstUsd > 0 ? scenarios[m.worstIndex]! : null,
+    contingencies: { ...c, minimum: amount(initialUsd - usd, s0, u) },
+    initial: amount(initialUsd, s0, u),
+    maintenance: amount(profile.mmFactor * initialUsd, s0, u),
+    standalone: amount(standaloneUsd, s0, u),
+    scenarios,
+    pnlUsd: m.pnlUsd,
+    pnlCoin: m.pnlCoin,
+    ...(options.perPosition ? { positions: positions.map((q, k) => ({ id: q.id ?? String(k), pnlUsd: rows[k]! })) } : {}),
+    netDelta: deltas.reduce((a, d) => a + d, 0),
   };
 }
 
@@ -194,21 +190,15 @@ function measureGrid(scenarios: GridScenario[], rows: number[][], values: number
   return { pnlUsd, pnlCoin, worstUsd, worstIndex };
 }
 
-/** Every underlying's grid in one scenario set: each scenario moves its own underlying only. */
-function buildScenarioSet(book: Book, grids: GridScenario[][], params: UnderlyingGridParams[]): ScenarioSet {
-  const total = grids.reduce((a, g) => a + g.length, 0);
-  const set = new ScenarioSet(book.underlyings, total);
-  let s = 0;
-  grids.forEach((grid, u) => {
-    const states = new Map(params[u]!.volStates.map((v) => [v.name, v]));
-    for (const sc of grid) {
-      const state = states.get(sc.vol)!;
-      const i = u * total + s;
-      set.logMoves[i] = log(1 + sc.move);
-      set.volShifts[i] = state.shift;
-      set.volFloors[i] = state.floor ?? 0;
-      s++;
-    }
+/** The scenario set of one underlying's grid. */
+function buildScenarioSet(book: Book, grid: GridScenario[], p: UnderlyingGridParams): ScenarioSet {
+  const set = new ScenarioSet(book.underlyings, grid.length);
+  const states = new Map(p.volStates.map((v) => [v.name, v]));
+  grid.forEach((sc, s) => {
+    const state = states.get(sc.vol)!;
+    set.logMoves[s] = log(1 + sc.move);
+    set.volShifts[s] = state.shift;
+    set.volFloors[s] = state.floor ?? 0;
   });
   return set;
 }
@@ -257,16 +247,13 @@ function rollCharge(positions: Position[], deltas: number[], market: Market, p: 
  * SPAN-style inter-underlying credit: for each configured pair whose net deltas have
  * opposite signs (one hedges the other), credit × the smaller of the two requirements.
  */
-function interUnderlyingCredit(profile: MarginProfile, margins: UnderlyingGridMargin[], deltas: number[]): number {
+function interUnderlyingCredit(profile: MarginProfile, margins: (UnderlyingGridMargin)[]): number {
   if (profile.crossUnderlying === "sum") return 0;
   let credit = 0;
   for (const { underlyings: [a, b], credit: rate } of profile.crossUnderlying.spreadCredits) {
-    const i = margins.findIndex((m) => m.underlying === a);
-    const j = margins.findIndex((m) => m.underlying === b);
-    if (i < 0 || j < 0) continue;
-    const dA = deltas[i]! * margins[i]!.index;
-    const dB = deltas[j]! * margins[j]!.index;
-    if (dA * dB < 0) credit += rate * Math.min(margins[i]!.initial.usd, margins[j]!.initial.usd);
+    const ma = margins.find((m) => m.underlying === a);
+    const mb = margins.find((m) => m.underlying === b);
+    if (ma && mb && ma.netDelta * mb.netDelta < 0) credit += rate * Math.min(ma.initial.usd, mb.initial.usd);
   }
   return credit;
 }
