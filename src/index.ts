@@ -13,3 +13,7 @@ export { valueBook, type Valuation, type PositionValue, type UnderlyingTotals } 
 export { black76, black76Price, type Black76Greeks, type Black76Inputs } from "./reference/black76.js";
 export { normCdf } from "./reference/normal.js";
 export { revalueReference } from "./reference/revalue.js";
+export { gridMargin, gridScenarios, termWeight, worstWeightedLoss, type GridMargin, type GridOptions, type GridScenario, type UnderlyingGridMargin, type Amount, type Contingencies } from "./methods/grid/grid.js";
+export type { MarginProfile, UnderlyingGridParams, VolState, VolTermScaling, ExtendedMove } from "./methods/grid/profile.js";
+export { builtInProfile, builtInProfileNames } from "./methods/grid/profiles.js";
+export { parseProfile } from "./schema/index.js";

@@ -77,3 +77,29 @@ describe("the README's library example", () => {
     expect(r.stdout.match(/PnL\s+-?[\d.]+ USD =\s+-?[\d.]+ BTC/g)).toHaveLength(3);
   });
 });
+
+describe("pmargin grid", () => {
+  it("prints initial and maintenance margin per underlying and the risk matrix", () => {
+    const r = pmargin("grid", `${examples}portfolio.json`, `${examples}market.json`, "--profile", "paradex", "--matrix");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/profile paradex/);
+    expect(r.stdout).toMatch(/Initial margin [\d,.]+ USD, maintenance [\d,.]+ USD/);
+    expect(r.stdout).toMatch(/BTC PnL USD/);
+  });
+
+  it("--json gives IM, MM and per-underlying amounts in USD and coin", () => {
+    const r = pmargin("grid", `${examples}portfolio.json`, `${examples}market.json`, "--json");
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { profile: string; currency: string; initial: number; maintenance: number; underlyings: { initial: { usd: number; coin: number; currency: string } }[] };
+    expect(out.profile).toBe("deribit");
+    expect(out.currency).toBe("USD");
+    expect(out.maintenance).toBeCloseTo(0.8 * out.initial, 6);
+    for (const u of out.underlyings) expect(u.initial.currency).toMatch(/^(BTC|ETH|SOL)$/);
+  });
+
+  it("an unknown profile exits 2 and lists the built-in ones", () => {
+    const r = pmargin("grid", `${examples}portfolio.json`, `${examples}market.json`, "--profile", "cme");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown profile cme \(built in: deribit, paradex, bybit, okx, span/);
+  });
+});

@@ -3,6 +3,7 @@
 // with one line naming the file and field; anything else is an internal error (1).
 import { Command } from "commander";
 import { run } from "./run.js";
+import { gridCommand, type GridCommandOptions } from "./grid.js";
 import { valueCommand } from "./value.js";
 
 const program = new Command()
@@ -17,6 +18,17 @@ program
   .argument("<market>", "market data JSON file")
   .option("--json", "machine-readable JSON output")
   .action((portfolio: string, market: string, opts: { json?: boolean }) => run(() => valueCommand(portfolio, market, opts)));
+
+program
+  .command("grid")
+  .description("scenario-grid (risk-matrix) margin: initial and maintenance, per underlying, against single-position margin")
+  .argument("<portfolio>", "portfolio JSON file")
+  .argument("<market>", "market data JSON file")
+  .option("-p, --profile <name|file.json>", "deribit, paradex, bybit, okx, span, or a profile file", "deribit")
+  .option("--matrix", "print each underlying's risk matrix (PnL per move and vol state)")
+  .option("--per-position", "with --json: each position's PnL per scenario")
+  .option("--json", "machine-readable JSON output")
+  .action((portfolio: string, market: string, opts: GridCommandOptions) => run(() => gridCommand(portfolio, market, opts)));
 
 program.parseAsync().catch((error: unknown) => {
   console.error(`pmargin: internal error: ${error instanceof Error ? error.message : String(error)}`);

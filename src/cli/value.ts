@@ -2,13 +2,9 @@ import Table from "cli-table3";
 import { createEngine } from "../engine/engine.js";
 import { prepareInputs } from "../inputs.js";
 import { valueBook } from "../valuation.js";
+import { fmt, sig, style } from "./format.js";
 import { readJsonFile } from "./run.js";
 
-// Compact, uncoloured tables: readable in a terminal and in a log file alike.
-const style = { compact: true, head: [], border: [] };
-const fmt = (x: number, digits = 2): string =>
-  x.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const sig = (x: number): string => (Math.abs(x) >= 1 ? fmt(x, 2) : x.toPrecision(4));
 
 export async function valueCommand(portfolioPath: string, marketPath: string, opts: { json?: boolean }): Promise<void> {
   const { portfolio, market } = prepareInputs(await readJsonFile(portfolioPath), await readJsonFile(marketPath), {

@@ -4,3 +4,4 @@ export { parsePortfolio } from "./portfolio.js";
 export { parseMarket } from "./market.js";
 export { checkAgainstMarket } from "./cross.js";
 export { isoDateToMillis } from "./dates.js";
+export { parseProfile } from "./profile.js";

@@ -178,16 +178,22 @@ function measureGrid(scenarios: GridScenario[], rows: number[][], values: number
   const pnlUsd = scenarios.map((_, s) => rows.reduce((a, r) => a + r[s]!, 0));
   const v0 = values.reduce((a, v) => a + v, 0);
   const pnlCoin = scenarios.map((sc, s) => (v0 + pnlUsd[s]!) / (s0 * (1 + sc.move)) - v0 / s0);
-  let worstUsd = -Infinity;
-  let worstIndex = -1;
+  const { loss: worstUsd, index: worstIndex } = worstWeightedLoss(scenarios, pnlUsd);
+  return { pnlUsd, pnlCoin, worstUsd, worstIndex };
+}
+
+/** The largest weighted loss −weight·PnL over the scenarios, and the first scenario that gives it. */
+export function worstWeightedLoss(scenarios: readonly { weight: number }[], pnl: readonly number[]): { loss: number; index: number } {
+  let loss = -Infinity;
+  let index = -1;
   scenarios.forEach((sc, s) => {
-    const loss = -sc.weight * pnlUsd[s]!;
-    if (loss > worstUsd) {
-      worstUsd = loss;
-      worstIndex = s;
+    const l = -sc.weight * pnl[s]!;
+    if (l > loss) {
+      loss = l;
+      index = s;
     }
   });
-  return { pnlUsd, pnlCoin, worstUsd, worstIndex };
+  return { loss, index };
 }
 
 /** The scenario set of one underlying's grid. */
