@@ -1,7 +1,7 @@
 // Library quickstart: value the bundled example and revalue it under three scenarios.
 // Run from the repository after `npm run build`: node examples/library.mjs
 import { readFile } from "node:fs/promises";
-import { createEngine, prepareInputs, ScenarioSet, valueBook } from "pmargin";
+import { builtInProfile, createEngine, gridMargin, prepareInputs, ScenarioSet, valueBook } from "pmargin";
 
 const read = async (name) => JSON.parse(await readFile(new URL(name, import.meta.url), "utf8"));
 const { portfolio, market } = prepareInputs(await read("portfolio.json"), await read("market.json"));
@@ -22,3 +22,8 @@ const usd = engine.revalue(book, scenarios, { dt: 1 / 365 });
 const btc = engine.revalue(book, scenarios, { dt: 1 / 365, currency: "BTC" });
 ["BTC −20%, vol +50%", "all +10%, vol −10%", "one day passes"].forEach((name, s) =>
   console.log(`${name.padEnd(20)} PnL ${usd.pnl[s].toFixed(2).padStart(12)} USD = ${btc.pnl[s].toFixed(4).padStart(9)} BTC`));
+
+// Scenario-grid margin under Deribit's published parameters.
+const margin = gridMargin(engine, portfolio.positions, market, { profile: builtInProfile("deribit") });
+console.log(`deribit grid: initial ${margin.initial.toFixed(2)} USD, maintenance ${margin.maintenance.toFixed(2)} USD, ` +
+  `single-position ${margin.standalone.toFixed(2)} USD`);

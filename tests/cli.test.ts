@@ -75,6 +75,7 @@ describe("the README's library example", () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/value now: [\d.]+ USD/);
     expect(r.stdout.match(/PnL\s+-?[\d.]+ USD =\s+-?[\d.]+ BTC/g)).toHaveLength(3);
+    expect(r.stdout).toMatch(/deribit grid: initial [\d.]+ USD, maintenance [\d.]+ USD/);
   });
 });
 

@@ -194,3 +194,36 @@ describe("contingencies", () => {
     r.scenarios.forEach((sc, s) => expect(r.pnlUsd[s]).toBeCloseTo(optionPnl(inv, sc, VOL), 6));
   });
 });
+
+describe("Paradex's minimum delta requirement", () => {
+  it("floors the requirement at (2% |net δ| + 1% hedged δ) × spot: the docs' perp + short calls example gives 1,400 at spot 70,000", () => {
+    // The docs' deltas: long 1 perp (+1), short 5 calls of delta 0.3 each (−1.5): net −0.5, hedged 1.
+    const spot = 70_000;
+    const m70 = buildMarket({
+      asOf: AS_OF,
+      underlyings: { BTC: { index: spot, surface: [{ expiry: expiryIn(30), logMoneyness: [0], vols: [VOL] }] } },
+    });
+    const t = m70.yearFraction(expiryIn(30));
+    // The strike whose call delta is 0.3, so the book reproduces the docs' deltas.
+    let lo = spot, hi = 3 * spot;
+    for (let i = 0; i < 200; i++) {
+      const mid = (lo + hi) / 2;
+      if (black76({ forward: spot, strike: mid, time: t, vol: VOL, rate: 0, phi: 1 }).delta > 0.3) lo = mid;
+      else hi = mid;
+    }
+    const book: Position[] = [
+      { kind: "future", settlement: "linear", underlying: "BTC", quantity: 1 },
+      { kind: "option", settlement: "linear", right: "call", underlying: "BTC", strike: lo, expiry: expiryIn(30), quantity: -5 },
+    ];
+    // A grid with no shock at all, so the floor alone sets the requirement.
+    const flatOnly: MarginProfile = {
+      ...profile,
+      defaults: { moves: [0], volStates: [{ name: "flat", shift: 0 }], extended: [], minimumDelta: { net: 0.02, hedged: 0.01 } },
+    };
+    const r = gridMargin(engine, book, m70, { profile: flatOnly }).underlyings[0]!;
+    expect(r.netDelta).toBeCloseTo(-0.5, 9);
+    expect(r.worstLoss.usd).toBe(0);
+    expect(r.initial.usd).toBeCloseTo(1_400, 6);
+    expect(r.contingencies.minimum.usd).toBeCloseTo(1_400, 6);
+  });
+});

@@ -18,6 +18,7 @@ const params = {
   shortOptionMinimum: v.optional(nonNegative),
   rollShock: v.optional(strict("rollShock", { annualisedMoveRisk: nonNegative, minMove: nonNegative })),
   deltaShock: v.optional(nonNegative),
+  minimumDelta: v.optional(strict("minimumDelta", { net: fraction, hedged: fraction })),
   minimum: v.optional(nonNegative),
 };
 

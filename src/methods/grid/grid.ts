@@ -34,7 +34,7 @@ export interface Contingencies {
   shortOption: Amount;
   roll: Amount;
   deltaShock: Amount;
-  /** How much the per-underlying minimum added. */
+  /** How much the floors (minimum delta requirement, minimum) added. */
   minimum: Amount;
 }
 
@@ -141,8 +141,8 @@ function underlyingMargin(engine: Engine, positions: Position[], u: string, mark
     return { m, c, usd: Math.max(m.worstUsd, 0) + c.shortOption.usd + c.roll.usd + c.deltaShock.usd };
   };
   const { m, c, usd } = requirement(all);
-  const initialUsd = Math.max(usd, p.minimum ?? 0);
-  // Single-position margin: each position's grid and contingencies alone (no minimum).
+  const initialUsd = Math.max(usd, minimumDeltaCharge(deltas, p, s0), p.minimum ?? 0);
+  // Single-position margin: each position's grid and contingencies alone (no floors).
   const standaloneUsd = all.reduce((acc, k) => acc + requirement([k]).usd, 0);
   return {
     underlying: u,
@@ -226,6 +226,14 @@ function shortOptionCharge(positions: Position[], p: UnderlyingGridParams, s0: n
   let short = 0;
   for (const n of net.values()) if (n < 0) short -= n;
   return short * p.shortOptionMinimum * s0;
+}
+
+/** The minimum delta requirement (0 without one): (net·|Σ δ| + hedged·min(Σ δ⁺, Σ |δ⁻|)) × index. */
+function minimumDeltaCharge(deltas: number[], p: UnderlyingGridParams, s0: number): number {
+  if (!p.minimumDelta) return 0;
+  const long = deltas.reduce((a, d) => a + Math.max(d, 0), 0);
+  const short = deltas.reduce((a, d) => a - Math.min(d, 0), 0);
+  return (p.minimumDelta.net * Math.abs(long - short) + p.minimumDelta.hedged * Math.min(long, short)) * s0;
 }
 
 /**

@@ -43,6 +43,12 @@ export interface UnderlyingGridParams {
   rollShock?: { annualisedMoveRisk: number; minMove: number };
   /** Delta shock: this fraction of |net delta| × index (Paradex 2%, Deribit max_delta_shock). */
   deltaShock?: number;
+  /**
+   * A floor from delta (Paradex's minimum delta requirement): the requirement is at least
+   * (net·|net delta| + hedged·hedged delta) × index, the hedged delta being the long and
+   * short deltas that offset, min(Σ long, Σ |short|).
+   */
+  minimumDelta?: { net: number; hedged: number };
   /** Minimum requirement per underlying with positions, USD. */
   minimum?: number;
 }
