@@ -79,7 +79,9 @@ describe("hand-computed grids", () => {
         }, 0);
         expect(m.pnlUsd[s]).toBeCloseTo(expected, 6);
       });
-      const worst = Math.max(0, ...m.scenarios.map((sc, s) => -sc.weight * m.pnlUsd[s]!));
+      // Coin-settled books are margined on coin PnL (worth the index per coin today).
+      const pnl = m.reportCurrency === "USD" ? m.pnlUsd : m.pnlCoin.map((x) => x * 100_000);
+      const worst = Math.max(0, ...m.scenarios.map((sc, s) => -sc.weight * pnl[s]!));
       expect(m.worstLoss.usd).toBeCloseTo(worst, 9);
     });
   }
@@ -191,6 +193,15 @@ describe("contingencies", () => {
     const r = gridMargin(engine, [inv], market, { profile }).underlyings[0]!;
     expect(r.reportCurrency).toBe("BTC");
     expect(r.initial.coin).toBeCloseTo(r.initial.usd / 100_000, 12);
+    // Margined on its coin PnL: the worst weighted coin loss, independently of the USD one.
+    const coinWorst = Math.max(...r.scenarios.map((sc, s) => -sc.weight * r.pnlCoin[s]!));
+    expect(r.worstLoss.coin).toBeCloseTo(coinWorst, 12);
+    r.scenarios.forEach((sc, s) => {
+      const f0 = btcForward(20);
+      const coinValue = (f: number, vol: number): number => -2 * black76Price(f, 90_000, market.yearFraction(expiryIn(20)), vol, 0, -1) / f;
+      const usd0 = coinValue(f0, VOL) * 100_000;
+      expect(r.pnlCoin[s]).toBeCloseTo((usd0 + r.pnlUsd[s]!) / (100_000 * (1 + sc.move)) - usd0 / 100_000, 12);
+    });
     r.scenarios.forEach((sc, s) => expect(r.pnlUsd[s]).toBeCloseTo(optionPnl(inv, sc, VOL), 6));
   });
 });

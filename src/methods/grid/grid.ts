@@ -45,7 +45,7 @@ export interface UnderlyingGridMargin {
   netDelta: number;
   /** The currency the venue would report in: the coin when every position here is coin-settled, else USD. */
   reportCurrency: string;
-  /** Worst weighted loss over the grid (≥ 0), and the scenario that gives it. */
+  /** Worst weighted loss over the grid (≥ 0), measured in reportCurrency, and the scenario that gives it. */
   worstLoss: Amount;
   worstScenario: GridScenario | null;
   contingencies: Contingencies;
@@ -135,21 +135,24 @@ function underlyingMargin(engine: Engine, positions: Position[], u: string, mark
     roll: amount(rollCharge(members.map((k) => positions[k]!), members.map((k) => deltas[k]!), market, p, s0), s0, u),
     deltaShock: amount((p.deltaShock ?? 0) * Math.abs(members.reduce((a, k) => a + deltas[k]!, 0)) * s0, s0, u),
   });
-  const requirement = (members: number[]): { m: Measured; c: Omit<Contingencies, "minimum">; usd: number } => {
+  // A coin-settled book is margined on its coin PnL, as Deribit does; others on USD PnL.
+  const coinSettled = (members: number[]): boolean => members.every((k) => positions[k]!.kind === "spot" || (positions[k] as { settlement?: string }).settlement === "inverse");
+  const requirement = (members: number[]): { m: Measured; c: Omit<Contingencies, "minimum">; worst: Amount; usd: number } => {
     const m = measure(members);
     const c = charges(members);
-    return { m, c, usd: Math.max(m.worstUsd, 0) + c.shortOption.usd + c.roll.usd + c.deltaShock.usd };
+    const worst = coinSettled(members) ? amount(Math.max(m.worstCoin, 0) * s0, s0, u) : amount(Math.max(m.worstUsd, 0), s0, u);
+    return { m, c, worst, usd: worst.usd + c.shortOption.usd + c.roll.usd + c.deltaShock.usd };
   };
-  const { m, c, usd } = requirement(all);
+  const { m, c, worst, usd } = requirement(all);
   const initialUsd = Math.max(usd, minimumDeltaCharge(deltas, p, s0), p.minimum ?? 0);
   // Single-position margin: each position's grid and contingencies alone (no floors).
   const standaloneUsd = all.reduce((acc, k) => acc + requirement([k]).usd, 0);
   return {
     underlying: u,
     index: s0,
-    reportCurrency: positions.every((q) => q.kind === "spot" || q.settlement === "inverse") ? u : "USD",
-    worstLoss: amount(Math.max(m.worstUsd, 0), s0, u),
-    worstScenario: m.worstUsd > 0 ? scenarios[m.worstIndex]! : null,
+    reportCurrency: coinSettled(all) ? u : "USD",
+    worstLoss: worst,
+    worstScenario: worst.usd > 0 ? scenarios[coinSettled(all) ? m.worstCoinIndex : m.worstIndex]! : null,
     contingencies: { ...c, minimum: amount(initialUsd - usd, s0, u) },
     initial: amount(initialUsd, s0, u),
     maintenance: amount(profile.mmFactor * initialUsd, s0, u),
@@ -165,9 +168,11 @@ function underlyingMargin(engine: Engine, positions: Position[], u: string, mark
 interface Measured {
   pnlUsd: number[];
   pnlCoin: number[];
-  /** Largest weighted loss in USD and where. */
+  /** Largest weighted loss in USD and where; the same measured in coin. */
   worstUsd: number;
   worstIndex: number;
+  worstCoin: number;
+  worstCoinIndex: number;
 }
 
 /**
@@ -179,7 +184,8 @@ function measureGrid(scenarios: GridScenario[], rows: number[][], values: number
   const v0 = values.reduce((a, v) => a + v, 0);
   const pnlCoin = scenarios.map((sc, s) => (v0 + pnlUsd[s]!) / (s0 * (1 + sc.move)) - v0 / s0);
   const { loss: worstUsd, index: worstIndex } = worstWeightedLoss(scenarios, pnlUsd);
-  return { pnlUsd, pnlCoin, worstUsd, worstIndex };
+  const { loss: worstCoin, index: worstCoinIndex } = worstWeightedLoss(scenarios, pnlCoin);
+  return { pnlUsd, pnlCoin, worstUsd, worstIndex, worstCoin, worstCoinIndex };
 }
 
 /** The largest weighted loss −weight·PnL over the scenarios, and the first scenario that gives it. */
