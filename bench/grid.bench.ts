@@ -3,9 +3,8 @@
 // whole method end to end.
 import { Bench } from "tinybench";
 import { createEngine } from "../src/engine/engine.js";
-import { ScenarioSet } from "../src/engine/scenarios.js";
 import { buildMarket } from "../src/market/market.js";
-import { gridMargin, gridScenarios, termWeight } from "../src/methods/grid/grid.js";
+import { gridMargin, gridScenarios, gridScenarioSet, termWeight } from "../src/methods/grid/grid.js";
 import type { MarginProfile } from "../src/methods/grid/profile.js";
 import { revalueReference } from "../src/reference/revalue.js";
 import { syntheticMarket, syntheticPositions } from "../tests/fixtures/synthetic.js";
@@ -41,15 +40,7 @@ export async function benchGrid(): Promise<GridFigures> {
   const grids = market.names.map((u) => {
     const mine = positions.filter((p) => p.underlying === u);
     const book = engine.compile(mine, market, { volShiftWeight: (days) => termWeight(profile.defaults.volScaling, days) });
-    const scenarios = gridScenarios(u, profile.defaults);
-    const set = new ScenarioSet(book.underlyings, scenarios.length);
-    scenarios.forEach((sc, s) => {
-      const state = profile.defaults.volStates.find((v) => v.name === sc.vol)!;
-      set.logMoves[s] = Math.log1p(sc.move);
-      set.volShifts[s] = state.shift;
-      set.volFloors[s] = state.floor ?? 0;
-    });
-    return { book, set };
+    return { book, set: gridScenarioSet(book, gridScenarios(u, profile.defaults), profile.defaults) };
   });
   let sink = 0;
   const bench = new Bench({ time: 1500, warmupTime: 300 });

@@ -110,10 +110,7 @@ export class Engine {
     const rows = 1 + (perPosition ? nPos : 0);
     const perScenario = (3 * nUnd + rows) * F64;
     const chunk = Math.min(count, Math.max(this.layout.block, Math.floor(SCRATCH_BUDGET / perScenario)));
-    const scen = this.ptr.scratch;
-    const work = align16(scen + 3 * nUnd * chunk * F64);
-    const out = align16(work + this.k.revalueWorkBytes(nUnd));
-    this.mem.ensure(out + rows * chunk * F64 - this.mem.base);
+    const { scen, work, out } = this.scratch(nUnd, chunk, rows);
 
     const pnl = new Float64Array(count);
     const positions = perPosition ? book.positions.map(() => new Float64Array(count)) : undefined;
@@ -197,13 +194,22 @@ export class Engine {
     if (!book.baseReady) this.fillBase(book);
   }
 
+  /**
+   * Scratch after the resident book for `n` scenarios: three scenario planes, the
+   * kernel's work area and `rows` output rows, made addressable.
+   */
+  private scratch(nUnd: number, n: number, rows: number): { scen: number; work: number; out: number } {
+    const scen = this.ptr.scratch;
+    const work = align16(scen + 3 * nUnd * n * F64);
+    const out = align16(work + this.k.revalueWorkBytes(nUnd));
+    this.mem.ensure(out + rows * n * F64 - this.mem.base);
+    return { scen, work, out };
+  }
+
   /** The base column is each option's USD value now, taken from the kernel's zero scenario. */
   private fillBase(book: Book): void {
     const nUnd = book.underlyings.length;
-    const scen = this.ptr.scratch;
-    const work = align16(scen + 3 * nUnd * 2 * F64);
-    const out = align16(work + this.k.revalueWorkBytes(nUnd));
-    this.mem.ensure(out + (1 + book.positions.length) * F64 - this.mem.base);
+    const { scen, work, out } = this.scratch(nUnd, 1, 1 + book.positions.length);
     this.mem.f64(scen, 3 * nUnd).fill(0);
     this.runRevalue(book, scen, 1, 0, -1, 1, out, true, work);
     const values = this.mem.f64(out + F64, book.nOpt);

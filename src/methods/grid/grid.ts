@@ -123,7 +123,7 @@ function underlyingMargin(engine: Engine, positions: Position[], u: string, mark
   const p = paramsFor(profile, u);
   const book = engine.compile(positions, market, { volShiftWeight: (days) => termWeight(p.volScaling, days) });
   const scenarios = gridScenarios(u, p);
-  const rows = engine.revalue(book, buildScenarioSet(book, scenarios, p), { perPosition: true }).positions!.map((r) => Array.from(r));
+  const rows = engine.revalue(book, gridScenarioSet(book, scenarios, p), { perPosition: true }).positions!.map((r) => Array.from(r));
   const valuation = valueBook(engine, book, market);
   const values = valuation.positions.map((v) => v.valueUsd);
   const deltas = valuation.positions.map((v) => v.delta);
@@ -144,15 +144,16 @@ function underlyingMargin(engine: Engine, positions: Position[], u: string, mark
     return { m, c, worst, usd: worst.usd + c.shortOption.usd + c.roll.usd + c.deltaShock.usd };
   };
   const { m, c, worst, usd } = requirement(all);
+  const inCoin = coinSettled(all);
   const initialUsd = Math.max(usd, minimumDeltaCharge(deltas, p, s0), p.minimum ?? 0);
   // Single-position margin: each position's grid and contingencies alone (no floors).
   const standaloneUsd = all.reduce((acc, k) => acc + requirement([k]).usd, 0);
   return {
     underlying: u,
     index: s0,
-    reportCurrency: coinSettled(all) ? u : "USD",
+    reportCurrency: inCoin ? u : "USD",
     worstLoss: worst,
-    worstScenario: worst.usd > 0 ? scenarios[coinSettled(all) ? m.worstCoinIndex : m.worstIndex]! : null,
+    worstScenario: worst.usd > 0 ? scenarios[inCoin ? m.worstCoinIndex : m.worstIndex]! : null,
     contingencies: { ...c, minimum: amount(initialUsd - usd, s0, u) },
     initial: amount(initialUsd, s0, u),
     maintenance: amount(profile.mmFactor * initialUsd, s0, u),
@@ -202,8 +203,8 @@ export function worstWeightedLoss(scenarios: readonly { weight: number }[], pnl:
   return { loss, index };
 }
 
-/** The scenario set of one underlying's grid. */
-function buildScenarioSet(book: Book, grid: GridScenario[], p: UnderlyingGridParams): ScenarioSet {
+/** The scenario set of one underlying's grid, for a book of that underlying. */
+export function gridScenarioSet(book: Book, grid: GridScenario[], p: UnderlyingGridParams): ScenarioSet {
   const set = new ScenarioSet(book.underlyings, grid.length);
   const states = new Map(p.volStates.map((v) => [v.name, v]));
   grid.forEach((sc, s) => {
