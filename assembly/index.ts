@@ -9,6 +9,11 @@ export {
   OPT_U, OPT_LN_FK, OPT_FK, OPT_KF, OPT_F, OPT_K, OPT_T, OPT_RATE, OPT_PHI, OPT_WEIGHT, OPT_VOL_W, OPT_BASE, OPT_TABLE, OPT_COLS,
   LIN_U, LIN_ALPHA, LIN_BETA, LIN_COLS,
 } from "./revalue";
+export {
+  correlatedMovesF64x2Soa, POISSON_MAX,
+  PATH_SD, PATH_DRIFT, PATH_INV_SD, PATH_RHO, PATH_RHO_C, PATH_ETA, PATH_JUMP_LAMBDA, PATH_JUMP_MEAN, PATH_JUMP_VOL, PATH_JUMP_P0, PATH_BETA, PATH_COLS,
+  PATH_NU, PATH_JUMPS, PATH_COMMON_LAMBDA, PATH_COMMON_MEAN, PATH_COMMON_VOL, PATH_COMMON_P0, PATH_GLOBALS,
+} from "./paths";
 
 /** First free byte after the module's static data: the engine's arena starts here. */
 export function heapBase(): usize {
@@ -28,3 +33,5 @@ export function normCdfF64x2Array(src: usize, dst: usize, n: i32): void {
 }
 
 export { simdPeakF64x2 } from "./peak";
+export { selectF64 } from "./select";
+export { normalsF64x2Soa, uniformsF64x2Soa, gammaF64Soa } from "./random";

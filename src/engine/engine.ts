@@ -5,6 +5,8 @@ import type { Black76Greeks } from "../reference/black76.js";
 import { compileBook, type Book, type CompileOptions, type OptionTerms } from "./book.js";
 import { align16, LinearMemory } from "./memory.js";
 import type { ScenarioSet } from "./scenarios.js";
+import { STREAM, type PathBlock, type PathPlan } from "./path-plan.js";
+import { wasmSelector, type Selector } from "../risk/tail.js";
 import { instantiateKernels, type KernelLayout, type Kernels, type WasmSource } from "./wasm.js";
 
 /** Resource limits; a request beyond one is refused up front with a LimitError. */
@@ -152,6 +154,55 @@ export class Engine {
       price: c[0]![i]!, delta: c[1]![i]!, gamma: c[2]![i]!, vega: c[3]![i]!, theta: c[4]![i]!,
       coinValue: c[5]![i]!, coinDelta: c[6]![i]!,
     }));
+  }
+
+  /**
+   * Monte Carlo paths [start, start + n) of a plan: random draws and path kernels
+   * (assembly/random.ts, assembly/paths.ts) in scratch memory, copied out as planes.
+   */
+  paths(plan: PathPlan, start: number, n: number): PathBlock {
+    const nUnd = plan.underlyings.length;
+    // The kernels work on pairs of paths; an odd count generates one more (a valid path, unused).
+    const m = (n + 1) & ~1;
+    const base = this.resident ? this.ptr.scratch : this.mem.base;
+    let at = base;
+    const take = (doubles: number): number => {
+      const ptr = at;
+      at = align16(at + doubles * F64);
+      return ptr;
+    };
+    const params = take(plan.params.length);
+    const factor = take(plan.correlation.factor.length);
+    const z = take(2 * nUnd * m);
+    const gamma = take(m);
+    const jumpU = take((nUnd + 1) * m);
+    const jumpZ = take((nUnd + 1) * m);
+    const moves = take(nUnd * m);
+    const vols = take(nUnd * m);
+    this.mem.ensure(at - this.mem.base);
+    this.mem.f64(params, plan.params.length).set(plan.params);
+    this.mem.f64(factor, plan.correlation.factor.length).set(plan.correlation.factor);
+    const { seedLo: lo, seedHi: hi } = plan;
+    this.k.normalsF64x2Soa(lo, hi, STREAM.moves, start, m, 2 * nUnd, z);
+    if (plan.nu > 0) this.k.gammaF64Soa(lo, hi, STREAM.gamma, start, m, plan.nu / 2, gamma);
+    if (plan.jumps) {
+      this.k.uniformsF64x2Soa(lo, hi, STREAM.jumpUniforms, start, m, nUnd + 1, jumpU);
+      this.k.normalsF64x2Soa(lo, hi, STREAM.jumpNormals, start, m, nUnd + 1, jumpZ);
+    }
+    this.k.correlatedMovesF64x2Soa(nUnd, m, params, factor, z, gamma, jumpU, jumpZ, moves, vols);
+    const logMoves = new Float64Array(nUnd * n);
+    const volShifts = new Float64Array(nUnd * n);
+    for (let u = 0; u < nUnd; u++) {
+      logMoves.set(this.mem.f64(moves + u * m * F64, n), u * n);
+      volShifts.set(this.mem.f64(vols + u * m * F64, n), u * n);
+    }
+    return { logMoves, volShifts };
+  }
+
+  /** Selection by the WASM kernel (for tail statistics) on a work copy in scratch memory. */
+  selector(): Selector {
+    const ptr = this.resident ? this.ptr.scratch : this.mem.base;
+    return wasmSelector(this.k, ptr, (bytes) => this.mem.ensure(ptr + bytes - this.mem.base));
   }
 
   /** Bytes of linear memory in use (it never shrinks; it is reused). */

@@ -18,10 +18,21 @@ export interface Kernels {
     out: number, perPosition: number, work: number,
   ): void;
   revalueWorkBytes(nUnd: number): number;
+  correlatedMovesF64x2Soa(
+    nUnd: number, n: number, params: number, factor: number, z: number, gamma: number,
+    jumpU: number, jumpZ: number, outMoves: number, outVols: number,
+  ): void;
   expF64x2Array(src: number, dst: number, n: number): void;
   logF64x2Array(src: number, dst: number, n: number): void;
   normCdfF64x2Array(src: number, dst: number, n: number): void;
   simdPeakF64x2(iters: number): number;
+  /** out[d·nPaths + i] = normal draw d of path pathStart + i (Philox4x32-10, Box–Muller; see assembly/random.ts). */
+  normalsF64x2Soa(seedLo: number, seedHi: number, stream: number, pathStart: number, nPaths: number, nDraws: number, out: number): void;
+  /** out[d·nPaths + i] = uniform draw d of path pathStart + i, in (0, 1). */
+  uniformsF64x2Soa(seedLo: number, seedHi: number, stream: number, pathStart: number, nPaths: number, nDraws: number, out: number): void;
+  /** out[i] = Gamma(shape, 1) variate of path pathStart + i (shape ≥ 1, else NaN). */
+  gammaF64Soa(seedLo: number, seedHi: number, stream: number, pathStart: number, nPaths: number, shape: number, out: number): void;
+  selectF64(ptr: number, left: number, right: number, k: number): void;
 }
 
 /** Layout constants the kernel exports as globals, read once at load time. */
@@ -33,7 +44,15 @@ export interface KernelLayout {
   block: number;
   opt: Record<"u" | "lnFK" | "fk" | "kf" | "f" | "k" | "t" | "rate" | "phi" | "weight" | "volW" | "base" | "table" | "cols", number>;
   lin: Record<"u" | "alpha" | "beta" | "cols", number>;
+  paths: PathLayout;
 }
+
+/** Where the path kernel (assembly/paths.ts) reads its parameters: globals, then per-underlying columns. */
+export type PathLayout = Record<
+  | "sd" | "drift" | "invSd" | "rho" | "rhoC" | "eta" | "jumpLambda" | "jumpMean" | "jumpVol" | "jumpP0" | "beta" | "cols"
+  | "nu" | "jumps" | "commonLambda" | "commonMean" | "commonVol" | "commonP0" | "globals" | "poissonMax",
+  number
+>;
 
 /** Where the module comes from: bytes, a compiled module, a URL, or a fetch Response. */
 export type WasmSource = BufferSource | WebAssembly.Module | URL | string | Response;
@@ -90,6 +109,13 @@ export async function instantiateKernels(source?: WasmSource): Promise<{ kernels
       base: g("OPT_BASE"), table: g("OPT_TABLE"), cols: g("OPT_COLS"),
     },
     lin: { u: g("LIN_U"), alpha: g("LIN_ALPHA"), beta: g("LIN_BETA"), cols: g("LIN_COLS") },
+    paths: {
+      sd: g("PATH_SD"), drift: g("PATH_DRIFT"), invSd: g("PATH_INV_SD"), rho: g("PATH_RHO"), rhoC: g("PATH_RHO_C"),
+      eta: g("PATH_ETA"), jumpLambda: g("PATH_JUMP_LAMBDA"), jumpMean: g("PATH_JUMP_MEAN"), jumpVol: g("PATH_JUMP_VOL"),
+      jumpP0: g("PATH_JUMP_P0"), beta: g("PATH_BETA"), cols: g("PATH_COLS"),
+      nu: g("PATH_NU"), jumps: g("PATH_JUMPS"), commonLambda: g("PATH_COMMON_LAMBDA"), commonMean: g("PATH_COMMON_MEAN"),
+      commonVol: g("PATH_COMMON_VOL"), commonP0: g("PATH_COMMON_P0"), globals: g("PATH_GLOBALS"), poissonMax: g("POISSON_MAX"),
+    },
   };
   return { kernels: ex, layout };
 }

@@ -54,6 +54,10 @@ export interface OptionPosition extends PositionBase {
 
 export type Position = SpotPosition | FuturePosition | OptionPosition;
 
+/** Whether every position settles in the coin (inverse, or the coin itself): such a book's risk is measured in coin. */
+export const isCoinSettled = (positions: readonly Position[]): boolean =>
+  positions.every((p) => p.kind === "spot" || p.settlement === "inverse");
+
 export interface Portfolio {
   name?: string;
   positions: Position[];

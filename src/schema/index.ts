@@ -5,3 +5,4 @@ export { parseMarket } from "./market.js";
 export { checkAgainstMarket } from "./cross.js";
 export { isoDateToMillis } from "./dates.js";
 export { parseProfile } from "./profile.js";
+export { parseMonteCarloModel } from "./montecarlo.js";

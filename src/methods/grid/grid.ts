@@ -6,7 +6,7 @@ import type { Book } from "../../engine/book.js";
 import { ScenarioSet } from "../../engine/scenarios.js";
 import { log } from "../../math/deterministic.js";
 import type { Market } from "../../market/market.js";
-import type { Position } from "../../model/types.js";
+import { isCoinSettled, type Position } from "../../model/types.js";
 import { valueBook } from "../../valuation.js";
 import type { MarginProfile, UnderlyingGridParams, VolTermScaling } from "./profile.js";
 
@@ -136,7 +136,7 @@ function underlyingMargin(engine: Engine, positions: Position[], u: string, mark
     deltaShock: amount((p.deltaShock ?? 0) * Math.abs(members.reduce((a, k) => a + deltas[k]!, 0)) * s0, s0, u),
   });
   // A coin-settled book is margined on its coin PnL, as Deribit does; others on USD PnL.
-  const coinSettled = (members: number[]): boolean => members.every((k) => positions[k]!.kind === "spot" || (positions[k] as { settlement?: string }).settlement === "inverse");
+  const coinSettled = (members: number[]): boolean => isCoinSettled(members.map((k) => positions[k]!));
   const requirement = (members: number[]): { m: Measured; c: Omit<Contingencies, "minimum">; worst: Amount; usd: number } => {
     const m = measure(members);
     const c = charges(members);

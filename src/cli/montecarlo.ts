@@ -1,0 +1,84 @@
+import Table from "cli-table3";
+import { createEngine } from "../engine/engine.js";
+import { InputError } from "../errors.js";
+import { prepareInputs } from "../inputs.js";
+import type { MonteCarloModelInput } from "../methods/montecarlo/model.js";
+import { monteCarlo, type MonteCarloResult } from "../methods/montecarlo/montecarlo.js";
+import type { TailRisk } from "../risk/tail.js";
+import { parseMonteCarloModel } from "../schema/montecarlo.js";
+import { fmt, sig, style } from "./format.js";
+import { readJsonFile } from "./run.js";
+
+export interface VarCommandOptions {
+  model?: string;
+  paths?: string;
+  seed?: string;
+  json?: boolean;
+}
+
+export async function varCommand(portfolioPath: string, marketPath: string, opts: VarCommandOptions): Promise<void> {
+  const { portfolio, market } = prepareInputs(await readJsonFile(portfolioPath), await readJsonFile(marketPath), {
+    portfolio: portfolioPath,
+    market: marketPath,
+  });
+  const model: MonteCarloModelInput = opts.model ? parseMonteCarloModel(await readJsonFile(opts.model), opts.model) : {};
+  if (opts.paths !== undefined) model.paths = wholeNumber("--paths", opts.paths);
+  if (opts.seed !== undefined) model.seed = wholeNumber("--seed", opts.seed);
+  const engine = await createEngine();
+  const result = monteCarlo(engine, portfolio.positions, market, model);
+  if (opts.json) {
+    console.log(JSON.stringify(result, null, 2));
+    return;
+  }
+  console.log(report(portfolio.name ?? portfolioPath, result));
+}
+
+function wholeNumber(flag: string, text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n)) throw new InputError(flag, `must be a whole number, got ${JSON.stringify(text)}`);
+  return n;
+}
+
+const pct = (x: number): string => `${(100 * x).toFixed(x >= 0.999 ? 2 : 1)}%`;
+
+/** "12,345.67 ± 89.01" with a 95% interval beside it. */
+function estimates(r: TailRisk): string[] {
+  return [...r.var.map((e) => ({ ...e, name: `VaR ${pct(e.level)}` })), ...r.es.map((e) => ({ ...e, name: `ES ${pct(e.level)}` }))]
+    .map((e) => `${e.name} ${fmt(e.value)} ± ${sig(e.standardError)}`);
+}
+
+function report(name: string, r: MonteCarloResult): string {
+  const lines: string[] = [];
+  const marginal = r.marginal.type === "normal" ? "Gaussian" : `Student-t ν=${r.marginal.nu}`;
+  lines.push(`${name} — Monte Carlo VaR/ES over ${r.horizonDays * 24 >= 24 ? `${+r.horizonDays.toFixed(3)} day(s)` : `${+(r.horizonDays * 24).toFixed(3)} hour(s)`}, ` +
+    `${r.paths.toLocaleString("en-US")} paths, seed ${r.seed}, ${marginal} moves${r.jumps ? " with jumps" : ""}, full revaluation`);
+  lines.push(`Portfolio (USD): ${estimates(r.portfolio).join(", ")}   (± one standard error)`);
+  const table = new Table({ head: ["underlying", "vol", "vol of vol", "spot-vol ρ", "standalone, USD", "coin-settled book, in coin"], style });
+  for (const u of r.underlyings) {
+    const d = u.dynamics;
+    table.push([
+      u.underlying, `${pct(d.vol)} (${d.volSource})`, pct(d.volOfVol), d.spotVolCorrelation.toFixed(2),
+      estimates(u.usd).join("\n"), u.coin ? estimates(u.coin).map((s) => `${s} ${u.underlying}`).join("\n") : "—",
+    ]);
+  }
+  lines.push(table.toString());
+  for (const d of r.diversification) {
+    lines.push(`${d.measure} ${pct(d.level)}: standalone sum ${fmt(d.standaloneSum)} USD, portfolio ${fmt(d.portfolio)} USD, diversification benefit ${fmt(d.benefit)} USD`);
+  }
+  const c = r.correlation;
+  if (c.repair) {
+    lines.push(`Correlation was not positive semi-definite (min eigenvalue ${sig(c.repair.minEigenvalueBefore)}): replaced by the nearest ` +
+      `correlation matrix, Frobenius change ${sig(c.repair.frobeniusChange)}, largest entry change ${sig(c.repair.maxAbsChange)}`);
+  }
+  if (r.worst.length > 0) {
+    lines.push("Worst paths:");
+    const worst = new Table({ head: ["path", "loss, USD", ...r.underlyings.map((u) => `${u.underlying} move / vol shift`)], style });
+    for (const w of r.worst) {
+      worst.push([String(w.path), fmt(w.lossUsd), ...w.moves.map((m) => `${signed(m.move)} / ${signed(m.volShift)}`)]);
+    }
+    lines.push(worst.toString());
+  }
+  return lines.join("\n");
+}
+
+const signed = (x: number): string => `${x > 0 ? "+" : ""}${(100 * x).toFixed(1)}%`;

@@ -1,0 +1,251 @@
+/**
+ * Tail statistics of a Monte Carlo loss sample: value at risk, expected
+ * shortfall, their uncertainty, a histogram and the worst paths.
+ *
+ * Conventions. Losses are L = −PnL, one per path, n paths; L(1) ≤ … ≤ L(n)
+ * is the sample sorted ascending (ranks 1-based).
+ *
+ * - VaR_α = L(k) with k = ⌈n·α⌉: the lower empirical α-quantile, the smallest
+ *   loss with at least a fraction α of the paths at or below it. n·α within
+ *   1e-9 (relative) of a whole number counts as whole, so floating error cannot
+ *   move k up by one (1000 · 0.99 is 990, not 991).
+ * - ES_α (Acerbi & Tasche 2002, coherent):
+ *   ES_α = [ Σ_{i>k} L(i) + (k − n·α)·L(k) ] / (n·(1 − α)).
+ *   When n·α is whole this is the mean of the n·(1 − α) largest losses; when it
+ *   is not, L(k) enters with the fraction of a path that lies beyond α. It is
+ *   computed as VaR_α + Σ_{i>k} (L(i) − VaR_α) / (n·(1 − α)), the same number,
+ *   which cannot round below VaR_α; n·(1 − α) is taken as n − n·α.
+ * - VaR uncertainty: a distribution-free 95% interval from order statistics,
+ *   [L(k_lo), L(k_hi)] with k_lo, k_hi = ⌈n·α ∓ 1.96·√(n·α·(1 − α))⌉ clamped to
+ *   [1, n] (the normal approximation to the binomial count of losses below the
+ *   true quantile), and standard error (L(k_hi) − L(k_lo)) / (2·1.96).
+ * - ES uncertainty: the asymptotic standard error
+ *   √( (Var(L | L ≥ VaR_α) + α·(ES_α − VaR_α)²) / (n·(1 − α)) )
+ *   (Brazauskas, Jones, Puri & Zitikis 2008; Yamai & Yoshiba 2002), where the
+ *   variance is the plug-in variance (divided by the count) of L(k), …, L(n);
+ *   ci95 = ES ± 1.96·SE.
+ *
+ * Worked example, losses 1, 2, …, 10 (n = 10):
+ *
+ *   α = 0.9:  n·α = 9, k = 9     VaR = L(9) = 9
+ *             ES = (L(10) + 0·L(9)) / 1            = 10
+ *   α = 0.85: n·α = 8.5, k = 9   VaR = L(9) = 9
+ *             ES = (L(10) + 0.5·L(9)) / 1.5 = 14.5 / 1.5 = 9.667
+ *   VaR_0.9 interval: 1.96·√(10·0.9·0.1) = 1.86, ranks ⌈7.14⌉ = 8 and
+ *             ⌈10.86⌉ = 11 → 10, so [8, 10] and SE = 2 / 3.92 = 0.51.
+ *
+ * The order statistics come from selection, not a sort: every rank needed
+ * (k, k_lo, k_hi of every level) is selected on one working copy, smallest
+ * first, each later selection confined to the part right of the previous
+ * rank, which holds the upper tail intact. For tail levels the first
+ * selection costs O(n) and the rest O(n·(1 − α)). A Selector runs the same
+ * code on the WASM kernel or on the JS reference.
+ */
+import type { Kernels } from "../engine/wasm.js";
+import { InputError } from "../errors.js";
+import { checkSelectRange, selectReference } from "../reference/select.js";
+
+export interface Selector {
+  /** Loads a copy of `losses` into a work array the selector owns and returns it (a view for WASM). */
+  load(losses: Float64Array): Float64Array;
+  /** selectF64 semantics on the loaded array (0-based, inclusive bounds). */
+  select(left: number, right: number, k: number): void;
+  /** The loaded work array, re-fetched (WASM memory may have been re-viewed). */
+  view(): Float64Array;
+}
+
+/** Selection by the JS reference on a private copy. */
+export function jsSelector(): Selector {
+  let work = new Float64Array(0);
+  return {
+    load(losses) {
+      work = losses.slice();
+      return work;
+    },
+    select(left, right, k) {
+      selectReference(work, left, right, k);
+    },
+    view: () => work,
+  };
+}
+
+/**
+ * Selection by the WASM kernel on a copy at `ptr` in the module's memory;
+ * `ensure(bytes)` must make [ptr, ptr + bytes) addressable (growing memory).
+ * `ptr` must be a multiple of 8 and the region must not be used by anything else.
+ */
+export function wasmSelector(kernels: Pick<Kernels, "memory" | "selectF64">, ptr: number, ensure: (bytes: number) => void): Selector {
+  if (!Number.isInteger(ptr) || ptr <= 0 || ptr % 8 !== 0) throw new InputError("ptr", `must be a positive multiple of 8, got ${ptr}`);
+  let length = 0;
+  const view = (): Float64Array => new Float64Array(kernels.memory.buffer, ptr, length);
+  return {
+    load(losses) {
+      ensure(losses.length * 8);
+      length = losses.length;
+      const work = view();
+      work.set(losses);
+      return work;
+    },
+    select(left, right, k) {
+      checkSelectRange(length, left, right, k);
+      kernels.selectF64(ptr, left, right, k);
+    },
+    view,
+  };
+}
+
+export interface TailEstimate {
+  level: number;
+  value: number;
+  standardError: number;
+  ci95: [number, number];
+}
+
+export interface TailRisk {
+  paths: number;
+  var: TailEstimate[];
+  es: TailEstimate[];
+}
+
+const Z95 = 1.96;
+
+/** x, or the whole number within 1e-9 (relative) of it: undoes rounding error in n·α. */
+function snap(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x - r) <= 1e-9 * Math.abs(x) ? r : x;
+}
+
+const ceilRank = (x: number): number => Math.ceil(snap(x));
+
+function checkLosses(losses: Float64Array, field: string): void {
+  if (losses.length < 1) throw new InputError(field, "at least one loss is needed");
+  for (let i = 0; i < losses.length; i++) {
+    if (!Number.isFinite(losses[i])) throw new InputError(`${field}[${i}]`, `must be finite, got ${losses[i]}`);
+  }
+}
+
+function checkLevels(levels: number[], field: string): void {
+  levels.forEach((a, i) => {
+    if (!(typeof a === "number" && a > 0 && a < 1)) throw new InputError(`${field}[${i}]`, `must be in (0, 1), got ${a}`);
+  });
+}
+
+/** The 1-based ranks VaR_α needs: k and the bounds of its 95% interval. */
+function varRanks(n: number, alpha: number): { k: number; lo: number; hi: number } {
+  const na = snap(n * alpha);
+  const half = Z95 * Math.sqrt(na * (1 - alpha));
+  const clamp = (r: number): number => Math.min(n, Math.max(1, r));
+  return { k: ceilRank(na), lo: clamp(ceilRank(na - half)), hi: clamp(ceilRank(na + half)) };
+}
+
+/**
+ * VaR and ES at the given levels with standard errors and 95% intervals (see
+ * the module doc for the conventions). `losses` is not modified: the selector
+ * works on its own copy.
+ */
+export function tailRisk(losses: Float64Array, levels: { var: number[]; es: number[] }, selector: Selector): TailRisk {
+  checkLosses(losses, "losses");
+  checkLevels(levels.var, "levels.var");
+  checkLevels(levels.es, "levels.es");
+  const n = losses.length;
+
+  const varRank = levels.var.map((a) => varRanks(n, a));
+  const esRank = levels.es.map((a) => ceilRank(n * a));
+  const ranks = [...new Set([...varRank.flatMap((r) => [r.k, r.lo, r.hi]), ...esRank])].sort((x, y) => x - y);
+  selector.load(losses);
+  let left = 0;
+  for (const r of ranks) {
+    selector.select(left, n - 1, r - 1);
+    left = r;
+  }
+  const a = selector.view();
+  const L = (rank: number): number => a[rank - 1]!;
+
+  const vars = levels.var.map((level, i): TailEstimate => {
+    const { k, lo, hi } = varRank[i]!;
+    return { level, value: L(k), standardError: (L(hi) - L(lo)) / (2 * Z95), ci95: [L(lo), L(hi)] };
+  });
+
+  const es = levels.es.map((level, e): TailEstimate => {
+    const k = esRank[e]!;
+    const na = snap(n * level);
+    const varValue = L(k);
+    // One pass over L(k) … L(n) in excesses over VaR: their sum gives ES in the
+    // form VaR + Σ_{i>k} (L(i) − VaR) / (n·(1 − α)), equal to the definition and
+    // never below VaR in floating point; Welford's update gives their variance.
+    let mean = 0, m2 = 0, excess = 0;
+    for (let i = k - 1, count = 1; i < n; i++, count++) {
+      const x = a[i]! - varValue;
+      const d = x - mean;
+      mean += d / count;
+      m2 += d * (x - mean);
+      excess += x;
+    }
+    const tailWeight = n - na;
+    const shortfall = excess / tailWeight;
+    const value = varValue + shortfall;
+    const variance = m2 / (n - k + 1);
+    const se = Math.sqrt((variance + level * shortfall ** 2) / tailWeight);
+    return { level, value, standardError: se, ci95: [value - Z95 * se, value + Z95 * se] };
+  });
+
+  return { paths: n, var: vars, es };
+}
+
+/**
+ * Equal-width histogram over [min, max]: bin i holds edges[i] ≤ L < edges[i+1],
+ * the last bin also L = max. An all-equal sample gives one bin [v, v] holding
+ * every path.
+ */
+export function histogram(losses: Float64Array, bins: number): { edges: number[]; counts: number[] } {
+  checkLosses(losses, "losses");
+  if (!Number.isInteger(bins) || bins < 1) throw new InputError("bins", `must be a positive integer, got ${bins}`);
+  let min = Infinity, max = -Infinity;
+  for (const x of losses) {
+    if (x < min) min = x;
+    if (x > max) max = x;
+  }
+  if (min === max) return { edges: [min, max], counts: [losses.length] };
+  const span = max - min;
+  const edges = Array.from({ length: bins + 1 }, (_, i) => (i === bins ? max : min + (span * i) / bins));
+  const counts = new Array<number>(bins).fill(0);
+  for (const x of losses) {
+    let b = Math.min(bins - 1, Math.floor(((x - min) / span) * bins));
+    // The division can round across an edge: settle on the edges as reported.
+    if (x < edges[b]!) b--;
+    else if (b < bins - 1 && x >= edges[b + 1]!) b++;
+    counts[b]!++;
+  }
+  return { edges, counts };
+}
+
+/**
+ * Path indices of the `count` largest losses (all of them if count ≥ n),
+ * largest first, equal losses by lower index. Selects the threshold on a copy,
+ * then scans `losses`, which is left as it was.
+ */
+export function worstIndices(losses: Float64Array, count: number, selector: Selector = jsSelector()): number[] {
+  checkLosses(losses, "losses");
+  if (!Number.isInteger(count) || count < 0) throw new InputError("count", `must be a whole number ≥ 0, got ${count}`);
+  const n = losses.length;
+  const want = Math.min(count, n);
+  if (want === 0) return [];
+  selector.load(losses);
+  selector.select(0, n - 1, n - want);
+  const threshold = selector.view()[n - want]!;
+  // Fewer than `want` losses exceed the threshold; the rest of the places go to
+  // the losses equal to it, lowest indices first.
+  let above = 0;
+  for (const x of losses) if (x > threshold) above++;
+  let equalPlaces = want - above;
+  const picked: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const x = losses[i]!;
+    if (x > threshold) picked.push(i);
+    else if (x === threshold && equalPlaces > 0) {
+      picked.push(i);
+      equalPlaces--;
+    }
+  }
+  return picked.sort((i, j) => losses[j]! - losses[i]! || i - j);
+}
