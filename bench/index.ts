@@ -1,7 +1,10 @@
 // `npm run bench`: every suite, one run, figures printed with the machine and date.
 import os from "node:os";
 import { benchGrid } from "./grid.bench.js";
+import { benchMonteCarlo } from "./montecarlo.bench.js";
+import { benchNormals } from "./random.bench.js";
 import { benchRevalue, FLOPS_PER_OPTION } from "./revalue.bench.js";
+import { benchSelect } from "./select.bench.js";
 
 const fmt = (x: number): string => x.toLocaleString("en-US", { maximumFractionDigits: 0 });
 const cpu = os.cpus()[0]?.model ?? "unknown CPU";
@@ -21,3 +24,25 @@ console.log(`\nScenario-grid margin, ${g.positions} positions on 3 underlyings, 
 console.log(`  kernel time, WASM          ${g.wasmKernelMs.toFixed(3).padStart(8)} ms`);
 console.log(`  kernel time, JS reference  ${g.jsKernelMs.toFixed(3).padStart(8)} ms   WASM/JS = ${(g.jsKernelMs / g.wasmKernelMs).toFixed(2)}×`);
 console.log(`  whole method (compile, valuation, grid, standalone), WASM ${g.wasmEndToEndMs.toFixed(3)} ms`);
+
+const n = await benchNormals();
+console.log(`\nNormal random numbers (Philox4x32-10 + Box–Muller), ${fmt(n.normals)} per run, median`);
+console.log(`  WASM SIMD            ${n.wasmMs.toFixed(2).padStart(8)} ms   ${fmt(n.normals / n.wasmMs / 1e3).padStart(6)} M/s`);
+console.log(`  JS reference         ${n.jsMs.toFixed(2).padStart(8)} ms   ${fmt(n.normals / n.jsMs / 1e3).padStart(6)} M/s   WASM/JS = ${(n.jsMs / n.wasmMs).toFixed(2)}×`);
+
+const s = await benchSelect();
+console.log(`\nLoss quantiles of ${fmt(s.n)} losses (99% and 97.5% order statistics + tail sum), median`);
+console.log(`  WASM Floyd–Rivest    ${s.wasmMs.toFixed(3).padStart(8)} ms`);
+console.log(`  JS reference select  ${s.jsSelectMs.toFixed(3).padStart(8)} ms   JS/WASM = ${(s.jsSelectMs / s.wasmMs).toFixed(1)}×`);
+console.log(`  JS full sort         ${s.jsSortMs.toFixed(3).padStart(8)} ms   sort/WASM = ${(s.jsSortMs / s.wasmMs).toFixed(0)}×`);
+
+const mc = await benchMonteCarlo();
+console.log(`\nMonte Carlo VaR/ES, ${fmt(mc.paths)} paths × ${mc.positions} positions on 3 underlyings (${fmt(mc.revaluations)} revaluations), ` +
+  "Student-t ν=4 with common jumps and vol shocks, single thread, median");
+const row = (name: string, wasm: number, js: number): void =>
+  console.log(`  ${name.padEnd(30)} WASM ${wasm.toFixed(1).padStart(7)} ms   JS ${js.toFixed(1).padStart(8)} ms   JS/WASM = ${(js / wasm).toFixed(2)}×`);
+row("paths (draws, correlate)", mc.pathsMs.wasm, mc.pathsMs.js);
+row("full revaluation", mc.revalueMs.wasm, mc.revalueMs.js);
+row("tail statistics (selection)", mc.tailMs.wasm, mc.tailMs.js);
+console.log(`  ${"JS full sort of the losses".padEnd(30)} ${mc.tailMs.jsSort.toFixed(1)} ms = ${(mc.tailMs.jsSort / mc.tailMs.wasm).toFixed(0)}× the WASM selection`);
+console.log(`  end to end (monteCarlo(), WASM): ${mc.endToEndMs.toFixed(0)} ms`);

@@ -7,7 +7,7 @@ import { createEngine, type Engine } from "../src/engine/engine.js";
 import { InputError } from "../src/errors.js";
 import { buildMarket } from "../src/market/market.js";
 import type { MonteCarloModelInput } from "../src/methods/montecarlo/model.js";
-import { monteCarlo } from "../src/methods/montecarlo/montecarlo.js";
+import { monteCarlo, prepareMonteCarlo } from "../src/methods/montecarlo/montecarlo.js";
 import type { Position } from "../src/model/types.js";
 import { black76Price } from "../src/reference/black76.js";
 import { AS_OF, expiryIn, syntheticMarket, syntheticPositions } from "./fixtures/synthetic.js";
@@ -162,6 +162,18 @@ describe("reproducibility", () => {
     const c = monteCarlo(engine, positions, synth, model, { chunkPaths: 333 });
     expect(b).toEqual(a);
     expect(c).toEqual(a);
+  });
+
+  it("paths split across separate engines (as workers would each hold one) give the single-engine result, bit for bit", async () => {
+    const single = monteCarlo(engine, positions, synth, model);
+    for (const workers of [2, 3]) {
+      const engines = await Promise.all(Array.from({ length: workers }, () => createEngine()));
+      const runs = engines.map((e) => prepareMonteCarlo(e, positions, synth, model));
+      const size = Math.ceil(model.paths! / workers);
+      const ranges = runs.map((run, w) => run.simulate(w * size, Math.min(size, model.paths! - w * size)));
+      const split = runs[0]!.summarise(ranges.reverse());
+      expect(split).toEqual(single);
+    }
   });
 
   it("a different seed gives different paths", () => {

@@ -21,7 +21,7 @@ import { histogram, jsSelector, tailRisk, worstIndices, type Selector, type Tail
 import { valueBook } from "../../valuation.js";
 import { termWeight } from "../grid/grid.js";
 import { withDefaults, type MonteCarloModel, type MonteCarloModelInput } from "./model.js";
-import { planPaths, type UnderlyingDynamics } from "./plan.js";
+import { planPaths, type MonteCarloPlan, type UnderlyingDynamics } from "./plan.js";
 
 export interface MonteCarloOptions {
   /** "wasm" (default) or "js": the pure-JS reference kernels, for checks and benchmarks. */
@@ -103,10 +103,31 @@ function kernelsOf(engine: Engine, which: "wasm" | "js"): Kernels {
   };
 }
 
-/** Monte Carlo VaR/ES of a portfolio; `modelInput` is merged over DEFAULT_MODEL. */
-export function monteCarlo(
+/** PnL of a range of paths, per underlying (rows in `underlyings` order): USD, and coin for coin-settled books. */
+export interface PathPnl {
+  start: number;
+  usd: Float64Array[];
+  coin: (Float64Array | undefined)[];
+}
+
+/**
+ * A Monte Carlo run set up on one engine: the model resolved, each underlying's
+ * book compiled. `simulate` revalues any range of paths; ranges computed on
+ * different engines (workers, each with its own WASM instance) and put side by
+ * side equal one run over the whole range, bit for bit.
+ */
+export interface MonteCarloRun {
+  model: MonteCarloModel;
+  plan: MonteCarloPlan;
+  underlyings: { underlying: string; index: number; coinSettled: boolean }[];
+  simulate(start: number, count: number): PathPnl;
+  /** The result from the PnL of every path, given as ranges in any order and split. */
+  summarise(ranges: PathPnl[]): MonteCarloResult;
+}
+
+export function prepareMonteCarlo(
   engine: Engine, positions: readonly Position[], market: Market, modelInput: MonteCarloModelInput = {}, options: MonteCarloOptions = {},
-): MonteCarloResult {
+): MonteCarloRun {
   const model = withDefaults(modelInput);
   const n = model.paths;
   if (!Number.isSafeInteger(n) || n < 1) throw new InputError("model.paths", `must be a whole number ≥ 1, got ${n}`);
@@ -132,22 +153,61 @@ export function monteCarlo(
     return { u, book, v0, s0: book.indexPrices[0]!, coin: isCoinSettled(mine) };
   });
 
-  // PnL per underlying and path, USD; coin PnL of coin-settled books.
-  const pnl = subs.map(() => new Float64Array(n));
-  const coinPnl = subs.map((s) => (s.coin ? new Float64Array(n) : undefined));
-  for (let start = 0; start < n; start += chunk) {
-    const m = Math.min(chunk, n - start);
-    const block = k.paths(plan, start, m);
-    subs.forEach((s, u) => {
-      const set = new ScenarioSet([s.u], m);
-      set.logMoves.set(block.logMoves.subarray(u * m, (u + 1) * m));
-      set.volShifts.set(block.volShifts.subarray(u * m, (u + 1) * m));
-      const p = k.revalue(s.book, set, plan.horizon);
-      pnl[u]!.set(p, start);
-      // Coin PnL of a book worth v0 USD now: its coin value then, (v0 + PnL)/S', less now.
-      coinPnl[u]?.set(p.map((x, i) => (s.v0 + x) / (s.s0 * exp(set.logMoves[i]!)) - s.v0 / s.s0), start);
-    });
+  const simulate = (first: number, count: number): PathPnl => {
+    if (!(Number.isSafeInteger(first) && Number.isSafeInteger(count) && first >= 0 && count >= 1 && first + count <= n)) {
+      throw new InputError("paths", `a range of paths must lie within 0..${n}, got ${first}..${first + count}`);
+    }
+    const usd = subs.map(() => new Float64Array(count));
+    const coin = subs.map((s) => (s.coin ? new Float64Array(count) : undefined));
+    for (let at = 0; at < count; at += chunk) {
+      const m = Math.min(chunk, count - at);
+      const block = k.paths(plan, first + at, m);
+      subs.forEach((s, u) => {
+        const set = new ScenarioSet([s.u], m);
+        set.logMoves.set(block.logMoves.subarray(u * m, (u + 1) * m));
+        set.volShifts.set(block.volShifts.subarray(u * m, (u + 1) * m));
+        const p = k.revalue(s.book, set, plan.horizon);
+        usd[u]!.set(p, at);
+        // Coin PnL of a book worth v0 USD now: its coin value then, (v0 + PnL)/S', less now.
+        coin[u]?.set(p.map((x, i) => (s.v0 + x) / (s.s0 * exp(set.logMoves[i]!)) - s.v0 / s.s0), at);
+      });
+    }
+    return { start: first, usd, coin };
+  };
+  const run: MonteCarloRun = {
+    model, plan, simulate,
+    underlyings: subs.map((s) => ({ underlying: s.u, index: s.s0, coinSettled: s.coin })),
+    summarise: (ranges) => summarise(run, ranges, k),
+  };
+  return run;
+}
+
+/** Monte Carlo VaR/ES of a portfolio; `modelInput` is merged over DEFAULT_MODEL. */
+export function monteCarlo(
+  engine: Engine, positions: readonly Position[], market: Market, modelInput: MonteCarloModelInput = {}, options: MonteCarloOptions = {},
+): MonteCarloResult {
+  const run = prepareMonteCarlo(engine, positions, market, modelInput, options);
+  return run.summarise([run.simulate(0, run.model.paths)]);
+}
+
+/** Tail statistics, diversification, histogram and worst paths from the PnL of every path (in ranges, any split). */
+function summarise(run: MonteCarloRun, ranges: PathPnl[], k: Kernels): MonteCarloResult {
+  const { model, plan } = run;
+  const n = model.paths;
+  const names = plan.underlyings;
+  let next = 0;
+  for (const r of [...ranges].sort((a, b) => a.start - b.start)) {
+    if (r.start !== next) throw new InputError("ranges", `path ranges must cover 0..${n} once each: a range starts at ${r.start}, expected ${next}`);
+    next += r.usd[0]!.length;
   }
+  if (next !== n) throw new InputError("ranges", `path ranges must cover 0..${n} once each: they end at ${next}`);
+  const join = (row: (r: PathPnl) => Float64Array | undefined): Float64Array => {
+    const out = new Float64Array(n);
+    for (const r of ranges) out.set(row(r)!, r.start);
+    return out;
+  };
+  const pnl = names.map((_, u) => join((r) => r.usd[u]));
+  const coinPnl = run.underlyings.map((s, u) => (s.coinSettled ? join((r) => r.coin[u]) : undefined));
 
   const losses = (rows: Float64Array[]): Float64Array => {
     const out = new Float64Array(n);
@@ -157,12 +217,12 @@ export function monteCarlo(
   const total = losses(pnl);
   const risk = (l: Float64Array): TailRisk => tailRisk(l, model.levels, k.selector());
   const portfolio = risk(total);
-  const underlyings: UnderlyingRisk[] = subs.map((s, u) => {
+  const underlyings: UnderlyingRisk[] = run.underlyings.map((s, u) => {
     const coin = coinPnl[u];
     return {
-      underlying: s.u,
-      index: s.s0,
-      reportCurrency: s.coin ? s.u : "USD",
+      underlying: s.underlying,
+      index: s.index,
+      reportCurrency: s.coinSettled ? s.underlying : "USD",
       usd: risk(losses([pnl[u]!])),
       ...(coin ? { coin: risk(losses([coin])) } : {}),
       dynamics: plan.dynamics[u]!,

@@ -26,6 +26,12 @@ export function run(pm: Api, engine: Pmargin.Engine, book: Pmargin.Book): Result
     results[`pnl ${currency}`] = r.pnl;
     r.positions!.forEach((row, i) => (results[`${currency} ${book.positions[i]!.id}`] = row));
   }
+  // Monte Carlo end to end: paths, revaluation, selection, all in this host's WASM.
+  const mc = pm.monteCarlo(engine, syntheticPositions(40, 10, 7), pm.buildMarket(syntheticMarket()), {
+    paths: 20_000, seed: 42, jumps: { common: { intensity: 3, mean: -0.1, vol: 0.05 } },
+  });
+  results["monte carlo VaR, ES, standard errors"] = Float64Array.from([...mc.portfolio.var, ...mc.portfolio.es].flatMap((e) => [e.value, e.standardError]));
+  results["monte carlo worst moves"] = Float64Array.from(mc.worst.flatMap((w) => [w.path, w.lossUsd, ...w.moves.flatMap((m) => [m.move, m.volShift])]));
   const greeks = engine.greeks(book.optionTerms);
   for (const field of ["price", "delta", "gamma", "vega", "theta", "coinValue", "coinDelta"] as const) {
     results[`greeks ${field}`] = Float64Array.from(greeks, (g) => g[field]);
