@@ -38,7 +38,7 @@ console.log(`  JS full sort         ${s.jsSortMs.toFixed(3).padStart(8)} ms   so
 
 const mc = await benchMonteCarlo();
 console.log(`\nMonte Carlo VaR/ES, ${fmt(mc.paths)} paths × ${mc.positions} positions on 3 underlyings (${fmt(mc.revaluations)} revaluations), ` +
-  "Student-t ν=4 with common jumps and vol shocks, single thread, median");
+  "Student-t ν=5 with common jumps and vol shocks, single thread, median");
 const row = (name: string, wasm: number, js: number): void =>
   console.log(`  ${name.padEnd(30)} WASM ${wasm.toFixed(1).padStart(7)} ms   JS ${js.toFixed(1).padStart(8)} ms   JS/WASM = ${(js / wasm).toFixed(2)}×`);
 row("paths (draws, correlate)", mc.pathsMs.wasm, mc.pathsMs.js);

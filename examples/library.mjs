@@ -1,7 +1,7 @@
 // Library quickstart: value the bundled example and revalue it under three scenarios.
 // Run from the repository after `npm run build`: node examples/library.mjs
 import { readFile } from "node:fs/promises";
-import { builtInProfile, createEngine, gridMargin, prepareInputs, ScenarioSet, valueBook } from "pmargin";
+import { builtInProfile, createEngine, gridMargin, monteCarlo, parseMonteCarloModel, prepareInputs, ScenarioSet, valueBook } from "pmargin";
 
 const read = async (name) => JSON.parse(await readFile(new URL(name, import.meta.url), "utf8"));
 const { portfolio, market } = prepareInputs(await read("portfolio.json"), await read("market.json"));
@@ -27,3 +27,11 @@ const btc = engine.revalue(book, scenarios, { dt: 1 / 365, currency: "BTC" });
 const margin = gridMargin(engine, portfolio.positions, market, { profile: builtInProfile("deribit") });
 console.log(`deribit grid: initial ${margin.initial.toFixed(2)} USD, maintenance ${margin.maintenance.toFixed(2)} USD, ` +
   `single-position ${margin.standalone.toFixed(2)} USD`);
+
+// Monte Carlo VaR/ES: the example model (Student-t ν=5, correlated, market-wide jumps), fewer paths.
+const model = parseMonteCarloModel(await read("montecarlo.json"));
+const mc = monteCarlo(engine, portfolio.positions, market, { ...model, paths: 20_000 });
+const [var99] = mc.portfolio.var;
+const [es975] = mc.portfolio.es;
+console.log(`monte carlo (${mc.paths} paths, seed ${mc.seed}): VaR 99% ${var99.value.toFixed(2)} ± ${var99.standardError.toFixed(2)} USD, ` +
+  `ES 97.5% ${es975.value.toFixed(2)} ± ${es975.standardError.toFixed(2)} USD, diversification benefit ${mc.diversification[0].benefit.toFixed(2)} USD`);

@@ -69,13 +69,14 @@ describe("pmargin value", () => {
 });
 
 describe("the README's library example", () => {
-  it("runs against the built package and prints the valuation and three scenario PnLs", () => {
+  it("runs against the built package and prints the valuation, three scenario PnLs, grid margin and Monte Carlo VaR/ES", () => {
     const r = spawnSync(process.execPath, [`${examples}library.mjs`], { encoding: "utf8" });
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/value now: [\d.]+ USD/);
     expect(r.stdout.match(/PnL\s+-?[\d.]+ USD =\s+-?[\d.]+ BTC/g)).toHaveLength(3);
     expect(r.stdout).toMatch(/deribit grid: initial [\d.]+ USD, maintenance [\d.]+ USD/);
+    expect(r.stdout).toMatch(/monte carlo \(20000 paths, seed 20260822\): VaR 99% [\d.]+ ± [\d.]+ USD, ES 97\.5% [\d.]+ ± [\d.]+ USD/);
   });
 });
 
@@ -102,5 +103,38 @@ describe("pmargin grid", () => {
     const r = pmargin("grid", `${examples}portfolio.json`, `${examples}market.json`, "--profile", "cme");
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/unknown profile cme \(built in: deribit, paradex, bybit, okx, span/);
+  });
+});
+
+describe("pmargin var", () => {
+  it("prints the example's Monte Carlo VaR and ES with standard errors, per underlying, and the worst paths", () => {
+    const r = pmargin("var", `${examples}portfolio.json`, `${examples}market.json`, "--model", `${examples}montecarlo.json`, "--paths", "20000");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/20,000 paths, seed 20260822, Student-t ν=5 moves with jumps/);
+    expect(r.stdout).toMatch(/VaR 99\.0% [\d,.]+ ± [\d,.]+, VaR 99\.5% [\d,.]+ ± [\d,.]+, ES 97\.5% [\d,.]+ ± [\d,.]+/);
+    expect(r.stdout).toMatch(/diversification benefit/);
+    expect(r.stdout).toMatch(/Worst paths/);
+  });
+
+  it("--json is the library's result, and the same seed prints the same figures twice", () => {
+    const run = (): { paths: number; portfolio: { var: { value: number }[] }; histogram: { counts: number[] } } =>
+      JSON.parse(pmargin("var", `${examples}portfolio.json`, `${examples}market.json`, "--paths", "5000", "--seed", "9", "--json").stdout);
+    const a = run();
+    expect(a.paths).toBe(5000);
+    expect(a.histogram.counts.reduce((x, c) => x + c, 0)).toBe(5000);
+    expect(run()).toEqual(a);
+  });
+
+  it("a bad model field exits 2 naming the file and the JSON path", () => {
+    const model = file("bad-model.json", JSON.stringify({ marginal: { type: "student-t", nu: 1.5 } }));
+    const r = pmargin("var", `${examples}portfolio.json`, `${examples}market.json`, "--model", model);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad-model\.json: marginal\.nu: must be > 2/);
+  });
+
+  it("a non-numeric --paths exits 2 naming the flag", () => {
+    const r = pmargin("var", `${examples}portfolio.json`, `${examples}market.json`, "--paths", "lots");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--paths: must be a whole number/);
   });
 });

@@ -36,7 +36,7 @@ program
   .description("Monte Carlo VaR and Expected Shortfall: correlated fat-tailed paths, full revaluation, per underlying")
   .argument("<portfolio>", "portfolio JSON file")
   .argument("<market>", "market data JSON file")
-  .option("-m, --model <file.json>", "Monte Carlo model (defaults: 100,000 paths, 1 day, Student-t ν=4, 99% VaR, 97.5% ES)")
+  .option("-m, --model <file.json>", "Monte Carlo model (defaults: 100,000 paths, 1 day, Student-t ν=5, 99% VaR, 97.5% ES)")
   .option("--paths <n>", "number of paths (overrides the model)")
   .option("--seed <n>", "seed (overrides the model)")
   .option("--json", "machine-readable JSON output")

@@ -30,10 +30,12 @@ export interface MonteCarloModel {
   levels: { var: number[]; es: number[] };
   /**
    * Distribution of the diffusive log moves, scaled to unit variance: Gaussian, or
-   * multivariate Student-t with ν > 2 degrees of freedom (default ν = 4: daily
+   * multivariate Student-t with ν > 2 degrees of freedom (default ν = 5: daily
    * BTC/ETH/SOL log returns 2020–2026 have kurtosis 6.8–10.8, i.e. ν ≈ 4.8–5.6 by
-   * moments, and fatter 1% quantiles still; one common mixing variable per path,
-   * so crashes are joint — tail dependence — as in crypto).
+   * moments). One common mixing variable per path, so crashes are joint — tail
+   * dependence — as in crypto. With ν ≤ 4 the fourth moment is infinite, and so is
+   * the variance of a short-gamma book's losses (∝ x²): its ES standard error is
+   * then not to be trusted.
    */
   marginal: { type: "normal" } | { type: "student-t"; nu: number };
   /**
@@ -84,7 +86,7 @@ export const DEFAULT_MODEL: MonteCarloModel = {
   seed: 1,
   horizon: { days: 1 },
   levels: { var: [0.99], es: [0.975] },
-  marginal: { type: "student-t", nu: 4 },
+  marginal: { type: "student-t", nu: 5 },
   vols: {},
   jumps: {},
   volDynamics: {
