@@ -8,6 +8,7 @@ import { prng as mulberry32 } from "./fixtures/synthetic.js";
 import { afterAll, describe, expect, it } from "vitest";
 import { normCdf as refNormCdf } from "../src/reference/normal.js";
 import { mapArray, type ArrayKernel } from "./helpers/wasm-raw.js";
+import { ulpDistance } from "./helpers/ulp.js";
 
 // ---------------------------------------------------------------- utilities
 
@@ -46,21 +47,6 @@ function concat(...parts: Float64Array[]): Float64Array {
     o += p.length;
   }
   return out;
-}
-
-const bitsF = new Float64Array(1);
-const bitsI = new BigInt64Array(bitsF.buffer);
-/** Position of x on the number line of doubles (-0 and +0 both map to 0). */
-function ordinal(x: number): bigint {
-  bitsF[0] = x;
-  const b = bitsI[0]!;
-  return b < 0n ? -(b & 0x7fffffffffffffffn) : b;
-}
-/** Number of doubles between a and b: the ulp error when b is the correctly rounded value. */
-function ulpDistance(a: number, b: number): number {
-  if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b) ? 0 : Infinity;
-  const d = ordinal(a) - ordinal(b);
-  return Number(d < 0n ? -d : d);
 }
 
 interface Worst {

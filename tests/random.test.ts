@@ -13,6 +13,7 @@ import {
 } from "../src/reference/random.js";
 import { prng } from "./fixtures/synthetic.js";
 import { heap, reserve, wasm } from "./helpers/wasm-raw.js";
+import { ulpDistance } from "./helpers/ulp.js";
 
 const k = wasm as unknown as Pick<Kernels, "normalsF64x2Soa" | "uniformsF64x2Soa" | "gammaF64Soa">;
 const measured: Record<string, number> = {};
@@ -62,19 +63,6 @@ function firstBitDifference(a: Float64Array, b: Float64Array): number {
   const y = new BigUint64Array(b.buffer, b.byteOffset, b.length);
   for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return i;
   return -1;
-}
-
-const bitsF = new Float64Array(1);
-const bitsI = new BigInt64Array(bitsF.buffer);
-function ordinal(x: number): bigint {
-  bitsF[0] = x;
-  const b = bitsI[0]!;
-  return b < 0n ? -(b & 0x7fffffffffffffffn) : b;
-}
-/** Number of doubles between a and b. */
-function ulpDistance(a: number, b: number): number {
-  const d = ordinal(a) - ordinal(b);
-  return Number(d < 0n ? -d : d);
 }
 
 interface Moments { n: number; mean: number; variance: number; skewness: number; kurtosis: number }

@@ -5,22 +5,12 @@
 // near 0, Laplace's continued fraction in the tails). The two lanes always
 // carry different arguments and are checked separately.
 import { expF64x2, logF64x2, normCdfF64x2 } from "../math";
+import { ulpDiff } from "./ulp";
 
 // ------------------------------------------------------------------ helpers
 
 function pair(a: f64, b: f64): v128 {
   return f64x2.replace_lane(f64x2.splat(a), 1, b);
-}
-
-/** Number of doubles between a and b (NaN vs NaN is 0, NaN vs number is huge). */
-function ulpDiff(a: f64, b: f64): i64 {
-  if (isNaN(a) || isNaN(b)) return isNaN(a) && isNaN(b) ? 0 : i64.MAX_VALUE;
-  let ia = reinterpret<i64>(a);
-  let ib = reinterpret<i64>(b);
-  if (ia < 0) ia = -(ia & 0x7fffffffffffffff);
-  if (ib < 0) ib = -(ib & 0x7fffffffffffffff);
-  const d = ia - ib;
-  return d < 0 ? -d : d;
 }
 
 function relErr(got: f64, want: f64): f64 {

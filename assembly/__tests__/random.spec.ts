@@ -4,19 +4,9 @@
 // Math.sin, the sin/cos polynomials against musl at the reduced angle, and
 // the kernels' writes for sizes that are not multiples of the vector width.
 import { philoxKey, philoxX4, polarF64x2, normalsF64x2Soa, uniformsF64x2Soa, gammaF64Soa } from "../random";
+import { ulpDiff } from "./ulp";
 
 // ------------------------------------------------------------------ helpers
-
-/** Number of doubles between a and b (NaN vs NaN is 0, NaN vs number is huge). */
-function ulpDiff(a: f64, b: f64): i64 {
-  if (isNaN(a) || isNaN(b)) return isNaN(a) && isNaN(b) ? 0 : i64.MAX_VALUE;
-  let ia = reinterpret<i64>(a);
-  let ib = reinterpret<i64>(b);
-  if (ia < 0) ia = -(ia & 0x7fffffffffffffff);
-  if (ib < 0) ib = -(ib & 0x7fffffffffffffff);
-  const d = ia - ib;
-  return d < 0 ? -d : d;
-}
 
 /** 16-byte aligned scratch of n f64 (heap.alloc rounded up). */
 function alignedF64(n: i32): usize {
