@@ -255,6 +255,11 @@ describe("bad input gets a typed error naming the field", () => {
     }
   });
 
+  it("an oversized run is refused up front with a LimitError naming paths × underlyings", async () => {
+    const small = await createEngine({ limits: { pathCells: 1_000 } });
+    expect(() => monteCarlo(small, linearBook, market, { paths: 500, vols: VOLS, correlation })).toThrow(/model\.paths × underlyings: 1500 requested, limit 1000/);
+  });
+
   it("an empty portfolio", () => {
     expect(() => monteCarlo(engine, [], market, {})).toThrow(/empty portfolio/);
   });

@@ -17,6 +17,8 @@ export interface Limits {
   perPositionCells: number;
   /** WebAssembly linear memory, bytes (at most 4 GiB − 64 KiB in wasm32). */
   memoryBytes: number;
+  /** Monte Carlo paths × underlyings of one run: its PnL is kept per underlying and path (8 bytes each, twice for coin books). */
+  pathCells: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -24,6 +26,7 @@ export const DEFAULT_LIMITS: Limits = {
   scenarios: 50_000_000,
   perPositionCells: 50_000_000,
   memoryBytes: 1 << 30,
+  pathCells: 50_000_000,
 };
 
 export interface EngineOptions {

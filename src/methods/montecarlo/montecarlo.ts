@@ -142,6 +142,7 @@ export function prepareMonteCarlo(
   if (!Number.isSafeInteger(chunk) || chunk < 1) throw new InputError("chunkPaths", `must be a whole number ≥ 1, got ${chunk}`);
   if (positions.length === 0) throw new InputError("portfolio.positions", "empty portfolio: nothing to simulate");
   const names = market.names.filter((u) => positions.some((p) => p.underlying === u));
+  if (n * names.length > engine.limits.pathCells) throw new LimitError("model.paths × underlyings", n * names.length, engine.limits.pathCells);
   const plan = planPaths(model, market, names, engine.layout.paths);
   const k = kernelsOf(engine, options.kernels ?? "wasm");
 
