@@ -17,7 +17,8 @@ export { gridMargin, gridScenarios, termWeight, worstWeightedLoss, type GridMarg
 export type { MarginProfile, UnderlyingGridParams, VolState, VolTermScaling, ExtendedMove } from "./methods/grid/profile.js";
 export { builtInProfile, builtInProfileNames } from "./methods/grid/profiles.js";
 export { parseProfile } from "./schema/index.js";
-export { monteCarlo, prepareMonteCarlo, type MonteCarloResult, type MonteCarloOptions, type MonteCarloRun, type PathPnl, type UnderlyingRisk, type Diversification, type WorstPath } from "./methods/montecarlo/montecarlo.js";
+export { monteCarlo, prepareMonteCarlo, type MonteCarloResult, type MonteCarloOptions, type MonteCarloRun, type PathPnl, type UnderlyingRisk, type WorstPath } from "./methods/montecarlo/montecarlo.js";
+export type { Diversification, UnderlyingTail } from "./methods/scenario-risk.js";
 export { DEFAULT_MODEL, withDefaults, type MonteCarloModel, type MonteCarloModelInput, type JumpParams, type CommonJumpParams } from "./methods/montecarlo/model.js";
 export type { UnderlyingDynamics } from "./methods/montecarlo/plan.js";
 export { parseMonteCarloModel } from "./schema/index.js";

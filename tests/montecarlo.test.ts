@@ -241,7 +241,7 @@ describe("bad input gets a typed error naming the field", () => {
   const cases: [string, MonteCarloModelInput, string][] = [
     ["ν ≤ 2", { marginal: { type: "student-t", nu: 2 } }, "model.marginal.nu"],
     ["a level of 1", { levels: { var: [1] } }, "model.levels.var[0]"],
-    ["too few paths for the level", { paths: 50 }, "model.paths"],
+    ["too few paths for the level", { paths: 50 }, "model.levels.var[0]"],
     ["jumps with more variance than the vol", { vols: { BTC: 0.2 }, jumps: { common: { intensity: 5, mean: -0.2, vol: 0.1 } } }, "model.jumps"],
     ["a negative vol", { vols: { BTC: -0.1 } }, "model.vols.BTC"],
     ["a correlation without a held underlying", { correlation: { underlyings: ["ETH", "SOL"], matrix: [[1, 0.5], [0.5, 1]] } }, "model.correlation.underlyings"],
