@@ -1,0 +1,252 @@
+// Backtesting margin models day by day over a price history: on each test day
+// every model sets a margin for the next h days from what was known that day;
+// the book then takes the move that actually followed; a loss above the margin
+// is a breach. Breaches are judged by Kupiec's and Christoffersen's tests and
+// the Basel traffic light.
+//
+// The book is today's, rolled: on test day t each underlying's prices are today's
+// scaled by S_t/S_today (strikes and entry prices too, so every option keeps its
+// moneyness and time to expiry) and its implied vols by σ_t/σ_today (EWMA vols of
+// the history). So the same risk is margined every day, at that day's price and
+// vol level.
+import type { Engine } from "../../engine/engine.js";
+import { InputError } from "../../errors.js";
+import { correlationFrom, ewmaVol } from "../../history/estimate.js";
+import { alignHistory, returnWindows, type PriceHistory, type PriceSeries } from "../../history/history.js";
+import { buildMarket } from "../../market/market.js";
+import { log } from "../../math/deterministic.js";
+import type { MarketData, Position } from "../../model/types.js";
+import { christoffersen, kupiec, trafficLight, type Christoffersen, type Kupiec, type TrafficLight } from "../../risk/backtest-stats.js";
+import { tailRisk } from "../../risk/tail.js";
+import type { MonteCarloModelInput } from "../montecarlo/model.js";
+import { monteCarlo } from "../montecarlo/montecarlo.js";
+import { booksByUnderlying, revalueByUnderlying, riskKernels, type UnderlyingBook } from "../scenario-risk.js";
+import { historyFor } from "../historical/historical.js";
+
+/** A margin model under test: its VaR at the backtest's level is the margin. */
+export type BacktestModel =
+  | { name?: string; method: "historical" }
+  | { name?: string; method: "filtered-historical" }
+  | { name?: string; method: "monte-carlo"; model?: MonteCarloModelInput };
+
+export interface BacktestOptions {
+  /** Test period (ISO dates, inclusive; default: all days with a full lookback before them). */
+  from?: string;
+  to?: string;
+  /** VaR level the margin is set at (default 0.99). */
+  level?: number;
+  /** Holding period in days (default 1). */
+  horizonDays?: number;
+  /** Days of history each model may use before a test day (default 500). */
+  lookbackDays?: number;
+  /** EWMA decay for vol levels, filtering and the realised vol move (default 0.94). */
+  lambda?: number;
+  /** Default: Gaussian and Student-t (ν 5) Monte Carlo with 2,000 paths, historical, filtered historical. */
+  models?: BacktestModel[];
+}
+
+export interface BacktestModelResult {
+  name: string;
+  method: BacktestModel["method"];
+  breaches: number;
+  breachDates: string[];
+  kupiec: Kupiec;
+  christoffersen: Christoffersen;
+  /** Over the last 250 test days (all of them when fewer). */
+  trafficLight: TrafficLight;
+  averageMarginUsd: number;
+  /** Per test day: the margin set and the loss that followed (USD). */
+  days: { date: string; marginUsd: number; lossUsd: number }[];
+}
+
+export interface BacktestResult {
+  level: number;
+  horizonDays: number;
+  lookbackDays: number;
+  period: { from: string; to: string };
+  testDays: number;
+  models: BacktestModelResult[];
+}
+
+const DAY_MS = 86_400_000;
+const BASEL_DAYS = 250;
+const MC_PATHS = 2_000;
+const iso = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+
+export const DEFAULT_BACKTEST_MODELS: BacktestModel[] = [
+  { name: "monte-carlo gaussian", method: "monte-carlo", model: { paths: MC_PATHS, marginal: { type: "normal" } } },
+  { name: "monte-carlo student-t", method: "monte-carlo", model: { paths: MC_PATHS, marginal: { type: "student-t", nu: 5 } } },
+  { name: "historical", method: "historical" },
+  { name: "filtered historical", method: "filtered-historical" },
+];
+
+export function backtest(
+  engine: Engine, positions: readonly Position[], marketData: MarketData, source: PriceHistory | PriceSeries[], options: BacktestOptions = {},
+): BacktestResult {
+  const level = options.level ?? 0.99;
+  const horizonDays = options.horizonDays ?? 1;
+  const lookback = options.lookbackDays ?? 500;
+  const lambda = options.lambda ?? 0.94;
+  const models = options.models ?? DEFAULT_BACKTEST_MODELS;
+  if (!(level > 0 && level < 1)) throw new InputError("level", `must be within (0, 1), got ${level}`);
+  if (!(Number.isInteger(lookback) && lookback >= 30)) throw new InputError("lookbackDays", `must be a whole number ≥ 30, got ${lookback}`);
+  if (models.length === 0) throw new InputError("models", "must list at least one model");
+  if (positions.length === 0) throw new InputError("portfolio.positions", "empty portfolio: nothing to backtest");
+
+  const today = buildMarket(marketData);
+  const names = today.names.filter((u) => positions.some((p) => p.underlying === u));
+  const history = historyFor(source, names);
+  const steps = Math.round((horizonDays * DAY_MS) / history.stepMs);
+  if (!(steps >= 1 && Math.abs(steps * history.stepMs - horizonDays * DAY_MS) < 1)) {
+    throw new InputError("horizonDays", `must be a whole number of the history's steps (${history.stepMs / DAY_MS} days), got ${horizonDays}`);
+  }
+  const t = history.times;
+  const closes = names.map((u) => history.closes[history.symbols.indexOf(u)]!);
+  const vols = names.map((u) => ewmaVol(history, u, { lambda }).vols); // vols[i − 1]: known at observation i
+  const windows = returnWindows(history, { steps, overlapping: true });
+  const windowReturns = names.map((u) => windows.logReturns[windows.symbols.indexOf(u)]!);
+
+  // Test days: a full lookback before, the horizon after, inside [from, to].
+  const fromMs = options.from ? Date.parse(options.from) : -Infinity;
+  const toMs = options.to ? Date.parse(options.to) : Infinity;
+  const testDays: number[] = [];
+  for (let i = lookback; i + steps < t.length; i++) {
+    if (t[i]! >= fromMs && t[i]! <= toMs && t[i + steps]! - t[i]! === steps * history.stepMs) testDays.push(i);
+  }
+  if (testDays.length === 0) throw new InputError("from", `no test day in the history with ${lookback} days before it and ${horizonDays} after`);
+
+  const k = riskKernels(engine, "wasm");
+  const dt = horizonDays / 365;
+  const last = t.length - 1;
+  const margins = models.map(() => new Float64Array(testDays.length));
+  const losses = new Float64Array(testDays.length);
+
+  testDays.forEach((i, d) => {
+    // Today's book, rolled to day i's price and vol levels.
+    const scale = names.map((_, u) => ({ price: closes[u]![i]! / closes[u]![last]!, vol: vols[u]![i - 1]! / vols[u]![last - 1]! }));
+    const data = scaleMarketData(marketData, names, scale);
+    const market = buildMarket(data);
+    const book = scalePositions(positions, names, scale);
+    const books = booksByUnderlying(engine, book, market);
+
+    // What followed: the realised moves, vols moved by their EWMA ratio.
+    const realised = {
+      logMoves: Float64Array.from(names, (_, u) => log(closes[u]![i + steps]! / closes[u]![i]!)),
+      volShifts: Float64Array.from(names, (_, u) => vols[u]![i + steps - 1]! / vols[u]![i - 1]! - 1),
+    };
+    losses[d] = -revalueByUnderlying(k, books, realised, 1, dt).usd.reduce((a, r) => a + r[0]!, 0);
+
+    models.forEach((m, j) => {
+      margins[j]![d] = marginOf(m, { engine, book, market, books, i, d, lookback, steps, windows, windowReturns, vols, names, history, level, dt, horizonDays, lambda, k });
+    });
+  });
+
+  const dates = testDays.map((i) => iso(t[i]!));
+  return {
+    level, horizonDays, lookbackDays: lookback,
+    period: { from: dates[0]!, to: dates[dates.length - 1]! },
+    testDays: testDays.length,
+    models: models.map((m, j) => {
+      const margin = margins[j]!;
+      const breach = Uint8Array.from(losses, (l, d) => (l > margin[d]! ? 1 : 0));
+      const recent = breach.subarray(Math.max(0, breach.length - BASEL_DAYS));
+      return {
+        name: m.name ?? m.method,
+        method: m.method,
+        breaches: breach.reduce((a, b) => a + b, 0),
+        breachDates: dates.filter((_, d) => breach[d] === 1),
+        kupiec: kupiec(breach, level),
+        christoffersen: christoffersen(breach, level),
+        trafficLight: trafficLight(recent.reduce((a, b) => a + b, 0), recent.length, level),
+        averageMarginUsd: margin.reduce((a, x) => a + x, 0) / margin.length,
+        days: dates.map((date, d) => ({ date, marginUsd: margin[d]!, lossUsd: losses[d]! })),
+      };
+    }),
+  };
+}
+
+interface Day {
+  engine: Engine;
+  book: Position[];
+  market: ReturnType<typeof buildMarket>;
+  books: UnderlyingBook[];
+  i: number;
+  d: number;
+  lookback: number;
+  steps: number;
+  windows: ReturnType<typeof returnWindows>;
+  windowReturns: Float64Array[];
+  vols: Float64Array[];
+  names: string[];
+  history: PriceHistory;
+  level: number;
+  dt: number;
+  horizonDays: number;
+  lambda: number;
+  k: ReturnType<typeof riskKernels>;
+}
+
+/** A model's margin on test day i: its VaR at the level, from the lookback before i. */
+function marginOf(m: BacktestModel, c: Day): number {
+  const levels = { var: [c.level], es: [] };
+  if (m.method === "monte-carlo") {
+    const window = alignHistory(c.history.symbols.map((symbol, k) => ({ symbol, times: c.history.times, closes: c.history.closes[k]! })), {
+      symbols: c.names, from: iso(c.history.times[c.i - c.lookback]!), to: iso(c.history.times[c.i]!),
+    });
+    const vols = Object.fromEntries(c.names.map((u, n) => [u, c.vols[n]![c.i - 1]!]));
+    const correlation = c.names.length > 1 ? correlationFrom(window, { symbols: c.names }) : undefined;
+    const r = monteCarlo(c.engine, c.book, c.market, {
+      paths: MC_PATHS, ...m.model, seed: (m.model?.seed ?? 1) + c.i, horizon: { days: c.horizonDays }, vols,
+      ...(correlation ? { correlation } : {}), levels, output: { histogramBins: 1, worstPaths: 0 },
+    });
+    return r.portfolio.var[0]!.value;
+  }
+  // Historical windows that ended by day i and started within the lookback.
+  const js: number[] = [];
+  for (let j = 0; j < c.windows.start.length; j++) {
+    if (c.windows.end[j]! <= c.i && c.windows.start[j]! >= c.i - c.lookback && c.windows.start[j]! >= 1) js.push(j);
+  }
+  const n = js.length;
+  const logMoves = new Float64Array(c.names.length * n);
+  const volShifts = new Float64Array(c.names.length * n);
+  c.names.forEach((_, u) => {
+    const vols = c.vols[u]!;
+    js.forEach((j, w) => {
+      const s = c.windows.start[j]!;
+      const r = c.windowReturns[u]![j]!;
+      logMoves[u * n + w] = m.method === "filtered-historical" ? r * (vols[c.i - 1]! / vols[s - 1]!) : r;
+    });
+  });
+  const pnl = revalueByUnderlying(c.k, c.books, { logMoves, volShifts }, n, c.dt);
+  const loss = new Float64Array(n);
+  for (const row of pnl.usd) for (let w = 0; w < n; w++) loss[w] = loss[w]! - row[w]!;
+  return tailRisk(loss, levels, c.k.selector()).var[0]!.value;
+}
+
+/** Market data with each underlying's prices scaled by `price` and implied vols by `vol`. */
+export function scaleMarketData(data: MarketData, names: string[], scale: { price: number; vol: number }[]): MarketData {
+  const underlyings = { ...data.underlyings };
+  names.forEach((u, n) => {
+    const m = data.underlyings[u]!;
+    const { price: f, vol: g } = scale[n]!;
+    underlyings[u] = {
+      ...m,
+      index: m.index * f,
+      ...(m.forwards ? { forwards: m.forwards.map((q) => ({ ...q, price: q.price * f })) } : {}),
+      ...(m.surface ? {
+        surface: m.surface.map((s) => ({ ...s, ...(s.strikes ? { strikes: s.strikes.map((k) => k * f) } : {}), vols: s.vols.map((v) => v * g) })),
+      } : {}),
+    };
+  });
+  return { ...data, underlyings };
+}
+
+/** Positions with strikes and entry prices scaled with their underlying's prices. */
+function scalePositions(positions: readonly Position[], names: string[], scale: { price: number }[]): Position[] {
+  return positions.map((p) => {
+    const f = scale[names.indexOf(p.underlying)]!.price;
+    if (p.kind === "option") return { ...p, strike: p.strike * f };
+    if (p.kind === "future" && p.entryPrice !== undefined) return { ...p, entryPrice: p.entryPrice * f };
+    return p;
+  });
+}

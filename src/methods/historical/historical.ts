@@ -1,0 +1,180 @@
+// Historical simulation: every h-day joint log return of the history, applied to
+// today's market with full revaluation; optionally filtered (each return rescaled
+// by EWMA volatility to today's level, as clearing houses do) and with implied
+// vols moved by the realised-vol change of the window.
+import type { Engine } from "../../engine/engine.js";
+import { InputError } from "../../errors.js";
+import { ewmaVol } from "../../history/estimate.js";
+import { alignHistory, returnWindows, type PriceHistory, type PriceSeries } from "../../history/history.js";
+import { exp } from "../../math/deterministic.js";
+import type { Market } from "../../market/market.js";
+import type { Position } from "../../model/types.js";
+import type { TailRisk } from "../../risk/tail.js";
+import {
+  booksByUnderlying, checkLevels, revalueByUnderlying, riskKernels, summariseRisk,
+  type Diversification, type UnderlyingTail,
+} from "../scenario-risk.js";
+
+/** How implied vols move in a window: not at all, or by the ratio of EWMA vols at its end and start. */
+export type VolRule = "unchanged" | "realised";
+
+export interface HistoricalOptions {
+  /** Holding period in days (default 1): returns over this many observation steps. */
+  horizonDays?: number;
+  /** Every start (default) or windows h apart; overlapping windows share days, so their losses are dependent. */
+  overlapping?: boolean;
+  /** Restrict the history used (ISO dates, inclusive). */
+  from?: string;
+  to?: string;
+  /** Filtered historical simulation: returns rescaled by EWMA vol to today's (default false). */
+  filtered?: boolean;
+  /** EWMA decay for filtering and for the realised vol rule (default 0.94, RiskMetrics). */
+  lambda?: number;
+  volRule?: VolRule;
+  levels?: { var?: number[]; es?: number[] };
+  histogramBins?: number;
+  worstWindows?: number;
+  /** "wasm" (default) or "js": the pure-JS reference kernels. */
+  kernels?: "wasm" | "js";
+}
+
+/** One historical window as applied today. */
+export interface HistoricalWindow {
+  start: string;
+  end: string;
+  lossUsd: number;
+  moves: { underlying: string; move: number; volShift: number; pnlUsd: number }[];
+}
+
+export interface HistoricalResult {
+  method: "historical" | "filtered-historical";
+  currency: "USD";
+  horizonDays: number;
+  overlapping: boolean;
+  volRule: VolRule;
+  lambda: number;
+  /** The history's common range used, and the windows taken / skipped (gaps, EWMA warm-up). */
+  period: { from: string; to: string };
+  windows: number;
+  skipped: number;
+  portfolio: TailRisk;
+  underlyings: UnderlyingTail[];
+  diversification: Diversification[];
+  histogram: { edges: number[]; counts: number[] };
+  worst: HistoricalWindow[];
+  /** Alignment report of the history: ranges, dropped days, gaps. */
+  history: PriceHistory["report"];
+}
+
+const DAY_MS = 86_400_000;
+/** EWMA needs this many returns before its vol stands for the market; filtered windows start after. */
+export const EWMA_WARM_UP = 30;
+
+const iso = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+
+/** The scenarios of a historical simulation: per window, log moves and vol shifts per underlying. */
+export interface HistoricalScenarios {
+  history: PriceHistory;
+  steps: number;
+  start: Int32Array;
+  end: Int32Array;
+  /** Planes [u·n + w], underlyings in `names` order. */
+  logMoves: Float64Array;
+  volShifts: Float64Array;
+  skipped: number;
+}
+
+/** History aligned on `names` (series are aligned here; a given history must hold them). */
+export function historyFor(source: PriceHistory | PriceSeries[], names: string[], range: { from?: string; to?: string } = {}): PriceHistory {
+  if (Array.isArray(source)) return alignHistory(source, { symbols: names, ...range });
+  const missing = names.filter((u) => !source.symbols.includes(u));
+  if (missing.length > 0) throw new InputError("history", `no prices for ${missing.join(", ")} (the history has ${source.symbols.join(", ")})`);
+  return range.from || range.to ? alignHistory(source.symbols.map((symbol, k) => ({ symbol, times: source.times, closes: source.closes[k]! })), { symbols: names, ...range }) : source;
+}
+
+/** Each h-step window's joint return (filtered to today's vol if asked) and vol shift, for `names`. */
+export function historicalScenarios(
+  history: PriceHistory, names: string[], o: { horizonDays: number; overlapping: boolean; filtered: boolean; lambda: number; volRule: VolRule },
+): HistoricalScenarios {
+  const steps = Math.round((o.horizonDays * DAY_MS) / history.stepMs);
+  if (!(steps >= 1 && Math.abs(steps * history.stepMs - o.horizonDays * DAY_MS) < 1)) {
+    throw new InputError("horizonDays", `must be a whole number of the history's steps (${history.stepMs / DAY_MS} days), got ${o.horizonDays}`);
+  }
+  if (!(o.lambda > 0 && o.lambda < 1)) throw new InputError("lambda", `must be within (0, 1), got ${o.lambda}`);
+  const w = returnWindows(history, { steps, overlapping: o.overlapping });
+  const ewma = o.filtered || o.volRule === "realised" ? names.map((u) => ewmaVol(history, u, { lambda: o.lambda }).vols) : [];
+  // EWMA vol known at observation i (returns up to i): vols[i − 1].
+  const warm = (i: number): boolean => i - 1 >= EWMA_WARM_UP;
+  const keep: number[] = [];
+  for (let j = 0; j < w.start.length; j++) if (!(o.filtered || o.volRule === "realised") || warm(w.start[j]!)) keep.push(j);
+  const n = keep.length;
+  if (n === 0) throw new InputError("history", `no ${steps}-step window left to simulate (${w.start.length} before the EWMA warm-up of ${EWMA_WARM_UP} days)`);
+  const logMoves = new Float64Array(names.length * n);
+  const volShifts = new Float64Array(names.length * n);
+  names.forEach((_, u) => {
+    const r = w.logReturns[w.symbols.indexOf(names[u]!)]!;
+    const vols = ewma[u];
+    const today = vols ? vols[vols.length - 1]! : 1;
+    keep.forEach((j, i) => {
+      const s = w.start[j]!, e = w.end[j]!;
+      logMoves[u * n + i] = o.filtered ? r[j]! * (today / vols![s - 1]!) : r[j]!;
+      volShifts[u * n + i] = o.volRule === "realised" ? vols![e - 1]! / vols![s - 1]! - 1 : 0;
+    });
+  });
+  return {
+    history, steps,
+    start: Int32Array.from(keep, (j) => w.start[j]!),
+    end: Int32Array.from(keep, (j) => w.end[j]!),
+    logMoves, volShifts,
+    skipped: w.skipped + (w.start.length - n),
+  };
+}
+
+/** Historical (or filtered historical) VaR/ES of a portfolio over a price history. */
+export function historicalVaR(
+  engine: Engine, positions: readonly Position[], market: Market, source: PriceHistory | PriceSeries[], options: HistoricalOptions = {},
+): HistoricalResult {
+  const o = {
+    horizonDays: options.horizonDays ?? 1,
+    overlapping: options.overlapping ?? true,
+    filtered: options.filtered ?? false,
+    lambda: options.lambda ?? 0.94,
+    volRule: options.volRule ?? "unchanged",
+  };
+  if (o.volRule !== "unchanged" && o.volRule !== "realised") throw new InputError("volRule", `must be "unchanged" or "realised", got ${String(o.volRule)}`);
+  const levels = { var: options.levels?.var ?? [0.99], es: options.levels?.es ?? [0.975] };
+  const books = booksByUnderlying(engine, positions, market);
+  const names = books.map((b) => b.underlying);
+  const history = historyFor(source, names, options);
+  const sc = historicalScenarios(history, names, o);
+  const n = sc.start.length;
+  checkLevels(levels, n, "levels", "historical windows");
+  const k = riskKernels(engine, options.kernels ?? "wasm");
+  const pnl = revalueByUnderlying(k, books, sc, n, (o.horizonDays * DAY_MS) / (365 * DAY_MS));
+  const risk = summariseRisk(books, pnl, levels, { histogramBins: options.histogramBins ?? 50, worst: options.worstWindows ?? 10 }, k);
+  const t = history.times;
+  return {
+    method: o.filtered ? "filtered-historical" : "historical",
+    currency: "USD",
+    horizonDays: o.horizonDays,
+    overlapping: o.overlapping,
+    volRule: o.volRule,
+    lambda: o.lambda,
+    period: { from: iso(t[0]!), to: iso(t[t.length - 1]!) },
+    windows: n,
+    skipped: sc.skipped,
+    portfolio: risk.portfolio,
+    underlyings: risk.underlyings,
+    diversification: risk.diversification,
+    histogram: risk.histogram,
+    worst: risk.worst.map((i) => ({
+      start: iso(t[sc.start[i]!]!),
+      end: iso(t[sc.end[i]!]!),
+      lossUsd: risk.losses[i]!,
+      moves: names.map((underlying, u) => ({
+        underlying, move: exp(sc.logMoves[u * n + i]!) - 1, volShift: sc.volShifts[u * n + i]!, pnlUsd: pnl.usd[u]![i]!,
+      })),
+    })),
+    history: history.report,
+  };
+}

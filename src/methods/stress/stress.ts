@@ -1,0 +1,196 @@
+// Stress tests: named historical crashes replayed on today's book, and synthetic
+// shocks (given moves, or every underlying moving together by k of its own
+// sigmas — correlation to one). Each gives the portfolio's and every position's
+// PnL by full revaluation.
+import type { Engine } from "../../engine/engine.js";
+import { ScenarioSet } from "../../engine/scenarios.js";
+import { InputError } from "../../errors.js";
+import { ewmaVol } from "../../history/estimate.js";
+import { alignHistory, type PriceHistory, type PriceSeries } from "../../history/history.js";
+import { parseTime } from "../../market/time.js";
+import { exp, log } from "../../math/deterministic.js";
+import type { Market } from "../../market/market.js";
+import type { Position } from "../../model/types.js";
+import { EWMA_WARM_UP } from "../historical/historical.js";
+import events from "./events.json" with { type: "json" };
+
+/** A crash replayed from the history: each underlying's close-to-close log return from `from` to `to`. */
+export interface HistoricalStress {
+  type: "historical";
+  name: string;
+  description?: string;
+  from: string;
+  to: string;
+  /**
+   * Implied vols: "realised" (default) moves them by the ratio of the underlying's EWMA vols
+   * (λ 0.94) at `to` and `from`; "unchanged"; or a relative shift for all (0.5 = vols × 1.5).
+   */
+  volRule?: "realised" | "unchanged" | number;
+  /** An underlying without prices over the window moves like this one (default BTC), reported. */
+  proxy?: string;
+}
+
+/** Given simple returns and relative vol shifts per underlying (unlisted: 0). */
+export interface ShockStress {
+  type: "shock";
+  name: string;
+  description?: string;
+  moves?: Record<string, number>;
+  volShifts?: Record<string, number>;
+  horizonDays?: number;
+}
+
+/** Every underlying moves by `sigmas` of its own vol over the horizon, all the same way: correlation one. */
+export interface CorrelationToOneStress {
+  type: "correlation-to-one";
+  name: string;
+  description?: string;
+  /** −4 = a 4-sigma fall of everything at once. */
+  sigmas: number;
+  horizonDays?: number;
+  /** Relative vol shift for every underlying (default 0). */
+  volShift?: number;
+  /** Annualised vols; default each surface's ATM vol at 30 days. */
+  vols?: Record<string, number>;
+}
+
+export type StressScenario = HistoricalStress | ShockStress | CorrelationToOneStress;
+
+export interface StressResult {
+  name: string;
+  description?: string;
+  type: StressScenario["type"];
+  horizonDays: number;
+  pnlUsd: number;
+  underlyings: { underlying: string; move: number; volShift: number; source: string; pnlUsd: number }[];
+  positions: { id: string; underlying: string; pnlUsd: number }[];
+}
+
+/** The named historical crashes (src/methods/stress/events.json), to replay on the shipped history or another. */
+export function builtInStressScenarios(): HistoricalStress[] {
+  return events.events.map((e) => ({ type: "historical", ...e }));
+}
+
+const DAY_MS = 86_400_000;
+const DEFAULT_PROXY = "BTC";
+const ATM_DAYS = 30;
+
+export interface StressOptions {
+  /** Price history for historical scenarios: aligned or one series per symbol. */
+  history?: PriceHistory | PriceSeries[];
+  /** EWMA decay of the realised vol rule (default 0.94). */
+  lambda?: number;
+}
+
+export function stressTest(
+  engine: Engine, positions: readonly Position[], market: Market, scenarios: readonly StressScenario[], options: StressOptions = {},
+): StressResult[] {
+  if (positions.length === 0) throw new InputError("portfolio.positions", "empty portfolio: nothing to stress");
+  const book = engine.compile(positions, market);
+  const names = book.underlyings;
+  const series = options.history ? toSeries(options.history) : undefined;
+  const lambda = options.lambda ?? 0.94;
+  return scenarios.map((sc, i) => {
+    const path = `scenarios[${i}]`;
+    const shocks = shocksOf(sc, path, [...names], market, series, lambda);
+    const set = new ScenarioSet(names, 1);
+    shocks.forEach((s, u) => {
+      set.logMoves[u] = s.logMove;
+      set.volShifts[u] = s.volShift;
+    });
+    const horizonDays = "horizonDays" in sc && sc.horizonDays !== undefined ? sc.horizonDays : sc.type === "historical" ? shocks.days : 0;
+    if (!(horizonDays >= 0 && Number.isFinite(horizonDays))) throw new InputError(`${path}.horizonDays`, `must be ≥ 0, got ${horizonDays}`);
+    const r = engine.revalue(book, set, { dt: horizonDays / 365, perPosition: true });
+    const rows = r.positions!.map((row) => row[0]!);
+    return {
+      name: sc.name,
+      ...(sc.description ? { description: sc.description } : {}),
+      type: sc.type,
+      horizonDays,
+      pnlUsd: r.pnl[0]!,
+      underlyings: shocks.map((s, u) => ({
+        underlying: names[u]!, move: exp(s.logMove) - 1, volShift: s.volShift, source: s.source,
+        pnlUsd: rows.reduce((a, x, k) => (positions[k]!.underlying === names[u] ? a + x : a), 0),
+      })),
+      positions: positions.map((p, k) => ({ id: p.id ?? String(k), underlying: p.underlying, pnlUsd: rows[k]! })),
+    };
+  });
+}
+
+interface Shock {
+  logMove: number;
+  volShift: number;
+  source: string;
+}
+
+function shocksOf(
+  sc: StressScenario, path: string, names: string[], market: Market, series: PriceSeries[] | undefined, lambda: number,
+): Shock[] & { days: number } {
+  const days = sc.type === "historical" ? (parseTime(sc.to) - parseTime(sc.from)) / DAY_MS : 0;
+  const out = ((): Shock[] => {
+    switch (sc.type) {
+      case "shock":
+        return names.map((u) => {
+          const move = sc.moves?.[u] ?? 0;
+          const shift = sc.volShifts?.[u] ?? 0;
+          if (!(move > -1)) throw new InputError(`${path}.moves.${u}`, `must be a move > −100%, got ${move}`);
+          if (!(shift > -1 && Number.isFinite(shift))) throw new InputError(`${path}.volShifts.${u}`, `must be > −1, got ${shift}`);
+          return { logMove: log(1 + move), volShift: shift, source: "given" };
+        });
+      case "correlation-to-one": {
+        const h = (sc.horizonDays ?? 1) / 365;
+        if (!Number.isFinite(sc.sigmas)) throw new InputError(`${path}.sigmas`, `must be finite, got ${sc.sigmas}`);
+        return names.map((u) => {
+          const vol = sc.vols?.[u] ?? atmVol(market, u, `${path}.vols.${u}`);
+          return { logMove: sc.sigmas * vol * Math.sqrt(h), volShift: sc.volShift ?? 0, source: `${sc.sigmas}σ at ${(100 * vol).toFixed(1)}% vol` };
+        });
+      }
+      case "historical":
+        return historicalShocks(sc, path, names, series, lambda);
+      default:
+        throw new InputError(`${path}.type`, `must be "historical", "shock" or "correlation-to-one", got ${String((sc as { type: unknown }).type)}`);
+    }
+  })();
+  return Object.assign(out, { days });
+}
+
+function atmVol(market: Market, u: string, path: string): number {
+  const curves = market.get(u);
+  if (!curves?.surface) throw new InputError(path, `${u} has no volatility surface to take a vol from: give it`);
+  return curves.vol(ATM_DAYS / 365, 0);
+}
+
+function historicalShocks(sc: HistoricalStress, path: string, names: string[], series: PriceSeries[] | undefined, lambda: number): Shock[] {
+  if (!series) throw new InputError("history", `historical scenario ${sc.name} needs a price history`);
+  const from = parseTime(sc.from);
+  const to = parseTime(sc.to);
+  if (!(to > from)) throw new InputError(`${path}.to`, `must be after from (${sc.from}), got ${sc.to}`);
+  const rule = sc.volRule ?? "realised";
+  if (typeof rule === "number" && !(rule > -1 && Number.isFinite(rule))) throw new InputError(`${path}.volRule`, `a relative shift must be > −1, got ${rule}`);
+  const own = (u: string): Shock | undefined => {
+    const s = series.find((x) => x.symbol === u);
+    const i = s ? s.times.indexOf(from) : -1;
+    const j = s ? s.times.indexOf(to) : -1;
+    if (!s || i < 0 || j < 0) return undefined;
+    let volShift = 0;
+    if (typeof rule === "number") volShift = rule;
+    else if (rule === "realised") {
+      const vols = ewmaVol(alignHistory([s]), u, { lambda }).vols;
+      if (i - 1 < EWMA_WARM_UP) throw new InputError(`${path}.from`, `${u}'s history has fewer than ${EWMA_WARM_UP} days before ${sc.from}: too few for the realised vol rule`);
+      volShift = vols[j - 1]! / vols[i - 1]! - 1;
+    }
+    return { logMove: log(s.closes[j]! / s.closes[i]!), volShift, source: `history ${sc.from} → ${sc.to}` };
+  };
+  const proxyName = sc.proxy ?? DEFAULT_PROXY;
+  return names.map((u) => {
+    const shock = own(u);
+    if (shock) return shock;
+    const proxy = own(proxyName);
+    if (!proxy) throw new InputError(`${path}.proxy`, `neither ${u} nor its proxy ${proxyName} has closes on ${sc.from} and ${sc.to}`);
+    return { ...proxy, source: `proxy ${proxyName}: ${u} has no closes on ${sc.from} and ${sc.to}` };
+  });
+}
+
+function toSeries(h: PriceHistory | PriceSeries[]): PriceSeries[] {
+  return Array.isArray(h) ? h : h.symbols.map((symbol, k) => ({ symbol, times: h.times, closes: h.closes[k]! }));
+}
