@@ -21,7 +21,7 @@ import { tailRisk } from "../../risk/tail.js";
 import type { MonteCarloModelInput } from "../montecarlo/model.js";
 import { monteCarlo } from "../montecarlo/montecarlo.js";
 import { booksByUnderlying, revalueByUnderlying, riskKernels, type UnderlyingBook } from "../scenario-risk.js";
-import { historyFor } from "../historical/historical.js";
+import { historyFor, type VolRule } from "../historical/historical.js";
 
 /** A margin model under test: its VaR at the backtest's level is the margin. */
 export type BacktestModel =
@@ -41,6 +41,12 @@ export interface BacktestOptions {
   lookbackDays?: number;
   /** EWMA decay for vol levels, filtering and the realised vol move (default 0.94). */
   lambda?: number;
+  /**
+   * How implied vols move, in what followed each test day and in the historical models'
+   * windows alike: by the ratio of EWMA vols at the window's end and start ("realised",
+   * default — there is no implied-vol history to replay), or not at all ("unchanged").
+   */
+  volRule?: VolRule;
   /** Default: Gaussian and Student-t (ν 5) Monte Carlo with 2,000 paths, historical, filtered historical. */
   models?: BacktestModel[];
 }
@@ -61,6 +67,7 @@ export interface BacktestModelResult {
 
 export interface BacktestResult {
   level: number;
+  volRule: VolRule;
   horizonDays: number;
   lookbackDays: number;
   period: { from: string; to: string };
@@ -87,6 +94,8 @@ export function backtest(
   const horizonDays = options.horizonDays ?? 1;
   const lookback = options.lookbackDays ?? 500;
   const lambda = options.lambda ?? 0.94;
+  const volRule = options.volRule ?? "realised";
+  if (volRule !== "realised" && volRule !== "unchanged") throw new InputError("volRule", `must be "realised" or "unchanged", got ${String(volRule)}`);
   const models = options.models ?? DEFAULT_BACKTEST_MODELS;
   if (!(level > 0 && level < 1)) throw new InputError("level", `must be within (0, 1), got ${level}`);
   if (!(Number.isInteger(lookback) && lookback >= 30)) throw new InputError("lookbackDays", `must be a whole number ≥ 30, got ${lookback}`);
@@ -129,21 +138,21 @@ export function backtest(
     const book = scalePositions(positions, names, scale);
     const books = booksByUnderlying(engine, book, market);
 
-    // What followed: the realised moves, vols moved by their EWMA ratio.
+    // What followed: the realised moves, vols moved by the rule.
     const realised = {
       logMoves: Float64Array.from(names, (_, u) => log(closes[u]![i + steps]! / closes[u]![i]!)),
-      volShifts: Float64Array.from(names, (_, u) => vols[u]![i + steps - 1]! / vols[u]![i - 1]! - 1),
+      volShifts: Float64Array.from(names, (_, u) => (volRule === "realised" ? vols[u]![i + steps - 1]! / vols[u]![i - 1]! - 1 : 0)),
     };
     losses[d] = -revalueByUnderlying(k, books, realised, 1, dt).usd.reduce((a, r) => a + r[0]!, 0);
 
     models.forEach((m, j) => {
-      margins[j]![d] = marginOf(m, { engine, book, market, books, i, d, lookback, steps, windows, windowReturns, vols, names, history, level, dt, horizonDays, lambda, k });
+      margins[j]![d] = marginOf(m, { engine, book, market, books, i, lookback, windows, windowReturns, vols, names, history, level, dt, horizonDays, volRule, k });
     });
   });
 
   const dates = testDays.map((i) => iso(t[i]!));
   return {
-    level, horizonDays, lookbackDays: lookback,
+    level, volRule, horizonDays, lookbackDays: lookback,
     period: { from: dates[0]!, to: dates[dates.length - 1]! },
     testDays: testDays.length,
     models: models.map((m, j) => {
@@ -171,9 +180,7 @@ interface Day {
   market: ReturnType<typeof buildMarket>;
   books: UnderlyingBook[];
   i: number;
-  d: number;
   lookback: number;
-  steps: number;
   windows: ReturnType<typeof returnWindows>;
   windowReturns: Float64Array[];
   vols: Float64Array[];
@@ -182,7 +189,7 @@ interface Day {
   level: number;
   dt: number;
   horizonDays: number;
-  lambda: number;
+  volRule: VolRule;
   k: ReturnType<typeof riskKernels>;
 }
 
@@ -215,6 +222,7 @@ function marginOf(m: BacktestModel, c: Day): number {
       const s = c.windows.start[j]!;
       const r = c.windowReturns[u]![j]!;
       logMoves[u * n + w] = m.method === "filtered-historical" ? r * (vols[c.i - 1]! / vols[s - 1]!) : r;
+      if (c.volRule === "realised") volShifts[u * n + w] = vols[c.windows.end[j]! - 1]! / vols[s - 1]! - 1;
     });
   });
   const pnl = revalueByUnderlying(c.k, c.books, { logMoves, volShifts }, n, c.dt);
