@@ -1,6 +1,7 @@
 // `npm run bench`: every suite, one run, figures printed with the machine and date.
 import os from "node:os";
 import { benchGrid } from "./grid.bench.js";
+import { benchHistorical } from "./historical.bench.js";
 import { benchMonteCarlo } from "./montecarlo.bench.js";
 import { benchNormals } from "./random.bench.js";
 import { benchRevalue, FLOPS_PER_OPTION } from "./revalue.bench.js";
@@ -46,3 +47,9 @@ row("full revaluation", mc.revalueMs.wasm, mc.revalueMs.js);
 row("tail statistics (selection)", mc.tailMs.wasm, mc.tailMs.js);
 console.log(`  ${"JS full sort of the losses".padEnd(30)} ${mc.tailMs.jsSort.toFixed(1)} ms = ${(mc.tailMs.jsSort / mc.tailMs.wasm).toFixed(0)}× the WASM selection`);
 console.log(`  end to end (monteCarlo(), WASM): ${mc.endToEndMs.toFixed(0)} ms`);
+
+const h = await benchHistorical();
+console.log(`\nHistorical simulation, ${fmt(h.windows)} daily windows (shipped history, 2022–2024) × ${h.positions} positions on 3 underlyings, median`);
+console.log(`  revaluation, WASM      ${h.wasmMs.toFixed(2).padStart(8)} ms`);
+console.log(`  revaluation, JS        ${h.jsMs.toFixed(2).padStart(8)} ms   JS/WASM = ${(h.jsMs / h.wasmMs).toFixed(2)}×`);
+console.log(`  historicalVaR() end to end (${fmt(h.windows)}+ windows, realised vol rule), WASM ${h.endToEndMs.toFixed(2)} ms`);

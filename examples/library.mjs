@@ -1,10 +1,14 @@
 // Library quickstart: value the bundled example and revalue it under three scenarios.
 // Run from the repository after `npm run build`: node examples/library.mjs
 import { readFile } from "node:fs/promises";
-import { builtInProfile, createEngine, gridMargin, monteCarlo, parseMonteCarloModel, prepareInputs, ScenarioSet, valueBook } from "pmargin";
+import {
+  backtest, builtInProfile, builtInStressScenarios, createEngine, gridMargin, historicalVaR, monteCarlo, parseMonteCarloModel,
+  prepareInputs, ScenarioSet, stressTest, valueBook,
+} from "pmargin";
+import { shippedSeries } from "pmargin/shipped-history";
 
 const read = async (name) => JSON.parse(await readFile(new URL(name, import.meta.url), "utf8"));
-const { portfolio, market } = prepareInputs(await read("portfolio.json"), await read("market.json"));
+const { portfolio, market, marketData } = prepareInputs(await read("portfolio.json"), await read("market.json"));
 
 const engine = await createEngine(); // loads build/pmargin.wasm (Node) or the bundled asset (browsers)
 const book = engine.compile(portfolio.positions, market);
@@ -35,3 +39,18 @@ const [var99] = mc.portfolio.var;
 const [es975] = mc.portfolio.es;
 console.log(`monte carlo (${mc.paths} paths, seed ${mc.seed}): VaR 99% ${var99.value.toFixed(2)} ± ${var99.standardError.toFixed(2)} USD, ` +
   `ES 97.5% ${es975.value.toFixed(2)} ± ${es975.standardError.toFixed(2)} USD, diversification benefit ${mc.diversification[0].benefit.toFixed(2)} USD`);
+
+// Historical simulation over the shipped Binance closes, filtered to today's EWMA vol.
+const series = await shippedSeries();
+const hs = historicalVaR(engine, portfolio.positions, market, series, { filtered: true });
+console.log(`filtered historical (${hs.windows} windows ${hs.period.from}…${hs.period.to}): VaR 99% ${hs.portfolio.var[0].value.toFixed(2)} USD`);
+
+// The named crashes, replayed on today's book.
+for (const r of stressTest(engine, portfolio.positions, market, builtInStressScenarios(), { history: series })) {
+  console.log(`stress ${r.name.padEnd(20)} PnL ${r.pnlUsd.toFixed(2).padStart(12)} USD`);
+}
+
+// One year of daily backtest of historical margin.
+const bt = backtest(engine, portfolio.positions, marketData, series, { from: "2025-01-01", models: [{ method: "historical" }] });
+const [h] = bt.models;
+console.log(`backtest ${bt.period.from}…${bt.period.to}: ${h.breaches} breaches in ${bt.testDays} days, Kupiec p ${h.kupiec.pValue.toFixed(3)}, ${h.trafficLight.zone}`);

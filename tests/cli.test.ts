@@ -69,7 +69,7 @@ describe("pmargin value", () => {
 });
 
 describe("the README's library example", () => {
-  it("runs against the built package and prints the valuation, three scenario PnLs, grid margin and Monte Carlo VaR/ES", () => {
+  it("runs against the built package: valuation, scenario PnLs, grid margin, Monte Carlo, historical, stress, backtest", () => {
     const r = spawnSync(process.execPath, [`${examples}library.mjs`], { encoding: "utf8" });
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
@@ -77,6 +77,9 @@ describe("the README's library example", () => {
     expect(r.stdout.match(/PnL\s+-?[\d.]+ USD =\s+-?[\d.]+ BTC/g)).toHaveLength(3);
     expect(r.stdout).toMatch(/deribit grid: initial [\d.]+ USD, maintenance [\d.]+ USD/);
     expect(r.stdout).toMatch(/monte carlo \(20000 paths, seed 20260822\): VaR 99% [\d.]+ ± [\d.]+ USD, ES 97\.5% [\d.]+ ± [\d.]+ USD/);
+    expect(r.stdout).toMatch(/filtered historical \(\d+ windows 2020-08-11…2026-03-30\): VaR 99% [\d.]+ USD/);
+    expect(r.stdout.match(/stress \S+\s+PnL\s+-?[\d.]+ USD/g)).toHaveLength(6);
+    expect(r.stdout).toMatch(/backtest 2025-01-01…2026-03-29: \d+ breaches in \d+ days, Kupiec p [\d.]+, (green|yellow|red)/);
   });
 });
 
@@ -136,5 +139,48 @@ describe("pmargin var", () => {
     const r = pmargin("var", `${examples}portfolio.json`, `${examples}market.json`, "--paths", "lots");
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--paths: must be a whole number/);
+  });
+});
+
+describe("pmargin historical, stress, backtest (on the shipped history)", () => {
+  const args = [`${examples}portfolio.json`, `${examples}market.json`];
+
+  it("historical prints VaR/ES over the shipped history's windows, the worst windows and the gaps", () => {
+    const r = pmargin("historical", ...args, "--from", "2022-01-01", "--to", "2023-12-31");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/historical VaR\/ES, 1-day overlapping windows 2022-01-01 … 2023-12-31 \(729 windows, 0 skipped\)/);
+    expect(r.stdout).toMatch(/Worst windows/);
+  });
+
+  it("historical --filtered --json is the library's result", () => {
+    const r = pmargin("historical", ...args, "--filtered", "--horizon-days", "2", "--json");
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { method: string; horizonDays: number; portfolio: { var: { value: number }[] } };
+    expect(out.method).toBe("filtered-historical");
+    expect(out.horizonDays).toBe(2);
+    expect(out.portfolio.var[0]!.value).toBeGreaterThan(0);
+  });
+
+  it("stress replays the named crashes and the example's own scenarios", () => {
+    const r = pmargin("stress", ...args, "--scenarios", `${examples}stress.json`, "--per-position");
+    expect(r.code).toBe(0);
+    for (const name of ["covid-2020-03-12", "luna-2022-05", "ftx-2022-11", "crypto −30%, vols \\+80%", "everything −5σ"]) expect(r.stdout).toMatch(new RegExp(name));
+    expect(r.stdout).toMatch(/\(proxy\)/);
+    expect(r.stdout).toMatch(/Worst: /);
+  });
+
+  it("a bad stress scenario exits 2 naming the file and the field", () => {
+    const bad = file("bad-stress.json", JSON.stringify({ scenarios: [{ type: "shock", name: "x", moves: { BTC: -2 } }] }));
+    const r = pmargin("stress", ...args, "--scenarios", bad, "--no-built-in");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad-stress\.json: scenarios\[0\]\.moves\.BTC: must be a move > −100%/);
+  });
+
+  it("backtest prints breaches, Kupiec, Christoffersen and the traffic light per model", () => {
+    const r = pmargin("backtest", ...args, "--from", "2025-06-01", "--lookback", "250", "--paths", "500");
+    expect(r.code).toBe(0);
+    for (const model of ["monte-carlo gaussian", "monte-carlo student-t", "historical", "filtered historical"]) expect(r.stdout).toMatch(new RegExp(model));
+    expect(r.stdout).toMatch(/Kupiec LR/);
+    expect(r.stdout).toMatch(/(green|yellow|red) \(\d+\)/);
   });
 });

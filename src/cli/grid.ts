@@ -6,7 +6,7 @@ import { builtInProfile } from "../methods/grid/profiles.js";
 import type { MarginProfile } from "../methods/grid/profile.js";
 import { parseProfile } from "../schema/profile.js";
 import { readJsonFile } from "./run.js";
-import { fmt, style } from "./format.js";
+import { fmt, signed, style } from "./format.js";
 
 export interface GridCommandOptions {
   profile: string;
@@ -37,7 +37,7 @@ export async function gridCommand(portfolioPath: string, marketPath: string, opt
     const w = m.worstScenario;
     table.push([
       m.underlying, m.reportCurrency, both(m.initial), both(m.maintenance), both(m.worstLoss),
-      w ? `${pct(w.move)} vol ${w.vol}${w.extended ? ` ×${w.weight}` : ""}` : "none",
+      w ? `${signed(w.move)} vol ${w.vol}${w.extended ? ` ×${w.weight}` : ""}` : "none",
       fmt(m.contingencies.shortOption.usd), fmt(m.contingencies.roll.usd), fmt(m.contingencies.deltaShock.usd), both(m.standalone),
     ]);
   }
@@ -54,7 +54,6 @@ async function loadProfile(nameOrPath: string): Promise<MarginProfile> {
   return nameOrPath.endsWith(".json") ? parseProfile(await readJsonFile(nameOrPath), nameOrPath) : builtInProfile(nameOrPath);
 }
 
-const pct = (x: number): string => `${x > 0 ? "+" : ""}${(100 * x).toFixed(1)}%`;
 
 /** The risk matrix of one underlying: price moves down, vol states across, PnL in USD; tails below. */
 function riskMatrix(m: UnderlyingGridMargin): string {
@@ -62,10 +61,10 @@ function riskMatrix(m: UnderlyingGridMargin): string {
   const moves = [...new Set(m.scenarios.filter((s) => !s.extended).map((s) => s.move))];
   const table = new Table({ head: [`${m.underlying} PnL USD`, ...vols.map((v) => `vol ${v}`)], style });
   for (const move of moves) {
-    table.push([pct(move), ...vols.map((vol) => fmt(m.pnlUsd[m.scenarios.findIndex((s) => !s.extended && s.move === move && s.vol === vol)]!))]);
+    table.push([signed(move), ...vols.map((vol) => fmt(m.pnlUsd[m.scenarios.findIndex((s) => !s.extended && s.move === move && s.vol === vol)]!))]);
   }
   m.scenarios.forEach((s, i) => {
-    if (s.extended) table.push([`${pct(s.move)} ×${s.weight} (vol ${s.vol})`, fmt(m.pnlUsd[i]!), ...vols.slice(1).map(() => "")]);
+    if (s.extended) table.push([`${signed(s.move)} ×${s.weight} (vol ${s.vol})`, fmt(m.pnlUsd[i]!), ...vols.slice(1).map(() => "")]);
   });
   return table.toString();
 }

@@ -6,6 +6,10 @@ import { run } from "./run.js";
 import { gridCommand, type GridCommandOptions } from "./grid.js";
 import { valueCommand } from "./value.js";
 import { varCommand, type VarCommandOptions } from "./montecarlo.js";
+import { historicalCommand, type HistoricalCommandOptions } from "./historical.js";
+import { stressCommand, type StressCommandOptions } from "./stress.js";
+import { backtestCommand, type BacktestCommandOptions } from "./backtest.js";
+import { HISTORY_OPTION } from "./history.js";
 
 const program = new Command()
   .name("pmargin")
@@ -41,6 +45,49 @@ program
   .option("--seed <n>", "seed (overrides the model)")
   .option("--json", "machine-readable JSON output")
   .action((portfolio: string, market: string, opts: VarCommandOptions) => run(() => varCommand(portfolio, market, opts)));
+
+program
+  .command("historical")
+  .description("historical (or filtered historical) VaR and ES: every h-day joint return of a price history applied to today's book")
+  .argument("<portfolio>", "portfolio JSON file")
+  .argument("<market>", "market data JSON file")
+  .option(...HISTORY_OPTION)
+  .option("--from <date>", "first day of history to use")
+  .option("--to <date>", "last day of history to use")
+  .option("--horizon-days <n>", "holding period in days", "1")
+  .option("--non-overlapping", "windows h days apart (default: every start)")
+  .option("--filtered", "filtered historical simulation: returns rescaled by EWMA vol to today's")
+  .option("--lambda <λ>", "EWMA decay", "0.94")
+  .option("--vol-rule <rule>", "implied vols: unchanged, or realised (EWMA vol ratio of the window)", "unchanged")
+  .option("--json", "machine-readable JSON output")
+  .action((portfolio: string, market: string, opts: HistoricalCommandOptions) => run(() => historicalCommand(portfolio, market, opts)));
+
+program
+  .command("stress")
+  .description("stress tests: named historical crashes and your own shocks, portfolio and per-position PnL")
+  .argument("<portfolio>", "portfolio JSON file")
+  .argument("<market>", "market data JSON file")
+  .option("-s, --scenarios <file.json>", "your scenarios: { scenarios: [...] } (see examples/stress.json)")
+  .option("--no-built-in", "leave out the built-in historical crashes")
+  .option(...HISTORY_OPTION)
+  .option("--per-position", "print each position's PnL per scenario")
+  .option("--json", "machine-readable JSON output")
+  .action((portfolio: string, market: string, opts: StressCommandOptions) => run(() => stressCommand(portfolio, market, opts)));
+
+program
+  .command("backtest")
+  .description("backtest margin models day by day over a price history: breaches, Kupiec, Christoffersen, Basel traffic light")
+  .argument("<portfolio>", "portfolio JSON file")
+  .argument("<market>", "market data JSON file")
+  .option(...HISTORY_OPTION)
+  .option("--from <date>", "first test day")
+  .option("--to <date>", "last test day")
+  .option("--level <α>", "VaR level of the margin", "0.99")
+  .option("--lookback <days>", "days of history each model uses", "500")
+  .option("--paths <n>", "Monte Carlo paths per day", "2000")
+  .option("--vol-rule <rule>", "implied vols: realised (EWMA vol ratio) or unchanged", "realised")
+  .option("--json", "machine-readable JSON output")
+  .action((portfolio: string, market: string, opts: BacktestCommandOptions) => run(() => backtestCommand(portfolio, market, opts)));
 
 program.parseAsync().catch((error: unknown) => {
   console.error(`pmargin: internal error: ${error instanceof Error ? error.message : String(error)}`);

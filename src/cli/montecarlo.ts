@@ -4,9 +4,8 @@ import { InputError } from "../errors.js";
 import { prepareInputs } from "../inputs.js";
 import type { MonteCarloModelInput } from "../methods/montecarlo/model.js";
 import { monteCarlo, type MonteCarloResult } from "../methods/montecarlo/montecarlo.js";
-import type { TailRisk } from "../risk/tail.js";
 import { parseMonteCarloModel } from "../schema/montecarlo.js";
-import { fmt, sig, style } from "./format.js";
+import { diversificationLines, estimates, fmt, pct, sig, signed, style } from "./format.js";
 import { readJsonFile } from "./run.js";
 
 export interface VarCommandOptions {
@@ -39,14 +38,6 @@ function wholeNumber(flag: string, text: string): number {
   return n;
 }
 
-const pct = (x: number): string => `${(100 * x).toFixed(x >= 0.999 ? 2 : 1)}%`;
-
-/** "12,345.67 ± 89.01" with a 95% interval beside it. */
-function estimates(r: TailRisk): string[] {
-  return [...r.var.map((e) => ({ ...e, name: `VaR ${pct(e.level)}` })), ...r.es.map((e) => ({ ...e, name: `ES ${pct(e.level)}` }))]
-    .map((e) => `${e.name} ${fmt(e.value)} ± ${sig(e.standardError)}`);
-}
-
 function report(name: string, r: MonteCarloResult): string {
   const lines: string[] = [];
   const marginal = r.marginal.type === "normal" ? "Gaussian" : `Student-t ν=${r.marginal.nu}`;
@@ -62,9 +53,7 @@ function report(name: string, r: MonteCarloResult): string {
     ]);
   }
   lines.push(table.toString());
-  for (const d of r.diversification) {
-    lines.push(`${d.measure} ${pct(d.level)}: standalone sum ${fmt(d.standaloneSum)} USD, portfolio ${fmt(d.portfolio)} USD, diversification benefit ${fmt(d.benefit)} USD`);
-  }
+  lines.push(...diversificationLines(r.diversification));
   const c = r.correlation;
   if (c.repair) {
     lines.push(`Correlation was not positive semi-definite (min eigenvalue ${sig(c.repair.minEigenvalueBefore)}): replaced by the nearest ` +
@@ -80,5 +69,3 @@ function report(name: string, r: MonteCarloResult): string {
   }
   return lines.join("\n");
 }
-
-const signed = (x: number): string => `${x > 0 ? "+" : ""}${(100 * x).toFixed(1)}%`;

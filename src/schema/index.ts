@@ -6,3 +6,4 @@ export { checkAgainstMarket } from "./cross.js";
 export { isoDateToMillis } from "./dates.js";
 export { parseProfile } from "./profile.js";
 export { parseMonteCarloModel } from "./montecarlo.js";
+export { parseStressScenarios } from "./stress.js";

@@ -1,0 +1,60 @@
+import Table from "cli-table3";
+import { createEngine } from "../engine/engine.js";
+import { InputError } from "../errors.js";
+import { prepareInputs } from "../inputs.js";
+import { backtest, DEFAULT_BACKTEST_MODELS } from "../methods/backtest/backtest.js";
+import type { VolRule } from "../methods/historical/historical.js";
+import { fmt, pct, style } from "./format.js";
+import { number } from "./historical.js";
+import { historySeries } from "./history.js";
+import { readJsonFile } from "./run.js";
+
+export interface BacktestCommandOptions {
+  history?: string[];
+  from?: string;
+  to?: string;
+  level: string;
+  lookback: string;
+  paths: string;
+  volRule: string;
+  json?: boolean;
+}
+
+export async function backtestCommand(portfolioPath: string, marketPath: string, opts: BacktestCommandOptions): Promise<void> {
+  const { portfolio, marketData } = prepareInputs(await readJsonFile(portfolioPath), await readJsonFile(marketPath), {
+    portfolio: portfolioPath,
+    market: marketPath,
+  });
+  if (opts.volRule !== "unchanged" && opts.volRule !== "realised") throw new InputError("--vol-rule", `must be unchanged or realised, got ${opts.volRule}`);
+  const paths = number("--paths", opts.paths);
+  const engine = await createEngine();
+  const r = backtest(engine, portfolio.positions, marketData, await historySeries(opts.history), {
+    ...(opts.from ? { from: opts.from } : {}),
+    ...(opts.to ? { to: opts.to } : {}),
+    level: number("--level", opts.level),
+    lookbackDays: number("--lookback", opts.lookback),
+    volRule: opts.volRule as VolRule,
+    models: DEFAULT_BACKTEST_MODELS.map((m) => (m.method === "monte-carlo" ? { ...m, model: { ...m.model, paths } } : m)),
+  });
+  if (opts.json) {
+    console.log(JSON.stringify(r, null, 2));
+    return;
+  }
+  console.log(`${portfolio.name ?? portfolioPath} — backtest of ${pct(r.level)} ${r.horizonDays}-day margin, ${r.period.from} … ${r.period.to} ` +
+    `(${r.testDays} days, ${r.lookbackDays}-day lookback, vols ${r.volRule}); expected breaches ${(r.testDays * (1 - r.level)).toFixed(1)}`);
+  const table = new Table({
+    head: ["model", "breaches", "rate", "Kupiec LR (p)", "Christoffersen LR ind (p)", "cond. coverage p", "Basel, last 250 d", "avg margin, USD"],
+    style,
+  });
+  for (const m of r.models) {
+    table.push([
+      m.name, String(m.breaches), pct(m.breaches / r.testDays),
+      `${m.kupiec.lr.toFixed(2)} (${m.kupiec.pValue.toFixed(3)})${m.kupiec.reject ? " reject" : ""}`,
+      `${m.christoffersen.lrInd.toFixed(2)} (${m.christoffersen.pValueInd.toFixed(3)})`,
+      `${m.christoffersen.pValueCc.toFixed(3)}${m.christoffersen.reject ? " reject" : ""}`,
+      `${m.trafficLight.zone} (${m.trafficLight.breaches})`, fmt(m.averageMarginUsd),
+    ]);
+  }
+  console.log(table.toString());
+  for (const m of r.models) if (m.breaches > 0) console.log(`${m.name} breached on ${m.breachDates.join(", ")}`);
+}

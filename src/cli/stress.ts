@@ -1,0 +1,48 @@
+import Table from "cli-table3";
+import { createEngine } from "../engine/engine.js";
+import { prepareInputs } from "../inputs.js";
+import { builtInStressScenarios, stressTest, type StressScenario } from "../methods/stress/stress.js";
+import { parseStressScenarios } from "../schema/stress.js";
+import { fmt, signed, style } from "./format.js";
+import { historySeries } from "./history.js";
+import { readJsonFile } from "./run.js";
+
+export interface StressCommandOptions {
+  scenarios?: string;
+  builtIn: boolean;
+  history?: string[];
+  perPosition?: boolean;
+  json?: boolean;
+}
+
+export async function stressCommand(portfolioPath: string, marketPath: string, opts: StressCommandOptions): Promise<void> {
+  const { portfolio, market } = prepareInputs(await readJsonFile(portfolioPath), await readJsonFile(marketPath), {
+    portfolio: portfolioPath,
+    market: marketPath,
+  });
+  const scenarios: StressScenario[] = [
+    ...(opts.builtIn ? builtInStressScenarios() : []),
+    ...(opts.scenarios ? parseStressScenarios(await readJsonFile(opts.scenarios), opts.scenarios) : []),
+  ];
+  const needsHistory = scenarios.some((s) => s.type === "historical");
+  const engine = await createEngine();
+  const results = stressTest(engine, portfolio.positions, market, scenarios, needsHistory ? { history: await historySeries(opts.history) } : {});
+  if (opts.json) {
+    console.log(JSON.stringify(results, null, 2));
+    return;
+  }
+  const names = results[0]?.underlyings.map((u) => u.underlying) ?? [];
+  const table = new Table({ head: ["scenario", "days", "PnL, USD", ...names.map((u) => `${u} move / vol shift`)], style });
+  for (const r of results) {
+    table.push([r.name, String(+r.horizonDays.toFixed(3)), fmt(r.pnlUsd), ...r.underlyings.map((m) => `${signed(m.move)} / ${signed(m.volShift)}${m.source.startsWith("proxy") ? " (proxy)" : ""}`)]);
+  }
+  console.log(`${portfolio.name ?? portfolioPath} — stress tests, full revaluation`);
+  console.log(table.toString());
+  const worst = results.reduce((a, r) => (r.pnlUsd < a.pnlUsd ? r : a), results[0]!);
+  console.log(`Worst: ${worst.name}, ${fmt(worst.pnlUsd)} USD`);
+  if (opts.perPosition) {
+    const rows = new Table({ head: ["position", ...results.map((r) => r.name)], style });
+    results[0]!.positions.forEach((p, k) => rows.push([p.id, ...results.map((r) => fmt(r.positions[k]!.pnlUsd))]));
+    console.log(rows.toString());
+  }
+}

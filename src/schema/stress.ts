@@ -1,0 +1,35 @@
+// Schema of a stress-scenario file (src/methods/stress/stress.ts): a list of
+// historical windows, given shocks and correlation-to-one shocks.
+import * as v from "valibot";
+import type { StressScenario } from "../methods/stress/stress.js";
+import { finite, isoDate, positive, rule, strict, symbol, text } from "./fields.js";
+import { toInputError } from "./issues.js";
+
+const move = v.pipe(finite, v.gtValue(-1, rule("must be a move > −100%")));
+const shift = v.pipe(finite, v.gtValue(-1, rule("must be a relative vol shift > −1")));
+const days = v.pipe(finite, v.minValue(0, rule("must be ≥ 0 days")));
+
+const scenario = v.variant("type", [
+  strict("a historical scenario", {
+    type: v.literal("historical"), name: symbol, description: v.optional(text), from: isoDate, to: isoDate,
+    volRule: v.optional(v.union([v.literal("realised"), v.literal("unchanged"), shift], rule('must be "realised", "unchanged" or a relative shift'))),
+    proxy: v.optional(symbol),
+  }),
+  strict("a shock", {
+    type: v.literal("shock"), name: symbol, description: v.optional(text),
+    moves: v.optional(v.record(symbol, move)), volShifts: v.optional(v.record(symbol, shift)), horizonDays: v.optional(days),
+  }),
+  strict("a correlation-to-one shock", {
+    type: v.literal("correlation-to-one"), name: symbol, description: v.optional(text), sigmas: finite,
+    horizonDays: v.optional(days), volShift: v.optional(shift), vols: v.optional(v.record(symbol, positive)),
+  }),
+], rule('must be a scenario with type "historical", "shock" or "correlation-to-one"'));
+
+const file = strict("a stress-scenario file", { scenarios: v.pipe(v.array(scenario, rule("must be an array of scenarios")), v.nonEmpty(rule("must list at least one scenario"))) });
+
+/** Validates a stress-scenario file ({ scenarios: [...] }); throws InputError naming the field. */
+export function parseStressScenarios(input: unknown, source?: string): StressScenario[] {
+  const result = v.safeParse(file, input);
+  if (!result.success) throw toInputError(result.issues, source);
+  return result.output.scenarios as StressScenario[];
+}
