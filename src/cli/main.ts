@@ -16,41 +16,31 @@ const program = new Command()
   .description("Portfolio margin and risk for crypto derivatives (SIMD WebAssembly core)")
   .showHelpAfterError();
 
-program
-  .command("value")
-  .description("value a portfolio now: per-position value, Greeks, totals per underlying")
-  .argument("<portfolio>", "portfolio JSON file")
-  .argument("<market>", "market data JSON file")
+/** A subcommand on a portfolio and a market, the two inputs every command takes. */
+const onPortfolio = (name: string, description: string): Command =>
+  program.command(name).description(description)
+    .argument("<portfolio>", "portfolio JSON file")
+    .argument("<market>", "market data JSON file");
+
+onPortfolio("value", "value a portfolio now: per-position value, Greeks, totals per underlying")
   .option("--json", "machine-readable JSON output")
   .action((portfolio: string, market: string, opts: { json?: boolean }) => run(() => valueCommand(portfolio, market, opts)));
 
-program
-  .command("grid")
-  .description("scenario-grid (risk-matrix) margin: initial and maintenance, per underlying, against single-position margin")
-  .argument("<portfolio>", "portfolio JSON file")
-  .argument("<market>", "market data JSON file")
+onPortfolio("grid", "scenario-grid (risk-matrix) margin: initial and maintenance, per underlying, against single-position margin")
   .option("-p, --profile <name|file.json>", "deribit, paradex, bybit, okx, span, or a profile file", "deribit")
   .option("--matrix", "print each underlying's risk matrix (PnL per move and vol state)")
   .option("--per-position", "with --json: each position's PnL per scenario")
   .option("--json", "machine-readable JSON output")
   .action((portfolio: string, market: string, opts: GridCommandOptions) => run(() => gridCommand(portfolio, market, opts)));
 
-program
-  .command("var")
-  .description("Monte Carlo VaR and Expected Shortfall: correlated fat-tailed paths, full revaluation, per underlying")
-  .argument("<portfolio>", "portfolio JSON file")
-  .argument("<market>", "market data JSON file")
+onPortfolio("var", "Monte Carlo VaR and Expected Shortfall: correlated fat-tailed paths, full revaluation, per underlying")
   .option("-m, --model <file.json>", "Monte Carlo model (defaults: 100,000 paths, 1 day, Student-t ν=5, 99% VaR, 97.5% ES)")
   .option("--paths <n>", "number of paths (overrides the model)")
   .option("--seed <n>", "seed (overrides the model)")
   .option("--json", "machine-readable JSON output")
   .action((portfolio: string, market: string, opts: VarCommandOptions) => run(() => varCommand(portfolio, market, opts)));
 
-program
-  .command("historical")
-  .description("historical (or filtered historical) VaR and ES: every h-day joint return of a price history applied to today's book")
-  .argument("<portfolio>", "portfolio JSON file")
-  .argument("<market>", "market data JSON file")
+onPortfolio("historical", "historical (or filtered historical) VaR and ES: every h-day joint return of a price history applied to today's book")
   .option(...HISTORY_OPTION)
   .option("--from <date>", "first day of history to use")
   .option("--to <date>", "last day of history to use")
@@ -62,11 +52,7 @@ program
   .option("--json", "machine-readable JSON output")
   .action((portfolio: string, market: string, opts: HistoricalCommandOptions) => run(() => historicalCommand(portfolio, market, opts)));
 
-program
-  .command("stress")
-  .description("stress tests: named historical crashes and your own shocks, portfolio and per-position PnL")
-  .argument("<portfolio>", "portfolio JSON file")
-  .argument("<market>", "market data JSON file")
+onPortfolio("stress", "stress tests: named historical crashes and your own shocks, portfolio and per-position PnL")
   .option("-s, --scenarios <file.json>", "your scenarios: { scenarios: [...] } (see examples/stress.json)")
   .option("--no-built-in", "leave out the built-in historical crashes")
   .option(...HISTORY_OPTION)
@@ -74,11 +60,7 @@ program
   .option("--json", "machine-readable JSON output")
   .action((portfolio: string, market: string, opts: StressCommandOptions) => run(() => stressCommand(portfolio, market, opts)));
 
-program
-  .command("backtest")
-  .description("backtest margin models day by day over a price history: breaches, Kupiec, Christoffersen, Basel traffic light")
-  .argument("<portfolio>", "portfolio JSON file")
-  .argument("<market>", "market data JSON file")
+onPortfolio("backtest", "backtest margin models day by day over a price history: breaches, Kupiec, Christoffersen, Basel traffic light")
   .option(...HISTORY_OPTION)
   .option("--from <date>", "first test day")
   .option("--to <date>", "last test day")

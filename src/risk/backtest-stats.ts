@@ -70,12 +70,9 @@ export interface TrafficLight {
  * computed as 2[(n−x) ln((n−x)/(n(1−p))) + x ln(x/(n p))].
  */
 export function kupiec(breaches: boolean[] | Uint8Array, level: number, significance = 0.05): Kupiec {
-  checkLevel(level);
-  checkSignificance(significance);
-  const n = breaches.length;
-  checkSequenceLength(n);
-  let x = 0;
-  for (let i = 0; i < n; i++) if (isBreach(breaches, i)) x++;
+  const seq = breachSequence(breaches, level, significance);
+  const n = seq.length;
+  const x = seq.reduce((a, b) => a + b, 0);
   const lr = lrPof(x, n, level);
   const pValue = chiSquareSf(lr, 1);
   return { breaches: x, observations: n, expectedRate: 1 - level, observedRate: x / n, lr, pValue, reject: pValue < significance };
@@ -97,20 +94,16 @@ export function kupiec(breaches: boolean[] | Uint8Array, level: number, signific
  * the first observation's term from Christoffersen's joint ratio.
  */
 export function christoffersen(breaches: boolean[] | Uint8Array, level: number, significance = 0.05): Christoffersen {
-  checkLevel(level);
-  checkSignificance(significance);
-  const n = breaches.length;
-  checkSequenceLength(n);
+  const seq = breachSequence(breaches, level, significance);
+  const n = seq.length;
+  const x = seq.reduce((a, b) => a + b, 0);
   let n00 = 0;
   let n01 = 0;
   let n10 = 0;
   let n11 = 0;
-  let x = 0;
-  let prev = isBreach(breaches, 0);
-  if (prev) x++;
+  let prev = seq[0] === 1;
   for (let i = 1; i < n; i++) {
-    const cur = isBreach(breaches, i);
-    if (cur) x++;
+    const cur = seq[i] === 1;
     if (prev) {
       if (cur) n11++;
       else n10++;
@@ -305,6 +298,10 @@ function checkSignificance(significance: number): void {
   }
 }
 
-function checkSequenceLength(n: number): void {
-  if (n < 1) throw new InputError("breaches", "must hold at least one observation");
+/** The breach flags as 0/1 after checking the arguments every test takes. */
+function breachSequence(breaches: boolean[] | Uint8Array, level: number, significance: number): Uint8Array {
+  checkLevel(level);
+  checkSignificance(significance);
+  if (breaches.length < 1) throw new InputError("breaches", "must hold at least one observation");
+  return Uint8Array.from({ length: breaches.length }, (_, i) => (isBreach(breaches, i) ? 1 : 0));
 }
