@@ -226,6 +226,25 @@ describe("outputs", () => {
     for (const w of res.worst) expect(w.lossUsd).toBeCloseTo(-w.moves.reduce((a, m) => a + m.pnlUsd, 0), 6);
   });
 
+  it("ES contributions of the positions sum to the portfolio ES; a position and its hedge contribute with opposite signs", () => {
+    const res = r();
+    const sum = res.contributions.positions.reduce((a, c) => a + c.esUsd, 0);
+    expect(res.contributions.level).toBe(0.975);
+    expect(sum).toBeCloseTo(res.portfolio.es[0]!.value, 6);
+    const hedged = monteCarlo(engine, [linearBook[0]!, { id: "hedge", kind: "spot", underlying: "BTC", quantity: -1 }], market,
+      { paths: 5_000, vols: VOLS, correlation, marginal: { type: "normal" } });
+    const [long, hedge] = hedged.contributions.positions;
+    expect(long!.esUsd).toBeGreaterThan(0);
+    expect(hedge!.esUsd).toBeLessThan(0);
+    expect(long!.esUsd + hedge!.esUsd).toBeCloseTo(hedged.portfolio.es[0]!.value, 6);
+  });
+
+  it("reports its progress chunk by chunk up to the number of paths", () => {
+    const seen: [number, number][] = [];
+    monteCarlo(engine, positions, synth, { paths: 10_000 }, { chunkPaths: 4_096, onProgress: (done, total) => seen.push([done, total]) });
+    expect(seen).toEqual([[4_096, 10_000], [8_192, 10_000], [10_000, 10_000]]);
+  });
+
   it("a correlation that is not positive semi-definite is repaired and the repair reported", () => {
     const res = monteCarlo(engine, positions, synth, {
       paths: 2_000,

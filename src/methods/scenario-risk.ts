@@ -41,13 +41,23 @@ export function booksByUnderlying(
 /** The revaluation and selection kernels: WASM, or the pure-JS references. */
 export interface RiskKernels {
   revalue(book: Book, set: ScenarioSet, dt: number): Float64Array;
+  /** Each position's PnL per scenario, in the book's position order. */
+  revaluePositions(book: Book, set: ScenarioSet, dt: number): Float64Array[];
   selector(): Selector;
 }
 
 export function riskKernels(engine: Engine, which: "wasm" | "js"): RiskKernels {
   return which === "js"
-    ? { revalue: (book, set, dt) => revalueReference(book, set, { dt }).pnl, selector: jsSelector }
-    : { revalue: (book, set, dt) => engine.revalue(book, set, { dt }).pnl, selector: () => engine.selector() };
+    ? {
+      revalue: (book, set, dt) => revalueReference(book, set, { dt }).pnl,
+      revaluePositions: (book, set, dt) => revalueReference(book, set, { dt, perPosition: true }).positions!,
+      selector: jsSelector,
+    }
+    : {
+      revalue: (book, set, dt) => engine.revalue(book, set, { dt }).pnl,
+      revaluePositions: (book, set, dt) => engine.revalue(book, set, { dt, perPosition: true }).positions!,
+      selector: () => engine.selector(),
+    };
 }
 
 /** PnL per underlying (rows in book order) of n scenarios: USD, and coin for coin-settled books. */

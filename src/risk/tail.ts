@@ -117,6 +117,15 @@ function snap(x: number): number {
 
 const ceilRank = (x: number): number => Math.ceil(snap(x));
 
+/**
+ * ES_α's 1-based rank k = ⌈nα⌉ and nα itself (rounding error undone): the ES
+ * weighs L(k) by (k − nα) and every larger loss by 1, over n(1 − α).
+ */
+export function esRank(n: number, alpha: number): { k: number; na: number } {
+  const na = snap(n * alpha);
+  return { k: ceilRank(na), na };
+}
+
 function checkLosses(losses: Float64Array, field: string): void {
   if (losses.length < 1) throw new InputError(field, "at least one loss is needed");
   for (let i = 0; i < losses.length; i++) {

@@ -64,7 +64,7 @@ const underlying = strict("an underlying", {
   surface: v.optional(v.array(slice, rule("must be an array of surface slices"))),
 });
 
-const marketSchema = strict("a market", {
+export const marketSchema = strict("a market", {
   asOf: isoDate,
   underlyings: v.pipe(
     v.record(symbol, underlying, rule("must be an object keyed by underlying symbol")),

@@ -13,7 +13,7 @@ const whole = (what: string) => v.pipe(finite, v.integer(rule(`must be a whole n
 
 const jump = { intensity: nonNegative, mean: finite, vol: nonNegative };
 
-const modelSchema = strict("a Monte Carlo model", {
+export const modelSchema = strict("a Monte Carlo model", {
   paths: v.optional(whole("paths")),
   seed: v.optional(v.pipe(finite, v.integer(rule("must be a whole number")), v.minValue(0, rule("must be ≥ 0")),
     v.maxValue(Number.MAX_SAFE_INTEGER, rule("must be < 2^53")))),

@@ -52,7 +52,7 @@ const position = v.variant("kind", [spot, future, option], (issue) =>
   issue.path ? rule(KINDS)(issue) : rule("must be an object (a position)")(issue),
 );
 
-const portfolioSchema = strict("a portfolio", {
+export const portfolioSchema = strict("a portfolio", {
   name: v.optional(text),
   positions: v.pipe(
     v.array(position, rule("must be an array of positions")),

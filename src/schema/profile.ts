@@ -22,7 +22,7 @@ const params = {
   minimum: v.optional(nonNegative),
 };
 
-const profileSchema = v.pipe(
+export const profileSchema = v.pipe(
   strict("a margin profile", {
     name: symbol,
     description: text,

@@ -25,11 +25,11 @@ const scenario = v.variant("type", [
   }),
 ], rule('must be a scenario with type "historical", "shock" or "correlation-to-one"'));
 
-const file = strict("a stress-scenario file", { scenarios: v.pipe(v.array(scenario, rule("must be an array of scenarios")), v.nonEmpty(rule("must list at least one scenario"))) });
+export const stressFileSchema = strict("a stress-scenario file", { scenarios: v.pipe(v.array(scenario, rule("must be an array of scenarios")), v.nonEmpty(rule("must list at least one scenario"))) });
 
 /** Validates a stress-scenario file ({ scenarios: [...] }); throws InputError naming the field. */
 export function parseStressScenarios(input: unknown, source?: string): StressScenario[] {
-  const result = v.safeParse(file, input);
+  const result = v.safeParse(stressFileSchema, input);
   if (!result.success) throw toInputError(result.issues, source);
   return result.output.scenarios as StressScenario[];
 }

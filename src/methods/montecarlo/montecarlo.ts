@@ -8,12 +8,14 @@
 // on their own, which gives the standalone risks at no extra cost: the
 // portfolio PnL of a path is the sum of its underlyings' PnL.
 import type { Engine } from "../../engine/engine.js";
+import type { Book } from "../../engine/book.js";
+import { ScenarioSet } from "../../engine/scenarios.js";
 import { InputError, LimitError } from "../../errors.js";
 import { exp } from "../../math/deterministic.js";
 import type { Market } from "../../market/market.js";
 import type { Position } from "../../model/types.js";
 import { pathsReference } from "../../reference/paths.js";
-import type { TailRisk } from "../../risk/tail.js";
+import { esRank, worstIndices, type TailRisk } from "../../risk/tail.js";
 import { termWeight } from "../grid/grid.js";
 import {
   booksByUnderlying, checkLevels, revalueByUnderlying, riskKernels, summariseRisk,
@@ -27,6 +29,15 @@ export interface MonteCarloOptions {
   kernels?: "wasm" | "js";
   /** Paths per chunk (memory stays flat; results do not depend on it). Default 16,384. */
   chunkPaths?: number;
+  /** Called after each chunk of a range with the paths done and the range's size (for progress bars). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** A position's share of the portfolio ES (Euler allocation over the tail paths): the shares sum to the ES. */
+export interface EsContribution {
+  id: string;
+  underlying: string;
+  esUsd: number;
 }
 
 export interface UnderlyingRisk extends UnderlyingTail {
@@ -60,6 +71,8 @@ export interface MonteCarloResult {
   /** Portfolio losses, USD. */
   histogram: { edges: number[]; counts: number[] };
   worst: WorstPath[];
+  /** Each position's contribution to the first ES level (USD); negative for a hedge. */
+  contributions: { level: number; positions: EsContribution[] };
 }
 
 const DEFAULT_CHUNK = 16_384;
@@ -113,6 +126,7 @@ export function prepareMonteCarlo(
       const part = revalueByUnderlying(k, books, paths(plan, first + at, m), m, plan.horizon);
       part.usd.forEach((row, u) => usd[u]!.set(row, at));
       part.coin.forEach((row, u) => row && coin[u]!.set(row, at));
+      options.onProgress?.(at + m, count);
     }
     return { start: first, usd, coin };
   };
@@ -147,6 +161,7 @@ export function prepareMonteCarlo(
     });
     const c = plan.correlation;
     const nUnd = names.length;
+    const esLevel = model.levels.es[0] ?? model.levels.var[0]!;
     return {
       method: "monte-carlo",
       currency: "USD",
@@ -165,8 +180,37 @@ export function prepareMonteCarlo(
       },
       histogram: risk.histogram,
       worst,
+      contributions: { level: esLevel, positions: esContributions(risk.losses, esLevel) },
     };
   };
+
+  /**
+   * ES = [Σ_{i>k} L(i) + (k − nα)·L(k)] / (n(1 − α)) is linear in the tail paths' losses,
+   * so each position's share is the same weighted mean of its own losses on those paths.
+   * The tail paths are regenerated (a path is a function of its index) and the whole
+   * book revalued on them position by position.
+   */
+  const esContributions = (losses: Float64Array, alpha: number): EsContribution[] => {
+    const { k: kth, na } = esRank(n, alpha);
+    const tail = worstIndices(losses, n - kth + 1, k.selector());
+    const weights = tail.map((_, j) => (j < tail.length - 1 ? 1 : kth - na) / (n - na));
+    const set = new ScenarioSet(names, tail.length);
+    tail.forEach((path, j) => {
+      const block = paths(plan, path, 1);
+      names.forEach((_, u) => {
+        set.logMoves[u * tail.length + j] = block.logMoves[u]!;
+        set.volShifts[u * tail.length + j] = block.volShifts[u]!;
+      });
+    });
+    const rows = k.revaluePositions(fullBook(), set, plan.horizon);
+    return fullBook().positions.map((p, i) => ({
+      id: p.id ?? String(positions.indexOf(p)),
+      underlying: p.underlying,
+      esUsd: -rows[i]!.reduce((a, x, j) => a + weights[j]! * x, 0),
+    }));
+  };
+  let whole: Book | undefined;
+  const fullBook = (): Book => (whole ??= engine.compile(positions, market, { volShiftWeight: (days) => termWeight(model.volDynamics.termScaling, days) }));
 
   return {
     model, plan, simulate, summarise,
