@@ -184,3 +184,52 @@ describe("pmargin historical, stress, backtest (on the shipped history)", () => 
     expect(r.stdout).toMatch(/(green|yellow|red) \(\d+\)/);
   });
 });
+
+describe("pmargin margin, whatif and the short names", () => {
+  const args = [`${examples}portfolio.json`, `${examples}market.json`];
+
+  it("margin prints the headline IM and MM of the grid, equal to grid's figures", () => {
+    const headline = JSON.parse(pmargin("margin", ...args, "--json").stdout) as { initial: number; maintenance: number; basis: string; currency: string };
+    const grid = JSON.parse(pmargin("grid", ...args, "--json").stdout) as { initial: number; maintenance: number };
+    expect(headline).toMatchObject({ initial: grid.initial, maintenance: grid.maintenance, basis: "deribit grid", currency: "USD" });
+  });
+
+  it("margin --method mc sets IM to the ES and MM to 0.8 × IM, like the mc command's ES", () => {
+    const m = JSON.parse(pmargin("margin", ...args, "--method", "mc", "--paths", "5000", "--seed", "3", "--json").stdout) as { initial: number; maintenance: number };
+    const mc = JSON.parse(pmargin("mc", ...args, "--paths", "5000", "--seed", "3", "--json").stdout) as { portfolio: { es: { value: number }[] } };
+    expect(m.initial).toBe(Math.max(mc.portfolio.es[0]!.value, 0));
+    expect(m.maintenance).toBeCloseTo(0.8 * m.initial, 9);
+  });
+
+  it("whatif gives each order's incremental margin and the book with all of them, the book unchanged", () => {
+    const r = pmargin("whatif", ...args, "--orders", `${examples}orders.json`, "--json");
+    expect(r.code).toBe(0);
+    const w = JSON.parse(r.stdout) as { before: { initial: number }; after: { initial: number }; incremental: { initial: number }; orders: { id: string; initial: number; incrementalInitial: number }[] };
+    const grid = JSON.parse(pmargin("grid", ...args, "--json").stdout) as { initial: number };
+    expect(w.before.initial).toBe(grid.initial);
+    expect(w.orders).toHaveLength(3);
+    for (const o of w.orders) expect(o.incrementalInitial).toBeCloseTo(o.initial - w.before.initial, 6);
+    expect(w.incremental.initial).toBeCloseTo(w.after.initial - w.before.initial, 6);
+    // The BTC perpetual offsets the book's BTC risk.
+    expect(w.orders[0]!.incrementalInitial).toBeLessThan(0);
+  });
+
+  it("a bad order exits 2 naming the orders file and the field", () => {
+    const bad = file("bad-orders.json", JSON.stringify({ positions: [{ kind: "option", underlying: "BTC", settlement: "linear", right: "call", strike: -1, expiry: "2026-12-25", quantity: 1 }] }));
+    const r = pmargin("whatif", ...args, "--orders", bad);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad-orders\.json: positions\[0\]\.strike/);
+  });
+
+  it("mc and hist are the var and historical commands; --json runs write nothing to stderr", () => {
+    const mc = pmargin("mc", ...args, "--paths", "2000", "--var-level", "0.95,0.99", "--horizon-hours", "4", "--json");
+    expect(mc.code).toBe(0);
+    expect(mc.stderr).toBe("");
+    const out = JSON.parse(mc.stdout) as { horizonDays: number; portfolio: { var: { level: number }[] } };
+    expect(out.horizonDays).toBeCloseTo(4 / 24, 12);
+    expect(out.portfolio.var.map((v) => v.level)).toEqual([0.95, 0.99]);
+    const hist = pmargin("hist", ...args, "--from", "2025-01-01", "--json");
+    expect(hist.code).toBe(0);
+    expect((JSON.parse(hist.stdout) as { method: string }).method).toBe("historical");
+  });
+});

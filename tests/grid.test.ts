@@ -182,6 +182,16 @@ describe("contingencies", () => {
     expect(r.initial.usd).toBeCloseTo(r.worstLoss.usd + r.contingencies.roll.usd + r.contingencies.deltaShock.usd, 6);
   });
 
+  it("roll: positions in the same future net first; only what offsets across expiries is charged", () => {
+    const longF: Position = { kind: "future", settlement: "linear", underlying: "BTC", quantity: 3, expiry: expiryIn(90) };
+    const closeF: Position = { ...longF, quantity: -3 };
+    const perp: Position = { kind: "future", settlement: "linear", underlying: "BTC", quantity: 2 };
+    const flat = gridMargin(engine, [longF, closeF, perp, { ...perp, quantity: -2 }], market, { profile: withCharges }).underlyings[0]!;
+    expect(flat.contingencies.roll.usd).toBe(0);
+    const spread = gridMargin(engine, [longF, closeF, { ...longF, quantity: 1 }, { ...perp, quantity: -1 }], market, { profile: withCharges }).underlyings[0]!;
+    expect(spread.contingencies.roll.usd).toBeGreaterThan(0);
+  });
+
   it("the minimum lifts a small requirement to it", () => {
     const r = gridMargin(engine, [call(150_000, 0.001)], market, { profile: withCharges }).underlyings[0]!;
     expect(r.initial.usd).toBe(50);

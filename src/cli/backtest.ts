@@ -7,6 +7,7 @@ import type { VolRule } from "../methods/historical/historical.js";
 import { fmt, pct, style } from "./format.js";
 import { number } from "./historical.js";
 import { historySeries } from "./history.js";
+import { progressBar } from "./progress.js";
 import { readJsonFile } from "./run.js";
 
 export interface BacktestCommandOptions {
@@ -28,6 +29,7 @@ export async function backtestCommand(portfolioPath: string, marketPath: string,
   if (opts.volRule !== "unchanged" && opts.volRule !== "realised") throw new InputError("--vol-rule", `must be unchanged or realised, got ${opts.volRule}`);
   const paths = number("--paths", opts.paths);
   const engine = await createEngine();
+  const bar = progressBar("test days");
   const r = backtest(engine, portfolio.positions, marketData, await historySeries(opts.history), {
     ...(opts.from ? { from: opts.from } : {}),
     ...(opts.to ? { to: opts.to } : {}),
@@ -35,7 +37,9 @@ export async function backtestCommand(portfolioPath: string, marketPath: string,
     lookbackDays: number("--lookback", opts.lookback),
     volRule: opts.volRule as VolRule,
     models: DEFAULT_BACKTEST_MODELS.map((m) => (m.method === "monte-carlo" ? { ...m, model: { ...m.model, paths } } : m)),
+    ...(bar.onProgress ? { onProgress: bar.onProgress } : {}),
   });
+  bar.stop();
   if (opts.json) {
     console.log(JSON.stringify(r, null, 2));
     return;

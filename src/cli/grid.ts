@@ -50,7 +50,7 @@ export async function gridCommand(portfolioPath: string, marketPath: string, opt
 }
 
 /** A built-in profile by name, or a profile file. */
-async function loadProfile(nameOrPath: string): Promise<MarginProfile> {
+export async function loadProfile(nameOrPath: string): Promise<MarginProfile> {
   return nameOrPath.endsWith(".json") ? parseProfile(await readJsonFile(nameOrPath), nameOrPath) : builtInProfile(nameOrPath);
 }
 

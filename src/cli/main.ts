@@ -10,6 +10,7 @@ import { historicalCommand, type HistoricalCommandOptions } from "./historical.j
 import { stressCommand, type StressCommandOptions } from "./stress.js";
 import { backtestCommand, type BacktestCommandOptions } from "./backtest.js";
 import { HISTORY_OPTION } from "./history.js";
+import { marginCommand, whatIfCommand, type MarginCommandOptions } from "./margin.js";
 
 const program = new Command()
   .name("pmargin")
@@ -34,13 +35,19 @@ onPortfolio("grid", "scenario-grid (risk-matrix) margin: initial and maintenance
   .action((portfolio: string, market: string, opts: GridCommandOptions) => run(() => gridCommand(portfolio, market, opts)));
 
 onPortfolio("var", "Monte Carlo VaR and Expected Shortfall: correlated fat-tailed paths, full revaluation, per underlying")
+  .alias("mc")
   .option("-m, --model <file.json>", "Monte Carlo model (defaults: 100,000 paths, 1 day, Student-t ν=5, 99% VaR, 97.5% ES)")
   .option("--paths <n>", "number of paths (overrides the model)")
   .option("--seed <n>", "seed (overrides the model)")
+  .option("--var-level <α,…>", "VaR confidence level(s), comma-separated (overrides the model)")
+  .option("--es-level <α,…>", "ES confidence level(s), comma-separated (overrides the model)")
+  .option("--horizon-days <d>", "horizon in days (overrides the model)")
+  .option("--horizon-hours <h>", "horizon in hours (overrides the model)")
   .option("--json", "machine-readable JSON output")
   .action((portfolio: string, market: string, opts: VarCommandOptions) => run(() => varCommand(portfolio, market, opts)));
 
 onPortfolio("historical", "historical (or filtered historical) VaR and ES: every h-day joint return of a price history applied to today's book")
+  .alias("hist")
   .option(...HISTORY_OPTION)
   .option("--from <date>", "first day of history to use")
   .option("--to <date>", "last day of history to use")
@@ -70,6 +77,24 @@ onPortfolio("backtest", "backtest margin models day by day over a price history:
   .option("--vol-rule <rule>", "implied vols: realised (EWMA vol ratio) or unchanged", "realised")
   .option("--json", "machine-readable JSON output")
   .action((portfolio: string, market: string, opts: BacktestCommandOptions) => run(() => backtestCommand(portfolio, market, opts)));
+
+/** The flags that choose a margin method, shared by margin and whatif. */
+const withMethod = (command: Command): Command => command
+  .option("--method <grid|mc|hist>", "grid: the profile's IM/MM; mc / hist: IM = ES 97.5%, MM = --mm-ratio × IM", "grid")
+  .option("-p, --profile <name|file.json>", "grid profile: deribit, paradex, bybit, okx, span, or a file", "deribit")
+  .option("-m, --model <file.json>", "Monte Carlo model for --method mc")
+  .option("--paths <n>", "Monte Carlo paths")
+  .option("--seed <n>", "Monte Carlo seed")
+  .option(...HISTORY_OPTION)
+  .option("--mm-ratio <r>", "maintenance / initial for mc and hist (default 0.8)")
+  .option("--json", "machine-readable JSON output");
+
+withMethod(onPortfolio("margin", "the headline initial and maintenance margin, by a venue grid (default) or a risk measure"))
+  .action((portfolio: string, market: string, opts: MarginCommandOptions) => run(() => marginCommand(portfolio, market, opts)));
+
+withMethod(onPortfolio("whatif", "pre-trade margin: the book plus hypothetical orders, each order's incremental margin")
+  .requiredOption("-o, --orders <file.json>", "the orders, written like a portfolio: { \"positions\": [...] }"))
+  .action((portfolio: string, market: string, opts: MarginCommandOptions & { orders: string }) => run(() => whatIfCommand(portfolio, market, opts)));
 
 program.parseAsync().catch((error: unknown) => {
   console.error(`pmargin: internal error: ${error instanceof Error ? error.message : String(error)}`);

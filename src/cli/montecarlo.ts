@@ -6,12 +6,18 @@ import type { MonteCarloModelInput } from "../methods/montecarlo/model.js";
 import { monteCarlo, type MonteCarloResult } from "../methods/montecarlo/montecarlo.js";
 import { parseMonteCarloModel } from "../schema/montecarlo.js";
 import { diversificationLines, estimates, fmt, pct, sig, signed, style } from "./format.js";
+import { number } from "./historical.js";
+import { progressBar } from "./progress.js";
 import { readJsonFile } from "./run.js";
 
 export interface VarCommandOptions {
   model?: string;
   paths?: string;
   seed?: string;
+  varLevel?: string;
+  esLevel?: string;
+  horizonDays?: string;
+  horizonHours?: string;
   json?: boolean;
 }
 
@@ -23,8 +29,20 @@ export async function varCommand(portfolioPath: string, marketPath: string, opts
   const model: MonteCarloModelInput = opts.model ? parseMonteCarloModel(await readJsonFile(opts.model), opts.model) : {};
   if (opts.paths !== undefined) model.paths = wholeNumber("--paths", opts.paths);
   if (opts.seed !== undefined) model.seed = wholeNumber("--seed", opts.seed);
+  if (opts.varLevel || opts.esLevel) {
+    model.levels = {
+      ...model.levels,
+      ...(opts.varLevel ? { var: opts.varLevel.split(",").map((x) => number("--var-level", x)) } : {}),
+      ...(opts.esLevel ? { es: opts.esLevel.split(",").map((x) => number("--es-level", x)) } : {}),
+    };
+  }
+  if (opts.horizonDays !== undefined && opts.horizonHours !== undefined) throw new InputError("--horizon-hours", "give the horizon in days or in hours, not both");
+  if (opts.horizonDays !== undefined) model.horizon = { days: number("--horizon-days", opts.horizonDays) };
+  if (opts.horizonHours !== undefined) model.horizon = { hours: number("--horizon-hours", opts.horizonHours) };
   const engine = await createEngine();
-  const result = monteCarlo(engine, portfolio.positions, market, model);
+  const bar = progressBar("paths");
+  const result = monteCarlo(engine, portfolio.positions, market, model, bar.onProgress ? { onProgress: bar.onProgress } : {});
+  bar.stop();
   if (opts.json) {
     console.log(JSON.stringify(result, null, 2));
     return;

@@ -20,6 +20,9 @@ export const positive = v.pipe(v.number(POSITIVE), v.finite(POSITIVE), v.gtValue
 export const volatility = v.pipe(v.number(VOL), v.finite(VOL), v.gtValue(0, VOL), v.maxValue(10, VOL));
 
 export const text = v.string(rule("must be a string"));
+
+/** A document may name its JSON Schema ("$schema": "…/portfolio.schema.json") for editor support. */
+export const schemaRef = { $schema: v.optional(v.string(rule("must be a string (the URL of this file's JSON Schema)"))) };
 export const symbol = v.pipe(v.string(rule("must be a non-empty string")), v.nonEmpty(rule("must be a non-empty string")));
 export const isoDate = v.pipe(v.string(DATE), v.check((s) => isoDateToMillis(s) !== undefined, DATE));
 

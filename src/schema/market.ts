@@ -4,7 +4,7 @@ import * as v from "valibot";
 import { InputError } from "../errors.js";
 import type { MarketData } from "../model/types.js";
 import { expiredReason, toMillis } from "./dates.js";
-import { atIndex, atKey, finite, isoDate, positive, rule, strict, symbol, volatility } from "./fields.js";
+import { atIndex, atKey, finite, isoDate, positive, rule, strict, symbol, volatility, schemaRef } from "./fields.js";
 import { formatPath, toInputError } from "./issues.js";
 
 /** Nodes are interpolated between, so each must lie strictly above the previous one. */
@@ -65,6 +65,7 @@ const underlying = strict("an underlying", {
 });
 
 export const marketSchema = strict("a market", {
+  ...schemaRef,
   asOf: isoDate,
   underlyings: v.pipe(
     v.record(symbol, underlying, rule("must be an object keyed by underlying symbol")),

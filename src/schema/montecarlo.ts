@@ -2,7 +2,7 @@
 // field optional (defaults fill in), unknown fields refused so a typo fails.
 import * as v from "valibot";
 import type { MonteCarloModelInput } from "../methods/montecarlo/model.js";
-import { finite, positive, rule, strict, symbol } from "./fields.js";
+import { finite, positive, rule, strict, symbol, schemaRef } from "./fields.js";
 import { toInputError } from "./issues.js";
 
 const level = v.pipe(finite, v.gtValue(0, rule("must be a level within (0, 1)")), v.ltValue(1, rule("must be a level within (0, 1)")));
@@ -14,6 +14,7 @@ const whole = (what: string) => v.pipe(finite, v.integer(rule(`must be a whole n
 const jump = { intensity: nonNegative, mean: finite, vol: nonNegative };
 
 export const modelSchema = strict("a Monte Carlo model", {
+  ...schemaRef,
   paths: v.optional(whole("paths")),
   seed: v.optional(v.pipe(finite, v.integer(rule("must be a whole number")), v.minValue(0, rule("must be ≥ 0")),
     v.maxValue(Number.MAX_SAFE_INTEGER, rule("must be < 2^53")))),

@@ -1,7 +1,7 @@
 // The portfolio.json schema: exactly the Portfolio type of src/model/types.ts.
 import * as v from "valibot";
 import type { Portfolio } from "../model/types.js";
-import { atKey, finite, isoDate, oneOf, positive, rule, strict, symbol, text } from "./fields.js";
+import { atKey, finite, isoDate, oneOf, positive, rule, strict, symbol, text, schemaRef } from "./fields.js";
 import { toInputError } from "./issues.js";
 
 const base = { id: v.optional(text), underlying: symbol, quantity: finite };
@@ -53,6 +53,7 @@ const position = v.variant("kind", [spot, future, option], (issue) =>
 );
 
 export const portfolioSchema = strict("a portfolio", {
+  ...schemaRef,
   name: v.optional(text),
   positions: v.pipe(
     v.array(position, rule("must be an array of positions")),

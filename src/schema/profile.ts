@@ -2,7 +2,7 @@
 // profile fails with the field named, like a portfolio or a market.
 import * as v from "valibot";
 import type { MarginProfile } from "../methods/grid/profile.js";
-import { finite, positive, rule, strict, symbol, text } from "./fields.js";
+import { finite, positive, rule, strict, symbol, text, schemaRef } from "./fields.js";
 import { toInputError } from "./issues.js";
 
 const moveSchema = v.pipe(v.number(rule("must be a move > −100%")), v.finite(rule("must be a move > −100%")), v.gtValue(-1, rule("must be a move > −100%")));
@@ -24,6 +24,7 @@ const params = {
 
 export const profileSchema = v.pipe(
   strict("a margin profile", {
+    ...schemaRef,
     name: symbol,
     description: text,
     sources: v.array(text, rule("must be an array of strings")),
@@ -32,7 +33,7 @@ export const profileSchema = v.pipe(
     mmFactor: v.pipe(positive, v.maxValue(1, rule("must be within (0, 1]"))),
     crossUnderlying: v.union(
       [v.literal("sum"), strict("crossUnderlying", {
-        spreadCredits: v.array(strict("a spread credit", { underlyings: v.tuple([symbol, symbol]), credit: fraction })),
+        spreadCredits: v.array(strict("a spread credit", { underlyings: v.strictTuple([symbol, symbol], rule("must be a pair of underlyings")), credit: fraction })),
       })],
       rule('must be "sum" or { spreadCredits: [...] }'),
     ),

@@ -2,7 +2,7 @@
 // historical windows, given shocks and correlation-to-one shocks.
 import * as v from "valibot";
 import type { StressScenario } from "../methods/stress/stress.js";
-import { finite, isoDate, positive, rule, strict, symbol, text } from "./fields.js";
+import { finite, isoDate, positive, rule, strict, symbol, text, schemaRef } from "./fields.js";
 import { toInputError } from "./issues.js";
 
 const move = v.pipe(finite, v.gtValue(-1, rule("must be a move > −100%")));
@@ -25,7 +25,7 @@ const scenario = v.variant("type", [
   }),
 ], rule('must be a scenario with type "historical", "shock" or "correlation-to-one"'));
 
-export const stressFileSchema = strict("a stress-scenario file", { scenarios: v.pipe(v.array(scenario, rule("must be an array of scenarios")), v.nonEmpty(rule("must list at least one scenario"))) });
+export const stressFileSchema = strict("a stress-scenario file", { ...schemaRef, scenarios: v.pipe(v.array(scenario, rule("must be an array of scenarios")), v.nonEmpty(rule("must list at least one scenario"))) });
 
 /** Validates a stress-scenario file ({ scenarios: [...] }); throws InputError naming the field. */
 export function parseStressScenarios(input: unknown, source?: string): StressScenario[] {

@@ -49,6 +49,8 @@ export interface BacktestOptions {
   volRule?: VolRule;
   /** Default: Gaussian and Student-t (ν 5) Monte Carlo with 2,000 paths, historical, filtered historical. */
   models?: BacktestModel[];
+  /** Called after each test day with the days done and their number (for progress bars). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface BacktestModelResult {
@@ -148,6 +150,7 @@ export function backtest(
     models.forEach((m, j) => {
       margins[j]![d] = marginOf(m, { engine, book, market, books, i, lookback, windows, windowReturns, vols, names, history, level, dt, horizonDays, volRule, k });
     });
+    options.onProgress?.(d + 1, testDays.length);
   });
 
   const dates = testDays.map((i) => iso(t[i]!));

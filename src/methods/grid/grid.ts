@@ -227,6 +227,7 @@ function shortOptionCharge(positions: Position[], p: UnderlyingGridParams, s0: n
   const net = new Map<string, number>();
   for (const q of positions) {
     if (q.kind !== "option") continue;
+    // Per strike, calls and puts together, as Deribit's rule: "call +10 and put −20 on strike X: net short 10".
     const key = `${q.expiry}|${q.strike}`;
     net.set(key, (net.get(key) ?? 0) + q.quantity * (q.contractSize ?? 1));
   }
@@ -250,16 +251,21 @@ function minimumDeltaCharge(deltas: number[], p: UnderlyingGridParams, s0: numbe
  */
 function rollCharge(positions: Position[], deltas: number[], market: Market, p: UnderlyingGridParams, s0: number): number {
   if (!p.rollShock) return 0;
-  let long = 0;
-  let short = 0;
+  // Positions in the same contract net first; only what offsets across expiries is a calendar spread.
+  const net = new Map<string, number>();
   let longestT = 0;
   positions.forEach((q, k) => {
     if (q.kind !== "future") return;
-    const d = deltas[k]!;
-    if (d > 0) long += d;
-    else short -= d;
+    const key = q.expiry === undefined ? "perpetual" : String(market.yearFraction(q.expiry));
+    net.set(key, (net.get(key) ?? 0) + deltas[k]!);
     if (q.expiry !== undefined) longestT = Math.max(longestT, market.yearFraction(q.expiry));
   });
+  let long = 0;
+  let short = 0;
+  for (const d of net.values()) {
+    if (d > 0) long += d;
+    else short -= d;
+  }
   const { annualisedMoveRisk, minMove } = p.rollShock;
   return Math.min(long, short) * s0 * Math.max(annualisedMoveRisk * Math.sqrt(longestT), minMove);
 }

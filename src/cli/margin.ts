@@ -1,0 +1,72 @@
+import Table from "cli-table3";
+import { createEngine } from "../engine/engine.js";
+import { InputError } from "../errors.js";
+import { prepareInputs } from "../inputs.js";
+import { headlineMargin, whatIf, type MarginMethod } from "../methods/margin.js";
+import { parseMonteCarloModel, parsePortfolio } from "../schema/index.js";
+import { fmt, style } from "./format.js";
+import { loadProfile } from "./grid.js";
+import { number } from "./historical.js";
+import { historySeries } from "./history.js";
+import { readJsonFile } from "./run.js";
+
+export interface MarginCommandOptions {
+  method: string;
+  profile: string;
+  model?: string;
+  paths?: string;
+  seed?: string;
+  history?: string[];
+  mmRatio?: string;
+  json?: boolean;
+}
+
+/** The margin method the flags ask for. */
+async function methodOf(opts: MarginCommandOptions): Promise<MarginMethod> {
+  const mmRatio = opts.mmRatio !== undefined ? { mmRatio: number("--mm-ratio", opts.mmRatio) } : {};
+  switch (opts.method) {
+    case "grid":
+      return { method: "grid", profile: await loadProfile(opts.profile) };
+    case "mc": {
+      const model = opts.model ? parseMonteCarloModel(await readJsonFile(opts.model), opts.model) : {};
+      if (opts.paths !== undefined) model.paths = number("--paths", opts.paths);
+      if (opts.seed !== undefined) model.seed = number("--seed", opts.seed);
+      return { method: "monte-carlo", model, ...mmRatio };
+    }
+    case "hist":
+      return { method: "historical", history: await historySeries(opts.history), ...mmRatio };
+    default:
+      throw new InputError("--method", `must be grid, mc or hist, got ${opts.method}`);
+  }
+}
+
+export async function marginCommand(portfolioPath: string, marketPath: string, opts: MarginCommandOptions): Promise<void> {
+  const { portfolio, market } = prepareInputs(await readJsonFile(portfolioPath), await readJsonFile(marketPath), { portfolio: portfolioPath, market: marketPath });
+  const engine = await createEngine();
+  const m = headlineMargin(engine, portfolio.positions, market, await methodOf(opts));
+  if (opts.json) {
+    console.log(JSON.stringify(m, null, 2));
+    return;
+  }
+  console.log(`${portfolio.name ?? portfolioPath} — ${m.basis}`);
+  console.log(`Initial margin ${fmt(m.initial)} USD, maintenance margin ${fmt(m.maintenance)} USD`);
+}
+
+export async function whatIfCommand(portfolioPath: string, marketPath: string, opts: MarginCommandOptions & { orders: string }): Promise<void> {
+  const { portfolio, market } = prepareInputs(await readJsonFile(portfolioPath), await readJsonFile(marketPath), { portfolio: portfolioPath, market: marketPath });
+  // Orders are written like a portfolio: { "positions": [...] }, the trades to try.
+  const orders = parsePortfolio(await readJsonFile(opts.orders), opts.orders).positions;
+  prepareInputs({ positions: orders }, await readJsonFile(marketPath), { portfolio: opts.orders, market: marketPath });
+  const engine = await createEngine();
+  const w = whatIf(engine, portfolio.positions, market, orders, await methodOf(opts));
+  if (opts.json) {
+    console.log(JSON.stringify(w, null, 2));
+    return;
+  }
+  console.log(`${portfolio.name ?? portfolioPath} — what-if margin, ${w.before.basis}`);
+  const table = new Table({ head: ["", "initial, USD", "maintenance, USD", "incremental initial, USD"], style });
+  table.push(["book now", fmt(w.before.initial), fmt(w.before.maintenance), ""]);
+  for (const o of w.orders) table.push([`+ ${o.id} alone`, fmt(o.initial), "", fmt(o.incrementalInitial)]);
+  table.push(["+ all orders", fmt(w.after.initial), fmt(w.after.maintenance), fmt(w.incremental.initial)]);
+  console.log(table.toString());
+}
