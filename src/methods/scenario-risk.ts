@@ -131,16 +131,19 @@ export interface RiskSummary {
   losses: Float64Array;
 }
 
+/** Losses (−Σ PnL) of the rows summed in order: every method adds them the same way, so the same bits. */
+export function lossesOf(rows: readonly Float64Array[]): Float64Array {
+  const out = new Float64Array(rows[0]!.length);
+  for (const row of rows) for (let i = 0; i < out.length; i++) out[i] = out[i]! - row[i]!;
+  return out;
+}
+
 /** VaR/ES of the portfolio and of each underlying alone, from every scenario's PnL. */
 export function summariseRisk(
   books: readonly UnderlyingBook[], pnl: ScenarioPnl, levels: Levels, output: { histogramBins: number; worst: number }, k: RiskKernels,
 ): RiskSummary {
   const n = pnl.usd[0]!.length;
-  const losses = (rows: Float64Array[]): Float64Array => {
-    const out = new Float64Array(n);
-    for (const row of rows) for (let i = 0; i < n; i++) out[i] = out[i]! - row[i]!;
-    return out;
-  };
+  const losses = lossesOf;
   const total = losses(pnl.usd);
   const risk = (l: Float64Array): TailRisk => tailRisk(l, levels, k.selector());
   const portfolio = risk(total);

@@ -18,7 +18,7 @@ import { pathsReference } from "../../reference/paths.js";
 import { esRank, worstIndices, type TailRisk } from "../../risk/tail.js";
 import { termWeight } from "../grid/grid.js";
 import {
-  booksByUnderlying, checkLevels, revalueByUnderlying, riskKernels, summariseRisk,
+  booksByUnderlying, checkLevels, lossesOf, revalueByUnderlying, riskKernels, summariseRisk,
   type Diversification, type ScenarioPnl, type UnderlyingTail,
 } from "../scenario-risk.js";
 import { withDefaults, type MonteCarloModel, type MonteCarloModelInput } from "./model.js";
@@ -93,9 +93,25 @@ export interface MonteCarloRun {
   plan: MonteCarloPlan;
   underlyings: { underlying: string; index: number; coinSettled: boolean }[];
   simulate(start: number, count: number): PathPnl;
-  /** The result from the PnL of every path, given as ranges in any order and split. */
-  summarise(ranges: PathPnl[]): MonteCarloResult;
+  /**
+   * The result from the PnL of every path, given as ranges in any order and split;
+   * `blocks`: every tailBlocks of the ES tail, in order, when computed elsewhere.
+   */
+  summarise(ranges: PathPnl[], blocks?: Float64Array): MonteCarloResult;
+  /** The ES tail of the first ES level: its paths and weights, from every path's PnL. */
+  esTail(ranges: PathPnl[]): EsTail;
+  /** Per-position weighted tail losses of blocks [first, first + count) of TAIL_BLOCK tail paths: count × positions. */
+  tailBlocks(tail: EsTail, first: number, count: number): Float64Array;
 }
+
+/** The paths of the ES tail, largest loss first, and their weights in the ES. */
+export interface EsTail {
+  paths: number[];
+  weights: number[];
+}
+
+/** Tail paths per contribution block. */
+export const TAIL_BLOCK = 1_024;
 
 export function prepareMonteCarlo(
   engine: Engine, positions: readonly Position[], market: Market, modelInput: MonteCarloModelInput = {}, options: MonteCarloOptions = {},
@@ -132,7 +148,8 @@ export function prepareMonteCarlo(
   };
 
   // The result from ranges of paths that together cover 0..n once.
-  const summarise = (ranges: PathPnl[]): MonteCarloResult => {
+  // Every path's PnL from ranges that together cover 0..n once.
+  const joined = (ranges: PathPnl[]): ScenarioPnl => {
     let next = 0;
     for (const r of [...ranges].sort((a, b) => a.start - b.start)) {
       if (r.start !== next) throw new InputError("ranges", `path ranges must cover 0..${n} once each: a range starts at ${r.start}, expected ${next}`);
@@ -144,10 +161,15 @@ export function prepareMonteCarlo(
       for (const r of ranges) out.set(row(r), r.start);
       return out;
     };
-    const pnl: ScenarioPnl = {
+    return {
       usd: books.map((_, u) => join((r) => r.usd[u]!)),
       coin: books.map((b, u) => (b.coinSettled ? join((r) => r.coin[u]!) : undefined)),
     };
+  };
+  const esLevel = model.levels.es[0] ?? model.levels.var[0]!;
+
+  const summarise = (ranges: PathPnl[], blocks?: Float64Array): MonteCarloResult => {
+    const pnl = joined(ranges);
     const risk = summariseRisk(books, pnl, model.levels, { histogramBins: model.output.histogramBins, worst: model.output.worstPaths }, k);
     const worst = risk.worst.map((path): WorstPath => {
       const block = paths(plan, path, 1);
@@ -161,7 +183,6 @@ export function prepareMonteCarlo(
     });
     const c = plan.correlation;
     const nUnd = names.length;
-    const esLevel = model.levels.es[0] ?? model.levels.var[0]!;
     return {
       method: "monte-carlo",
       currency: "USD",
@@ -180,40 +201,62 @@ export function prepareMonteCarlo(
       },
       histogram: risk.histogram,
       worst,
-      contributions: { level: esLevel, positions: esContributions(risk.losses, esLevel) },
+      contributions: {
+        level: esLevel,
+        positions: esContributions(blocks ?? ((tail) => tailBlocks(tail, 0, Math.ceil(tail.paths.length / TAIL_BLOCK)))(esTail(risk.losses, esLevel))),
+      },
     };
   };
 
   /**
    * ES = [Σ_{i>k} L(i) + (k − nα)·L(k)] / (n(1 − α)) is linear in the tail paths' losses,
-   * so each position's share is the same weighted mean of its own losses on those paths.
-   * The tail paths are regenerated (a path is a function of its index) and the whole
-   * book revalued on them position by position.
+   * so each position's share is the same weighted sum of its own losses on those paths.
+   * The tail paths (largest loss first, L(k) last with its fractional weight) are
+   * regenerated — a path is a function of its index — and the whole book revalued on
+   * them position by position, in blocks of TAIL_BLOCK paths whose partial sums are
+   * added in block order: any split of the blocks across workers gives the same bits.
    */
-  const esContributions = (losses: Float64Array, alpha: number): EsContribution[] => {
+  const esTail = (losses: Float64Array, alpha: number): EsTail => {
     const { k: kth, na } = esRank(n, alpha);
     const tail = worstIndices(losses, n - kth + 1, k.selector());
-    const weights = tail.map((_, j) => (j < tail.length - 1 ? 1 : kth - na) / (n - na));
-    const set = new ScenarioSet(names, tail.length);
-    tail.forEach((path, j) => {
-      const block = paths(plan, path, 1);
-      names.forEach((_, u) => {
-        set.logMoves[u * tail.length + j] = block.logMoves[u]!;
-        set.volShifts[u * tail.length + j] = block.volShifts[u]!;
+    return { paths: tail, weights: tail.map((_, j) => (j < tail.length - 1 ? 1 : kth - na) / (n - na)) };
+  };
+  const tailBlocks = (tail: EsTail, first: number, count: number): Float64Array => {
+    const book = fullBook();
+    const nPos = book.positions.length;
+    const out = new Float64Array(count * nPos);
+    for (let b = 0; b < count; b++) {
+      const from = (first + b) * TAIL_BLOCK;
+      const inBlock = tail.paths.slice(from, from + TAIL_BLOCK);
+      const m = inBlock.length;
+      const set = new ScenarioSet(names, m);
+      inBlock.forEach((path, j) => {
+        const block = paths(plan, path, 1);
+        names.forEach((_, u) => {
+          set.logMoves[u * m + j] = block.logMoves[u]!;
+          set.volShifts[u * m + j] = block.volShifts[u]!;
+        });
       });
+      const rows = k.revaluePositions(book, set, plan.horizon);
+      rows.forEach((row, i) => (out[b * nPos + i] = -row.reduce((a, x, j) => a + tail.weights[from + j]! * x, 0)));
+    }
+    return out;
+  };
+  const esContributions = (blocks: Float64Array): EsContribution[] => {
+    const book = fullBook();
+    const nPos = book.positions.length;
+    return book.positions.map((p, i) => {
+      let sum = 0;
+      for (let b = 0; b < blocks.length / nPos; b++) sum += blocks[b * nPos + i]!;
+      return { id: p.id ?? String(positions.indexOf(p)), underlying: p.underlying, esUsd: sum };
     });
-    const rows = k.revaluePositions(fullBook(), set, plan.horizon);
-    return fullBook().positions.map((p, i) => ({
-      id: p.id ?? String(positions.indexOf(p)),
-      underlying: p.underlying,
-      esUsd: -rows[i]!.reduce((a, x, j) => a + weights[j]! * x, 0),
-    }));
   };
   let whole: Book | undefined;
   const fullBook = (): Book => (whole ??= engine.compile(positions, market, { volShiftWeight: (days) => termWeight(model.volDynamics.termScaling, days) }));
 
   return {
-    model, plan, simulate, summarise,
+    model, plan, simulate, summarise, tailBlocks,
+    esTail: (ranges) => esTail(lossesOf(joined(ranges).usd), esLevel),
     underlyings: books.map((b) => ({ underlying: b.underlying, index: b.index, coinSettled: b.coinSettled })),
   };
 }

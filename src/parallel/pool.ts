@@ -1,0 +1,124 @@
+// Every core: a pool of workers (workerpool over worker_threads), each with its own
+// engine and WASM instance. Monte Carlo paths are split into ranges — a path depends
+// on (seed, index) alone, so the result is the single-threaded one, bit for bit —
+// and batches of accounts into slices.
+import os from "node:os";
+import workerpool from "workerpool";
+import { createEngine, type Engine } from "../engine/engine.js";
+import { InputError } from "../errors.js";
+import { buildMarket } from "../market/market.js";
+import type { MarginMethod } from "../methods/margin.js";
+import type { MonteCarloModelInput } from "../methods/montecarlo/model.js";
+import { monteCarlo, prepareMonteCarlo, TAIL_BLOCK, type MonteCarloOptions, type MonteCarloResult, type PathPnl } from "../methods/montecarlo/montecarlo.js";
+import type { MarketData, Position } from "../model/types.js";
+import { marginAccounts, type Account, type AccountMargin } from "./tasks.js";
+
+export interface PoolOptions {
+  /** Worker count (default: every core this process may use). 1 runs in this thread, without workers. */
+  workers?: number;
+}
+
+/** Paths per range are a multiple of this, so a range is whole chunks of the single-threaded run. */
+const RANGE_QUANTUM = 16_384;
+
+// Workers run compiled JavaScript: from dist/ the worker beside this module; from the
+// TypeScript sources (tests, tsx) the build's copy, which `npm run build` refreshes.
+const WORKER = new URL(import.meta.url.endsWith(".ts") ? "../../dist/parallel/worker.js" : "./worker.js", import.meta.url);
+
+export function defaultWorkers(): number {
+  return os.availableParallelism();
+}
+
+/**
+ * A pool of risk workers. Create it once, use it for many runs, terminate() it at
+ * the end. With `workers: 1` nothing is spawned and work runs on this thread.
+ */
+export class RiskPool {
+  readonly workers: number;
+  private readonly pool: workerpool.Pool | undefined;
+  private local: Promise<Engine> | undefined;
+
+  constructor(options: PoolOptions = {}) {
+    const workers = options.workers ?? defaultWorkers();
+    if (!(Number.isInteger(workers) && workers >= 1)) throw new InputError("workers", `must be a whole number ≥ 1, got ${workers}`);
+    this.workers = workers;
+    this.pool = workers > 1
+      ? workerpool.pool(WORKER.pathname, {
+        maxWorkers: workers,
+        workerType: "thread",
+      })
+      : undefined;
+  }
+
+  private engine(): Promise<Engine> {
+    return (this.local ??= createEngine());
+  }
+
+  /**
+   * Monte Carlo VaR/ES with the paths split across the workers; the same bits as
+   * monteCarlo() on one thread. The tail statistics and worst paths are done here.
+   */
+  async monteCarlo(positions: Position[], marketData: MarketData, model: MonteCarloModelInput = {}, options: Pick<MonteCarloOptions, "onProgress"> = {}): Promise<MonteCarloResult> {
+    const engine = await this.engine();
+    const market = buildMarket(marketData);
+    if (!this.pool) return monteCarlo(engine, positions, market, model, options);
+    // Set up (and validated) here first, so bad input fails before any worker starts.
+    const run = prepareMonteCarlo(engine, positions, market, model);
+    const n = run.model.paths;
+    const size = Math.max(RANGE_QUANTUM, Math.ceil(n / this.workers / RANGE_QUANTUM) * RANGE_QUANTUM);
+    const starts = Array.from({ length: Math.ceil(n / size) }, (_, i) => i * size);
+    let done = 0;
+    const ranges = await Promise.all(starts.map(async (start) => {
+      const count = Math.min(size, n - start);
+      const r = (await this.pool!.exec("simulate", [positions, marketData, model, start, count])) as PathPnl;
+      done += count;
+      options.onProgress?.(done, n);
+      return r;
+    }));
+    // The ES contributions revalue the tail paths position by position: in blocks, split too.
+    const tail = run.esTail(ranges);
+    const nBlocks = Math.ceil(tail.paths.length / TAIL_BLOCK);
+    const per = Math.ceil(nBlocks / this.workers);
+    const parts = await Promise.all(Array.from({ length: Math.ceil(nBlocks / per) }, (_, w) =>
+      this.pool!.exec("tailBlocks", [positions, marketData, model, tail, w * per, Math.min(per, nBlocks - w * per)]) as Promise<Float64Array>));
+    const blocks = new Float64Array(parts.reduce((a, p) => a + p.length, 0));
+    parts.reduce((at, p) => (blocks.set(p, at), at + p.length), 0);
+    return run.summarise(ranges, blocks);
+  }
+
+  /** Headline margin of many accounts on one market, in slices across the workers, in input order. */
+  async marginBatch(accounts: Account[], marketData: MarketData, spec: MarginMethod, options: { onProgress?: (done: number, total: number) => void } = {}): Promise<AccountMargin[]> {
+    if (!this.pool) {
+      const out = marginAccounts(await this.engine(), accounts, marketData, spec);
+      options.onProgress?.(accounts.length, accounts.length);
+      return out;
+    }
+    // Small slices keep every worker busy to the end and the progress moving.
+    const slice = Math.max(1, Math.min(500, Math.ceil(accounts.length / (4 * this.workers))));
+    let done = 0;
+    const parts = await Promise.all(Array.from({ length: Math.ceil(accounts.length / slice) }, async (_, i) => {
+      const part = accounts.slice(i * slice, (i + 1) * slice);
+      const r = (await this.pool!.exec("margins", [part, marketData, spec])) as AccountMargin[];
+      done += part.length;
+      options.onProgress?.(done, accounts.length);
+      return r;
+    }));
+    return parts.flat();
+  }
+
+  async terminate(): Promise<void> {
+    await this.pool?.terminate();
+  }
+}
+
+/** One Monte Carlo run on a pool made for it. */
+export async function monteCarloParallel(
+  positions: Position[], marketData: MarketData, model: MonteCarloModelInput = {}, options: PoolOptions & Pick<MonteCarloOptions, "onProgress"> = {},
+): Promise<MonteCarloResult> {
+  const pool = new RiskPool(options);
+  try {
+    return await pool.monteCarlo(positions, marketData, model, options);
+  } finally {
+    await pool.terminate();
+  }
+}

@@ -1,0 +1,45 @@
+// The work a pool worker does, as plain functions of plain data (portfolios, raw
+// market data, models): each worker has its own engine, so its own WASM instance.
+import type { Engine } from "../engine/engine.js";
+import { buildMarket } from "../market/market.js";
+import { headlineMargin, type HeadlineMargin, type MarginMethod } from "../methods/margin.js";
+import type { MonteCarloModelInput } from "../methods/montecarlo/model.js";
+import { prepareMonteCarlo, type EsTail, type PathPnl } from "../methods/montecarlo/montecarlo.js";
+import type { MarketData, Position } from "../model/types.js";
+import { checkAgainstMarket, parsePortfolio } from "../schema/index.js";
+
+/** Paths [start, start + count) of a Monte Carlo run. */
+export function simulateRange(
+  engine: Engine, positions: Position[], marketData: MarketData, model: MonteCarloModelInput, start: number, count: number,
+): PathPnl {
+  return prepareMonteCarlo(engine, positions, buildMarket(marketData), model).simulate(start, count);
+}
+
+/** Per-position weighted losses of blocks [first, first + count) of a run's ES tail. */
+export function tailBlocksOf(
+  engine: Engine, positions: Position[], marketData: MarketData, model: MonteCarloModelInput, tail: EsTail, first: number, count: number,
+): Float64Array {
+  return prepareMonteCarlo(engine, positions, buildMarket(marketData), model).tailBlocks(tail, first, count);
+}
+
+/** One account of a batch: its id and its positions (validated here, per account). */
+export interface Account {
+  id: string;
+  positions: unknown;
+}
+
+/** An account's margin, or why it could not be computed; a bad account never stops the batch. */
+export type AccountMargin = { id: string } & ({ margin: HeadlineMargin } | { error: string });
+
+export function marginAccounts(engine: Engine, accounts: Account[], marketData: MarketData, spec: MarginMethod): AccountMargin[] {
+  const market = buildMarket(marketData);
+  return accounts.map((a) => {
+    try {
+      const portfolio = parsePortfolio({ positions: a.positions }, `account ${a.id}`);
+      checkAgainstMarket(portfolio, marketData, `account ${a.id}`);
+      return { id: a.id, margin: headlineMargin(engine, portfolio.positions, market, spec) };
+    } catch (error) {
+      return { id: a.id, error: error instanceof Error ? error.message : String(error) };
+    }
+  });
+}

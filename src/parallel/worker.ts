@@ -1,0 +1,28 @@
+// A pool worker (worker_threads in Node): its own engine and WASM instance,
+// created on first use and kept for the worker's life.
+import workerpool from "workerpool";
+import { createEngine, type Engine } from "../engine/engine.js";
+import type { MarginMethod } from "../methods/margin.js";
+import type { MonteCarloModelInput } from "../methods/montecarlo/model.js";
+import type { MarketData, Position } from "../model/types.js";
+import type { EsTail } from "../methods/montecarlo/montecarlo.js";
+import { marginAccounts, simulateRange, tailBlocksOf, type Account } from "./tasks.js";
+
+let engine: Promise<Engine> | undefined;
+const getEngine = (): Promise<Engine> => (engine ??= createEngine());
+
+workerpool.worker({
+  async simulate(positions: Position[], marketData: MarketData, model: MonteCarloModelInput, start: number, count: number) {
+    const r = simulateRange(await getEngine(), positions, marketData, model, start, count);
+    // Moved, not copied, back to the pool.
+    const buffers = [...r.usd, ...r.coin.filter((c): c is Float64Array => c !== undefined)].map((a) => a.buffer);
+    return new workerpool.Transfer(r, buffers);
+  },
+  async tailBlocks(positions: Position[], marketData: MarketData, model: MonteCarloModelInput, tail: EsTail, first: number, count: number) {
+    const blocks = tailBlocksOf(await getEngine(), positions, marketData, model, tail, first, count);
+    return new workerpool.Transfer(blocks, [blocks.buffer]);
+  },
+  async margins(accounts: Account[], marketData: MarketData, spec: MarginMethod) {
+    return marginAccounts(await getEngine(), accounts, marketData, spec);
+  },
+});

@@ -1,0 +1,73 @@
+// The worker pool: Monte Carlo split across workers gives the single-threaded bits;
+// batches of accounts are margined in order, a bad account reported, not fatal.
+// Workers run dist/parallel/worker.js: `npm run build` first (npm test does).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createEngine, type Engine } from "../src/engine/engine.js";
+import { buildMarket } from "../src/market/market.js";
+import { builtInProfile } from "../src/methods/grid/profiles.js";
+import { headlineMargin } from "../src/methods/margin.js";
+import type { MonteCarloModelInput } from "../src/methods/montecarlo/model.js";
+import { monteCarlo } from "../src/methods/montecarlo/montecarlo.js";
+import { RiskPool } from "../src/parallel/pool.js";
+import { syntheticMarket, syntheticPositions } from "./fixtures/synthetic.js";
+
+let engine: Engine;
+const pools: RiskPool[] = [];
+beforeAll(async () => {
+  engine = await createEngine();
+  pools.push(new RiskPool({ workers: 2 }), new RiskPool({ workers: 3 }));
+});
+afterAll(async () => {
+  await Promise.all(pools.map((p) => p.terminate()));
+});
+
+const marketData = syntheticMarket();
+const market = buildMarket(marketData);
+const positions = syntheticPositions(40, 10, 9);
+
+describe("Monte Carlo on a worker pool", () => {
+  const model: MonteCarloModelInput = { paths: 70_001, seed: 12, jumps: { common: { intensity: 3, mean: -0.1, vol: 0.05 } } };
+
+  it("2 and 3 workers give the single-threaded result bit for bit, ES contributions included", async () => {
+    const single = monteCarlo(engine, positions, market, model);
+    for (const pool of pools) {
+      const split = await pool.monteCarlo(positions, marketData, model);
+      expect(split).toEqual(single);
+    }
+  }, 60_000);
+
+  it("reports progress as the ranges come back, ending at the number of paths", async () => {
+    const seen: number[] = [];
+    await pools[0]!.monteCarlo(positions, marketData, { paths: 40_000 }, { onProgress: (done) => seen.push(done) });
+    expect(seen.at(-1)).toBe(40_000);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+  }, 60_000);
+
+  it("bad input fails up front with the field named, before any worker runs", async () => {
+    await expect(pools[0]!.monteCarlo(positions, marketData, { paths: 10, levels: { var: [0.99] } })).rejects.toThrow(/levels\.var\[0\]/);
+  });
+
+  it("workers: 1 runs on this thread", async () => {
+    const local = new RiskPool({ workers: 1 });
+    expect(await local.monteCarlo(positions, marketData, { paths: 5_000 })).toEqual(monteCarlo(engine, positions, market, { paths: 5_000 }));
+    await local.terminate();
+  });
+});
+
+describe("batch margining on a worker pool", () => {
+  const spec = { method: "grid", profile: builtInProfile("deribit") } as const;
+  const accounts = Array.from({ length: 60 }, (_, i) => ({ id: `acct-${i}`, positions: syntheticPositions(4, 2, 100 + i) as unknown }));
+  accounts[7] = { id: "acct-7", positions: [{ kind: "option", underlying: "BTC", settlement: "linear", right: "call", strike: -5, expiry: "2027-01-01", quantity: 1 }] };
+
+  it("every account's margin equals its own headline margin, in input order; a bad account carries its error", async () => {
+    const out = await pools[1]!.marginBatch(accounts, marketData, spec);
+    expect(out.map((a) => a.id)).toEqual(accounts.map((a) => a.id));
+    out.forEach((a, i) => {
+      if (i === 7) {
+        expect("error" in a && a.error).toMatch(/account acct-7: positions\[0\]\.strike/);
+        return;
+      }
+      expect("margin" in a && a.margin).toEqual(headlineMargin(engine, accounts[i]!.positions as never, market, spec));
+    });
+  }, 60_000);
+});
