@@ -31,3 +31,4 @@ export { stressTest, builtInStressScenarios, type StressScenario, type StressRes
 export { parseStressScenarios } from "./schema/index.js";
 export { backtest, DEFAULT_BACKTEST_MODELS, type BacktestOptions, type BacktestResult, type BacktestModel, type BacktestModelResult } from "./methods/backtest/backtest.js";
 export { kupiec, christoffersen, trafficLight, type Kupiec, type Christoffersen, type TrafficLight } from "./risk/backtest-stats.js";
+export { headlineMargin, whatIf, DEFAULT_MM_RATIO, type MarginMethod, type HeadlineMargin, type WhatIf } from "./methods/margin.js";

@@ -233,3 +233,36 @@ describe("pmargin margin, whatif and the short names", () => {
     expect((JSON.parse(hist.stdout) as { method: string }).method).toBe("historical");
   });
 });
+
+describe("pmargin batch", () => {
+  it("margins every account of a JSON-lines file on every core, one line per account in input order", () => {
+    const r = pmargin("batch", `${examples}accounts.jsonl`, `${examples}market.json`, "--workers", "2");
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { id: string; initial: number; currency: string });
+    expect(lines.map((l) => l.id)).toEqual(["mm-desk", "btc-basis", "eth-options", "sol-spot", "short-strangle"]);
+    const single = JSON.parse(pmargin("margin", `${examples}portfolio.json`, `${examples}market.json`, "--json").stdout) as { initial: number };
+    expect(lines[0]!.initial).toBe(single.initial);
+    for (const l of lines) expect(l.currency).toBe("USD");
+  });
+
+  it("CSV output; a bad account gets its error on its line and a note on stderr, the others their margin", () => {
+    const accounts = file("accounts.jsonl", [
+      JSON.stringify({ id: "ok", positions: [{ kind: "spot", underlying: "BTC", quantity: 1 }] }),
+      JSON.stringify({ id: "bad", positions: [{ kind: "spot", underlying: "DOGE", quantity: 1 }] }),
+    ].join("\n"));
+    const r = pmargin("batch", accounts, `${examples}market.json`, "--format", "csv", "--workers", "1");
+    expect(r.code).toBe(0);
+    const [header, ok, bad] = r.stdout.trim().split("\n");
+    expect(header).toBe("id,initial_usd,maintenance_usd,error");
+    expect(ok).toMatch(/^ok,[-\d.e]+,[-\d.e]+,$/);
+    expect(bad).toMatch(/^bad,,,.*DOGE/);
+    expect(r.stderr).toMatch(/1 of 2 accounts could not be margined/);
+  });
+
+  it("a line that is not JSON exits 2 naming the file and the line", () => {
+    const accounts = file("broken.jsonl", `${JSON.stringify({ id: "a", positions: [] })}\n{not json\n`);
+    const r = pmargin("batch", accounts, `${examples}market.json`);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/broken\.jsonl: line 2: not JSON/);
+  });
+});

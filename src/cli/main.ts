@@ -11,6 +11,7 @@ import { stressCommand, type StressCommandOptions } from "./stress.js";
 import { backtestCommand, type BacktestCommandOptions } from "./backtest.js";
 import { HISTORY_OPTION } from "./history.js";
 import { marginCommand, whatIfCommand, type MarginCommandOptions } from "./margin.js";
+import { batchCommand, type BatchCommandOptions } from "./batch.js";
 
 const program = new Command()
   .name("pmargin")
@@ -95,6 +96,15 @@ withMethod(onPortfolio("margin", "the headline initial and maintenance margin, b
 withMethod(onPortfolio("whatif", "pre-trade margin: the book plus hypothetical orders, each order's incremental margin")
   .requiredOption("-o, --orders <file.json>", "the orders, written like a portfolio: { \"positions\": [...] }"))
   .action((portfolio: string, market: string, opts: MarginCommandOptions & { orders: string }) => run(() => whatIfCommand(portfolio, market, opts)));
+
+withMethod(program.command("batch")
+  .description("margin many accounts on one market (an exchange's periodic run), across every core: one line per account")
+  .argument("<accounts>", "accounts: JSON lines { \"id\", \"positions\": [...] }, or a JSON array of them")
+  .argument("<market>", "market data JSON file")
+  .option("--format <jsonl|csv>", "output format", "jsonl")
+  .option("--workers <n>", "worker threads (default: every core; 1 = this thread)")
+  .option("--out <file>", "write the lines to a file instead of stdout"))
+  .action((accounts: string, market: string, opts: BatchCommandOptions) => run(() => batchCommand(accounts, market, opts)));
 
 program.parseAsync().catch((error: unknown) => {
   console.error(`pmargin: internal error: ${error instanceof Error ? error.message : String(error)}`);

@@ -22,7 +22,7 @@ export interface MarginCommandOptions {
 }
 
 /** The margin method the flags ask for. */
-async function methodOf(opts: MarginCommandOptions): Promise<MarginMethod> {
+export async function methodOf(opts: MarginCommandOptions): Promise<MarginMethod> {
   const mmRatio = opts.mmRatio !== undefined ? { mmRatio: number("--mm-ratio", opts.mmRatio) } : {};
   switch (opts.method) {
     case "grid":

@@ -1,7 +1,8 @@
-// Every core: a pool of workers (workerpool over worker_threads), each with its own
-// engine and WASM instance. Monte Carlo paths are split into ranges — a path depends
-// on (seed, index) alone, so the result is the single-threaded one, bit for bit —
-// and batches of accounts into slices.
+// Every core, in Node: a pool of workers (workerpool over worker_threads), each with
+// its own engine and WASM instance. Monte Carlo paths are split into ranges — a path
+// depends on (seed, index) alone, so the result is the single-threaded one, bit for
+// bit — and batches of accounts into slices. The package entry "pmargin/parallel",
+// kept out of the main entry so that browser bundles carry no worker_threads code.
 import os from "node:os";
 import workerpool from "workerpool";
 import { createEngine, type Engine } from "../engine/engine.js";
@@ -12,6 +13,8 @@ import type { MonteCarloModelInput } from "../methods/montecarlo/model.js";
 import { monteCarlo, prepareMonteCarlo, TAIL_BLOCK, type MonteCarloOptions, type MonteCarloResult, type PathPnl } from "../methods/montecarlo/montecarlo.js";
 import type { MarketData, Position } from "../model/types.js";
 import { marginAccounts, type Account, type AccountMargin } from "./tasks.js";
+
+export type { Account, AccountMargin } from "./tasks.js";
 
 export interface PoolOptions {
   /** Worker count (default: every core this process may use). 1 runs in this thread, without workers. */
