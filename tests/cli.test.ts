@@ -128,6 +128,12 @@ describe("pmargin var", () => {
     expect(run()).toEqual(a);
   });
 
+  it("--workers 2 prints the single-threaded figures, bit for bit", () => {
+    const run = (...extra: string[]): unknown =>
+      JSON.parse(pmargin("var", `${examples}portfolio.json`, `${examples}market.json`, "--paths", "40000", "--seed", "5", "--json", ...extra).stdout);
+    expect(run("--workers", "2")).toEqual(run());
+  });
+
   it("a bad model field exits 2 naming the file and the JSON path", () => {
     const model = file("bad-model.json", JSON.stringify({ marginal: { type: "student-t", nu: 1.5 } }));
     const r = pmargin("var", `${examples}portfolio.json`, `${examples}market.json`, "--model", model);

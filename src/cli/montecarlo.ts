@@ -4,6 +4,7 @@ import { InputError } from "../errors.js";
 import { prepareInputs } from "../inputs.js";
 import type { MonteCarloModelInput } from "../methods/montecarlo/model.js";
 import { monteCarlo, type MonteCarloResult } from "../methods/montecarlo/montecarlo.js";
+import { monteCarloParallel } from "../parallel/pool.js";
 import { parseMonteCarloModel } from "../schema/montecarlo.js";
 import { diversificationLines, estimates, fmt, pct, sig, signed, style } from "./format.js";
 import { number } from "./historical.js";
@@ -18,11 +19,12 @@ export interface VarCommandOptions {
   esLevel?: string;
   horizonDays?: string;
   horizonHours?: string;
+  workers?: string;
   json?: boolean;
 }
 
 export async function varCommand(portfolioPath: string, marketPath: string, opts: VarCommandOptions): Promise<void> {
-  const { portfolio, market } = prepareInputs(await readJsonFile(portfolioPath), await readJsonFile(marketPath), {
+  const { portfolio, market, marketData } = prepareInputs(await readJsonFile(portfolioPath), await readJsonFile(marketPath), {
     portfolio: portfolioPath,
     market: marketPath,
   });
@@ -39,9 +41,12 @@ export async function varCommand(portfolioPath: string, marketPath: string, opts
   if (opts.horizonDays !== undefined && opts.horizonHours !== undefined) throw new InputError("--horizon-hours", "give the horizon in days or in hours, not both");
   if (opts.horizonDays !== undefined) model.horizon = { days: number("--horizon-days", opts.horizonDays) };
   if (opts.horizonHours !== undefined) model.horizon = { hours: number("--horizon-hours", opts.horizonHours) };
-  const engine = await createEngine();
   const bar = progressBar("paths");
-  const result = monteCarlo(engine, portfolio.positions, market, model, bar.onProgress ? { onProgress: bar.onProgress } : {});
+  const progress = bar.onProgress ? { onProgress: bar.onProgress } : {};
+  // One thread unless asked: the pool's start-up costs more than it saves on small runs.
+  const result = opts.workers === undefined || number("--workers", opts.workers) === 1
+    ? monteCarlo(await createEngine(), portfolio.positions, market, model, progress)
+    : await monteCarloParallel(portfolio.positions, marketData, model, { workers: number("--workers", opts.workers), ...progress });
   bar.stop();
   if (opts.json) {
     console.log(JSON.stringify(result, null, 2));
