@@ -138,13 +138,13 @@ export function lossesOf(rows: readonly Float64Array[]): Float64Array {
   return out;
 }
 
-/** VaR/ES of the portfolio and of each underlying alone, from every scenario's PnL. */
+/** VaR/ES of the portfolio and of each underlying alone, from every scenario's PnL (and its total losses, if at hand). */
 export function summariseRisk(
   books: readonly UnderlyingBook[], pnl: ScenarioPnl, levels: Levels, output: { histogramBins: number; worst: number }, k: RiskKernels,
+  total: Float64Array = lossesOf(pnl.usd),
 ): RiskSummary {
   const n = pnl.usd[0]!.length;
   const losses = lossesOf;
-  const total = losses(pnl.usd);
   const risk = (l: Float64Array): TailRisk => tailRisk(l, levels, k.selector());
   const portfolio = risk(total);
   const underlyings = books.map((b, u): UnderlyingTail => {

@@ -21,9 +21,6 @@ export interface PoolOptions {
   workers?: number;
 }
 
-/** Paths per range are a multiple of this, so a range is whole chunks of the single-threaded run. */
-const RANGE_QUANTUM = 16_384;
-
 // Workers run compiled JavaScript: from dist/ the worker beside this module; from the
 // TypeScript sources (tests, tsx) the build's copy, which `npm run build` refreshes.
 const WORKER = new URL(import.meta.url.endsWith(".ts") ? "../../dist/parallel/worker.js" : "./worker.js", import.meta.url);
@@ -68,7 +65,8 @@ export class RiskPool {
     // Set up (and validated) here first, so bad input fails before any worker starts.
     const run = prepareMonteCarlo(engine, positions, market, model);
     const n = run.model.paths;
-    const size = Math.max(RANGE_QUANTUM, Math.ceil(n / this.workers / RANGE_QUANTUM) * RANGE_QUANTUM);
+    // One even range per worker: any split gives the same bits.
+    const size = Math.ceil(n / this.workers);
     const starts = Array.from({ length: Math.ceil(n / size) }, (_, i) => i * size);
     let done = 0;
     const ranges = await Promise.all(starts.map(async (start) => {

@@ -210,7 +210,8 @@ export function histogram(losses: Float64Array, bins: number): { edges: number[]
   checkLosses(losses, "losses");
   if (!Number.isInteger(bins) || bins < 1) throw new InputError("bins", `must be a positive integer, got ${bins}`);
   let min = Infinity, max = -Infinity;
-  for (const x of losses) {
+  for (let i = 0; i < losses.length; i++) {
+    const x = losses[i]!;
     if (x < min) min = x;
     if (x > max) max = x;
   }
@@ -218,8 +219,10 @@ export function histogram(losses: Float64Array, bins: number): { edges: number[]
   const span = max - min;
   const edges = Array.from({ length: bins + 1 }, (_, i) => (i === bins ? max : min + (span * i) / bins));
   const counts = new Array<number>(bins).fill(0);
-  for (const x of losses) {
-    let b = Math.min(bins - 1, Math.floor(((x - min) / span) * bins));
+  const scale = bins / span;
+  for (let i = 0; i < losses.length; i++) {
+    const x = losses[i]!;
+    let b = Math.min(bins - 1, Math.floor((x - min) * scale));
     // The division can round across an edge: settle on the edges as reported.
     if (x < edges[b]!) b--;
     else if (b < bins - 1 && x >= edges[b + 1]!) b++;
@@ -245,7 +248,7 @@ export function worstIndices(losses: Float64Array, count: number, selector: Sele
   // Fewer than `want` losses exceed the threshold; the rest of the places go to
   // the losses equal to it, lowest indices first.
   let above = 0;
-  for (const x of losses) if (x > threshold) above++;
+  for (let i = 0; i < n; i++) if (losses[i]! > threshold) above++;
   let equalPlaces = want - above;
   const picked: number[] = [];
   for (let i = 0; i < n; i++) {

@@ -148,8 +148,11 @@ export function prepareMonteCarlo(
   };
 
   // The result from ranges of paths that together cover 0..n once.
-  // Every path's PnL from ranges that together cover 0..n once.
-  const joined = (ranges: PathPnl[]): ScenarioPnl => {
+  // Every path's PnL from ranges that together cover 0..n once (kept for the last
+  // ranges seen: esTail and summarise are called on the same ones).
+  let last: { ranges: PathPnl[]; pnl: ScenarioPnl; losses: Float64Array } | undefined;
+  const joined = (ranges: PathPnl[]): { pnl: ScenarioPnl; losses: Float64Array } => {
+    if (last?.ranges === ranges) return last;
     let next = 0;
     for (const r of [...ranges].sort((a, b) => a.start - b.start)) {
       if (r.start !== next) throw new InputError("ranges", `path ranges must cover 0..${n} once each: a range starts at ${r.start}, expected ${next}`);
@@ -161,16 +164,18 @@ export function prepareMonteCarlo(
       for (const r of ranges) out.set(row(r), r.start);
       return out;
     };
-    return {
+    const pnl = {
       usd: books.map((_, u) => join((r) => r.usd[u]!)),
       coin: books.map((b, u) => (b.coinSettled ? join((r) => r.coin[u]!) : undefined)),
     };
+    last = { ranges, pnl, losses: lossesOf(pnl.usd) };
+    return last;
   };
   const esLevel = model.levels.es[0] ?? model.levels.var[0]!;
 
   const summarise = (ranges: PathPnl[], blocks?: Float64Array): MonteCarloResult => {
-    const pnl = joined(ranges);
-    const risk = summariseRisk(books, pnl, model.levels, { histogramBins: model.output.histogramBins, worst: model.output.worstPaths }, k);
+    const { pnl, losses } = joined(ranges);
+    const risk = summariseRisk(books, pnl, model.levels, { histogramBins: model.output.histogramBins, worst: model.output.worstPaths }, k, losses);
     const worst = risk.worst.map((path): WorstPath => {
       const block = paths(plan, path, 1);
       return {
@@ -256,7 +261,7 @@ export function prepareMonteCarlo(
 
   return {
     model, plan, simulate, summarise, tailBlocks,
-    esTail: (ranges) => esTail(lossesOf(joined(ranges).usd), esLevel),
+    esTail: (ranges) => esTail(joined(ranges).losses, esLevel),
     underlyings: books.map((b) => ({ underlying: b.underlying, index: b.index, coinSettled: b.coinSettled })),
   };
 }
