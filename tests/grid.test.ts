@@ -248,3 +248,17 @@ describe("Paradex's minimum delta requirement", () => {
     expect(r.contingencies.minimum.usd).toBeCloseTo(1_400, 6);
   });
 });
+
+describe("the JS reference kernel", () => {
+  it("gives the same grid margin as the WASM kernel to 1e-9", () => {
+    const book: Position[] = [
+      { kind: "option", settlement: "inverse", underlying: "BTC", right: "put", strike: 90_000, expiry: expiryIn(9), quantity: -4 },
+      { kind: "option", settlement: "linear", underlying: "ETH", right: "call", strike: 3_200, expiry: expiryIn(9), quantity: 15 },
+      { kind: "future", settlement: "linear", underlying: "BTC", quantity: 1 },
+    ];
+    const w = gridMargin(engine, book, market, { profile });
+    const j = gridMargin(engine, book, market, { profile, kernels: "js" });
+    expect(Math.abs(j.initial - w.initial)).toBeLessThanOrEqual(1e-9 * w.initial);
+    j.underlyings.forEach((u, i) => u.pnlUsd.forEach((x, s) => expect(x).toBeCloseTo(w.underlyings[i]!.pnlUsd[s]!, 6)));
+  });
+});

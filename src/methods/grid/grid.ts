@@ -7,6 +7,7 @@ import { ScenarioSet } from "../../engine/scenarios.js";
 import { log } from "../../math/deterministic.js";
 import type { Market } from "../../market/market.js";
 import { isCoinSettled, type Position } from "../../model/types.js";
+import { revalueReference } from "../../reference/revalue.js";
 import { valueBook } from "../../valuation.js";
 import type { MarginProfile, UnderlyingGridParams, VolTermScaling } from "./profile.js";
 
@@ -79,6 +80,8 @@ export interface GridOptions {
   profile: MarginProfile;
   /** Also return each position's PnL per scenario (the per-position risk matrix). */
   perPosition?: boolean;
+  /** "wasm" (default) or "js": the revaluation by the pure-JS reference kernel, for checks and benchmarks. */
+  kernels?: "wasm" | "js";
 }
 
 /** A profile's parameters for one underlying: its overrides merged over the defaults. */
@@ -123,7 +126,9 @@ function underlyingMargin(engine: Engine, positions: Position[], u: string, mark
   const p = paramsFor(profile, u);
   const book = engine.compile(positions, market, { volShiftWeight: (days) => termWeight(p.volScaling, days) });
   const scenarios = gridScenarios(u, p);
-  const rows = engine.revalue(book, gridScenarioSet(book, scenarios, p), { perPosition: true }).positions!.map((r) => Array.from(r));
+  const set = gridScenarioSet(book, scenarios, p);
+  const rows = (options.kernels === "js" ? revalueReference(book, set, { perPosition: true }) : engine.revalue(book, set, { perPosition: true }))
+    .positions!.map((r) => Array.from(r));
   const valuation = valueBook(engine, book, market);
   const values = valuation.positions.map((v) => v.valueUsd);
   const deltas = valuation.positions.map((v) => v.delta);
