@@ -1,9 +1,8 @@
-// Every core, in Node: a pool of workers (workerpool over worker_threads), each with
-// its own engine and WASM instance. Monte Carlo paths are split into ranges — a path
-// depends on (seed, index) alone, so the result is the single-threaded one, bit for
-// bit — and batches of accounts into slices. The package entry "pmargin/parallel",
-// kept out of the main entry so that browser bundles carry no worker_threads code.
-import os from "node:os";
+// Every core: a pool of workers (workerpool: worker_threads in Node, Web Workers in
+// browsers), each with its own engine and WASM instance. Monte Carlo paths are split
+// into ranges — a path depends on (seed, index) alone, so the result is the
+// single-threaded one, bit for bit — and batches of accounts into slices. The
+// package entry "pmargin/parallel"; the worker script is "pmargin/parallel-worker".
 import workerpool from "workerpool";
 import { createEngine, type Engine } from "../engine/engine.js";
 import { InputError } from "../errors.js";
@@ -17,16 +16,22 @@ import { marginAccounts, type Account, type AccountMargin } from "./tasks.js";
 export type { Account, AccountMargin } from "./tasks.js";
 
 export interface PoolOptions {
-  /** Worker count (default: every core this process may use). 1 runs in this thread, without workers. */
+  /** Worker count (default: every core). 1 runs in this thread, without workers. */
   workers?: number;
+  /**
+   * The worker script. In Node the package's own by default. In a browser, the bundled
+   * "pmargin/parallel-worker" — with Vite: `import script from "pmargin/parallel-worker?worker&url"`.
+   */
+  script?: string | URL;
 }
 
 // Workers run compiled JavaScript: from dist/ the worker beside this module; from the
 // TypeScript sources (tests, tsx) the build's copy, which `npm run build` refreshes.
-const WORKER = new URL(import.meta.url.endsWith(".ts") ? "../../dist/parallel/worker.js" : "./worker.js", import.meta.url);
+const nodeWorker = (): URL => new URL(import.meta.url.endsWith(".ts") ? "../../dist/parallel/worker.js" : "./worker.js", import.meta.url);
 
+/** Every core: navigator.hardwareConcurrency in browsers, the CPU count in Node. */
 export function defaultWorkers(): number {
-  return os.availableParallelism();
+  return workerpool.cpus;
 }
 
 /**
@@ -42,11 +47,11 @@ export class RiskPool {
     const workers = options.workers ?? defaultWorkers();
     if (!(Number.isInteger(workers) && workers >= 1)) throw new InputError("workers", `must be a whole number ≥ 1, got ${workers}`);
     this.workers = workers;
+    const script = options.script ?? (workerpool.platform === "node" ? nodeWorker() : undefined);
+    if (workers > 1 && script === undefined) throw new InputError("script", "in a browser the pool needs the bundled worker script (pmargin/parallel-worker)");
+    const path = script instanceof URL ? (script.protocol === "file:" ? script.pathname : script.href) : script;
     this.pool = workers > 1
-      ? workerpool.pool(WORKER.pathname, {
-        maxWorkers: workers,
-        workerType: "thread",
-      })
+      ? workerpool.pool(path, { maxWorkers: workers, workerType: "auto", workerOpts: { type: "module" } })
       : undefined;
   }
 

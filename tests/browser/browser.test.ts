@@ -18,7 +18,7 @@ import { fileURLToPath } from "node:url";
 import { chromium, type Browser } from "playwright-core";
 import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { run, seededBook, type Results } from "./app/compute.js";
+import { poolRunInputs, run, seededBook, type Results } from "./app/compute.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const repo = fileURLToPath(new URL("../../", import.meta.url));
@@ -73,6 +73,7 @@ describe.skipIf(skip)(
     let nodeResults: Results;
     let browserSameBook: Results;
     let browserOwnBook: Results;
+    let browserPooled: unknown;
 
     beforeAll(async () => {
       if (!haveChromium) throw new Error(`${CHROMIUM} is missing: install it with apt-get install -y chromium`);
@@ -86,7 +87,14 @@ describe.skipIf(skip)(
         configFile: false,
         logLevel: "silent",
         build: { outDir, emptyOutDir: true },
-        resolve: { alias: [{ find: /^pmargin$/, replacement: distEntry }] },
+        resolve: {
+          alias: [
+            { find: /^pmargin$/, replacement: distEntry },
+            { find: /^pmargin\/parallel$/, replacement: join(repo, "dist/parallel/pool.js") },
+            { find: /^pmargin\/parallel-worker$/, replacement: join(repo, "dist/parallel/worker.js") },
+          ],
+        },
+        worker: { format: "es" },
       });
       emitted = await readdir(join(outDir, "assets"));
       const site = await serve(outDir);
@@ -107,9 +115,10 @@ describe.skipIf(skip)(
       await page.waitForFunction(() => window.pmarginPage?.done, undefined, { timeout: 60_000 }).catch((e: Error) => {
         throw new Error(`page never finished: ${e.message}\n${pageErrors.join("\n")}`);
       });
-      const state = await page.evaluate(() => ({ error: window.pmarginPage.error, ownBook: window.pmarginPage.ownBook }));
+      const state = await page.evaluate(() => ({ error: window.pmarginPage.error, ownBook: window.pmarginPage.ownBook, pooled: window.pmarginPage.pooled }));
       if (state.error !== undefined) throw new Error(`the page failed: ${state.error}`);
       browserOwnBook = state.ownBook!;
+      browserPooled = state.pooled!;
 
       // Imported only now, so that a missing dist/ gets the message above.
       const pm = (await import(distEntry)) as typeof import("pmargin");
@@ -131,7 +140,9 @@ describe.skipIf(skip)(
       expect(wasmFiles).toHaveLength(1);
       const asset = await readFile(join(outDir!, "assets", wasmFiles[0]!));
       expect(asset.equals(await readFile(wasmPath))).toBe(true);
-      expect(fetchedWasm).toEqual([{ path: `/assets/${wasmFiles[0]}`, contentType: "application/wasm" }]);
+      // Fetched by the page's engine, the pool's own (it summarises) and each of its two workers: that one asset.
+      expect(fetchedWasm).toHaveLength(4);
+      for (const f of fetchedWasm) expect(f).toEqual({ path: `/assets/${wasmFiles[0]}`, contentType: "application/wasm" });
     });
 
     it("computes bit-identical results to Node from identical inputs", () => {
@@ -141,6 +152,12 @@ describe.skipIf(skip)(
         expect(node.some((x) => x !== 0), name).toBe(true);
         expect(firstDifference(browserSameBook[name]!, node), name).toBeNull();
       }
+    });
+
+    it("Monte Carlo on a pool of two Web Workers equals Node's single-threaded run, bit for bit", async () => {
+      const pm = (await import(distEntry)) as typeof import("pmargin");
+      const node = pm.monteCarlo(await pm.createEngine(), ...poolRunInputs(pm));
+      expect(browserPooled).toEqual(JSON.parse(JSON.stringify(node)));
     });
 
     it("computes bit-identical results to Node when the browser compiles the book itself", () => {

@@ -3,20 +3,35 @@
 // - ownBook: the whole pipeline run here, book compiled by this browser's JS;
 // - runOn: the kernels run on a book the test compiled in Node, so both sides feed
 //   the wasm identical inputs.
+/// <reference types="vite/client" />
 import * as pmargin from "pmargin";
-import { run, seededBook, type Results } from "./compute.js";
+import { RiskPool } from "pmargin/parallel";
+import workerScript from "pmargin/parallel-worker?worker&url";
+import { syntheticMarket } from "../../fixtures/synthetic.js";
+import { poolRunInputs, run, seededBook, type Results } from "./compute.js";
 
 declare global {
   interface Window {
-    pmarginPage: { done: boolean; error?: string; ownBook?: Results; runOn?: (book: pmargin.Book) => Results };
+    pmarginPage: { done: boolean; error?: string; ownBook?: Results; runOn?: (book: pmargin.Book) => Results; pooled?: unknown };
   }
 }
 
 window.pmarginPage = { done: false };
+/** Monte Carlo on two Web Workers, as plain data (what JSON keeps), for comparison with Node. */
+async function pooled(): Promise<unknown> {
+  const pool = new RiskPool({ workers: 2, script: workerScript });
+  try {
+    const [positions, , model] = poolRunInputs(pmargin);
+    return JSON.parse(JSON.stringify(await pool.monteCarlo(positions, syntheticMarket(), model)));
+  } finally {
+    await pool.terminate();
+  }
+}
+
 pmargin
   .createEngine()
-  .then((engine) => {
+  .then(async (engine) => {
     const ownBook = run(pmargin, engine, seededBook(pmargin, engine));
-    window.pmarginPage = { done: true, ownBook, runOn: (book) => run(pmargin, engine, book) };
+    window.pmarginPage = { done: true, ownBook, runOn: (book) => run(pmargin, engine, book), pooled: await pooled() };
   })
   .catch((e: unknown) => (window.pmarginPage = { done: true, error: e instanceof Error ? (e.stack ?? e.message) : String(e) }));
