@@ -1,55 +1,142 @@
-// `npm run bench`: every suite, one run, figures printed with the machine and date.
-import os from "node:os";
+// `npm run bench`: every suite, each in a fresh Node process (so that no suite's
+// JIT state or heap colours another's figures), one after another, printed as
+// Markdown tables with the machine and the date. `npm run bench -- --json` also
+// writes every figure to bench/results.json. `--only=revalue,grid` runs some suites.
+import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { benchBatch } from "./batch.bench.js";
 import { benchGrid } from "./grid.bench.js";
 import { benchHistorical } from "./historical.bench.js";
+import { checkSink, count, loadSimpleStatistics, machine, markdown, pct, times, type Section } from "./lib.js";
+import { summarise } from "./summary.js";
 import { benchMonteCarlo } from "./montecarlo.bench.js";
-import { benchNormals } from "./random.bench.js";
-import { benchRevalue, FLOPS_PER_OPTION } from "./revalue.bench.js";
+import { benchOverhead } from "./overhead.bench.js";
+import { benchRandom } from "./random.bench.js";
+import { benchRevalue } from "./revalue.bench.js";
 import { benchSelect } from "./select.bench.js";
+import { benchWhatIf } from "./whatif.bench.js";
 
-const fmt = (x: number): string => x.toLocaleString("en-US", { maximumFractionDigits: 0 });
-const cpu = os.cpus()[0]?.model ?? "unknown CPU";
-console.log(`pmargin benchmarks — ${new Date().toISOString()} — ${cpu}, ${os.cpus().length} cores, Node ${process.version}`);
+const RESULTS = new URL("./results.json", import.meta.url);
+const SUITES = {
+  revalue: () => benchRevalue(),
+  random: () => benchRandom(),
+  select: async () => benchSelect(await loadSimpleStatistics()),
+  grid: () => benchGrid(),
+  montecarlo: async () => {
+    const { methods, scaling } = await benchMonteCarlo();
+    return [methods, scaling];
+  },
+  historical: () => benchHistorical(),
+  whatif: () => benchWhatIf(),
+  batch: () => benchBatch(),
+  marshalling: () => benchOverhead(),
+} satisfies Record<string, () => Promise<Section | Section[]>>;
+type SuiteId = keyof typeof SUITES;
+const IDS = Object.keys(SUITES) as SuiteId[];
+const CHILD_MARK = "@@pmargin-bench-sections ";
 
-const r = await benchRevalue(200, 5000);
-console.log(`\nBlack-76 revaluation, ${fmt(r.pairs)} (position × scenario) pairs, single thread (median of runs)`);
-console.log(`  WASM SIMD kernel     ${fmt(r.wasmPairsPerSec).padStart(14)} pairs/s`);
-console.log(`  JS reference         ${fmt(r.jsPairsPerSec).padStart(14)} pairs/s   WASM/JS = ${(r.wasmPairsPerSec / r.jsPairsPerSec).toFixed(2)}×`);
-console.log(`  npm black-scholes    ${fmt(r.packagePairsPerSec).padStart(14)} pairs/s   WASM/black-scholes = ${(r.wasmPairsPerSec / r.packagePairsPerSec).toFixed(0)}×`);
-console.log(`  WASM achieved ${r.wasmGflops.toFixed(2)} GFLOP/s (${FLOPS_PER_OPTION} flops per option) = ` +
-  `${((100 * r.wasmGflops) / r.peakGflops).toFixed(0)}% of this core's measured f64x2 peak ${r.peakGflops.toFixed(2)} GFLOP/s`);
+const args = process.argv.slice(2);
 
-const g = await benchGrid();
-console.log(`\nScenario-grid margin, ${g.positions} positions on 3 underlyings, ${g.scenariosPerUnderlying} scenarios per underlying ` +
-  `(${fmt(g.pairs)} pairs), median`);
-console.log(`  kernel time, WASM          ${g.wasmKernelMs.toFixed(3).padStart(8)} ms`);
-console.log(`  kernel time, JS reference  ${g.jsKernelMs.toFixed(3).padStart(8)} ms   WASM/JS = ${(g.jsKernelMs / g.wasmKernelMs).toFixed(2)}×`);
-console.log(`  whole method (compile, valuation, grid, standalone), WASM ${g.wasmEndToEndMs.toFixed(3)} ms`);
+// A child runs one suite and hands its sections back on stdout.
+const child = args.find((a) => a.startsWith("--child="))?.slice("--child=".length);
+if (child !== undefined) {
+  const suite = SUITES[child as SuiteId];
+  if (!suite) throw new Error(`bench: unknown suite ${child}`);
+  const out = await suite();
+  checkSink();
+  process.stdout.write(`${CHILD_MARK}${JSON.stringify(Array.isArray(out) ? out : [out])}\n`);
+  process.exit(0);
+}
 
-const n = await benchNormals();
-console.log(`\nNormal random numbers (Philox4x32-10 + Box–Muller), ${fmt(n.normals)} per run, median`);
-console.log(`  WASM SIMD            ${n.wasmMs.toFixed(2).padStart(8)} ms   ${fmt(n.normals / n.wasmMs / 1e3).padStart(6)} M/s`);
-console.log(`  JS reference         ${n.jsMs.toFixed(2).padStart(8)} ms   ${fmt(n.normals / n.jsMs / 1e3).padStart(6)} M/s   WASM/JS = ${(n.jsMs / n.wasmMs).toFixed(2)}×`);
+const json = args.includes("--json");
+const only = args.find((a) => a.startsWith("--only="))?.slice("--only=".length).split(",");
+const unknown = only?.filter((s) => !(IDS as string[]).includes(s)) ?? [];
+if (unknown.length > 0) {
+  console.error(`bench: unknown suite ${unknown.join(", ")} (suites: ${IDS.join(", ")})`);
+  process.exit(2);
+}
+const wanted = IDS.filter((id) => !only || only.includes(id));
 
-const s = await benchSelect();
-console.log(`\nLoss quantiles of ${fmt(s.n)} losses (99% and 97.5% order statistics + tail sum), median`);
-console.log(`  WASM Floyd–Rivest    ${s.wasmMs.toFixed(3).padStart(8)} ms`);
-console.log(`  JS reference select  ${s.jsSelectMs.toFixed(3).padStart(8)} ms   JS/WASM = ${(s.jsSelectMs / s.wasmMs).toFixed(1)}×`);
-console.log(`  JS full sort         ${s.jsSortMs.toFixed(3).padStart(8)} ms   sort/WASM = ${(s.jsSortMs / s.wasmMs).toFixed(0)}×`);
+// Baselines first: a missing package fails now, not after minutes of benchmarks.
+if (wanted.includes("select")) {
+  try {
+    await loadSimpleStatistics();
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  }
+}
 
-const mc = await benchMonteCarlo();
-console.log(`\nMonte Carlo VaR/ES, ${fmt(mc.paths)} paths × ${mc.positions} positions on 3 underlyings (${fmt(mc.revaluations)} revaluations), ` +
-  "Student-t ν=5 with common jumps and vol shocks, single thread, median");
-const row = (name: string, wasm: number, js: number): void =>
-  console.log(`  ${name.padEnd(30)} WASM ${wasm.toFixed(1).padStart(7)} ms   JS ${js.toFixed(1).padStart(8)} ms   JS/WASM = ${(js / wasm).toFixed(2)}×`);
-row("paths (draws, correlate)", mc.pathsMs.wasm, mc.pathsMs.js);
-row("full revaluation", mc.revalueMs.wasm, mc.revalueMs.js);
-row("tail statistics (selection)", mc.tailMs.wasm, mc.tailMs.js);
-console.log(`  ${"JS full sort of the losses".padEnd(30)} ${mc.tailMs.jsSort.toFixed(1)} ms = ${(mc.tailMs.jsSort / mc.tailMs.wasm).toFixed(0)}× the WASM selection`);
-console.log(`  end to end (monteCarlo(), WASM): ${mc.endToEndMs.toFixed(0)} ms`);
+/** Runs a suite in a fresh process with this one's loader (tsx) and returns its sections. */
+function runSuite(id: SuiteId): Section[] {
+  const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), `--child=${id}`], {
+    stdio: ["ignore", "pipe", "inherit"], encoding: "utf8", maxBuffer: 64 << 20,
+  });
+  const line = r.stdout?.split("\n").find((l) => l.startsWith(CHILD_MARK));
+  if (r.status !== 0 || !line) throw new Error(`bench: suite ${id} failed (exit ${r.status ?? r.signal})${r.stdout ? `\n${r.stdout}` : ""}`);
+  return JSON.parse(line.slice(CHILD_MARK.length)) as Section[];
+}
 
-const h = await benchHistorical();
-console.log(`\nHistorical simulation, ${fmt(h.windows)} daily windows (shipped history, 2022–2024) × ${h.positions} positions on 3 underlyings, median`);
-console.log(`  revaluation, WASM      ${h.wasmMs.toFixed(2).padStart(8)} ms`);
-console.log(`  revaluation, JS        ${h.jsMs.toFixed(2).padStart(8)} ms   JS/WASM = ${(h.jsMs / h.wasmMs).toFixed(2)}×`);
-console.log(`  historicalVaR() end to end (${fmt(h.windows)}+ windows, realised vol rule), WASM ${h.endToEndMs.toFixed(2)} ms`);
+const m = machine();
+const started = performance.now();
+console.log(`# pmargin benchmarks\n\n${m.date} — ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node} (V8 ${m.v8})\n`);
+console.log("Medians (tinybench p50) of seeded inputs, each suite in a fresh process; " +
+  "WASM speed-up = JS reference time / WASM time, measured in the same run.\n");
+
+const sections: Section[] = [];
+for (const id of wanted) {
+  const t0 = performance.now();
+  process.stderr.write(`bench: ${id}…`);
+  const out = runSuite(id);
+  process.stderr.write(` ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  for (const s of out) {
+    sections.push(s);
+    console.log(`${markdown(s)}\n`);
+  }
+}
+
+// One table of every suite's headline figures, for the README.
+const summary = summarise(sections);
+if (summary.rows.length > 0) console.log(`${markdown(summary)}\n`);
+
+// The issue's targets, each with what was measured.
+const find = (id: string): Section | undefined => sections.find((s) => s.id === id);
+const targets: { target: string; measured: string; met: boolean }[] = [];
+const revalue = find("revalue")?.rows.find((r) => r.data.options === 200)?.data as { peakShare: number; wasmGflops: number; peakGflops: number } | undefined;
+if (revalue) {
+  targets.push({
+    target: "revaluation, share of the f64x2 peak (200 options; reported, no target)",
+    measured: `${revalue.wasmGflops.toFixed(2)} of ${revalue.peakGflops.toFixed(2)} GFLOP/s = ${pct(revalue.peakShare)}`, met: true,
+  });
+}
+const scaling = find("scaling")?.rows.find((r) => r.data.paths === 1_000_000)?.data as { speedup: number; equal: boolean } | undefined;
+if (scaling) {
+  targets.push({
+    target: "Monte Carlo 1,000,000 paths: RiskPool of 2 workers ≥ 1.8× one thread, results equal",
+    measured: `${times(scaling.speedup)}, equal: ${scaling.equal ? "yes" : "no"}`, met: scaling.speedup >= 1.8 && scaling.equal,
+  });
+}
+for (const r of find("marshalling")?.rows ?? []) {
+  const d = r.data as { call: string; outsideShare: number; target: number; met: boolean };
+  targets.push({ target: `time outside the kernels ≤ ${pct(d.target)}: ${d.call}`, measured: pct(d.outsideShare), met: d.met });
+}
+if (targets.length > 0) {
+  console.log(["### Targets", "", "| target | measured | met |", "|---|--:|:-:|", ...targets.map((t) => `| ${t.target} | ${t.measured} | ${t.met ? "yes" : "no"} |`)].join("\n") + "\n");
+}
+const seconds = (performance.now() - started) / 1000;
+console.log(`Total ${seconds.toFixed(0)} s.`);
+
+if (json) {
+  const report = {
+    machine: m,
+    command: `tsx bench/index.ts ${args.join(" ")}`.trim(),
+    durationSeconds: seconds,
+    conventions: "times are tinybench medians (p50) in ms, each suite in a fresh process; perSecond = work / median; speedup = JS reference time / WASM time",
+    sections: sections.map((s) => ({ id: s.id, title: s.title, notes: s.notes, rows: s.rows.map((r) => r.data) })),
+    summary: summary.rows.map((r) => r.cells),
+    targets,
+  };
+  writeFileSync(RESULTS, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`Wrote ${fileURLToPath(RESULTS)} (${count(sections.reduce((a, s) => a + s.rows.length, 0))} rows).`);
+}

@@ -82,11 +82,17 @@ export function buildMarket(data: MarketData): Market {
   const asOfMs = timeAt(data.asOf, "asOf");
   const names = Object.keys(data.underlyings);
   const curves = new Map(names.map((name) => [name, buildCurves(name, data.underlyings[name]!, asOfMs)]));
+  const expiries = new Map<string, number>();
   return {
     asOfMs,
     names,
     get: (name) => curves.get(name),
     index: (name) => names.indexOf(name),
-    yearFraction: (expiry) => yearFraction(asOfMs, parseTime(expiry)),
+    // Books ask for the same few expiries again and again: parse each once.
+    yearFraction: (expiry) => {
+      let t = expiries.get(expiry);
+      if (t === undefined) expiries.set(expiry, (t = yearFraction(asOfMs, parseTime(expiry))));
+      return t;
+    },
   };
 }

@@ -1,0 +1,74 @@
+// Batch margining: 10,000 accounts of 20 positions each on one market, grid margin
+// under the Deribit profile, each account validated then margined (what `pmargin
+// batch` and RiskPool.marginBatch do), in accounts per second: WASM on one thread,
+// WASM on a RiskPool of 2 workers (created and warmed before timing), and the
+// headlineMargin loop on the JS reference kernel ({ method: "grid", profile, kernels: "js" }).
+import { createEngine } from "../src/engine/engine.js";
+import type { MarginMethod } from "../src/methods/margin.js";
+import { RiskPool } from "../src/parallel/pool.js";
+import { marginAccounts, type AccountMargin } from "../src/parallel/tasks.js";
+import { accountsOf, deribit, marketData } from "./fixtures.js";
+import { cell, consume, count, medians, times, timing, type Section } from "./lib.js";
+
+const initial = (r: AccountMargin): number => {
+  if (!("margin" in r)) throw new Error(`account ${r.id}: ${r.error}`);
+  return r.margin.initial;
+};
+
+export async function benchBatch(nAccounts = 10_000, nJs = 10_000, workers = 2): Promise<Section> {
+  const engine = await createEngine();
+  const accounts = accountsOf(nAccounts);
+  const jsAccounts = accounts.slice(0, nJs);
+  const spec: MarginMethod = { method: "grid", profile: deribit };
+  const jsSpec: MarginMethod = { method: "grid", profile: deribit, kernels: "js" };
+  const pool = new RiskPool({ workers });
+  try {
+    // Warm: this thread's code on both kernels, the workers spawned with their engines.
+    const warm = accounts.slice(0, 1_000);
+    marginAccounts(engine, warm, marketData, spec);
+    marginAccounts(engine, warm, marketData, jsSpec);
+    await pool.marginBatch(warm, marketData, spec);
+
+    let single: AccountMargin[] = [], pooled: AccountMargin[] = [], js: AccountMargin[] = [];
+    const o = { time: 0, iterations: 3, warmupTime: 0, warmupIterations: 0 };
+    const [singleMs] = await medians([["batch, wasm", () => { single = marginAccounts(engine, accounts, marketData, spec); consume(initial(single[0]!)); }]], o);
+    const [poolMs] = await medians([["batch, pool", async () => { pooled = await pool.marginBatch(accounts, marketData, spec); consume(initial(pooled[0]!)); }]], o);
+    const [jsMs] = await medians([["batch, js", () => { js = marginAccounts(engine, jsAccounts, marketData, jsSpec); consume(initial(js[0]!)); }]], o);
+
+    // The pool gives this thread's figures, bit for bit; the JS kernel the same to 1e-9.
+    const poolEqual = pooled.length === single.length && pooled.every((r, i) => r.id === single[i]!.id && initial(r) === initial(single[i]!));
+    if (!poolEqual) throw new Error("batch: the pool's margins differ from one thread's");
+    js.forEach((r, i) => {
+      const a = initial(single[i]!), b = initial(r);
+      if (!(Math.abs(a - b) <= 1e-9 * Math.abs(a))) throw new Error(`batch: account ${r.id}, WASM ${a} vs JS ${b}`);
+    });
+
+    const wasmT = timing(singleMs!, nAccounts, "accounts");
+    const poolT = timing(poolMs!, nAccounts, "accounts");
+    const jsT = timing(jsMs!, nJs, "accounts");
+    return {
+      id: "batch",
+      title: `Method: batch grid margin of ${count(nAccounts)} accounts × 20 positions, Deribit profile`,
+      columns: ["accounts", "WASM, one thread", `WASM, RiskPool ${workers} workers`, "pool speed-up", "JS reference kernel, one thread", "WASM speed-up"],
+      rows: [{
+        cells: [
+          count(nAccounts), cell(wasmT), cell(poolT), times(poolT.perSecond / wasmT.perSecond),
+          `${cell(jsT)}${nJs < nAccounts ? ` (first ${count(nJs)} accounts timed)` : ""}`, times(wasmT.perSecond / jsT.perSecond),
+        ],
+        data: {
+          accounts: nAccounts, positionsPerAccount: 20, profile: "deribit", wasm: wasmT,
+          pool: { workers, ...poolT, speedup: poolT.perSecond / wasmT.perSecond, equal: poolEqual },
+          js: { ...jsT, accountsTimed: nJs }, speedup: wasmT.perSecond / jsT.perSecond,
+        },
+      }],
+      notes: [
+        "Each account: positions validated (parsePortfolio, checkAgainstMarket) then headlineMargin({ method: \"grid\", profile: deribit }), " +
+          "as marginAccounts() runs it; the JS column is the same loop with kernels: \"js\".",
+        `The pool's ${count(nAccounts)} margins equal one thread's bit for bit; the JS kernel's agree to 1e-9 relative (checked). ` +
+          "Accounts are 17 options + 3 spot/futures, seeded; the market is the synthetic BTC/ETH/SOL one.",
+      ],
+    };
+  } finally {
+    await pool.terminate();
+  }
+}

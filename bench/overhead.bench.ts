@@ -1,0 +1,122 @@
+// Marshalling overhead: the share of an end-to-end call spent outside the WASM
+// kernels — compiling books (smile tables), copying scenarios in and results out,
+// and the methods' own JavaScript (valuation objects, contingencies, tail
+// statistics, ES contributions). Measured by timing every kernel call: the bench
+// replaces the engine's raw exports (engine.k) with wrappers that add each call's
+// duration to a counter; nothing else changes.
+import { createEngine, type Engine } from "../src/engine/engine.js";
+import { shippedHistory } from "../src/history/shipped.js";
+import { gridMargin } from "../src/methods/grid/grid.js";
+import { historicalVaR } from "../src/methods/historical/historical.js";
+import { monteCarlo } from "../src/methods/montecarlo/montecarlo.js";
+import { bookOf, deribit, market, mcModel } from "./fixtures.js";
+import { consume, median, medians, ms, pct, type Section } from "./lib.js";
+
+/** Which kernel each export is, for the breakdown. */
+const KERNEL_OF: Record<string, string> = {
+  revalueBlack76F64x2Soa: "revalue",
+  black76GreeksF64x2Soa: "greeks",
+  normalsF64x2Soa: "paths",
+  uniformsF64x2Soa: "paths",
+  gammaF64Soa: "paths",
+  correlatedMovesF64x2Soa: "paths",
+  selectF64: "select",
+};
+
+interface Meter {
+  reset(): void;
+  /** Time inside kernel calls since the last reset, ms, per kernel. */
+  byKernel(): Record<string, number>;
+}
+
+/** Wraps every exported function of the engine's instance with a timer (the exports object itself is frozen). */
+function meter(engine: Engine): Meter {
+  const raw = engine.k as unknown as Record<string, unknown>;
+  const acc: Record<string, number> = {};
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (typeof value !== "function") {
+      wrapped[name] = value;
+      continue;
+    }
+    const f = value as (...args: unknown[]) => unknown;
+    const kernel = KERNEL_OF[name] ?? "other";
+    acc[kernel] = 0;
+    wrapped[name] = (...args: unknown[]): unknown => {
+      const t0 = performance.now();
+      try {
+        return f(...args);
+      } finally {
+        acc[kernel]! += performance.now() - t0;
+      }
+    };
+  }
+  Object.defineProperty(engine, "k", { value: wrapped });
+  return {
+    reset: () => { for (const key of Object.keys(acc)) acc[key] = 0; },
+    byKernel: () => ({ ...acc }),
+  };
+}
+
+interface Case {
+  name: string;
+  /** The summary row it belongs to: method and size (positions, or paths for Monte Carlo). */
+  method: "grid" | "montecarlo" | "historical";
+  size: number;
+  run: () => number;
+  warm: number;
+  o: { time: number; iterations: number };
+}
+
+export async function benchOverhead(target = 0.15): Promise<Section> {
+  const engine = await createEngine();
+  const m = meter(engine);
+  const history = await shippedHistory({ symbols: market.names });
+  const book200 = bookOf(200), book2000 = bookOf(2_000);
+  const quick = { time: 800, iterations: 10 };
+  const cases: Case[] = [
+    { name: "gridMargin(), 200 positions, Deribit", method: "grid", size: 200, run: () => gridMargin(engine, book200, market, { profile: deribit }).initial, warm: 10, o: quick },
+    { name: "gridMargin(), 2,000 positions, Deribit", method: "grid", size: 2_000, run: () => gridMargin(engine, book2000, market, { profile: deribit }).initial, warm: 10, o: quick },
+    { name: "monteCarlo(), 100,000 paths, 200 positions", method: "montecarlo", size: 100_000, run: () => monteCarlo(engine, book200, market, mcModel(100_000)).portfolio.es[0]!.value, warm: 1, o: { time: 0, iterations: 5 } },
+    { name: "historicalVaR(), 200 positions", method: "historical", size: 200, run: () => historicalVaR(engine, book200, market, history, { volRule: "realised" }).portfolio.es[0]!.value, warm: 5, o: quick },
+  ];
+  const section: Section = {
+    id: "marshalling",
+    title: "Marshalling: share of an end-to-end call outside the WASM kernels, one thread",
+    columns: ["call", "median", "in kernels", "outside kernels", `target ≤ ${pct(target)}`, "kernel time by kernel"],
+    rows: [],
+    notes: [
+      "Outside = compile (smile tables, hoisted constants), copies into and out of linear memory, and the method's JavaScript " +
+        "(valuation objects, contingencies, single-position margins, joins, histogram, ES contributions); median over the timed runs of 1 − kernel time / call time.",
+      "Kernel time is measured by wrapping every export of the engine's instance with a timer (bench/overhead.bench.ts).",
+    ],
+  };
+  for (const c of cases) {
+    // Warmed here, so that every iteration tinybench records is a timed one.
+    for (let i = 0; i < c.warm; i++) consume(c.run());
+    const totals: number[] = [];
+    const kernels: number[] = [];
+    const parts: Record<string, number[]> = {};
+    const [medianMs] = await medians([[c.name, () => {
+      m.reset();
+      const t0 = performance.now();
+      consume(c.run());
+      const total = performance.now() - t0;
+      const by = m.byKernel();
+      totals.push(total);
+      kernels.push(Object.values(by).reduce((a, x) => a + x, 0));
+      for (const [k, v] of Object.entries(by)) (parts[k] ??= []).push(v);
+    }]], { ...c.o, warmupIterations: 0 });
+    const outside = median(totals.map((t, i) => 1 - kernels[i]! / t));
+    const kernelMs = median(kernels);
+    const breakdown = Object.entries(parts).map(([k, v]) => [k, median(v)] as const).filter(([, v]) => v > 0.0005).sort((a, b) => b[1] - a[1]);
+    section.rows.push({
+      cells: [
+        c.name, ms(medianMs!), ms(kernelMs), pct(outside), outside <= target ? "met" : "not met",
+        breakdown.map(([k, v]) => `${k} ${ms(v)}`).join(", "),
+      ],
+      data: { call: c.name, method: c.method, size: c.size, medianMs: medianMs!, kernelMs, outsideShare: outside, target, met: outside <= target, kernelMsByKernel: Object.fromEntries(breakdown) },
+    });
+  }
+  return section;
+}
