@@ -32,3 +32,5 @@ export { parseStressScenarios } from "./schema/index.js";
 export { backtest, DEFAULT_BACKTEST_MODELS, type BacktestOptions, type BacktestResult, type BacktestModel, type BacktestModelResult } from "./methods/backtest/backtest.js";
 export { kupiec, christoffersen, trafficLight, type Kupiec, type Christoffersen, type TrafficLight } from "./risk/backtest-stats.js";
 export { headlineMargin, whatIf, DEFAULT_MM_RATIO, type MarginMethod, type HeadlineMargin, type WhatIf } from "./methods/margin.js";
+export { record, runRecorded, verify, canonicalJson, type Reproducibility, type RunSpec, type RecordedInputs, type Verification } from "./verify/reproducibility.js";
+export { VERSION } from "./version.js";

@@ -1,7 +1,7 @@
 import Table from "cli-table3";
-import { createEngine } from "../engine/engine.js";
+import { recordedRun } from "./recorded.js";
 import { prepareInputs } from "../inputs.js";
-import { gridMargin, type UnderlyingGridMargin } from "../methods/grid/grid.js";
+import type { GridMargin, UnderlyingGridMargin } from "../methods/grid/grid.js";
 import { builtInProfile } from "../methods/grid/profiles.js";
 import type { MarginProfile } from "../methods/grid/profile.js";
 import { parseProfile } from "../schema/profile.js";
@@ -16,17 +16,11 @@ export interface GridCommandOptions {
 }
 
 export async function gridCommand(portfolioPath: string, marketPath: string, opts: GridCommandOptions): Promise<void> {
-  const { portfolio, market } = prepareInputs(await readJsonFile(portfolioPath), await readJsonFile(marketPath), {
-    portfolio: portfolioPath,
-    market: marketPath,
-  });
+  const raw = { portfolio: await readJsonFile(portfolioPath), market: await readJsonFile(marketPath) };
+  const { portfolio } = prepareInputs(raw.portfolio, raw.market, { portfolio: portfolioPath, market: marketPath });
   const profile = await loadProfile(opts.profile);
-  const engine = await createEngine();
-  const result = gridMargin(engine, portfolio.positions, market, { profile, perPosition: opts.perPosition ?? false });
-  if (opts.json) {
-    console.log(JSON.stringify(result, null, 2));
-    return;
-  }
+  const result = await recordedRun<GridMargin>({ command: "grid", profile, perPosition: opts.perPosition ?? false }, raw, opts.json);
+  if (!result) return;
   const table = new Table({
     head: ["underlying", "report in", "initial", "maintenance", "worst loss", "worst scenario", "short opt", "roll", "delta shock", "standalone"],
     style,

@@ -1,10 +1,10 @@
 import Table from "cli-table3";
-import { createEngine } from "../engine/engine.js";
 import { InputError } from "../errors.js";
 import { prepareInputs } from "../inputs.js";
-import { historicalVaR, type VolRule } from "../methods/historical/historical.js";
+import type { HistoricalResult, VolRule } from "../methods/historical/historical.js";
 import { diversificationLines, estimates, fmt, signed, style } from "./format.js";
-import { historySeries } from "./history.js";
+import { historyFiles } from "./history.js";
+import { recordedRun } from "./recorded.js";
 import { readJsonFile } from "./run.js";
 
 export interface HistoricalCommandOptions {
@@ -20,13 +20,10 @@ export interface HistoricalCommandOptions {
 }
 
 export async function historicalCommand(portfolioPath: string, marketPath: string, opts: HistoricalCommandOptions): Promise<void> {
-  const { portfolio, market } = prepareInputs(await readJsonFile(portfolioPath), await readJsonFile(marketPath), {
-    portfolio: portfolioPath,
-    market: marketPath,
-  });
+  const raw = { portfolio: await readJsonFile(portfolioPath), market: await readJsonFile(marketPath) };
+  const { portfolio } = prepareInputs(raw.portfolio, raw.market, { portfolio: portfolioPath, market: marketPath });
   if (opts.volRule !== "unchanged" && opts.volRule !== "realised") throw new InputError("--vol-rule", `must be unchanged or realised, got ${opts.volRule}`);
-  const engine = await createEngine();
-  const r = historicalVaR(engine, portfolio.positions, market, await historySeries(opts.history), {
+  const options = {
     ...(opts.from ? { from: opts.from } : {}),
     ...(opts.to ? { to: opts.to } : {}),
     horizonDays: number("--horizon-days", opts.horizonDays),
@@ -34,11 +31,9 @@ export async function historicalCommand(portfolioPath: string, marketPath: strin
     filtered: opts.filtered ?? false,
     lambda: number("--lambda", opts.lambda),
     volRule: opts.volRule as VolRule,
-  });
-  if (opts.json) {
-    console.log(JSON.stringify(r, null, 2));
-    return;
-  }
+  };
+  const r = await recordedRun<HistoricalResult>({ command: "historical", options }, { ...raw, history: await historyFiles(opts.history) }, opts.json);
+  if (!r) return;
   const lines = [
     `${portfolio.name ?? portfolioPath} — ${r.method === "filtered-historical" ? `filtered historical (EWMA λ ${r.lambda})` : "historical"} VaR/ES, ` +
       `${r.horizonDays}-day ${r.overlapping ? "overlapping" : "non-overlapping"} windows ${r.period.from} … ${r.period.to} ` +

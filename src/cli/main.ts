@@ -12,6 +12,7 @@ import { backtestCommand, type BacktestCommandOptions } from "./backtest.js";
 import { HISTORY_OPTION } from "./history.js";
 import { marginCommand, whatIfCommand, type MarginCommandOptions } from "./margin.js";
 import { batchCommand, type BatchCommandOptions } from "./batch.js";
+import { verifyCommand } from "./verify.js";
 
 const program = new Command()
   .name("pmargin")
@@ -106,6 +107,12 @@ withMethod(program.command("batch")
   .option("--workers <n>", "worker threads (default: every core; 1 = this thread)")
   .option("--out <file>", "write the lines to a file instead of stdout"))
   .action((accounts: string, market: string, opts: BatchCommandOptions) => run(() => batchCommand(accounts, market, opts)));
+
+program
+  .command("verify")
+  .description("re-run a saved --json result (value, grid, mc, hist, stress, margin) from its reproducibility record and compare every figure, bit for bit (exit 3 if it differs)")
+  .argument("<result>", "a result saved with --json")
+  .action((result: string) => run(() => verifyCommand(result)));
 
 program.parseAsync().catch((error: unknown) => {
   console.error(`pmargin: internal error: ${error instanceof Error ? error.message : String(error)}`);

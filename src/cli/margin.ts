@@ -2,12 +2,14 @@ import Table from "cli-table3";
 import { createEngine } from "../engine/engine.js";
 import { InputError } from "../errors.js";
 import { prepareInputs } from "../inputs.js";
-import { headlineMargin, whatIf, type MarginMethod } from "../methods/margin.js";
+import { whatIf, type HeadlineMargin, type MarginMethod } from "../methods/margin.js";
+import type { RunSpec } from "../verify/reproducibility.js";
 import { parseMonteCarloModel, parsePortfolio } from "../schema/index.js";
 import { fmt, style } from "./format.js";
 import { loadProfile } from "./grid.js";
 import { number } from "./historical.js";
-import { historySeries } from "./history.js";
+import { historyFiles, historySeries } from "./history.js";
+import { recordedRun } from "./recorded.js";
 import { readJsonFile } from "./run.js";
 
 export interface MarginCommandOptions {
@@ -41,13 +43,18 @@ export async function methodOf(opts: MarginCommandOptions): Promise<MarginMethod
 }
 
 export async function marginCommand(portfolioPath: string, marketPath: string, opts: MarginCommandOptions): Promise<void> {
-  const { portfolio, market } = prepareInputs(await readJsonFile(portfolioPath), await readJsonFile(marketPath), { portfolio: portfolioPath, market: marketPath });
-  const engine = await createEngine();
-  const m = headlineMargin(engine, portfolio.positions, market, await methodOf(opts));
-  if (opts.json) {
-    console.log(JSON.stringify(m, null, 2));
-    return;
-  }
+  const raw = { portfolio: await readJsonFile(portfolioPath), market: await readJsonFile(marketPath) };
+  const { portfolio } = prepareInputs(raw.portfolio, raw.market, { portfolio: portfolioPath, market: marketPath });
+  const method = await methodOf(opts);
+  const mmRatio = "mmRatio" in method && method.mmRatio !== undefined ? { mmRatio: method.mmRatio } : {};
+  const run: RunSpec = method.method === "grid"
+    ? { command: "margin", method: "grid", profile: method.profile }
+    : method.method === "monte-carlo"
+      ? { command: "margin", method: "monte-carlo", model: method.model ?? {}, ...mmRatio }
+      : { command: "margin", method: "historical", ...mmRatio };
+  const inputs = method.method === "historical" ? { ...raw, history: await historyFiles(opts.history) } : raw;
+  const m = await recordedRun<HeadlineMargin>(run, inputs, opts.json);
+  if (!m) return;
   console.log(`${portfolio.name ?? portfolioPath} — ${m.basis}`);
   console.log(`Initial margin ${fmt(m.initial)} USD, maintenance margin ${fmt(m.maintenance)} USD`);
 }

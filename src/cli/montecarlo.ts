@@ -9,6 +9,7 @@ import { parseMonteCarloModel } from "../schema/montecarlo.js";
 import { diversificationLines, estimates, fmt, pct, sig, signed, style } from "./format.js";
 import { number } from "./historical.js";
 import { progressBar } from "./progress.js";
+import { recordedRun } from "./recorded.js";
 import { readJsonFile } from "./run.js";
 
 export interface VarCommandOptions {
@@ -24,10 +25,8 @@ export interface VarCommandOptions {
 }
 
 export async function varCommand(portfolioPath: string, marketPath: string, opts: VarCommandOptions): Promise<void> {
-  const { portfolio, market, marketData } = prepareInputs(await readJsonFile(portfolioPath), await readJsonFile(marketPath), {
-    portfolio: portfolioPath,
-    market: marketPath,
-  });
+  const raw = { portfolio: await readJsonFile(portfolioPath), market: await readJsonFile(marketPath) };
+  const { portfolio, market, marketData } = prepareInputs(raw.portfolio, raw.market, { portfolio: portfolioPath, market: marketPath });
   const model: MonteCarloModelInput = opts.model ? parseMonteCarloModel(await readJsonFile(opts.model), opts.model) : {};
   if (opts.paths !== undefined) model.paths = wholeNumber("--paths", opts.paths);
   if (opts.seed !== undefined) model.seed = wholeNumber("--seed", opts.seed);
@@ -44,14 +43,13 @@ export async function varCommand(portfolioPath: string, marketPath: string, opts
   const bar = progressBar("paths");
   const progress = bar.onProgress ? { onProgress: bar.onProgress } : {};
   // One thread unless asked: the pool's start-up costs more than it saves on small runs.
-  const result = opts.workers === undefined || number("--workers", opts.workers) === 1
-    ? monteCarlo(await createEngine(), portfolio.positions, market, model, progress)
-    : await monteCarloParallel(portfolio.positions, marketData, model, { workers: number("--workers", opts.workers), ...progress });
+  const workers = opts.workers === undefined ? 1 : number("--workers", opts.workers);
+  const result = await recordedRun<MonteCarloResult>({ command: "monte-carlo", model }, raw, opts.json, async () =>
+    workers === 1
+      ? monteCarlo(await createEngine(), portfolio.positions, market, model, progress)
+      : monteCarloParallel(portfolio.positions, marketData, model, { workers, ...progress }));
   bar.stop();
-  if (opts.json) {
-    console.log(JSON.stringify(result, null, 2));
-    return;
-  }
+  if (!result) return;
   console.log(report(portfolio.name ?? portfolioPath, result));
 }
 

@@ -1,10 +1,10 @@
 import Table from "cli-table3";
-import { createEngine } from "../engine/engine.js";
 import { prepareInputs } from "../inputs.js";
-import { builtInStressScenarios, stressTest, type StressScenario } from "../methods/stress/stress.js";
+import { builtInStressScenarios, type StressResult, type StressScenario } from "../methods/stress/stress.js";
 import { parseStressScenarios } from "../schema/stress.js";
 import { fmt, signed, style } from "./format.js";
-import { historySeries } from "./history.js";
+import { historyFiles } from "./history.js";
+import { recordedRun } from "./recorded.js";
 import { readJsonFile } from "./run.js";
 
 export interface StressCommandOptions {
@@ -16,21 +16,17 @@ export interface StressCommandOptions {
 }
 
 export async function stressCommand(portfolioPath: string, marketPath: string, opts: StressCommandOptions): Promise<void> {
-  const { portfolio, market } = prepareInputs(await readJsonFile(portfolioPath), await readJsonFile(marketPath), {
-    portfolio: portfolioPath,
-    market: marketPath,
-  });
+  const raw = { portfolio: await readJsonFile(portfolioPath), market: await readJsonFile(marketPath) };
+  const { portfolio } = prepareInputs(raw.portfolio, raw.market, { portfolio: portfolioPath, market: marketPath });
   const scenarios: StressScenario[] = [
     ...(opts.builtIn ? builtInStressScenarios() : []),
     ...(opts.scenarios ? parseStressScenarios(await readJsonFile(opts.scenarios), opts.scenarios) : []),
   ];
   const needsHistory = scenarios.some((s) => s.type === "historical");
-  const engine = await createEngine();
-  const results = stressTest(engine, portfolio.positions, market, scenarios, needsHistory ? { history: await historySeries(opts.history) } : {});
-  if (opts.json) {
-    console.log(JSON.stringify(results, null, 2));
-    return;
-  }
+  const inputs = needsHistory ? { ...raw, history: await historyFiles(opts.history) } : raw;
+  const out = await recordedRun<{ results: StressResult[] }>({ command: "stress", scenarios }, inputs, opts.json);
+  if (!out) return;
+  const { results } = out;
   const names = results[0]?.underlyings.map((u) => u.underlying) ?? [];
   const table = new Table({ head: ["scenario", "days", "PnL, USD", ...names.map((u) => `${u} move / vol shift`)], style });
   for (const r of results) {

@@ -1,22 +1,16 @@
 import Table from "cli-table3";
-import { createEngine } from "../engine/engine.js";
 import { prepareInputs } from "../inputs.js";
-import { valueBook } from "../valuation.js";
+import type { Valuation } from "../valuation.js";
+import { recordedRun } from "./recorded.js";
 import { fmt, sig, style } from "./format.js";
 import { readJsonFile } from "./run.js";
 
 
 export async function valueCommand(portfolioPath: string, marketPath: string, opts: { json?: boolean }): Promise<void> {
-  const { portfolio, market } = prepareInputs(await readJsonFile(portfolioPath), await readJsonFile(marketPath), {
-    portfolio: portfolioPath,
-    market: marketPath,
-  });
-  const engine = await createEngine();
-  const valuation = valueBook(engine, engine.compile(portfolio.positions, market), market);
-  if (opts.json) {
-    console.log(JSON.stringify({ currency: "USD", ...valuation }, null, 2));
-    return;
-  }
+  const raw = { portfolio: await readJsonFile(portfolioPath), market: await readJsonFile(marketPath) };
+  const { portfolio } = prepareInputs(raw.portfolio, raw.market, { portfolio: portfolioPath, market: marketPath });
+  const valuation = await recordedRun<Valuation>({ command: "value" }, raw, opts.json);
+  if (!valuation) return;
   const positions = new Table({
     head: ["id", "qty", "price", "ccy", "value", "value USD", "delta", "gamma", "vega/1%", "theta/day", "vol"],
     colAligns: ["left", "right", "right", "left", "right", "right", "right", "right", "right", "right", "right"],

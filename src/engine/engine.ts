@@ -73,14 +73,16 @@ export class Engine {
     readonly layout: KernelLayout,
     private readonly mem: LinearMemory,
     limits: Limits,
+    /** SHA-256 of the module's bytes, when it was loaded from bytes (not given compiled). */
+    readonly wasmSha256?: string,
   ) {
     this.limits = limits;
   }
 
   static async create(options: EngineOptions = {}): Promise<Engine> {
     const limits = { ...DEFAULT_LIMITS, ...options.limits };
-    const { kernels, layout } = await instantiateKernels(options.wasm);
-    return new Engine(kernels, layout, new LinearMemory(kernels.memory, kernels.heapBase(), limits.memoryBytes), limits);
+    const { kernels, layout, sha256 } = await instantiateKernels(options.wasm);
+    return new Engine(kernels, layout, new LinearMemory(kernels.memory, kernels.heapBase(), limits.memoryBytes), limits, sha256);
   }
 
   /** Compiles positions against a market into a book this engine (and the JS reference) can revalue. */

@@ -67,16 +67,19 @@ async function fromUrl(url: URL): Promise<BufferSource | Response> {
   return fs.readFile(url);
 }
 
-async function toModule(source: WasmSource): Promise<WebAssembly.Module> {
-  if (source instanceof WebAssembly.Module) return source;
+/** The compiled module and, when its bytes passed through here, their SHA-256 (hex). */
+async function toModule(source: WasmSource): Promise<{ module: WebAssembly.Module; sha256?: string }> {
+  if (source instanceof WebAssembly.Module) return { module: source };
   if (typeof source === "string" || source instanceof URL) {
     return toModule(await fromUrl(new URL(source, globalThis.location?.href)));
   }
   if (typeof Response !== "undefined" && source instanceof Response) {
     if (!source.ok) throw new PmarginError(`cannot load pmargin.wasm: HTTP ${source.status} for ${source.url}`);
-    return WebAssembly.compile(await source.arrayBuffer());
+    return toModule(await source.arrayBuffer());
   }
-  return WebAssembly.compile(source as BufferSource);
+  const bytes = source as BufferSource;
+  const [module, digest] = await Promise.all([WebAssembly.compile(bytes), crypto.subtle.digest("SHA-256", bytes)]);
+  return { module, sha256: Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("") };
 }
 
 const imports = {
@@ -88,8 +91,8 @@ const imports = {
 };
 
 /** Instantiates the kernels; each call gives an independent instance with its own memory. */
-export async function instantiateKernels(source?: WasmSource): Promise<{ kernels: Kernels; layout: KernelLayout }> {
-  const module = await toModule(source ?? new URL("../../build/pmargin.wasm", import.meta.url));
+export async function instantiateKernels(source?: WasmSource): Promise<{ kernels: Kernels; layout: KernelLayout; sha256?: string }> {
+  const { module, sha256 } = await toModule(source ?? new URL("../../build/pmargin.wasm", import.meta.url));
   const instance = await WebAssembly.instantiate(module, imports);
   const ex = instance.exports as unknown as Kernels & Record<string, WebAssembly.Global>;
   const g = (name: string): number => {
@@ -117,5 +120,5 @@ export async function instantiateKernels(source?: WasmSource): Promise<{ kernels
       commonVol: g("PATH_COMMON_VOL"), commonP0: g("PATH_COMMON_P0"), globals: g("PATH_GLOBALS"), poissonMax: g("POISSON_MAX"),
     },
   };
-  return { kernels: ex, layout };
+  return { kernels: ex, layout, ...(sha256 ? { sha256 } : {}) };
 }

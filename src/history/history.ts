@@ -236,6 +236,11 @@ function fileName(path: string | URL): string {
 }
 
 /** A file's text: read from disk for paths and file: URLs (Node), fetched for other URLs. */
+/** A CSV file's name and text (a path, a file: URL, or a URL fetched). */
+export async function readPriceFile(path: string | URL): Promise<{ name: string; text: string }> {
+  return { name: fileName(path), text: await readText(path) };
+}
+
 async function readText(path: string | URL): Promise<string> {
   const name = fileName(path);
   try {

@@ -1,0 +1,19 @@
+import { createEngine } from "../engine/engine.js";
+import { verify, type Reproducibility } from "../verify/reproducibility.js";
+import { readJsonFile } from "./run.js";
+
+/** Exit code of a result that no longer reproduces: neither bad input (2) nor a crash (1). */
+export const NOT_REPRODUCED = 3;
+
+export async function verifyCommand(resultPath: string): Promise<void> {
+  const saved = await readJsonFile(resultPath);
+  const v = await verify(await createEngine(), saved);
+  const rec = (saved as { reproducibility: Reproducibility }).reproducibility;
+  for (const note of v.notes) console.log(`note: ${note}`);
+  if (v.identical) {
+    console.log(`verified: re-running ${rec.run.command} on the recorded inputs (sha256 ${rec.inputsSha256.slice(0, 16)}…) gives every figure of ${resultPath}, bit for bit`);
+    return;
+  }
+  console.log(`NOT reproduced: ${v.difference}`);
+  process.exitCode = NOT_REPRODUCED;
+}
