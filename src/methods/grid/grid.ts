@@ -142,14 +142,16 @@ function underlyingMargin(engine: Engine, positions: Position[], u: string, mark
   });
   // A coin-settled book is margined on its coin PnL, as Deribit does; others on USD PnL.
   const coinSettled = (members: number[]): boolean => isCoinSettled(members.map((k) => positions[k]!));
+  // The book is measured in coin when all of it is coin-settled; single positions are
+  // measured the same way as their book, or their sum could fall below the book's.
+  const inCoin = coinSettled(all);
   const requirement = (members: number[]): { m: Measured; c: Omit<Contingencies, "minimum">; worst: Amount; usd: number } => {
     const m = measure(members);
     const c = charges(members);
-    const worst = coinSettled(members) ? amount(Math.max(m.worstCoin, 0) * s0, s0, u) : amount(Math.max(m.worstUsd, 0), s0, u);
+    const worst = inCoin ? amount(Math.max(m.worstCoin, 0) * s0, s0, u) : amount(Math.max(m.worstUsd, 0), s0, u);
     return { m, c, worst, usd: worst.usd + c.shortOption.usd + c.roll.usd + c.deltaShock.usd };
   };
   const { m, c, worst, usd } = requirement(all);
-  const inCoin = coinSettled(all);
   const initialUsd = Math.max(usd, minimumDeltaCharge(deltas, p, s0), p.minimum ?? 0);
   // Single-position margin: each position's grid and contingencies alone (no floors).
   const standaloneUsd = all.reduce((acc, k) => acc + requirement([k]).usd, 0);
@@ -257,19 +259,20 @@ function minimumDeltaCharge(deltas: number[], p: UnderlyingGridParams, s0: numbe
 function rollCharge(positions: Position[], deltas: number[], market: Market, p: UnderlyingGridParams, s0: number): number {
   if (!p.rollShock) return 0;
   // Positions in the same contract net first; only what offsets across expiries is a calendar spread.
-  const net = new Map<string, number>();
-  let longestT = 0;
+  const net = new Map<number, number>();
   positions.forEach((q, k) => {
     if (q.kind !== "future") return;
-    const key = q.expiry === undefined ? "perpetual" : String(market.yearFraction(q.expiry));
-    net.set(key, (net.get(key) ?? 0) + deltas[k]!);
-    if (q.expiry !== undefined) longestT = Math.max(longestT, market.yearFraction(q.expiry));
+    const t = q.expiry === undefined ? 0 : market.yearFraction(q.expiry);
+    net.set(t, (net.get(t) ?? 0) + deltas[k]!);
   });
   let long = 0;
   let short = 0;
-  for (const d of net.values()) {
+  let longestT = 0;
+  // Only contracts still held after netting make a spread, and set its horizon.
+  for (const [t, d] of net) {
     if (d > 0) long += d;
     else short -= d;
+    if (d !== 0) longestT = Math.max(longestT, t);
   }
   const { annualisedMoveRisk, minMove } = p.rollShock;
   return Math.min(long, short) * s0 * Math.max(annualisedMoveRisk * Math.sqrt(longestT), minMove);
