@@ -73,8 +73,10 @@ export function jsonSchemas(): Record<string, object> {
   return Object.fromEntries(
     Object.entries(PUBLISHED).map(([name, { title, valibot, description }]) => {
       // The skipped actions are the rules named in `description`. `finite` needs no twin:
-      // JSON has no NaN or Infinity. Any other unconvertible construct still throws.
-      const { $schema, ...body } = toJsonSchema(valibot, { ignoreActions: ["finite", "check", "raw_check"] });
+      // JSON has no NaN or Infinity. "output" converts a pipeline's last schema: the object
+      // behind the parsers' not-an-array guard, which "type": "object" already says in JSON
+      // Schema. Any other unconvertible construct still throws.
+      const { $schema, ...body } = toJsonSchema(valibot, { typeMode: "output", ignoreActions: ["finite", "check", "raw_check"] });
       return [name, { $schema, $id: `https://pmargin.dev/schemas/${name}.schema.json`, title, description, ...body }];
     }),
   );

@@ -3,8 +3,8 @@
 // finite, or in an InputError/LimitError that names a field of the input; never another
 // exception, a crash, a hang or an unhandled rejection. Seeds are fixed, so a failure
 // reproduces; its message lists the mutations in words ("set positions[3].strike = 1e+308").
-// Known bugs have minimal `it.fails` tests at the end ("known bugs"); the fuzz properties
-// that still find them are `it.fails` as well, next to a green one that checks the rest.
+// The bugs this fuzzing found have minimal tests at the end; they are fixed, and the fuzz
+// properties that found them check the full contract on the extremes again.
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -300,7 +300,7 @@ describe("library: mutated documents through valueBook, gridMargin, monteCarlo a
 });
 
 describe("library: finite extremes (1e308, 5e-324, any double, year 9999)", () => {
-  // Only the exception types here: the extremes still give NaN results and misleading paths (known bugs 1–5).
+  // Only the exception types here; the full contract on the same extremes follows.
   it("400 cases of each document: never an exception other than InputError or LimitError", () => {
     fc.assert(inputsProperty(EXTREME, false), { seed: 8111, numRuns: 400 });
     fc.assert(modelProperty(EXTREME, false), { seed: 8112, numRuns: 400 });
@@ -309,22 +309,22 @@ describe("library: finite extremes (1e308, 5e-324, any double, year 9999)", () =
   });
 
   // Known bugs 1, 2 and 3: NaN/±Infinity in valueBook, gridMargin and monteCarlo results, and `losses[0]` errors.
-  it.fails("portfolios and markets: finite results, errors naming a field", () => {
+  it("portfolios and markets: finite results, errors naming a field", () => {
     fc.assert(inputsProperty(EXTREME, true), { seed: 8111, numRuns: 400, endOnFailure: true });
   });
 
   // Known bug 3: errors that blame `scenarios.volShifts[BTC][0]` for a huge volOfVol.
-  it.fails("Monte Carlo models: finite results, errors naming a field", () => {
+  it("Monte Carlo models: finite results, errors naming a field", () => {
     fc.assert(modelProperty(EXTREME, true), { seed: 8112, numRuns: 400, endOnFailure: true });
   });
 
   // Known bug 4: ±Infinity margins for huge moves and charges.
-  it.fails("profiles: finite margins, errors naming a field", () => {
+  it("profiles: finite margins, errors naming a field", () => {
     fc.assert(profileProperty(EXTREME, true), { seed: 8113, numRuns: 400, endOnFailure: true });
   });
 
   // Known bug 5: NaN/Infinity PnL for huge moves and sigmas.
-  it.fails("stress scenarios: finite PnL, errors naming a field", () => {
+  it("stress scenarios: finite PnL, errors naming a field", () => {
     fc.assert(stressProperty(EXTREME, true), { seed: 8114, numRuns: 400, endOnFailure: true });
   });
 });
@@ -450,9 +450,11 @@ describe("CLI: mutated files, out of process", () => {
   });
 });
 
-// Each known bug in its smallest form, checked against the same contract (a finite result or an
-// InputError naming a field, so either fix passes); `it.fails` keeps the suite green until it is fixed.
-describe("known bugs", () => {
+// Each bug the fuzzing found, in its smallest form, checked against the same contract (a finite
+// result or an InputError naming a field). All fixed: inputs are bounded where their products would
+// overflow (src/schema/fields.ts), output sizes capped, per-underlying profile overrides checked,
+// arrays refused where objects belong, and every message in pmargin's words.
+describe("bugs found by fuzzing, fixed", () => {
   const book = (...positions: Record<string, unknown>[]): Inputs => prepareInputs({ positions }, DOCS.market, SOURCES);
   const btcSpot = (quantity: number): Inputs => book({ kind: "spot", underlying: "BTC", quantity });
   const deribit = (patch: (profile: { defaults: Record<string, unknown> } & Record<string, unknown>) => void): unknown => {
@@ -478,16 +480,16 @@ describe("known bugs", () => {
     throw new Error("no InputError");
   };
 
-  // Bug 1: the ES standard error squares losses, which overflows above ~1e154 although the losses are finite:
+  // Bug 1 (fixed): the ES standard error squares losses, which overflows above ~1e154 although the losses are finite:
   // a linear SOL future expiring 9999-12-31 (the schema takes any year) has a forward of 1.8e175, and the
   // result holds es[0].standardError = Infinity and ci95 = [-Infinity, Infinity]; so does 1e200 BTC spot.
-  it.fails("1: monteCarlo on a future expiring 9999-12-31 reports an infinite ES standard error", () => {
+  it("1: monteCarlo on a future expiring 9999-12-31 reports an infinite ES standard error", () => {
     contract(mc(() => book({ kind: "future", underlying: "SOL", settlement: "linear", expiry: "9999-12-31", quantity: 1 })), FIELDS.inputs);
   });
 
-  // Bug 2: quantities, prices and surface nodes only have to be finite, so products overflow:
+  // Bug 2 (fixed): quantities, prices and surface nodes only have to be finite, so products overflow:
   // 1e308 BTC spot is worth Infinity USD, and every grid scenario's PnL is NaN.
-  it.fails("2: valueBook and gridMargin on 1e308 BTC spot give Infinity and NaN", () => {
+  it("2: valueBook and gridMargin on 1e308 BTC spot give Infinity and NaN", () => {
     contract(() => {
       const { portfolio, market } = btcSpot(1e308);
       return {
@@ -497,56 +499,56 @@ describe("known bugs", () => {
     }, FIELDS.inputs);
   });
 
-  // Bug 3: the engine's finiteness checks catch the overflow, but name internal arrays, not the input field:
+  // Bug 3 (fixed): the engine's finiteness checks catch the overflow, but name internal arrays, not the input field:
   // 1e308 BTC spot → "losses[0]: must be finite, got NaN"; vols.BTC 1e5 → "losses[0]: … got -Infinity";
   // volDynamics.volOfVol 1e15 → "scenarios.volShifts[BTC][0]"; vols.BTC 1e308 → "scenarios.logMoves[BTC][0]".
-  it.fails("3: monteCarlo errors for huge but schema-valid inputs blame losses[0] and scenarios.*", () => {
+  it("3: monteCarlo errors for huge but schema-valid inputs blame losses[0] and scenarios.*", () => {
     contract(mc(() => btcSpot(1e308)), FIELDS.inputs);
     for (const model of [{ vols: { BTC: 1e5 } }, { volDynamics: { volOfVol: 1e15 } }, { vols: { BTC: 1e308 } }]) {
       contract(mc(() => btcSpot(1), model), FIELDS.model);
     }
   });
 
-  // Bug 4: profile moves and charges only have to be finite: a move of 1e308 makes that scenario's PnL NaN
+  // Bug 4 (fixed): profile moves and charges only have to be finite: a move of 1e308 makes that scenario's PnL NaN
   // and the standalone margin Infinity; a minimum of 1e308 makes the initial margin Infinity.
-  it.fails("4: gridMargin with a profile move or minimum of 1e308 gives NaN and Infinity", () => {
+  it("4: gridMargin with a profile move or minimum of 1e308 gives NaN and Infinity", () => {
     contract(grid(deribit((p) => ((p.defaults.moves as number[])[8] = 1e308))), FIELDS.profile);
     contract(grid(deribit((p) => (p.defaults.minimum = 1e308))), FIELDS.profile);
   });
 
-  // Bug 5: shock moves and sigmas only have to be finite: a move of 1e308 or 1e308σ gives an Infinity
+  // Bug 5 (fixed): shock moves and sigmas only have to be finite: a move of 1e308 or 1e308σ gives an Infinity
   // or NaN PnL (and 20,000σ a move of 2e181, finite but meaningless).
-  it.fails("5: stressTest with a shock move of 1e308 or sigmas of 1e308 gives non-finite PnL", () => {
+  it("5: stressTest with a shock move of 1e308 or sigmas of 1e308 gives non-finite PnL", () => {
     const { portfolio, market } = btcSpot(1);
     for (const scenario of [{ type: "shock", name: "huge move", moves: { BTC: 1e308 } }, { type: "correlation-to-one", name: "huge sigmas", sigmas: 1e308 }]) {
       contract(() => stressTest(engine, portfolio.positions, market, parseStressScenarios({ scenarios: [scenario] }, "stress.json")), FIELDS.stress);
     }
   });
 
-  // Bug 6: output.histogramBins has no upper bound and the histogram is allocated whole: 1e308 throws
+  // Bug 6 (fixed): output.histogramBins has no upper bound and the histogram is allocated whole: 1e308 throws
   // RangeError "Invalid array length" (the CLI exits 1 with an internal error); 1e9 runs ~25 s and then
   // the process dies out of memory (not run here).
-  it.fails("6: monteCarlo with output.histogramBins 1e308 throws RangeError", () => {
+  it("6: monteCarlo with output.histogramBins 1e308 throws RangeError", () => {
     contract(mc(() => btcSpot(1), { output: { histogramBins: 1e308 } }), FIELDS.model);
   });
 
-  // Bug 7: the profile schema checks that defaults.extended[].vol names one of defaults.volStates, but not the
+  // Bug 7 (fixed): the profile schema checks that defaults.extended[].vol names one of defaults.volStates, but not the
   // per-underlying overrides, so gridMargin throws TypeError "Cannot read properties of undefined (reading 'shift')"
   // (the CLI exits 1). okx.json has such overrides, so renaming one of its vol states is enough.
-  it.fails("7: an underlying's extended move naming a missing vol state throws TypeError", () => {
+  it("7: an underlying's extended move naming a missing vol state throws TypeError", () => {
     contract(grid(deribit((p) => (p.underlyings = { BTC: { extended: [{ move: -0.5, weight: 1, vol: "crash" }] } }))), FIELDS.profile);
   });
 
-  // Bug 8: valibot's strictObject takes arrays for objects: [] is a valid Monte Carlo model (all defaults), and so
+  // Bug 8 (fixed): valibot's strictObject takes arrays for objects: [] is a valid Monte Carlo model (all defaults), and so
   // are { "levels": [] } and { "output": [] }; an array portfolio is told `["0"]: unknown field`.
-  it.fails("8: an array passes for a Monte Carlo model or a group of its settings", () => {
+  it("8: an array passes for a Monte Carlo model or a group of its settings", () => {
     for (const model of [[], { levels: [] }, { output: [] }]) expect(() => parseMonteCarloModel(model)).toThrow(InputError);
   });
 
-  // Bug 9: a few schemas lack pmargin's own messages (src/schema/fields.ts: "never valibot's wording"):
+  // Bug 9 (fixed): a few schemas lack pmargin's own messages (src/schema/fields.ts: "never valibot's wording"):
   // records (stress moves, volShifts, vols; model jumps.*.beta and underlyings; profile underlyings) and
   // model output.worstPaths say "Invalid type: Expected Object but received false", "Invalid value: Expected >=0".
-  it.fails("9: some errors are in valibot's words", () => {
+  it("9: some errors are in valibot's words", () => {
     const cases = [
       () => parseStressScenarios({ scenarios: [{ type: "shock", name: "x", moves: false }] }),
       () => parseMonteCarloModel({ output: { worstPaths: -1 } }),
@@ -556,7 +558,7 @@ describe("known bugs", () => {
     for (const act of cases) expect(reason(act)).not.toMatch(/Invalid (type|value|integer)|Expected|Received/);
   });
 
-  it.fails("6 and 7 in the CLI: exit code 1 (internal error) for a user's model or profile", async () => {
+  it("6 and 7 in the CLI: exit code 1 (internal error) for a user's model or profile", async () => {
     const model = file("bins.json", { output: { histogramBins: 1e308 } });
     const profile = file("override.json", deribit((p) => (p.underlyings = { BTC: { volStates: [{ name: "flat", shift: 0 }] } })));
     const runs = await runAll([

@@ -14,17 +14,41 @@ const POSITIVE = rule("must be a finite number > 0");
 const VOL = rule("must be a finite number > 0 and ≤ 10 (a decimal: 0.55 means 55%)");
 const DATE = rule("must be an ISO-8601 date (YYYY-MM-DD) or date-time (YYYY-MM-DDTHH:MM:SSZ)");
 
+// Magnitudes beyond these are mistakes, and their products would overflow a double:
+// every bound is far outside any real book or market.
+/** Largest |quantity| of a position (contracts or coins). */
+export const MAX_QUANTITY = 1e12;
+/** Prices (index, strikes, forwards, entry prices) lie within [MIN_PRICE, MAX_PRICE] USD. */
+export const MIN_PRICE = 1e-12;
+export const MAX_PRICE = 1e12;
+/** Expiries and dates before this year. */
+export const MAX_YEAR = 2200;
+
 /** v.number already rejects NaN; v.finite adds ±Infinity, which API callers can pass. */
 export const finite = v.pipe(v.number(FINITE), v.finite(FINITE));
 export const positive = v.pipe(v.number(POSITIVE), v.finite(POSITIVE), v.gtValue(0, POSITIVE));
 export const volatility = v.pipe(v.number(VOL), v.finite(VOL), v.gtValue(0, VOL), v.maxValue(10, VOL));
+
+/** A finite number within [min, max]: NaN and ±Infinity get the plain rule, a value out of range the bounds. */
+export function within(min: number, max: number, what = "") {
+  const range = rule(`must be within [${min}, ${max}]${what}`);
+  // valibot runs every check of a pipe: each one states only its own failure.
+  return v.pipe(v.number(FINITE), v.finite(FINITE), v.check((x) => !Number.isFinite(x) || (x >= min && x <= max), range));
+}
+
+const PRICE_RANGE = rule(`must be a price within [${MIN_PRICE}, ${MAX_PRICE}]`);
+export const price = v.pipe(v.number(POSITIVE), v.finite(POSITIVE), v.gtValue(0, POSITIVE),
+  v.check((x) => !(x > 0 && Number.isFinite(x)) || (x >= MIN_PRICE && x <= MAX_PRICE), PRICE_RANGE));
+export const quantity = within(-MAX_QUANTITY, MAX_QUANTITY);
+export const size = v.pipe(v.number(POSITIVE), v.finite(POSITIVE), v.gtValue(0, POSITIVE), v.check((x) => !Number.isFinite(x) || x <= 1e9, rule("must be ≤ 1e9")));
 
 export const text = v.string(rule("must be a string"));
 
 /** A document may name its JSON Schema ("$schema": "…/portfolio.schema.json") for editor support. */
 export const schemaRef = { $schema: v.optional(v.string(rule("must be a string (the URL of this file's JSON Schema)"))) };
 export const symbol = v.pipe(v.string(rule("must be a non-empty string")), v.nonEmpty(rule("must be a non-empty string")));
-export const isoDate = v.pipe(v.string(DATE), v.check((s) => isoDateToMillis(s) !== undefined, DATE));
+export const isoDate = v.pipe(v.string(DATE), v.check((s) => isoDateToMillis(s) !== undefined, DATE),
+  v.check((s) => { const y = Number(s.slice(0, 4)); return y >= 1970 && y <= MAX_YEAR; }, rule(`must be a date in 1970–${MAX_YEAR}`)));
 
 export function oneOf<const T extends readonly [string, ...string[]]>(options: T) {
   return v.picklist(options, rule(`expected one of ${options.join(", ")}`));
@@ -41,6 +65,16 @@ export function strict<const E extends v.ObjectEntries>(what: string, entries: E
     if (issue.path) return `is required for ${what}`;
     return `must be an object (${what}), got ${describe(issue.input)}`;
   });
+}
+
+/**
+ * `strict`, refusing arrays first: valibot's object schemas take an array as an object
+ * with no keys, so `[]` would pass for a model of defaults. (Variant members need the
+ * bare object schema; their discriminator already refuses arrays.)
+ */
+export function group<const E extends v.ObjectEntries>(what: string, entries: E) {
+  const notArray = v.custom<unknown>((x) => !Array.isArray(x), (issue) => `must be an object (${what}), got ${describe(issue.input)}`);
+  return v.pipe(notArray, strict(what, entries));
 }
 
 /** Path items for rawCheck issues, which point below the checked value. */

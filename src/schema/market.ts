@@ -4,11 +4,11 @@ import * as v from "valibot";
 import { InputError } from "../errors.js";
 import type { MarketData } from "../model/types.js";
 import { expiredReason, toMillis } from "./dates.js";
-import { atIndex, atKey, finite, isoDate, positive, rule, strict, symbol, volatility, schemaRef } from "./fields.js";
+import { atIndex, atKey, isoDate, price, rule, strict, symbol, volatility, schemaRef, group, within } from "./fields.js";
 import { formatPath, toInputError } from "./issues.js";
 
 /** Nodes are interpolated between, so each must lie strictly above the previous one. */
-function nodes(item: typeof finite | typeof positive) {
+function nodes(item: v.GenericSchema<unknown, number>) {
   return v.pipe(
     v.array(item, rule("must be an array of numbers")),
     v.rawCheck<number[]>(({ dataset, addIssue }) => {
@@ -32,8 +32,8 @@ function nodes(item: typeof finite | typeof positive) {
 const slice = v.pipe(
   strict("a surface slice", {
     expiry: isoDate,
-    logMoneyness: v.optional(nodes(finite)),
-    strikes: v.optional(nodes(positive)),
+    logMoneyness: v.optional(nodes(within(-10, 10, " (ln K/F)"))),
+    strikes: v.optional(nodes(price)),
     vols: v.pipe(
       v.array(volatility, rule("must be an array of vols")),
       v.minLength(1, "must hold at least one vol"),
@@ -57,14 +57,14 @@ const slice = v.pipe(
 );
 
 const underlying = strict("an underlying", {
-  index: positive,
-  rate: v.optional(finite),
-  forwards: v.optional(v.array(strict("a forward quote", { expiry: isoDate, price: positive }), rule("must be an array of forward quotes"))),
-  basis: v.optional(finite),
+  index: price,
+  rate: v.optional(within(-1, 1, " (a continuous annual rate)")),
+  forwards: v.optional(v.array(strict("a forward quote", { expiry: isoDate, price }), rule("must be an array of forward quotes"))),
+  basis: v.optional(within(-10, 10, " (a continuous annual basis)")),
   surface: v.optional(v.array(slice, rule("must be an array of surface slices"))),
 });
 
-export const marketSchema = strict("a market", {
+export const marketSchema = group("a market", {
   ...schemaRef,
   asOf: isoDate,
   underlyings: v.pipe(

@@ -1,10 +1,10 @@
 // The portfolio.json schema: exactly the Portfolio type of src/model/types.ts.
 import * as v from "valibot";
 import type { Portfolio } from "../model/types.js";
-import { atKey, finite, isoDate, oneOf, positive, rule, strict, symbol, text, schemaRef } from "./fields.js";
+import { atKey, isoDate, oneOf, price, quantity, rule, size, strict, symbol, text, schemaRef, group } from "./fields.js";
 import { toInputError } from "./issues.js";
 
-const base = { id: v.optional(text), underlying: symbol, quantity: finite };
+const base = { id: v.optional(text), underlying: symbol, quantity };
 const settlement = oneOf(["linear", "inverse"]);
 
 const spot = strict("a spot position", { kind: v.literal("spot"), ...base });
@@ -19,9 +19,9 @@ const future = v.pipe(
     ...base,
     settlement,
     expiry: v.optional(isoDate),
-    contractSize: v.optional(positive),
-    faceValue: v.optional(positive),
-    entryPrice: v.optional(positive),
+    contractSize: v.optional(size),
+    faceValue: v.optional(size),
+    entryPrice: v.optional(price),
   }),
   v.rawCheck(({ dataset, addIssue }) => {
     if (!dataset.typed) return;
@@ -41,9 +41,9 @@ const option = strict("an option", {
   ...base,
   settlement,
   right: oneOf(["call", "put"]),
-  strike: positive,
+  strike: price,
   expiry: isoDate,
-  contractSize: v.optional(positive),
+  contractSize: v.optional(size),
 });
 
 const KINDS = "expected one of spot, future, option";
@@ -52,7 +52,7 @@ const position = v.variant("kind", [spot, future, option], (issue) =>
   issue.path ? rule(KINDS)(issue) : rule("must be an object (a position)")(issue),
 );
 
-export const portfolioSchema = strict("a portfolio", {
+export const portfolioSchema = group("a portfolio", {
   ...schemaRef,
   name: v.optional(text),
   positions: v.pipe(

@@ -2,34 +2,38 @@
 // profile fails with the field named, like a portfolio or a market.
 import * as v from "valibot";
 import type { MarginProfile } from "../methods/grid/profile.js";
-import { finite, positive, rule, strict, symbol, text, schemaRef } from "./fields.js";
+import { finite, positive, rule, strict, symbol, text, schemaRef, group, within } from "./fields.js";
 import { toInputError } from "./issues.js";
 
-const moveSchema = v.pipe(v.number(rule("must be a move > −100%")), v.finite(rule("must be a move > −100%")), v.gtValue(-1, rule("must be a move > −100%")));
-const nonNegative = v.pipe(finite, v.minValue(0, rule("must be ≥ 0")));
+const MOVE = rule("must be a move > −100% and ≤ +10,000%");
+const moveSchema = v.pipe(v.number(MOVE), v.finite(MOVE), v.gtValue(-1, MOVE), v.maxValue(100, MOVE));
+const nonNegative = within(0, 1e12);
 const fraction = v.pipe(finite, v.minValue(0, rule("must be within 0..1")), v.maxValue(1, rule("must be within 0..1")));
 
-const volState = strict("a vol state", { name: symbol, shift: v.pipe(finite, v.gtValue(-1, rule("must be > −1"))), floor: v.optional(nonNegative) });
+const SHIFT = rule("must be a relative shift > −1 and ≤ 100");
+const volState = strict("a vol state", {
+  name: symbol, shift: v.pipe(finite, v.gtValue(-1, SHIFT), v.maxValue(100, SHIFT)), floor: v.optional(within(0, 10, " (a vol)")),
+});
 const params = {
   moves: v.pipe(v.array(moveSchema, rule("must be an array of moves")), v.nonEmpty(rule("must list at least one move"))),
   volStates: v.pipe(v.array(volState, rule("must be an array of vol states")), v.nonEmpty(rule("must list at least one vol state"))),
   volScaling: v.optional(strict("volScaling", { refDays: positive, minDays: positive, shortPower: finite, longPower: finite })),
   extended: v.array(strict("an extended move", { move: moveSchema, weight: fraction, vol: v.optional(symbol) }), rule("must be an array")),
-  shortOptionMinimum: v.optional(nonNegative),
-  rollShock: v.optional(strict("rollShock", { annualisedMoveRisk: nonNegative, minMove: nonNegative })),
-  deltaShock: v.optional(nonNegative),
+  shortOptionMinimum: v.optional(fraction),
+  rollShock: v.optional(strict("rollShock", { annualisedMoveRisk: within(0, 10), minMove: fraction })),
+  deltaShock: v.optional(fraction),
   minimumDelta: v.optional(strict("minimumDelta", { net: fraction, hedged: fraction })),
   minimum: v.optional(nonNegative),
 };
 
 export const profileSchema = v.pipe(
-  strict("a margin profile", {
+  group("a margin profile", {
     ...schemaRef,
     name: symbol,
     description: text,
     sources: v.array(text, rule("must be an array of strings")),
     defaults: strict("defaults", params),
-    underlyings: v.optional(v.record(symbol, v.partial(strict("an underlying's parameters", params)))),
+    underlyings: v.optional(v.record(symbol, v.partial(strict("an underlying's parameters", params)), rule("must map underlyings to their parameters"))),
     mmFactor: v.pipe(positive, v.maxValue(1, rule("must be within (0, 1]"))),
     crossUnderlying: v.union(
       [v.literal("sum"), strict("crossUnderlying", {
@@ -38,9 +42,22 @@ export const profileSchema = v.pipe(
       rule('must be "sum" or { spreadCredits: [...] }'),
     ),
   }),
-  // Extended moves name a vol state of their grid.
-  v.check((p) => p.defaults.extended.every((e) => e.vol === undefined || p.defaults.volStates.some((s) => s.name === e.vol)),
-    "defaults.extended: every vol must name one of defaults.volStates"),
+  // Extended moves name a vol state of their grid: the defaults', and each underlying's with its overrides.
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const p = dataset.value;
+    const grids: [string, { extended: { vol?: string }[]; volStates: { name: string }[] }][] = [
+      ["defaults", p.defaults],
+      ...Object.entries(p.underlyings ?? {}).map(([u, o]): [string, typeof p.defaults] => [`underlyings.${u}`, { ...p.defaults, ...o }]),
+    ];
+    for (const [where, g] of grids) {
+      const bad = g.extended.find((e) => e.vol !== undefined && !g.volStates.some((s) => s.name === e.vol));
+      if (bad) {
+        addIssue({ message: `${where}: extended move ${bad.vol === undefined ? "" : `vol "${bad.vol}" `}names none of its vol states (${g.volStates.map((s) => s.name).join(", ")})` });
+        return;
+      }
+    }
+  }),
 );
 
 export function parseProfile(input: unknown, source?: string): MarginProfile {

@@ -2,12 +2,15 @@
 // historical windows, given shocks and correlation-to-one shocks.
 import * as v from "valibot";
 import type { StressScenario } from "../methods/stress/stress.js";
-import { finite, isoDate, positive, rule, strict, symbol, text, schemaRef } from "./fields.js";
+import { finite, isoDate, rule, strict, symbol, text, schemaRef, group, volatility, within } from "./fields.js";
 import { toInputError } from "./issues.js";
 
-const move = v.pipe(finite, v.gtValue(-1, rule("must be a move > −100%")));
-const shift = v.pipe(finite, v.gtValue(-1, rule("must be a relative vol shift > −1")));
-const days = v.pipe(finite, v.minValue(0, rule("must be ≥ 0 days")));
+const MOVE = rule("must be a move > −100% and ≤ +10,000%");
+const move = v.pipe(finite, v.gtValue(-1, MOVE), v.maxValue(100, MOVE));
+const SHIFT = rule("must be a relative vol shift > −1 and ≤ 100");
+const shift = v.pipe(finite, v.gtValue(-1, SHIFT), v.maxValue(100, SHIFT));
+const days = within(0, 365, " (days)");
+const perUnderlying = <T extends v.GenericSchema>(value: T, what: string) => v.record(symbol, value, rule(`must map underlyings to ${what}`));
 
 const scenario = v.variant("type", [
   strict("a historical scenario", {
@@ -17,15 +20,15 @@ const scenario = v.variant("type", [
   }),
   strict("a shock", {
     type: v.literal("shock"), name: symbol, description: v.optional(text),
-    moves: v.optional(v.record(symbol, move)), volShifts: v.optional(v.record(symbol, shift)), horizonDays: v.optional(days),
+    moves: v.optional(perUnderlying(move, "moves")), volShifts: v.optional(perUnderlying(shift, "vol shifts")), horizonDays: v.optional(days),
   }),
   strict("a correlation-to-one shock", {
-    type: v.literal("correlation-to-one"), name: symbol, description: v.optional(text), sigmas: finite,
-    horizonDays: v.optional(days), volShift: v.optional(shift), vols: v.optional(v.record(symbol, positive)),
+    type: v.literal("correlation-to-one"), name: symbol, description: v.optional(text), sigmas: within(-50, 50, " (sigmas)"),
+    horizonDays: v.optional(days), volShift: v.optional(shift), vols: v.optional(perUnderlying(volatility, "annualised vols")),
   }),
 ], rule('must be a scenario with type "historical", "shock" or "correlation-to-one"'));
 
-export const stressFileSchema = strict("a stress-scenario file", { ...schemaRef, scenarios: v.pipe(v.array(scenario, rule("must be an array of scenarios")), v.nonEmpty(rule("must list at least one scenario"))) });
+export const stressFileSchema = group("a stress-scenario file", { ...schemaRef, scenarios: v.pipe(v.array(scenario, rule("must be an array of scenarios")), v.nonEmpty(rule("must list at least one scenario"))) });
 
 /** Validates a stress-scenario file ({ scenarios: [...] }); throws InputError naming the field. */
 export function parseStressScenarios(input: unknown, source?: string): StressScenario[] {

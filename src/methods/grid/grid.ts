@@ -4,6 +4,7 @@
 import type { Engine } from "../../engine/engine.js";
 import type { Book } from "../../engine/book.js";
 import { ScenarioSet } from "../../engine/scenarios.js";
+import { InputError } from "../../errors.js";
 import { log } from "../../math/deterministic.js";
 import type { Market } from "../../market/market.js";
 import { isCoinSettled, type Position } from "../../model/types.js";
@@ -215,7 +216,8 @@ export function gridScenarioSet(book: Book, grid: GridScenario[], p: UnderlyingG
   const set = new ScenarioSet(book.underlyings, grid.length);
   const states = new Map(p.volStates.map((v) => [v.name, v]));
   grid.forEach((sc, s) => {
-    const state = states.get(sc.vol)!;
+    const state = states.get(sc.vol);
+    if (!state) throw new InputError(`profile.underlyings.${sc.underlying}`, `a move is evaluated in vol state "${sc.vol}", which its grid does not have (${[...states.keys()].join(", ")})`);
     set.logMoves[s] = log(1 + sc.move);
     set.volShifts[s] = state.shift;
     set.volFloors[s] = state.floor ?? 0;

@@ -21,6 +21,7 @@ import {
   booksByUnderlying, checkLevels, lossesOf, revalueByUnderlying, riskKernels, summariseRisk,
   type Diversification, type ScenarioPnl, type UnderlyingTail,
 } from "../scenario-risk.js";
+import { MAX_BINS, MAX_WORST } from "../../schema/montecarlo.js";
 import { withDefaults, type MonteCarloModel, type MonteCarloModelInput } from "./model.js";
 import { planPaths, type MonteCarloPlan, type UnderlyingDynamics } from "./plan.js";
 
@@ -121,6 +122,13 @@ export function prepareMonteCarlo(
   if (!Number.isSafeInteger(n) || n < 1) throw new InputError("model.paths", `must be a whole number ≥ 1, got ${n}`);
   if (n > engine.limits.scenarios) throw new LimitError("model.paths", n, engine.limits.scenarios);
   checkLevels(model.levels, n, "model.levels", "paths");
+  const { histogramBins, worstPaths } = model.output;
+  if (!(Number.isInteger(histogramBins) && histogramBins >= 1 && histogramBins <= MAX_BINS)) {
+    throw new InputError("model.output.histogramBins", `must be a whole number within 1..${MAX_BINS}, got ${histogramBins}`);
+  }
+  if (!(Number.isInteger(worstPaths) && worstPaths >= 0 && worstPaths <= MAX_WORST)) {
+    throw new InputError("model.output.worstPaths", `must be a whole number within 0..${MAX_WORST}, got ${worstPaths}`);
+  }
   const chunk = options.chunkPaths ?? DEFAULT_CHUNK;
   if (!Number.isSafeInteger(chunk) || chunk < 1) throw new InputError("chunkPaths", `must be a whole number ≥ 1, got ${chunk}`);
   const books = booksByUnderlying(engine, positions, market, (days) => termWeight(model.volDynamics.termScaling, days));

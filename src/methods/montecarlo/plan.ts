@@ -11,6 +11,8 @@ import { DEFAULT_CORRELATION, horizonYears, type JumpParams, type MonteCarloMode
 
 /** Jump intensity × horizon above this is refused (the kernel's Poisson inversion stops at 200). */
 const MAX_JUMPS_PER_HORIZON = 20;
+/** Vols (and vols of vol) above 1,000% a year are mistakes, as in market data. */
+const MAX_VOL = 10;
 /** ATM implied vol at this many days is the default vol of an underlying's moves. */
 const DEFAULT_VOL_DAYS = 30;
 
@@ -89,7 +91,7 @@ function resolveUnderlying(model: MonteCarloModel, market: Market, u: string, h:
   const given = model.vols[u];
   let vol: number;
   if (given !== undefined) {
-    if (!(given > 0 && Number.isFinite(given))) throw new InputError(`model.vols.${u}`, `must be an annualised vol > 0, got ${given}`);
+    if (!(given > 0 && given <= MAX_VOL)) throw new InputError(`model.vols.${u}`, `must be an annualised vol within (0, ${MAX_VOL}], got ${given}`);
     vol = given;
   } else {
     const curves = market.get(u);
@@ -113,7 +115,7 @@ function resolveUnderlying(model: MonteCarloModel, market: Market, u: string, h:
   const volOfVol = over?.volOfVol ?? model.volDynamics.volOfVol;
   const rho = over?.spotVolCorrelation ?? model.volDynamics.spotVolCorrelation;
   const where = over?.volOfVol !== undefined ? `model.volDynamics.underlyings.${u}` : "model.volDynamics";
-  if (!(volOfVol >= 0 && Number.isFinite(volOfVol))) throw new InputError(`${where}.volOfVol`, `must be ≥ 0, got ${volOfVol}`);
+  if (!(volOfVol >= 0 && volOfVol <= MAX_VOL)) throw new InputError(`${where}.volOfVol`, `must be within [0, ${MAX_VOL}], got ${volOfVol}`);
   if (!(rho >= -1 && rho <= 1)) throw new InputError(`${where}.spotVolCorrelation`, `must be within [−1, 1], got ${rho}`);
   return {
     underlying: u,

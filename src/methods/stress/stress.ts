@@ -133,13 +133,13 @@ function shocksOf(
         return names.map((u) => {
           const move = sc.moves?.[u] ?? 0;
           const shift = sc.volShifts?.[u] ?? 0;
-          if (!(move > -1)) throw new InputError(`${path}.moves.${u}`, `must be a move > −100%, got ${move}`);
-          if (!(shift > -1 && Number.isFinite(shift))) throw new InputError(`${path}.volShifts.${u}`, `must be > −1, got ${shift}`);
+          if (!(move > -1 && move <= 100)) throw new InputError(`${path}.moves.${u}`, `must be a move > −100% and ≤ +10,000%, got ${move}`);
+          if (!(shift > -1 && shift <= 100)) throw new InputError(`${path}.volShifts.${u}`, `must be > −1 and ≤ 100, got ${shift}`);
           return { logMove: log(1 + move), volShift: shift, source: "given" };
         });
       case "correlation-to-one": {
         const h = (sc.horizonDays ?? 1) / 365;
-        if (!Number.isFinite(sc.sigmas)) throw new InputError(`${path}.sigmas`, `must be finite, got ${sc.sigmas}`);
+        if (!(Math.abs(sc.sigmas) <= 50)) throw new InputError(`${path}.sigmas`, `must be within [−50, 50], got ${sc.sigmas}`);
         return names.map((u) => {
           const vol = sc.vols?.[u] ?? atmVol(market, u, `${path}.vols.${u}`);
           return { logMove: sc.sigmas * vol * Math.sqrt(h), volShift: sc.volShift ?? 0, source: `${sc.sigmas}σ at ${(100 * vol).toFixed(1)}% vol` };
