@@ -6,6 +6,7 @@ import { InputError } from "../src/errors.js";
 import { buildMarket } from "../src/market/market.js";
 import { gridMargin } from "../src/methods/grid/grid.js";
 import { builtInProfile } from "../src/methods/grid/profiles.js";
+import { historicalVaR } from "../src/methods/historical/historical.js";
 import { monteCarlo } from "../src/methods/montecarlo/montecarlo.js";
 import type { Position } from "../src/model/types.js";
 import { valueBook } from "../src/valuation.js";
@@ -32,6 +33,13 @@ describe("long use, errors and concurrency", () => {
     }
     expect(Number.isFinite(sum)).toBe(true);
     expect(engine.memoryBytes).toBe(bytes);
+  });
+
+  it("a price history beyond the engine's limit is refused up front with a LimitError", async () => {
+    const small = await createEngine({ limits: { historyObservations: 100 } });
+    const days = Float64Array.from({ length: 200 }, (_, i) => Date.UTC(2025, 0, 1) + i * 86_400_000);
+    const history = [{ symbol: "BTC", times: days, closes: days.map((_, i) => 60_000 + i) }];
+    expect(() => historicalVaR(small, [{ kind: "spot", underlying: "BTC", quantity: 1 }], market, history)).toThrow(/history observations: 200 requested, limit 100/);
   });
 
   it("an engine that refused bad input computes the same figures afterwards", () => {

@@ -67,6 +67,8 @@ describe("pmargin verify", () => {
     ["mc", "--paths", "3000", "--seed", "8"],
     ["grid", "--profile", "okx"],
     ["stress", "--scenarios", `${examples}stress.json`],
+    ["whatif", "--orders", `${examples}orders.json`],
+    ["backtest", "--from", "2026-01-01", "--lookback", "120", "--paths", "300"],
   ])("confirms a saved %s result and exits 3 naming the first figure that differs once one is changed", (...args) => {
     const out = pmargin(args[0]!, `${examples}portfolio.json`, `${examples}market.json`, ...args.slice(1), "--json");
     expect(out.status).toBe(0);
@@ -76,7 +78,7 @@ describe("pmargin verify", () => {
     expect(ok.status).toBe(0);
     expect(ok.stdout).toMatch(/verified: .* bit for bit/);
     const saved = JSON.parse(out.stdout) as Record<string, unknown>;
-    const tampered = JSON.stringify(saved).replace(/("initial":|"value":|"pnlUsd":)(-?\d+\.\d+)/, (_, k: string, x: string) => `${k}${Number(x) + 1}`);
+    const tampered = JSON.stringify(saved).replace(/("initial":|"value":|"pnlUsd":|"marginUsd":)(-?\d+\.\d+)/, (_, k: string, x: string) => `${k}${Number(x) + 1}`);
     expect(tampered).not.toBe(JSON.stringify(saved));
     writeFileSync(file, tampered);
     const bad = pmargin("verify", file);

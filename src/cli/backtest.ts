@@ -2,12 +2,14 @@ import Table from "cli-table3";
 import { createEngine } from "../engine/engine.js";
 import { InputError } from "../errors.js";
 import { prepareInputs } from "../inputs.js";
-import { backtest, DEFAULT_BACKTEST_MODELS } from "../methods/backtest/backtest.js";
+import { parsePriceCsv } from "../history/history.js";
+import { backtest, DEFAULT_BACKTEST_MODELS, type BacktestResult } from "../methods/backtest/backtest.js";
 import type { VolRule } from "../methods/historical/historical.js";
 import { fmt, pct, style } from "./format.js";
 import { number } from "./historical.js";
-import { historySeries } from "./history.js";
+import { historyFiles } from "./history.js";
 import { progressBar } from "./progress.js";
+import { recordedRun } from "./recorded.js";
 import { readJsonFile } from "./run.js";
 
 export interface BacktestCommandOptions {
@@ -22,28 +24,27 @@ export interface BacktestCommandOptions {
 }
 
 export async function backtestCommand(portfolioPath: string, marketPath: string, opts: BacktestCommandOptions): Promise<void> {
-  const { portfolio, marketData } = prepareInputs(await readJsonFile(portfolioPath), await readJsonFile(marketPath), {
-    portfolio: portfolioPath,
-    market: marketPath,
-  });
+  const raw = { portfolio: await readJsonFile(portfolioPath), market: await readJsonFile(marketPath) };
+  const { portfolio, marketData } = prepareInputs(raw.portfolio, raw.market, { portfolio: portfolioPath, market: marketPath });
   if (opts.volRule !== "unchanged" && opts.volRule !== "realised") throw new InputError("--vol-rule", `must be unchanged or realised, got ${opts.volRule}`);
   const paths = number("--paths", opts.paths);
-  const engine = await createEngine();
-  const bar = progressBar("test days");
-  const r = backtest(engine, portfolio.positions, marketData, await historySeries(opts.history), {
+  const options = {
     ...(opts.from ? { from: opts.from } : {}),
     ...(opts.to ? { to: opts.to } : {}),
     level: number("--level", opts.level),
     lookbackDays: number("--lookback", opts.lookback),
     volRule: opts.volRule as VolRule,
     models: DEFAULT_BACKTEST_MODELS.map((m) => (m.method === "monte-carlo" ? { ...m, model: { ...m.model, paths } } : m)),
-    ...(bar.onProgress ? { onProgress: bar.onProgress } : {}),
-  });
+  };
+  const history = await historyFiles(opts.history);
+  const bar = progressBar("test days");
+  // The same run as recorded, with a progress bar on a terminal.
+  const r = await recordedRun<BacktestResult>({ command: "backtest", options }, { ...raw, history }, opts.json, async () =>
+    backtest(await createEngine(), portfolio.positions, marketData, history.flatMap((f) => parsePriceCsv(f.text, { source: f.name }).series), {
+      ...options, ...(bar.onProgress ? { onProgress: bar.onProgress } : {}),
+    }));
   bar.stop();
-  if (opts.json) {
-    console.log(JSON.stringify(r, null, 2));
-    return;
-  }
+  if (!r) return;
   console.log(`${portfolio.name ?? portfolioPath} — backtest of ${pct(r.level)} ${r.horizonDays}-day margin, ${r.period.from} … ${r.period.to} ` +
     `(${r.testDays} days, ${r.lookbackDays}-day lookback, vols ${r.volRule}); expected breaches ${(r.testDays * (1 - r.level)).toFixed(1)}`);
   const table = new Table({

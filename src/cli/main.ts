@@ -110,7 +110,7 @@ withMethod(program.command("batch")
 
 program
   .command("verify")
-  .description("re-run a saved --json result (value, grid, mc, hist, stress, margin) from its reproducibility record and compare every figure, bit for bit (exit 3 if it differs)")
+  .description("re-run a saved --json result (value, grid, mc, hist, stress, margin, whatif, backtest) from its reproducibility record and compare every figure, bit for bit (exit 3 if it differs)")
   .argument("<result>", "a result saved with --json")
   .action((result: string) => run(() => verifyCommand(result)));
 

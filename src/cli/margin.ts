@@ -1,9 +1,8 @@
 import Table from "cli-table3";
-import { createEngine } from "../engine/engine.js";
 import { InputError } from "../errors.js";
 import { prepareInputs } from "../inputs.js";
-import { whatIf, type HeadlineMargin, type MarginMethod } from "../methods/margin.js";
-import type { RunSpec } from "../verify/reproducibility.js";
+import type { HeadlineMargin, MarginMethod, WhatIf } from "../methods/margin.js";
+import type { MarginRun, RecordedInputs } from "../verify/reproducibility.js";
 import { parseMonteCarloModel, parsePortfolio } from "../schema/index.js";
 import { fmt, style } from "./format.js";
 import { loadProfile } from "./grid.js";
@@ -42,34 +41,37 @@ export async function methodOf(opts: MarginCommandOptions): Promise<MarginMethod
   }
 }
 
+/** The recorded form of a margin method, and the inputs it reads (the history's files for hist). */
+async function recordable(opts: MarginCommandOptions, raw: { portfolio: unknown; market: unknown }): Promise<{ margin: MarginRun; inputs: RecordedInputs }> {
+  const method = await methodOf(opts);
+  const mmRatio = "mmRatio" in method && method.mmRatio !== undefined ? { mmRatio: method.mmRatio } : {};
+  const margin: MarginRun = method.method === "grid"
+    ? { method: "grid", profile: method.profile }
+    : method.method === "monte-carlo"
+      ? { method: "monte-carlo", model: method.model ?? {}, ...mmRatio }
+      : { method: "historical", ...mmRatio };
+  return { margin, inputs: method.method === "historical" ? { ...raw, history: await historyFiles(opts.history) } : raw };
+}
+
 export async function marginCommand(portfolioPath: string, marketPath: string, opts: MarginCommandOptions): Promise<void> {
   const raw = { portfolio: await readJsonFile(portfolioPath), market: await readJsonFile(marketPath) };
   const { portfolio } = prepareInputs(raw.portfolio, raw.market, { portfolio: portfolioPath, market: marketPath });
-  const method = await methodOf(opts);
-  const mmRatio = "mmRatio" in method && method.mmRatio !== undefined ? { mmRatio: method.mmRatio } : {};
-  const run: RunSpec = method.method === "grid"
-    ? { command: "margin", method: "grid", profile: method.profile }
-    : method.method === "monte-carlo"
-      ? { command: "margin", method: "monte-carlo", model: method.model ?? {}, ...mmRatio }
-      : { command: "margin", method: "historical", ...mmRatio };
-  const inputs = method.method === "historical" ? { ...raw, history: await historyFiles(opts.history) } : raw;
-  const m = await recordedRun<HeadlineMargin>(run, inputs, opts.json);
+  const { margin, inputs } = await recordable(opts, raw);
+  const m = await recordedRun<HeadlineMargin>({ command: "margin", ...margin }, inputs, opts.json);
   if (!m) return;
   console.log(`${portfolio.name ?? portfolioPath} — ${m.basis}`);
   console.log(`Initial margin ${fmt(m.initial)} USD, maintenance margin ${fmt(m.maintenance)} USD`);
 }
 
 export async function whatIfCommand(portfolioPath: string, marketPath: string, opts: MarginCommandOptions & { orders: string }): Promise<void> {
-  const { portfolio, market } = prepareInputs(await readJsonFile(portfolioPath), await readJsonFile(marketPath), { portfolio: portfolioPath, market: marketPath });
+  const raw = { portfolio: await readJsonFile(portfolioPath), market: await readJsonFile(marketPath) };
+  const { portfolio } = prepareInputs(raw.portfolio, raw.market, { portfolio: portfolioPath, market: marketPath });
   // Orders are written like a portfolio: { "positions": [...] }, the trades to try.
-  const orders = parsePortfolio(await readJsonFile(opts.orders), opts.orders).positions;
-  prepareInputs({ positions: orders }, await readJsonFile(marketPath), { portfolio: opts.orders, market: marketPath });
-  const engine = await createEngine();
-  const w = whatIf(engine, portfolio.positions, market, orders, await methodOf(opts));
-  if (opts.json) {
-    console.log(JSON.stringify(w, null, 2));
-    return;
-  }
+  const orderFile = parsePortfolio(await readJsonFile(opts.orders), opts.orders);
+  prepareInputs(orderFile, raw.market, { portfolio: opts.orders, market: marketPath });
+  const { margin, inputs } = await recordable(opts, raw);
+  const w = await recordedRun<WhatIf>({ command: "whatif", margin, orders: orderFile.positions }, inputs, opts.json);
+  if (!w) return;
   console.log(`${portfolio.name ?? portfolioPath} — what-if margin, ${w.before.basis}`);
   const table = new Table({ head: ["", "initial, USD", "maintenance, USD", "incremental initial, USD"], style });
   table.push(["book now", fmt(w.before.initial), fmt(w.before.maintenance), ""]);

@@ -19,6 +19,8 @@ export interface Limits {
   memoryBytes: number;
   /** Monte Carlo paths × underlyings of one run: its PnL is kept per underlying and path (8 bytes each, twice for coin books). */
   pathCells: number;
+  /** Observations of a price history a historical simulation or backtest may use. */
+  historyObservations: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -27,6 +29,7 @@ export const DEFAULT_LIMITS: Limits = {
   perPositionCells: 50_000_000,
   memoryBytes: 1 << 30,
   pathCells: 50_000_000,
+  historyObservations: 1_000_000,
 };
 
 export interface EngineOptions {

@@ -10,12 +10,19 @@ import { prepareInputs } from "../inputs.js";
 import { gridMargin } from "../methods/grid/grid.js";
 import type { MarginProfile } from "../methods/grid/profile.js";
 import { historicalVaR, type HistoricalOptions } from "../methods/historical/historical.js";
-import { headlineMargin } from "../methods/margin.js";
+import { backtest, type BacktestOptions } from "../methods/backtest/backtest.js";
+import { headlineMargin, whatIf, type MarginMethod } from "../methods/margin.js";
 import type { MonteCarloModelInput } from "../methods/montecarlo/model.js";
 import { monteCarlo } from "../methods/montecarlo/montecarlo.js";
 import { stressTest, type StressScenario } from "../methods/stress/stress.js";
 import { valueBook } from "../valuation.js";
 import { VERSION } from "../version.js";
+
+/** How the headline margin is set, as recorded (the price history is among the inputs). */
+export type MarginRun =
+  | { method: "grid"; profile: MarginProfile }
+  | { method: "monte-carlo"; model: MonteCarloModelInput; mmRatio?: number }
+  | { method: "historical"; options?: HistoricalOptions; mmRatio?: number };
 
 /** A method and its parameters, as recorded. */
 export type RunSpec =
@@ -24,9 +31,9 @@ export type RunSpec =
   | { command: "monte-carlo"; model: MonteCarloModelInput }
   | { command: "historical"; options: HistoricalOptions }
   | { command: "stress"; scenarios: StressScenario[] }
-  | { command: "margin"; method: "grid"; profile: MarginProfile }
-  | { command: "margin"; method: "monte-carlo"; model: MonteCarloModelInput; mmRatio?: number }
-  | { command: "margin"; method: "historical"; options?: HistoricalOptions; mmRatio?: number };
+  | ({ command: "margin" } & MarginRun)
+  | { command: "whatif"; margin: MarginRun; orders: unknown }
+  | { command: "backtest"; options: Omit<BacktestOptions, "onProgress"> };
 
 /** The inputs as given (JSON values), and the price history's CSV files when the method reads one. */
 export interface RecordedInputs {
@@ -68,7 +75,7 @@ function historyOf(inputs: RecordedInputs): PriceSeries[] {
 
 /** Runs a recorded method on recorded inputs: the one path results come from, so a record describes exactly what ran. */
 export function runRecorded(engine: Engine, run: RunSpec, inputs: RecordedInputs): unknown {
-  const { portfolio, market } = prepareInputs(inputs.portfolio, inputs.market, { portfolio: "portfolio", market: "market" });
+  const { portfolio, market, marketData } = prepareInputs(inputs.portfolio, inputs.market, { portfolio: "portfolio", market: "market" });
   const positions = portfolio.positions;
   switch (run.command) {
     case "value":
@@ -82,12 +89,21 @@ export function runRecorded(engine: Engine, run: RunSpec, inputs: RecordedInputs
     case "stress":
       return { results: stressTest(engine, positions, market, run.scenarios, run.scenarios.some((s) => s.type === "historical") ? { history: historyOf(inputs) } : {}) };
     case "margin":
-      if (run.method === "grid") return headlineMargin(engine, positions, market, { method: "grid", profile: run.profile });
-      if (run.method === "monte-carlo") return headlineMargin(engine, positions, market, { method: "monte-carlo", model: run.model, ...(run.mmRatio ? { mmRatio: run.mmRatio } : {}) });
-      return headlineMargin(engine, positions, market, {
-        method: "historical", history: historyOf(inputs), ...(run.options ? { options: run.options } : {}), ...(run.mmRatio ? { mmRatio: run.mmRatio } : {}),
-      });
+      return headlineMargin(engine, positions, market, marginMethod(run, inputs));
+    case "whatif": {
+      const orders = prepareInputs({ positions: run.orders }, inputs.market, { portfolio: "orders", market: "market" }).portfolio.positions;
+      return whatIf(engine, positions, market, orders, marginMethod(run.margin, inputs));
+    }
+    case "backtest":
+      return backtest(engine, positions, marketData, historyOf(inputs), run.options);
   }
+}
+
+function marginMethod(run: MarginRun, inputs: RecordedInputs): MarginMethod {
+  const mm = "mmRatio" in run && run.mmRatio !== undefined ? { mmRatio: run.mmRatio } : {};
+  if (run.method === "grid") return { method: "grid", profile: run.profile };
+  if (run.method === "monte-carlo") return { method: "monte-carlo", model: run.model, ...mm };
+  return { method: "historical", history: historyOf(inputs), ...(run.options ? { options: run.options } : {}), ...mm };
 }
 
 /** The record of a run, to save with its result. */

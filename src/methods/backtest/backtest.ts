@@ -10,7 +10,7 @@
 // the history). So the same risk is margined every day, at that day's price and
 // vol level.
 import type { Engine } from "../../engine/engine.js";
-import { InputError } from "../../errors.js";
+import { InputError, LimitError } from "../../errors.js";
 import { correlationFrom, ewmaVol } from "../../history/estimate.js";
 import { alignHistory, returnWindows, type PriceHistory, type PriceSeries } from "../../history/history.js";
 import { buildMarket } from "../../market/market.js";
@@ -107,6 +107,7 @@ export function backtest(
   const today = buildMarket(marketData);
   const names = today.names.filter((u) => positions.some((p) => p.underlying === u));
   const history = historyFor(source, names);
+  if (history.times.length > engine.limits.historyObservations) throw new LimitError("history observations", history.times.length, engine.limits.historyObservations);
   const steps = Math.round((horizonDays * DAY_MS) / history.stepMs);
   if (!(steps >= 1 && Math.abs(steps * history.stepMs - horizonDays * DAY_MS) < 1)) {
     throw new InputError("horizonDays", `must be a whole number of the history's steps (${history.stepMs / DAY_MS} days), got ${horizonDays}`);

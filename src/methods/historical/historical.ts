@@ -3,7 +3,7 @@
 // by EWMA volatility to today's level, as clearing houses do) and with implied
 // vols moved by the realised-vol change of the window.
 import type { Engine } from "../../engine/engine.js";
-import { InputError } from "../../errors.js";
+import { InputError, LimitError } from "../../errors.js";
 import { ewmaVol } from "../../history/estimate.js";
 import { alignHistory, returnWindows, type PriceHistory, type PriceSeries } from "../../history/history.js";
 import { exp } from "../../math/deterministic.js";
@@ -146,6 +146,7 @@ export function historicalVaR(
   const books = booksByUnderlying(engine, positions, market);
   const names = books.map((b) => b.underlying);
   const history = historyFor(source, names, options);
+  if (history.times.length > engine.limits.historyObservations) throw new LimitError("history observations", history.times.length, engine.limits.historyObservations);
   const sc = historicalScenarios(history, names, o);
   const n = sc.start.length;
   checkLevels(levels, n, "levels", "historical windows");
