@@ -10,46 +10,19 @@
 // Math.log(5129 / 3690.3259695721226)).
 import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
 import { tmpdir } from "node:os";
-import { extname, join, resolve, sep } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CHROMIUM, launchChromium, serve, skipBrowser } from "../helpers/chromium.js";
 import { poolRunInputs, run, seededBook, type Results } from "./app/compute.js";
 
-const CHROMIUM = "/usr/bin/chromium";
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 const distEntry = join(repo, "dist/index.js");
 const wasmPath = join(repo, "build/pmargin.wasm");
-const haveChromium = existsSync(CHROMIUM);
-// In CI a missing browser must fail loudly (in beforeAll); locally it only skips.
-const skip = !haveChromium && !process.env.CI;
-
-const CONTENT_TYPES: Record<string, string> = {
-  ".html": "text/html",
-  ".js": "text/javascript",
-  ".wasm": "application/wasm",
-};
-
-/** Serves `root` read-only on 127.0.0.1 at a random port. */
-async function serve(root: string): Promise<{ server: Server; origin: string }> {
-  const server = createServer(async (req, res) => {
-    const path = new URL(req.url ?? "/", "http://x").pathname;
-    const file = resolve(root, "." + (path.endsWith("/") ? path + "index.html" : path));
-    try {
-      if (!file.startsWith(root + sep)) throw new Error("outside root");
-      const body = await readFile(file);
-      res.writeHead(200, { "Content-Type": CONTENT_TYPES[extname(file)] ?? "application/octet-stream" }).end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
 
 const bits = (a: Float64Array, i: number): string => Buffer.from(a.buffer, a.byteOffset + 8 * i, 8).toString("hex");
 
@@ -62,8 +35,8 @@ function firstDifference(browser: Float64Array, node: Float64Array): string | nu
   return null;
 }
 
-describe.skipIf(skip)(
-  skip ? `browser bundle (skipped: chromium is not installed at ${CHROMIUM})` : "browser bundle",
+describe.skipIf(skipBrowser)(
+  skipBrowser ? `browser bundle (skipped: chromium is not installed at ${CHROMIUM})` : "browser bundle",
   () => {
     let outDir: string | undefined;
     let server: Server | undefined;
@@ -76,7 +49,6 @@ describe.skipIf(skip)(
     let browserPooled: unknown;
 
     beforeAll(async () => {
-      if (!haveChromium) throw new Error(`${CHROMIUM} is missing: install it with apt-get install -y chromium`);
       if (!existsSync(distEntry) || !existsSync(wasmPath)) {
         throw new Error("dist/index.js or build/pmargin.wasm is missing: run `npm run build` first");
       }
@@ -100,10 +72,7 @@ describe.skipIf(skip)(
       const site = await serve(outDir);
       server = site.server;
 
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-      });
+      browser = await launchChromium();
       const page = await browser.newPage();
       page.on("response", (r) => {
         const path = new URL(r.url()).pathname;

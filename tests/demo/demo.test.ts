@@ -4,25 +4,21 @@
 // bit (the worker runs the same wasm; see tests/browser/ for why the bits agree).
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
 import { tmpdir } from "node:os";
-import { extname, join, resolve, sep } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixed, level, move, significant, usd } from "../../demo/src/format.js";
 import type { DemoState, Results } from "../../demo/src/protocol.js";
+import { CHROMIUM, launchChromium, serve, skipBrowser } from "../helpers/chromium.js";
 
-const CHROMIUM = "/usr/bin/chromium";
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 const distEntry = join(repo, "dist/index.js");
 const wasmPath = join(repo, "build/pmargin.wasm");
 const screenshot = join(repo, "build/demo-screenshot.png");
-const haveChromium = existsSync(CHROMIUM);
-// In CI a missing browser must fail loudly (in beforeAll); locally it only skips.
-const skip = !haveChromium && !process.env.CI;
 
 const PATHS = 20_000;
 const SEED = 7;
@@ -30,32 +26,6 @@ const NU = 5;
 const PROFILE = "deribit";
 // The site is served below a prefix: base "./" must make every URL relative.
 const PREFIX = "/some/sub/path/";
-
-const CONTENT_TYPES: Record<string, string> = {
-  ".html": "text/html",
-  ".js": "text/javascript",
-  ".css": "text/css",
-  ".wasm": "application/wasm",
-};
-
-/** Serves `root` read-only on 127.0.0.1 at a random port, under PREFIX. */
-async function serve(root: string): Promise<{ server: Server; origin: string }> {
-  const server = createServer(async (req, res) => {
-    const path = new URL(req.url ?? "/", "http://x").pathname;
-    try {
-      if (!path.startsWith(PREFIX)) throw new Error("outside the prefix");
-      const rest = path.slice(PREFIX.length);
-      const file = resolve(root, rest === "" || rest.endsWith("/") ? rest + "index.html" : rest);
-      if (!file.startsWith(root + sep)) throw new Error("outside root");
-      const body = await readFile(file);
-      res.writeHead(200, { "Content-Type": CONTENT_TYPES[extname(file)] ?? "application/octet-stream" }).end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
 
 const readJson = async (path: string): Promise<unknown> => JSON.parse(await readFile(join(repo, path), "utf8"));
 
@@ -66,8 +36,8 @@ async function compute(page: Page): Promise<DemoState> {
   return page.evaluate(() => window.pmarginDemo);
 }
 
-describe.skipIf(skip)(
-  skip ? `demo page (skipped: chromium is not installed at ${CHROMIUM})` : "demo page",
+describe.skipIf(skipBrowser)(
+  skipBrowser ? `demo page (skipped: chromium is not installed at ${CHROMIUM})` : "demo page",
   () => {
     let outDir: string | undefined;
     let server: Server | undefined;
@@ -84,7 +54,6 @@ describe.skipIf(skip)(
     const timings: Record<string, number> = {};
 
     beforeAll(async () => {
-      if (!haveChromium) throw new Error(`${CHROMIUM} is missing: install it with apt-get install -y chromium`);
       if (!existsSync(distEntry) || !existsSync(wasmPath)) {
         throw new Error("dist/index.js or build/pmargin.wasm is missing: run `npm run build` first");
       }
@@ -92,14 +61,11 @@ describe.skipIf(skip)(
       outDir = await mkdtemp(join(tmpdir(), "pmargin-demo-"));
       await build({ configFile: join(repo, "demo/vite.config.ts"), logLevel: "silent", build: { outDir, emptyOutDir: true } });
       timings["vite build"] = performance.now() - t;
-      const site = await serve(outDir);
+      const site = await serve(outDir, PREFIX);
       server = site.server;
       origin = site.origin;
 
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-      });
+      browser = await launchChromium();
       page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
       page.on("request", (r) => requested.push(r.url()));
       page.on("pageerror", (e) => pageErrors.push(e.stack ?? e.message));
