@@ -85,11 +85,14 @@ export class RiskPool {
     const tail = run.esTail(ranges);
     const nBlocks = Math.ceil(tail.paths.length / TAIL_BLOCK);
     const per = Math.ceil(nBlocks / this.workers);
-    const parts = await Promise.all(Array.from({ length: Math.ceil(nBlocks / per) }, (_, w) =>
+    const pending = Promise.all(Array.from({ length: Math.ceil(nBlocks / per) }, (_, w) =>
       this.pool!.exec("tailBlocks", [positions, marketData, model, tail, w * per, Math.min(per, nBlocks - w * per)]) as Promise<Float64Array>));
+    // The tail statistics, histogram and worst paths here while the workers revalue the tail.
+    const finish = run.summariseLater(ranges);
+    const parts = await pending;
     const blocks = new Float64Array(parts.reduce((a, p) => a + p.length, 0));
     parts.reduce((at, p) => (blocks.set(p, at), at + p.length), 0);
-    return run.summarise(ranges, blocks);
+    return finish(blocks);
   }
 
   /** Headline margin of many accounts on one market, in slices across the workers, in input order. */

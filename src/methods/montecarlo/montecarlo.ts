@@ -99,6 +99,8 @@ export interface MonteCarloRun {
    * `blocks`: every tailBlocks of the ES tail, in order, when computed elsewhere.
    */
   summarise(ranges: PathPnl[], blocks?: Float64Array): MonteCarloResult;
+  /** summarise in two steps: everything but the ES contributions now, those given their blocks. */
+  summariseLater(ranges: PathPnl[]): (blocks?: Float64Array) => MonteCarloResult;
   /** The ES tail of the first ES level: its paths and weights, from every path's PnL. */
   esTail(ranges: PathPnl[]): EsTail;
   /** Per-position weighted tail losses of blocks [first, first + count) of TAIL_BLOCK tail paths: count × positions. */
@@ -181,7 +183,9 @@ export function prepareMonteCarlo(
   };
   const esLevel = model.levels.es[0] ?? model.levels.var[0]!;
 
-  const summarise = (ranges: PathPnl[], blocks?: Float64Array): MonteCarloResult => {
+  // Everything but the ES contributions now; those when their blocks are at hand (a
+  // pool revalues the tail meanwhile).
+  const summariseLater = (ranges: PathPnl[]): ((blocks?: Float64Array) => MonteCarloResult) => {
     const { pnl, losses } = joined(ranges);
     const risk = summariseRisk(books, pnl, model.levels, { histogramBins: model.output.histogramBins, worst: model.output.worstPaths }, k, losses);
     const worst = risk.worst.map((path): WorstPath => {
@@ -196,7 +200,7 @@ export function prepareMonteCarlo(
     });
     const c = plan.correlation;
     const nUnd = names.length;
-    return {
+    return (blocks) => ({
       method: "monte-carlo",
       currency: "USD",
       paths: n,
@@ -218,7 +222,7 @@ export function prepareMonteCarlo(
         level: esLevel,
         positions: esContributions(blocks ?? ((tail) => tailBlocks(tail, 0, Math.ceil(tail.paths.length / TAIL_BLOCK)))(esTail(risk.losses, esLevel))),
       },
-    };
+    });
   };
 
   /**
@@ -268,7 +272,8 @@ export function prepareMonteCarlo(
   const fullBook = (): Book => (whole ??= engine.compile(positions, market, { volShiftWeight: (days) => termWeight(model.volDynamics.termScaling, days) }));
 
   return {
-    model, plan, simulate, summarise, tailBlocks,
+    model, plan, simulate, tailBlocks, summariseLater,
+    summarise: (ranges, blocks) => summariseLater(ranges)(blocks),
     esTail: (ranges) => esTail(joined(ranges).losses, esLevel),
     underlyings: books.map((b) => ({ underlying: b.underlying, index: b.index, coinSettled: b.coinSettled })),
   };
