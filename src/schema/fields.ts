@@ -29,18 +29,22 @@ export const finite = v.pipe(v.number(FINITE), v.finite(FINITE));
 export const positive = v.pipe(v.number(POSITIVE), v.finite(POSITIVE), v.gtValue(0, POSITIVE));
 export const volatility = v.pipe(v.number(VOL), v.finite(VOL), v.gtValue(0, VOL), v.maxValue(10, VOL));
 
+/**
+ * How every parser runs: a pipe stops at its first failed rule, so a value gets the one
+ * reason that applies (−5 for a price: "must be > 0", not also "within [1e-12, 1e12]").
+ */
+export const PARSE = { abortPipeEarly: true } as const;
+
 /** A finite number within [min, max]: NaN and ±Infinity get the plain rule, a value out of range the bounds. */
 export function within(min: number, max: number, what = "") {
   const range = rule(`must be within [${min}, ${max}]${what}`);
-  // valibot runs every check of a pipe: each one states only its own failure.
-  return v.pipe(v.number(FINITE), v.finite(FINITE), v.check((x) => !Number.isFinite(x) || (x >= min && x <= max), range));
+  return v.pipe(v.number(FINITE), v.finite(FINITE), v.minValue(min, range), v.maxValue(max, range));
 }
 
 const PRICE_RANGE = rule(`must be a price within [${MIN_PRICE}, ${MAX_PRICE}]`);
-export const price = v.pipe(v.number(POSITIVE), v.finite(POSITIVE), v.gtValue(0, POSITIVE),
-  v.check((x) => !(x > 0 && Number.isFinite(x)) || (x >= MIN_PRICE && x <= MAX_PRICE), PRICE_RANGE));
+export const price = v.pipe(v.number(POSITIVE), v.finite(POSITIVE), v.gtValue(0, POSITIVE), v.minValue(MIN_PRICE, PRICE_RANGE), v.maxValue(MAX_PRICE, PRICE_RANGE));
 export const quantity = within(-MAX_QUANTITY, MAX_QUANTITY);
-export const size = v.pipe(v.number(POSITIVE), v.finite(POSITIVE), v.gtValue(0, POSITIVE), v.check((x) => !Number.isFinite(x) || x <= 1e9, rule("must be ≤ 1e9")));
+export const size = v.pipe(v.number(POSITIVE), v.finite(POSITIVE), v.gtValue(0, POSITIVE), v.maxValue(1e9, rule("must be ≤ 1e9")));
 
 export const text = v.string(rule("must be a string"));
 

@@ -4,7 +4,7 @@ import * as v from "valibot";
 import { InputError } from "../errors.js";
 import type { MarketData } from "../model/types.js";
 import { expiredReason, toMillis } from "./dates.js";
-import { atIndex, atKey, isoDate, price, rule, strict, symbol, volatility, schemaRef, group, within } from "./fields.js";
+import { atIndex, atKey, isoDate, price, rule, strict, symbol, volatility, schemaRef, group, within, PARSE } from "./fields.js";
 import { formatPath, toInputError } from "./issues.js";
 
 /** Nodes are interpolated between, so each must lie strictly above the previous one. */
@@ -98,7 +98,7 @@ function checkDated(
 
 /** Validates a parsed market.json; throws InputError naming the first bad field. */
 export function parseMarket(input: unknown, source?: string): MarketData {
-  const result = v.safeParse(marketSchema, input);
+  const result = v.safeParse(marketSchema, input, PARSE);
   if (!result.success) throw toInputError(result.issues, source);
   const market = result.output;
   for (const [name, u] of Object.entries(market.underlyings)) {

@@ -2,7 +2,7 @@
 // field optional (defaults fill in), unknown fields refused so a typo fails.
 import * as v from "valibot";
 import type { MonteCarloModelInput } from "../methods/montecarlo/model.js";
-import { finite, group, positive, rule, strict, symbol, schemaRef, volatility, within } from "./fields.js";
+import { finite, group, positive, rule, strict, symbol, schemaRef, volatility, within, PARSE } from "./fields.js";
 import { toInputError } from "./issues.js";
 
 const level = v.pipe(finite, v.gtValue(0, rule("must be a level within (0, 1)")), v.ltValue(1, rule("must be a level within (0, 1)")));
@@ -57,7 +57,7 @@ export const modelSchema = group("a Monte Carlo model", {
 
 /** Validates a Monte Carlo model (parsed JSON); throws InputError naming the field. */
 export function parseMonteCarloModel(input: unknown, source?: string): MonteCarloModelInput {
-  const result = v.safeParse(modelSchema, input);
+  const result = v.safeParse(modelSchema, input, PARSE);
   if (!result.success) throw toInputError(result.issues, source);
   return result.output as MonteCarloModelInput;
 }

@@ -1,7 +1,7 @@
 // The portfolio.json schema: exactly the Portfolio type of src/model/types.ts.
 import * as v from "valibot";
 import type { Portfolio } from "../model/types.js";
-import { atKey, isoDate, oneOf, price, quantity, rule, size, strict, symbol, text, schemaRef, group } from "./fields.js";
+import { atKey, isoDate, oneOf, price, quantity, rule, size, strict, symbol, text, schemaRef, group, PARSE } from "./fields.js";
 import { toInputError } from "./issues.js";
 
 const base = { id: v.optional(text), underlying: symbol, quantity };
@@ -63,7 +63,7 @@ export const portfolioSchema = group("a portfolio", {
 
 /** Validates a parsed portfolio.json; throws InputError naming the first bad field. */
 export function parsePortfolio(input: unknown, source?: string): Portfolio {
-  const result = v.safeParse(portfolioSchema, input);
+  const result = v.safeParse(portfolioSchema, input, PARSE);
   if (!result.success) throw toInputError(result.issues, source);
   return result.output;
 }

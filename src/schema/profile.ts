@@ -2,7 +2,7 @@
 // profile fails with the field named, like a portfolio or a market.
 import * as v from "valibot";
 import type { MarginProfile } from "../methods/grid/profile.js";
-import { finite, positive, rule, strict, symbol, text, schemaRef, group, within } from "./fields.js";
+import { finite, positive, rule, strict, symbol, text, schemaRef, group, within, PARSE } from "./fields.js";
 import { toInputError } from "./issues.js";
 
 const MOVE = rule("must be a move > −100% and ≤ +10,000%");
@@ -61,7 +61,7 @@ export const profileSchema = v.pipe(
 );
 
 export function parseProfile(input: unknown, source?: string): MarginProfile {
-  const result = v.safeParse(profileSchema, input);
+  const result = v.safeParse(profileSchema, input, PARSE);
   if (!result.success) throw toInputError(result.issues, source);
   return result.output as MarginProfile;
 }

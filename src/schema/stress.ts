@@ -2,7 +2,7 @@
 // historical windows, given shocks and correlation-to-one shocks.
 import * as v from "valibot";
 import type { StressScenario } from "../methods/stress/stress.js";
-import { finite, isoDate, rule, strict, symbol, text, schemaRef, group, volatility, within } from "./fields.js";
+import { finite, isoDate, rule, strict, symbol, text, schemaRef, group, volatility, within, PARSE } from "./fields.js";
 import { toInputError } from "./issues.js";
 
 const MOVE = rule("must be a move > −100% and ≤ +10,000%");
@@ -32,7 +32,7 @@ export const stressFileSchema = group("a stress-scenario file", { ...schemaRef, 
 
 /** Validates a stress-scenario file ({ scenarios: [...] }); throws InputError naming the field. */
 export function parseStressScenarios(input: unknown, source?: string): StressScenario[] {
-  const result = v.safeParse(stressFileSchema, input);
+  const result = v.safeParse(stressFileSchema, input, PARSE);
   if (!result.success) throw toInputError(result.issues, source);
   return result.output.scenarios as StressScenario[];
 }
