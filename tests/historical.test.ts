@@ -1,7 +1,7 @@
 // Historical and filtered historical simulation against quantiles computed
 // here straight from the shipped CSV files with plain arithmetic.
 import { readFileSync } from "node:fs";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createEngine, type Engine } from "../src/engine/engine.js";
 import { InputError } from "../src/errors.js";
 import { ewmaVol } from "../src/history/estimate.js";
@@ -12,12 +12,9 @@ import { historicalVaR } from "../src/methods/historical/historical.js";
 import type { Position } from "../src/model/types.js";
 import { AS_OF, expiryIn } from "./fixtures/synthetic.js";
 
-let engine: Engine;
-let series: PriceSeries[];
-beforeAll(async () => {
-  engine = await createEngine();
-  series = await shippedSeries();
-});
+// Top-level await: vitest runs test files as ES modules.
+const engine: Engine = await createEngine();
+const series: PriceSeries[] = await shippedSeries();
 
 const S = { BTC: 70_000, ETH: 2_000, SOL: 90 };
 const market = buildMarket({

@@ -1,7 +1,7 @@
 // Stress tests: named crashes replayed from the shipped history, given shocks and
 // correlation-to-one shocks, each PnL checked against a direct computation.
 import { readFileSync } from "node:fs";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createEngine, type Engine } from "../src/engine/engine.js";
 import { InputError } from "../src/errors.js";
 import type { PriceSeries } from "../src/history/history.js";
@@ -12,12 +12,9 @@ import type { Position } from "../src/model/types.js";
 import { black76Price } from "../src/reference/black76.js";
 import { AS_OF, expiryIn } from "./fixtures/synthetic.js";
 
-let engine: Engine;
-let series: PriceSeries[];
-beforeAll(async () => {
-  engine = await createEngine();
-  series = await shippedSeries();
-});
+// Top-level await: vitest runs test files as ES modules.
+const engine: Engine = await createEngine();
+const series: PriceSeries[] = await shippedSeries();
 
 const S = { BTC: 70_000, ETH: 2_000, SOL: 90 };
 const VOL = { BTC: 0.5, ETH: 0.7, SOL: 0.9 };
