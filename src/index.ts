@@ -34,3 +34,4 @@ export { kupiec, christoffersen, trafficLight, type Kupiec, type Christoffersen,
 export { headlineMargin, whatIf, DEFAULT_MM_RATIO, type MarginMethod, type HeadlineMargin, type WhatIf } from "./methods/margin.js";
 export { record, runRecorded, verify, canonicalJson, type Reproducibility, type RunSpec, type RecordedInputs, type Verification } from "./verify/reproducibility.js";
 export { VERSION } from "./version.js";
+export { greeksMargin, type GreeksMarginUnderlying, type GreeksScenario } from "./methods/greeks-margin.js";

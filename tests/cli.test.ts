@@ -102,6 +102,13 @@ describe("pmargin grid", () => {
     for (const u of out.underlyings) expect(u.initial.currency).toMatch(/^(BTC|ETH|SOL)$/);
   });
 
+  it("--greeks sets the delta–gamma–vega approximation of each underlying's grid against full revaluation", () => {
+    const r = pmargin("grid", `${examples}portfolio.json`, `${examples}market.json`, "--greeks");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Delta–gamma–vega approximation of the grid's USD PnL against full revaluation/);
+    expect(r.stdout).toMatch(/BTC .*worst loss|│ BTC/);
+  });
+
   it("an unknown profile exits 2 and lists the built-in ones", () => {
     const r = pmargin("grid", `${examples}portfolio.json`, `${examples}market.json`, "--profile", "cme");
     expect(r.code).toBe(2);

@@ -1,4 +1,8 @@
 import Table from "cli-table3";
+import { createEngine, type Engine } from "../engine/engine.js";
+import type { Market } from "../market/market.js";
+import { greeksMargin } from "../methods/greeks-margin.js";
+import type { Position } from "../model/types.js";
 import { recordedRun } from "./recorded.js";
 import { prepareInputs } from "../inputs.js";
 import type { GridMargin, UnderlyingGridMargin } from "../methods/grid/grid.js";
@@ -12,12 +16,13 @@ export interface GridCommandOptions {
   profile: string;
   json?: boolean;
   matrix?: boolean;
+  greeks?: boolean;
   perPosition?: boolean;
 }
 
 export async function gridCommand(portfolioPath: string, marketPath: string, opts: GridCommandOptions): Promise<void> {
   const raw = { portfolio: await readJsonFile(portfolioPath), market: await readJsonFile(marketPath) };
-  const { portfolio } = prepareInputs(raw.portfolio, raw.market, { portfolio: portfolioPath, market: marketPath });
+  const { portfolio, market } = prepareInputs(raw.portfolio, raw.market, { portfolio: portfolioPath, market: marketPath });
   const profile = await loadProfile(opts.profile);
   const result = await recordedRun<GridMargin>({ command: "grid", profile, perPosition: opts.perPosition ?? false }, raw, opts.json);
   if (!result) return;
@@ -41,6 +46,7 @@ export async function gridCommand(portfolioPath: string, marketPath: string, opt
     (result.spreadCredit > 0 ? ` (after an inter-underlying credit of ${fmt(result.spreadCredit)} USD)` : ""));
   console.log(`Single-position margin ${fmt(result.standalone)} USD: portfolio margining saves ${fmt(result.offsetBenefit)} USD`);
   if (opts.matrix) for (const m of result.underlyings) console.log(riskMatrix(m));
+  if (opts.greeks) console.log(greeksTable(await createEngine(), portfolio.positions, market, profile));
 }
 
 /** A built-in profile by name, or a profile file. */
@@ -61,4 +67,18 @@ function riskMatrix(m: UnderlyingGridMargin): string {
     if (s.extended) table.push([`${signed(s.move)} ×${s.weight} (vol ${s.vol})`, fmt(m.pnlUsd[i]!), ...vols.slice(1).map(() => "")]);
   });
   return table.toString();
+}
+
+/** Greeks-based grid margin beside full revaluation, per underlying. */
+function greeksTable(engine: Engine, positions: Position[], market: Market, profile: MarginProfile): string {
+  const table = new Table({
+    head: ["underlying", "delta (coin)", "gamma", "vega (USD/vol pt)", "worst loss, full", "worst loss, Greeks", "largest error", "at"],
+    style,
+  });
+  for (const u of greeksMargin(engine, positions, market, profile)) {
+    const at = u.maxErrorScenario;
+    table.push([u.underlying, fmt(u.delta, 4), u.gamma.toPrecision(3), fmt(u.vega), fmt(u.fullWorstLossUsd), fmt(u.greeksWorstLossUsd), fmt(u.maxErrorUsd),
+      `${signed(at.move)} vol ${at.vol}`]);
+  }
+  return `Delta–gamma–vega approximation of the grid's USD PnL against full revaluation:\n${table.toString()}`;
 }

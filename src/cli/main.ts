@@ -32,6 +32,7 @@ onPortfolio("value", "value a portfolio now: per-position value, Greeks, totals 
 onPortfolio("grid", "scenario-grid (risk-matrix) margin: initial and maintenance, per underlying, against single-position margin")
   .option("-p, --profile <name|file.json>", "deribit, paradex, bybit, okx, span, or a profile file", "deribit")
   .option("--matrix", "print each underlying's risk matrix (PnL per move and vol state)")
+  .option("--greeks", "also the delta–gamma–vega approximation of each scenario against full revaluation")
   .option("--per-position", "with --json: each position's PnL per scenario")
   .option("--json", "machine-readable JSON output")
   .action((portfolio: string, market: string, opts: GridCommandOptions) => run(() => gridCommand(portfolio, market, opts)));
