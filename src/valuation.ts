@@ -42,6 +42,8 @@ export interface UnderlyingTotals {
   gamma: number;
   vega: number;
   theta: number;
+  /** Vega per option expiry (USD per vol point), earliest first: where the book's vol risk sits on the term structure. */
+  vegaByExpiry: { expiry: string; vega: number }[];
 }
 
 export interface Valuation {
@@ -102,10 +104,15 @@ export function valueBook(engine: Engine, book: Book, market: Market): Valuation
   const underlyings = book.underlyings.map((underlying): UnderlyingTotals => {
     const mine = positions.filter((p) => p.underlying === underlying);
     const sum = (f: (p: PositionValue) => number): number => mine.reduce((a, p) => a + f(p), 0);
+    const byExpiry = new Map<string, number>();
+    book.positions.forEach((q, i) => {
+      if (q.kind === "option" && q.underlying === underlying) byExpiry.set(q.expiry, (byExpiry.get(q.expiry) ?? 0) + positions[i]!.vega);
+    });
     return {
       underlying, index: market.get(underlying)!.index,
       valueUsd: sum((p) => p.valueUsd), delta: sum((p) => p.delta), gamma: sum((p) => p.gamma),
       vega: sum((p) => p.vega), theta: sum((p) => p.theta),
+      vegaByExpiry: [...byExpiry].map(([expiry, vega]) => ({ expiry, vega })).sort((a, b) => market.yearFraction(a.expiry) - market.yearFraction(b.expiry)),
     };
   });
   return {

@@ -9,7 +9,7 @@ import { black76Price } from "../src/reference/black76.js";
 import { prepareInputs } from "../src/inputs.js";
 import { valueBook } from "../src/valuation.js";
 import type { MarketData, Position } from "../src/model/types.js";
-import { AS_OF, expiryIn } from "./fixtures/synthetic.js";
+import { AS_OF, expiryIn, syntheticMarket, syntheticPositions } from "./fixtures/synthetic.js";
 
 let engine: Engine;
 beforeAll(async () => {
@@ -164,6 +164,18 @@ describe("inverse instruments", () => {
 });
 
 describe("the bundled example", () => {
+  it("splits each underlying's vega by option expiry, earliest first, summing to its vega", () => {
+    const market = buildMarket(syntheticMarket());
+    const positions = syntheticPositions(60, 10, 21);
+    const v = valueBook(engine, engine.compile(positions, market), market);
+    for (const u of v.underlyings) {
+      expect(u.vegaByExpiry.reduce((a, e) => a + e.vega, 0)).toBeCloseTo(u.vega, 6);
+      const t = u.vegaByExpiry.map((e) => market.yearFraction(e.expiry));
+      expect(t).toEqual([...t].sort((a, b) => a - b));
+      expect(new Set(u.vegaByExpiry.map((e) => e.expiry)).size).toBe(u.vegaByExpiry.length);
+    }
+  });
+
   it("values every position finitely and the totals add up", () => {
     const read = (f: string): unknown => JSON.parse(readFileSync(new URL(`../examples/${f}`, import.meta.url), "utf8"));
     const { portfolio, market } = prepareInputs(read("portfolio.json"), read("market.json"));
