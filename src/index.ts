@@ -35,3 +35,4 @@ export { headlineMargin, whatIf, DEFAULT_MM_RATIO, type MarginMethod, type Headl
 export { record, runRecorded, verify, canonicalJson, type Reproducibility, type RunSpec, type RecordedInputs, type Verification } from "./verify/reproducibility.js";
 export { VERSION } from "./version.js";
 export { greeksMargin, type GreeksMarginUnderlying, type GreeksScenario } from "./methods/greeks-margin.js";
+export { gridAttribution, type PositionAttribution } from "./methods/grid/attribution.js";

@@ -109,6 +109,13 @@ describe("pmargin grid", () => {
     expect(r.stdout).toMatch(/BTC .*worst loss|│ BTC/);
   });
 
+  it("--attribution lists every position's share of the worst loss and its marginal margin", () => {
+    const r = pmargin("grid", `${examples}portfolio.json`, `${examples}market.json`, "--attribution");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Attribution \(shares add up to each underlying's worst loss/);
+    expect(r.stdout).toMatch(/BTC-25DEC26-100000-C/);
+  });
+
   it("an unknown profile exits 2 and lists the built-in ones", () => {
     const r = pmargin("grid", `${examples}portfolio.json`, `${examples}market.json`, "--profile", "cme");
     expect(r.code).toBe(2);

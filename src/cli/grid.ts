@@ -2,6 +2,7 @@ import Table from "cli-table3";
 import { createEngine, type Engine } from "../engine/engine.js";
 import type { Market } from "../market/market.js";
 import { greeksMargin } from "../methods/greeks-margin.js";
+import { gridAttribution } from "../methods/grid/attribution.js";
 import type { Position } from "../model/types.js";
 import { recordedRun } from "./recorded.js";
 import { prepareInputs } from "../inputs.js";
@@ -17,6 +18,7 @@ export interface GridCommandOptions {
   json?: boolean;
   matrix?: boolean;
   greeks?: boolean;
+  attribution?: boolean;
   perPosition?: boolean;
 }
 
@@ -47,6 +49,13 @@ export async function gridCommand(portfolioPath: string, marketPath: string, opt
   console.log(`Single-position margin ${fmt(result.standalone)} USD: portfolio margining saves ${fmt(result.offsetBenefit)} USD`);
   if (opts.matrix) for (const m of result.underlyings) console.log(riskMatrix(m));
   if (opts.greeks) console.log(greeksTable(await createEngine(), portfolio.positions, market, profile));
+  if (opts.attribution) {
+    const table = new Table({ head: ["position", "underlying", "share of worst loss, USD", "marginal initial margin, USD"], style });
+    for (const a of gridAttribution(await createEngine(), portfolio.positions, market, profile)) {
+      table.push([a.id, a.underlying, fmt(a.worstLossShareUsd), fmt(a.marginalInitialUsd)]);
+    }
+    console.log(`Attribution (shares add up to each underlying's worst loss; negative: the position hedges):\n${table.toString()}`);
+  }
 }
 
 /** A built-in profile by name, or a profile file. */

@@ -33,6 +33,7 @@ onPortfolio("grid", "scenario-grid (risk-matrix) margin: initial and maintenance
   .option("-p, --profile <name|file.json>", "deribit, paradex, bybit, okx, span, or a profile file", "deribit")
   .option("--matrix", "print each underlying's risk matrix (PnL per move and vol state)")
   .option("--greeks", "also the delta–gamma–vega approximation of each scenario against full revaluation")
+  .option("--attribution", "also each position's share of its underlying's worst loss and its marginal margin")
   .option("--per-position", "with --json: each position's PnL per scenario")
   .option("--json", "machine-readable JSON output")
   .action((portfolio: string, market: string, opts: GridCommandOptions) => run(() => gridCommand(portfolio, market, opts)));

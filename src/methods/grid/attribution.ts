@@ -1,0 +1,48 @@
+// Which positions make a grid margin: each position's share of its underlying's
+// worst weighted loss (its own weighted loss in that scenario — the shares add up
+// to the worst loss, and a hedge's share is negative), and its marginal margin
+// (the book's initial margin less the book's without it).
+import type { Engine } from "../../engine/engine.js";
+import type { Market } from "../../market/market.js";
+import type { Position } from "../../model/types.js";
+import { valueBook } from "../../valuation.js";
+import { gridMargin } from "./grid.js";
+import type { MarginProfile } from "./profile.js";
+
+export interface PositionAttribution {
+  id: string;
+  underlying: string;
+  /** Share of the underlying's worst weighted loss, USD (in coin × index for coin-settled books). */
+  worstLossShareUsd: number;
+  /** Initial margin of the book less that of the book without this position, USD. */
+  marginalInitialUsd: number;
+}
+
+export function gridAttribution(engine: Engine, positions: readonly Position[], market: Market, profile: MarginProfile): PositionAttribution[] {
+  const whole = gridMargin(engine, positions, market, { profile, perPosition: true });
+  const byUnderlying = new Map(whole.underlyings.map((u) => [u.underlying, u]));
+  const values = valueBook(engine, engine.compile(positions, market), market).positions;
+  // Each position's row among its underlying's (the grid compiles each underlying's positions in order).
+  const seen = new Map<string, number>();
+  const rowOf = positions.map((p) => {
+    const r = seen.get(p.underlying) ?? 0;
+    seen.set(p.underlying, r + 1);
+    return r;
+  });
+  return positions.map((p, k) => {
+    const u = byUnderlying.get(p.underlying)!;
+    const w = u.worstScenario;
+    let share = 0;
+    if (w) {
+      const s = u.scenarios.indexOf(w);
+      const pnl = u.positions![rowOf[k]!]!.pnlUsd[s]!;
+      // A coin-settled book is measured on coin PnL, linear in the positions: (v0 + PnL)/S' − v0/S0.
+      share = u.reportCurrency === "USD"
+        ? -w.weight * pnl
+        : -w.weight * ((values[k]!.valueUsd + pnl) / (1 + w.move) - values[k]!.valueUsd);
+    }
+    const without = positions.filter((_, j) => j !== k);
+    const rest = without.length > 0 ? gridMargin(engine, without, market, { profile }).initial : 0;
+    return { id: p.id ?? String(k), underlying: p.underlying, worstLossShareUsd: share, marginalInitialUsd: whole.initial - rest };
+  });
+}
