@@ -36,3 +36,4 @@ export { record, runRecorded, verify, canonicalJson, type Reproducibility, type 
 export { VERSION } from "./version.js";
 export { greeksMargin, type GreeksMarginUnderlying, type GreeksScenario } from "./methods/greeks-margin.js";
 export { gridAttribution, type PositionAttribution } from "./methods/grid/attribution.js";
+export { deltaHedge, type DeltaHedge, type DeltaHedgeOptions, type DeltaHedgeResult } from "./methods/hedge.js";

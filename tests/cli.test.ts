@@ -254,6 +254,18 @@ describe("pmargin margin, whatif and the short names", () => {
   });
 });
 
+describe("pmargin hedge", () => {
+  it("prints each underlying's perpetual hedge and the margin before and after", () => {
+    const r = pmargin("hedge", `${examples}portfolio.json`, `${examples}market.json`, "--json");
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { hedges: { deltaAfter: number }[]; before: { initial: number }; after: { initial: number } };
+    for (const h of out.hedges) expect(h.deltaAfter).toBe(0);
+    expect(out.before.initial).toBeGreaterThan(0);
+    const text = pmargin("hedge", `${examples}portfolio.json`, `${examples}market.json`, "--inverse");
+    expect(text.stdout).toMatch(/Initial margin [\d,.]+ USD → [\d,.]+ USD after the hedges/);
+  });
+});
+
 describe("pmargin batch", () => {
   it("margins every account of a JSON-lines file on every core, one line per account in input order", () => {
     const r = pmargin("batch", `${examples}accounts.jsonl`, `${examples}market.json`, "--workers", "2");

@@ -10,7 +10,7 @@ import { historicalCommand, type HistoricalCommandOptions } from "./historical.j
 import { stressCommand, type StressCommandOptions } from "./stress.js";
 import { backtestCommand, type BacktestCommandOptions } from "./backtest.js";
 import { HISTORY_OPTION } from "./history.js";
-import { marginCommand, whatIfCommand, type MarginCommandOptions } from "./margin.js";
+import { hedgeCommand, marginCommand, whatIfCommand, type MarginCommandOptions } from "./margin.js";
 import { batchCommand, type BatchCommandOptions } from "./batch.js";
 import { verifyCommand } from "./verify.js";
 
@@ -100,6 +100,10 @@ withMethod(onPortfolio("margin", "the headline initial and maintenance margin, b
 withMethod(onPortfolio("whatif", "pre-trade margin: the book plus hypothetical orders, each order's incremental margin")
   .requiredOption("-o, --orders <file.json>", "the orders, written like a portfolio: { \"positions\": [...] }"))
   .action((portfolio: string, market: string, opts: MarginCommandOptions & { orders: string }) => run(() => whatIfCommand(portfolio, market, opts)));
+
+withMethod(onPortfolio("hedge", "delta hedge: per underlying the perpetual that takes the delta to 0, and the margin before and after")
+  .option("--inverse", "hedge with inverse (coin-settled, 10 USD) perpetuals instead of linear ones"))
+  .action((portfolio: string, market: string, opts: MarginCommandOptions & { inverse?: boolean }) => run(() => hedgeCommand(portfolio, market, opts)));
 
 withMethod(program.command("batch")
   .description("margin many accounts on one market (an exchange's periodic run), across every core: one line per account")

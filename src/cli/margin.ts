@@ -1,6 +1,8 @@
 import Table from "cli-table3";
 import { InputError } from "../errors.js";
 import { prepareInputs } from "../inputs.js";
+import { createEngine } from "../engine/engine.js";
+import { deltaHedge } from "../methods/hedge.js";
 import type { HeadlineMargin, MarginMethod, WhatIf } from "../methods/margin.js";
 import type { MarginRun, RecordedInputs } from "../verify/reproducibility.js";
 import { parseMonteCarloModel, parsePortfolio } from "../schema/index.js";
@@ -78,4 +80,22 @@ export async function whatIfCommand(portfolioPath: string, marketPath: string, o
   for (const o of w.orders) table.push([`+ ${o.id} alone`, fmt(o.initial), "", fmt(o.incrementalInitial)]);
   table.push(["+ all orders", fmt(w.after.initial), fmt(w.after.maintenance), fmt(w.incremental.initial)]);
   console.log(table.toString());
+}
+
+export async function hedgeCommand(portfolioPath: string, marketPath: string, opts: MarginCommandOptions & { inverse?: boolean }): Promise<void> {
+  const { portfolio, market } = prepareInputs(await readJsonFile(portfolioPath), await readJsonFile(marketPath), { portfolio: portfolioPath, market: marketPath });
+  const r = deltaHedge(await createEngine(), portfolio.positions, market, await methodOf(opts), { settlement: opts.inverse ? "inverse" : "linear" });
+  if (opts.json) {
+    console.log(JSON.stringify(r, null, 2));
+    return;
+  }
+  console.log(`${portfolio.name ?? portfolioPath} — delta hedge with ${opts.inverse ? "inverse" : "linear"} perpetuals, ${r.before.basis}`);
+  const table = new Table({ head: ["underlying", "delta now (coin)", "hedge", "delta after"], style });
+  for (const h of r.hedges) {
+    const q = h.hedge;
+    const hedge = !q ? "none" : q.kind === "future" && q.settlement === "inverse" ? `${fmt(q.quantity, 0)} × ${q.faceValue} USD contracts` : `${fmt(q.quantity, 4)} coins`;
+    table.push([h.underlying, fmt(h.deltaBefore, 4), hedge, fmt(h.deltaAfter, 4)]);
+  }
+  console.log(table.toString());
+  console.log(`Initial margin ${fmt(r.before.initial)} USD → ${fmt(r.after.initial)} USD after the hedges`);
 }

@@ -1,0 +1,60 @@
+// Delta hedging: for each underlying, the perpetual that brings the book's delta to
+// a target (0 by default), and the margin of the book with those hedges.
+import type { Engine } from "../engine/engine.js";
+import { InputError } from "../errors.js";
+import type { Market } from "../market/market.js";
+import type { Position } from "../model/types.js";
+import { valueBook } from "../valuation.js";
+import { headlineMargin, type HeadlineMargin, type MarginMethod } from "./margin.js";
+
+export interface DeltaHedgeOptions {
+  /** Target delta per underlying, coins (default 0 for every underlying held). */
+  target?: Record<string, number>;
+  /** Hedge with a linear (USD) perpetual, or an inverse one of `faceValue` USD a contract (default linear). */
+  settlement?: "linear" | "inverse";
+  faceValue?: number;
+}
+
+export interface DeltaHedge {
+  underlying: string;
+  deltaBefore: number;
+  /** The perpetual to add (none when the delta is already on target). */
+  hedge?: Position;
+  deltaAfter: number;
+}
+
+export interface DeltaHedgeResult {
+  hedges: DeltaHedge[];
+  before: HeadlineMargin;
+  after: HeadlineMargin;
+}
+
+export function deltaHedge(
+  engine: Engine, positions: readonly Position[], market: Market, spec: MarginMethod, options: DeltaHedgeOptions = {},
+): DeltaHedgeResult {
+  const settlement = options.settlement ?? "linear";
+  const faceValue = options.faceValue ?? 10;
+  if (!(faceValue > 0 && Number.isFinite(faceValue))) throw new InputError("faceValue", `must be > 0, got ${faceValue}`);
+  const deltas = valueBook(engine, engine.compile(positions, market), market).underlyings;
+  for (const name of Object.keys(options.target ?? {})) {
+    if (!deltas.some((u) => u.underlying === name)) throw new InputError(`target.${name}`, `the book holds nothing on ${name}`);
+  }
+  const hedges = deltas.map((u): DeltaHedge => {
+    const want = options.target?.[u.underlying] ?? 0;
+    if (!Number.isFinite(want)) throw new InputError(`target.${u.underlying}`, `must be finite, got ${want}`);
+    const need = want - u.delta;
+    if (need === 0) return { underlying: u.underlying, deltaBefore: u.delta, deltaAfter: u.delta };
+    // A perpetual is valued at the index: a linear one's delta is its coins, an inverse
+    // one's (no entry price) its face value over the index.
+    const hedge: Position = settlement === "linear"
+      ? { id: `hedge ${u.underlying}-PERPETUAL`, kind: "future", settlement: "linear", underlying: u.underlying, quantity: need }
+      : { id: `hedge ${u.underlying}-PERPETUAL`, kind: "future", settlement: "inverse", underlying: u.underlying, quantity: (need * u.index) / faceValue, faceValue };
+    return { underlying: u.underlying, deltaBefore: u.delta, hedge, deltaAfter: want };
+  });
+  const added = hedges.flatMap((h) => (h.hedge ? [h.hedge] : []));
+  return {
+    hedges,
+    before: headlineMargin(engine, positions, market, spec),
+    after: headlineMargin(engine, [...positions, ...added], market, spec),
+  };
+}
