@@ -37,3 +37,4 @@ export { VERSION } from "./version.js";
 export { greeksMargin, type GreeksMarginUnderlying, type GreeksScenario } from "./methods/greeks-margin.js";
 export { gridAttribution, type PositionAttribution } from "./methods/grid/attribution.js";
 export { deltaHedge, type DeltaHedge, type DeltaHedgeOptions, type DeltaHedgeResult } from "./methods/hedge.js";
+export { optimiseMargin, type HedgeCandidate, type SizedHedge, type MarginOptimisation } from "./methods/optimise.js";
