@@ -2,13 +2,13 @@ import Table from "cli-table3";
 import { createEngine } from "../engine/engine.js";
 import { InputError } from "../errors.js";
 import { prepareInputs } from "../inputs.js";
-import { parsePriceCsv } from "../history/history.js";
 import { backtest, DEFAULT_BACKTEST_MODELS, type BacktestResult } from "../methods/backtest/backtest.js";
 import type { VolRule } from "../methods/historical/historical.js";
 import { fmt, pct, style } from "./format.js";
 import { number } from "./historical.js";
 import { historyFiles } from "./history.js";
 import { progressBar } from "./progress.js";
+import { historyOf } from "../verify/reproducibility.js";
 import { recordedRun } from "./recorded.js";
 import { readJsonFile } from "./run.js";
 
@@ -39,10 +39,10 @@ export async function backtestCommand(portfolioPath: string, marketPath: string,
   const history = await historyFiles(opts.history);
   const bar = progressBar("test days");
   // The same run as recorded, with a progress bar on a terminal.
-  const r = await recordedRun<BacktestResult>({ command: "backtest", options }, { ...raw, history }, opts.json, async () =>
-    backtest(await createEngine(), portfolio.positions, marketData, history.flatMap((f) => parsePriceCsv(f.text, { source: f.name }).series), {
-      ...options, ...(bar.onProgress ? { onProgress: bar.onProgress } : {}),
-    }));
+  const engine = await createEngine();
+  const inputs = { ...raw, history };
+  const r = await recordedRun<BacktestResult>(engine, { command: "backtest", options }, inputs, opts.json, () =>
+    backtest(engine, portfolio.positions, marketData, historyOf(inputs), { ...options, ...(bar.onProgress ? { onProgress: bar.onProgress } : {}) }));
   bar.stop();
   if (!r) return;
   console.log(`${portfolio.name ?? portfolioPath} — backtest of ${pct(r.level)} ${r.horizonDays}-day margin, ${r.period.from} … ${r.period.to} ` +

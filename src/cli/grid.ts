@@ -26,7 +26,8 @@ export async function gridCommand(portfolioPath: string, marketPath: string, opt
   const raw = { portfolio: await readJsonFile(portfolioPath), market: await readJsonFile(marketPath) };
   const { portfolio, market } = prepareInputs(raw.portfolio, raw.market, { portfolio: portfolioPath, market: marketPath });
   const profile = await loadProfile(opts.profile);
-  const result = await recordedRun<GridMargin>({ command: "grid", profile, perPosition: opts.perPosition ?? false }, raw, opts.json);
+  const engine = await createEngine();
+  const result = await recordedRun<GridMargin>(engine, { command: "grid", profile, perPosition: opts.perPosition ?? false }, raw, opts.json);
   if (!result) return;
   const table = new Table({
     head: ["underlying", "report in", "initial", "maintenance", "worst loss", "worst scenario", "short opt", "roll", "delta shock", "standalone"],
@@ -48,10 +49,10 @@ export async function gridCommand(portfolioPath: string, marketPath: string, opt
     (result.spreadCredit > 0 ? ` (after an inter-underlying credit of ${fmt(result.spreadCredit)} USD)` : ""));
   console.log(`Single-position margin ${fmt(result.standalone)} USD: portfolio margining saves ${fmt(result.offsetBenefit)} USD`);
   if (opts.matrix) for (const m of result.underlyings) console.log(riskMatrix(m));
-  if (opts.greeks) console.log(greeksTable(await createEngine(), portfolio.positions, market, profile));
+  if (opts.greeks) console.log(greeksTable(engine, portfolio.positions, market, profile));
   if (opts.attribution) {
     const table = new Table({ head: ["position", "underlying", "share of worst loss, USD", "marginal initial margin, USD"], style });
-    for (const a of gridAttribution(await createEngine(), portfolio.positions, market, profile)) {
+    for (const a of gridAttribution(engine, portfolio.positions, market, profile)) {
       table.push([a.id, a.underlying, fmt(a.worstLossShareUsd), fmt(a.marginalInitialUsd)]);
     }
     console.log(`Attribution (shares add up to each underlying's worst loss; negative: the position hedges):\n${table.toString()}`);

@@ -1,4 +1,5 @@
 import Table from "cli-table3";
+import { createEngine } from "../engine/engine.js";
 import { InputError } from "../errors.js";
 import { prepareInputs } from "../inputs.js";
 import type { HistoricalResult, VolRule } from "../methods/historical/historical.js";
@@ -32,7 +33,8 @@ export async function historicalCommand(portfolioPath: string, marketPath: strin
     lambda: number("--lambda", opts.lambda),
     volRule: opts.volRule as VolRule,
   };
-  const r = await recordedRun<HistoricalResult>({ command: "historical", options }, { ...raw, history: await historyFiles(opts.history) }, opts.json);
+  const engine = await createEngine();
+  const r = await recordedRun<HistoricalResult>(engine, { command: "historical", options }, { ...raw, history: await historyFiles(opts.history) }, opts.json);
   if (!r) return;
   const lines = [
     `${portfolio.name ?? portfolioPath} — ${r.method === "filtered-historical" ? `filtered historical (EWMA λ ${r.lambda})` : "historical"} VaR/ES, ` +

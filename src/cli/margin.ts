@@ -4,12 +4,12 @@ import { prepareInputs } from "../inputs.js";
 import { createEngine } from "../engine/engine.js";
 import { deltaHedge } from "../methods/hedge.js";
 import type { HeadlineMargin, MarginMethod, WhatIf } from "../methods/margin.js";
-import type { MarginRun, RecordedInputs } from "../verify/reproducibility.js";
+import { marginMethod, type MarginRun, type RecordedInputs } from "../verify/reproducibility.js";
 import { parseMonteCarloModel, parsePortfolio } from "../schema/index.js";
 import { fmt, style } from "./format.js";
 import { loadProfile } from "./grid.js";
 import { number } from "./historical.js";
-import { historyFiles, historySeries } from "./history.js";
+import { historyFiles } from "./history.js";
 import { recordedRun } from "./recorded.js";
 import { readJsonFile } from "./run.js";
 
@@ -24,8 +24,8 @@ export interface MarginCommandOptions {
   json?: boolean;
 }
 
-/** The margin method the flags ask for. */
-export async function methodOf(opts: MarginCommandOptions): Promise<MarginMethod> {
+/** The margin method the flags ask for, as recorded (the history files are read with the inputs). */
+async function marginRunOf(opts: MarginCommandOptions): Promise<MarginRun> {
   const mmRatio = opts.mmRatio !== undefined ? { mmRatio: number("--mm-ratio", opts.mmRatio) } : {};
   switch (opts.method) {
     case "grid":
@@ -37,7 +37,7 @@ export async function methodOf(opts: MarginCommandOptions): Promise<MarginMethod
       return { method: "monte-carlo", model, ...mmRatio };
     }
     case "hist":
-      return { method: "historical", history: await historySeries(opts.history), ...mmRatio };
+      return { method: "historical", ...mmRatio };
     default:
       throw new InputError("--method", `must be grid, mc or hist, got ${opts.method}`);
   }
@@ -45,21 +45,22 @@ export async function methodOf(opts: MarginCommandOptions): Promise<MarginMethod
 
 /** The recorded form of a margin method, and the inputs it reads (the history's files for hist). */
 async function recordable(opts: MarginCommandOptions, raw: { portfolio: unknown; market: unknown }): Promise<{ margin: MarginRun; inputs: RecordedInputs }> {
-  const method = await methodOf(opts);
-  const mmRatio = "mmRatio" in method && method.mmRatio !== undefined ? { mmRatio: method.mmRatio } : {};
-  const margin: MarginRun = method.method === "grid"
-    ? { method: "grid", profile: method.profile }
-    : method.method === "monte-carlo"
-      ? { method: "monte-carlo", model: method.model ?? {}, ...mmRatio }
-      : { method: "historical", ...mmRatio };
-  return { margin, inputs: method.method === "historical" ? { ...raw, history: await historyFiles(opts.history) } : raw };
+  const margin = await marginRunOf(opts);
+  return { margin, inputs: margin.method === "historical" ? { ...raw, history: await historyFiles(opts.history) } : raw };
+}
+
+/** The margin method the flags ask for, ready to run (for commands that keep no record). */
+export async function methodOf(opts: MarginCommandOptions): Promise<MarginMethod> {
+  const { margin, inputs } = await recordable(opts, { portfolio: undefined, market: undefined });
+  return marginMethod(margin, inputs);
 }
 
 export async function marginCommand(portfolioPath: string, marketPath: string, opts: MarginCommandOptions): Promise<void> {
   const raw = { portfolio: await readJsonFile(portfolioPath), market: await readJsonFile(marketPath) };
   const { portfolio } = prepareInputs(raw.portfolio, raw.market, { portfolio: portfolioPath, market: marketPath });
   const { margin, inputs } = await recordable(opts, raw);
-  const m = await recordedRun<HeadlineMargin>({ command: "margin", ...margin }, inputs, opts.json);
+  const engine = await createEngine();
+  const m = await recordedRun<HeadlineMargin>(engine, { command: "margin", ...margin }, inputs, opts.json);
   if (!m) return;
   console.log(`${portfolio.name ?? portfolioPath} — ${m.basis}`);
   console.log(`Initial margin ${fmt(m.initial)} USD, maintenance margin ${fmt(m.maintenance)} USD`);
@@ -72,7 +73,8 @@ export async function whatIfCommand(portfolioPath: string, marketPath: string, o
   const orderFile = parsePortfolio(await readJsonFile(opts.orders), opts.orders);
   prepareInputs(orderFile, raw.market, { portfolio: opts.orders, market: marketPath });
   const { margin, inputs } = await recordable(opts, raw);
-  const w = await recordedRun<WhatIf>({ command: "whatif", margin, orders: orderFile.positions }, inputs, opts.json);
+  const engine = await createEngine();
+  const w = await recordedRun<WhatIf>(engine, { command: "whatif", margin, orders: orderFile.positions }, inputs, opts.json);
   if (!w) return;
   console.log(`${portfolio.name ?? portfolioPath} — what-if margin, ${w.before.basis}`);
   const table = new Table({ head: ["", "initial, USD", "maintenance, USD", "incremental initial, USD"], style });

@@ -44,9 +44,10 @@ export async function varCommand(portfolioPath: string, marketPath: string, opts
   const progress = bar.onProgress ? { onProgress: bar.onProgress } : {};
   // One thread unless asked: the pool's start-up costs more than it saves on small runs.
   const workers = opts.workers === undefined ? 1 : number("--workers", opts.workers);
-  const result = await recordedRun<MonteCarloResult>({ command: "monte-carlo", model }, raw, opts.json, async () =>
+  const engine = await createEngine();
+  const result = await recordedRun<MonteCarloResult>(engine, { command: "monte-carlo", model }, raw, opts.json, async () =>
     workers === 1
-      ? monteCarlo(await createEngine(), portfolio.positions, market, model, progress)
+      ? monteCarlo(engine, portfolio.positions, market, model, progress)
       : monteCarloParallel(portfolio.positions, marketData, model, { workers, ...progress }));
   bar.stop();
   if (!result) return;

@@ -1,6 +1,6 @@
 // Commands whose results can be verified compute through runRecorded, so that the
 // record printed with --json is exactly what ran.
-import { createEngine } from "../engine/engine.js";
+import type { Engine } from "../engine/engine.js";
 import { record, runRecorded, type RecordedInputs, type RunSpec } from "../verify/reproducibility.js";
 
 /**
@@ -9,9 +9,8 @@ import { record, runRecorded, type RecordedInputs, type RunSpec } from "../verif
  * (a worker pool, a progress bar).
  */
 export async function recordedRun<T>(
-  run: RunSpec, inputs: RecordedInputs, json: boolean | undefined, compute?: () => Promise<T> | T,
+  engine: Engine, run: RunSpec, inputs: RecordedInputs, json: boolean | undefined, compute?: () => Promise<T> | T,
 ): Promise<T | undefined> {
-  const engine = await createEngine();
   const result = compute ? await compute() : (runRecorded(engine, run, inputs) as T);
   if (!json) return result;
   console.log(JSON.stringify({ ...result, reproducibility: await record(engine, run, inputs) }, null, 2));

@@ -1,4 +1,5 @@
 import Table from "cli-table3";
+import { createEngine } from "../engine/engine.js";
 import { prepareInputs } from "../inputs.js";
 import { builtInStressScenarios, type StressResult, type StressScenario } from "../methods/stress/stress.js";
 import { parseStressScenarios } from "../schema/stress.js";
@@ -24,7 +25,8 @@ export async function stressCommand(portfolioPath: string, marketPath: string, o
   ];
   const needsHistory = scenarios.some((s) => s.type === "historical");
   const inputs = needsHistory ? { ...raw, history: await historyFiles(opts.history) } : raw;
-  const out = await recordedRun<{ results: StressResult[] }>({ command: "stress", scenarios }, inputs, opts.json);
+  const engine = await createEngine();
+  const out = await recordedRun<{ results: StressResult[] }>(engine, { command: "stress", scenarios }, inputs, opts.json);
   if (!out) return;
   const { results } = out;
   const names = results[0]?.underlyings.map((u) => u.underlying) ?? [];

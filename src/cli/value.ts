@@ -1,4 +1,5 @@
 import Table from "cli-table3";
+import { createEngine } from "../engine/engine.js";
 import { prepareInputs } from "../inputs.js";
 import type { Valuation } from "../valuation.js";
 import { recordedRun } from "./recorded.js";
@@ -9,7 +10,8 @@ import { readJsonFile } from "./run.js";
 export async function valueCommand(portfolioPath: string, marketPath: string, opts: { json?: boolean }): Promise<void> {
   const raw = { portfolio: await readJsonFile(portfolioPath), market: await readJsonFile(marketPath) };
   const { portfolio } = prepareInputs(raw.portfolio, raw.market, { portfolio: portfolioPath, market: marketPath });
-  const valuation = await recordedRun<Valuation>({ command: "value" }, raw, opts.json);
+  const engine = await createEngine();
+  const valuation = await recordedRun<Valuation>(engine, { command: "value" }, raw, opts.json);
   if (!valuation) return;
   const positions = new Table({
     head: ["id", "qty", "price", "ccy", "value", "value USD", "delta", "gamma", "vega/1%", "theta/day", "vol"],

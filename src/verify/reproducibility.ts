@@ -68,7 +68,8 @@ export async function sha256Hex(text: string): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-function historyOf(inputs: RecordedInputs): PriceSeries[] {
+/** The series of the recorded price-history files. */
+export function historyOf(inputs: RecordedInputs): PriceSeries[] {
   if (!inputs.history?.length) throw new InputError("reproducibility.inputs.history", "this method needs the price history's CSV files");
   return inputs.history.flatMap((f) => parsePriceCsv(f.text, { source: f.name }).series);
 }
@@ -99,7 +100,8 @@ export function runRecorded(engine: Engine, run: RunSpec, inputs: RecordedInputs
   }
 }
 
-function marginMethod(run: MarginRun, inputs: RecordedInputs): MarginMethod {
+/** A recorded margin method with what it reads from the inputs (the price history for historical). */
+export function marginMethod(run: MarginRun, inputs: RecordedInputs): MarginMethod {
   const mm = "mmRatio" in run && run.mmRatio !== undefined ? { mmRatio: run.mmRatio } : {};
   if (run.method === "grid") return { method: "grid", profile: run.profile };
   if (run.method === "monte-carlo") return { method: "monte-carlo", model: run.model, ...mm };
