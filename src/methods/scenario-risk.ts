@@ -144,7 +144,6 @@ export function summariseRisk(
   total: Float64Array = lossesOf(pnl.usd),
 ): RiskSummary {
   const n = pnl.usd[0]!.length;
-  const losses = lossesOf;
   const risk = (l: Float64Array): TailRisk => tailRisk(l, levels, k.selector());
   const portfolio = risk(total);
   const underlyings = books.map((b, u): UnderlyingTail => {
@@ -153,8 +152,8 @@ export function summariseRisk(
       underlying: b.underlying,
       index: b.index,
       reportCurrency: b.coinSettled ? b.underlying : "USD",
-      usd: risk(losses([pnl.usd[u]!])),
-      ...(coin ? { coin: risk(losses([coin])) } : {}),
+      usd: risk(lossesOf([pnl.usd[u]!])),
+      ...(coin ? { coin: risk(lossesOf([coin])) } : {}),
     };
   });
   return {

@@ -1,16 +1,13 @@
 // Schema of a Monte Carlo model file (src/methods/montecarlo/model.ts): every
 // field optional (defaults fill in), unknown fields refused so a typo fails.
 import * as v from "valibot";
-import type { MonteCarloModelInput } from "../methods/montecarlo/model.js";
+import { MAX_BINS, MAX_WORST, type MonteCarloModelInput } from "../methods/montecarlo/model.js";
 import { finite, group, positive, rule, strict, symbol, schemaRef, volatility, within, PARSE } from "./fields.js";
 import { toInputError } from "./issues.js";
 
 const level = v.pipe(finite, v.gtValue(0, rule("must be a level within (0, 1)")), v.ltValue(1, rule("must be a level within (0, 1)")));
 const levels = v.pipe(v.array(level, rule("must be an array of levels")), v.nonEmpty(rule("must list at least one level")));
 const volOfVol = within(0, 10, " (annualised vol of the vol)");
-/** Output sizes: enough for any plot or report, small enough never to exhaust memory. */
-export const MAX_BINS = 10_000;
-export const MAX_WORST = 10_000;
 const correlationValue = v.pipe(finite, v.minValue(-1, rule("must be within [−1, 1]")), v.maxValue(1, rule("must be within [−1, 1]")));
 const whole = (what: string) => v.pipe(finite, v.integer(rule(`must be a whole number (${what})`)), v.minValue(1, rule(`must be ≥ 1 (${what})`)));
 

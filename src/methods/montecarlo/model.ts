@@ -81,6 +81,10 @@ export type MonteCarloModelInput = Partial<Omit<MonteCarloModel, "volDynamics" |
 
 export const DEFAULT_CORRELATION = 0.8;
 
+/** Output sizes: enough for any plot or report, small enough never to exhaust memory. */
+export const MAX_BINS = 10_000;
+export const MAX_WORST = 10_000;
+
 export const DEFAULT_MODEL: MonteCarloModel = {
   paths: 100_000,
   seed: 1,

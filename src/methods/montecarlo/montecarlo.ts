@@ -21,8 +21,7 @@ import {
   booksByUnderlying, checkLevels, lossesOf, revalueByUnderlying, riskKernels, summariseRisk,
   type Diversification, type ScenarioPnl, type UnderlyingTail,
 } from "../scenario-risk.js";
-import { MAX_BINS, MAX_WORST } from "../../schema/montecarlo.js";
-import { withDefaults, type MonteCarloModel, type MonteCarloModelInput } from "./model.js";
+import { MAX_BINS, MAX_WORST, withDefaults, type MonteCarloModel, type MonteCarloModelInput } from "./model.js";
 import { planPaths, type MonteCarloPlan, type UnderlyingDynamics } from "./plan.js";
 
 export interface MonteCarloOptions {

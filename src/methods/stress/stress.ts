@@ -90,9 +90,16 @@ export function stressTest(
   const names = book.underlyings;
   const series = options.history ? toSeries(options.history) : undefined;
   const lambda = options.lambda ?? 0.94;
+  // Each symbol's EWMA vols, computed once for all the scenarios that read them.
+  const ewma = new Map<PriceSeries, Float64Array>();
+  const volsOf = (s: PriceSeries): Float64Array => {
+    let vols = ewma.get(s);
+    if (!vols) ewma.set(s, (vols = ewmaVol(alignHistory([s]), s.symbol, { lambda }).vols));
+    return vols;
+  };
   return scenarios.map((sc, i) => {
     const path = `scenarios[${i}]`;
-    const shocks = shocksOf(sc, path, [...names], market, series, lambda);
+    const shocks = shocksOf(sc, path, [...names], market, series, volsOf);
     const set = new ScenarioSet(names, 1);
     shocks.forEach((s, u) => {
       set.logMoves[u] = s.logMove;
@@ -124,7 +131,7 @@ interface Shock {
 }
 
 function shocksOf(
-  sc: StressScenario, path: string, names: string[], market: Market, series: PriceSeries[] | undefined, lambda: number,
+  sc: StressScenario, path: string, names: string[], market: Market, series: PriceSeries[] | undefined, volsOf: (s: PriceSeries) => Float64Array,
 ): Shock[] & { days: number } {
   const days = sc.type === "historical" ? (parseTime(sc.to) - parseTime(sc.from)) / DAY_MS : 0;
   const out = ((): Shock[] => {
@@ -146,7 +153,7 @@ function shocksOf(
         });
       }
       case "historical":
-        return historicalShocks(sc, path, names, series, lambda);
+        return historicalShocks(sc, path, names, series, volsOf);
       default:
         throw new InputError(`${path}.type`, `must be "historical", "shock" or "correlation-to-one", got ${String((sc as { type: unknown }).type)}`);
     }
@@ -160,7 +167,9 @@ function atmVol(market: Market, u: string, path: string): number {
   return curves.vol(ATM_DAYS / 365, 0);
 }
 
-function historicalShocks(sc: HistoricalStress, path: string, names: string[], series: PriceSeries[] | undefined, lambda: number): Shock[] {
+function historicalShocks(
+  sc: HistoricalStress, path: string, names: string[], series: PriceSeries[] | undefined, volsOf: (s: PriceSeries) => Float64Array,
+): Shock[] {
   if (!series) throw new InputError("history", `historical scenario ${sc.name} needs a price history`);
   const from = parseTime(sc.from);
   const to = parseTime(sc.to);
@@ -175,7 +184,7 @@ function historicalShocks(sc: HistoricalStress, path: string, names: string[], s
     let volShift = 0;
     if (typeof rule === "number") volShift = rule;
     else if (rule === "realised") {
-      const vols = ewmaVol(alignHistory([s]), u, { lambda }).vols;
+      const vols = volsOf(s);
       if (i - 1 < EWMA_WARM_UP) throw new InputError(`${path}.from`, `${u}'s history has fewer than ${EWMA_WARM_UP} days before ${sc.from}: too few for the realised vol rule`);
       volShift = vols[j - 1]! / vols[i - 1]! - 1;
     }
