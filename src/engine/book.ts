@@ -7,6 +7,7 @@ import type { Market } from "../market/market.js";
 import type { OptionPosition, Position } from "../model/types.js";
 import type { Black76Inputs } from "../reference/black76.js";
 import type { KernelLayout } from "./wasm.js";
+import { InputError } from "../errors.js";
 import { log } from "../math/deterministic.js";
 
 export interface CompileOptions {
@@ -15,6 +16,11 @@ export interface CompileOptions {
    * (σ' = σ·(1 + weight·shift)); default 1. Venues scale shocks by (30/DTE)^p.
    */
   volShiftWeight?: (days: number, underlying: string) => number;
+  /**
+   * The only log moves the book will be revalued at: just the smile nodes they read
+   * are filled (a venue grid reads ~36 of the 161), the others are NaN. Default: all.
+   */
+  moves?: ArrayLike<number>;
 }
 
 /** Where a position lives in the book: an option row or a linear row. */
@@ -42,6 +48,8 @@ export interface Book {
   readonly optionTerms: readonly OptionTerms[];
   /** nOpt smile tables of layout.smileNodes vols each. */
   readonly tables: Float64Array;
+  /** With CompileOptions.moves: 1 at each smile node filled; absent when all are. */
+  readonly filledNodes?: Uint8Array;
   readonly nLin: number;
   readonly linCap: number;
   /** layout.lin.cols columns of linCap f64, one row per linear position. */
@@ -76,6 +84,9 @@ export function compileBook(
   const refs: PositionRef[] = [];
   const O = layout.opt;
   const L = layout.lin;
+  const filledNodes = options.moves ? nodesRead(layout, options.moves) : undefined;
+  const nodes = filledNodes ? [...filledNodes.keys()].filter((j) => filledNodes[j] === 1) : undefined;
+  if (nodes) tables.fill(NaN);
 
   for (const p of positions) {
     const curves = market.get(p.underlying)!;
@@ -92,7 +103,11 @@ export function compileBook(
       // Sticky moneyness: under a move x the forward is F·e^x and the strike's
       // log-moneyness k0 − x.
       const smile = curves.smile(t);
-      for (let j = 0; j < layout.smileNodes; j++) table[j] = smile(k0 - (layout.smileXMin + j / layout.smileInvStep));
+      const fill = (j: number): void => {
+        table[j] = smile(k0 - (layout.smileXMin + j / layout.smileInvStep));
+      };
+      if (nodes) nodes.forEach(fill);
+      else for (let j = 0; j < layout.smileNodes; j++) fill(j);
       const set = (col: number, v: number): void => {
         opt[col * optCap + row] = v;
       };
@@ -134,8 +149,37 @@ export function compileBook(
 
   return {
     layout, underlyings, indexPrices, positions, refs, nOpt, optCap, opt, optionTerms, tables,
-    nLin, linCap, lin, linAgg, nLinAgg, baseReady: false,
+    nLin, linCap, lin, linAgg, nLinAgg, baseReady: false, ...(filledNodes ? { filledNodes } : {}),
   };
+}
+
+/** The smile node a log move reads first (it reads that node and the next), as the kernel finds it. */
+export function smileNode(layout: KernelLayout, x: number): number {
+  const pos = Math.min(Math.max((x - layout.smileXMin) * layout.smileInvStep, 0), layout.smileNodes - 1);
+  return Math.min(Math.trunc(pos), layout.smileNodes - 2);
+}
+
+/** Refuses scenarios whose moves read smile nodes a book compiled for other moves left unfilled. */
+export function assertMovesCompiled(book: Book, logMoves: Float64Array): void {
+  const filled = book.filledNodes;
+  if (!filled) return;
+  for (const x of logMoves) {
+    const j = smileNode(book.layout, x);
+    if (filled[j] !== 1 || filled[j + 1] !== 1) {
+      throw new InputError("scenarios.logMoves", `move ${x} was not among the moves the book was compiled for (CompileOptions.moves)`);
+    }
+  }
+}
+
+/** 1 at every node the moves read, and those of the zero move (base values, padding). */
+function nodesRead(layout: KernelLayout, moves: ArrayLike<number>): Uint8Array {
+  const filled = new Uint8Array(layout.smileNodes);
+  for (const x of [0, ...Array.from(moves)]) {
+    const j = smileNode(layout, x);
+    filled[j] = filled[j + 1] = 1;
+  }
+  filled[centreNode(layout)] = 1;
+  return filled;
 }
 
 /** Smile node of the zero move: the option's vol today. */

@@ -2,7 +2,7 @@ import { InputError, LimitError } from "../errors.js";
 import type { Market } from "../market/market.js";
 import type { Position } from "../model/types.js";
 import type { Black76Greeks } from "../reference/black76.js";
-import { compileBook, type Book, type CompileOptions, type OptionTerms } from "./book.js";
+import { assertMovesCompiled, compileBook, type Book, type CompileOptions, type OptionTerms } from "./book.js";
 import { align16, LinearMemory } from "./memory.js";
 import type { ScenarioSet } from "./scenarios.js";
 import { STREAM, type PathBlock, type PathPlan } from "./path-plan.js";
@@ -114,6 +114,7 @@ export class Engine {
       throw new LimitError("per-position cells (positions × scenarios)", nPos * count, this.limits.perPositionCells);
     }
     scenarios.assertFinite();
+    assertMovesCompiled(book, scenarios.logMoves);
     this.load(book);
 
     const nUnd = book.underlyings.length;

@@ -81,9 +81,25 @@ function buildCurves(name: string, m: UnderlyingMarket, asOfMs: number): Underly
 export function buildMarket(data: MarketData): Market {
   const asOfMs = timeAt(data.asOf, "asOf");
   const names = Object.keys(data.underlyings);
-  const curves = new Map(names.map((name) => [name, buildCurves(name, data.underlyings[name]!, asOfMs)]));
-  const expiries = new Map<string, number>();
-  return {
+  return marketOf(asOfMs, names, new Map(names.map((name) => [name, buildCurves(name, data.underlyings[name]!, asOfMs)])), new Map());
+}
+
+/**
+ * The market with one underlying's data replaced (a new price, forwards or surface):
+ * only its curves are rebuilt; the others, and the parsed expiries, are shared.
+ * `name` must be one of the market's underlyings.
+ */
+export function withUnderlying(market: Market, name: string, data: UnderlyingMarket): Market {
+  if (market.index(name) < 0) throw new InputError("underlying", `unknown underlying ${name} (the market has ${market.names.join(", ")})`);
+  const curves = new Map(market.names.map((n) => [n, n === name ? buildCurves(name, data, market.asOfMs) : market.get(n)!]));
+  return marketOf(market.asOfMs, market.names, curves, expiriesOf.get(market)!);
+}
+
+/** Each market's cache of parsed expiries, shared by the markets derived from it. */
+const expiriesOf = new WeakMap<Market, Map<string, number>>();
+
+function marketOf(asOfMs: number, names: string[], curves: Map<string, UnderlyingCurves>, expiries: Map<string, number>): Market {
+  const market: Market = {
     asOfMs,
     names,
     get: (name) => curves.get(name),
@@ -95,4 +111,6 @@ export function buildMarket(data: MarketData): Market {
       return t;
     },
   };
+  expiriesOf.set(market, expiries);
+  return market;
 }

@@ -2,7 +2,7 @@
 // (per scenario and underlying e^x and the smile node; per option its constants),
 // evaluated scalar with Math.exp/Math.log and Cody's normal CDF. It is the
 // baseline of the benchmarks and the oracle of the WASM kernel in tests.
-import type { Book } from "../engine/book.js";
+import { assertMovesCompiled, type Book } from "../engine/book.js";
 import type { RevalueOptions, RevalueResult } from "../engine/engine.js";
 import type { ScenarioSet } from "../engine/scenarios.js";
 import { black76Price } from "./black76.js";
@@ -15,6 +15,7 @@ export function revalueReference(book: Book, scenarios: ScenarioSet, options: Re
   const ccy = currency === "USD" ? -1 : book.underlyings.indexOf(currency);
   const count = scenarios.count;
   const nUnd = book.underlyings.length;
+  assertMovesCompiled(book, scenarios.logMoves);
 
   // Per underlying and scenario: price factor and smile node.
   const m = scenarios.logMoves.map(Math.exp);

@@ -9,6 +9,18 @@ const ISO_DATE =
  * (UTC when no offset is given); undefined for anything else, including impossible calendar days.
  */
 export function isoDateToMillis(text: string): number | undefined {
+  // A live feed re-validates the same few expiries on every update: parse each once.
+  if (parsed.has(text)) return parsed.get(text);
+  if (parsed.size >= PARSED_MAX) parsed.clear();
+  const millis = parseIsoDate(text);
+  parsed.set(text, millis);
+  return millis;
+}
+
+const parsed = new Map<string, number | undefined>();
+const PARSED_MAX = 10_000;
+
+function parseIsoDate(text: string): number | undefined {
   const match = ISO_DATE.exec(text);
   if (!match) return undefined;
   const [, year, month, day, hour, zone] = match;

@@ -107,7 +107,11 @@ export function gridScenarios(underlying: string, p: UnderlyingGridParams): Grid
 export function gridMargin(engine: Engine, positions: readonly Position[], market: Market, options: GridOptions): GridMargin {
   const { profile } = options;
   const names = market.names.filter((u) => positions.some((p) => p.underlying === u));
-  const underlyings = names.map((u) => underlyingMargin(engine, positions.filter((p) => p.underlying === u), u, market, options));
+  return combineGridMargins(profile, names.map((u) => underlyingMargin(engine, positions.filter((p) => p.underlying === u), u, market, options)));
+}
+
+/** The portfolio's grid margin from its underlyings' (in market order). */
+export function combineGridMargins(profile: MarginProfile, underlyings: UnderlyingGridMargin[]): GridMargin {
   const sum = underlyings.reduce((a, m) => a + m.initial.usd, 0);
   const spreadCredit = interUnderlyingCredit(profile, underlyings);
   const initial = sum - spreadCredit;
@@ -121,15 +125,19 @@ export function gridMargin(engine: Engine, positions: readonly Position[], marke
 /**
  * One underlying's grid: its positions compiled alone and revalued under its own
  * scenarios only (the others do not move there, so they need no evaluation).
+ * Underlyings are independent until combined, which is what lets a live engine
+ * recompute just the one that changed.
  */
-function underlyingMargin(engine: Engine, positions: Position[], u: string, market: Market, options: GridOptions): UnderlyingGridMargin {
+export function underlyingMargin(engine: Engine, positions: readonly Position[], u: string, market: Market, options: GridOptions): UnderlyingGridMargin {
   const { profile } = options;
   const p = paramsFor(profile, u);
-  const book = engine.compile(positions, market, { volShiftWeight: (days) => termWeight(p.volScaling, days) });
   const scenarios = gridScenarios(u, p);
+  // Only the smile nodes the grid's moves read are compiled.
+  const moves = scenarios.map((sc) => log(1 + sc.move));
+  const book = engine.compile(positions, market, { volShiftWeight: (days) => termWeight(p.volScaling, days), moves });
   const set = gridScenarioSet(book, scenarios, p);
   const rows = (options.kernels === "js" ? revalueReference(book, set, { perPosition: true }) : engine.revalue(book, set, { perPosition: true }))
-    .positions!.map((r) => Array.from(r));
+    .positions!;
   const valuation = valueBook(engine, book, market);
   const values = valuation.positions.map((v) => v.valueUsd);
   const deltas = valuation.positions.map((v) => v.delta);
@@ -169,7 +177,7 @@ function underlyingMargin(engine: Engine, positions: Position[], u: string, mark
     scenarios,
     pnlUsd: m.pnlUsd,
     pnlCoin: m.pnlCoin,
-    ...(options.perPosition ? { positions: positions.map((q, k) => ({ id: q.id ?? String(k), pnlUsd: rows[k]! })) } : {}),
+    ...(options.perPosition ? { positions: positions.map((q, k) => ({ id: q.id ?? String(k), pnlUsd: Array.from(rows[k]!) })) } : {}),
     netDelta: deltas.reduce((a, d) => a + d, 0),
   };
 }
@@ -188,26 +196,33 @@ interface Measured {
  * Sums members' PnL per scenario and finds the worst weighted loss. Coin PnL of a
  * member worth V0 USD now is (V0 + PnL)/S' − V0/S0: its coin value then less now.
  */
-function measureGrid(scenarios: GridScenario[], rows: number[][], values: number[], s0: number): Measured {
-  const pnlUsd = scenarios.map((_, s) => rows.reduce((a, r) => a + r[s]!, 0));
+function measureGrid(scenarios: GridScenario[], rows: Float64Array[], values: number[], s0: number): Measured {
+  const n = scenarios.length;
+  const pnlUsd = new Array<number>(n);
+  const pnlCoin = new Array<number>(n);
   const v0 = values.reduce((a, v) => a + v, 0);
-  const pnlCoin = scenarios.map((sc, s) => (v0 + pnlUsd[s]!) / (s0 * (1 + sc.move)) - v0 / s0);
+  for (let s = 0; s < n; s++) {
+    let sum = 0;
+    for (const r of rows) sum += r[s]!;
+    pnlUsd[s] = sum;
+    pnlCoin[s] = (v0 + sum) / (s0 * (1 + scenarios[s]!.move)) - v0 / s0;
+  }
   const { loss: worstUsd, index: worstIndex } = worstWeightedLoss(scenarios, pnlUsd);
   const { loss: worstCoin, index: worstCoinIndex } = worstWeightedLoss(scenarios, pnlCoin);
   return { pnlUsd, pnlCoin, worstUsd, worstIndex, worstCoin, worstCoinIndex };
 }
 
 /** The largest weighted loss −weight·PnL over the scenarios, and the first scenario that gives it. */
-export function worstWeightedLoss(scenarios: readonly { weight: number }[], pnl: readonly number[]): { loss: number; index: number } {
+export function worstWeightedLoss(scenarios: readonly { weight: number }[], pnl: ArrayLike<number>): { loss: number; index: number } {
   let loss = -Infinity;
   let index = -1;
-  scenarios.forEach((sc, s) => {
-    const l = -sc.weight * pnl[s]!;
+  for (let s = 0; s < scenarios.length; s++) {
+    const l = -scenarios[s]!.weight * pnl[s]!;
     if (l > loss) {
       loss = l;
       index = s;
     }
-  });
+  }
   return { loss, index };
 }
 
