@@ -87,6 +87,9 @@ export function compileBook(
   const filledNodes = options.moves ? nodesRead(layout, options.moves) : undefined;
   const nodes = filledNodes ? [...filledNodes.keys()].filter((j) => filledNodes[j] === 1) : undefined;
   if (nodes) tables.fill(NaN);
+  const nodeList = nodes ?? Array.from({ length: layout.smileNodes }, (_, j) => j);
+  const ks = new Float64Array(nodeList.length);
+  const vols = new Float64Array(nodeList.length);
 
   for (const p of positions) {
     const curves = market.get(p.underlying)!;
@@ -101,13 +104,10 @@ export function compileBook(
       const phi = p.right === "call" ? 1 : -1;
       const table = tables.subarray(row * layout.smileNodes, (row + 1) * layout.smileNodes);
       // Sticky moneyness: under a move x the forward is F·e^x and the strike's
-      // log-moneyness k0 − x.
-      const smile = curves.smile(t);
-      const fill = (j: number): void => {
-        table[j] = smile(k0 - (layout.smileXMin + j / layout.smileInvStep));
-      };
-      if (nodes) nodes.forEach(fill);
-      else for (let j = 0; j < layout.smileNodes; j++) fill(j);
+      // log-moneyness k0 − x, which falls as the nodes' x rise.
+      for (let i = 0; i < nodeList.length; i++) ks[i] = k0 - (layout.smileXMin + nodeList[i]! / layout.smileInvStep);
+      curves.smileDescending(t, ks, vols);
+      for (let i = 0; i < nodeList.length; i++) table[nodeList[i]!] = vols[i]!;
       const set = (col: number, v: number): void => {
         opt[col * optCap + row] = v;
       };

@@ -21,6 +21,8 @@ export interface UnderlyingCurves {
   vol(t: number, k: number): number;
   /** The smile at expiry t as a function of log-moneyness (the expiry found once), or InputError. */
   smile(t: number): (k: number) => number;
+  /** The smile at expiry t at each of `ks` (non-increasing log-moneyness) into `out`, or InputError. */
+  smileDescending(t: number, ks: ArrayLike<number>, out: Float64Array): void;
 }
 
 export interface Market {
@@ -61,6 +63,10 @@ function buildCurves(name: string, m: UnderlyingMarket, asOfMs: number): Underly
     })
     .filter((s) => s.t > 0);
   const surface = slices.length > 0 ? new VolSurface(slices) : undefined;
+  const surfaceOf = (): VolSurface => {
+    if (!surface) throw new InputError(`${path}.surface`, "no volatility surface");
+    return surface;
+  };
   return {
     name,
     index: m.index,
@@ -71,8 +77,10 @@ function buildCurves(name: string, m: UnderlyingMarket, asOfMs: number): Underly
       return this.smile(t)(k);
     },
     smile(t) {
-      if (!surface) throw new InputError(`${path}.surface`, "no volatility surface");
-      return surface.smile(t);
+      return surfaceOf().smile(t);
+    },
+    smileDescending(t, ks, out) {
+      surfaceOf().smileDescending(t, ks, out);
     },
   };
 }

@@ -31,11 +31,36 @@ class Smile {
   }
 
   vol(x: number): number {
-    const { k, vols, slopes } = this;
+    const { k, vols } = this;
     const n = k.length - 1;
     if (x <= k[0]!) return vols[0]!;
     if (x >= k[n]!) return vols[n]!;
-    const lo = bracket(n, (i) => k[i]!, x);
+    return this.hermite(bracket(n, (i) => k[i]!, x), x);
+  }
+
+  /**
+   * vol() at each of `xs`, which must be non-increasing (a smile table's nodes in
+   * strike order): the segment is found by walking down instead of by a search.
+   */
+  volsDescending(xs: ArrayLike<number>, out: Float64Array): void {
+    const { k, vols } = this;
+    const n = k.length - 1;
+    let lo = n - 1;
+    for (let i = 0; i < xs.length; i++) {
+      const x = xs[i]!;
+      if (x <= k[0]!) out[i] = vols[0]!;
+      else if (x >= k[n]!) out[i] = vols[n]!;
+      else {
+        // The largest lo with k[lo] ≤ x, as bracket() finds it.
+        while (k[lo]! > x) lo--;
+        out[i] = this.hermite(lo, x);
+      }
+    }
+  }
+
+  /** The cubic Hermite interpolant on segment [lo, lo + 1] at x. */
+  private hermite(lo: number, x: number): number {
+    const { k, vols, slopes } = this;
     const hi = lo + 1;
     const h = k[hi]! - k[lo]!;
     const s = (x - k[lo]!) / h;
@@ -118,23 +143,40 @@ export class VolSurface {
    * lookup done once: cheap to evaluate on many strikes of one expiry.
    */
   smile(t: number): (k: number) => number {
+    const { a, b, w } = this.slices(t);
+    if (!b) return (k) => a.vol(k);
+    return (k) => {
+      const va = a.vol(k);
+      const vb = b.vol(k);
+      return Math.sqrt(((1 - w) * va * va * a.t + w * vb * vb * b.t) / t);
+    };
+  }
+
+  /** smile(t) at each of `ks` (non-increasing) into `out`, the same values: for smile tables. */
+  smileDescending(t: number, ks: ArrayLike<number>, out: Float64Array): void {
+    const { a, b, w } = this.slices(t);
+    a.volsDescending(ks, out);
+    if (!b) return;
+    const vb = new Float64Array(ks.length);
+    b.volsDescending(ks, vb);
+    for (let i = 0; i < ks.length; i++) {
+      const va = out[i]!;
+      out[i] = Math.sqrt(((1 - w) * va * va * a.t + w * vb[i]! * vb[i]! * b.t) / t);
+    }
+  }
+
+  /** The slice(s) a time uses: one (at or beyond the ends, or on a slice) or two with b's weight w in total variance. */
+  private slices(t: number): { a: Smile; b?: Smile; w: number } {
     const smiles = this.smiles;
     const n = smiles.length - 1;
     const first = smiles[0]!;
     const last = smiles[n]!;
-    if (t <= first.t) return (k) => first.vol(k);
-    if (t >= last.t) return (k) => last.vol(k);
+    if (t <= first.t) return { a: first, w: 0 };
+    if (t >= last.t) return { a: last, w: 0 };
     const lo = bracket(n, (i) => smiles[i]!.t, t);
-    const hi = lo + 1;
     const a = smiles[lo]!;
-    const b = smiles[hi]!;
-    if (t === a.t) return (k) => a.vol(k);
-    const w = (t - a.t) / (b.t - a.t);
-    return (k) => {
-      const va = a.vol(k);
-      const vb = b.vol(k);
-      const variance = (1 - w) * va * va * a.t + w * vb * vb * b.t;
-      return Math.sqrt(variance / t);
-    };
+    if (t === a.t) return { a, w: 0 };
+    const b = smiles[lo + 1]!;
+    return { a, b, w: (t - a.t) / (b.t - a.t) };
   }
 }

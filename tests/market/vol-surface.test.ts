@@ -101,4 +101,15 @@ describe("VolSurface across expiries", () => {
       for (const k of [-1.5, -0.2, 0, 0.7]) expect(smile(k)).toBe(surface.vol(t, k));
     }
   });
+
+  it("smileDescending gives vol(t, k) bit for bit at descending k, nodes and wings included", () => {
+    const ks = Float64Array.from({ length: 400 }, (_, i) => 3 - i * 0.015);
+    ks[100] = 1.5;
+    ks[101] = 1.5;
+    const out = new Float64Array(ks.length);
+    for (const t of [0.01, steep.t, 0.3, 1, 5]) {
+      surface.smileDescending(t, ks, out);
+      ks.forEach((k, i) => expect(out[i]).toBe(surface.vol(t, k)));
+    }
+  });
 });
