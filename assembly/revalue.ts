@@ -33,13 +33,17 @@ export const LIN_COLS: usize = 3;
 
 /** Scenarios are processed in blocks of this many so the per-block data stays in L1/L2. */
 export const BLOCK: i32 = 256;
+/** Planes of BLOCK f64 that optionPairs' passes hand on: x1, x2, ex, g1, g2. */
+const OPTION_PASS_PLANES: i32 = 5;
 
 /** Per-option scratch of the kernel (see its use). */
 const OPT_SCRATCH = memory.data(32);
 
 /** Bytes of scratch memory `revalueBlack76F64x2Soa` needs for `nUnd` underlyings. */
 export function revalueWorkBytes(nUnd: i32): i32 {
-  return nUnd * BLOCK * (6 * 8 + 4) + 3 * BLOCK * 8;
+  // Per underlying six f64 planes and the smile node; then the PnL accumulator, the
+  // coin prices, a per-position row, and five planes between the passes of optionPairs.
+  return nUnd * BLOCK * (6 * 8 + 4) + (3 + OPTION_PASS_PLANES) * BLOCK * 8;
 }
 
 /**
@@ -117,7 +121,7 @@ export function revalueBlack76F64x2Soa(
           load<f64>(opt + OPT_LN_FK * ob + q), load<f64>(opt + OPT_FK * ob + q), load<f64>(opt + OPT_KF * ob + q),
           load<f64>(opt + OPT_F * ob + q), load<f64>(opt + OPT_K * ob + q), load<f64>(OPT_SCRATCH, 8),
           load<f64>(OPT_SCRATCH, 16), phi,
-          load<f64>(opt + OPT_VOL_W * ob + q), acc, dst,
+          load<f64>(opt + OPT_VOL_W * ob + q), acc, dst, row + ub,
         );
       } else {
         expiredPairs(pairs, mw + uo, load<f64>(opt + OPT_F * ob + q), load<f64>(opt + OPT_K * ob + q), phi, w, acc, dst);
@@ -204,7 +208,21 @@ function prepareBlock(
 const RV_K = memory.data<f64>([1.0, VOL_FLOOR, 0.5, -0.5], 16);
 
 /**
- * Accumulates the value of one live option over the block, two scenarios per step.
+ * Accumulates the value of one live option over the block, two scenarios per step,
+ * in three passes over the block that hand their results on through `tmp`
+ * (OPTION_PASS_PLANES planes of BLOCK f64): d1, d2 and the exp argument
+ * (moneynessPairs); exp(-d²/2), φ(d1) and φ(d2) (gaussPairs); the two normal
+ * CDFs and the price (cdfValuePairs).
+ *
+ * Why three passes: one pass per pair was ~370 x64 instructions with a
+ * dependency chain of ~150 cycles (smile load → vol → division → d → exp or the
+ * degree-8 rationals → the shared division → price), longer than Zen 4's
+ * 320-entry reorder buffer can cover, so consecutive pairs hardly overlapped:
+ * ~146 cycles a pair of scenarios, while its f64x2 operations alone need ~44
+ * (88 multiplies on two pipes). Each pass has a chain a third as long, fewer
+ * live constants (fewer spills) and room for several pairs in flight (+17%,
+ * measured against the single pass in the same process). The arithmetic and its order are
+ * unchanged, so are the results, bit for bit.
  *
  * Written for what V8 (TurboFan, Node 20) makes of it; each point was measured:
  * - Every constant, including the exp and normal-CDF coefficients of
@@ -218,54 +236,47 @@ const RV_K = memory.data<f64>([1.0, VOL_FLOOR, 0.5, -0.5], 16);
  *   except: exp's overflow clamp is dropped (its argument is ≤ 0, results are
  *   unchanged), and the two CDFs are evaluated side by side and branch-free.
  *   Near the money Cody's central region (|d| < 0.674) is hit by half the
- *   scenario pairs at random, so the old `if (any_true)` mispredicted; both
- *   rationals are now evaluated and the numerator and denominator selected
+ *   scenario pairs at random, so an `if (any_true)` mispredicts; both
+ *   rationals are evaluated and the numerator and denominator selected
  *   per lane before dividing (+2–3%).
- * - The two divisions n1/q1, n2/q2 share one reciprocal 1/(q1·q2) (+3%).
+ * - The two divisions n1/q1, n2/q2 share one reciprocal 1/(q1·q2) (+3% in
+ *   the single pass; with three passes two divisions are within 1%).
  *   q ∈ [1.9e4, 4e14] on |d| ≤ 64 (the cap), so q1·q2 cannot overflow;
  *   three roundings instead of one, < 2 ulp.
- * Tried and not kept: unrolling by two pairs (no gain: the loop is bound by
- * instruction throughput, not latency), BLOCK 128/512/1024 (no difference).
+ * Tried and not kept: unrolling the single pass by two pairs (no gain: two
+ * chains in the same window), a fourth pass splitting the rationals from the
+ * division and price (+0–2%, within the noise), the CDFs of d1 and d2 in
+ * separate passes (−7%), the rationals' even and odd powers side by side
+ * (Pe(x²) + x·Po(x²), half the chain: −6% to +2%, and other bits),
+ * BLOCK 128/512/1024 (no difference).
  */
 @inline function optionPairs(
   pairs: i32, xw: usize, mw: usize, miw: usize, vw: usize, flw: usize, frw: usize, idxw: usize, table: usize,
   lnFK: f64, fk: f64, kf: f64, f0: f64, k: f64, sqrtT: f64, scale: f64, phi: f64, volW: f64,
-  acc: usize, dst: usize,
+  acc: usize, dst: usize, tmp: usize,
+): void {
+  const ub = <usize>BLOCK << 3;
+  const x1w = tmp, x2w = tmp + ub, exw = x2w + ub, g1w = exw + ub, g2w = g1w + ub;
+  moneynessPairs(pairs, xw, mw, miw, vw, flw, frw, idxw, table, lnFK, fk, kf, sqrtT, phi, volW, x1w, x2w, exw, g1w, g2w);
+  gaussPairs(pairs, exw, g1w, g2w);
+  cdfValuePairs(pairs, mw, x1w, x2w, g1w, g2w, f0, k, scale, acc, dst);
+}
+
+/** x1 = φ·d1, x2 = φ·d2, ex = −d²/2 at the d nearer zero, and the factors f1, f2 of φ(d1), φ(d2) on exp(ex). */
+@inline function moneynessPairs(
+  pairs: i32, xw: usize, mw: usize, miw: usize, vw: usize, flw: usize, frw: usize, idxw: usize, table: usize,
+  lnFK: f64, fk: f64, kf: f64, sqrtT: f64, phi: f64, volW: f64,
+  x1w: usize, x2w: usize, exw: usize, f1w: usize, f2w: usize,
 ): void {
   const vLnFK = f64x2.splat(lnFK);
   const vFk = f64x2.splat(fk);
   const vKf = f64x2.splat(kf);
-  const vF = f64x2.splat(f0);
-  const vK = f64x2.splat(k);
   const vSqrtT = f64x2.splat(sqrtT);
-  const vScale = f64x2.splat(scale);
   const vPhi = f64x2.splat(phi);
   const vVolW = f64x2.splat(volW);
   const one = v128.load64_splat(RV_K, 0), volFloor = v128.load64_splat(RV_K, 8);
   const half = v128.load64_splat(RV_K, 16), minusHalf = v128.load64_splat(RV_K, 24);
-  // exp (EXP_K: Taylor 1/k! for k = 0, 2, 3, …, 13 at 0..12, then EXP_MIN, EXP_MAX, LOG2E, SHIFTER, LN2_HI, LN2_LO).
-  const e0 = v128.load64_splat(EXP_K, 0), e1 = v128.load64_splat(EXP_K, 8), e2 = v128.load64_splat(EXP_K, 16);
-  const e3 = v128.load64_splat(EXP_K, 24), e4 = v128.load64_splat(EXP_K, 32), e5 = v128.load64_splat(EXP_K, 40);
-  const e6 = v128.load64_splat(EXP_K, 48), e7 = v128.load64_splat(EXP_K, 56), e8 = v128.load64_splat(EXP_K, 64);
-  const e9 = v128.load64_splat(EXP_K, 72), e10 = v128.load64_splat(EXP_K, 80), e11 = v128.load64_splat(EXP_K, 88);
-  const e12 = v128.load64_splat(EXP_K, 96), expMin = v128.load64_splat(EXP_K, 104);
-  const log2e = v128.load64_splat(EXP_K, 120), shifter = v128.load64_splat(EXP_K, 128);
-  const ln2Hi = v128.load64_splat(EXP_K, 136), ln2Lo = v128.load64_splat(EXP_K, 144);
-  const bias = v128.load64_splat(EXP_BIAS, 0), shifterBits = v128.load64_splat(EXP_BIAS, 8);
-  // Normal CDF: Cody's tail P8/Q8 in |x| and central x·A(x²)/B(x²), highest power first.
-  const p0 = v128.load64_splat(TAIL_P, 0), p1 = v128.load64_splat(TAIL_P, 8), p2 = v128.load64_splat(TAIL_P, 16);
-  const p3 = v128.load64_splat(TAIL_P, 24), p4 = v128.load64_splat(TAIL_P, 32), p5 = v128.load64_splat(TAIL_P, 40);
-  const p6 = v128.load64_splat(TAIL_P, 48), p7 = v128.load64_splat(TAIL_P, 56), p8 = v128.load64_splat(TAIL_P, 64);
-  const q0 = v128.load64_splat(TAIL_Q, 0), q1 = v128.load64_splat(TAIL_Q, 8), q2 = v128.load64_splat(TAIL_Q, 16);
-  const q3 = v128.load64_splat(TAIL_Q, 24), q4 = v128.load64_splat(TAIL_Q, 32), q5 = v128.load64_splat(TAIL_Q, 40);
-  const q6 = v128.load64_splat(TAIL_Q, 48), q7 = v128.load64_splat(TAIL_Q, 56);
-  const a0 = v128.load64_splat(CENT_P, 0), a1 = v128.load64_splat(CENT_P, 8), a2 = v128.load64_splat(CENT_P, 16);
-  const a3 = v128.load64_splat(CENT_P, 24), a4 = v128.load64_splat(CENT_P, 32);
-  const b0 = v128.load64_splat(CENT_Q, 0), b1 = v128.load64_splat(CENT_Q, 8), b2 = v128.load64_splat(CENT_Q, 16);
-  const b3 = v128.load64_splat(CENT_Q, 24);
-  const cap = v128.load64_splat(CDF_K, 16), centralLimit = v128.load64_splat(CDF_K, 24);
   const zero = f64x2.splat(0.0);
-
   for (let i = 0; i < pairs; i++) {
     const o = <usize>i << 4;
     const x = v128.load(xw + o);
@@ -283,13 +294,34 @@ const RV_K = memory.data<f64>([1.0, VOL_FLOOR, 0.5, -0.5], 16);
     const lnfk = f64x2.add(vLnFK, x);
     const d1 = f64x2.add(f64x2.div(lnfk, sv), f64x2.mul(half, sv));
     const d2 = f64x2.sub(d1, sv);
-
     // φ(d2) = φ(d1)·F'/K: one exp, taken at the d nearer zero so the other
     // factor is ≤ 1 and cannot overflow. F' ≤ K exactly when d1² ≤ d2².
+    // f1, f2 are the factors of φ(d1), φ(d2) on that exp (×1 is exact).
     const belowK = f64x2.le(lnfk, zero);
     const dNear = v128.bitselect(d1, d2, belowK);
-    // e = exp(ex), ex ≤ 0 (or NaN): expF64x2 without its overflow clamp.
-    const ex = f64x2.mul(minusHalf, f64x2.mul(dNear, dNear));
+    v128.store(exw + o, f64x2.mul(minusHalf, f64x2.mul(dNear, dNear)));
+    v128.store(x1w + o, f64x2.mul(vPhi, d1));
+    v128.store(x2w + o, f64x2.mul(vPhi, d2));
+    v128.store(f1w + o, v128.bitselect(one, f64x2.mul(vKf, v128.load(miw + o)), belowK));
+    v128.store(f2w + o, v128.bitselect(f64x2.mul(vFk, m), one, belowK));
+  }
+}
+
+/** g1, g2 (holding the factors f1, f2 on entry) ← exp(ex)·f1, exp(ex)·f2. */
+@inline function gaussPairs(pairs: i32, exw: usize, g1w: usize, g2w: usize): void {
+  // EXP_K: Taylor 1/k! for k = 0, 2, 3, …, 13 at 0..12, then EXP_MIN, EXP_MAX, LOG2E, SHIFTER, LN2_HI, LN2_LO.
+  const e0 = v128.load64_splat(EXP_K, 0), e1 = v128.load64_splat(EXP_K, 8), e2 = v128.load64_splat(EXP_K, 16);
+  const e3 = v128.load64_splat(EXP_K, 24), e4 = v128.load64_splat(EXP_K, 32), e5 = v128.load64_splat(EXP_K, 40);
+  const e6 = v128.load64_splat(EXP_K, 48), e7 = v128.load64_splat(EXP_K, 56), e8 = v128.load64_splat(EXP_K, 64);
+  const e9 = v128.load64_splat(EXP_K, 72), e10 = v128.load64_splat(EXP_K, 80), e11 = v128.load64_splat(EXP_K, 88);
+  const e12 = v128.load64_splat(EXP_K, 96), expMin = v128.load64_splat(EXP_K, 104);
+  const log2e = v128.load64_splat(EXP_K, 120), shifter = v128.load64_splat(EXP_K, 128);
+  const ln2Hi = v128.load64_splat(EXP_K, 136), ln2Lo = v128.load64_splat(EXP_K, 144);
+  const bias = v128.load64_splat(EXP_BIAS, 0), shifterBits = v128.load64_splat(EXP_BIAS, 8);
+  for (let i = 0; i < pairs; i++) {
+    const o = <usize>i << 4;
+    // exp(ex), ex ≤ 0 (or NaN): expF64x2 without its overflow clamp.
+    const ex = v128.load(exw + o);
     const xc = f64x2.pmax(ex, expMin);
     const t = f64x2.add(f64x2.mul(xc, log2e), shifter);
     const nf = f64x2.sub(t, shifter);
@@ -307,12 +339,38 @@ const RV_K = memory.data<f64>([1.0, VOL_FLOOR, 0.5, -0.5], 16);
     const s1 = i64x2.shl(i64x2.add(nLo, bias), 52);
     const s2 = i64x2.shl(i64x2.add(i64x2.sub(n, nLo), bias), 52);
     const e = v128.andnot(f64x2.mul(f64x2.mul(poly, s1), s2), f64x2.lt(ex, expMin));
-    const g1 = v128.bitselect(e, f64x2.mul(e, f64x2.mul(vKf, v128.load(miw + o))), belowK);
-    const g2 = v128.bitselect(f64x2.mul(e, f64x2.mul(vFk, m)), e, belowK);
+    v128.store(g1w + o, f64x2.mul(e, v128.load(g1w + o)));
+    v128.store(g2w + o, f64x2.mul(e, v128.load(g2w + o)));
+  }
+}
 
+/** Adds scale·(F·m·N(x1) − K·N(x2)) to `acc` (and writes it to `dst` if set). */
+@inline function cdfValuePairs(
+  pairs: i32, mw: usize, x1w: usize, x2w: usize, g1w: usize, g2w: usize, f0: f64, k: f64, scale: f64,
+  acc: usize, dst: usize,
+): void {
+  const vF = f64x2.splat(f0);
+  const vK = f64x2.splat(k);
+  const vScale = f64x2.splat(scale);
+  const one = v128.load64_splat(RV_K, 0), half = v128.load64_splat(RV_K, 16);
+  // Cody's tail P8/Q8 in |x| and central x·A(x²)/B(x²), highest power first.
+  const p0 = v128.load64_splat(TAIL_P, 0), p1 = v128.load64_splat(TAIL_P, 8), p2 = v128.load64_splat(TAIL_P, 16);
+  const p3 = v128.load64_splat(TAIL_P, 24), p4 = v128.load64_splat(TAIL_P, 32), p5 = v128.load64_splat(TAIL_P, 40);
+  const p6 = v128.load64_splat(TAIL_P, 48), p7 = v128.load64_splat(TAIL_P, 56), p8 = v128.load64_splat(TAIL_P, 64);
+  const q0 = v128.load64_splat(TAIL_Q, 0), q1 = v128.load64_splat(TAIL_Q, 8), q2 = v128.load64_splat(TAIL_Q, 16);
+  const q3 = v128.load64_splat(TAIL_Q, 24), q4 = v128.load64_splat(TAIL_Q, 32), q5 = v128.load64_splat(TAIL_Q, 40);
+  const q6 = v128.load64_splat(TAIL_Q, 48), q7 = v128.load64_splat(TAIL_Q, 56);
+  const a0 = v128.load64_splat(CENT_P, 0), a1 = v128.load64_splat(CENT_P, 8), a2 = v128.load64_splat(CENT_P, 16);
+  const a3 = v128.load64_splat(CENT_P, 24), a4 = v128.load64_splat(CENT_P, 32);
+  const b0 = v128.load64_splat(CENT_Q, 0), b1 = v128.load64_splat(CENT_Q, 8), b2 = v128.load64_splat(CENT_Q, 16);
+  const b3 = v128.load64_splat(CENT_Q, 24);
+  const cap = v128.load64_splat(CDF_K, 16), centralLimit = v128.load64_splat(CDF_K, 24);
+  const zero = f64x2.splat(0.0);
+  for (let i = 0; i < pairs; i++) {
+    const o = <usize>i << 4;
+    const x1 = v128.load(x1w + o), x2 = v128.load(x2w + o);
+    const g1 = v128.load(g1w + o), g2 = v128.load(g2w + o);
     // N(x1), N(x2), both chains side by side (each constant reloaded once).
-    const x1 = f64x2.mul(vPhi, d1);
-    const x2 = f64x2.mul(vPhi, d2);
     const ax1 = f64x2.pmin(f64x2.abs(x1), cap);
     const ax2 = f64x2.pmin(f64x2.abs(x2), cap);
     // Tail: g·P8(|x|) / Q8(|x|).
@@ -358,7 +416,7 @@ const RV_K = memory.data<f64>([1.0, VOL_FLOOR, 0.5, -0.5], 16);
     const n1 = v128.bitselect(f64x2.add(half, q1r), v128.bitselect(q1r, f64x2.sub(one, q1r), f64x2.lt(x1, zero)), central1);
     const n2 = v128.bitselect(f64x2.add(half, q2r), v128.bitselect(q2r, f64x2.sub(one, q2r), f64x2.lt(x2, zero)), central2);
 
-    const value = f64x2.mul(vScale, f64x2.sub(f64x2.mul(f64x2.mul(vF, m), n1), f64x2.mul(vK, n2)));
+    const value = f64x2.mul(vScale, f64x2.sub(f64x2.mul(f64x2.mul(vF, v128.load(mw + o)), n1), f64x2.mul(vK, n2)));
     v128.store(acc + o, f64x2.add(v128.load(acc + o), value));
     if (dst) v128.store(dst + o, value);
   }

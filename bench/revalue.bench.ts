@@ -14,18 +14,26 @@ import { market } from "./fixtures.js";
 import { cell, consume, count, medians, packageName, pct, times, timing, type Section } from "./lib.js";
 
 /**
- * f64 operations (add/sub/mul/div/min/max, per lane) one option evaluation
- * costs in revalueBlack76F64x2Soa, counted off optionPairs in
- * assembly/revalue.ts: smile lerp 3, vol shock and two floors 5, d1/d2 6, exp
- * argument 2, exp 38, φ(d1)/φ(d2) 4, CDF arguments and caps 4, two Cody tail
- * rationals 2 × 32, two central rationals 2 × 17, shared reciprocal 6, region
- * fix-up 4, price and accumulation 6. The kernel is branch-free, so every one
- * runs for every lane; the central rationals (34) are computed everywhere and
- * kept only where |d| < 0.674, so part of that work is discarded by design.
+ * f64 operations (add/sub/mul/div/min/max/abs, per lane) one option evaluation
+ * costs in revalueBlack76F64x2Soa, counted off optionPairs' three passes in
+ * assembly/revalue.ts (recounted after the loop fission, which moved operations
+ * between loops without adding or removing any): moneynessPairs — smile lerp 3,
+ * vol shock and two floors 5, d1/d2 6, exp argument 2, CDF arguments 2, the
+ * factors K/F'·… and F'/K·… of φ(d1)/φ(d2) 2; gaussPairs — exp 38, φ(d1)/φ(d2) 2;
+ * cdfValuePairs — |x| and its cap 2 × 2 (the count was 176 while these two abs
+ * went uncounted), two Cody tail rationals 2 × 32, two
+ * central rationals 2 × 17, shared reciprocal 6, region fix-up 4, price and
+ * accumulation 6. The kernel is branch-free, so every one runs for every lane;
+ * the central rationals (34) are computed everywhere and kept only where
+ * |d| < 0.674, so part of that work is discarded by design. Loads, stores,
+ * comparisons, selects and the exponent's integer operations are not counted.
  */
-export const FLOPS_PER_OPTION = 176;
+export const FLOPS_PER_OPTION = 178;
 
-/** The peak probe: 12 f64x2 operations (24 flops) per iteration. */
+/**
+ * The peak probe: 12 f64x2 operations (24 flops) per iteration, 2 multiplies and
+ * 2 adds a cycle at full rate (no FMA in portable WASM SIMD); see assembly/peak.ts.
+ */
 const PEAK_ITERS = 2_000_000;
 const PEAK_FLOPS = 24 * PEAK_ITERS;
 
