@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { benchBatch } from "./batch.bench.js";
 import { benchGrid } from "./grid.bench.js";
 import { benchHistorical } from "./historical.bench.js";
+import { benchLive } from "./live.bench.js";
 import { checkSink, count, loadSimpleStatistics, machine, markdown, pct, times, type Section } from "./lib.js";
 import { summarise } from "./summary.js";
 import { benchMonteCarlo } from "./montecarlo.bench.js";
@@ -29,6 +30,7 @@ const SUITES = {
   },
   historical: () => benchHistorical(),
   whatif: () => benchWhatIf(),
+  live: () => benchLive(),
   batch: () => benchBatch(),
   marshalling: () => benchOverhead(),
 } satisfies Record<string, () => Promise<Section | Section[]>>;
@@ -106,8 +108,8 @@ const targets: { target: string; measured: string; met: boolean }[] = [];
 const revalue = find("revalue")?.rows.find((r) => r.data.options === 200)?.data as { peakShare: number; wasmGflops: number; peakGflops: number } | undefined;
 if (revalue) {
   targets.push({
-    target: "revaluation, share of the f64x2 peak (200 options; reported, no target)",
-    measured: `${revalue.wasmGflops.toFixed(2)} of ${revalue.peakGflops.toFixed(2)} GFLOP/s = ${pct(revalue.peakShare)}`, met: true,
+    target: "revaluation ≥ 60% of the per-core f64x2 peak (200 options; issue 7)",
+    measured: `${revalue.wasmGflops.toFixed(2)} of ${revalue.peakGflops.toFixed(2)} GFLOP/s = ${pct(revalue.peakShare)}`, met: revalue.peakShare >= 0.6,
   });
 }
 const scaling = find("scaling")?.rows.find((r) => r.data.paths === 1_000_000)?.data as { speedup: number; equal: boolean } | undefined;

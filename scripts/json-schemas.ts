@@ -10,6 +10,7 @@ import { modelSchema } from "../src/schema/montecarlo.js";
 import { portfolioSchema } from "../src/schema/portfolio.js";
 import { profileSchema } from "../src/schema/profile.js";
 import { stressFileSchema } from "../src/schema/stress.js";
+import { accountSchema } from "../src/schema/account.js";
 
 /** Where `npx tsx scripts/json-schemas.ts` writes `<name>.schema.json`. */
 export const SCHEMA_DIR = fileURLToPath(new URL("../dist/schemas/", import.meta.url));
@@ -65,6 +66,14 @@ const PUBLISHED: Record<string, Published> = {
     description:
       `Historical, shock and correlation-to-one stress scenarios. ${LEAD} (parseStressScenarios) also checks what JSON Schema cannot express: ` +
       `${DATES}. Running a historical scenario also checks that to is after from and that the price history covers the window.`,
+  },
+  account: {
+    title: "pmargin account",
+    valibot: accountSchema,
+    description:
+      `Venues with their positions and collateral, haircuts, status thresholds, add-on parameters and depeg prices. ${LEAD} (parseAccount) also checks what JSON Schema cannot express: ` +
+      `${DATES}; venue names are distinct; thresholds.marginCall is at most thresholds.liquidation; concentration tiers rise. ` +
+      "Against a market (checkAccountAgainstMarket) it also checks every position as a portfolio's, and that every collateral asset is a USD stable or an underlying of the market.",
   },
 };
 

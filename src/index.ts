@@ -38,3 +38,16 @@ export { greeksMargin, type GreeksMarginUnderlying, type GreeksScenario } from "
 export { gridAttribution, type PositionAttribution } from "./methods/grid/attribution.js";
 export { deltaHedge, type DeltaHedge, type DeltaHedgeOptions, type DeltaHedgeResult } from "./methods/hedge.js";
 export { optimiseMargin, type HedgeCandidate, type SizedHedge, type MarginOptimisation } from "./methods/optimise.js";
+export { accountMargin, type AccountMargin, type AccountMarginOptions } from "./account/account.js";
+export { DEFAULT_THRESHOLDS, DEFAULT_CONCENTRATION_TIERS, DEFAULT_LIQUIDITY_STRESS, DEFAULT_DEPEG_PRICE, type Account, type Venue, type CollateralBalance, type StatusThresholds, type ConcentrationTier, type AddOnParams } from "./account/types.js";
+export { marginStatus, type MarginStatus, type MarginState } from "./account/status.js";
+export { USD_STABLES, type CollateralValue } from "./account/collateral.js";
+export type { AddOns, LiquidityAddOn, ConcentrationAddOn, PositionLiquidity, UnderlyingConcentration } from "./account/addons.js";
+export type { LiquidationDistance, LiquidationPoint } from "./account/liquidation.js";
+export type { DepegStress } from "./account/depeg.js";
+export type { VenueMargin, VenueFailure, CrossVenue } from "./account/venues.js";
+export { parseAccount, checkAccountAgainstMarket } from "./schema/account.js";
+export { LiveGridMargin, type LiveGridOptions, type LiveResult } from "./live/live-grid.js";
+export { MarginMonitor, watch, type MonitorEvent, type MonitorOptions, type StreamError } from "./live/monitor.js";
+export { EwmaTracker, type EwmaOptions } from "./live/ewma.js";
+export { parseUpdate, type Update } from "./schema/updates.js";

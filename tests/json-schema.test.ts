@@ -8,9 +8,10 @@ import { describe, expect, it } from "vitest";
 import { jsonSchemas, SCHEMA_DIR, schemaFileText } from "../scripts/json-schemas.js";
 import { InputError } from "../src/errors.js";
 import { parseMarket, parseMonteCarloModel, parsePortfolio, parseProfile, parseStressScenarios } from "../src/schema/index.js";
+import { parseAccount } from "../src/schema/account.js";
 import { AS_OF, market, portfolio } from "./schema/helpers.js";
 
-type Format = "portfolio" | "market" | "montecarlo-model" | "profile" | "stress-scenarios";
+type Format = "portfolio" | "market" | "montecarlo-model" | "profile" | "stress-scenarios" | "account";
 
 const PARSERS: Record<Format, (input: unknown) => unknown> = {
   portfolio: parsePortfolio,
@@ -18,6 +19,7 @@ const PARSERS: Record<Format, (input: unknown) => unknown> = {
   "montecarlo-model": parseMonteCarloModel,
   profile: parseProfile,
   "stress-scenarios": parseStressScenarios,
+  account: parseAccount,
 };
 const FORMATS = Object.keys(PARSERS) as Format[];
 
@@ -73,6 +75,7 @@ describe("the published JSON Schemas", () => {
     ["market", "examples/market.json"],
     ["montecarlo-model", "examples/montecarlo.json"],
     ["stress-scenarios", "examples/stress.json"],
+    ["account", "examples/account.json"],
     ...PROFILES.map((f) => ["profile", `src/profiles/${f}`]),
   ] as [Format, string][])("accept the bundled %s %s", (format, path) => {
     const doc = readJson(path);

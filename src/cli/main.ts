@@ -13,6 +13,8 @@ import { HISTORY_OPTION } from "./history.js";
 import { hedgeCommand, marginCommand, whatIfCommand, type MarginCommandOptions } from "./margin.js";
 import { batchCommand, type BatchCommandOptions } from "./batch.js";
 import { verifyCommand } from "./verify.js";
+import { watchCommand, type WatchCommandOptions } from "./watch.js";
+import { accountCommand, type AccountCommandOptions } from "./account.js";
 
 const program = new Command()
   .name("pmargin")
@@ -105,6 +107,13 @@ withMethod(onPortfolio("hedge", "delta hedge: per underlying the perpetual that 
   .option("--inverse", "hedge with inverse (coin-settled, 10 USD) perpetuals instead of linear ones"))
   .action((portfolio: string, market: string, opts: MarginCommandOptions & { inverse?: boolean }) => run(() => hedgeCommand(portfolio, market, opts)));
 
+withMethod(program.command("account")
+  .description("an account's margin status: collateral with haircuts, add-ons, state, distance to liquidation, depeg and venue-failure stresses, per venue and combined")
+  .argument("<account>", "account JSON file: venues with their positions and collateral (see examples/account.json)")
+  .argument("<market>", "market data JSON file")
+  .option("--no-distance", "skip the distance-to-liquidation search (a full re-margin per trial move)"))
+  .action((account: string, market: string, opts: AccountCommandOptions) => run(() => accountCommand(account, market, opts)));
+
 withMethod(program.command("batch")
   .description("margin many accounts on one market (an exchange's periodic run), across every core: one line per account")
   .argument("<accounts>", "accounts: JSON lines { \"id\", \"positions\": [...] }, or a JSON array of them")
@@ -113,6 +122,16 @@ withMethod(program.command("batch")
   .option("--workers <n>", "worker threads (default: every core; 1 = this thread)")
   .option("--out <file>", "write the lines to a file instead of stdout"))
   .action((accounts: string, market: string, opts: BatchCommandOptions) => run(() => batchCommand(accounts, market, opts)));
+
+onPortfolio("watch", "continuous monitoring: JSON-lines updates on stdin (price, surface, fill, order, remove, asOf), JSON-lines events on stdout")
+  .option("-p, --profile <name|file.json>", "grid profile: deribit, paradex, bybit, okx, span, or a file", "deribit")
+  .option("--margin-change <r>", "a margin event when IM moves by more than this fraction (0: every change)", "0.05")
+  .option("--vol-jump <r>", "a regime event when an EWMA vol moves by more than this fraction", "0.5")
+  .option("--corr-jump <c>", "a regime event when an EWMA correlation moves by more than this", "0.3")
+  .option("--interval <seconds>", "bar length of the EWMA returns", "60")
+  .option("--lambda <λ>", "EWMA decay per bar", "0.94")
+  .option("--seed-returns <n>", "returns averaged before the EWMA starts (and regime events can fire)", "30")
+  .action((portfolio: string, market: string, opts: WatchCommandOptions) => run(() => watchCommand(portfolio, market, opts)));
 
 program
   .command("verify")

@@ -90,6 +90,22 @@ export interface UnderlyingMarket {
   basis?: number;
   /** Implied-vol surface; required when the portfolio holds options on this underlying. */
   surface?: VolSlice[];
+  /** How easily positions on this underlying close: the account add-ons' inputs (src/account/addons.ts). */
+  liquidity?: UnderlyingLiquidity;
+}
+
+/** Market depth of an underlying, for the liquidity and concentration add-ons. */
+export interface UnderlyingLiquidity {
+  /** Full bid–ask spread as a fraction of the price (0.0002 = 2 bp). */
+  spread: number;
+  /** Average daily volume, coins. */
+  adv: number;
+  /** Open interest, coins; concentration is measured against it (against adv when absent). */
+  openInterest?: number;
+  /** Daily volatility (decimal) for the impact law; default the surface's 30-day ATM implied vol / √365. */
+  dailyVol?: number;
+  /** Y of the square-root impact law, cost = Y·σ_daily·√(Q / adv) of the notional (default 1). */
+  impact?: number;
 }
 
 export interface MarketData {

@@ -2,9 +2,9 @@
 // rules that need asOf (nothing in the market may expire at or before it).
 import * as v from "valibot";
 import { InputError } from "../errors.js";
-import type { MarketData } from "../model/types.js";
+import type { MarketData, UnderlyingMarket } from "../model/types.js";
 import { expiredReason, toMillis } from "./dates.js";
-import { atIndex, atKey, isoDate, price, rule, strict, symbol, volatility, schemaRef, group, within, PARSE } from "./fields.js";
+import { atIndex, atKey, isoDate, MAX_QUANTITY, positive, price, rule, strict, symbol, volatility, schemaRef, group, within, PARSE } from "./fields.js";
 import { formatPath, toInputError } from "./issues.js";
 
 /** Nodes are interpolated between, so each must lie strictly above the previous one. */
@@ -29,7 +29,8 @@ function nodes(item: v.GenericSchema<unknown, number>) {
   );
 }
 
-const slice = v.pipe(
+/** One expiry of a vol surface: vols on strike or log-moneyness nodes. */
+export const slice = v.pipe(
   strict("a surface slice", {
     expiry: isoDate,
     logMoneyness: v.optional(nodes(within(-10, 10, " (ln K/F)"))),
@@ -56,19 +57,31 @@ const slice = v.pipe(
   }),
 );
 
-const underlying = strict("an underlying", {
+/** Depth of an underlying's market (UnderlyingLiquidity): volumes in coins, spread and vol as decimals. */
+const liquidity = strict("liquidity", {
+  spread: within(0, 1, " (the full bid–ask spread as a fraction of the price)"),
+  adv: v.pipe(positive, v.maxValue(MAX_QUANTITY, rule(`must be ≤ ${MAX_QUANTITY} (coins a day)`))),
+  openInterest: v.optional(v.pipe(positive, v.maxValue(MAX_QUANTITY, rule(`must be ≤ ${MAX_QUANTITY} (coins)`)))),
+  dailyVol: v.optional(v.pipe(positive, v.maxValue(1, rule("must be ≤ 1 (a daily vol: 0.03 means 3%)")))),
+  impact: v.optional(within(0, 10, " (the square-root law's Y, of order 1)")),
+});
+
+export const forwardQuote = strict("a forward quote", { expiry: isoDate, price });
+
+export const underlyingSchema = strict("an underlying", {
   index: price,
   rate: v.optional(within(-1, 1, " (a continuous annual rate)")),
-  forwards: v.optional(v.array(strict("a forward quote", { expiry: isoDate, price }), rule("must be an array of forward quotes"))),
+  forwards: v.optional(v.array(forwardQuote, rule("must be an array of forward quotes"))),
   basis: v.optional(within(-10, 10, " (a continuous annual basis)")),
   surface: v.optional(v.array(slice, rule("must be an array of surface slices"))),
+  liquidity: v.optional(liquidity),
 });
 
 export const marketSchema = group("a market", {
   ...schemaRef,
   asOf: isoDate,
   underlyings: v.pipe(
-    v.record(symbol, underlying, rule("must be an object keyed by underlying symbol")),
+    v.record(symbol, underlyingSchema, rule("must be an object keyed by underlying symbol")),
     v.check((u) => Object.keys(u).length > 0, "no underlyings: the market must describe at least one"),
   ),
 });
@@ -77,7 +90,7 @@ export const marketSchema = group("a market", {
  * Forward quotes and surface slices must expire after asOf (a time to expiry ≤ 0 has no
  * forward or vol), and at most one of each per expiry, or interpolation would be ambiguous.
  */
-function checkDated(
+export function checkDated(
   entries: readonly { expiry: string }[] | undefined,
   path: [string, string, string],
   asOf: string,
@@ -106,4 +119,16 @@ export function parseMarket(input: unknown, source?: string): MarketData {
     checkDated(u.surface, ["underlyings", name, "surface"], market.asOf, source);
   }
   return market;
+}
+
+/** Validates one underlying's market data against asOf (a live update); errors name `underlyings.<name>.…`. */
+export function parseUnderlyingMarket(name: string, input: unknown, asOf: string, source?: string): UnderlyingMarket {
+  const result = v.safeParse(underlyingSchema, input, PARSE);
+  if (!result.success) {
+    const error = toInputError(result.issues, source);
+    throw new InputError(formatPath(["underlyings", name]) + (error.path ? `.${error.path}` : ""), error.reason, source);
+  }
+  checkDated(result.output.forwards, ["underlyings", name, "forwards"], asOf, source);
+  checkDated(result.output.surface, ["underlyings", name, "surface"], asOf, source);
+  return result.output;
 }

@@ -47,7 +47,7 @@ const option = strict("an option", {
 });
 
 const KINDS = "expected one of spot, future, option";
-const position = v.variant("kind", [spot, future, option], (issue) =>
+export const position = v.variant("kind", [spot, future, option], (issue) =>
   // valibot gives a path only when the object is fine but its kind is not.
   issue.path ? rule(KINDS)(issue) : rule("must be an object (a position)")(issue),
 );

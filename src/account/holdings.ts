@@ -1,0 +1,67 @@
+// The margin status of a set of holdings — positions and collateral, of one venue or
+// several — on one market, by one margin method: the figure every part of an account
+// report (combined, per venue, after a venue fails, at a moved market) is made of.
+import type { Engine } from "../engine/engine.js";
+import type { Market } from "../market/market.js";
+import { headlineMargin, type MarginMethod } from "../methods/margin.js";
+import type { MarketData, Position } from "../model/types.js";
+import { valueBook, type PositionValue } from "../valuation.js";
+import { addOns, type AddOns } from "./addons.js";
+import { measuredBook, valueCollateral, type CollateralValue, type HeldCollateral } from "./collateral.js";
+import { marginStatus, type MarginStatus } from "./status.js";
+import type { AddOnParams, StatusThresholds } from "./types.js";
+
+export interface Holdings {
+  positions: Position[];
+  collateral: HeldCollateral[];
+}
+
+/** The market twice: as data (the add-ons read its liquidity) and built (what the methods price with). */
+export interface MarketPair {
+  data: MarketData;
+  market: Market;
+}
+
+export interface HoldingsMargin extends MarginStatus {
+  /** What the base margin is: "deribit grid", "ES 97.5% Monte Carlo, …", or "nothing at risk". */
+  basis: string;
+  collateral: CollateralValue[];
+  /** Collateral after haircuts, USD. */
+  collateralValue: number;
+  /** Mark value of the positions, USD: options at their premium, futures at their PnL against entryPrice (0 without), spot at its value. */
+  positionsValue: number;
+  /** The method's margin of the positions and the coin collateral, before add-ons. */
+  base: { initial: number; maintenance: number };
+  /** Added to both IM and MM: both must cover closing out in a stressed market. */
+  addOns: AddOns;
+}
+
+export interface HoldingsParams {
+  addOns?: AddOnParams;
+  thresholds: StatusThresholds;
+}
+
+/** Equity = collateral after haircuts + the positions' value; IM and MM = the method's + the add-ons. */
+export function holdingsMargin(engine: Engine, h: Holdings, m: MarketPair, method: MarginMethod, params: HoldingsParams): HoldingsMargin {
+  const values: PositionValue[] = h.positions.length > 0 ? valueBook(engine, engine.compile(h.positions, m.market), m.market).positions : [];
+  const collateral = valueCollateral(h.collateral, m.market);
+  const collateralValue = collateral.reduce((a, c) => a + c.haircutValueUsd, 0);
+  const positionsValue = values.reduce((a, p) => a + p.valueUsd, 0);
+  const book = measuredBook(h.positions, h.collateral);
+  // The methods refuse to measure an empty book: it needs no margin.
+  // Equity is in USD, so risk is too: a coin-settled book with coin collateral measured in
+  // its coin (as a venue's grid does) would never see the collateral fall.
+  const inUsd: MarginMethod = method.method === "grid" ? { ...method, measureIn: "USD" } : method;
+  const base = book.length > 0 ? headlineMargin(engine, book, m.market, inUsd) : { basis: "nothing at risk", initial: 0, maintenance: 0 };
+  const extra = addOns(values, m.data, m.market, params.addOns);
+  const charge = extra.liquidity.usd + extra.concentration.usd;
+  return {
+    ...marginStatus(collateralValue + positionsValue, base.initial + charge, base.maintenance + charge, params.thresholds),
+    basis: base.basis,
+    collateral,
+    collateralValue,
+    positionsValue,
+    base: { initial: base.initial, maintenance: base.maintenance },
+    addOns: extra,
+  };
+}

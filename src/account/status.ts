@@ -1,0 +1,38 @@
+// Margin status as exchanges report it: equity against IM and MM, the margin ratio
+// MM / equity, available funds, and the state the thresholds put the account in.
+import { InputError } from "../errors.js";
+import { DEFAULT_THRESHOLDS, type StatusThresholds } from "./types.js";
+
+export type MarginState = "healthy" | "margin-call" | "liquidation";
+
+export interface MarginStatus {
+  currency: "USD";
+  equity: number;
+  initial: number;
+  maintenance: number;
+  /** MM / equity; null when equity ≤ 0 (no ratio: the account is past liquidation unless it holds nothing). */
+  marginRatio: number | null;
+  /** Equity − IM: what new orders can still use (negative: none, and reduce-only). */
+  availableFunds: number;
+  state: MarginState;
+}
+
+/** The thresholds given, checked: 0 < marginCall ≤ liquidation. */
+export function checkedThresholds(t: StatusThresholds = DEFAULT_THRESHOLDS): StatusThresholds {
+  if (!(t.liquidation > 0 && Number.isFinite(t.liquidation))) throw new InputError("thresholds.liquidation", `must be a finite ratio > 0, got ${t.liquidation}`);
+  if (!(t.marginCall > 0 && t.marginCall <= t.liquidation)) {
+    throw new InputError("thresholds.marginCall", `must be > 0 and ≤ thresholds.liquidation (${t.liquidation}), got ${t.marginCall}`);
+  }
+  return t;
+}
+
+/** A ratio at or above a threshold puts the account in that threshold's state. */
+export function marginStatus(equity: number, initial: number, maintenance: number, thresholds: StatusThresholds): MarginStatus {
+  const marginRatio = equity > 0 ? maintenance / equity : null;
+  // Without equity: bankrupt if anything is owed or held at risk, else an empty account.
+  const empty = equity === 0 && maintenance === 0;
+  const state: MarginState = marginRatio === null
+    ? (empty ? "healthy" : "liquidation")
+    : marginRatio >= thresholds.liquidation ? "liquidation" : marginRatio >= thresholds.marginCall ? "margin-call" : "healthy";
+  return { currency: "USD", equity, initial, maintenance, marginRatio: empty ? 0 : marginRatio, availableFunds: equity - initial, state };
+}
