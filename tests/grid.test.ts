@@ -109,6 +109,17 @@ describe("hand-computed grids", () => {
   });
 });
 
+describe("the currency a book is measured in", () => {
+  it("coin held alone loses nothing in coin, as the venue measures it, and its USD fall with measureIn: USD", () => {
+    const coin: Position[] = [{ kind: "spot", underlying: "BTC", quantity: 2 }];
+    expect(gridMargin(engine, coin, market, { profile }).initial).toBeLessThan(1e-9);
+    const usd = gridMargin(engine, coin, market, { profile, measureIn: "USD" }).underlyings[0]!;
+    // Worst weighted USD loss: max(−16% regular, 0.2 × −66% extended) of 2 × 100,000.
+    expect(usd.reportCurrency).toBe("USD");
+    expect(usd.worstLoss.usd).toBeCloseTo(2 * 100_000 * Math.max(0.16, 0.2 * 0.66), 6);
+  });
+});
+
 describe("portfolio against single-position margin", () => {
   it("a bear put spread margins far below the sum of its legs alone", () => {
     const r = gridMargin(engine, [put(100_000, 1), put(90_000, -1)], market, { profile });

@@ -20,7 +20,7 @@ export const DEFAULT_MM_RATIO = 0.8;
  * IM = the first ES level of a Monte Carlo or historical simulation, MM = mmRatio × IM.
  */
 export type MarginMethod =
-  | { method: "grid"; profile: MarginProfile; kernels?: "wasm" | "js" }
+  | { method: "grid"; profile: MarginProfile; kernels?: "wasm" | "js"; measureIn?: "venue" | "USD" }
   | { method: "monte-carlo"; model?: MonteCarloModelInput; mmRatio?: number }
   | { method: "historical"; history: PriceHistory | PriceSeries[]; options?: HistoricalOptions; mmRatio?: number };
 
@@ -36,7 +36,8 @@ export interface HeadlineMargin {
 export function headlineMargin(engine: Engine, positions: readonly Position[], market: Market, spec: MarginMethod): HeadlineMargin {
   switch (spec.method) {
     case "grid": {
-      const g = gridMargin(engine, positions, market, { profile: spec.profile, ...(spec.kernels ? { kernels: spec.kernels } : {}) });
+      const { profile, kernels, measureIn } = spec;
+      const g = gridMargin(engine, positions, market, { profile, ...(kernels ? { kernels } : {}), ...(measureIn ? { measureIn } : {}) });
       return { method: "grid", basis: `${g.profile} grid`, currency: "USD", initial: g.initial, maintenance: g.maintenance };
     }
     case "monte-carlo": {

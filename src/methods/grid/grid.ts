@@ -83,6 +83,12 @@ export interface GridOptions {
   perPosition?: boolean;
   /** "wasm" (default) or "js": the revaluation by the pure-JS reference kernel, for checks and benchmarks. */
   kernels?: "wasm" | "js";
+  /**
+   * "USD" measures every underlying's PnL in USD. By default an all coin-settled book is
+   * measured in its coin, as the venue does; an account whose equity is in USD, with coin
+   * collateral, must be measured in USD or the collateral's fall would never count.
+   */
+  measureIn?: "venue" | "USD";
 }
 
 /** A profile's parameters for one underlying: its overrides merged over the defaults. */
@@ -153,7 +159,7 @@ export function underlyingMargin(engine: Engine, positions: readonly Position[],
   const coinSettled = (members: number[]): boolean => isCoinSettled(members.map((k) => positions[k]!));
   // The book is measured in coin when all of it is coin-settled; single positions are
   // measured the same way as their book, or their sum could fall below the book's.
-  const inCoin = coinSettled(all);
+  const inCoin = options.measureIn !== "USD" && coinSettled(all);
   const requirement = (members: number[]): { m: Measured; c: Omit<Contingencies, "minimum">; worst: Amount; usd: number } => {
     const m = measure(members);
     const c = charges(members);

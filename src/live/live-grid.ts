@@ -1,0 +1,209 @@
+// A long-lived scenario-grid margin: the book and the market stay with the engine,
+// and an update re-margins only the underlying it touches. Underlyings are margined
+// independently and then combined, so a BTC tick recompiles, revalues and measures
+// BTC's positions alone; every other underlying's result is kept. The result is
+// always the one gridMargin() computes from scratch on the same book and market,
+// bit for bit — only less of it is recomputed.
+import type { Engine } from "../engine/engine.js";
+import { InputError } from "../errors.js";
+import { buildMarket, withUnderlying, type Market } from "../market/market.js";
+import { combineGridMargins, underlyingMargin, type GridMargin, type GridOptions, type UnderlyingGridMargin } from "../methods/grid/grid.js";
+import type { ForwardQuote, MarketData, Position, UnderlyingMarket, VolSlice } from "../model/types.js";
+import { checkAgainstMarket, parseMarket, parsePortfolio } from "../schema/index.js";
+import { parseUnderlyingMarket } from "../schema/market.js";
+import { parseUpdate, type Update } from "../schema/updates.js";
+
+/** What an update changed: the margin after it, and for an order its incremental margin. */
+export interface LiveResult {
+  margin: GridMargin;
+  /** For an order: the margin with it, and its increment; the book is unchanged. */
+  order?: { id: string; initial: number; maintenance: number; incrementalInitial: number; incrementalMaintenance: number };
+}
+
+/** The grid options a live margin keeps: the profile, and the kernels (the JS reference for checks and benchmarks). */
+export type LiveGridOptions = Omit<GridOptions, "perPosition">;
+
+export class LiveGridMargin {
+  private data: MarketData;
+  private market: Market;
+  private book: Position[] = [];
+  private readonly byUnderlying = new Map<string, UnderlyingGridMargin>();
+  private current: GridMargin;
+
+  constructor(
+    private readonly engine: Engine,
+    positions: readonly Position[],
+    marketData: MarketData,
+    private readonly options: LiveGridOptions,
+  ) {
+    this.data = parseMarket(marketData);
+    this.market = buildMarket(this.data);
+    // A live book may start empty and fill up.
+    if (positions.length > 0) {
+      this.book = parsePortfolio({ positions }).positions;
+      checkAgainstMarket({ positions: this.book }, this.data);
+    }
+    const ids = new Map<string, number>();
+    this.book.forEach((p, i) => {
+      if (p.id === undefined) return;
+      if (ids.has(p.id)) throw new InputError(`positions[${i}].id`, `duplicate id ${p.id} (also positions[${ids.get(p.id)}]); a live book finds positions by id`);
+      ids.set(p.id, i);
+    });
+    for (const u of this.market.names) this.remargin(u);
+    this.current = this.combine();
+  }
+
+  /** The margin now. */
+  get margin(): GridMargin {
+    return this.current;
+  }
+
+  get positions(): readonly Position[] {
+    return this.book;
+  }
+
+  get marketData(): MarketData {
+    return this.data;
+  }
+
+  /** Applies one update (validated here) and returns the margin after it. */
+  apply(input: unknown): LiveResult {
+    return this.update(parseUpdate(input));
+  }
+
+  /** Applies one update already validated by parseUpdate. */
+  update(update: Update): LiveResult {
+    switch (update.type) {
+      case "price": return { margin: this.setPrice(update.underlying, update.index, update.forwards) };
+      case "surface": return { margin: this.setSurface(update.underlying, update.surface) };
+      case "fill": return { margin: this.fill(update.position) };
+      case "remove": return { margin: this.remove(update.id) };
+      case "asOf": return { margin: this.setAsOf(update.asOf) };
+      case "order": return { margin: this.current, order: this.order(update.position) };
+    }
+  }
+
+  /** A new index price; forwards move in proportion unless new quotes are given. */
+  setPrice(underlying: string, index: number, forwards?: ForwardQuote[]): GridMargin {
+    const old = this.underlyingData(underlying);
+    const scale = index / old.index;
+    const quotes = forwards ?? old.forwards?.map((q) => ({ expiry: q.expiry, price: q.price * scale }));
+    return this.setUnderlying(underlying, { ...old, index, ...(quotes ? { forwards: quotes } : {}) });
+  }
+
+  setSurface(underlying: string, surface: VolSlice[]): GridMargin {
+    return this.setUnderlying(underlying, { ...this.underlyingData(underlying), surface });
+  }
+
+  /** Replaces one underlying's market data; only its positions are re-margined. */
+  setUnderlying(underlying: string, data: UnderlyingMarket): GridMargin {
+    this.underlyingData(underlying);
+    const checked = parseUnderlyingMarket(underlying, data, this.data.asOf);
+    const next: MarketData = { asOf: this.data.asOf, underlyings: { ...this.data.underlyings, [underlying]: checked } };
+    // Positions must stay priceable: an option needs a surface.
+    checkAgainstMarket({ positions: this.book.filter((p) => p.underlying === underlying) }, next);
+    this.data = next;
+    this.market = withUnderlying(this.market, underlying, checked);
+    return this.changed(underlying);
+  }
+
+  /** A trade: adds to the position with the same id (the same instrument) or opens one. */
+  fill(position: Position): GridMargin {
+    const p = this.checked(position);
+    const at = p.id === undefined ? -1 : this.book.findIndex((q) => q.id === p.id);
+    if (at < 0) {
+      this.book.push(p);
+    } else {
+      const held = this.book[at]!;
+      if (instrumentKey(held) !== instrumentKey(p)) {
+        throw new InputError("position.id", `${p.id} is held as a different instrument (${instrumentKey(held)}); a fill adds to the same one`);
+      }
+      const quantity = held.quantity + p.quantity;
+      if (quantity === 0) this.book.splice(at, 1);
+      else this.book[at] = { ...held, quantity };
+    }
+    return this.changed(p.underlying);
+  }
+
+  /** Closes the position with this id. */
+  remove(id: string): GridMargin {
+    const at = this.book.findIndex((q) => q.id === id);
+    if (at < 0) throw new InputError("id", `no position with id ${id}`);
+    const [gone] = this.book.splice(at, 1);
+    return this.changed(gone!.underlying);
+  }
+
+  /** Moves the valuation time: every option ages, so everything is re-margined. */
+  setAsOf(asOf: string): GridMargin {
+    const next = parseMarket({ ...this.data, asOf });
+    checkAgainstMarket({ positions: this.book }, next);
+    this.data = next;
+    this.market = buildMarket(next);
+    this.byUnderlying.clear();
+    for (const u of this.market.names) this.remargin(u);
+    this.current = this.combine();
+    return this.current;
+  }
+
+  /** The incremental margin of a hypothetical order: its underlying re-margined with it, the book untouched. */
+  order(position: Position): NonNullable<LiveResult["order"]> {
+    const p = this.checked(position);
+    const u = p.underlying;
+    const withOrder = underlyingMargin(this.engine, [...this.book.filter((q) => q.underlying === u), p], u, this.market, this.options);
+    const after = this.combine(new Map([[u, withOrder]]));
+    return {
+      id: p.id ?? "order",
+      initial: after.initial,
+      maintenance: after.maintenance,
+      incrementalInitial: after.initial - this.current.initial,
+      incrementalMaintenance: after.maintenance - this.current.maintenance,
+    };
+  }
+
+  private changed(underlying: string): GridMargin {
+    this.remargin(underlying);
+    this.current = this.combine();
+    return this.current;
+  }
+
+  private remargin(u: string): void {
+    const mine = this.book.filter((p) => p.underlying === u);
+    if (mine.length === 0) this.byUnderlying.delete(u);
+    else this.byUnderlying.set(u, underlyingMargin(this.engine, mine, u, this.market, this.options));
+  }
+
+  /** The portfolio's margin from the underlyings' (in market order, as gridMargin), with some replaced. */
+  private combine(replaced?: Map<string, UnderlyingGridMargin>): GridMargin {
+    const parts = this.market.names
+      .map((u) => replaced?.get(u) ?? this.byUnderlying.get(u))
+      .filter((m): m is UnderlyingGridMargin => m !== undefined);
+    return combineGridMargins(this.options.profile, parts);
+  }
+
+  private underlyingData(underlying: string): UnderlyingMarket {
+    const data = Object.hasOwn(this.data.underlyings, underlying) ? this.data.underlyings[underlying] : undefined;
+    if (!data) throw new InputError("underlying", `unknown underlying ${underlying} (the market has ${Object.keys(this.data.underlyings).join(", ")})`);
+    return data;
+  }
+
+  /** A position (of a fill or order) validated against the schema and the market now; errors name `position.…`. */
+  private checked(position: unknown): Position {
+    const { position: p } = parseUpdate({ type: "fill", position }) as { position: Position };
+    try {
+      checkAgainstMarket({ positions: [p] }, this.data);
+    } catch (error) {
+      if (error instanceof InputError) throw new InputError(error.path.replace(/^positions\[0\]/, "position"), error.reason);
+      throw error;
+    }
+    return p;
+  }
+}
+
+/** What makes two positions the same instrument. */
+function instrumentKey(p: Position): string {
+  switch (p.kind) {
+    case "spot": return `spot ${p.underlying}`;
+    case "future": return `future ${p.underlying} ${p.settlement} ${p.expiry ?? "perpetual"} ${p.contractSize ?? p.faceValue ?? 1}`;
+    case "option": return `option ${p.underlying} ${p.settlement} ${p.right} ${p.strike} ${p.expiry} ${p.contractSize ?? 1}`;
+  }
+}
