@@ -11,6 +11,7 @@ import { portfolioSchema } from "../src/schema/portfolio.js";
 import { profileSchema } from "../src/schema/profile.js";
 import { stressFileSchema } from "../src/schema/stress.js";
 import { accountSchema } from "../src/schema/account.js";
+import { candidatesSchema } from "../src/schema/candidates.js";
 
 /** Where `npx tsx scripts/json-schemas.ts` writes `<name>.schema.json`. */
 export const SCHEMA_DIR = fileURLToPath(new URL("../dist/schemas/", import.meta.url));
@@ -74,6 +75,13 @@ const PUBLISHED: Record<string, Published> = {
       `Venues with their positions and collateral, haircuts, status thresholds, add-on parameters and depeg prices. ${LEAD} (parseAccount) also checks what JSON Schema cannot express: ` +
       `${DATES}; venue names are distinct; thresholds.marginCall is at most thresholds.liquidation; concentration tiers rise. ` +
       "Against a market (checkAccountAgainstMarket) it also checks every position as a portfolio's, and that every collateral asset is a USD stable or an underlying of the market.",
+  },
+  "hedge-candidates": {
+    title: "pmargin hedge candidates",
+    valibot: candidatesSchema,
+    description:
+      `Instruments margin optimisation may add (pmargin hedge --candidates): each position is one unit, sized up to ±maxSize. ${LEAD} (parseHedgeCandidates) also checks what JSON Schema cannot express: ` +
+      `${DATES}. Against a market each position is checked as a portfolio's.`,
   },
 };
 

@@ -264,6 +264,18 @@ describe("pmargin hedge", () => {
     const text = pmargin("hedge", `${examples}portfolio.json`, `${examples}market.json`, "--inverse");
     expect(text.stdout).toMatch(/Initial margin [\d,.]+ USD → [\d,.]+ USD after the hedges/);
   });
+
+  it("with --candidates sizes each candidate hedge, combines them greedily, and names a bad candidate file's field", () => {
+    const r = pmargin("hedge", `${examples}portfolio.json`, `${examples}market.json`, "--candidates", `${examples}candidates.json`, "--json");
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { initialUsd: number; single: { savedUsd: number; initialUsd: number }[]; greedyInitialUsd: number };
+    expect(out.single).toHaveLength(3);
+    for (const h of out.single) expect(h.savedUsd).toBeCloseTo(out.initialUsd - h.initialUsd, 6);
+    expect(out.greedyInitialUsd).toBeLessThanOrEqual(Math.min(...out.single.map((h) => h.initialUsd)));
+    const bad = pmargin("hedge", `${examples}portfolio.json`, `${examples}market.json`, "--candidates", `${examples}portfolio.json`);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/candidates/);
+  });
 });
 
 describe("pmargin batch", () => {

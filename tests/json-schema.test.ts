@@ -9,9 +9,10 @@ import { jsonSchemas, SCHEMA_DIR, schemaFileText } from "../scripts/json-schemas
 import { InputError } from "../src/errors.js";
 import { parseMarket, parseMonteCarloModel, parsePortfolio, parseProfile, parseStressScenarios } from "../src/schema/index.js";
 import { parseAccount } from "../src/schema/account.js";
+import { parseHedgeCandidates } from "../src/schema/candidates.js";
 import { AS_OF, market, portfolio } from "./schema/helpers.js";
 
-type Format = "portfolio" | "market" | "montecarlo-model" | "profile" | "stress-scenarios" | "account";
+type Format = "portfolio" | "market" | "montecarlo-model" | "profile" | "stress-scenarios" | "account" | "hedge-candidates";
 
 const PARSERS: Record<Format, (input: unknown) => unknown> = {
   portfolio: parsePortfolio,
@@ -20,6 +21,7 @@ const PARSERS: Record<Format, (input: unknown) => unknown> = {
   profile: parseProfile,
   "stress-scenarios": parseStressScenarios,
   account: parseAccount,
+  "hedge-candidates": parseHedgeCandidates,
 };
 const FORMATS = Object.keys(PARSERS) as Format[];
 
@@ -76,6 +78,7 @@ describe("the published JSON Schemas", () => {
     ["montecarlo-model", "examples/montecarlo.json"],
     ["stress-scenarios", "examples/stress.json"],
     ["account", "examples/account.json"],
+    ["hedge-candidates", "examples/candidates.json"],
     ...PROFILES.map((f) => ["profile", `src/profiles/${f}`]),
   ] as [Format, string][])("accept the bundled %s %s", (format, path) => {
     const doc = readJson(path);
@@ -136,6 +139,9 @@ describe("the published JSON Schemas", () => {
     ["profile", "an empty moves list", minimalProfile({ defaults: { ...grid, moves: [] } })],
     ["profile", "a spread credit on one underlying", minimalProfile({ crossUnderlying: { spreadCredits: [{ underlyings: ["BTC"], credit: 0.5 }] } })],
     ["stress-scenarios", "an empty scenarios array", { scenarios: [] }],
+    ["hedge-candidates", "an empty candidates array", { candidates: [] }],
+    ["hedge-candidates", "a maxSize of 0", { candidates: [{ position: { kind: "spot", underlying: "BTC", quantity: 1 }, maxSize: 0 }] }],
+    ["hedge-candidates", "a negative half spread", { candidates: [{ position: { kind: "spot", underlying: "BTC", quantity: 1 }, maxSize: 1, halfSpreadUsd: -1 }] }],
     ["stress-scenarios", "a move of −100%", { scenarios: [{ ...shock, moves: { BTC: -1 } }] }],
     ["stress-scenarios", "a scenario without a name", { scenarios: [{ ...shock, name: undefined }] }],
     ["stress-scenarios", "an unknown scenario type", { scenarios: [{ ...shock, type: "crash" }] }],

@@ -56,6 +56,17 @@ describe("margin optimisation", () => {
     expect(headlineMargin(engine, hedged, market, grid).initial).toBeCloseTo(r.greedyInitialUsd, 6);
   });
 
+  it("without a given half spread, the cost is half the market's spread on the delta-equivalent notional", () => {
+    const data = syntheticMarket();
+    data.underlyings.ETH = { ...data.underlyings.ETH!, liquidity: { spread: 0.001, adv: 1e6 } };
+    const withSpread = buildMarket(data);
+    const eth = optimiseMargin(engine, book, withSpread, [candidates[2]!], grid).single[0]!;
+    // A linear perpetual of 1 ETH: delta 1 coin, notional = the index 3,500.
+    expect(eth.costUsd).toBeCloseTo(Math.abs(eth.size) * 0.0005 * 3_500, 9);
+    const call = optimiseMargin(engine, book, withSpread, [candidates[1]!], grid).single[0]!;
+    expect(call.costUsd).toBe(0);
+  });
+
   it("bad candidates are named", () => {
     expect(() => optimiseMargin(engine, book, market, [{ ...candidates[0]!, maxSize: 0 }], grid)).toThrow(InputError);
     expect(() => optimiseMargin(engine, book, market, [], grid)).toThrow(/candidates/);

@@ -103,9 +103,10 @@ withMethod(onPortfolio("whatif", "pre-trade margin: the book plus hypothetical o
   .requiredOption("-o, --orders <file.json>", "the orders, written like a portfolio: { \"positions\": [...] }"))
   .action((portfolio: string, market: string, opts: MarginCommandOptions & { orders: string }) => run(() => whatIfCommand(portfolio, market, opts)));
 
-withMethod(onPortfolio("hedge", "delta hedge: per underlying the perpetual that takes the delta to 0, and the margin before and after")
-  .option("--inverse", "hedge with inverse (coin-settled, 10 USD) perpetuals instead of linear ones"))
-  .action((portfolio: string, market: string, opts: MarginCommandOptions & { inverse?: boolean }) => run(() => hedgeCommand(portfolio, market, opts)));
+withMethod(onPortfolio("hedge", "delta hedge: per underlying the perpetual that takes the delta to 0, and the margin before and after; or, with --candidates, the margin-minimising size of each candidate hedge")
+  .option("--inverse", "hedge with inverse (coin-settled, 10 USD) perpetuals instead of linear ones")
+  .option("--candidates <file.json>", "candidate hedges { candidates: [{ position, maxSize, halfSpreadUsd? }] }: each one's best size alone, a greedy combination, margin saved and cost"))
+  .action((portfolio: string, market: string, opts: MarginCommandOptions & { inverse?: boolean; candidates?: string }) => run(() => hedgeCommand(portfolio, market, opts)));
 
 withMethod(program.command("account")
   .description("an account's margin status: collateral with haircuts, add-ons, state, distance to liquidation, depeg and venue-failure stresses, per venue and combined")

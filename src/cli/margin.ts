@@ -3,9 +3,11 @@ import { InputError } from "../errors.js";
 import { prepareInputs } from "../inputs.js";
 import { createEngine } from "../engine/engine.js";
 import { deltaHedge } from "../methods/hedge.js";
+import { optimiseMargin, type MarginOptimisation, type SizedHedge } from "../methods/optimise.js";
 import type { HeadlineMargin, MarginMethod, WhatIf } from "../methods/margin.js";
 import { marginMethod, type MarginRun, type RecordedInputs } from "../verify/reproducibility.js";
-import { parseMonteCarloModel, parsePortfolio } from "../schema/index.js";
+import { checkAgainstMarket, parseMonteCarloModel, parsePortfolio } from "../schema/index.js";
+import { parseHedgeCandidates } from "../schema/candidates.js";
 import { fmt, style } from "./format.js";
 import { loadProfile } from "./grid.js";
 import { number } from "./historical.js";
@@ -84,9 +86,16 @@ export async function whatIfCommand(portfolioPath: string, marketPath: string, o
   console.log(table.toString());
 }
 
-export async function hedgeCommand(portfolioPath: string, marketPath: string, opts: MarginCommandOptions & { inverse?: boolean }): Promise<void> {
-  const { portfolio, market } = prepareInputs(await readJsonFile(portfolioPath), await readJsonFile(marketPath), { portfolio: portfolioPath, market: marketPath });
-  const r = deltaHedge(await createEngine(), portfolio.positions, market, await methodOf(opts), { settlement: opts.inverse ? "inverse" : "linear" });
+export async function hedgeCommand(portfolioPath: string, marketPath: string, opts: MarginCommandOptions & { inverse?: boolean; candidates?: string }): Promise<void> {
+  const { portfolio, marketData, market } = prepareInputs(await readJsonFile(portfolioPath), await readJsonFile(marketPath), { portfolio: portfolioPath, market: marketPath });
+  const engine = await createEngine();
+  const spec = await methodOf(opts);
+  if (opts.candidates) {
+    const candidates = parseHedgeCandidates(await readJsonFile(opts.candidates), opts.candidates);
+    checkAgainstMarket({ positions: candidates.map((c) => c.position) }, marketData, opts.candidates);
+    return optimisationReport(optimiseMargin(engine, portfolio.positions, market, candidates, spec), portfolio.name ?? portfolioPath, opts.json);
+  }
+  const r = deltaHedge(engine, portfolio.positions, market, spec, { settlement: opts.inverse ? "inverse" : "linear" });
   if (opts.json) {
     console.log(JSON.stringify(r, null, 2));
     return;
@@ -100,4 +109,20 @@ export async function hedgeCommand(portfolioPath: string, marketPath: string, op
   }
   console.log(table.toString());
   console.log(`Initial margin ${fmt(r.before.initial)} USD → ${fmt(r.after.initial)} USD after the hedges`);
+}
+
+function optimisationReport(r: MarginOptimisation, name: string, json?: boolean): void {
+  if (json) {
+    console.log(JSON.stringify(r, null, 2));
+    return;
+  }
+  console.log(`${name} — margin optimisation over the candidate hedges; initial margin now ${fmt(r.initialUsd)} USD`);
+  const rows = (title: string, hedges: SizedHedge[]): void => {
+    const table = new Table({ head: [title, "size (units)", "IM after, USD", "saved, USD", "cost, USD"], style });
+    for (const h of hedges) table.push([h.id, fmt(h.size, 4), fmt(h.initialUsd), fmt(h.savedUsd), fmt(h.costUsd)]);
+    console.log(table.toString());
+  };
+  rows("each candidate alone", r.single);
+  rows("greedy, in order", r.greedy);
+  console.log(`Greedy combination: ${fmt(r.initialUsd)} USD → ${fmt(r.greedyInitialUsd)} USD`);
 }

@@ -1,7 +1,7 @@
 // The market the engine prices against, built once from the user's MarketData:
 // times converted to year fractions from asOf, forward curves, vol surfaces.
 import { InputError } from "../errors.js";
-import type { MarketData, UnderlyingMarket } from "../model/types.js";
+import type { MarketData, UnderlyingLiquidity, UnderlyingMarket } from "../model/types.js";
 import { ForwardCurve } from "./forward-curve.js";
 import { parseTime, yearFraction } from "./time.js";
 import { VolSurface } from "./vol-surface.js";
@@ -17,6 +17,8 @@ export interface UnderlyingCurves {
   forwards: ForwardCurve;
   /** Absent when the market data has no (unexpired) slice for this underlying. */
   surface?: VolSurface;
+  /** Spread and depth, when the market data gives them. */
+  liquidity?: UnderlyingLiquidity;
   /** surface.vol(t, k), or InputError when there is no surface. */
   vol(t: number, k: number): number;
   /** The smile at expiry t as a function of log-moneyness (the expiry found once), or InputError. */
@@ -73,6 +75,7 @@ function buildCurves(name: string, m: UnderlyingMarket, asOfMs: number): Underly
     rate: m.rate ?? 0,
     forwards,
     surface,
+    ...(m.liquidity ? { liquidity: m.liquidity } : {}),
     vol(t, k) {
       return this.smile(t)(k);
     },

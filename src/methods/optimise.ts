@@ -9,6 +9,7 @@ import type { Engine } from "../engine/engine.js";
 import { InputError } from "../errors.js";
 import type { Market } from "../market/market.js";
 import type { Position } from "../model/types.js";
+import { valueBook } from "../valuation.js";
 import { headlineMargin, type MarginMethod } from "./margin.js";
 
 export interface HedgeCandidate {
@@ -16,7 +17,11 @@ export interface HedgeCandidate {
   position: Position;
   /** Largest size to consider, either way (in units of `position.quantity`). */
   maxSize: number;
-  /** Half the bid–ask spread per unit, USD: trading `size` units costs |size| × this. */
+  /**
+   * Half the bid–ask spread per unit, USD: trading `size` units costs |size| × this.
+   * Default: half the underlying's `liquidity.spread` in the market data × the unit's
+   * delta-equivalent notional |Δ|·S (0 without spread data).
+   */
   halfSpreadUsd?: number;
 }
 
@@ -69,7 +74,15 @@ export function optimiseMargin(
     }
     const size = (lo + hi) / 2;
     const initialUsd = m(size);
-    return { id, size, initialUsd, savedUsd: base - initialUsd, costUsd: Math.abs(size) * (c.halfSpreadUsd ?? 0) };
+    return { id, size, initialUsd, savedUsd: base - initialUsd, costUsd: Math.abs(size) * halfSpread(c) };
+  };
+  const halfSpread = (c: HedgeCandidate): number => {
+    if (c.halfSpreadUsd !== undefined) return c.halfSpreadUsd;
+    const curves = market.get(c.position.underlying)!;
+    const spread = curves.liquidity?.spread ?? 0;
+    if (spread === 0) return 0;
+    const [unit] = valueBook(engine, engine.compile([c.position], market), market).positions;
+    return (spread / 2) * Math.abs(unit!.delta) * curves.index;
   };
 
   const initialUsd = margin(positions);
@@ -84,7 +97,8 @@ export function optimiseMargin(
   while (left.size > 0) {
     const tries = [...left].map((i) => ({ i, h: best(book, candidates[i]!, ids[i]!, current) }));
     const pick = tries.reduce((x, y) => (y.h.initialUsd < x.h.initialUsd ? y : x));
-    if (!(pick.h.savedUsd > 1e-9 * Math.max(1, current))) break;
+    // Savings below a millionth of the margin are the search's tolerance, not a hedge.
+    if (!(pick.h.savedUsd > 1e-6 * Math.max(1, current))) break;
     greedy.push(pick.h);
     book.push(scaled(candidates[pick.i]!, pick.h.size));
     current = pick.h.initialUsd;

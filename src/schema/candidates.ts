@@ -1,0 +1,25 @@
+// Schema of a hedge-candidates file (src/methods/optimise.ts): the instruments margin
+// optimisation may add, each with the largest size to try and, optionally, its cost.
+import * as v from "valibot";
+import type { HedgeCandidate } from "../methods/optimise.js";
+import { group, PARSE, positive, rule, schemaRef, strict, within } from "./fields.js";
+import { toInputError } from "./issues.js";
+import { position } from "./portfolio.js";
+
+const candidate = strict("a hedge candidate", {
+  position,
+  maxSize: v.pipe(positive, v.maxValue(1e12, rule("must be ≤ 1e12"))),
+  halfSpreadUsd: v.optional(within(0, 1e12, " (USD per unit)")),
+});
+
+export const candidatesSchema = group("a hedge-candidates file", {
+  ...schemaRef,
+  candidates: v.pipe(v.array(candidate, rule("must be an array of hedge candidates")), v.nonEmpty(rule("must list at least one candidate"))),
+});
+
+/** Validates a hedge-candidates file ({ candidates: [...] }); throws InputError naming the field. */
+export function parseHedgeCandidates(input: unknown, source?: string): HedgeCandidate[] {
+  const result = v.safeParse(candidatesSchema, input, PARSE);
+  if (!result.success) throw toInputError(result.issues, source);
+  return result.output.candidates as HedgeCandidate[];
+}
