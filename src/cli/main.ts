@@ -124,7 +124,7 @@ withMethod(program.command("batch")
   .option("--out <file>", "write the lines to a file instead of stdout"))
   .action((accounts: string, market: string, opts: BatchCommandOptions) => run(() => batchCommand(accounts, market, opts)));
 
-onPortfolio("watch", "continuous monitoring: JSON-lines updates on stdin (price, surface, fill, order, remove, asOf), JSON-lines events on stdout")
+onPortfolio("watch", "continuous monitoring: JSON-lines updates on stdin (price, surface, fill, order, remove, asOf), JSON-lines events on stdout; the portfolio may be an account file (its collateral and status followed)")
   .option("-p, --profile <name|file.json>", "grid profile: deribit, paradex, bybit, okx, span, or a file", "deribit")
   .option("--margin-change <r>", "a margin event when IM moves by more than this fraction (0: every change)", "0.05")
   .option("--vol-jump <r>", "a regime event when an EWMA vol moves by more than this fraction", "0.5")

@@ -1,9 +1,11 @@
 // pmargin watch: JSON-lines updates on stdin, JSON-lines events on stdout — a start
-// line with the margin, then what the monitor raises, then an end line.
+// line with the margin, then what the monitor raises, then an end line. The first file
+// is a portfolio, or an account (venues, collateral) whose status is followed too.
 import { createInterface } from "node:readline";
 import { createEngine } from "../engine/engine.js";
-import { prepareInputs } from "../inputs.js";
 import { MarginMonitor, watch } from "../live/monitor.js";
+import { parseAccount } from "../schema/account.js";
+import { checkAgainstMarket, parseMarket, parsePortfolio } from "../schema/index.js";
 import { loadProfile } from "./grid.js";
 import { number } from "./historical.js";
 import { readJsonFile } from "./run.js";
@@ -19,9 +21,15 @@ export interface WatchCommandOptions {
 }
 
 export async function watchCommand(portfolioPath: string, marketPath: string, opts: WatchCommandOptions): Promise<void> {
-  const raw = { portfolio: await readJsonFile(portfolioPath), market: await readJsonFile(marketPath) };
-  const { portfolio, marketData } = prepareInputs(raw.portfolio, raw.market, { portfolio: portfolioPath, market: marketPath });
-  const monitor = new MarginMonitor(await createEngine(), portfolio.positions, marketData, {
+  const first = await readJsonFile(portfolioPath);
+  const marketData = parseMarket(await readJsonFile(marketPath), marketPath);
+  // An account file (it has venues) is followed with its collateral and status; a portfolio is margined alone.
+  const isAccount = typeof first === "object" && first !== null && "venues" in first;
+  const account = isAccount ? parseAccount(first, portfolioPath) : undefined;
+  const positions = account ? [] : parsePortfolio(first, portfolioPath).positions;
+  if (!account) checkAgainstMarket({ positions }, marketData, portfolioPath);
+  const monitor = new MarginMonitor(await createEngine(), positions, marketData, {
+    ...(account ? { account } : {}),
     profile: await loadProfile(opts.profile),
     marginChange: number("--margin-change", opts.marginChange),
     volJump: number("--vol-jump", opts.volJump),
@@ -32,11 +40,12 @@ export async function watchCommand(portfolioPath: string, marketPath: string, op
     process.stdout.write(`${JSON.stringify(line)}\n`);
   };
   const margin = () => ({ initial: monitor.margin.initial, maintenance: monitor.margin.maintenance });
-  write({ type: "start", profile: monitor.margin.profile, positions: portfolio.positions.length, ...margin() });
+  const status = () => monitor.status() ?? {};
+  write({ type: "start", profile: monitor.margin.profile, positions: monitor.live.positions.length, ...margin(), ...(account ? { status: status() } : {}) });
   let updates = 0;
   for await (const event of watch(monitor, createInterface({ input: process.stdin, crlfDelay: Infinity }))) {
     write(event);
     updates++;
   }
-  write({ type: "end", events: updates, positions: monitor.live.positions.length, ...margin(), estimates: monitor.estimates() });
+  write({ type: "end", events: updates, positions: monitor.live.positions.length, ...margin(), ...(account ? { status: status() } : {}), estimates: monitor.estimates() });
 }

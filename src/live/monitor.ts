@@ -3,12 +3,16 @@
 // correlations current from the prices (EwmaTracker); events say what a risk desk
 // must look at — the margin moved beyond a threshold, the volatility or correlation
 // regime shifted, a hypothetical order's incremental margin.
+import { collateralPositions, heldCollateral, isStable } from "../account/collateral.js";
+import { checkedThresholds, marginStatus, type MarginState, type MarginStatus } from "../account/status.js";
+import type { Account, StatusThresholds } from "../account/types.js";
 import type { Engine } from "../engine/engine.js";
 import { InputError } from "../errors.js";
 import type { GridMargin } from "../methods/grid/grid.js";
 import type { MarginProfile } from "../methods/grid/profile.js";
 import type { MarketData, Position } from "../model/types.js";
 import { isoDateToMillis } from "../schema/dates.js";
+import { checkAccountAgainstMarket } from "../schema/account.js";
 import { parseJson } from "../schema/json.js";
 import { parseUpdate, type Update } from "../schema/updates.js";
 import { EwmaTracker, type EwmaOptions } from "./ewma.js";
@@ -16,6 +20,13 @@ import { LiveGridMargin } from "./live-grid.js";
 
 export interface MonitorOptions {
   profile: MarginProfile;
+  /**
+   * An account whose status to follow: its venues' positions join the book, its coin
+   * collateral is margined with it (as a long spot of the haircut quantity, measured in
+   * USD, as accountMargin() does), and a status event fires when its state changes.
+   * The live status is the grid's, without the liquidity and concentration add-ons.
+   */
+  account?: Account;
   /** A margin event when IM has moved by more than this fraction since the last one (default 0.05). */
   marginChange?: number;
   ewma?: EwmaOptions;
@@ -35,7 +46,16 @@ export type MonitorEvent = Stamped & (
   | { type: "regime"; measure: "volatility"; underlying: string; from: number; to: number }
   | { type: "regime"; measure: "correlation"; underlyings: [string, string]; from: number; to: number }
   | { type: "order"; id: string; initial: number; maintenance: number; incrementalInitial: number; incrementalMaintenance: number }
+  | { type: "status"; from: MarginState; to: MarginState; status: MarginStatus }
 );
+
+/** An account's collateral as the monitor values it. */
+interface FollowedAccount {
+  thresholds: StatusThresholds;
+  /** The stables after haircuts, USD: fixed (no scenario moves them); coins are in the book. */
+  stablesUsd: number;
+  state: MarginState;
+}
 
 export class MarginMonitor {
   readonly live: LiveGridMargin;
@@ -48,15 +68,34 @@ export class MarginMonitor {
   /** EWMA estimates regime shifts are measured from: set when they become ready, reset at each shift. */
   private refVols: Float64Array | null = null;
   private refCorrelations: Float64Array | null = null;
+  private readonly account: FollowedAccount | null = null;
 
   constructor(engine: Engine, positions: readonly Position[], marketData: MarketData, options: MonitorOptions) {
     this.marginChange = checkedFraction("marginChange", options.marginChange ?? 0.05);
     this.volJump = checkedFraction("volJump", options.volJump ?? 0.5);
     this.correlationJump = checkedFraction("correlationJump", options.correlationJump ?? 0.3);
-    this.live = new LiveGridMargin(engine, positions, marketData, { profile: options.profile });
+    const account = options.account;
+    let book = positions;
+    if (account) {
+      checkAccountAgainstMarket(account, marketData);
+      const held = account.venues.flatMap((venue, v) => heldCollateral(account, venue, v));
+      book = [...positions, ...account.venues.flatMap((venue) => venue.positions ?? []), ...collateralPositions(held)];
+      const stablesUsd = held.filter((c) => isStable(c.asset)).reduce((a, c) => a + c.quantity * (1 - c.haircut), 0);
+      this.account = { thresholds: checkedThresholds(account.thresholds), stablesUsd, state: "healthy" };
+    }
+    this.live = new LiveGridMargin(engine, book, marketData, { profile: options.profile, ...(account ? { measureIn: "USD" as const } : {}) });
     this.ewma = new EwmaTracker(Object.keys(this.live.marketData.underlyings), options.ewma);
     const m = this.live.margin;
     this.reported = { initial: m.initial, maintenance: m.maintenance };
+    if (this.account) this.account.state = this.status()!.state;
+  }
+
+  /** The followed account's status now: equity = stables + the book's value (coin collateral included); null without an account. */
+  status(): MarginStatus | null {
+    if (!this.account) return null;
+    const m = this.live.margin;
+    const equity = this.account.stablesUsd + m.underlyings.reduce((a, u) => a + u.valueUsd, 0);
+    return marginStatus(equity, m.initial, m.maintenance, this.account.thresholds);
   }
 
   get margin(): GridMargin {
@@ -84,6 +123,11 @@ export class MarginMonitor {
         previousInitial: this.reported.initial, previousMaintenance: this.reported.maintenance, change,
       });
       this.reported = { initial, maintenance };
+    }
+    const status = this.status();
+    if (status && status.state !== this.account!.state) {
+      events.push({ type: "status", ...stamp, from: this.account!.state, to: status.state, status });
+      this.account!.state = status.state;
     }
     return events;
   }

@@ -9,6 +9,8 @@ import { buildMarket } from "../../src/market/market.js";
 import { gridMargin } from "../../src/methods/grid/grid.js";
 import { builtInProfile } from "../../src/methods/grid/profiles.js";
 import { whatIf } from "../../src/methods/margin.js";
+import { accountMargin } from "../../src/account/account.js";
+import type { Account } from "../../src/account/types.js";
 import type { MarketData, Position } from "../../src/model/types.js";
 import { AS_OF, expiryIn, prng, syntheticMarket, syntheticPositions } from "../fixtures/synthetic.js";
 
@@ -103,6 +105,41 @@ describe("margin monitor", () => {
     expect(events[2]).toMatchObject({ update: 3, field: "time" });
     const positions = [...book, { id: "hedge", kind: "future", underlying: "ETH", settlement: "linear", quantity: -10 } as Position];
     expect(monitor.margin).toEqual(gridMargin(engine, positions, buildMarket(withIndex(data, "ETH", 3_400)), { profile }));
+  });
+
+  it("follows an account: its status is accountMargin()'s at every tick, and a status event fires at each change of state", () => {
+    // Short BTC puts against BTC and USDC collateral: BTC falling hurts twice (wrong-way risk).
+    const account: Account = {
+      venues: [{
+        name: "deribit",
+        positions: [{ id: "short puts", kind: "option", underlying: "BTC", settlement: "inverse", right: "put", strike: 95_000, expiry: expiryIn(30), quantity: -6 }],
+        collateral: [{ asset: "BTC", quantity: 2 }, { asset: "USDC", quantity: 60_000 }],
+      }],
+      haircuts: { BTC: 0.05 },
+      thresholds: { marginCall: 0.5, liquidation: 0.8 },
+    };
+    const monitor = new MarginMonitor(engine, [], data, { profile, account, marginChange: 1e9 });
+    const method = { method: "grid" as const, profile };
+    let market = data;
+    const states: string[] = [monitor.status()!.state];
+    for (let i = 1; i <= 30; i++) {
+      const index = data.underlyings.BTC!.index * (1 - 0.01 * i);
+      market = withIndex(market, "BTC", index);
+      const events = monitor.apply({ type: "price", time: at(i), underlying: "BTC", index });
+      const expected = accountMargin(engine, account, market, method, { distanceToLiquidation: false });
+      const status = monitor.status()!;
+      expect(status.maintenance).toBeCloseTo(expected.maintenance, 6);
+      expect(status.equity).toBeCloseTo(expected.equity, 6);
+      expect(status.state).toBe(expected.state);
+      const change = events.filter((e) => e.type === "status");
+      if (expected.state !== states.at(-1)) {
+        expect(change).toEqual([expect.objectContaining({ type: "status", from: states.at(-1), to: expected.state })]);
+        states.push(expected.state);
+      } else {
+        expect(change).toEqual([]);
+      }
+    }
+    expect(states).toEqual(["healthy", "margin-call", "liquidation"]);
   });
 
   it("refuses bad thresholds by name", () => {

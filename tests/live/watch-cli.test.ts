@@ -3,7 +3,9 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { accountMargin } from "../../src/account/account.js";
 import { createEngine } from "../../src/engine/engine.js";
+import { parseAccount } from "../../src/schema/account.js";
 import { buildMarket } from "../../src/market/market.js";
 import { gridMargin } from "../../src/methods/grid/grid.js";
 import { builtInProfile } from "../../src/methods/grid/profiles.js";
@@ -39,5 +41,16 @@ describe("pmargin watch", () => {
     const end = gridMargin(engine, [...portfolio.positions, fill], buildMarket(moved), { profile });
     expect(lines[0]!.initial).toBe(start.initial);
     expect(lines[5]).toMatchObject({ positions: portfolio.positions.length + 1, initial: expect.closeTo(end.initial, 6) });
+  });
+
+  it("follows an account file's status: start and end lines carry it, as accountMargin() reports it without add-ons", async () => {
+    const r = spawnSync(process.execPath, [cli, "watch", "examples/account.json", "examples/market.json"], { input: "", encoding: "utf8" });
+    expect(r.status).toBe(0);
+    const [start] = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { status: { equity: number; maintenance: number; state: string } });
+    const account = parseAccount(JSON.parse(readFileSync("examples/account.json", "utf8")));
+    const report = accountMargin(await createEngine(), account, market, { method: "grid", profile: builtInProfile("deribit") }, { distanceToLiquidation: false });
+    expect(start!.status.equity).toBeCloseTo(report.equity, 6);
+    expect(start!.status.maintenance).toBeCloseTo(report.maintenance - report.addOns.liquidity.usd - report.addOns.concentration.usd, 6);
+    expect(start!.status.state).toBe(report.state);
   });
 });

@@ -45,6 +45,8 @@ export interface UnderlyingGridMargin {
   index: number;
   /** Net delta of the underlying's positions, coins. */
   netDelta: number;
+  /** The positions' value now, USD (options at their premium, futures at their PnL against entryPrice, spot at its value). */
+  valueUsd: number;
   /** The currency the venue would report in: the coin when every position here is coin-settled, else USD. */
   reportCurrency: string;
   /** Worst weighted loss over the grid (≥ 0), measured in reportCurrency, and the scenario that gives it. */
@@ -185,6 +187,7 @@ export function underlyingMargin(engine: Engine, positions: readonly Position[],
     pnlCoin: m.pnlCoin,
     ...(options.perPosition ? { positions: positions.map((q, k) => ({ id: q.id ?? String(k), pnlUsd: Array.from(rows[k]!) })) } : {}),
     netDelta: deltas.reduce((a, d) => a + d, 0),
+    valueUsd: valuation.totalUsd,
   };
 }
 
