@@ -6,6 +6,7 @@ import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { benchBatch } from "./batch.bench.js";
+import { benchDistributed } from "./distributed.bench.js";
 import { benchGrid } from "./grid.bench.js";
 import { benchHistorical } from "./historical.bench.js";
 import { benchLive } from "./live.bench.js";
@@ -32,6 +33,7 @@ const SUITES = {
   whatif: () => benchWhatIf(),
   live: () => benchLive(),
   batch: () => benchBatch(),
+  distributed: () => benchDistributed(),
   marshalling: () => benchOverhead(),
 } satisfies Record<string, () => Promise<Section | Section[]>>;
 type SuiteId = keyof typeof SUITES;

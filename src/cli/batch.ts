@@ -6,9 +6,10 @@ import { RiskPool } from "../parallel/pool.js";
 import { number } from "./historical.js";
 import { methodOf, type MarginCommandOptions } from "./margin.js";
 import { progressBar } from "./progress.js";
+import { queueBatch, type QueueBatchOptions } from "./queue.js";
 import { readJsonFile } from "./run.js";
 
-export interface BatchCommandOptions extends MarginCommandOptions {
+export interface BatchCommandOptions extends MarginCommandOptions, QueueBatchOptions {
   format: string;
   workers?: string;
   out?: string;
@@ -57,17 +58,25 @@ export async function batchCommand(accountsPath: string, marketPath: string, opt
   const accounts = await readAccounts(accountsPath);
   const marketData = parseMarket(await readJsonFile(marketPath), marketPath);
   const spec = await methodOf(opts);
+  if (opts.queue !== undefined) {
+    if (opts.workers !== undefined) throw new InputError("--workers", "not used with --queue: start `pmargin worker` processes instead");
+    return writeResults(await queueBatch(accounts, marketData, spec, opts.queue, opts), opts);
+  }
   const pool = new RiskPool(opts.workers !== undefined ? { workers: number("--workers", opts.workers) } : {});
   const bar = progressBar("accounts");
   try {
     const results = await pool.marginBatch(accounts, marketData, spec, bar.onProgress ? { onProgress: bar.onProgress } : {});
     bar.stop();
-    const text = format(results, opts.format);
-    if (opts.out) await writeFile(opts.out, text);
-    else process.stdout.write(text);
-    const failed = results.filter((r) => "error" in r).length;
-    if (failed > 0) console.error(`pmargin: ${failed} of ${results.length} accounts could not be margined (see their error)`);
+    await writeResults(results, opts);
   } finally {
     await pool.terminate();
   }
+}
+
+async function writeResults(results: AccountMargin[], opts: BatchCommandOptions): Promise<void> {
+  const text = format(results, opts.format);
+  if (opts.out) await writeFile(opts.out, text);
+  else process.stdout.write(text);
+  const failed = results.filter((r) => "error" in r).length;
+  if (failed > 0) console.error(`pmargin: ${failed} of ${results.length} accounts could not be margined (see their error)`);
 }

@@ -12,6 +12,7 @@ import { backtestCommand, type BacktestCommandOptions } from "./backtest.js";
 import { HISTORY_OPTION } from "./history.js";
 import { hedgeCommand, marginCommand, whatIfCommand, type MarginCommandOptions } from "./margin.js";
 import { batchCommand, type BatchCommandOptions } from "./batch.js";
+import { workerCommand, type WorkerCommandOptions } from "./queue.js";
 import { verifyCommand } from "./verify.js";
 import { watchCommand, type WatchCommandOptions } from "./watch.js";
 import { accountCommand, type AccountCommandOptions } from "./account.js";
@@ -121,8 +122,22 @@ withMethod(program.command("batch")
   .argument("<market>", "market data JSON file")
   .option("--format <jsonl|csv>", "output format", "jsonl")
   .option("--workers <n>", "worker threads (default: every core; 1 = this thread)")
-  .option("--out <file>", "write the lines to a file instead of stdout"))
+  .option("--out <file>", "write the lines to a file instead of stdout")
+  .option("--queue <redis://host:port>", "through the Redis job queue instead: shards of accounts as jobs for `pmargin worker` processes on any hosts")
+  .option("--queue-name <name>", "queue name (the workers' too)", "pmargin")
+  .option("--run-id <id>", "with --queue: the run's name; the same id resumes an interrupted run (default: from the inputs)")
+  .option("--shard-size <n>", "with --queue: accounts per job", "500"))
   .action((accounts: string, market: string, opts: BatchCommandOptions) => run(() => batchCommand(accounts, market, opts)));
+
+program
+  .command("worker")
+  .description("process the jobs of `pmargin batch --queue` runs (and library runs) until SIGINT or SIGTERM; start any number, on any hosts")
+  .requiredOption("--queue <redis://host:port>", "the Redis server of the queue")
+  .option("--queue-name <name>", "queue name (the coordinator's too)", "pmargin")
+  .option("--concurrency <n>", "jobs at a time in this process", "1")
+  .option("--lock-duration <ms>", "a killed worker's job is retried elsewhere after about twice this", "30000")
+  .option("--name <name>", "name recorded on the jobs it processes (default host:pid:random)")
+  .action((opts: WorkerCommandOptions) => run(() => workerCommand(opts)));
 
 onPortfolio("watch", "continuous monitoring: JSON-lines updates on stdin (price, surface, fill, order, remove, asOf), JSON-lines events on stdout; the portfolio may be an account file (its collateral and status followed)")
   .option("-p, --profile <name|file.json>", "grid profile: deribit, paradex, bybit, okx, span, or a file", "deribit")
