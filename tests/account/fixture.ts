@@ -18,6 +18,13 @@ export function marketData(): MarketData {
   };
 }
 
+/** The market without liquidity data, so the add-ons are 0 and margins are the grid's alone. */
+export function bareMarketData(): MarketData {
+  const d = marketData();
+  delete d.underlyings.BTC!.liquidity;
+  return d;
+}
+
 /** Moves of ±20% in one vol state, no tails or contingencies, MM = 0.5 × IM: a spot's IM is 20% of its value. */
 export const plain: MarginProfile = {
   name: "plain",

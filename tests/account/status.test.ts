@@ -9,19 +9,13 @@ import { InputError } from "../../src/errors.js";
 import { builtInProfile } from "../../src/methods/grid/profiles.js";
 import type { MarginMethod } from "../../src/methods/margin.js";
 import type { MarketData, Position } from "../../src/model/types.js";
-import { BTC, marketData, plainGrid, shortPut } from "./fixture.js";
+import { BTC, bareMarketData as bare, marketData, plainGrid, shortPut } from "./fixture.js";
 
 let engine: Engine;
 beforeAll(async () => {
   engine = await createEngine();
 });
 
-/** The market without liquidity data, so the add-ons are 0 and margins are the grid's alone. */
-function bare(): MarketData {
-  const d = marketData();
-  delete d.underlyings.BTC!.liquidity;
-  return d;
-}
 
 /** The next double above x > 0. */
 function nextUp(x: number): number {

@@ -6,18 +6,13 @@ import type { Account } from "../../src/account/types.js";
 import { createEngine, type Engine } from "../../src/engine/engine.js";
 import { InputError } from "../../src/errors.js";
 import type { MarketData, Position } from "../../src/model/types.js";
-import { BTC, marketData, plainGrid } from "./fixture.js";
+import { BTC, bareMarketData as bare, marketData, plainGrid } from "./fixture.js";
 
 let engine: Engine;
 beforeAll(async () => {
   engine = await createEngine();
 });
 
-function bare(): MarketData {
-  const d = marketData();
-  delete d.underlyings.BTC!.liquidity;
-  return d;
-}
 
 const perp = (quantity: number): Position => ({ id: quantity > 0 ? "long perp" : "short perp", kind: "future", settlement: "linear", underlying: "BTC", quantity, entryPrice: BTC });
 // A long perpetual on one venue hedged by a short one on another, 30,000 USD on each.
