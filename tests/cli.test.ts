@@ -133,6 +133,14 @@ describe("pmargin var", () => {
     expect(r.stdout).toMatch(/Worst paths/);
   });
 
+  it("--attribution prints each position's ES contribution, and they sum to the ES printed", () => {
+    const r = pmargin("var", `${examples}portfolio.json`, `${examples}market.json`, "--paths", "5000", "--attribution");
+    expect(r.code).toBe(0);
+    const es = /ES 97\.5% ([\d,.]+) ±/.exec(r.stdout)![1];
+    expect(r.stdout).toContain(`Sum of contributions ${es} USD`);
+    expect(r.stdout).toMatch(/BTC-SPOT +│ BTC +│ -[\d,.]+/);
+  });
+
   it("--json is the library's result, and the same seed prints the same figures twice", () => {
     const run = (): { paths: number; portfolio: { var: { value: number }[] }; histogram: { counts: number[] } } =>
       JSON.parse(pmargin("var", `${examples}portfolio.json`, `${examples}market.json`, "--paths", "5000", "--seed", "9", "--json").stdout);

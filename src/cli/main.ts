@@ -51,6 +51,7 @@ onPortfolio("var", "Monte Carlo VaR and Expected Shortfall: correlated fat-taile
   .option("--horizon-days <d>", "horizon in days (overrides the model)")
   .option("--horizon-hours <h>", "horizon in hours (overrides the model)")
   .option("--workers <n>", "split the paths across n worker threads (same result, bit for bit)")
+  .option("--attribution", "also each position's contribution to the ES (Euler allocation; they sum to the ES)")
   .option("--json", "machine-readable JSON output")
   .action((portfolio: string, market: string, opts: VarCommandOptions) => run(() => varCommand(portfolio, market, opts)));
 

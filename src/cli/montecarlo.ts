@@ -21,6 +21,7 @@ export interface VarCommandOptions {
   horizonDays?: string;
   horizonHours?: string;
   workers?: string;
+  attribution?: boolean;
   json?: boolean;
 }
 
@@ -52,6 +53,16 @@ export async function varCommand(portfolioPath: string, marketPath: string, opts
   bar.stop();
   if (!result) return;
   console.log(report(portfolio.name ?? portfolioPath, result));
+  if (opts.attribution) console.log(attribution(result));
+}
+
+/** Each position's share of the ES (Euler allocation over the tail paths), largest first; they sum to the ES. */
+function attribution(r: MonteCarloResult): string {
+  const { level, positions } = r.contributions;
+  const total = positions.reduce((a, p) => a + p.esUsd, 0);
+  const table = new Table({ head: ["position", "underlying", `ES ${pct(level)} contribution, USD`, "share"], style });
+  for (const p of [...positions].sort((a, b) => b.esUsd - a.esUsd)) table.push([p.id, p.underlying, fmt(p.esUsd), pct(p.esUsd / total)]);
+  return `ES attribution (negative: the position offsets the tail):\n${table.toString()}\nSum of contributions ${fmt(total)} USD`;
 }
 
 function wholeNumber(flag: string, text: string): number {
