@@ -4,6 +4,7 @@ import { builtInProfileNames, InputError, parseJson } from "pmargin";
 // Bundled, not fetched: "Load example" works offline.
 import examplePortfolio from "../../examples/portfolio.json" with { type: "json" };
 import exampleMarket from "../../examples/market.json" with { type: "json" };
+import exampleOrders from "../../examples/orders.json" with { type: "json" };
 import { fixed, level, move, significant, usd } from "./format.js";
 import { lossHistogram, riskMatrix } from "./plots.js";
 import type { ComputeRequest, Results, WorkerMessage } from "./protocol.js";
@@ -11,6 +12,7 @@ import type { ComputeRequest, Results, WorkerMessage } from "./protocol.js";
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const portfolioText = $<HTMLTextAreaElement>("portfolio");
 const marketText = $<HTMLTextAreaElement>("market");
+const ordersText = $<HTMLTextAreaElement>("orders");
 const profile = $<HTMLSelectElement>("profile");
 const paths = $<HTMLInputElement>("paths");
 const seed = $<HTMLInputElement>("seed");
@@ -43,9 +45,10 @@ worker.addEventListener("error", (event) => finish(`internal error: the worker f
 $("load-example").addEventListener("click", () => {
   portfolioText.value = JSON.stringify(examplePortfolio, null, 2);
   marketText.value = JSON.stringify(exampleMarket, null, 2);
+  ordersText.value = JSON.stringify(exampleOrders, null, 2);
 });
 
-for (const [input, target] of [["portfolio-file", portfolioText], ["market-file", marketText]] as const) {
+for (const [input, target] of [["portfolio-file", portfolioText], ["market-file", marketText], ["orders-file", ordersText]] as const) {
   $<HTMLInputElement>(input).addEventListener("change", async (event) => {
     const file = (event.target as HTMLInputElement).files?.[0];
     if (file) target.value = await file.text();
@@ -61,6 +64,7 @@ $("controls").addEventListener("submit", (event) => {
     request = {
       portfolio: parseJson(portfolioText.value, "portfolio"),
       market: parseJson(marketText.value, "market"),
+      orders: ordersText.value.trim() === "" ? null : parseJson(ordersText.value, "orders"),
       profile: profile.value,
       // valueAsNumber is NaN for an empty field, which the worker's validation names.
       paths: paths.valueAsNumber,
@@ -140,6 +144,16 @@ function show(r: Results): void {
         "Monte Carlo: ", h("span", { "data-testid": "mc-paths" }, fixed(mc.paths)), " paths, seed ", h("span", { "data-testid": "mc-seed" }, String(mc.seed)),
         `, Student-t ν = ${request.nu}, ${Number(mc.horizonDays.toFixed(2))}-day horizon, losses in USD.`),
     ),
+    ...(r.whatIf ? [h("section", {},
+      h("h2", {}, "Pre-trade check"),
+      h("p", { class: "note" }, `Each order added alone to the book, and all of them together, under the ${grid.profile} grid; the book itself is unchanged.`),
+      table([
+        { head: "order", cell: (o) => o.id, text: true },
+        { head: "initial margin with it (USD)", cell: (o) => usd(o.initial), id: (_, i) => `whatif-${i}-initial` },
+        { head: "incremental initial (USD)", cell: (o) => usd(o.incrementalInitial), id: (_, i) => `whatif-${i}-incremental` },
+        { head: "incremental maintenance (USD)", cell: (o) => usd(o.incrementalMaintenance) },
+      ], r.whatIf.orders, ["all orders", usd(r.whatIf.after.initial), usd(r.whatIf.incremental.initial), usd(r.whatIf.incremental.maintenance)]),
+    )] : []),
     h("section", {},
       h("h2", {}, "Greeks per underlying"),
       table([

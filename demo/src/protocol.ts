@@ -1,11 +1,13 @@
 // What the page and its worker say to each other, and what the page publishes on
 // window.pmarginDemo for tests and for anyone poking at it from the console.
-import type { GridMargin, GridScenario, MonteCarloResult, Valuation } from "pmargin";
+import type { GridMargin, GridScenario, MonteCarloResult, Valuation, WhatIf } from "pmargin";
 
 /** One run: the inputs as parsed JSON (the worker validates them) and the controls. */
 export interface ComputeRequest {
   portfolio: unknown;
   market: unknown;
+  /** Hypothetical orders, written like a portfolio; null when the field is empty. */
+  orders: unknown;
   profile: string;
   paths: number;
   seed: number;
@@ -24,12 +26,14 @@ export interface AttributionRow {
 }
 
 export interface Results {
-  request: Omit<ComputeRequest, "portfolio" | "market">;
+  request: Omit<ComputeRequest, "portfolio" | "market" | "orders">;
   grid: GridMargin;
   valuation: Valuation;
   monteCarlo: MonteCarloResult;
   /** In portfolio order. */
   attribution: AttributionRow[];
+  /** Pre-trade check of the orders under the grid profile; null without orders. */
+  whatIf: WhatIf | null;
   /** Wall time in the worker, validation to Monte Carlo. */
   elapsedMs: number;
 }

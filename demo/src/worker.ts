@@ -2,7 +2,7 @@
 // margin, valuation and Monte Carlo, on this worker's own WASM instance. Posts
 // progress, then the results as plain data.
 import {
-  builtInProfile, createEngine, gridMargin, InputError, LimitError, monteCarlo, parseMonteCarloModel, prepareInputs, valueBook,
+  builtInProfile, checkAgainstMarket, createEngine, gridMargin, InputError, LimitError, monteCarlo, parseMonteCarloModel, parsePortfolio, prepareInputs, valueBook, whatIf,
   type Engine, type GridMargin, type MonteCarloResult, type Position,
 } from "pmargin";
 import type { AttributionRow, ComputeRequest, Results, WorkerMessage } from "./protocol.js";
@@ -23,7 +23,9 @@ async function compute(request: ComputeRequest): Promise<Results> {
   const started = performance.now();
   const { profile, paths, seed, nu } = request;
   post({ type: "progress", stage: "Validating the inputs" });
-  const { portfolio, market } = prepareInputs(request.portfolio, request.market, { portfolio: "portfolio", market: "market" });
+  const { portfolio, market, marketData } = prepareInputs(request.portfolio, request.market, { portfolio: "portfolio", market: "market" });
+  const orders = request.orders === null ? null : parsePortfolio(request.orders, "orders");
+  if (orders) checkAgainstMarket(orders, marketData, "orders");
   const model = parseMonteCarloModel({ paths, seed, marginal: { type: "student-t", nu } }, "Monte Carlo settings");
   const positions = portfolio.positions;
   engine ??= createEngine();
@@ -36,6 +38,8 @@ async function compute(request: ComputeRequest): Promise<Results> {
   post({ type: "progress", stage: "Scenario-grid margin" });
   const grid = gridMargin(e, positions, market, { profile: builtInProfile(profile), perPosition: true });
   const valuation = valueBook(e, e.compile(positions, market), market);
+  // The pre-trade check: each order's incremental margin, the book unchanged.
+  const preTrade = orders ? whatIf(e, positions, market, orders.positions, { method: "grid", profile: builtInProfile(profile) }) : null;
 
   post({ type: "progress", stage: "Monte Carlo", done: 0, total: paths });
   const mc = monteCarlo(e, positions, market, model, {
@@ -46,6 +50,7 @@ async function compute(request: ComputeRequest): Promise<Results> {
     request: { profile, paths, seed, nu },
     grid, valuation, monteCarlo: mc,
     attribution: attribution(positions, grid, mc),
+    whatIf: preTrade,
     elapsedMs: performance.now() - started,
   };
 }

@@ -101,6 +101,7 @@ describe.skipIf(skipBrowser)(
         grid: pm.gridMargin(engine, positions, inputs.market, { profile: pm.builtInProfile(PROFILE), perPosition: true }),
         valuation: pm.valueBook(engine, engine.compile(positions, inputs.market), inputs.market),
         monteCarlo: pm.monteCarlo(engine, positions, inputs.market, { paths: PATHS, seed: SEED, marginal: { type: "student-t", nu: NU } }),
+        whatIf: pm.whatIf(engine, positions, inputs.market, pm.parsePortfolio(await readJson("examples/orders.json")).positions, { method: "grid", profile: pm.builtInProfile(PROFILE) }),
       };
       timings["node compute"] = performance.now() - t;
       console.info("demo timings (ms):", Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)])), "worker:", Math.round(shown.elapsedMs));
@@ -147,6 +148,17 @@ describe.skipIf(skipBrowser)(
       expect(mc).toEqual(node.monteCarlo);
       expect(node.grid.initial).toBeGreaterThan(0);
       expect(node.monteCarlo.portfolio.es[0]!.value).toBeGreaterThan(0);
+    });
+
+    it("checks the example orders before trading, client-side: each order's incremental margin as Node computes it, bit for bit", async () => {
+      expect(shown.whatIf).toEqual(node.whatIf);
+      const w = node.whatIf!;
+      expect(w.orders).toHaveLength(3);
+      expect(w.before.initial).toBe(node.grid.initial);
+      for (const [i, o] of w.orders.entries()) {
+        expect(await page.getByTestId(`whatif-${i}-incremental`).textContent()).toBe(usd(o.incrementalInitial));
+        expect(o.initial - w.before.initial).toBe(o.incrementalInitial);
+      }
     });
 
     it("attributes to each position its PnL in its underlying's worst grid scenario and its ES contribution", () => {
@@ -226,6 +238,13 @@ describe.skipIf(skipBrowser)(
       expect(bad.error).toBe(`portfolio: positions[${i}].strike: must be a finite number > 0, got -5`);
       expect(await page.getByRole("alert").textContent()).toBe(bad.error);
       expect(await page.locator("#results").isHidden()).toBe(true);
+    });
+
+    it("names the orders textarea and field of a bad order", async () => {
+      await page.getByRole("button", { name: "Load example" }).click();
+      await page.locator("#orders").fill('{ "positions": [{ "kind": "spot", "underlying": "DOGE", "quantity": 1 }] }');
+      const bad = await compute(page);
+      expect(bad.error).toBe("orders: positions[0].underlying: unknown underlying DOGE (market has BTC, ETH, SOL)");
     });
 
     it("says where JSON text is malformed, and which textarea it is in", async () => {
