@@ -86,6 +86,20 @@ describe("pmargin verify", () => {
     expect(bad.stdout).toMatch(/NOT reproduced: .*: saved .*, now /);
   });
 
+  it("confirms a saved account result (its collateral, add-ons and venues), and exits 3 once a figure is changed", () => {
+    const out = pmargin("account", `${examples}account.json`, `${examples}market.json`, "--no-distance", "--json");
+    expect(out.status).toBe(0);
+    const file = join(tmp, "account.json");
+    writeFileSync(file, out.stdout);
+    expect(pmargin("verify", file).status).toBe(0);
+    const saved = JSON.parse(out.stdout) as { equity: number; reproducibility: { run: { command: string } } };
+    expect(saved.reproducibility.run.command).toBe("account");
+    writeFileSync(file, JSON.stringify({ ...saved, equity: saved.equity * (1 + Number.EPSILON) }));
+    const bad = pmargin("verify", file);
+    expect(bad.status).toBe(3);
+    expect(bad.stdout).toMatch(/NOT reproduced: equity: saved /);
+  });
+
   it("a file without a record exits 2 saying what is missing", () => {
     const file = join(tmp, "plain.json");
     writeFileSync(file, JSON.stringify({ initial: 1 }));

@@ -1,24 +1,27 @@
 // pmargin account: an account's margin status — combined and per venue — with its
 // collateral, add-ons, distance to liquidation, depeg and venue-failure stresses.
 import Table from "cli-table3";
-import { accountMargin, type AccountMargin } from "../account/account.js";
+import type { AccountMargin } from "../account/account.js";
 import { createEngine } from "../engine/engine.js";
 import { checkAccountAgainstMarket, parseAccount } from "../schema/account.js";
 import { parseMarket } from "../schema/index.js";
 import type { MarginStatus } from "../account/status.js";
 import { fmt, pct, signed, style } from "./format.js";
-import { methodOf, type MarginCommandOptions } from "./margin.js";
+import { recordable, type MarginCommandOptions } from "./margin.js";
+import { recordedRun } from "./recorded.js";
 import { readJsonFile } from "./run.js";
 
 export type AccountCommandOptions = MarginCommandOptions & { distance?: boolean };
 
 export async function accountCommand(accountPath: string, marketPath: string, opts: AccountCommandOptions): Promise<void> {
-  const account = parseAccount(await readJsonFile(accountPath), accountPath);
-  const data = parseMarket(await readJsonFile(marketPath), marketPath);
-  checkAccountAgainstMarket(account, data, accountPath);
-  const r = accountMargin(await createEngine(), account, data, await methodOf(opts), { distanceToLiquidation: opts.distance !== false });
-  if (opts.json) console.log(JSON.stringify(r, null, 2));
-  else print(r, account.name ?? accountPath);
+  const raw = { portfolio: await readJsonFile(accountPath), market: await readJsonFile(marketPath) };
+  // Checked here first, so that errors name the files.
+  const account = parseAccount(raw.portfolio, accountPath);
+  checkAccountAgainstMarket(account, parseMarket(raw.market, marketPath), accountPath);
+  const { margin, inputs } = await recordable(opts, raw);
+  const run = { command: "account" as const, margin, distanceToLiquidation: opts.distance !== false };
+  const r = await recordedRun<AccountMargin>(await createEngine(), run, inputs, opts.json);
+  if (r) print(r, account.name ?? accountPath);
 }
 
 const ratio = (s: MarginStatus): string => (s.marginRatio === null ? "no equity" : pct(s.marginRatio));

@@ -152,7 +152,7 @@ onPortfolio("watch", "continuous monitoring: JSON-lines updates on stdin (price,
 
 program
   .command("verify")
-  .description("re-run a saved --json result (value, grid, mc, hist, stress, margin, whatif, backtest) from its reproducibility record and compare every figure, bit for bit (exit 3 if it differs)")
+  .description("re-run a saved --json result (value, grid, mc, hist, stress, margin, whatif, backtest, account) from its reproducibility record and compare every figure, bit for bit (exit 3 if it differs)")
   .argument("<result>", "a result saved with --json")
   .action((result: string) => run(() => verifyCommand(result)));
 

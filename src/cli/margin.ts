@@ -46,7 +46,7 @@ async function marginRunOf(opts: MarginCommandOptions): Promise<MarginRun> {
 }
 
 /** The recorded form of a margin method, and the inputs it reads (the history's files for hist). */
-async function recordable(opts: MarginCommandOptions, raw: { portfolio: unknown; market: unknown }): Promise<{ margin: MarginRun; inputs: RecordedInputs }> {
+export async function recordable(opts: MarginCommandOptions, raw: { portfolio: unknown; market: unknown }): Promise<{ margin: MarginRun; inputs: RecordedInputs }> {
   const margin = await marginRunOf(opts);
   return { margin, inputs: margin.method === "historical" ? { ...raw, history: await historyFiles(opts.history) } : raw };
 }

@@ -3,6 +3,7 @@
 // and the inputs themselves with their digest — so that anyone can re-run it and
 // get the same figures, bit for bit (every kernel is deterministic, in Node and in
 // browsers). `verify` re-runs a saved result and compares.
+import { accountMargin } from "../account/account.js";
 import type { Engine } from "../engine/engine.js";
 import { InputError } from "../errors.js";
 import { parsePriceCsv, type PriceSeries } from "../history/csv.js";
@@ -15,6 +16,8 @@ import { headlineMargin, whatIf, type MarginMethod } from "../methods/margin.js"
 import type { MonteCarloModelInput } from "../methods/montecarlo/model.js";
 import { monteCarlo } from "../methods/montecarlo/montecarlo.js";
 import { stressTest, type StressScenario } from "../methods/stress/stress.js";
+import { checkAccountAgainstMarket, parseAccount } from "../schema/account.js";
+import { parseMarket } from "../schema/market.js";
 import { valueBook } from "../valuation.js";
 import { VERSION } from "../version.js";
 
@@ -33,10 +36,12 @@ export type RunSpec =
   | { command: "stress"; scenarios: StressScenario[] }
   | ({ command: "margin" } & MarginRun)
   | { command: "whatif"; margin: MarginRun; orders: unknown }
-  | { command: "backtest"; options: Omit<BacktestOptions, "onProgress"> };
+  | { command: "backtest"; options: Omit<BacktestOptions, "onProgress"> }
+  | { command: "account"; margin: MarginRun; distanceToLiquidation: boolean };
 
 /** The inputs as given (JSON values), and the price history's CSV files when the method reads one. */
 export interface RecordedInputs {
+  /** The portfolio file; for the account command, the account file. */
   portfolio: unknown;
   market: unknown;
   history?: { name: string; text: string }[];
@@ -76,6 +81,12 @@ export function historyOf(inputs: RecordedInputs): PriceSeries[] {
 
 /** Runs a recorded method on recorded inputs: the one path results come from, so a record describes exactly what ran. */
 export function runRecorded(engine: Engine, run: RunSpec, inputs: RecordedInputs): unknown {
+  if (run.command === "account") {
+    const marketData = parseMarket(inputs.market, "market");
+    const account = parseAccount(inputs.portfolio, "account");
+    checkAccountAgainstMarket(account, marketData, "account");
+    return accountMargin(engine, account, marketData, marginMethod(run.margin, inputs), { distanceToLiquidation: run.distanceToLiquidation });
+  }
   const { portfolio, market, marketData } = prepareInputs(inputs.portfolio, inputs.market, { portfolio: "portfolio", market: "market" });
   const positions = portfolio.positions;
   switch (run.command) {
