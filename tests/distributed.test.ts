@@ -238,6 +238,20 @@ describe("the queue's command line and bad input", () => {
     expect(worker.exitCode).toBe(0);
   }, 60_000);
 
+  it("`pmargin var --queue` prints what the one-process run prints, record and all", async () => {
+    freshQueue();
+    await spawnWorker("mc-cli");
+    const files = [new URL("portfolio.json", examples).pathname, new URL("market.json", examples).pathname];
+    const args = ["var", ...files, "--paths", "30000", "--seed", "5", "--json"];
+    const local = spawnSync(process.execPath, [cli, ...args], { encoding: "utf8" });
+    const queued = spawnSync(process.execPath, [cli, ...args, "--queue", REDIS, "--queue-name", queueName, "--block-paths", "8192"], { encoding: "utf8" });
+    expect(local.status).toBe(0);
+    expect(queued.status).toBe(0);
+    expect(queued.stdout).toBe(local.stdout);
+    // 4 path blocks; the 97.5% ES tail of 750 paths is 1 block.
+    expect(queued.stderr).toMatch(/run run-[0-9a-f]{16}: 5 shards, 0 done before this start, 5 computed/);
+  }, 60_000);
+
   it("an unreachable Redis, a bad run id or shard size, and a run id reused with other inputs are InputErrors naming the field", async () => {
     freshQueue();
     const base = { queue: queueName, accounts: accountsOf(20), marketData, spec: grid };

@@ -51,6 +51,10 @@ onPortfolio("var", "Monte Carlo VaR and Expected Shortfall: correlated fat-taile
   .option("--horizon-days <d>", "horizon in days (overrides the model)")
   .option("--horizon-hours <h>", "horizon in hours (overrides the model)")
   .option("--workers <n>", "split the paths across n worker threads (same result, bit for bit)")
+  .option("--queue <redis://host:port>", "or across `pmargin worker` processes on any hosts, through the Redis job queue (same result, bit for bit)")
+  .option("--queue-name <name>", "with --queue: the queue (the workers' too)", "pmargin")
+  .option("--run-id <id>", "with --queue: the run's name; the same id resumes an interrupted run (default: from the inputs)")
+  .option("--block-paths <n>", "with --queue: paths per job", "65536")
   .option("--attribution", "also each position's contribution to the ES (Euler allocation; they sum to the ES)")
   .option("--json", "machine-readable JSON output")
   .action((portfolio: string, market: string, opts: VarCommandOptions) => run(() => varCommand(portfolio, market, opts)));

@@ -9,10 +9,11 @@ import { parseMonteCarloModel } from "../schema/montecarlo.js";
 import { diversificationLines, estimates, fmt, pct, sig, signed, style } from "./format.js";
 import { number } from "./historical.js";
 import { progressBar } from "./progress.js";
+import { queueMonteCarlo, type QueueMonteCarloOptions } from "./queue.js";
 import { recordedRun } from "./recorded.js";
 import { readJsonFile } from "./run.js";
 
-export interface VarCommandOptions {
+export interface VarCommandOptions extends QueueMonteCarloOptions {
   model?: string;
   paths?: string;
   seed?: string;
@@ -45,11 +46,15 @@ export async function varCommand(portfolioPath: string, marketPath: string, opts
   const progress = bar.onProgress ? { onProgress: bar.onProgress } : {};
   // One thread unless asked: the pool's start-up costs more than it saves on small runs.
   const workers = opts.workers === undefined ? 1 : number("--workers", opts.workers);
+  if (opts.queue !== undefined && opts.workers !== undefined) throw new InputError("--workers", "give --workers or --queue, not both");
   const engine = await createEngine();
+  // Every way gives the same bits, so the record is the same.
   const result = await recordedRun<MonteCarloResult>(engine, { command: "monte-carlo", model }, raw, opts.json, async () =>
-    workers === 1
-      ? monteCarlo(engine, portfolio.positions, market, model, progress)
-      : monteCarloParallel(portfolio.positions, marketData, model, { workers, ...progress }));
+    opts.queue !== undefined
+      ? queueMonteCarlo(portfolio.positions, marketData, model, opts.queue, opts)
+      : workers === 1
+        ? monteCarlo(engine, portfolio.positions, market, model, progress)
+        : monteCarloParallel(portfolio.positions, marketData, model, { workers, ...progress }));
   bar.stop();
   if (!result) return;
   console.log(report(portfolio.name ?? portfolioPath, result));

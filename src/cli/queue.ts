@@ -1,10 +1,14 @@
 // The command line over the Redis job queue: `pmargin batch --queue` as coordinator,
 // `pmargin worker` on any number of hosts.
 import { distributedBatch } from "../distributed/batch.js";
+import type { RunStats } from "../distributed/coordinator.js";
+import { distributedMonteCarlo } from "../distributed/montecarlo.js";
 import { InputError } from "../errors.js";
 import { startWorker } from "../distributed/worker.js";
 import type { MarginMethod } from "../methods/margin.js";
-import type { MarketData } from "../model/types.js";
+import type { MonteCarloModelInput } from "../methods/montecarlo/model.js";
+import type { MonteCarloResult } from "../methods/montecarlo/montecarlo.js";
+import type { MarketData, Position } from "../model/types.js";
 import type { Account, AccountMargin } from "../parallel/tasks.js";
 import { number } from "./historical.js";
 import { progressBar } from "./progress.js";
@@ -31,19 +35,55 @@ function asFlag(error: unknown): never {
   throw error instanceof InputError && error.path === "connection" ? new InputError("--queue", error.reason) : error;
 }
 
-/** The batch's results through the queue at `url`; the run id on stderr, to resume it after an interruption. */
+/** Flags of `pmargin var` that send the path blocks through the queue. */
+export interface QueueMonteCarloOptions {
+  queue?: string;
+  queueName?: string;
+  runId?: string;
+  blockPaths?: string;
+}
+
+/** The run options the flags give, with a progress bar of the run's shards. */
+function runOptions(url: string, opts: { queueName?: string; runId?: string }, unit: string) {
+  const bar = progressBar(unit);
+  return {
+    bar,
+    options: {
+      connection: url,
+      ...(opts.queueName !== undefined ? { queue: opts.queueName } : {}),
+      ...(opts.runId !== undefined ? { runId: opts.runId } : {}),
+      ...(bar.onProgress ? { onProgress: bar.onProgress } : {}),
+    },
+  };
+}
+
+/** What a run did, on stderr: its id (to resume it after an interruption) and its shards. */
+function reportRun(run: RunStats): void {
+  console.error(`pmargin: run ${run.runId}: ${run.shards} shard${run.shards === 1 ? "" : "s"}, ${run.reused} done before this start, ${run.computed} computed`);
+}
+
+/** The batch's results through the queue at `url`. */
 export async function queueBatch(accounts: Account[], marketData: MarketData, spec: MarginMethod, url: string, opts: QueueBatchOptions): Promise<AccountMargin[]> {
-  const bar = progressBar("shards");
+  const { bar, options } = runOptions(url, opts, "shards");
   const { results, run } = await distributedBatch({
-    connection: url, accounts, marketData, spec,
-    ...(opts.queueName !== undefined ? { queue: opts.queueName } : {}),
-    ...(opts.runId !== undefined ? { runId: opts.runId } : {}),
+    ...options, accounts, marketData, spec,
     ...(opts.shardSize !== undefined ? { shardSize: number("--shard-size", opts.shardSize) } : {}),
-    ...(bar.onProgress ? { onProgress: bar.onProgress } : {}),
   }).catch(asFlag);
   bar.stop();
-  console.error(`pmargin: run ${run.runId}: ${run.shards} shard${run.shards === 1 ? "" : "s"}, ${run.reused} done before this start, ${run.computed} computed`);
+  reportRun(run);
   return results;
+}
+
+/** Monte Carlo with its path blocks and ES-tail blocks as jobs on the queue at `url`: monteCarlo()'s bits. */
+export async function queueMonteCarlo(positions: Position[], marketData: MarketData, model: MonteCarloModelInput, url: string, opts: QueueMonteCarloOptions): Promise<MonteCarloResult> {
+  const { bar, options } = runOptions(url, opts, "path and tail blocks");
+  const { result, run } = await distributedMonteCarlo({
+    ...options, positions, marketData, model,
+    ...(opts.blockPaths !== undefined ? { blockPaths: number("--block-paths", opts.blockPaths) } : {}),
+  }).catch(asFlag);
+  bar.stop();
+  reportRun(run);
+  return result;
 }
 
 /** Processes jobs until SIGINT or SIGTERM, then finishes the jobs in hand and exits. */
