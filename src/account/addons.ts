@@ -1,19 +1,21 @@
 // Add-ons to every method's margin, each reported on its own:
-// - liquidity: the cost of closing each position in a stressed market — half the
-//   bid–ask spread plus square-root market impact, so size costs more than linearly;
+// - liquidity: the cost of closing each instrument's net position in a stressed market —
+//   half the bid–ask spread plus square-root market impact, so size costs more than linearly;
 // - concentration: a tiered charge on an underlying's exposure against its open interest.
 // Sizes are delta-equivalent coins |∂V/∂S|: what closing (or hedging) a position trades in
 // the underlying's market, the same measure for spot, futures and options.
 import { InputError } from "../errors.js";
 import type { Market } from "../market/market.js";
-import type { MarketData, UnderlyingLiquidity } from "../model/types.js";
+import { instrumentKey, type MarketData, type Position, type UnderlyingLiquidity } from "../model/types.js";
 import type { PositionValue } from "../valuation.js";
 import { DEFAULT_CONCENTRATION_TIERS, DEFAULT_LIQUIDITY_STRESS, type AddOnParams, type ConcentrationTier } from "./types.js";
 
+/** The close-out of one instrument: its positions netted, so splitting a position cannot lower the charge. */
 export interface PositionLiquidity {
+  /** The ids of the instrument's positions, comma-separated. */
   id: string;
   underlying: string;
-  /** Delta-equivalent size, coins. */
+  /** Delta-equivalent size of the instrument's net position, coins. */
   coins: number;
   notionalUsd: number;
   /** notional × stress × spread / 2. */
@@ -84,10 +86,10 @@ function dailyVol(liquidity: UnderlyingLiquidity, market: Market, u: string): nu
 }
 
 /**
- * Add-ons of the positions valued in `values` (valueBook's rows: their deltas), with the
- * liquidity data of `data` and the index levels of `market`.
+ * Add-ons of `positions`, valued in `values` (valueBook's rows, in the same order: their
+ * deltas), with the liquidity data of `data` and the index levels of `market`.
  */
-export function addOns(values: readonly PositionValue[], data: MarketData, market: Market, params: AddOnParams = {}): AddOns {
+export function addOns(positions: readonly Position[], values: readonly PositionValue[], data: MarketData, market: Market, params: AddOnParams = {}): AddOns {
   const stress = params.liquidity?.stress ?? DEFAULT_LIQUIDITY_STRESS;
   if (!(stress >= 1 && stress <= 100)) throw new InputError("addOns.liquidity.stress", `must be within [1, 100] (a multiplier of today's spread and vol), got ${stress}`);
   const tiers = checkedTiers(params.concentration?.tiers);
@@ -95,14 +97,23 @@ export function addOns(values: readonly PositionValue[], data: MarketData, marke
   const liquidityOf = (u: string): UnderlyingLiquidity | undefined => data.underlyings[u]?.liquidity;
   const unpriced = held.filter((u) => !liquidityOf(u));
 
-  const positions = values.flatMap((p): PositionLiquidity[] => {
-    const l = liquidityOf(p.underlying);
+  // Positions in the same instrument are closed as one: their deltas net first.
+  const instruments = new Map<string, { ids: string[]; underlying: string; delta: number }>();
+  positions.forEach((p, i) => {
+    const key = instrumentKey(p);
+    const held = instruments.get(key) ?? { ids: [], underlying: p.underlying, delta: 0 };
+    held.ids.push(values[i]!.id);
+    held.delta += values[i]!.delta;
+    instruments.set(key, held);
+  });
+  const closeOuts = [...instruments.values()].flatMap((h): PositionLiquidity[] => {
+    const l = liquidityOf(h.underlying);
     if (!l) return [];
-    const coins = Math.abs(p.delta);
-    const notionalUsd = coins * market.get(p.underlying)!.index;
+    const coins = Math.abs(h.delta);
+    const notionalUsd = coins * market.get(h.underlying)!.index;
     const spreadUsd = (notionalUsd * stress * l.spread) / 2;
-    const impactUsd = notionalUsd * (l.impact ?? 1) * stress * dailyVol(l, market, p.underlying) * Math.sqrt(coins / l.adv);
-    return [{ id: p.id, underlying: p.underlying, coins, notionalUsd, spreadUsd, impactUsd, usd: spreadUsd + impactUsd }];
+    const impactUsd = notionalUsd * (l.impact ?? 1) * stress * dailyVol(l, market, h.underlying) * Math.sqrt(coins / l.adv);
+    return [{ id: h.ids.join(", "), underlying: h.underlying, coins, notionalUsd, spreadUsd, impactUsd, usd: spreadUsd + impactUsd }];
   });
 
   const underlyings = held.flatMap((u): UnderlyingConcentration[] => {
@@ -115,7 +126,7 @@ export function addOns(values: readonly PositionValue[], data: MarketData, marke
   });
 
   return {
-    liquidity: { currency: "USD", usd: positions.reduce((a, p) => a + p.usd, 0), stress, positions, unpriced },
+    liquidity: { currency: "USD", usd: closeOuts.reduce((a, p) => a + p.usd, 0), stress, positions: closeOuts, unpriced },
     concentration: { currency: "USD", usd: underlyings.reduce((a, u) => a + u.usd, 0), tiers, underlyings, unpriced },
   };
 }

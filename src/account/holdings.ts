@@ -53,7 +53,7 @@ export function holdingsMargin(engine: Engine, h: Holdings, m: MarketPair, metho
   // its coin (as a venue's grid does) would never see the collateral fall.
   const inUsd: MarginMethod = method.method === "grid" ? { ...method, measureIn: "USD" } : method;
   const base = book.length > 0 ? headlineMargin(engine, book, m.market, inUsd) : { basis: "nothing at risk", initial: 0, maintenance: 0 };
-  const extra = addOns(values, m.data, m.market, params.addOns);
+  const extra = addOns(h.positions, values, m.data, m.market, params.addOns);
   const charge = extra.liquidity.usd + extra.concentration.usd;
   return {
     ...marginStatus(collateralValue + positionsValue, base.initial + charge, base.maintenance + charge, params.thresholds),

@@ -8,7 +8,7 @@ import type { Engine } from "../engine/engine.js";
 import { InputError } from "../errors.js";
 import { buildMarket, withUnderlying, type Market } from "../market/market.js";
 import { combineGridMargins, underlyingMargin, type GridMargin, type GridOptions, type UnderlyingGridMargin } from "../methods/grid/grid.js";
-import type { ForwardQuote, MarketData, Position, UnderlyingMarket, VolSlice } from "../model/types.js";
+import { instrumentKey, type ForwardQuote, type MarketData, type Position, type UnderlyingMarket, type VolSlice } from "../model/types.js";
 import { checkAgainstMarket, parseMarket, parsePortfolio } from "../schema/index.js";
 import { parseUnderlyingMarket } from "../schema/market.js";
 import { parseUpdate, type Update } from "../schema/updates.js";
@@ -196,14 +196,5 @@ export class LiveGridMargin {
       throw error;
     }
     return p;
-  }
-}
-
-/** What makes two positions the same instrument. */
-function instrumentKey(p: Position): string {
-  switch (p.kind) {
-    case "spot": return `spot ${p.underlying}`;
-    case "future": return `future ${p.underlying} ${p.settlement} ${p.expiry ?? "perpetual"} ${p.contractSize ?? p.faceValue ?? 1}`;
-    case "option": return `option ${p.underlying} ${p.settlement} ${p.right} ${p.strike} ${p.expiry} ${p.contractSize ?? 1}`;
   }
 }

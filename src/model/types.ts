@@ -113,3 +113,12 @@ export interface MarketData {
   asOf: string;
   underlyings: Record<string, UnderlyingMarket>;
 }
+
+/** What makes two positions the same instrument (the same contract, whatever their ids and sizes). */
+export function instrumentKey(p: Position): string {
+  switch (p.kind) {
+    case "spot": return `spot ${p.underlying}`;
+    case "future": return `future ${p.underlying} ${p.settlement} ${p.expiry ?? "perpetual"} ${p.contractSize ?? p.faceValue ?? 1}`;
+    case "option": return `option ${p.underlying} ${p.settlement} ${p.right} ${p.strike} ${p.expiry} ${p.contractSize ?? 1}`;
+  }
+}

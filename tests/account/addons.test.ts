@@ -19,8 +19,8 @@ beforeAll(async () => {
 const data = marketData(); // BTC: spread 0.1%, adv 1,000, open interest 400, daily vol 3%
 const market = buildMarket(data);
 const spot = (quantity: number, id = "spot"): Position => ({ id, kind: "spot", underlying: "BTC", quantity });
-const charges = (positions: Position[], params: Parameters<typeof addOns>[3] = {}) =>
-  addOns(positions.length > 0 ? valueBook(engine, engine.compile(positions, market), market).positions : [], data, market, params);
+const valuesOf = (positions: Position[]) => (positions.length > 0 ? valueBook(engine, engine.compile(positions, market), market).positions : []);
+const charges = (positions: Position[], params: Parameters<typeof addOns>[4] = {}) => addOns(positions, valuesOf(positions), data, market, params);
 
 describe("liquidity add-on", () => {
   it("is half the stressed spread plus Y·stress·σ·√(q / adv) of the notional, by hand", () => {
@@ -40,12 +40,30 @@ describe("liquidity add-on", () => {
     expect(four.positions[0]!.spreadUsd / one.positions[0]!.spreadUsd).toBeCloseTo(4, 9);
   });
 
-  it("one large position needs more margin than the same risk in small ones", () => {
+  // Four instruments with 10 coins of delta each (no basis: F = S): spot, a perpetual and two dated futures.
+  const spreadOut = (): Position[] => [
+    spot(10, "s"),
+    { id: "perp", kind: "future", settlement: "linear", underlying: "BTC", quantity: 10 },
+    ...[30, 60].map((days): Position => ({ id: `f${days}`, kind: "future", settlement: "linear", underlying: "BTC", quantity: 10, expiry: new Date(Date.parse(data.asOf) + days * 86_400_000).toISOString() })),
+  ];
+
+  it("one large position needs more margin than the same risk spread over small ones in other instruments", () => {
     const large = accountMargin(engine, { venues: [{ name: "v", positions: [spot(40)] }] }, data, plainGrid, { distanceToLiquidation: false });
-    const small = accountMargin(engine, { venues: [{ name: "v", positions: [1, 2, 3, 4].map((k) => spot(10, `s${k}`)) }] }, data, plainGrid, { distanceToLiquidation: false });
+    const small = accountMargin(engine, { venues: [{ name: "v", positions: spreadOut() }] }, data, plainGrid, { distanceToLiquidation: false });
+    expect(small.addOns.liquidity.positions.map((p) => p.coins)).toEqual([10, 10, 10, 10].map((c) => expect.closeTo(c, 9)));
     expect(large.base.initial).toBeCloseTo(small.base.initial, 6);
     expect(large.addOns.liquidity.usd).toBeGreaterThan(small.addOns.liquidity.usd);
     expect(large.initial - small.initial).toBeCloseTo(large.addOns.liquidity.usd - small.addOns.liquidity.usd, 6);
+  });
+
+  it("splitting one instrument into several positions does not lower the charge: they are closed as one", () => {
+    const one = charges([spot(40)]).liquidity;
+    const split = charges([1, 2, 3, 4].map((k) => spot(10, `s${k}`))).liquidity;
+    expect(split.positions).toHaveLength(1);
+    expect(split.positions[0]).toMatchObject({ id: "s1, s2, s3, s4", coins: 40 });
+    expect(split.usd).toBeCloseTo(one.usd, 9);
+    // Long and short the same contract net to nothing to close.
+    expect(charges([spot(10, "a"), spot(-10, "b")]).liquidity.usd).toBe(0);
   });
 
   it("an option is closed as its delta: its size is |∂V/∂S| coins", () => {
@@ -57,7 +75,7 @@ describe("liquidity add-on", () => {
   it("without a daily vol, takes the surface's 30-day ATM vol over √365", () => {
     const noVol = marketData();
     delete noVol.underlyings.BTC!.liquidity!.dailyVol;
-    const [p] = addOns(valueBook(engine, engine.compile([spot(10)], market), market).positions, noVol, market, { liquidity: { stress: 1 } }).liquidity.positions;
+    const [p] = addOns([spot(10)], valuesOf([spot(10)]), noVol, market, { liquidity: { stress: 1 } }).liquidity.positions;
     expect(p!.impactUsd).toBeCloseTo(10 * BTC * (0.5 / Math.sqrt(365)) * Math.sqrt(10 / 1_000), 6);
   });
 
@@ -89,7 +107,7 @@ describe("concentration add-on", () => {
   it("is measured against adv when the market gives no open interest", () => {
     const noOi = marketData();
     delete noOi.underlyings.BTC!.liquidity!.openInterest;
-    const r = addOns(valueBook(engine, engine.compile([spot(60)], market), market).positions, noOi, market).concentration;
+    const r = addOns([spot(60)], valuesOf([spot(60)]), noOi, market).concentration;
     expect(r.underlyings[0]).toMatchObject({ against: "adv", share: 0.06 });
     expect(r.usd).toBeCloseTo(0.02 * 10 * BTC, 6);
   });
