@@ -1,7 +1,7 @@
 // The command line over the Redis job queue: `pmargin batch --queue` as coordinator,
 // `pmargin worker` on any number of hosts.
 import { distributedBatch } from "../distributed/batch.js";
-import type { RunStats } from "../distributed/coordinator.js";
+import type { RunOptions, RunStats } from "../distributed/coordinator.js";
 import { distributedMonteCarlo } from "../distributed/montecarlo.js";
 import { InputError } from "../errors.js";
 import { startWorker } from "../distributed/worker.js";
@@ -43,47 +43,34 @@ export interface QueueMonteCarloOptions {
   blockPaths?: string;
 }
 
-/** The run options the flags give, with a progress bar of the run's shards. */
-function runOptions(url: string, opts: { queueName?: string; runId?: string }, unit: string) {
+/**
+ * A run on the queue at `url` with the flags' queue and run id, a progress bar of its
+ * shards, and on stderr what it did: its id (to resume it after an interruption) and its shards.
+ */
+async function queued<T extends { run: RunStats }>(url: string, opts: { queueName?: string; runId?: string }, unit: string, go: (options: RunOptions) => Promise<T>): Promise<T> {
   const bar = progressBar(unit);
-  return {
-    bar,
-    options: {
-      connection: url,
-      ...(opts.queueName !== undefined ? { queue: opts.queueName } : {}),
-      ...(opts.runId !== undefined ? { runId: opts.runId } : {}),
-      ...(bar.onProgress ? { onProgress: bar.onProgress } : {}),
-    },
-  };
-}
-
-/** What a run did, on stderr: its id (to resume it after an interruption) and its shards. */
-function reportRun(run: RunStats): void {
+  const r = await go({
+    connection: url,
+    ...(opts.queueName !== undefined ? { queue: opts.queueName } : {}),
+    ...(opts.runId !== undefined ? { runId: opts.runId } : {}),
+    ...(bar.onProgress ? { onProgress: bar.onProgress } : {}),
+  }).catch(asFlag);
+  bar.stop();
+  const { run } = r;
   console.error(`pmargin: run ${run.runId}: ${run.shards} shard${run.shards === 1 ? "" : "s"}, ${run.reused} done before this start, ${run.computed} computed`);
+  return r;
 }
 
 /** The batch's results through the queue at `url`. */
 export async function queueBatch(accounts: Account[], marketData: MarketData, spec: MarginMethod, url: string, opts: QueueBatchOptions): Promise<AccountMargin[]> {
-  const { bar, options } = runOptions(url, opts, "shards");
-  const { results, run } = await distributedBatch({
-    ...options, accounts, marketData, spec,
-    ...(opts.shardSize !== undefined ? { shardSize: number("--shard-size", opts.shardSize) } : {}),
-  }).catch(asFlag);
-  bar.stop();
-  reportRun(run);
-  return results;
+  const shardSize = opts.shardSize !== undefined ? { shardSize: number("--shard-size", opts.shardSize) } : {};
+  return (await queued(url, opts, "shards", (o) => distributedBatch({ ...o, accounts, marketData, spec, ...shardSize }))).results;
 }
 
 /** Monte Carlo with its path blocks and ES-tail blocks as jobs on the queue at `url`: monteCarlo()'s bits. */
 export async function queueMonteCarlo(positions: Position[], marketData: MarketData, model: MonteCarloModelInput, url: string, opts: QueueMonteCarloOptions): Promise<MonteCarloResult> {
-  const { bar, options } = runOptions(url, opts, "path and tail blocks");
-  const { result, run } = await distributedMonteCarlo({
-    ...options, positions, marketData, model,
-    ...(opts.blockPaths !== undefined ? { blockPaths: number("--block-paths", opts.blockPaths) } : {}),
-  }).catch(asFlag);
-  bar.stop();
-  reportRun(run);
-  return result;
+  const blockPaths = opts.blockPaths !== undefined ? { blockPaths: number("--block-paths", opts.blockPaths) } : {};
+  return (await queued(url, opts, "path and tail blocks", (o) => distributedMonteCarlo({ ...o, positions, marketData, model, ...blockPaths }))).result;
 }
 
 /** Processes jobs until SIGINT or SIGTERM, then finishes the jobs in hand and exits. */
