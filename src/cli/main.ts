@@ -17,6 +17,12 @@ import { verifyCommand } from "./verify.js";
 import { watchCommand, type WatchCommandOptions } from "./watch.js";
 import { accountCommand, type AccountCommandOptions } from "./account.js";
 
+// A reader that stops early (`pmargin watch … | head`) closes the pipe: that ends the command, quietly.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") throw error;
+  process.exit(0);
+});
+
 const program = new Command()
   .name("pmargin")
   .description("Portfolio margin and risk for crypto derivatives (SIMD WebAssembly core)")

@@ -7,11 +7,12 @@
 import type { Engine } from "../engine/engine.js";
 import { InputError } from "../errors.js";
 import { buildMarket, withUnderlying, type Market } from "../market/market.js";
-import { combineGridMargins, underlyingMargin, type GridMargin, type GridOptions, type UnderlyingGridMargin } from "../methods/grid/grid.js";
+import { combineGridMargins, underlyingMargin, valuedUnderlyingMargin, type GridMargin, type GridOptions, type UnderlyingGridMargin } from "../methods/grid/grid.js";
 import { instrumentKey, type ForwardQuote, type MarketData, type Position, type UnderlyingMarket, type VolSlice } from "../model/types.js";
 import { checkAgainstMarket, parseMarket, parsePortfolio } from "../schema/index.js";
 import { parseUnderlyingMarket } from "../schema/market.js";
 import { parseUpdate, type Update } from "../schema/updates.js";
+import type { PositionValue } from "../valuation.js";
 
 /** What an update changed: the margin after it, and for an order its incremental margin. */
 export interface LiveResult {
@@ -28,6 +29,8 @@ export class LiveGridMargin {
   private market: Market;
   private book: Position[] = [];
   private readonly byUnderlying = new Map<string, UnderlyingGridMargin>();
+  /** Each underlying's positions (in book order) and their values now, kept from its last re-margin. */
+  private readonly valued = new Map<string, { positions: Position[]; values: PositionValue[] }>();
   private current: GridMargin;
 
   constructor(
@@ -140,6 +143,7 @@ export class LiveGridMargin {
     this.data = next;
     this.market = buildMarket(next);
     this.byUnderlying.clear();
+    this.valued.clear();
     for (const u of this.market.names) this.remargin(u);
     this.current = this.combine();
     return this.current;
@@ -168,8 +172,20 @@ export class LiveGridMargin {
 
   private remargin(u: string): void {
     const mine = this.book.filter((p) => p.underlying === u);
-    if (mine.length === 0) this.byUnderlying.delete(u);
-    else this.byUnderlying.set(u, underlyingMargin(this.engine, mine, u, this.market, this.options));
+    if (mine.length === 0) {
+      this.byUnderlying.delete(u);
+      this.valued.delete(u);
+      return;
+    }
+    const { margin, valuation } = valuedUnderlyingMargin(this.engine, mine, u, this.market, this.options);
+    this.byUnderlying.set(u, margin);
+    this.valued.set(u, { positions: mine, values: valuation.positions });
+  }
+
+  /** The book's positions, underlying by underlying in market order, with their values and Greeks now (no recomputation). */
+  valuation(): { positions: Position[]; values: PositionValue[]; market: Market } {
+    const parts = this.market.names.flatMap((u) => this.valued.get(u) ?? []);
+    return { positions: parts.flatMap((p) => p.positions), values: parts.flatMap((p) => p.values), market: this.market };
   }
 
   /** The portfolio's margin from the underlyings' (in market order, as gridMargin), with some replaced. */

@@ -3,9 +3,10 @@
 // correlations current from the prices (EwmaTracker); events say what a risk desk
 // must look at — the margin moved beyond a threshold, the volatility or correlation
 // regime shifted, a hypothetical order's incremental margin.
+import { addOns, type AddOns } from "../account/addons.js";
 import { collateralPositions, heldCollateral, isStable } from "../account/collateral.js";
 import { checkedThresholds, marginStatus, type MarginState, type MarginStatus } from "../account/status.js";
-import type { Account, StatusThresholds } from "../account/types.js";
+import type { Account, AddOnParams, StatusThresholds } from "../account/types.js";
 import type { Engine } from "../engine/engine.js";
 import { InputError } from "../errors.js";
 import type { GridMargin } from "../methods/grid/grid.js";
@@ -24,7 +25,7 @@ export interface MonitorOptions {
    * An account whose status to follow: its venues' positions join the book, its coin
    * collateral is margined with it (as a long spot of the haircut quantity, measured in
    * USD, as accountMargin() does), and a status event fires when its state changes.
-   * The live status is the grid's, without the liquidity and concentration add-ons.
+   * Its IM and MM carry the liquidity and concentration add-ons, as accountMargin()'s do.
    */
   account?: Account;
   /** A margin event when IM has moved by more than this fraction since the last one (default 0.05). */
@@ -46,12 +47,15 @@ export type MonitorEvent = Stamped & (
   | { type: "regime"; measure: "volatility"; underlying: string; from: number; to: number }
   | { type: "regime"; measure: "correlation"; underlyings: [string, string]; from: number; to: number }
   | { type: "order"; id: string; initial: number; maintenance: number; incrementalInitial: number; incrementalMaintenance: number }
-  | { type: "status"; from: MarginState; to: MarginState; status: MarginStatus }
+  | { type: "status"; from: MarginState; to: MarginState; status: MarginStatus & { addOns: AddOns } }
 );
 
 /** An account's collateral as the monitor values it. */
 interface FollowedAccount {
   thresholds: StatusThresholds;
+  addOns?: AddOnParams;
+  /** Ids of the collateral's spot positions in the live book: margined, but not closed out. */
+  collateralIds: Set<string>;
   /** The stables after haircuts, USD: fixed (no scenario moves them); coins are in the book. */
   stablesUsd: number;
   state: MarginState;
@@ -81,7 +85,8 @@ export class MarginMonitor {
       const held = account.venues.flatMap((venue, v) => heldCollateral(account, venue, v));
       book = [...positions, ...account.venues.flatMap((venue) => venue.positions ?? []), ...collateralPositions(held)];
       const stablesUsd = held.filter((c) => isStable(c.asset)).reduce((a, c) => a + c.quantity * (1 - c.haircut), 0);
-      this.account = { thresholds: checkedThresholds(account.thresholds), stablesUsd, state: "healthy" };
+      const collateralIds = new Set(collateralPositions(held).map((c) => c.id!));
+      this.account = { thresholds: checkedThresholds(account.thresholds), ...(account.addOns ? { addOns: account.addOns } : {}), collateralIds, stablesUsd, state: "healthy" };
     }
     this.live = new LiveGridMargin(engine, book, marketData, { profile: options.profile, ...(account ? { measureIn: "USD" as const } : {}) });
     this.ewma = new EwmaTracker(Object.keys(this.live.marketData.underlyings), options.ewma);
@@ -90,12 +95,21 @@ export class MarginMonitor {
     if (this.account) this.account.state = this.status()!.state;
   }
 
-  /** The followed account's status now: equity = stables + the book's value (coin collateral included); null without an account. */
-  status(): MarginStatus | null {
-    if (!this.account) return null;
+  /**
+   * The followed account's status now, as accountMargin() reports it (null without an account):
+   * equity = stables + the book's value (coin collateral included); IM and MM = the grid's +
+   * the add-ons of the positions (from the values the live book already holds).
+   */
+  status(): (MarginStatus & { addOns: AddOns }) | null {
+    const account = this.account;
+    if (!account) return null;
     const m = this.live.margin;
-    const equity = this.account.stablesUsd + m.underlyings.reduce((a, u) => a + u.valueUsd, 0);
-    return marginStatus(equity, m.initial, m.maintenance, this.account.thresholds);
+    const { positions, values, market } = this.live.valuation();
+    const held = positions.map((p, i) => ({ p, v: values[i]! })).filter(({ p }) => !account.collateralIds.has(p.id ?? ""));
+    const extra = addOns(held.map((h) => h.p), held.map((h) => h.v), this.live.marketData, market, account.addOns);
+    const charge = extra.liquidity.usd + extra.concentration.usd;
+    const equity = account.stablesUsd + m.underlyings.reduce((a, u) => a + u.valueUsd, 0);
+    return { ...marginStatus(equity, m.initial + charge, m.maintenance + charge, account.thresholds), addOns: extra };
   }
 
   get margin(): GridMargin {

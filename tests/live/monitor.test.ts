@@ -107,7 +107,7 @@ describe("margin monitor", () => {
     expect(monitor.margin).toEqual(gridMargin(engine, positions, buildMarket(withIndex(data, "ETH", 3_400)), { profile }));
   });
 
-  it("follows an account: its status is accountMargin()'s at every tick, and a status event fires at each change of state", () => {
+  it("follows an account: its status (add-ons included) is accountMargin()'s at every tick, and a status event fires at each change of state", () => {
     // Short BTC puts against BTC and USDC collateral: BTC falling hurts twice (wrong-way risk).
     const account: Account = {
       venues: [{
@@ -118,9 +118,11 @@ describe("margin monitor", () => {
       haircuts: { BTC: 0.05 },
       thresholds: { marginCall: 0.5, liquidation: 0.8 },
     };
-    const monitor = new MarginMonitor(engine, [], data, { profile, account, marginChange: 1e9 });
+    // With liquidity data, so the add-ons count too.
+    const liquid: MarketData = { ...data, underlyings: { ...data.underlyings, BTC: { ...data.underlyings.BTC!, liquidity: { spread: 0.001, adv: 50, openInterest: 100 } } } };
+    const monitor = new MarginMonitor(engine, [], liquid, { profile, account, marginChange: 1e9 });
     const method = { method: "grid" as const, profile };
-    let market = data;
+    let market = liquid;
     const states: string[] = [monitor.status()!.state];
     for (let i = 1; i <= 30; i++) {
       const index = data.underlyings.BTC!.index * (1 - 0.01 * i);
@@ -128,6 +130,9 @@ describe("margin monitor", () => {
       const events = monitor.apply({ type: "price", time: at(i), underlying: "BTC", index });
       const expected = accountMargin(engine, account, market, method, { distanceToLiquidation: false });
       const status = monitor.status()!;
+      expect(status.addOns.liquidity.usd).toBeGreaterThan(0);
+      expect(status.addOns.liquidity.usd).toBeCloseTo(expected.addOns.liquidity.usd, 6);
+      expect(status.initial).toBeCloseTo(expected.initial, 6);
       expect(status.maintenance).toBeCloseTo(expected.maintenance, 6);
       expect(status.equity).toBeCloseTo(expected.equity, 6);
       expect(status.state).toBe(expected.state);

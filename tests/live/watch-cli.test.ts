@@ -1,6 +1,6 @@
 // pmargin watch: JSON lines in, JSON lines out; bad lines reported, the stream goes on,
 // and the end line's margin is the from-scratch margin of the final book and market.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { accountMargin } from "../../src/account/account.js";
@@ -43,14 +43,28 @@ describe("pmargin watch", () => {
     expect(lines[5]).toMatchObject({ positions: portfolio.positions.length + 1, initial: expect.closeTo(end.initial, 6) });
   });
 
-  it("follows an account file's status: start and end lines carry it, as accountMargin() reports it without add-ons", async () => {
+  it("ends quietly when its reader closes the pipe early (| head)", async () => {
+    const child = spawn(process.execPath, [cli, "watch", "examples/portfolio.json", "examples/market.json", "--margin-change", "0"], { stdio: ["pipe", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
+    child.stdout.destroy();
+    const btc = market.underlyings.BTC!.index;
+    for (let i = 1; i <= 50; i++) child.stdin.write(`${JSON.stringify({ type: "price", time: `2026-08-22T16:${String(i).padStart(2, "0")}:00Z`, underlying: "BTC", index: btc * (1 - 0.002 * i) })}\n`);
+    child.stdin.end();
+    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+  });
+
+  it("follows an account file's status: start and end lines carry it, as accountMargin() reports it", async () => {
     const r = spawnSync(process.execPath, [cli, "watch", "examples/account.json", "examples/market.json"], { input: "", encoding: "utf8" });
     expect(r.status).toBe(0);
     const [start] = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { status: { equity: number; maintenance: number; state: string } });
     const account = parseAccount(JSON.parse(readFileSync("examples/account.json", "utf8")));
     const report = accountMargin(await createEngine(), account, market, { method: "grid", profile: builtInProfile("deribit") }, { distanceToLiquidation: false });
     expect(start!.status.equity).toBeCloseTo(report.equity, 6);
-    expect(start!.status.maintenance).toBeCloseTo(report.maintenance - report.addOns.liquidity.usd - report.addOns.concentration.usd, 6);
+    expect(start!.status.maintenance).toBeCloseTo(report.maintenance, 6);
     expect(start!.status.state).toBe(report.state);
   });
 });

@@ -9,7 +9,7 @@ import { log } from "../../math/deterministic.js";
 import type { Market } from "../../market/market.js";
 import { isCoinSettled, type Position } from "../../model/types.js";
 import { revalueReference } from "../../reference/revalue.js";
-import { valueBook } from "../../valuation.js";
+import { valueBook, type Valuation } from "../../valuation.js";
 import type { MarginProfile, UnderlyingGridParams, VolTermScaling } from "./profile.js";
 
 /** One cell of an underlying's risk matrix. */
@@ -137,6 +137,13 @@ export function combineGridMargins(profile: MarginProfile, underlyings: Underlyi
  * recompute just the one that changed.
  */
 export function underlyingMargin(engine: Engine, positions: readonly Position[], u: string, market: Market, options: GridOptions): UnderlyingGridMargin {
+  return valuedUnderlyingMargin(engine, positions, u, market, options).margin;
+}
+
+/** underlyingMargin, with the valuation of the positions it made on the way (values and Greeks now). */
+export function valuedUnderlyingMargin(
+  engine: Engine, positions: readonly Position[], u: string, market: Market, options: GridOptions,
+): { margin: UnderlyingGridMargin; valuation: Valuation } {
   const { profile } = options;
   const p = paramsFor(profile, u);
   const scenarios = gridScenarios(u, p);
@@ -172,7 +179,7 @@ export function underlyingMargin(engine: Engine, positions: readonly Position[],
   const initialUsd = Math.max(usd, minimumDeltaCharge(deltas, p, s0), p.minimum ?? 0);
   // Single-position margin: each position's grid and contingencies alone (no floors).
   const standaloneUsd = all.reduce((acc, k) => acc + requirement([k]).usd, 0);
-  return {
+  const margin: UnderlyingGridMargin = {
     underlying: u,
     index: s0,
     reportCurrency: inCoin ? u : "USD",
@@ -189,6 +196,7 @@ export function underlyingMargin(engine: Engine, positions: readonly Position[],
     netDelta: deltas.reduce((a, d) => a + d, 0),
     valueUsd: valuation.totalUsd,
   };
+  return { margin, valuation };
 }
 
 interface Measured {
