@@ -134,8 +134,17 @@ export interface RiskSummary {
 /** Losses (−Σ PnL) of the rows summed in order: every method adds them the same way, so the same bits. */
 export function lossesOf(rows: readonly Float64Array[]): Float64Array {
   const out = new Float64Array(rows[0]!.length);
-  for (const row of rows) for (let i = 0; i < out.length; i++) out[i] = out[i]! - row[i]!;
+  for (const row of rows) subtract(out, row);
   return out;
+}
+
+/**
+ * out −= row. A function of its own: inlined in lossesOf, V8 optimised the million-element
+ * loop on the stack (OSR) without feedback for the rest of lossesOf, and deoptimised it on
+ * leaving the loop ("insufficient type feedback", --trace-deopt), so the next rows ran interpreted.
+ */
+function subtract(out: Float64Array, row: Float64Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = out[i]! - row[i]!;
 }
 
 /** VaR/ES of the portfolio and of each underlying alone, from every scenario's PnL (and its total losses, if at hand). */
