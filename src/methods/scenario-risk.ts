@@ -25,14 +25,24 @@ export interface UnderlyingBook {
   coinSettled: boolean;
 }
 
-/** Each underlying the portfolio holds (market order), its positions compiled on their own. */
-export function booksByUnderlying(
-  engine: Engine, positions: readonly Position[], market: Market, volShiftWeight?: (days: number) => number,
-): UnderlyingBook[] {
+/** The underlyings a portfolio holds, in market order. */
+export function heldUnderlyings(positions: readonly Position[], market: Market): string[] {
   if (positions.length === 0) throw new InputError("portfolio.positions", "empty portfolio: nothing to measure");
-  return market.names.filter((u) => positions.some((p) => p.underlying === u)).map((underlying) => {
+  return market.names.filter((u) => positions.some((p) => p.underlying === u));
+}
+
+export interface BookOptions {
+  volShiftWeight?: (days: number) => number;
+  /** An underlying's log moves, when they are all known before compiling: only the smile nodes they read are filled. */
+  moves?: (underlying: string) => ArrayLike<number>;
+}
+
+/** Each underlying the portfolio holds (market order), its positions compiled on their own. */
+export function booksByUnderlying(engine: Engine, positions: readonly Position[], market: Market, options: BookOptions = {}): UnderlyingBook[] {
+  return heldUnderlyings(positions, market).map((underlying) => {
     const mine = positions.filter((p) => p.underlying === underlying);
-    const book = engine.compile(mine, market, volShiftWeight ? { volShiftWeight } : {});
+    const { volShiftWeight, moves } = options;
+    const book = engine.compile(mine, market, { ...(volShiftWeight ? { volShiftWeight } : {}), ...(moves ? { moves: moves(underlying) } : {}) });
     const valueUsd = valueBook(engine, book, market).positions.reduce((a, p) => a + p.valueUsd, 0);
     return { underlying, book, index: book.indexPrices[0]!, valueUsd, coinSettled: isCoinSettled(mine) };
   });

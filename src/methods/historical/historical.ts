@@ -11,7 +11,7 @@ import type { Market } from "../../market/market.js";
 import type { Position } from "../../model/types.js";
 import type { TailRisk } from "../../risk/tail.js";
 import {
-  booksByUnderlying, checkLevels, revalueByUnderlying, riskKernels, summariseRisk,
+  booksByUnderlying, checkLevels, heldUnderlyings, revalueByUnderlying, riskKernels, summariseRisk,
   type Diversification, type UnderlyingTail,
 } from "../scenario-risk.js";
 
@@ -143,12 +143,13 @@ export function historicalVaR(
   };
   if (o.volRule !== "unchanged" && o.volRule !== "realised") throw new InputError("volRule", `must be "unchanged" or "realised", got ${String(o.volRule)}`);
   const levels = { var: options.levels?.var ?? [0.99], es: options.levels?.es ?? [0.975] };
-  const books = booksByUnderlying(engine, positions, market);
-  const names = books.map((b) => b.underlying);
+  const names = heldUnderlyings(positions, market);
   const history = historyFor(source, names, options);
   if (history.times.length > engine.limits.historyObservations) throw new LimitError("history observations", history.times.length, engine.limits.historyObservations);
   const sc = historicalScenarios(history, names, o);
   const n = sc.start.length;
+  // Every window is known before compiling: the smile tables need only the nodes they read.
+  const books = booksByUnderlying(engine, positions, market, { moves: (u) => sc.logMoves.subarray(names.indexOf(u) * n, (names.indexOf(u) + 1) * n) });
   checkLevels(levels, n, "levels", "historical windows");
   const k = riskKernels(engine, options.kernels ?? "wasm");
   const pnl = revalueByUnderlying(k, books, sc, n, (o.horizonDays * DAY_MS) / (365 * DAY_MS));

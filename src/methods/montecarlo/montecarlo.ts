@@ -132,7 +132,7 @@ export function prepareMonteCarlo(
   }
   const chunk = options.chunkPaths ?? DEFAULT_CHUNK;
   if (!Number.isSafeInteger(chunk) || chunk < 1) throw new InputError("chunkPaths", `must be a whole number ≥ 1, got ${chunk}`);
-  const books = booksByUnderlying(engine, positions, market, (days) => termWeight(model.volDynamics.termScaling, days));
+  const books = booksByUnderlying(engine, positions, market, { volShiftWeight: (days) => termWeight(model.volDynamics.termScaling, days) });
   const names = books.map((b) => b.underlying);
   if (n * names.length > engine.limits.pathCells) throw new LimitError("model.paths × underlyings", n * names.length, engine.limits.pathCells);
   const plan = planPaths(model, market, names, engine.layout.paths);
