@@ -2,7 +2,7 @@
 // at which the account's margin ratio reaches the liquidation threshold — the whole
 // account re-margined (every position, the collateral, the add-ons) at each trial move.
 import { InputError } from "../errors.js";
-import { buildMarket } from "../market/market.js";
+import { buildMarket, movedUnderlying } from "../market/market.js";
 import type { MarketData } from "../model/types.js";
 import type { MarketPair } from "./holdings.js";
 import { DEFAULT_LIQUIDATION_SEARCH } from "./types.js";
@@ -22,21 +22,9 @@ export interface LiquidationDistance {
   searched: number;
 }
 
-/**
- * The market with `u` moved by the simple return `move`: its index, forward quotes and
- * strike-noded smile all scaled by 1 + move, so forwards keep their carry and the smile
- * its moneyness (the scenario model of every margin method).
- */
+/** The market with `u` moved by the simple return `move` (movedUnderlying: sticky moneyness). */
 export function movedMarket(data: MarketData, u: string, move: number): MarketPair {
-  const m = data.underlyings[u]!;
-  const f = 1 + move;
-  const moved = {
-    ...m,
-    index: m.index * f,
-    ...(m.forwards ? { forwards: m.forwards.map((q) => ({ ...q, price: q.price * f })) } : {}),
-    ...(m.surface ? { surface: m.surface.map((s) => (s.strikes ? { ...s, strikes: s.strikes.map((k) => k * f) } : s)) } : {}),
-  };
-  const next: MarketData = { ...data, underlyings: { ...data.underlyings, [u]: moved } };
+  const next: MarketData = { ...data, underlyings: { ...data.underlyings, [u]: movedUnderlying(data.underlyings[u]!, 1 + move) } };
   return { data: next, market: buildMarket(next) };
 }
 

@@ -6,7 +6,7 @@
 // bit for bit — only less of it is recomputed.
 import type { Engine } from "../engine/engine.js";
 import { InputError } from "../errors.js";
-import { buildMarket, withUnderlying, type Market } from "../market/market.js";
+import { buildMarket, movedUnderlying, withUnderlying, type Market } from "../market/market.js";
 import { combineGridMargins, underlyingMargin, valuedUnderlyingMargin, type GridMargin, type GridOptions, type UnderlyingGridMargin } from "../methods/grid/grid.js";
 import { instrumentKey, type ForwardQuote, type MarketData, type Position, type UnderlyingMarket, type VolSlice } from "../model/types.js";
 import { checkAgainstMarket, parseMarket, parsePortfolio } from "../schema/index.js";
@@ -86,12 +86,14 @@ export class LiveGridMargin {
     }
   }
 
-  /** A new index price; forwards move in proportion unless new quotes are given. */
+  /**
+   * A new index price. Forwards and a strike-noded smile move in proportion (sticky
+   * moneyness, as in every margin method's scenarios) unless new forward quotes are given.
+   */
   setPrice(underlying: string, index: number, forwards?: ForwardQuote[]): GridMargin {
     const old = this.underlyingData(underlying);
-    const scale = index / old.index;
-    const quotes = forwards ?? old.forwards?.map((q) => ({ expiry: q.expiry, price: q.price * scale }));
-    return this.setUnderlying(underlying, { ...old, index, ...(quotes ? { forwards: quotes } : {}) });
+    const moved = { ...movedUnderlying(old, index / old.index), index };
+    return this.setUnderlying(underlying, forwards ? { ...moved, forwards } : moved);
   }
 
   setSurface(underlying: string, surface: VolSlice[]): GridMargin {

@@ -88,6 +88,20 @@ function buildCurves(name: string, m: UnderlyingMarket, asOfMs: number): Underly
   };
 }
 
+/**
+ * An underlying's market data after its price moved by `factor`: the index, the forward
+ * quotes and a strike-noded smile's strikes all scaled, so forwards keep their carry and
+ * the smile its moneyness — the sticky-moneyness scenario model every margin method uses.
+ */
+export function movedUnderlying(m: UnderlyingMarket, factor: number): UnderlyingMarket {
+  return {
+    ...m,
+    index: m.index * factor,
+    ...(m.forwards ? { forwards: m.forwards.map((q) => ({ ...q, price: q.price * factor })) } : {}),
+    ...(m.surface ? { surface: m.surface.map((s) => (s.strikes ? { ...s, strikes: s.strikes.map((k) => k * factor) } : s)) } : {}),
+  };
+}
+
 /** Build the market from validated market data. */
 export function buildMarket(data: MarketData): Market {
   const asOfMs = timeAt(data.asOf, "asOf");

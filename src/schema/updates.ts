@@ -26,8 +26,8 @@ export const updateSchema = v.variant("type", [
 ], rule("must be an update with type price, surface, fill, order, remove or asOf"));
 
 /**
- * - price: a new index; without `forwards` every quoted forward moves in proportion
- *   (the scenario model's assumption), with them the quotes are replaced.
+ * - price: a new index; the quoted forwards and a strike-noded smile move in proportion
+ *   (sticky moneyness, the scenario model's assumption), or the `forwards` given replace the quotes.
  * - surface: the underlying's vol surface replaced.
  * - fill: a trade; it adds to the position with the same id (the same instrument), or opens one.
  * - order: a hypothetical order — its incremental margin, the book unchanged.

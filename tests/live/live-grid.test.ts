@@ -54,14 +54,26 @@ describe("live grid margin", () => {
     }
   });
 
-  it("a price tick moves quoted forwards in proportion, or replaces them when given", () => {
+  it("a price tick moves quoted forwards and a strike-noded smile in proportion (sticky moneyness), or takes the forwards given", () => {
     const example = JSON.parse(readFileSync("examples/market.json", "utf8")) as MarketData;
     const portfolio = (JSON.parse(readFileSync("examples/portfolio.json", "utf8")) as { positions: Position[] }).positions;
     const live = new LiveGridMargin(engine, portfolio, example, { profile: deribit });
     const btc = example.underlyings.BTC!;
     live.setPrice("BTC", btc.index * 1.01);
     live.marketData.underlyings.BTC!.forwards!.forEach((q, i) => expect(q.price).toBeCloseTo(btc.forwards![i]!.price * 1.01, 8));
-    const moved = { ...example, underlyings: { ...example.underlyings, BTC: { ...btc, index: btc.index * 1.01, forwards: btc.forwards!.map((q) => ({ ...q, price: q.price * 1.01 })) } } };
+    expect(btc.surface!.every((sl) => sl.strikes !== undefined)).toBe(true);
+    live.marketData.underlyings.BTC!.surface!.forEach((sl, i) => sl.strikes!.forEach((k, j) => expect(k).toBeCloseTo(btc.surface![i]!.strikes![j]! * 1.01, 6)));
+    const moved = {
+      ...example,
+      underlyings: {
+        ...example.underlyings,
+        BTC: {
+          ...btc, index: btc.index * 1.01,
+          forwards: btc.forwards!.map((q) => ({ ...q, price: q.price * 1.01 })),
+          surface: btc.surface!.map((sl) => ({ ...sl, strikes: sl.strikes!.map((k) => k * 1.01) })),
+        },
+      },
+    };
     expect(live.margin.initial).toBeCloseTo(fromScratch(portfolio, moved).initial, 6);
     const forwards = [{ expiry: btc.forwards![0]!.expiry, price: btc.index * 1.02 }];
     live.setPrice("BTC", btc.index * 1.01, forwards);

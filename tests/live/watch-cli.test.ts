@@ -36,7 +36,18 @@ describe("pmargin watch", () => {
     expect(lines[3]).toMatchObject({ update: 4, field: "index" });
     const engine = await createEngine();
     const profile = builtInProfile("deribit");
-    const moved: MarketData = { ...market, underlyings: { ...market.underlyings, BTC: { ...btc, index: btc.index * 0.97, forwards: btc.forwards!.map((q) => ({ ...q, price: q.price * 0.97 })) } } };
+    // Sticky moneyness: the forwards and the smile's strikes move with the index.
+    const moved: MarketData = {
+      ...market,
+      underlyings: {
+        ...market.underlyings,
+        BTC: {
+          ...btc, index: btc.index * 0.97,
+          forwards: btc.forwards!.map((q) => ({ ...q, price: q.price * 0.97 })),
+          surface: btc.surface!.map((sl) => ({ ...sl, strikes: sl.strikes!.map((k) => k * 0.97) })),
+        },
+      },
+    };
     const start = gridMargin(engine, portfolio.positions, buildMarket(market), { profile });
     const end = gridMargin(engine, [...portfolio.positions, fill], buildMarket(moved), { profile });
     expect(lines[0]!.initial).toBe(start.initial);
