@@ -11,6 +11,7 @@ import { builtInProfile } from "../../src/methods/grid/profiles.js";
 import { whatIf } from "../../src/methods/margin.js";
 import { log } from "../../src/math/deterministic.js";
 import type { MarketData, OptionPosition, Position } from "../../src/model/types.js";
+import { movedByHand } from "../fixtures/moved.js";
 import { expiryIn, prng, syntheticMarket, syntheticPositions } from "../fixtures/synthetic.js";
 
 const engine = await createEngine();
@@ -63,18 +64,7 @@ describe("live grid margin", () => {
     live.marketData.underlyings.BTC!.forwards!.forEach((q, i) => expect(q.price).toBeCloseTo(btc.forwards![i]!.price * 1.01, 8));
     expect(btc.surface!.every((sl) => sl.strikes !== undefined)).toBe(true);
     live.marketData.underlyings.BTC!.surface!.forEach((sl, i) => sl.strikes!.forEach((k, j) => expect(k).toBeCloseTo(btc.surface![i]!.strikes![j]! * 1.01, 6)));
-    const moved = {
-      ...example,
-      underlyings: {
-        ...example.underlyings,
-        BTC: {
-          ...btc, index: btc.index * 1.01,
-          forwards: btc.forwards!.map((q) => ({ ...q, price: q.price * 1.01 })),
-          surface: btc.surface!.map((sl) => ({ ...sl, strikes: sl.strikes!.map((k) => k * 1.01) })),
-        },
-      },
-    };
-    expect(live.margin.initial).toBeCloseTo(fromScratch(portfolio, moved).initial, 6);
+    expect(live.margin.initial).toBeCloseTo(fromScratch(portfolio, movedByHand(example, "BTC", 1.01)).initial, 6);
     const forwards = [{ expiry: btc.forwards![0]!.expiry, price: btc.index * 1.02 }];
     live.setPrice("BTC", btc.index * 1.01, forwards);
     expect(live.marketData.underlyings.BTC!.forwards).toEqual(forwards);

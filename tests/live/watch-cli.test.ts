@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { accountMargin } from "../../src/account/account.js";
 import { createEngine } from "../../src/engine/engine.js";
 import { parseAccount } from "../../src/schema/account.js";
+import { movedByHand } from "../fixtures/moved.js";
 import { buildMarket } from "../../src/market/market.js";
 import { gridMargin } from "../../src/methods/grid/grid.js";
 import { builtInProfile } from "../../src/methods/grid/profiles.js";
@@ -36,18 +37,7 @@ describe("pmargin watch", () => {
     expect(lines[3]).toMatchObject({ update: 4, field: "index" });
     const engine = await createEngine();
     const profile = builtInProfile("deribit");
-    // Sticky moneyness: the forwards and the smile's strikes move with the index.
-    const moved: MarketData = {
-      ...market,
-      underlyings: {
-        ...market.underlyings,
-        BTC: {
-          ...btc, index: btc.index * 0.97,
-          forwards: btc.forwards!.map((q) => ({ ...q, price: q.price * 0.97 })),
-          surface: btc.surface!.map((sl) => ({ ...sl, strikes: sl.strikes!.map((k) => k * 0.97) })),
-        },
-      },
-    };
+    const moved = movedByHand(market, "BTC", 0.97);
     const start = gridMargin(engine, portfolio.positions, buildMarket(market), { profile });
     const end = gridMargin(engine, [...portfolio.positions, fill], buildMarket(moved), { profile });
     expect(lines[0]!.initial).toBe(start.initial);
