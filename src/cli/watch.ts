@@ -42,10 +42,10 @@ export async function watchCommand(portfolioPath: string, marketPath: string, op
   const margin = () => ({ initial: monitor.margin.initial, maintenance: monitor.margin.maintenance });
   const status = () => monitor.status() ?? {};
   write({ type: "start", profile: monitor.margin.profile, positions: monitor.live.positions.length, ...margin(), ...(account ? { status: status() } : {}) });
-  let updates = 0;
+  let events = 0;
   for await (const event of watch(monitor, createInterface({ input: process.stdin, crlfDelay: Infinity }))) {
     write(event);
-    updates++;
+    events++;
   }
-  write({ type: "end", events: updates, positions: monitor.live.positions.length, ...margin(), ...(account ? { status: status() } : {}), estimates: monitor.estimates() });
+  write({ type: "end", events, positions: monitor.live.positions.length, ...margin(), ...(account ? { status: status() } : {}), estimates: monitor.estimates() });
 }

@@ -28,9 +28,8 @@ export class LiveGridMargin {
   private data: MarketData;
   private market: Market;
   private book: Position[] = [];
-  private readonly byUnderlying = new Map<string, UnderlyingGridMargin>();
-  /** Each underlying's positions (in book order) and their values now, kept from its last re-margin. */
-  private readonly valued = new Map<string, { positions: Position[]; values: PositionValue[] }>();
+  /** Each held underlying's margin, positions (in book order) and their values now, from its last re-margin. */
+  private readonly parts = new Map<string, { margin: UnderlyingGridMargin; positions: Position[]; values: PositionValue[] }>();
   private current: GridMargin;
 
   constructor(
@@ -144,8 +143,7 @@ export class LiveGridMargin {
     checkAgainstMarket({ positions: this.book }, next);
     this.data = next;
     this.market = buildMarket(next);
-    this.byUnderlying.clear();
-    this.valued.clear();
+    this.parts.clear();
     for (const u of this.market.names) this.remargin(u);
     this.current = this.combine();
     return this.current;
@@ -175,25 +173,23 @@ export class LiveGridMargin {
   private remargin(u: string): void {
     const mine = this.book.filter((p) => p.underlying === u);
     if (mine.length === 0) {
-      this.byUnderlying.delete(u);
-      this.valued.delete(u);
+      this.parts.delete(u);
       return;
     }
     const { margin, valuation } = valuedUnderlyingMargin(this.engine, mine, u, this.market, this.options);
-    this.byUnderlying.set(u, margin);
-    this.valued.set(u, { positions: mine, values: valuation.positions });
+    this.parts.set(u, { margin, positions: mine, values: valuation.positions });
   }
 
   /** The book's positions, underlying by underlying in market order, with their values and Greeks now (no recomputation). */
   valuation(): { positions: Position[]; values: PositionValue[]; market: Market } {
-    const parts = this.market.names.flatMap((u) => this.valued.get(u) ?? []);
+    const parts = this.market.names.flatMap((u) => this.parts.get(u) ?? []);
     return { positions: parts.flatMap((p) => p.positions), values: parts.flatMap((p) => p.values), market: this.market };
   }
 
   /** The portfolio's margin from the underlyings' (in market order, as gridMargin), with some replaced. */
   private combine(replaced?: Map<string, UnderlyingGridMargin>): GridMargin {
     const parts = this.market.names
-      .map((u) => replaced?.get(u) ?? this.byUnderlying.get(u))
+      .map((u) => replaced?.get(u) ?? this.parts.get(u)?.margin)
       .filter((m): m is UnderlyingGridMargin => m !== undefined);
     return combineGridMargins(this.options.profile, parts);
   }

@@ -124,8 +124,9 @@ export class MarginMonitor {
     const events: MonitorEvent[] = [];
     if (update.type === "price") {
       if (time === undefined) throw new InputError("time", "a price update needs a time: the EWMA estimates sample prices by it");
-      const closed = this.ewma.observe(this.ewma.names.indexOf(update.underlying), update.index, isoDateToMillis(time)!);
-      if (closed) events.push(...this.regimeShifts(stamp));
+      const u = this.ewma.names.indexOf(update.underlying);
+      // An unknown underlying moves no estimate: the live book below refuses it by name.
+      if (u >= 0 && this.ewma.observe(u, update.index, isoDateToMillis(time)!)) events.push(...this.regimeShifts(stamp));
     }
     const result = this.live.update(update);
     if (result.order) events.push({ type: "order", ...stamp, ...result.order });
@@ -161,8 +162,9 @@ export class MarginMonitor {
     const { ewma } = this;
     if (!ewma.ready) return [];
     const names = ewma.names;
+    const pairsOf = pairs(names.length);
     const vols = Float64Array.from(names, (_, i) => ewma.vol(i));
-    const correlations = Float64Array.from(pairs(names.length), ([a, b]) => ewma.correlation(a, b));
+    const correlations = Float64Array.from(pairsOf, ([a, b]) => ewma.correlation(a, b));
     const refVols = (this.refVols ??= vols.slice());
     const refCorrelations = (this.refCorrelations ??= correlations.slice());
     const events: MonitorEvent[] = [];
@@ -173,7 +175,7 @@ export class MarginMonitor {
         refVols[i] = to;
       }
     });
-    pairs(names.length).forEach(([a, b], k) => {
+    pairsOf.forEach(([a, b], k) => {
       const from = refCorrelations[k]!;
       const to = correlations[k]!;
       if (Math.abs(to - from) > this.correlationJump) {

@@ -59,8 +59,8 @@ export function optimiseMargin(
   const margin = (book: readonly Position[]): number => (book.length === 0 ? 0 : headlineMargin(engine, book, market, spec).initial);
   const scaled = (c: HedgeCandidate, size: number): Position => ({ ...c.position, quantity: c.position.quantity * size });
 
-  /** The size in [−maxSize, maxSize] minimising margin(book + size·candidate). */
-  const best = (book: readonly Position[], c: HedgeCandidate, id: string, base: number): SizedHedge => {
+  /** The size in [−maxSize, maxSize] minimising margin(book + size·candidate); `halfSpread` its cost per unit. */
+  const best = (book: readonly Position[], c: HedgeCandidate, id: string, base: number, halfSpread: number): SizedHedge => {
     const m = (size: number): number => margin([...book, scaled(c, size)]);
     let lo = -c.maxSize, hi = c.maxSize;
     let a = hi - GOLDEN * (hi - lo), b = lo + GOLDEN * (hi - lo);
@@ -74,9 +74,9 @@ export function optimiseMargin(
     }
     const size = (lo + hi) / 2;
     const initialUsd = m(size);
-    return { id, size, initialUsd, savedUsd: base - initialUsd, costUsd: Math.abs(size) * halfSpread(c) };
+    return { id, size, initialUsd, savedUsd: base - initialUsd, costUsd: Math.abs(size) * halfSpread };
   };
-  const halfSpread = (c: HedgeCandidate): number => {
+  const halfSpreadOf = (c: HedgeCandidate): number => {
     if (c.halfSpreadUsd !== undefined) return c.halfSpreadUsd;
     const curves = market.get(c.position.underlying)!;
     const spread = curves.liquidity?.spread ?? 0;
@@ -87,7 +87,9 @@ export function optimiseMargin(
 
   const initialUsd = margin(positions);
   const ids = candidates.map((c, i) => c.position.id ?? `candidate ${i}`);
-  const single = candidates.map((c, i) => best(positions, c, ids[i]!, initialUsd));
+  // Each candidate's cost per unit, once: the greedy rounds size them again and again.
+  const halfSpreads = candidates.map(halfSpreadOf);
+  const single = candidates.map((c, i) => best(positions, c, ids[i]!, initialUsd, halfSpreads[i]!));
 
   // Greedy: the best remaining candidate at its best size, while it lowers the margin.
   const book = [...positions];
@@ -95,7 +97,7 @@ export function optimiseMargin(
   let current = initialUsd;
   const left = new Set(candidates.map((_, i) => i));
   while (left.size > 0) {
-    const tries = [...left].map((i) => ({ i, h: best(book, candidates[i]!, ids[i]!, current) }));
+    const tries = [...left].map((i) => ({ i, h: best(book, candidates[i]!, ids[i]!, current, halfSpreads[i]!) }));
     const pick = tries.reduce((x, y) => (y.h.initialUsd < x.h.initialUsd ? y : x));
     // Savings below a millionth of the margin are the search's tolerance, not a hedge.
     if (!(pick.h.savedUsd > 1e-6 * Math.max(1, current))) break;
