@@ -174,10 +174,12 @@ export function assertMovesCompiled(book: Book, logMoves: Float64Array): void {
 /** 1 at every node the moves read, and those of the zero move (base values, padding). */
 function nodesRead(layout: KernelLayout, moves: ArrayLike<number>): Uint8Array {
   const filled = new Uint8Array(layout.smileNodes);
-  for (const x of [0, ...Array.from(moves)]) {
+  const read = (x: number): void => {
     const j = smileNode(layout, x);
     filled[j] = filled[j + 1] = 1;
-  }
+  };
+  read(0);
+  for (let i = 0; i < moves.length; i++) read(moves[i]!);
   filled[centreNode(layout)] = 1;
   return filled;
 }
