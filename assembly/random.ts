@@ -140,12 +140,14 @@ export function philoxKey(seedLo: u32, seedHi: u32): void {
 }
 
 /**
- * out[d·nPaths + i] = draw d of path pathStart + i: pair j = d >> 1 is Philox
+ * out[d·nPaths + i] = draw d of path i of the call: pair j = d >> 1 is Philox
  * of (path, j, stream, 0), the uniforms (u_a, u_b) of its words (x0, x1) and
  * (x2, x3), and draws 2j, 2j + 1 are either those or their Box–Muller normals.
+ * Path i is pathStart + i, or with pathList ≠ 0 the u32 at pathList + 4i (the
+ * list readable up to a multiple of four entries): an ES tail's scattered paths.
  */
 @inline function fillSoa(
-  normal: bool, seedLo: u32, seedHi: u32, stream: u32, pathStart: u32, nPaths: i32, nDraws: i32, out: usize,
+  normal: bool, seedLo: u32, seedHi: u32, stream: u32, pathStart: u32, nPaths: i32, nDraws: i32, out: usize, pathList: usize,
 ): void {
   philoxKey(seedLo, seedHi);
   const rowBytes = <usize>nPaths << 3;
@@ -162,7 +164,7 @@ export function philoxKey(seedLo: u32, seedHi: u32): void {
       const partial = nPaths - i < 4;
       const p0 = partial ? TAIL : row0 + (<usize>i << 3);
       const p1 = partial || !second ? TAIL + 32 : row0 + rowBytes + (<usize>i << 3);
-      philoxX4(c0, c1, c2, zero, PHILOX_OUT);
+      philoxX4(pathList ? v128.load(pathList + (<usize>i << 2)) : c0, c1, c2, zero, PHILOX_OUT);
       const x0 = v128.load(PHILOX_OUT), x1 = v128.load(PHILOX_OUT, 16);
       const x2 = v128.load(PHILOX_OUT, 32), x3 = v128.load(PHILOX_OUT, 48);
       const ua01 = unitF64x2(x0, x1, false), ua23 = unitF64x2(x0, x1, true);
@@ -185,22 +187,23 @@ export function philoxKey(seedLo: u32, seedHi: u32): void {
   }
 }
 
-/** out[d·nPaths + i] = normal draw d (0 ≤ d < nDraws) of path pathStart + i, stream `stream`. */
+/** out[d·nPaths + i] = normal draw d (0 ≤ d < nDraws) of path pathStart + i (or pathList[i], see fillSoa), stream `stream`. */
 export function normalsF64x2Soa(
-  seedLo: u32, seedHi: u32, stream: u32, pathStart: u32, nPaths: i32, nDraws: i32, out: usize,
+  seedLo: u32, seedHi: u32, stream: u32, pathStart: u32, nPaths: i32, nDraws: i32, out: usize, pathList: usize,
 ): void {
-  fillSoa(true, seedLo, seedHi, stream, pathStart, nPaths, nDraws, out);
+  fillSoa(true, seedLo, seedHi, stream, pathStart, nPaths, nDraws, out, pathList);
 }
 
-/** out[d·nPaths + i] = uniform draw d of path pathStart + i, in (0, 1). */
+/** out[d·nPaths + i] = uniform draw d of path pathStart + i (or pathList[i]), in (0, 1). */
 export function uniformsF64x2Soa(
-  seedLo: u32, seedHi: u32, stream: u32, pathStart: u32, nPaths: i32, nDraws: i32, out: usize,
+  seedLo: u32, seedHi: u32, stream: u32, pathStart: u32, nPaths: i32, nDraws: i32, out: usize, pathList: usize,
 ): void {
-  fillSoa(false, seedLo, seedHi, stream, pathStart, nPaths, nDraws, out);
+  fillSoa(false, seedLo, seedHi, stream, pathStart, nPaths, nDraws, out, pathList);
 }
 
 /**
- * out[i] = Gamma(shape, 1) variate of path pathStart + i (Marsaglia–Tsang,
+ * out[i] = Gamma(shape, 1) variate of path pathStart + i, or of the u32 at
+ * pathList + 4i when pathList ≠ 0 (Marsaglia–Tsang,
  * shape ≥ 1; NaN for any other shape, where the method would not terminate).
  * Attempt t uses the counters (path, 2t, stream, 0) for a Box–Muller normal x
  * and (path, 2t + 1, stream, 0) for u = u_a; it accepts with probability
@@ -208,7 +211,7 @@ export function uniformsF64x2Soa(
  * < 0.05^k and the loop ends (t would have to reach 2^31 to repeat a counter).
  */
 export function gammaF64Soa(
-  seedLo: u32, seedHi: u32, stream: u32, pathStart: u32, nPaths: i32, shape: f64, out: usize,
+  seedLo: u32, seedHi: u32, stream: u32, pathStart: u32, nPaths: i32, shape: f64, out: usize, pathList: usize,
 ): void {
   if (!(shape >= 1.0 && shape < Infinity)) {
     for (let i = 0; i < nPaths; i++) store<f64>(out + (<usize>i << 3), NaN);
@@ -220,7 +223,7 @@ export function gammaF64Soa(
   const c2 = i32x4.splat(stream);
   const zero = i32x4.splat(0);
   for (let i = 0; i < nPaths; i++) {
-    const c0 = i32x4.splat(pathStart + <u32>i);
+    const c0 = i32x4.splat(pathList ? load<u32>(pathList + (<usize>i << 2)) : pathStart + <u32>i);
     for (let t: u32 = 0; ; t++) {
       // Lane 0: counter (path, 2t); lane 1: (path, 2t + 1); lanes 2, 3 unused.
       philoxX4(c0, i32x4.add(i32x4.splat(t << 1), i32x4(0, 1, 0, 1)), c2, zero, PHILOX_OUT);

@@ -48,12 +48,12 @@ export async function benchRandom(pathCounts = [10_000, 100_000, 1_000_000]): Pr
     const view = new Float64Array(k.memory.buffer, out, normals);
     const ref = new Float64Array(normals);
     // Same bits, or the comparison means nothing.
-    k.normalsF64x2Soa(99, 7, 0, 0, nPaths, DRAWS, out);
+    k.normalsF64x2Soa(99, 7, 0, 0, nPaths, DRAWS, out, 0);
     normalsReference(99, 7, 0, 0, nPaths, DRAWS, ref);
     for (let i = 0; i < normals; i += 997) if (!Object.is(view[i], ref[i])) throw new Error(`normals differ at ${i}: ${view[i]} vs ${ref[i]}`);
     const slow = normals >= 6e6;
     const [wasmMs, jsMs] = await medians([
-      ["normals, wasm", () => { k.normalsF64x2Soa(seed++, 7, 0, 0, nPaths, DRAWS, out); consume(view[normals - 1]!); }],
+      ["normals, wasm", () => { k.normalsF64x2Soa(seed++, 7, 0, 0, nPaths, DRAWS, out, 0); consume(view[normals - 1]!); }],
       ["normals, js", () => { normalsReference(seed++, 7, 0, 0, nPaths, DRAWS, ref); consume(ref[normals - 1]!); }],
     ], { time: slow ? 400 : 600, iterations: slow ? 5 : 10 });
     const wasm = timing(wasmMs!, normals, "normals");
@@ -72,13 +72,13 @@ export async function benchRandom(pathCounts = [10_000, 100_000, 1_000_000]): Pr
     const ref = new Float64Array(nPaths);
     const uniforms = new Float64Array(nPaths * DRAWS);
     const shape = 2.5; // ν / 2 for ν = 5
-    k.gammaF64Soa(99, 7, 2, 0, nPaths, shape, out);
+    k.gammaF64Soa(99, 7, 2, 0, nPaths, shape, out, 0);
     gammaReference(99, 7, 2, 0, nPaths, shape, ref);
     for (let i = 0; i < nPaths; i += 97) if (!Object.is(view[i], ref[i])) throw new Error(`gamma draws differ at ${i}`);
     const [uw, uj, gw, gj] = await medians([
-      ["uniforms, wasm", () => { k.uniformsF64x2Soa(seed++, 7, 3, 0, nPaths, DRAWS, out); consume(view[0]!); }],
+      ["uniforms, wasm", () => { k.uniformsF64x2Soa(seed++, 7, 3, 0, nPaths, DRAWS, out, 0); consume(view[0]!); }],
       ["uniforms, js", () => { uniformsReference(seed++, 7, 3, 0, nPaths, DRAWS, uniforms); consume(uniforms[0]!); }],
-      ["gamma, wasm", () => { k.gammaF64Soa(seed++, 7, 2, 0, nPaths, shape, out); consume(view[nPaths - 1]!); }],
+      ["gamma, wasm", () => { k.gammaF64Soa(seed++, 7, 2, 0, nPaths, shape, out, 0); consume(view[nPaths - 1]!); }],
       ["gamma, js", () => { gammaReference(seed++, 7, 2, 0, nPaths, shape, ref); consume(ref[nPaths - 1]!); }],
     ], { time: 500, iterations: 10 });
     for (const [what, unit, w, j, n] of [

@@ -7,7 +7,7 @@ import { createEngine, type Engine } from "../src/engine/engine.js";
 import { buildMarket } from "../src/market/market.js";
 import { withDefaults, type MonteCarloModelInput } from "../src/methods/montecarlo/model.js";
 import { planPaths } from "../src/methods/montecarlo/plan.js";
-import { pathsReference } from "../src/reference/paths.js";
+import { pathsAtReference, pathsReference } from "../src/reference/paths.js";
 import { AS_OF } from "./fixtures/synthetic.js";
 
 let engine: Engine;
@@ -62,6 +62,25 @@ describe("path kernel", () => {
 
   const N = 200_000;
   const h = 1 / 365;
+
+  it("pathsAt (scattered paths, as an ES tail regenerates them) gives each listed path's own bits, WASM and JS", () => {
+    const p = plan({ marginal: { type: "student-t", nu: 3.5 }, jumps: { common: { intensity: 30, mean: -0.04, vol: 0.02 } } });
+    // Any order, repeats, odd and even counts, and a list whose length is not a multiple of four.
+    for (const list of [[7], [900, 3, 3, 512, 0], [41, 40, 1_999, 2, 77, 1_000, 18, 5, 1_234]]) {
+      const w = engine.pathsAt(p, list);
+      const j = pathsAtReference(p, list);
+      const m = list.length;
+      list.forEach((path, i) => {
+        const one = engine.paths(p, path, 1);
+        for (let u = 0; u < names.length; u++) {
+          expect(w.logMoves[u * m + i]).toBe(one.logMoves[u]);
+          expect(w.volShifts[u * m + i]).toBe(one.volShifts[u]);
+        }
+      });
+      expect(Array.from(j.logMoves)).toEqual(Array.from(w.logMoves));
+      expect(Array.from(j.volShifts)).toEqual(Array.from(w.volShifts));
+    }
+  });
 
   it("Gaussian moves have mean 0, sd σ·√h and the requested correlation (within 4 standard errors)", () => {
     const { logMoves } = engine.paths(plan({ marginal: { type: "normal" } }), 0, N);

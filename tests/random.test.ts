@@ -49,11 +49,11 @@ type Fill = "normalsF64x2Soa" | "uniformsF64x2Soa";
 const fillReference = { normalsF64x2Soa: normalsReference, uniformsF64x2Soa: uniformsReference } as const;
 
 function draws(kernel: Fill, seedLo: number, seedHi: number, stream: number, pathStart: number, nPaths: number, nDraws: number): Float64Array {
-  return fenced(nPaths * nDraws, (out) => k[kernel](seedLo, seedHi, stream, pathStart, nPaths, nDraws, out));
+  return fenced(nPaths * nDraws, (out) => k[kernel](seedLo, seedHi, stream, pathStart, nPaths, nDraws, out, 0));
 }
 
 function gammas(seedLo: number, seedHi: number, stream: number, pathStart: number, nPaths: number, shape: number): Float64Array {
-  return fenced(nPaths, (out) => k.gammaF64Soa(seedLo, seedHi, stream, pathStart, nPaths, shape, out));
+  return fenced(nPaths, (out) => k.gammaF64Soa(seedLo, seedHi, stream, pathStart, nPaths, shape, out, 0));
 }
 
 /** Index of the first element whose bits differ (NaN payloads included), or -1. */

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import type { Kernels } from "../src/engine/wasm.js";
 import { InputError } from "../src/errors.js";
-import { histogram, jsSelector, tailRisk, wasmSelector, worstIndices, type Selector, type TailRisk } from "../src/risk/tail.js";
+import { histogram, jsSelector, mergeWorst, tailRisk, wasmSelector, worstIndices, type Selector, type TailRisk } from "../src/risk/tail.js";
 import { prng } from "./fixtures/synthetic.js";
 import { heap, reserve, wasm } from "./helpers/wasm-raw.js";
 
@@ -248,5 +248,30 @@ describe("worstIndices", () => {
   it("refuses a negative or fractional count", () => {
     expect(() => worstIndices(losses, -1)).toThrow(InputError);
     expect(() => worstIndices(losses, 1.5)).toThrow(InputError);
+  });
+});
+
+describe("mergeWorst", () => {
+  it("merging each part's worst gives worstIndices of the whole, ties across parts included, for any split", () => {
+    const rnd = prng(31);
+    // Few distinct values: many ties, which straddle the parts.
+    const all = Float64Array.from({ length: 20_000 }, () => Math.floor(rnd() * 200) - 50);
+    for (const count of [1, 250, 5_000]) {
+      const want = worstIndices(all, count);
+      for (const cuts of [[0, 20_000], [0, 7_001, 20_000], [0, 3, 9_999, 10_000, 15_500, 20_000]]) {
+        const parts = cuts.slice(1).map((end, j) => {
+          const start = cuts[j]!;
+          const local = worstIndices(all.subarray(start, end), count);
+          return { indices: local.map((i) => start + i), losses: local.map((i) => all[start + i]!) };
+        });
+        const merged = mergeWorst(parts.reverse(), count);
+        expect(merged.indices).toEqual(want);
+        expect(merged.losses).toEqual(want.map((i) => all[i]!));
+      }
+    }
+  });
+
+  it("returns fewer when the parts hold fewer", () => {
+    expect(mergeWorst([{ indices: [4], losses: [1] }, { indices: [], losses: [] }], 3)).toEqual({ indices: [4], losses: [1] });
   });
 });

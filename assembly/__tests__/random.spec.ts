@@ -190,7 +190,7 @@ describe("normalsF64x2Soa and uniformsF64x2Soa", () => {
     const out = alignedF64(64 * 7);
     let bad = 0;
     for (let nPaths = 1; nPaths <= 64; nPaths += 9) {
-      uniformsF64x2Soa(0xcafef00d, 0x5eed, 3, 1000, nPaths, 7, out);
+      uniformsF64x2Soa(0xcafef00d, 0x5eed, 3, 1000, nPaths, 7, out, 0);
       for (let d = 0; d < 7; d++) {
         for (let i = 0; i < nPaths; i++) {
           philoxScalar(1000 + <u32>i, <u32>(d >> 1), 3, 0, 0xcafef00d, 0x5eed);
@@ -205,7 +205,7 @@ describe("normalsF64x2Soa and uniformsF64x2Soa", () => {
   it("normal draws 2j, 2j + 1 are sqrt(−2 ln u_a)·(cos, sin) 2πu_b to 2e-15·r (musl log, cos, sin)", () => {
     const nPaths = 2001;
     const out = alignedF64(nPaths * 6);
-    normalsF64x2Soa(7, 11, 0, 0xfffffc00, nPaths, 6, out);
+    normalsF64x2Soa(7, 11, 0, 0xfffffc00, nPaths, 6, out, 0);
     let bad = 0;
     for (let j = 0; j < 3; j++) {
       for (let i = 0; i < nPaths; i++) {
@@ -227,10 +227,10 @@ describe("normalsF64x2Soa and uniformsF64x2Soa", () => {
     for (let nPaths = 0; nPaths <= 9; nPaths++) {
       for (let nDraws = 0; nDraws <= 5; nDraws++) {
         fence(out, nPaths * nDraws);
-        normalsF64x2Soa(1, 2, 3, 4, nPaths, nDraws, out);
+        normalsF64x2Soa(1, 2, 3, 4, nPaths, nDraws, out, 0);
         bad += fenceErrors(out, nPaths * nDraws);
         fence(out, nPaths * nDraws);
-        uniformsF64x2Soa(1, 2, 3, 4, nPaths, nDraws, out);
+        uniformsF64x2Soa(1, 2, 3, 4, nPaths, nDraws, out, 0);
         bad += fenceErrors(out, nPaths * nDraws);
       }
     }
@@ -241,12 +241,12 @@ describe("normalsF64x2Soa and uniformsF64x2Soa", () => {
     const nPaths = 37;
     const whole = alignedF64(nPaths * 3);
     const part = alignedF64(5 * 3);
-    normalsF64x2Soa(99, 98, 5, 0, nPaths, 3, whole);
+    normalsF64x2Soa(99, 98, 5, 0, nPaths, 3, whole, 0);
     let bad = 0;
     let start = 0;
     for (let size = 1; start < nPaths; size = size % 5 + 1) {
       const n = min(size, nPaths - start);
-      normalsF64x2Soa(99, 98, 5, <u32>start, n, 3, part);
+      normalsF64x2Soa(99, 98, 5, <u32>start, n, 3, part, 0);
       for (let d = 0; d < 3; d++) {
         for (let i = 0; i < n; i++) {
           if (load<f64>(part + (<usize>(d * n + i) << 3)) != load<f64>(whole + (<usize>(d * nPaths + start + i) << 3))) bad++;
@@ -258,11 +258,36 @@ describe("normalsF64x2Soa and uniformsF64x2Soa", () => {
   });
 });
 
+describe("pathList: scattered paths", () => {
+  it("normals, uniforms and gammas of listed paths equal those paths' draws in one contiguous call", () => {
+    const nPaths = 64;
+    const list: u32[] = [63, 0, 17, 17, 40, 5, 62]; // any order, repeats allowed
+    const n = list.length;
+    const ptr = alignedF64(4); // eight u32 slots: the list read in fours
+    for (let i = 0; i < 8; i++) store<u32>(ptr + (<usize>i << 2), i < n ? list[i] : 0);
+    const whole = alignedF64(nPaths * 5);
+    const part = alignedF64(n * 5);
+    let bad = 0;
+    for (let kind = 0; kind < 3; kind++) {
+      const draws = kind == 2 ? 1 : 5;
+      if (kind == 0) { normalsF64x2Soa(3, 4, 1, 0, nPaths, 5, whole, 0); normalsF64x2Soa(3, 4, 1, 99, n, 5, part, ptr); }
+      if (kind == 1) { uniformsF64x2Soa(3, 4, 1, 0, nPaths, 5, whole, 0); uniformsF64x2Soa(3, 4, 1, 99, n, 5, part, ptr); }
+      if (kind == 2) { gammaF64Soa(3, 4, 2, 0, nPaths, 2.5, whole, 0); gammaF64Soa(3, 4, 2, 99, n, 2.5, part, ptr); }
+      for (let d = 0; d < draws; d++) {
+        for (let i = 0; i < n; i++) {
+          if (load<f64>(part + (<usize>(d * n + i) << 3)) != load<f64>(whole + (<usize>(d * nPaths + <i32>list[i]) << 3))) bad++;
+        }
+      }
+    }
+    expect(bad).toBe(0);
+  });
+});
+
 describe("gammaF64Soa", () => {
   it("Gamma(2) has mean 2 within 4 standard errors over 20000 paths, all draws positive", () => {
     const n = 20000;
     const out = alignedF64(n);
-    gammaF64Soa(5, 6, 7, 0, n, 2.0, out);
+    gammaF64Soa(5, 6, 7, 0, n, 2.0, out, 0);
     let sum: f64 = 0;
     let positive = 0;
     for (let i = 0; i < n; i++) {
@@ -279,16 +304,16 @@ describe("gammaF64Soa", () => {
     let bad = 0;
     for (let nPaths = 0; nPaths <= 9; nPaths++) {
       fence(out, nPaths);
-      gammaF64Soa(1, 2, 3, 4, nPaths, 1.5, out);
+      gammaF64Soa(1, 2, 3, 4, nPaths, 1.5, out, 0);
       bad += fenceErrors(out, nPaths);
     }
     expect(bad).toBe(0);
-    gammaF64Soa(1, 2, 3, 4, 3, 0.5, out);
+    gammaF64Soa(1, 2, 3, 4, 3, 0.5, out, 0);
     expect(load<f64>(out)).toBeNaN();
     expect(load<f64>(out, 16)).toBeNaN();
-    gammaF64Soa(1, 2, 3, 4, 1, NaN, out);
+    gammaF64Soa(1, 2, 3, 4, 1, NaN, out, 0);
     expect(load<f64>(out)).toBeNaN();
-    gammaF64Soa(1, 2, 3, 4, 1, Infinity, out);
+    gammaF64Soa(1, 2, 3, 4, 1, Infinity, out, 0);
     expect(load<f64>(out)).toBeNaN();
   });
 });

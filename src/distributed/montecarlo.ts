@@ -5,9 +5,10 @@
 import { createEngine } from "../engine/engine.js";
 import { buildMarket } from "../market/market.js";
 import type { MonteCarloModelInput } from "../methods/montecarlo/model.js";
-import { prepareMonteCarlo, TAIL_BLOCK, type MonteCarloResult, type PathPnl } from "../methods/montecarlo/montecarlo.js";
+import { concatBlocks, prepareMonteCarlo, TAIL_BLOCK, type MonteCarloResult } from "../methods/montecarlo/montecarlo.js";
 import type { MarketData, Position } from "../model/types.js";
 import { withRun, type RunOptions, type RunStats } from "./coordinator.js";
+import type { SimulatedRange } from "../parallel/tasks.js";
 import { pack, unpack, wholeNumber } from "./redis.js";
 
 export interface DistributedMonteCarloOptions extends RunOptions {
@@ -38,18 +39,16 @@ export async function distributedMonteCarlo(options: DistributedMonteCarloOption
   const n = mc.model.paths;
   const pathTasks = split(n, Math.ceil(n / blockPaths)).map((r) => pack(r));
   const { value, run } = await withRun(options, pack({ positions, marketData, model }), [pack({ blockPaths })], async (r) => {
-    const ranges = (await (await r.start("paths", pathTasks))()).map((b) => unpack<PathPnl>(b));
-    const tail = mc.esTail(ranges);
+    const parts = (await (await r.start("paths", pathTasks))()).map((b) => unpack<SimulatedRange>(b));
+    const ranges = parts.map((p) => p.range);
+    const tail = mc.esTailOf(parts.map((p) => p.candidates));
     await r.share("tail", pack(tail));
     // As many tail jobs as path jobs, or one per block when there are fewer blocks.
     const tailTasks = split(Math.ceil(tail.paths.length / TAIL_BLOCK), pathTasks.length).map((t) => pack(t));
     const collect = await r.start("tail", tailTasks);
     // The tail statistics, histogram and worst paths here while the workers revalue the tail.
     const finish = mc.summariseLater(ranges);
-    const parts = (await collect()).map((b) => unpack<Float64Array>(b));
-    const blocks = new Float64Array(parts.reduce((a, p) => a + p.length, 0));
-    parts.reduce((at, p) => (blocks.set(p, at), at + p.length), 0);
-    return finish(blocks);
+    return finish(concatBlocks((await collect()).map((b) => unpack<Float64Array>(b))));
   });
   return { result: value, run };
 }

@@ -170,6 +170,15 @@ export class Engine {
    * (assembly/random.ts, assembly/paths.ts) in scratch memory, copied out as planes.
    */
   paths(plan: PathPlan, start: number, n: number): PathBlock {
+    return this.generate(plan, n, start);
+  }
+
+  /** The Monte Carlo paths listed (any order, repeats allowed): paths(plan, p, 1) of each p, in one call. */
+  pathsAt(plan: PathPlan, list: ArrayLike<number>): PathBlock {
+    return this.generate(plan, list.length, 0, list);
+  }
+
+  private generate(plan: PathPlan, n: number, start: number, list?: ArrayLike<number>): PathBlock {
     const nUnd = plan.underlyings.length;
     // The kernels work on pairs of paths; an odd count generates one more (a valid path, unused).
     const m = (n + 1) & ~1;
@@ -188,15 +197,18 @@ export class Engine {
     const jumpZ = take((nUnd + 1) * m);
     const moves = take(nUnd * m);
     const vols = take(nUnd * m);
+    // u32 path numbers, read four at a time: padded with a valid path.
+    const pathList = list ? take(Math.ceil(m / 4) * 2) : 0;
     this.mem.ensure(at - this.mem.base);
+    if (list) new Uint32Array(this.k.memory.buffer, pathList, Math.ceil(m / 4) * 4).fill(list[0] ?? 0).set(list);
     this.mem.f64(params, plan.params.length).set(plan.params);
     this.mem.f64(factor, plan.correlation.factor.length).set(plan.correlation.factor);
     const { seedLo: lo, seedHi: hi } = plan;
-    this.k.normalsF64x2Soa(lo, hi, STREAM.moves, start, m, 2 * nUnd, z);
-    if (plan.nu > 0) this.k.gammaF64Soa(lo, hi, STREAM.gamma, start, m, plan.nu / 2, gamma);
+    this.k.normalsF64x2Soa(lo, hi, STREAM.moves, start, m, 2 * nUnd, z, pathList);
+    if (plan.nu > 0) this.k.gammaF64Soa(lo, hi, STREAM.gamma, start, m, plan.nu / 2, gamma, pathList);
     if (plan.jumps) {
-      this.k.uniformsF64x2Soa(lo, hi, STREAM.jumpUniforms, start, m, nUnd + 1, jumpU);
-      this.k.normalsF64x2Soa(lo, hi, STREAM.jumpNormals, start, m, nUnd + 1, jumpZ);
+      this.k.uniformsF64x2Soa(lo, hi, STREAM.jumpUniforms, start, m, nUnd + 1, jumpU, pathList);
+      this.k.normalsF64x2Soa(lo, hi, STREAM.jumpNormals, start, m, nUnd + 1, jumpZ, pathList);
     }
     this.k.correlatedMovesF64x2Soa(nUnd, m, params, factor, z, gamma, jumpU, jumpZ, moves, vols);
     const logMoves = new Float64Array(nUnd * n);

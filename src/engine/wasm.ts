@@ -26,12 +26,15 @@ export interface Kernels {
   logF64x2Array(src: number, dst: number, n: number): void;
   normCdfF64x2Array(src: number, dst: number, n: number): void;
   simdPeakF64x2(iters: number): number;
-  /** out[d·nPaths + i] = normal draw d of path pathStart + i (Philox4x32-10, Box–Muller; see assembly/random.ts). */
-  normalsF64x2Soa(seedLo: number, seedHi: number, stream: number, pathStart: number, nPaths: number, nDraws: number, out: number): void;
-  /** out[d·nPaths + i] = uniform draw d of path pathStart + i, in (0, 1). */
-  uniformsF64x2Soa(seedLo: number, seedHi: number, stream: number, pathStart: number, nPaths: number, nDraws: number, out: number): void;
-  /** out[i] = Gamma(shape, 1) variate of path pathStart + i (shape ≥ 1, else NaN). */
-  gammaF64Soa(seedLo: number, seedHi: number, stream: number, pathStart: number, nPaths: number, shape: number, out: number): void;
+  /**
+   * out[d·nPaths + i] = normal draw d of path pathStart + i (Philox4x32-10, Box–Muller; see assembly/random.ts),
+   * or of path pathList[i] when pathList (a pointer to u32s, readable in fours) is not 0.
+   */
+  normalsF64x2Soa(seedLo: number, seedHi: number, stream: number, pathStart: number, nPaths: number, nDraws: number, out: number, pathList: number): void;
+  /** out[d·nPaths + i] = uniform draw d of path pathStart + i (or pathList[i]), in (0, 1). */
+  uniformsF64x2Soa(seedLo: number, seedHi: number, stream: number, pathStart: number, nPaths: number, nDraws: number, out: number, pathList: number): void;
+  /** out[i] = Gamma(shape, 1) variate of path pathStart + i (or pathList[i]) (shape ≥ 1, else NaN). */
+  gammaF64Soa(seedLo: number, seedHi: number, stream: number, pathStart: number, nPaths: number, shape: number, out: number, pathList: number): void;
   selectF64(ptr: number, left: number, right: number, k: number): void;
 }
 

@@ -9,9 +9,9 @@ import { InputError } from "../errors.js";
 import { buildMarket } from "../market/market.js";
 import type { MarginMethod } from "../methods/margin.js";
 import type { MonteCarloModelInput } from "../methods/montecarlo/model.js";
-import { monteCarlo, prepareMonteCarlo, TAIL_BLOCK, type MonteCarloOptions, type MonteCarloResult, type PathPnl } from "../methods/montecarlo/montecarlo.js";
+import { concatBlocks, monteCarlo, prepareMonteCarlo, TAIL_BLOCK, type MonteCarloOptions, type MonteCarloResult } from "../methods/montecarlo/montecarlo.js";
 import type { MarketData, Position } from "../model/types.js";
-import { marginAccounts, type Account, type AccountMargin } from "./tasks.js";
+import { marginAccounts, type Account, type AccountMargin, type SimulatedRange } from "./tasks.js";
 
 export type { Account, AccountMargin } from "./tasks.js";
 
@@ -74,25 +74,24 @@ export class RiskPool {
     const size = Math.ceil(n / this.workers);
     const starts = Array.from({ length: Math.ceil(n / size) }, (_, i) => i * size);
     let done = 0;
-    const ranges = await Promise.all(starts.map(async (start) => {
+    const parts = await Promise.all(starts.map(async (start) => {
       const count = Math.min(size, n - start);
-      const r = (await this.pool!.exec("simulate", [positions, marketData, model, start, count])) as PathPnl;
+      const r = (await this.pool!.exec("simulate", [positions, marketData, model, start, count])) as SimulatedRange;
       done += count;
       options.onProgress?.(done, n);
       return r;
     }));
-    // The ES contributions revalue the tail paths position by position: in blocks, split too.
-    const tail = run.esTail(ranges);
+    const ranges = parts.map((p) => p.range);
+    // The ES contributions revalue the tail paths position by position: in blocks, split
+    // too. Each worker found its range's worst paths, so the tail is known at once.
+    const tail = run.esTailOf(parts.map((p) => p.candidates));
     const nBlocks = Math.ceil(tail.paths.length / TAIL_BLOCK);
     const per = Math.ceil(nBlocks / this.workers);
     const pending = Promise.all(Array.from({ length: Math.ceil(nBlocks / per) }, (_, w) =>
       this.pool!.exec("tailBlocks", [positions, marketData, model, tail, w * per, Math.min(per, nBlocks - w * per)]) as Promise<Float64Array>));
     // The tail statistics, histogram and worst paths here while the workers revalue the tail.
     const finish = run.summariseLater(ranges);
-    const parts = await pending;
-    const blocks = new Float64Array(parts.reduce((a, p) => a + p.length, 0));
-    parts.reduce((at, p) => (blocks.set(p, at), at + p.length), 0);
-    return finish(blocks);
+    return finish(concatBlocks(await pending));
   }
 
   /** Headline margin of many accounts on one market, in slices across the workers, in input order. */

@@ -6,13 +6,22 @@ import { headlineMargin, type HeadlineMargin, type MarginMethod } from "../metho
 import type { MonteCarloModelInput } from "../methods/montecarlo/model.js";
 import { prepareMonteCarlo, type EsTail, type PathPnl } from "../methods/montecarlo/montecarlo.js";
 import type { MarketData, Position } from "../model/types.js";
+import type { WorstLosses } from "../risk/tail.js";
 import { checkAgainstMarket, parsePortfolio } from "../schema/index.js";
 
-/** Paths [start, start + count) of a Monte Carlo run. */
+/** A range of a Monte Carlo run's paths, with its candidates for the run's ES tail. */
+export interface SimulatedRange {
+  range: PathPnl;
+  candidates: WorstLosses;
+}
+
+/** Paths [start, start + count) of a Monte Carlo run, and their candidates for its ES tail. */
 export function simulateRange(
   engine: Engine, positions: Position[], marketData: MarketData, model: MonteCarloModelInput, start: number, count: number,
-): PathPnl {
-  return prepareMonteCarlo(engine, positions, buildMarket(marketData), model).simulate(start, count);
+): SimulatedRange {
+  const run = prepareMonteCarlo(engine, positions, buildMarket(marketData), model);
+  const range = run.simulate(start, count);
+  return { range, candidates: run.tailCandidates(range) };
 }
 
 /** Per-position weighted losses of blocks [first, first + count) of a run's ES tail. */

@@ -15,7 +15,7 @@ workerpool.worker({
   async simulate(positions: Position[], marketData: MarketData, model: MonteCarloModelInput, start: number, count: number) {
     const r = simulateRange(await getEngine(), positions, marketData, model, start, count);
     // Moved, not copied, back to the pool.
-    const buffers = [...r.usd, ...r.coin.filter((c): c is Float64Array => c !== undefined)].map((a) => a.buffer);
+    const buffers = [...r.range.usd, ...r.range.coin.filter((c): c is Float64Array => c !== undefined)].map((a) => a.buffer);
     return new workerpool.Transfer(r, buffers);
   },
   async tailBlocks(positions: Position[], marketData: MarketData, model: MonteCarloModelInput, tail: EsTail, first: number, count: number) {

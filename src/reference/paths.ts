@@ -18,19 +18,29 @@ function poisson(u: number, lambda: number, p0: number, max: number): number {
   return k;
 }
 
+/** Paths [start, start + n) of a plan, as Engine.paths. */
 export function pathsReference(plan: PathPlan, start: number, n: number): PathBlock {
+  return generate(plan, n, start);
+}
+
+/** The paths listed, as Engine.pathsAt. */
+export function pathsAtReference(plan: PathPlan, list: ArrayLike<number>): PathBlock {
+  return generate(plan, list.length, 0, list);
+}
+
+function generate(plan: PathPlan, n: number, start: number, list?: ArrayLike<number>): PathBlock {
   const { layout: L, params } = plan;
   const nUnd = plan.underlyings.length;
   const factor = plan.correlation.factor;
   const z = new Float64Array(2 * nUnd * n);
-  normalsReference(plan.seedLo, plan.seedHi, STREAM.moves, start, n, 2 * nUnd, z);
+  normalsReference(plan.seedLo, plan.seedHi, STREAM.moves, start, n, 2 * nUnd, z, list);
   const gamma = new Float64Array(n);
-  if (plan.nu > 0) gammaReference(plan.seedLo, plan.seedHi, STREAM.gamma, start, n, plan.nu / 2, gamma);
+  if (plan.nu > 0) gammaReference(plan.seedLo, plan.seedHi, STREAM.gamma, start, n, plan.nu / 2, gamma, list);
   const ju = new Float64Array((nUnd + 1) * n);
   const jz = new Float64Array((nUnd + 1) * n);
   if (plan.jumps) {
-    uniformsReference(plan.seedLo, plan.seedHi, STREAM.jumpUniforms, start, n, nUnd + 1, ju);
-    normalsReference(plan.seedLo, plan.seedHi, STREAM.jumpNormals, start, n, nUnd + 1, jz);
+    uniformsReference(plan.seedLo, plan.seedHi, STREAM.jumpUniforms, start, n, nUnd + 1, ju, list);
+    normalsReference(plan.seedLo, plan.seedHi, STREAM.jumpNormals, start, n, nUnd + 1, jz, list);
   }
   const jump = (i: number, row: number, lambda: number, p0: number, mean: number, vol: number): number => {
     const k = poisson(ju[row * n + i]!, lambda, p0, L.poissonMax);

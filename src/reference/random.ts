@@ -113,26 +113,28 @@ export function cosSin2PiReference(u: number): { cos: number; sin: number } {
   return { cos: cosOut, sin: sinOut };
 }
 
-/** out[d·nPaths + i] = uniform draw d of path pathStart + i, as uniformsF64x2Soa. */
+/** out[d·nPaths + i] = uniform draw d of path pathStart + i (or list[i]), as uniformsF64x2Soa. */
 export function uniformsReference(
-  seedLo: number, seedHi: number, stream: number, pathStart: number, nPaths: number, nDraws: number, out: Float64Array,
+  seedLo: number, seedHi: number, stream: number, pathStart: number, nPaths: number, nDraws: number, out: Float64Array, list?: ArrayLike<number>,
 ): void {
   for (let i = 0; i < nPaths; i++) {
+    const path = list ? list[i]! : pathStart + i;
     for (let j = 0; 2 * j < nDraws; j++) {
-      philoxInto(pathStart + i, j, stream, 0, seedLo, seedHi);
+      philoxInto(path, j, stream, 0, seedLo, seedHi);
       out[2 * j * nPaths + i] = unit(words[0]!, words[1]!);
       if (2 * j + 1 < nDraws) out[(2 * j + 1) * nPaths + i] = unit(words[2]!, words[3]!);
     }
   }
 }
 
-/** out[d·nPaths + i] = normal draw d of path pathStart + i, as normalsF64x2Soa. */
+/** out[d·nPaths + i] = normal draw d of path pathStart + i (or list[i]), as normalsF64x2Soa. */
 export function normalsReference(
-  seedLo: number, seedHi: number, stream: number, pathStart: number, nPaths: number, nDraws: number, out: Float64Array,
+  seedLo: number, seedHi: number, stream: number, pathStart: number, nPaths: number, nDraws: number, out: Float64Array, list?: ArrayLike<number>,
 ): void {
   for (let i = 0; i < nPaths; i++) {
+    const path = list ? list[i]! : pathStart + i;
     for (let j = 0; 2 * j < nDraws; j++) {
-      philoxInto(pathStart + i, j, stream, 0, seedLo, seedHi);
+      philoxInto(path, j, stream, 0, seedLo, seedHi);
       const r = Math.sqrt(-2 * log(unit(words[0]!, words[1]!)));
       cosSin2Pi(unit(words[2]!, words[3]!));
       out[2 * j * nPaths + i] = r * cosOut;
@@ -141,9 +143,9 @@ export function normalsReference(
   }
 }
 
-/** out[i] = Gamma(shape, 1) variate of path pathStart + i, as gammaF64Soa (NaN unless 1 ≤ shape < ∞). */
+/** out[i] = Gamma(shape, 1) variate of path pathStart + i (or list[i]), as gammaF64Soa (NaN unless 1 ≤ shape < ∞). */
 export function gammaReference(
-  seedLo: number, seedHi: number, stream: number, pathStart: number, nPaths: number, shape: number, out: Float64Array,
+  seedLo: number, seedHi: number, stream: number, pathStart: number, nPaths: number, shape: number, out: Float64Array, list?: ArrayLike<number>,
 ): void {
   if (!(shape >= 1 && shape < Infinity)) {
     out.fill(NaN, 0, nPaths);
@@ -152,15 +154,16 @@ export function gammaReference(
   const d = shape - 1 / 3;
   const c = 1 / Math.sqrt(9 * d);
   for (let i = 0; i < nPaths; i++) {
+    const path = list ? list[i]! : pathStart + i;
     for (let t = 0; ; t++) {
-      philoxInto(pathStart + i, 2 * t, stream, 0, seedLo, seedHi);
+      philoxInto(path, 2 * t, stream, 0, seedLo, seedHi);
       const r = Math.sqrt(-2 * log(unit(words[0]!, words[1]!)));
       cosSin2Pi(unit(words[2]!, words[3]!));
       const x = r * cosOut;
       const w = 1 + c * x;
       const v = w * w * w;
       if (v <= 0) continue;
-      philoxInto(pathStart + i, 2 * t + 1, stream, 0, seedLo, seedHi);
+      philoxInto(path, 2 * t + 1, stream, 0, seedLo, seedHi);
       if (log(unit(words[0]!, words[1]!)) < 0.5 * (x * x) + d - d * v + d * log(v)) {
         out[i] = d * v;
         break;

@@ -261,3 +261,33 @@ export function worstIndices(losses: Float64Array, count: number, selector: Sele
   }
   return picked.sort((i, j) => losses[j]! - losses[i]! || i - j);
 }
+
+/** Some scenarios' losses, in worstIndices order (largest first, ties lower index first). */
+export interface WorstLosses {
+  indices: number[];
+  losses: number[];
+}
+
+/**
+ * The `count` largest losses of several lists, each in worstIndices order, in that
+ * order: when each list holds its part's `count` worst, this is worstIndices of the
+ * whole, which is how workers that each saw some scenarios find the overall tail.
+ */
+export function mergeWorst(lists: readonly WorstLosses[], count: number): WorstLosses {
+  const at = lists.map(() => 0);
+  const out: WorstLosses = { indices: [], losses: [] };
+  while (out.indices.length < count) {
+    let best = -1;
+    lists.forEach((l, j) => {
+      if (at[j]! >= l.indices.length) return;
+      if (best < 0) return void (best = j);
+      const x = l.losses[at[j]!]!, y = lists[best]!.losses[at[best]!]!;
+      if (x > y || (x === y && l.indices[at[j]!]! < lists[best]!.indices[at[best]!]!)) best = j;
+    });
+    if (best < 0) break;
+    out.indices.push(lists[best]!.indices[at[best]!]!);
+    out.losses.push(lists[best]!.losses[at[best]!]!);
+    at[best]!++;
+  }
+  return out;
+}

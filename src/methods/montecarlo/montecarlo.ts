@@ -14,8 +14,8 @@ import { InputError, LimitError } from "../../errors.js";
 import { exp } from "../../math/deterministic.js";
 import type { Market } from "../../market/market.js";
 import type { Position } from "../../model/types.js";
-import { pathsReference } from "../../reference/paths.js";
-import { esRank, worstIndices, type TailRisk } from "../../risk/tail.js";
+import { pathsAtReference, pathsReference } from "../../reference/paths.js";
+import { esRank, mergeWorst, worstIndices, type TailRisk, type WorstLosses } from "../../risk/tail.js";
 import { termWeight } from "../grid/grid.js";
 import {
   booksByUnderlying, checkLevels, lossesOf, revalueByUnderlying, riskKernels, summariseRisk,
@@ -102,6 +102,10 @@ export interface MonteCarloRun {
   summariseLater(ranges: PathPnl[]): (blocks?: Float64Array) => MonteCarloResult;
   /** The ES tail of the first ES level: its paths and weights, from every path's PnL. */
   esTail(ranges: PathPnl[]): EsTail;
+  /** A range's candidates for the ES tail: its worst losses, as many as the tail holds (computed where the range was). */
+  tailCandidates(range: PathPnl): WorstLosses;
+  /** The ES tail from every range's candidates: the same as esTail of the ranges. */
+  esTailOf(candidates: readonly WorstLosses[]): EsTail;
   /** Per-position weighted tail losses of blocks [first, first + count) of TAIL_BLOCK tail paths: count × positions. */
   tailBlocks(tail: EsTail, first: number, count: number): Float64Array;
 }
@@ -139,6 +143,7 @@ export function prepareMonteCarlo(
   const which = options.kernels ?? "wasm";
   const k = riskKernels(engine, which);
   const paths = which === "js" ? pathsReference : engine.paths.bind(engine);
+  const pathsAt = which === "js" ? pathsAtReference : engine.pathsAt.bind(engine);
 
   const simulate = (first: number, count: number): PathPnl => {
     if (!(Number.isSafeInteger(first) && Number.isSafeInteger(count) && first >= 0 && count >= 1 && first + count <= n)) {
@@ -181,22 +186,23 @@ export function prepareMonteCarlo(
     return last;
   };
   const esLevel = model.levels.es[0] ?? model.levels.var[0]!;
+  const { k: kth, na } = esRank(n, esLevel);
+  const tailSize = n - kth + 1;
 
   // Everything but the ES contributions now; those when their blocks are at hand (a
   // pool revalues the tail meanwhile).
   const summariseLater = (ranges: PathPnl[]): ((blocks?: Float64Array) => MonteCarloResult) => {
     const { pnl, losses } = joined(ranges);
     const risk = summariseRisk(books, pnl, model.levels, { histogramBins: model.output.histogramBins, worst: model.output.worstPaths }, k, losses);
-    const worst = risk.worst.map((path): WorstPath => {
-      const block = paths(plan, path, 1);
-      return {
-        path,
-        lossUsd: risk.losses[path]!,
-        moves: names.map((underlying, u) => ({
-          underlying, move: exp(block.logMoves[u]!) - 1, volShift: block.volShifts[u]!, pnlUsd: pnl.usd[u]![path]!,
-        })),
-      };
-    });
+    const at = pathsAt(plan, risk.worst);
+    const m = risk.worst.length;
+    const worst = risk.worst.map((path, j): WorstPath => ({
+      path,
+      lossUsd: risk.losses[path]!,
+      moves: names.map((underlying, u) => ({
+        underlying, move: exp(at.logMoves[u * m + j]!) - 1, volShift: at.volShifts[u * m + j]!, pnlUsd: pnl.usd[u]![path]!,
+      })),
+    }));
     const c = plan.correlation;
     const nUnd = names.length;
     return (blocks) => ({
@@ -219,7 +225,7 @@ export function prepareMonteCarlo(
       worst,
       contributions: {
         level: esLevel,
-        positions: esContributions(blocks ?? ((tail) => tailBlocks(tail, 0, Math.ceil(tail.paths.length / TAIL_BLOCK)))(esTail(risk.losses, esLevel))),
+        positions: esContributions(blocks ?? ((tail) => tailBlocks(tail, 0, Math.ceil(tail.paths.length / TAIL_BLOCK)))(esTailOf([candidatesOf(risk.losses, 0)]))),
       },
     });
   };
@@ -232,9 +238,13 @@ export function prepareMonteCarlo(
    * them position by position, in blocks of TAIL_BLOCK paths whose partial sums are
    * added in block order: any split of the blocks across workers gives the same bits.
    */
-  const esTail = (losses: Float64Array, alpha: number): EsTail => {
-    const { k: kth, na } = esRank(n, alpha);
-    const tail = worstIndices(losses, n - kth + 1, k.selector());
+  const candidatesOf = (losses: Float64Array, start: number): WorstLosses => {
+    const worst = worstIndices(losses, tailSize, k.selector());
+    return { indices: worst.map((i) => start + i), losses: worst.map((i) => losses[i]!) };
+  };
+  // The tail is the worst of every part's worst (mergeWorst): parts may come from different workers.
+  const esTailOf = (candidates: readonly WorstLosses[]): EsTail => {
+    const tail = mergeWorst(candidates, tailSize).indices;
     return { paths: tail, weights: tail.map((_, j) => (j < tail.length - 1 ? 1 : kth - na) / (n - na)) };
   };
   const tailBlocks = (tail: EsTail, first: number, count: number): Float64Array => {
@@ -244,17 +254,13 @@ export function prepareMonteCarlo(
     for (let b = 0; b < count; b++) {
       const from = (first + b) * TAIL_BLOCK;
       const inBlock = tail.paths.slice(from, from + TAIL_BLOCK);
-      const m = inBlock.length;
-      const set = new ScenarioSet(names, m);
-      inBlock.forEach((path, j) => {
-        const block = paths(plan, path, 1);
-        names.forEach((_, u) => {
-          set.logMoves[u * m + j] = block.logMoves[u]!;
-          set.volShifts[u * m + j] = block.volShifts[u]!;
-        });
-      });
+      const set = new ScenarioSet(names, inBlock.length);
+      // The planes of pathsAt are laid out as a scenario set's: [u·m + j].
+      const at = pathsAt(plan, inBlock);
+      set.logMoves.set(at.logMoves);
+      set.volShifts.set(at.volShifts);
       const rows = k.revaluePositions(book, set, plan.horizon);
-      rows.forEach((row, i) => (out[b * nPos + i] = -row.reduce((a, x, j) => a + tail.weights[from + j]! * x, 0)));
+      rows.forEach((row, i) => (out[b * nPos + i] = -weightedSum(row, tail.weights, from)));
     }
     return out;
   };
@@ -273,9 +279,25 @@ export function prepareMonteCarlo(
   return {
     model, plan, simulate, tailBlocks, summariseLater,
     summarise: (ranges, blocks) => summariseLater(ranges)(blocks),
-    esTail: (ranges) => esTail(joined(ranges).losses, esLevel),
+    esTail: (ranges) => esTailOf([candidatesOf(joined(ranges).losses, 0)]),
+    tailCandidates: (range) => candidatesOf(lossesOf(range.usd), range.start),
+    esTailOf,
     underlyings: books.map((b) => ({ underlying: b.underlying, index: b.index, coinSettled: b.coinSettled })),
   };
+}
+
+/** Tail blocks computed in parts (by workers, in block order) as the one array summarise takes. */
+export function concatBlocks(parts: readonly Float64Array[]): Float64Array {
+  const blocks = new Float64Array(parts.reduce((a, p) => a + p.length, 0));
+  parts.reduce((at, p) => (blocks.set(p, at), at + p.length), 0);
+  return blocks;
+}
+
+/** Σ_j weights[from + j]·row[j], added in j order. */
+function weightedSum(row: Float64Array, weights: readonly number[], from: number): number {
+  let sum = 0;
+  for (let j = 0; j < row.length; j++) sum += weights[from + j]! * row[j]!;
+  return sum;
 }
 
 /** Monte Carlo VaR/ES of a portfolio; `modelInput` is merged over DEFAULT_MODEL. */
