@@ -115,9 +115,10 @@ export async function benchMonteCarlo(pathCounts = [10_000, 100_000, 1_000_000],
     scaling.notes.push(
       `At ${count(top.paths)} paths: ${times(top.speedup)} on ${workers} workers (target ≥ 1.8×: ${top.speedup >= 1.8 ? "met" : "not met"}). ` +
         "Compared with ===: VaR and ES (value, standard error, 95% interval) of the portfolio and of each underlying, and every position's ES contribution.",
-      `Where the single-thread ${count(top.paths)}-path run goes (one run, not a median): paths and revaluation ${ms(phases.simulate)} and ES-contribution ` +
-        `blocks ${ms(phases.tailBlocks)}, both split across the workers; set-up ${ms(phases.prepare)}, joining the ranges and selecting the ES tail ${ms(phases.esTail)}, ` +
-        `tail statistics, histogram and worst paths ${ms(phases.summarise)}, all on the main thread. With that serial part, ${workers} workers can give at most ${times(bound)} (Amdahl).`,
+      `Where the single-thread ${count(top.paths)}-path run goes (one run, not a median): paths, revaluation and each range's largest losses ${ms(phases.simulate)} ` +
+        `and ES-contribution blocks ${ms(phases.tailBlocks)}, both split across the workers; set-up ${ms(phases.prepare)}, merging the ranges' worst paths into the ES tail ` +
+        `${ms(phases.esTail)}, and the tail statistics, histogram and worst paths from the merged largest losses ${ms(phases.summarise)}, on the main thread. ` +
+        `With that serial part, ${workers} workers can give at most ${times(bound)} (Amdahl).`,
     );
     return { methods, scaling };
   } finally {
@@ -136,13 +137,13 @@ function phasesOf(engine: Engine, positions: Position[], paths: number): Record<
   };
   const run = prepareMonteCarlo(engine, positions, market, mcModel(paths));
   const prepare = lap();
-  const ranges = [run.simulate(0, paths)];
+  const parts = [run.part(0, paths)];
   const simulate = lap();
-  const tail = run.esTail(ranges);
+  const tail = run.esTail(parts);
   const esTail = lap();
   const blocks = run.tailBlocks(tail, 0, Math.ceil(tail.paths.length / TAIL_BLOCK));
   const tailBlocks = lap();
-  consume(run.summarise(ranges, blocks).portfolio.var[0]!.value);
+  consume(run.summarise(parts, blocks).portfolio.var[0]!.value);
   const summarise = lap();
   return { prepare, simulate, esTail, tailBlocks, summarise };
 }

@@ -170,8 +170,8 @@ describe("reproducibility", () => {
       const engines = await Promise.all(Array.from({ length: workers }, () => createEngine()));
       const runs = engines.map((e) => prepareMonteCarlo(e, positions, synth, model));
       const size = Math.ceil(model.paths! / workers);
-      const ranges = runs.map((run, w) => run.simulate(w * size, Math.min(size, model.paths! - w * size)));
-      const split = runs[0]!.summarise(ranges.reverse());
+      const parts = runs.map((run, w) => run.part(w * size, Math.min(size, model.paths! - w * size)));
+      const split = runs[0]!.summarise(parts.reverse());
       expect(split).toEqual(single);
     }
   });

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import type { Kernels } from "../src/engine/wasm.js";
 import { InputError } from "../src/errors.js";
-import { histogram, jsSelector, mergeWorst, tailRisk, wasmSelector, worstIndices, type Selector, type TailRisk } from "../src/risk/tail.js";
+import { histogram, jsSelector, largest, mergeLargest, mergeWorst, tailCount, tailRisk, tailRiskOfLargest, wasmSelector, worstIndices, type Selector, type TailRisk } from "../src/risk/tail.js";
 import { prng } from "./fixtures/synthetic.js";
 import { heap, reserve, wasm } from "./helpers/wasm-raw.js";
 
@@ -14,6 +14,17 @@ import { heap, reserve, wasm } from "./helpers/wasm-raw.js";
 const kernels = wasm as unknown as Pick<Kernels, "memory" | "selectF64">;
 const wasmSel = (): Selector => wasmSelector(kernels, heap, reserve);
 const selectors: [string, () => Selector][] = [["js", jsSelector], ["wasm", wasmSel]];
+
+/** The field an InputError names. */
+const pathOf = (f: () => unknown): string => {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof InputError) return e.path;
+    throw e;
+  }
+  return "no error";
+};
 
 const oneTo = (n: number): Float64Array => Float64Array.from({ length: n }, (_, i) => i + 1);
 
@@ -159,15 +170,6 @@ describe("tailRisk: standard normal sample", () => {
 
 describe("tailRisk: validation", () => {
   const losses = oneTo(50);
-  const pathOf = (f: () => unknown): string => {
-    try {
-      f();
-    } catch (e) {
-      if (e instanceof InputError) return e.path;
-      throw e;
-    }
-    return "no error";
-  };
 
   it("names the level outside (0, 1)", () => {
     expect(pathOf(() => tailRisk(losses, { var: [0.99, 1], es: [] }, jsSelector()))).toBe("levels.var[1]");
@@ -248,6 +250,37 @@ describe("worstIndices", () => {
   it("refuses a negative or fractional count", () => {
     expect(() => worstIndices(losses, -1)).toThrow(InputError);
     expect(() => worstIndices(losses, 1.5)).toThrow(InputError);
+  });
+});
+
+describe("parts summarised apart (workers' ranges)", () => {
+  const rnd = prng(77);
+  // Ties across the cuts, and a few exact zeros of both signs.
+  const all = Float64Array.from({ length: 30_001 }, (_, i) => (i % 97 === 0 ? (i % 2 ? -0 : 0) : Math.round(rnd() * 4_000) / 8 - 100));
+  const levels = { var: [0.99, 0.95], es: [0.975, 0.9] };
+  const cuts = [0, 1, 12_345, 12_346, 30_001];
+  const parts = cuts.slice(1).map((end, j) => all.subarray(cuts[j]!, end));
+
+  it("tailCount is every rank the statistics read: VaR's lower bound is the lowest here", () => {
+    const n = all.length;
+    expect(tailCount(n, levels)).toBe(n - Math.ceil(0.9 * n) + 1);
+    expect(tailCount(n, { var: [0.99], es: [] })).toBe(n - Math.ceil(0.99 * n - 1.96 * Math.sqrt(0.99 * n * 0.01)) + 1);
+  });
+
+  it.each(selectors)("mergeLargest of each part's largest is the whole's largest, and tailRiskOfLargest of it is tailRisk of the whole, bit for bit (%s)", (_, sel) => {
+    const t = tailCount(all.length, levels);
+    const whole = largest(all, t, sel());
+    const merged = mergeLargest(parts.map((p) => largest(p, t, sel())), t);
+    expect(Array.from(merged).map((x) => Object.is(x, -0))).toEqual(Array.from(whole).map((x) => Object.is(x, -0)));
+    expect(merged).toEqual(whole);
+    expect(whole).toEqual(all.slice().sort().slice(all.length - t));
+    expect(tailRiskOfLargest(merged, all.length, levels)).toEqual(tailRisk(all, levels, sel()));
+  });
+
+  it("histogram of the parts is the histogram of the whole", () => {
+    expect(histogram(parts, 40)).toEqual(histogram(all, 40));
+    expect(() => histogram([new Float64Array(0)], 5)).toThrow(InputError);
+    expect(pathOf(() => histogram([all, new Float64Array([1, NaN])], 5))).toBe("losses[1][1]");
   });
 });
 

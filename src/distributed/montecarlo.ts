@@ -6,9 +6,9 @@ import { createEngine } from "../engine/engine.js";
 import { buildMarket } from "../market/market.js";
 import type { MonteCarloModelInput } from "../methods/montecarlo/model.js";
 import { concatBlocks, prepareMonteCarlo, TAIL_BLOCK, type MonteCarloResult } from "../methods/montecarlo/montecarlo.js";
+import type { PartSummary } from "../methods/scenario-risk.js";
 import type { MarketData, Position } from "../model/types.js";
 import { withRun, type RunOptions, type RunStats } from "./coordinator.js";
-import type { SimulatedRange } from "../parallel/tasks.js";
 import { pack, unpack, wholeNumber } from "./redis.js";
 
 export interface DistributedMonteCarloOptions extends RunOptions {
@@ -39,15 +39,14 @@ export async function distributedMonteCarlo(options: DistributedMonteCarloOption
   const n = mc.model.paths;
   const pathTasks = split(n, Math.ceil(n / blockPaths)).map((r) => pack(r));
   const { value, run } = await withRun(options, pack({ positions, marketData, model }), [pack({ blockPaths })], async (r) => {
-    const parts = (await (await r.start("paths", pathTasks))()).map((b) => unpack<SimulatedRange>(b));
-    const ranges = parts.map((p) => p.range);
-    const tail = mc.esTailOf(parts.map((p) => p.candidates));
+    const parts = (await (await r.start("paths", pathTasks))()).map((b) => unpack<PartSummary>(b));
+    const tail = mc.esTail(parts);
     await r.share("tail", pack(tail));
     // As many tail jobs as path jobs, or one per block when there are fewer blocks.
     const tailTasks = split(Math.ceil(tail.paths.length / TAIL_BLOCK), pathTasks.length).map((t) => pack(t));
     const collect = await r.start("tail", tailTasks);
     // The tail statistics, histogram and worst paths here while the workers revalue the tail.
-    const finish = mc.summariseLater(ranges);
+    const finish = mc.summariseLater(parts);
     return finish(concatBlocks((await collect()).map((b) => unpack<Float64Array>(b))));
   });
   return { result: value, run };

@@ -11,7 +11,10 @@ import { exp } from "../math/deterministic.js";
 import type { Market } from "../market/market.js";
 import { isCoinSettled, type Position } from "../model/types.js";
 import { revalueReference } from "../reference/revalue.js";
-import { histogram, jsSelector, tailRisk, worstIndices, type Selector, type TailRisk } from "../risk/tail.js";
+import {
+  histogram, jsSelector, largest, mergeLargest, mergeWorst, tailCount, tailRiskOfLargest, worstIndices,
+  type Selector, type TailRisk, type WorstLosses,
+} from "../risk/tail.js";
 import { valueBook } from "../valuation.js";
 
 /** One underlying's positions, compiled alone. */
@@ -135,15 +138,23 @@ export interface RiskSummary {
   diversification: Diversification[];
   /** Portfolio losses, USD. */
   histogram: { edges: number[]; counts: number[] };
-  /** Scenario indices of the largest portfolio losses, largest first. */
-  worst: number[];
-  /** Portfolio loss of every scenario, USD. */
-  losses: Float64Array;
+  /** The largest portfolio losses, largest first, with each underlying's USD PnL there. */
+  worst: WorstScenario[];
 }
 
-/** Losses (−Σ PnL) of the rows summed in order: every method adds them the same way, so the same bits. */
-export function lossesOf(rows: readonly Float64Array[]): Float64Array {
-  const out = new Float64Array(rows[0]!.length);
+export interface WorstScenario {
+  index: number;
+  lossUsd: number;
+  /** Per underlying, in book order. */
+  pnlUsd: number[];
+}
+
+/**
+ * Losses (−Σ PnL) of the rows summed in order: every method adds them the same way, so
+ * the same bits. Into `out` when given (a million-path array is costly to allocate afresh).
+ */
+export function lossesOf(rows: readonly Float64Array[], out = new Float64Array(rows[0]!.length)): Float64Array {
+  out.fill(0);
   for (const row of rows) subtract(out, row);
   return out;
 }
@@ -157,32 +168,85 @@ function subtract(out: Float64Array, row: Float64Array): void {
   for (let i = 0; i < out.length; i++) out[i] = out[i]! - row[i]!;
 }
 
-/** VaR/ES of the portfolio and of each underlying alone, from every scenario's PnL (and its total losses, if at hand). */
-export function summariseRisk(
-  books: readonly UnderlyingBook[], pnl: ScenarioPnl, levels: Levels, output: { histogramBins: number; worst: number }, k: RiskKernels,
-  total: Float64Array = lossesOf(pnl.usd),
+/**
+ * What one part of the scenarios (a worker's range of paths, or all of them)
+ * contributes to the risk summary, computed where the part was revalued: every
+ * statistic reads only the largest losses, so a part ships those, its portfolio
+ * losses (for the histogram) and its worst scenarios, not its PnL.
+ */
+export interface PartSummary {
+  /** Index of the part's first scenario in the whole. */
+  start: number;
+  /** Portfolio loss of each scenario of the part, USD. */
+  losses: Float64Array;
+  /** The part's tailCount largest losses, ascending: portfolio, and per underlying in USD and (coin-settled books) coin. */
+  largest: { portfolio: Float64Array; usd: Float64Array[]; coin: (Float64Array | undefined)[] };
+  /** The part's worst scenarios in worstIndices order, indices in the whole. */
+  worst: WorstLosses;
+  /** Each underlying's USD PnL at the first of them (as many as the summary lists): [j][u]. */
+  worstPnl: number[][];
+}
+
+/**
+ * The part of n scenarios that starts at `start`, from its PnL. `worst`: how many
+ * worst scenarios to keep (at least the summary's list; a Monte Carlo run also
+ * keeps its ES tail); `listed`: how many of them carry their PnL per underlying.
+ */
+export function summarisePart(
+  pnl: ScenarioPnl, start: number, n: number, levels: Levels, counts: { worst: number; listed: number }, k: RiskKernels,
+): PartSummary {
+  const top = tailCount(n, levels);
+  const losses = lossesOf(pnl.usd);
+  const local = worstIndices(losses, counts.worst, k.selector());
+  // Each underlying's losses in turn, in one array.
+  const scratch = new Float64Array(losses.length);
+  const largestOf = (rows: Float64Array[]): Float64Array => largest(lossesOf(rows, scratch), top, k.selector());
+  return {
+    start,
+    losses,
+    largest: {
+      portfolio: largest(losses, top, k.selector()),
+      usd: pnl.usd.map((row) => largestOf([row])),
+      coin: pnl.coin.map((row) => (row ? largestOf([row]) : undefined)),
+    },
+    worst: { indices: local.map((i) => start + i), losses: local.map((i) => losses[i]!) },
+    worstPnl: local.slice(0, counts.listed).map((i) => pnl.usd.map((row) => row[i]!)),
+  };
+}
+
+/** VaR/ES of the portfolio and of each underlying alone, the histogram and the worst scenarios, from parts that cover n scenarios once. */
+export function combineParts(
+  books: readonly UnderlyingBook[], parts: readonly PartSummary[], n: number, levels: Levels, output: { histogramBins: number; worst: number },
 ): RiskSummary {
-  const n = pnl.usd[0]!.length;
-  const risk = (l: Float64Array): TailRisk => tailRisk(l, levels, k.selector());
-  const portfolio = risk(total);
-  const underlyings = books.map((b, u): UnderlyingTail => {
-    const coin = pnl.coin[u];
-    return {
-      underlying: b.underlying,
-      index: b.index,
-      reportCurrency: b.coinSettled ? b.underlying : "USD",
-      usd: risk(lossesOf([pnl.usd[u]!])),
-      ...(coin ? { coin: risk(lossesOf([coin])) } : {}),
-    };
-  });
+  const top = tailCount(n, levels);
+  const risk = (pick: (p: PartSummary) => Float64Array): TailRisk => tailRiskOfLargest(mergeLargest(parts.map(pick), top), n, levels);
+  const portfolio = risk((p) => p.largest.portfolio);
+  const underlyings = books.map((b, u): UnderlyingTail => ({
+    underlying: b.underlying,
+    index: b.index,
+    reportCurrency: b.coinSettled ? b.underlying : "USD",
+    usd: risk((p) => p.largest.usd[u]!),
+    ...(b.coinSettled ? { coin: risk((p) => p.largest.coin[u]!) } : {}),
+  }));
+  // The worst of the whole are among each part's worst; their PnL comes with them.
+  const pnlAt = new Map(parts.flatMap((p) => p.worstPnl.map((row, j) => [p.worst.indices[j]!, row] as const)));
+  const worst = mergeWorst(parts.map((p) => p.worst), Math.min(output.worst, n));
   return {
     portfolio,
     underlyings,
     diversification: diversification(portfolio, underlyings),
-    histogram: histogram(total, output.histogramBins),
-    worst: worstIndices(total, Math.min(output.worst, n), k.selector()),
-    losses: total,
+    histogram: histogram(parts.map((p) => p.losses), output.histogramBins),
+    worst: worst.indices.map((index, j) => ({ index, lossUsd: worst.losses[j]!, pnlUsd: pnlAt.get(index)! })),
   };
+}
+
+/** VaR/ES of the portfolio and of each underlying alone, from every scenario's PnL: one part. */
+export function summariseRisk(
+  books: readonly UnderlyingBook[], pnl: ScenarioPnl, levels: Levels, output: { histogramBins: number; worst: number }, k: RiskKernels,
+): RiskSummary {
+  const n = pnl.usd[0]!.length;
+  const worst = Math.min(output.worst, n);
+  return combineParts(books, [summarisePart(pnl, 0, n, levels, { worst, listed: worst }, k)], n, levels, output);
 }
 
 function diversification(portfolio: TailRisk, underlyings: UnderlyingTail[]): Diversification[] {

@@ -10,8 +10,9 @@ import { buildMarket } from "../market/market.js";
 import type { MarginMethod } from "../methods/margin.js";
 import type { MonteCarloModelInput } from "../methods/montecarlo/model.js";
 import { concatBlocks, monteCarlo, prepareMonteCarlo, TAIL_BLOCK, type MonteCarloOptions, type MonteCarloResult } from "../methods/montecarlo/montecarlo.js";
+import type { PartSummary } from "../methods/scenario-risk.js";
 import type { MarketData, Position } from "../model/types.js";
-import { marginAccounts, type Account, type AccountMargin, type SimulatedRange } from "./tasks.js";
+import { marginAccounts, type Account, type AccountMargin } from "./tasks.js";
 
 export type { Account, AccountMargin } from "./tasks.js";
 
@@ -76,21 +77,19 @@ export class RiskPool {
     let done = 0;
     const parts = await Promise.all(starts.map(async (start) => {
       const count = Math.min(size, n - start);
-      const r = (await this.pool!.exec("simulate", [positions, marketData, model, start, count])) as SimulatedRange;
+      const part = (await this.pool!.exec("simulate", [positions, marketData, model, start, count])) as PartSummary;
       done += count;
       options.onProgress?.(done, n);
-      return r;
+      return part;
     }));
-    const ranges = parts.map((p) => p.range);
-    // The ES contributions revalue the tail paths position by position: in blocks, split
-    // too. Each worker found its range's worst paths, so the tail is known at once.
-    const tail = run.esTailOf(parts.map((p) => p.candidates));
+    // The ES contributions revalue the tail paths position by position: in blocks, split too.
+    const tail = run.esTail(parts);
     const nBlocks = Math.ceil(tail.paths.length / TAIL_BLOCK);
     const per = Math.ceil(nBlocks / this.workers);
     const pending = Promise.all(Array.from({ length: Math.ceil(nBlocks / per) }, (_, w) =>
       this.pool!.exec("tailBlocks", [positions, marketData, model, tail, w * per, Math.min(per, nBlocks - w * per)]) as Promise<Float64Array>));
     // The tail statistics, histogram and worst paths here while the workers revalue the tail.
-    const finish = run.summariseLater(ranges);
+    const finish = run.summariseLater(parts);
     return finish(concatBlocks(await pending));
   }
 

@@ -4,24 +4,16 @@ import type { Engine } from "../engine/engine.js";
 import { buildMarket } from "../market/market.js";
 import { headlineMargin, type HeadlineMargin, type MarginMethod } from "../methods/margin.js";
 import type { MonteCarloModelInput } from "../methods/montecarlo/model.js";
-import { prepareMonteCarlo, type EsTail, type PathPnl } from "../methods/montecarlo/montecarlo.js";
+import { prepareMonteCarlo, type EsTail } from "../methods/montecarlo/montecarlo.js";
+import type { PartSummary } from "../methods/scenario-risk.js";
 import type { MarketData, Position } from "../model/types.js";
-import type { WorstLosses } from "../risk/tail.js";
 import { checkAgainstMarket, parsePortfolio } from "../schema/index.js";
 
-/** A range of a Monte Carlo run's paths, with its candidates for the run's ES tail. */
-export interface SimulatedRange {
-  range: PathPnl;
-  candidates: WorstLosses;
-}
-
-/** Paths [start, start + count) of a Monte Carlo run, and their candidates for its ES tail. */
+/** Paths [start, start + count) of a Monte Carlo run, summarised: its part of the result. */
 export function simulateRange(
   engine: Engine, positions: Position[], marketData: MarketData, model: MonteCarloModelInput, start: number, count: number,
-): SimulatedRange {
-  const run = prepareMonteCarlo(engine, positions, buildMarket(marketData), model);
-  const range = run.simulate(start, count);
-  return { range, candidates: run.tailCandidates(range) };
+): PartSummary {
+  return prepareMonteCarlo(engine, positions, buildMarket(marketData), model).part(start, count);
 }
 
 /** Per-position weighted losses of blocks [first, first + count) of a run's ES tail. */

@@ -13,10 +13,11 @@ const getEngine = (): Promise<Engine> => (engine ??= createEngine());
 
 workerpool.worker({
   async simulate(positions: Position[], marketData: MarketData, model: MonteCarloModelInput, start: number, count: number) {
-    const r = simulateRange(await getEngine(), positions, marketData, model, start, count);
+    const part = simulateRange(await getEngine(), positions, marketData, model, start, count);
     // Moved, not copied, back to the pool.
-    const buffers = [...r.range.usd, ...r.range.coin.filter((c): c is Float64Array => c !== undefined)].map((a) => a.buffer);
-    return new workerpool.Transfer(r, buffers);
+    const { losses, largest } = part;
+    const arrays = [losses, largest.portfolio, ...largest.usd, ...largest.coin.filter((c): c is Float64Array => c !== undefined)];
+    return new workerpool.Transfer(part, arrays.map((a) => a.buffer));
   },
   async tailBlocks(positions: Position[], marketData: MarketData, model: MonteCarloModelInput, tail: EsTail, first: number, count: number) {
     const blocks = tailBlocksOf(await getEngine(), positions, marketData, model, tail, first, count);

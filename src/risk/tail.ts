@@ -148,6 +148,48 @@ function varRanks(n: number, alpha: number): { k: number; lo: number; hi: number
 }
 
 /**
+ * How many of the largest losses of n every statistic at `levels` reads: from
+ * the lowest rank any of them needs (a VaR interval's lower bound, an ES's k) up.
+ */
+export function tailCount(n: number, levels: { var: number[]; es: number[] }): number {
+  const ranks = [...levels.var.map((a) => varRanks(n, a).lo), ...levels.es.map((a) => ceilRank(n * a))];
+  return ranks.length === 0 ? 0 : n - Math.min(...ranks) + 1;
+}
+
+/**
+ * The `count` largest of `losses` (all if count ≥ n), ascending in Float64Array
+ * order: one selection on the selector's copy, then a sort of those alone.
+ */
+export function largest(losses: Float64Array, count: number, selector: Selector): Float64Array {
+  const n = losses.length;
+  const want = Math.min(count, n);
+  if (want === 0) return new Float64Array(0);
+  selector.load(losses);
+  selector.select(0, n - 1, n - want);
+  return selector.view().slice(n - want).sort();
+}
+
+/**
+ * The `count` largest of the whole from each part's `count` largest (ascending, as
+ * `largest` gives them): the same array whatever the split. Merged from the top.
+ */
+export function mergeLargest(parts: readonly Float64Array[], count: number): Float64Array {
+  const out = new Float64Array(Math.min(count, parts.reduce((a, p) => a + p.length, 0)));
+  const at = parts.map((p) => p.length - 1);
+  for (let i = out.length - 1; i >= 0; i--) {
+    let best = -1;
+    for (let j = 0; j < parts.length; j++) {
+      if (at[j]! >= 0 && (best < 0 || before(parts[best]![at[best]!]!, parts[j]![at[j]!]!))) best = j;
+    }
+    out[i] = parts[best]![at[best]!--]!;
+  }
+  return out;
+}
+
+/** a sorts before b in Float64Array order, where −0 comes before +0. */
+const before = (a: number, b: number): boolean => a < b || (a === b && Object.is(a, -0) && !Object.is(b, -0));
+
+/**
  * VaR and ES at the given levels with standard errors and 95% intervals (see
  * the module doc for the conventions). `losses` is not modified: the selector
  * works on its own copy.
@@ -156,35 +198,32 @@ export function tailRisk(losses: Float64Array, levels: { var: number[]; es: numb
   checkLosses(losses, "losses");
   checkLevels(levels.var, "levels.var");
   checkLevels(levels.es, "levels.es");
-  const n = losses.length;
+  return tailRiskOfLargest(largest(losses, tailCount(losses.length, levels), selector), losses.length, levels);
+}
 
-  const varRank = levels.var.map((a) => varRanks(n, a));
-  const esRank = levels.es.map((a) => ceilRank(n * a));
-  const ranks = [...new Set([...varRank.flatMap((r) => [r.k, r.lo, r.hi]), ...esRank])].sort((x, y) => x - y);
-  selector.load(losses);
-  let left = 0;
-  for (const r of ranks) {
-    selector.select(left, n - 1, r - 1);
-    left = r;
-  }
-  const a = selector.view();
-  const L = (rank: number): number => a[rank - 1]!;
+/**
+ * tailRisk from the tailCount(n, levels) largest of n losses, ascending: all it
+ * reads. Computed in their sorted order, so parts of the losses summarised apart
+ * (mergeLargest) give the same bits as the whole.
+ */
+export function tailRiskOfLargest(top: Float64Array, n: number, levels: { var: number[]; es: number[] }): TailRisk {
+  const offset = n - top.length;
+  const L = (rank: number): number => top[rank - 1 - offset]!;
 
-  const vars = levels.var.map((level, i): TailEstimate => {
-    const { k, lo, hi } = varRank[i]!;
+  const vars = levels.var.map((level): TailEstimate => {
+    const { k, lo, hi } = varRanks(n, level);
     return { level, value: L(k), standardError: (L(hi) - L(lo)) / (2 * Z95), ci95: [L(lo), L(hi)] };
   });
 
-  const es = levels.es.map((level, e): TailEstimate => {
-    const k = esRank[e]!;
-    const na = snap(n * level);
+  const es = levels.es.map((level): TailEstimate => {
+    const { k, na } = esRank(n, level);
     const varValue = L(k);
     // One pass over L(k) … L(n) in excesses over VaR: their sum gives ES in the
     // form VaR + Σ_{i>k} (L(i) − VaR) / (n·(1 − α)), equal to the definition and
     // never below VaR in floating point; Welford's update gives their variance.
     let mean = 0, m2 = 0, excess = 0;
-    for (let i = k - 1, count = 1; i < n; i++, count++) {
-      const x = a[i]! - varValue;
+    for (let rank = k, count = 1; rank <= n; rank++, count++) {
+      const x = L(rank) - varValue;
       const d = x - mean;
       mean += d / count;
       m2 += d * (x - mean);
@@ -206,27 +245,35 @@ export function tailRisk(losses: Float64Array, levels: { var: number[]; es: numb
  * the last bin also L = max. An all-equal sample gives one bin [v, v] holding
  * every path.
  */
-export function histogram(losses: Float64Array, bins: number): { edges: number[]; counts: number[] } {
-  checkLosses(losses, "losses");
+export function histogram(losses: Float64Array | readonly Float64Array[], bins: number): { edges: number[]; counts: number[] } {
+  // Parts (workers' ranges) count into the same bins as their whole would.
+  const parts = losses instanceof Float64Array ? [losses] : losses;
+  if (parts.every((p) => p.length === 0)) throw new InputError("losses", "at least one loss is needed");
+  parts.forEach((p, j) => p.length > 0 && checkLosses(p, parts.length === 1 ? "losses" : `losses[${j}]`));
   if (!Number.isInteger(bins) || bins < 1) throw new InputError("bins", `must be a positive integer, got ${bins}`);
-  let min = Infinity, max = -Infinity;
-  for (let i = 0; i < losses.length; i++) {
-    const x = losses[i]!;
-    if (x < min) min = x;
-    if (x > max) max = x;
+  let min = Infinity, max = -Infinity, n = 0;
+  for (const part of parts) {
+    n += part.length;
+    for (let i = 0; i < part.length; i++) {
+      const x = part[i]!;
+      if (x < min) min = x;
+      if (x > max) max = x;
+    }
   }
-  if (min === max) return { edges: [min, max], counts: [losses.length] };
+  if (min === max) return { edges: [min, max], counts: [n] };
   const span = max - min;
   const edges = Array.from({ length: bins + 1 }, (_, i) => (i === bins ? max : min + (span * i) / bins));
   const counts = new Array<number>(bins).fill(0);
   const scale = bins / span;
-  for (let i = 0; i < losses.length; i++) {
-    const x = losses[i]!;
-    let b = Math.min(bins - 1, Math.floor((x - min) * scale));
-    // The division can round across an edge: settle on the edges as reported.
-    if (x < edges[b]!) b--;
-    else if (b < bins - 1 && x >= edges[b + 1]!) b++;
-    counts[b]!++;
+  for (const part of parts) {
+    for (let i = 0; i < part.length; i++) {
+      const x = part[i]!;
+      let b = Math.min(bins - 1, Math.floor((x - min) * scale));
+      // The division can round across an edge: settle on the edges as reported.
+      if (x < edges[b]!) b--;
+      else if (b < bins - 1 && x >= edges[b + 1]!) b++;
+      counts[b]!++;
+    }
   }
   return { edges, counts };
 }

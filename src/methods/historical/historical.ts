@@ -169,12 +169,12 @@ export function historicalVaR(
     underlyings: risk.underlyings,
     diversification: risk.diversification,
     histogram: risk.histogram,
-    worst: risk.worst.map((i) => ({
+    worst: risk.worst.map(({ index: i, lossUsd, pnlUsd }) => ({
       start: iso(t[sc.start[i]!]!),
       end: iso(t[sc.end[i]!]!),
-      lossUsd: risk.losses[i]!,
+      lossUsd,
       moves: names.map((underlying, u) => ({
-        underlying, move: exp(sc.logMoves[u * n + i]!) - 1, volShift: sc.volShifts[u * n + i]!, pnlUsd: pnl.usd[u]![i]!,
+        underlying, move: exp(sc.logMoves[u * n + i]!) - 1, volShift: sc.volShifts[u * n + i]!, pnlUsd: pnlUsd[u]!,
       })),
     })),
     history: history.report,

@@ -15,10 +15,10 @@ import { exp } from "../../math/deterministic.js";
 import type { Market } from "../../market/market.js";
 import type { Position } from "../../model/types.js";
 import { pathsAtReference, pathsReference } from "../../reference/paths.js";
-import { esRank, mergeWorst, worstIndices, type TailRisk, type WorstLosses } from "../../risk/tail.js";
+import { esRank, mergeWorst, type TailRisk } from "../../risk/tail.js";
 import { termWeight } from "../grid/grid.js";
 import {
-  booksByUnderlying, checkLevels, lossesOf, revalueByUnderlying, riskKernels, summariseRisk,
+  booksByUnderlying, checkLevels, combineParts, revalueByUnderlying, riskKernels, summarisePart, type PartSummary,
   type Diversification, type ScenarioPnl, type UnderlyingTail,
 } from "../scenario-risk.js";
 import { MAX_BINS, MAX_WORST, withDefaults, type MonteCarloModel, type MonteCarloModelInput } from "./model.js";
@@ -84,28 +84,26 @@ export interface PathPnl extends ScenarioPnl {
 
 /**
  * A Monte Carlo run set up on one engine: the model resolved, each underlying's
- * book compiled. `simulate` revalues any range of paths; ranges computed on
- * different engines (workers, each with its own WASM instance) and put side by
- * side equal one run over the whole range, bit for bit.
+ * book compiled. `simulate` revalues any range of paths and `part` summarises it;
+ * parts computed on different engines (workers, each with its own WASM instance)
+ * give the result of one run over the whole range, bit for bit.
  */
 export interface MonteCarloRun {
   model: MonteCarloModel;
   plan: MonteCarloPlan;
   underlyings: { underlying: string; index: number; coinSettled: boolean }[];
   simulate(start: number, count: number): PathPnl;
+  /** Paths [start, start + count) simulated and summarised: what summarise needs of them. */
+  part(start: number, count: number): PartSummary;
   /**
-   * The result from the PnL of every path, given as ranges in any order and split;
+   * The result from parts that cover every path once, in any order and split;
    * `blocks`: every tailBlocks of the ES tail, in order, when computed elsewhere.
    */
-  summarise(ranges: PathPnl[], blocks?: Float64Array): MonteCarloResult;
+  summarise(parts: readonly PartSummary[], blocks?: Float64Array): MonteCarloResult;
   /** summarise in two steps: everything but the ES contributions now, those given their blocks. */
-  summariseLater(ranges: PathPnl[]): (blocks?: Float64Array) => MonteCarloResult;
-  /** The ES tail of the first ES level: its paths and weights, from every path's PnL. */
-  esTail(ranges: PathPnl[]): EsTail;
-  /** A range's candidates for the ES tail: its worst losses, as many as the tail holds (computed where the range was). */
-  tailCandidates(range: PathPnl): WorstLosses;
-  /** The ES tail from every range's candidates: the same as esTail of the ranges. */
-  esTailOf(candidates: readonly WorstLosses[]): EsTail;
+  summariseLater(parts: readonly PartSummary[]): (blocks?: Float64Array) => MonteCarloResult;
+  /** The ES tail of the first ES level (its paths and weights), from the parts' worst paths. */
+  esTail(parts: readonly PartSummary[]): EsTail;
   /** Per-position weighted tail losses of blocks [first, first + count) of TAIL_BLOCK tail paths: count × positions. */
   tailBlocks(tail: EsTail, first: number, count: number): Float64Array;
 }
@@ -161,46 +159,34 @@ export function prepareMonteCarlo(
     return { start: first, usd, coin };
   };
 
-  // The result from ranges of paths that together cover 0..n once.
-  // Every path's PnL from ranges that together cover 0..n once (kept for the last
-  // ranges seen: esTail and summarise are called on the same ones).
-  let last: { ranges: PathPnl[]; pnl: ScenarioPnl; losses: Float64Array } | undefined;
-  const joined = (ranges: PathPnl[]): { pnl: ScenarioPnl; losses: Float64Array } => {
-    if (last?.ranges === ranges) return last;
-    let next = 0;
-    for (const r of [...ranges].sort((a, b) => a.start - b.start)) {
-      if (r.start !== next) throw new InputError("ranges", `path ranges must cover 0..${n} once each: a range starts at ${r.start}, expected ${next}`);
-      next += r.usd[0]!.length;
-    }
-    if (next !== n) throw new InputError("ranges", `path ranges must cover 0..${n} once each: they end at ${next}`);
-    const join = (row: (r: PathPnl) => Float64Array): Float64Array => {
-      const out = new Float64Array(n);
-      for (const r of ranges) out.set(row(r), r.start);
-      return out;
-    };
-    const pnl = {
-      usd: books.map((_, u) => join((r) => r.usd[u]!)),
-      coin: books.map((b, u) => (b.coinSettled ? join((r) => r.coin[u]!) : undefined)),
-    };
-    last = { ranges, pnl, losses: lossesOf(pnl.usd) };
-    return last;
-  };
   const esLevel = model.levels.es[0] ?? model.levels.var[0]!;
   const { k: kth, na } = esRank(n, esLevel);
-  const tailSize = n - kth + 1;
+  const listed = Math.min(model.output.worstPaths, n);
+  // A part keeps as many of its worst paths as the ES tail or the worst list can take from it.
+  const counts = { worst: Math.max(n - kth + 1, listed), listed };
+  const part = (first: number, count: number): PartSummary => summarisePart(simulate(first, count), first, n, model.levels, counts, k);
+
+  const checkCover = (parts: readonly PartSummary[]): void => {
+    let next = 0;
+    for (const p of [...parts].sort((a, b) => a.start - b.start)) {
+      if (p.start !== next) throw new InputError("parts", `parts must cover paths 0..${n} once each: a part starts at ${p.start}, expected ${next}`);
+      next += p.losses.length;
+    }
+    if (next !== n) throw new InputError("parts", `parts must cover paths 0..${n} once each: they end at ${next}`);
+  };
 
   // Everything but the ES contributions now; those when their blocks are at hand (a
   // pool revalues the tail meanwhile).
-  const summariseLater = (ranges: PathPnl[]): ((blocks?: Float64Array) => MonteCarloResult) => {
-    const { pnl, losses } = joined(ranges);
-    const risk = summariseRisk(books, pnl, model.levels, { histogramBins: model.output.histogramBins, worst: model.output.worstPaths }, k, losses);
-    const at = pathsAt(plan, risk.worst);
+  const summariseLater = (parts: readonly PartSummary[]): ((blocks?: Float64Array) => MonteCarloResult) => {
+    checkCover(parts);
+    const risk = combineParts(books, parts, n, model.levels, { histogramBins: model.output.histogramBins, worst: listed });
+    const at = pathsAt(plan, risk.worst.map((w) => w.index));
     const m = risk.worst.length;
-    const worst = risk.worst.map((path, j): WorstPath => ({
+    const worst = risk.worst.map(({ index: path, lossUsd, pnlUsd }, j): WorstPath => ({
       path,
-      lossUsd: risk.losses[path]!,
+      lossUsd,
       moves: names.map((underlying, u) => ({
-        underlying, move: exp(at.logMoves[u * m + j]!) - 1, volShift: at.volShifts[u * m + j]!, pnlUsd: pnl.usd[u]![path]!,
+        underlying, move: exp(at.logMoves[u * m + j]!) - 1, volShift: at.volShifts[u * m + j]!, pnlUsd: pnlUsd[u]!,
       })),
     }));
     const c = plan.correlation;
@@ -225,7 +211,7 @@ export function prepareMonteCarlo(
       worst,
       contributions: {
         level: esLevel,
-        positions: esContributions(blocks ?? ((tail) => tailBlocks(tail, 0, Math.ceil(tail.paths.length / TAIL_BLOCK)))(esTailOf([candidatesOf(risk.losses, 0)]))),
+        positions: esContributions(blocks ?? ((tail) => tailBlocks(tail, 0, Math.ceil(tail.paths.length / TAIL_BLOCK)))(esTail(parts))),
       },
     });
   };
@@ -238,13 +224,9 @@ export function prepareMonteCarlo(
    * them position by position, in blocks of TAIL_BLOCK paths whose partial sums are
    * added in block order: any split of the blocks across workers gives the same bits.
    */
-  const candidatesOf = (losses: Float64Array, start: number): WorstLosses => {
-    const worst = worstIndices(losses, tailSize, k.selector());
-    return { indices: worst.map((i) => start + i), losses: worst.map((i) => losses[i]!) };
-  };
-  // The tail is the worst of every part's worst (mergeWorst): parts may come from different workers.
-  const esTailOf = (candidates: readonly WorstLosses[]): EsTail => {
-    const tail = mergeWorst(candidates, tailSize).indices;
+  const esTail = (parts: readonly PartSummary[]): EsTail => {
+    // The worst of the whole are among each part's worst.
+    const tail = mergeWorst(parts.map((p) => p.worst), n - kth + 1).indices;
     return { paths: tail, weights: tail.map((_, j) => (j < tail.length - 1 ? 1 : kth - na) / (n - na)) };
   };
   const tailBlocks = (tail: EsTail, first: number, count: number): Float64Array => {
@@ -277,11 +259,8 @@ export function prepareMonteCarlo(
   const fullBook = (): Book => (whole ??= engine.compile(positions, market, { volShiftWeight: (days) => termWeight(model.volDynamics.termScaling, days) }));
 
   return {
-    model, plan, simulate, tailBlocks, summariseLater,
-    summarise: (ranges, blocks) => summariseLater(ranges)(blocks),
-    esTail: (ranges) => esTailOf([candidatesOf(joined(ranges).losses, 0)]),
-    tailCandidates: (range) => candidatesOf(lossesOf(range.usd), range.start),
-    esTailOf,
+    model, plan, simulate, part, tailBlocks, summariseLater, esTail,
+    summarise: (parts, blocks) => summariseLater(parts)(blocks),
     underlyings: books.map((b) => ({ underlying: b.underlying, index: b.index, coinSettled: b.coinSettled })),
   };
 }
@@ -305,5 +284,5 @@ export function monteCarlo(
   engine: Engine, positions: readonly Position[], market: Market, modelInput: MonteCarloModelInput = {}, options: MonteCarloOptions = {},
 ): MonteCarloResult {
   const run = prepareMonteCarlo(engine, positions, market, modelInput, options);
-  return run.summarise([run.simulate(0, run.model.paths)]);
+  return run.summarise([run.part(0, run.model.paths)]);
 }
