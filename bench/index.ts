@@ -122,8 +122,11 @@ if (scaling) {
   });
 }
 for (const r of find("marshalling")?.rows ?? []) {
-  const d = r.data as { call: string; outsideShare: number; target: number; met: boolean };
-  targets.push({ target: `time outside the kernels ≤ ${pct(d.target)}: ${d.call}`, measured: pct(d.outsideShare), met: d.met });
+  const d = r.data as { call: string; marshallingShare: number; outsideShare: number; target: number; met: boolean };
+  targets.push({
+    target: `marshalling ≤ ${pct(d.target)} of the call: ${d.call}`,
+    measured: `${pct(d.marshallingShare)} (all JavaScript outside the kernels: ${pct(d.outsideShare)})`, met: d.met,
+  });
 }
 if (targets.length > 0) {
   console.log(["### Targets", "", "| target | measured | met |", "|---|--:|:-:|", ...targets.map((t) => `| ${t.target} | ${t.measured} | ${t.met ? "yes" : "no"} |`)].join("\n") + "\n");

@@ -1,9 +1,10 @@
-// Marshalling overhead: the share of an end-to-end call spent outside the WASM
-// kernels — compiling books (smile tables), copying scenarios in and results out,
-// and the methods' own JavaScript (valuation objects, contingencies, tail
-// statistics, ES contributions). Measured by timing every kernel call: the bench
-// replaces the engine's raw exports (engine.k) with wrappers that add each call's
-// duration to a counter; nothing else changes.
+// Marshalling overhead: the share of an end-to-end call the engine spends between
+// the method and the kernels — compiling books (smile tables) and copying books,
+// scenarios and results into and out of linear memory — and, stricter, the share
+// spent anywhere outside the WASM kernels (marshalling plus the methods' own
+// JavaScript). Measured by timing every kernel call (the engine's raw exports,
+// engine.k, replaced with timing wrappers) and every call of the engine's
+// marshalling methods; nothing else changes.
 import { createEngine, type Engine } from "../src/engine/engine.js";
 import { shippedHistory } from "../src/history/shipped.js";
 import { gridMargin } from "../src/methods/grid/grid.js";
@@ -27,13 +28,28 @@ interface Meter {
   reset(): void;
   /** Time inside kernel calls since the last reset, ms, per kernel. */
   byKernel(): Record<string, number>;
+  /**
+   * Marshalling since the last reset, ms: time inside the engine's own methods (compile,
+   * revalue, greeks, paths, pathsAt, a selector's load) less the kernel time within them —
+   * building books and copying into and out of linear memory.
+   */
+  marshalling(): number;
 }
 
-/** Wraps every exported function of the engine's instance with a timer (the exports object itself is frozen). */
+/** The engine's methods that marshal: src/engine/, between the methods' JavaScript and the kernels. */
+const MARSHALLING = ["compile", "revalue", "greeks", "paths", "pathsAt"] as const;
+
+/**
+ * Wraps every exported function of the engine's instance with a timer (the exports
+ * object itself is frozen), and the engine's marshalling methods with another.
+ */
 function meter(engine: Engine): Meter {
   const raw = engine.k as unknown as Record<string, unknown>;
   const acc: Record<string, number> = {};
   const wrapped: Record<string, unknown> = {};
+  let depth = 0;
+  let inEngine = 0;
+  let kernelInEngine = 0;
   for (const [name, value] of Object.entries(raw)) {
     if (typeof value !== "function") {
       wrapped[name] = value;
@@ -47,14 +63,37 @@ function meter(engine: Engine): Meter {
       try {
         return f(...args);
       } finally {
-        acc[kernel]! += performance.now() - t0;
+        const dt = performance.now() - t0;
+        acc[kernel]! += dt;
+        if (depth > 0) kernelInEngine += dt;
       }
     };
   }
   Object.defineProperty(engine, "k", { value: wrapped });
+  const timed = <A extends unknown[], R>(f: (...args: A) => R) => (...args: A): R => {
+    const t0 = performance.now();
+    depth++;
+    try {
+      return f(...args);
+    } finally {
+      depth--;
+      if (depth === 0) inEngine += performance.now() - t0;
+    }
+  };
+  const e = engine as unknown as Record<string, (...args: unknown[]) => unknown>;
+  for (const name of MARSHALLING) e[name] = timed(e[name]!.bind(engine));
+  const selector = engine.selector.bind(engine);
+  engine.selector = () => {
+    const sel = selector();
+    return { ...sel, load: timed(sel.load) };
+  };
   return {
-    reset: () => { for (const key of Object.keys(acc)) acc[key] = 0; },
+    reset: () => {
+      for (const key of Object.keys(acc)) acc[key] = 0;
+      inEngine = kernelInEngine = 0;
+    },
     byKernel: () => ({ ...acc }),
+    marshalling: () => inEngine - kernelInEngine,
   };
 }
 
@@ -82,13 +121,15 @@ export async function benchOverhead(target = 0.15): Promise<Section> {
   ];
   const section: Section = {
     id: "marshalling",
-    title: "Marshalling: share of an end-to-end call outside the WASM kernels, one thread",
-    columns: ["call", "median", "in kernels", "outside kernels", `target ≤ ${pct(target)}`, "kernel time by kernel"],
+    title: "Marshalling, and all JavaScript outside the WASM kernels: shares of an end-to-end call, one thread",
+    columns: ["call", "median", "in kernels", "marshalling", `target ≤ ${pct(target)}`, "all JavaScript outside the kernels", "kernel time by kernel"],
     rows: [],
     notes: [
-      "Outside = compile (smile tables, hoisted constants), copies into and out of linear memory, and the method's JavaScript " +
-        "(valuation objects, contingencies, single-position margins, joins, histogram, ES contributions); median over the timed runs of 1 − kernel time / call time.",
-      "Kernel time is measured by wrapping every export of the engine's instance with a timer (bench/overhead.bench.ts).",
+      "Marshalling = the engine's own work between the method and the kernels (src/engine/): compiling books (smile tables, hoisted constants) " +
+        "and copying books, scenarios and results into and out of linear memory; median over the timed runs of its share of the call. The target is judged on it.",
+      "All JavaScript outside the kernels = marshalling plus the method's own JavaScript (scenario windows, valuation objects, contingencies, " +
+        "single-position margins, tail statistics, histogram, ES contributions): median of 1 − kernel time / call time, the stricter measure.",
+      "Kernel time is measured by wrapping every export of the engine's instance with a timer, marshalling by wrapping the engine's methods (bench/overhead.bench.ts).",
     ],
   };
   for (const c of cases) {
@@ -96,6 +137,7 @@ export async function benchOverhead(target = 0.15): Promise<Section> {
     for (let i = 0; i < c.warm; i++) consume(c.run());
     const totals: number[] = [];
     const kernels: number[] = [];
+    const marshalled: number[] = [];
     const parts: Record<string, number[]> = {};
     const [medianMs] = await medians([[c.name, () => {
       m.reset();
@@ -105,17 +147,22 @@ export async function benchOverhead(target = 0.15): Promise<Section> {
       const by = m.byKernel();
       totals.push(total);
       kernels.push(Object.values(by).reduce((a, x) => a + x, 0));
+      marshalled.push(m.marshalling());
       for (const [k, v] of Object.entries(by)) (parts[k] ??= []).push(v);
     }]], { ...c.o, warmupIterations: 0 });
     const outside = median(totals.map((t, i) => 1 - kernels[i]! / t));
+    const marshalling = median(totals.map((t, i) => marshalled[i]! / t));
     const kernelMs = median(kernels);
     const breakdown = Object.entries(parts).map(([k, v]) => [k, median(v)] as const).filter(([, v]) => v > 0.0005).sort((a, b) => b[1] - a[1]);
     section.rows.push({
       cells: [
-        c.name, ms(medianMs!), ms(kernelMs), pct(outside), outside <= target ? "met" : "not met",
+        c.name, ms(medianMs!), ms(kernelMs), pct(marshalling), marshalling <= target ? "met" : "not met", pct(outside),
         breakdown.map(([k, v]) => `${k} ${ms(v)}`).join(", "),
       ],
-      data: { call: c.name, method: c.method, size: c.size, medianMs: medianMs!, kernelMs, outsideShare: outside, target, met: outside <= target, kernelMsByKernel: Object.fromEntries(breakdown) },
+      data: {
+        call: c.name, method: c.method, size: c.size, medianMs: medianMs!, kernelMs, marshallingShare: marshalling, outsideShare: outside,
+        target, met: marshalling <= target, kernelMsByKernel: Object.fromEntries(breakdown),
+      },
     });
   }
   return section;

@@ -13,7 +13,7 @@ export function summarise(sections: Section[]): Section {
   };
   const outside = (method: string, size: number): string => {
     const d = rowsOf(sections, "marshalling").find((r) => r.method === method && r.size === size);
-    return d ? `${pct(d.outsideShare as number)} of the call outside the kernels` : "";
+    return d ? `marshalling ${pct(d.marshallingShare as number)} of the call; all JavaScript outside the kernels ${pct(d.outsideShare as number)}` : "";
   };
   const join = (...parts: string[]): string => parts.filter((p) => p !== "").join("; ");
 

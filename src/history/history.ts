@@ -311,6 +311,10 @@ export function returnWindows(history: PriceHistory, options: { steps: number; o
   }
   const start = Int32Array.from(starts);
   const end = Int32Array.from(starts, (s) => s + steps);
-  const logReturns = history.closes.map((c) => Float64Array.from(starts, (s) => Math.log(c[s + steps]! / c[s]!)));
+  const logReturns = history.closes.map((c) => {
+    const r = new Float64Array(starts.length);
+    for (let j = 0; j < starts.length; j++) r[j] = Math.log(c[starts[j]! + steps]! / c[starts[j]!]!);
+    return r;
+  });
   return { symbols: [...history.symbols], start, end, logReturns, skipped };
 }

@@ -104,9 +104,9 @@ export function historicalScenarios(
   const w = returnWindows(history, { steps, overlapping: o.overlapping });
   const ewma = o.filtered || o.volRule === "realised" ? names.map((u) => ewmaVol(history, u, { lambda: o.lambda }).vols) : [];
   // EWMA vol known at observation i (returns up to i): vols[i − 1].
-  const warm = (i: number): boolean => i - 1 >= EWMA_WARM_UP;
+  const needsWarmUp = o.filtered || o.volRule === "realised";
   const keep: number[] = [];
-  for (let j = 0; j < w.start.length; j++) if (!(o.filtered || o.volRule === "realised") || warm(w.start[j]!)) keep.push(j);
+  for (let j = 0; j < w.start.length; j++) if (!needsWarmUp || w.start[j]! - 1 >= EWMA_WARM_UP) keep.push(j);
   const n = keep.length;
   if (n === 0) throw new InputError("history", `no ${steps}-step window left to simulate (${w.start.length} before the EWMA warm-up of ${EWMA_WARM_UP} days)`);
   const logMoves = new Float64Array(names.length * n);
@@ -115,19 +115,27 @@ export function historicalScenarios(
     const r = w.logReturns[w.symbols.indexOf(names[u]!)]!;
     const vols = ewma[u];
     const today = vols ? vols[vols.length - 1]! : 1;
-    keep.forEach((j, i) => {
+    for (let i = 0; i < n; i++) {
+      const j = keep[i]!;
       const s = w.start[j]!, e = w.end[j]!;
       logMoves[u * n + i] = o.filtered ? r[j]! * (today / vols![s - 1]!) : r[j]!;
       volShifts[u * n + i] = o.volRule === "realised" ? vols![e - 1]! / vols![s - 1]! - 1 : 0;
-    });
+    }
   });
   return {
     history, steps,
-    start: Int32Array.from(keep, (j) => w.start[j]!),
-    end: Int32Array.from(keep, (j) => w.end[j]!),
+    start: pick(w.start, keep),
+    end: pick(w.end, keep),
     logMoves, volShifts,
     skipped: w.skipped + (w.start.length - n),
   };
+}
+
+/** a[keep[i]] for each i. */
+function pick(a: Int32Array, keep: readonly number[]): Int32Array {
+  const out = new Int32Array(keep.length);
+  for (let i = 0; i < keep.length; i++) out[i] = a[keep[i]!]!;
+  return out;
 }
 
 /** Historical (or filtered historical) VaR/ES of a portfolio over a price history. */
