@@ -1,11 +1,13 @@
 // Historical simulation end to end — historicalVaR() with the realised vol rule over
 // every 1-day window of the shipped Binance history common to BTC, ETH and SOL —
 // for books of 10, 200 and 2,000 positions: the WASM kernels against the same
-// method on the JS reference kernels (kernels: "js").
+// method on the JS reference kernels (kernels: "js"), and on a RiskPool of every
+// core with the windows split across its workers (same bits, checked).
 import { createEngine } from "../src/engine/engine.js";
 import { shippedHistory } from "../src/history/shipped.js";
 import { historicalVaR } from "../src/methods/historical/historical.js";
-import { BOOK_SIZES, bookOf, market } from "./fixtures.js";
+import { defaultWorkers, RiskPool } from "../src/parallel/pool.js";
+import { BOOK_SIZES, bookOf, market, marketData } from "./fixtures.js";
 import { cell, consume, count, medians, times, timing, type Section } from "./lib.js";
 
 export async function benchHistorical(sizes: readonly number[] = BOOK_SIZES): Promise<Section> {
@@ -15,30 +17,46 @@ export async function benchHistorical(sizes: readonly number[] = BOOK_SIZES): Pr
   const section: Section = {
     id: "historical",
     title: `Method: historical VaR/ES end to end, ${count(probe.windows)} daily windows (${probe.period.from} … ${probe.period.to}), one thread`,
-    columns: ["book (revaluations)", "WASM", "JS reference kernels", "WASM speed-up"],
+    columns: ["book (revaluations)", "WASM", "JS reference kernels", "WASM speed-up", `WASM, RiskPool ${defaultWorkers()} workers`, "pool speed-up"],
     rows: [],
     notes: [
       "historicalVaR() whole, history loaded beforehand: scenarios (returns, EWMA vols), per-underlying compile and valuation, " +
         "revaluation of every window, VaR 99% / ES 97.5%, histogram, worst windows. VaR/ES agree WASM vs JS to 1e-8 relative (checked).",
+      "Pool: pool.historicalVaR() on warm workers, one range of windows each, the history sent with every call; its result equals the one-thread result (checked).",
     ],
   };
-  for (const n of sizes) {
+  const pool = new RiskPool();
+  try {
+    await pool.historicalVaR(bookOf(10), marketData, history, { volRule: "realised" });
+    for (const n of sizes) await row(n);
+  } finally {
+    await pool.terminate();
+  }
+  return section;
+
+  async function row(n: number): Promise<void> {
     const positions = bookOf(n);
     const w = historicalVaR(engine, positions, market, history, { volRule: "realised" });
     const j = historicalVaR(engine, positions, market, history, { volRule: "realised", kernels: "js" });
     const a = w.portfolio.es[0]!.value, b = j.portfolio.es[0]!.value;
     if (!(Math.abs(a - b) <= 1e-8 * Math.abs(a))) throw new Error(`historical ES, WASM ${a} vs JS ${b}`);
-    const [wasmMs, jsMs] = await medians([
+    const pooled = await pool.historicalVaR(positions, marketData, history, { volRule: "realised" });
+    if (JSON.stringify(pooled) !== JSON.stringify(w)) throw new Error(`historical, ${n} positions: the pool's result differs from one thread's`);
+    const [wasmMs, jsMs, poolMs] = await medians([
       ["historical, wasm", () => consume(historicalVaR(engine, positions, market, history, { volRule: "realised" }).portfolio.es[0]!.value)],
       ["historical, js", () => consume(historicalVaR(engine, positions, market, history, { volRule: "realised", kernels: "js" }).portfolio.es[0]!.value)],
+      ["historical, pool", async () => consume((await pool.historicalVaR(positions, marketData, history, { volRule: "realised" })).portfolio.es[0]!.value)],
     ], { time: 700, iterations: 6, warmupTime: 200, warmupIterations: 2 });
     const revaluations = n * w.windows;
     const wasm = timing(wasmMs!, revaluations, "revaluations");
     const js = timing(jsMs!, revaluations, "revaluations");
+    const inPool = timing(poolMs!, revaluations, "revaluations");
     section.rows.push({
-      cells: [`${count(n)} positions (${count(revaluations)})`, cell(wasm), cell(js), times(js.medianMs / wasm.medianMs)],
-      data: { positions: n, windows: w.windows, revaluations, wasm, js, speedup: js.medianMs / wasm.medianMs, esUsd: a },
+      cells: [`${count(n)} positions (${count(revaluations)})`, cell(wasm), cell(js), times(js.medianMs / wasm.medianMs), cell(inPool), times(wasm.medianMs / inPool.medianMs)],
+      data: {
+        positions: n, windows: w.windows, revaluations, wasm, js, speedup: js.medianMs / wasm.medianMs, esUsd: a,
+        pool: { workers: pool.workers, ...inPool, speedup: wasm.medianMs / inPool.medianMs },
+      },
     });
   }
-  return section;
 }

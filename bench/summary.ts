@@ -49,8 +49,10 @@ export function summarise(sections: Section[]): Section {
       join(`RiskPool ${pool.workers} workers: ${ms(pool.medianMs)} (${times(pool.speedup)}${equal})`, outside("montecarlo", d.paths as number)), d);
   }
   for (const d of rowsOf(sections, "historical")) {
+    const pool = d.pool as Timing & { workers: number; speedup: number };
     add("Historical VaR/ES end to end", `${count(d.positions as number)} positions × ${count(d.windows as number)} windows`,
-      ms(t(d, "wasm").medianMs), ms(t(d, "js").medianMs), times(d.speedup as number), outside("historical", d.positions as number), d);
+      ms(t(d, "wasm").medianMs), ms(t(d, "js").medianMs), times(d.speedup as number),
+      join(`RiskPool ${pool.workers} workers: ${ms(pool.medianMs)} (${times(pool.speedup)}, same bits)`, outside("historical", d.positions as number)), d);
   }
   for (const d of rowsOf(sections, "whatif")) {
     add(`What-if, ${d.orders as number} orders, Deribit grid`, `${count(d.positions as number)} positions`, ms(t(d, "wasm").medianMs), ms(t(d, "js").medianMs), times(d.speedup as number), "", d);

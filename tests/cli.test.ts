@@ -189,6 +189,14 @@ describe("pmargin historical, stress, backtest (on the shipped history)", () => 
     expect(out.portfolio.var[0]!.value).toBeGreaterThan(0);
   });
 
+  it("historical --workers 2 prints what one thread prints, record included; --workers 0 is refused", () => {
+    const one = pmargin("historical", ...args, "--vol-rule", "realised", "--json");
+    const two = pmargin("historical", ...args, "--vol-rule", "realised", "--json", "--workers", "2");
+    expect(two.code).toBe(0);
+    expect(two.stdout).toBe(one.stdout);
+    expect(pmargin("historical", ...args, "--workers", "0").stderr).toMatch(/workers/);
+  });
+
   it("stress replays the named crashes and the example's own scenarios", () => {
     const r = pmargin("stress", ...args, "--scenarios", `${examples}stress.json`, "--per-position");
     expect(r.code).toBe(0);

@@ -8,7 +8,7 @@ import { ewmaVol } from "../src/history/estimate.js";
 import { alignHistory, type PriceSeries } from "../src/history/history.js";
 import { shippedSeries } from "../src/history/shipped.js";
 import { buildMarket } from "../src/market/market.js";
-import { historicalVaR } from "../src/methods/historical/historical.js";
+import { historicalVaR, prepareHistorical } from "../src/methods/historical/historical.js";
 import type { Position } from "../src/model/types.js";
 import { AS_OF, expiryIn } from "./fixtures/synthetic.js";
 
@@ -130,6 +130,28 @@ describe("historical simulation of options", () => {
     const j = historicalVaR(engine, options, market, series, { from: "2022-01-01", to: "2022-12-31", kernels: "js" });
     expect(j.portfolio.var[0]!.value).toBeCloseTo(w.portfolio.var[0]!.value, 6);
     expect(j.portfolio.es[0]!.value).toBeCloseTo(w.portfolio.es[0]!.value, 6);
+  });
+});
+
+describe("historical windows in parts (as pool workers revalue them)", () => {
+  const mixed: Position[] = [
+    ...book,
+    { id: "c", kind: "option", settlement: "inverse", underlying: "BTC", right: "call", strike: 80_000, expiry: expiryIn(30), quantity: -4 },
+  ];
+
+  it("parts on separate engines, in any order, give the one-part result bit for bit", async () => {
+    const whole = historicalVaR(engine, mixed, market, series, { volRule: "realised" });
+    const other = await createEngine();
+    const a = prepareHistorical(engine, mixed, market, series, { volRule: "realised" });
+    const b = prepareHistorical(other, mixed, market, series, { volRule: "realised" });
+    const cut = 777;
+    expect(a.summarise([b.part(cut, a.windows - cut), a.part(0, cut)])).toEqual(whole);
+  });
+
+  it("parts that leave windows out, or a range outside the windows, are refused", () => {
+    const run = prepareHistorical(engine, mixed, market, series);
+    expect(() => run.summarise([run.part(0, 100)])).toThrow(/parts must cover windows/);
+    expect(() => run.part(run.windows - 5, 10)).toThrow(/windows/);
   });
 });
 

@@ -1,4 +1,4 @@
-// The worker pool: Monte Carlo split across workers gives the single-threaded bits;
+// The worker pool: Monte Carlo paths and historical windows split across workers give the single-threaded bits;
 // batches of accounts are margined in order, a bad account reported, not fatal.
 // Workers run dist/parallel/worker.js: `npm run build` first (npm test does).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,7 +7,9 @@ import { buildMarket } from "../src/market/market.js";
 import { builtInProfile } from "../src/methods/grid/profiles.js";
 import { headlineMargin } from "../src/methods/margin.js";
 import type { MonteCarloModelInput } from "../src/methods/montecarlo/model.js";
+import { historicalVaR } from "../src/methods/historical/historical.js";
 import { monteCarlo } from "../src/methods/montecarlo/montecarlo.js";
+import { shippedSeries } from "../src/history/shipped.js";
 import { RiskPool } from "../src/parallel/pool.js";
 import { syntheticMarket, syntheticPositions } from "./fixtures/synthetic.js";
 
@@ -51,6 +53,20 @@ describe("Monte Carlo on a worker pool", () => {
     const local = new RiskPool({ workers: 1 });
     expect(await local.monteCarlo(positions, marketData, { paths: 5_000 })).toEqual(monteCarlo(engine, positions, market, { paths: 5_000 }));
     await local.terminate();
+  });
+});
+
+describe("historical VaR on a worker pool", () => {
+  it("2 and 3 workers split the windows and give the single-threaded result bit for bit, filtered or not", async () => {
+    const series = await shippedSeries();
+    for (const options of [{ volRule: "realised" as const, worstWindows: 7 }, { filtered: true, horizonDays: 2, levels: { var: [0.99, 0.95], es: [0.975] } }]) {
+      const single = historicalVaR(engine, positions, market, series, options);
+      for (const pool of pools) expect(await pool.historicalVaR(positions, marketData, series, options)).toEqual(single);
+    }
+  }, 60_000);
+
+  it("bad input fails up front with the field named", async () => {
+    await expect(pools[0]!.historicalVaR(positions, marketData, await shippedSeries(), { lambda: 2 })).rejects.toThrow(/lambda/);
   });
 });
 

@@ -3,6 +3,8 @@ import { createEngine } from "../engine/engine.js";
 import { InputError } from "../errors.js";
 import { prepareInputs } from "../inputs.js";
 import type { HistoricalResult, VolRule } from "../methods/historical/historical.js";
+import { withPool } from "../parallel/pool.js";
+import { historyOf } from "../verify/reproducibility.js";
 import { diversificationLines, estimates, fmt, signed, style } from "./format.js";
 import { historyFiles } from "./history.js";
 import { recordedRun } from "./recorded.js";
@@ -17,12 +19,13 @@ export interface HistoricalCommandOptions {
   filtered?: boolean;
   lambda: string;
   volRule: string;
+  workers?: string;
   json?: boolean;
 }
 
 export async function historicalCommand(portfolioPath: string, marketPath: string, opts: HistoricalCommandOptions): Promise<void> {
   const raw = { portfolio: await readJsonFile(portfolioPath), market: await readJsonFile(marketPath) };
-  const { portfolio } = prepareInputs(raw.portfolio, raw.market, { portfolio: portfolioPath, market: marketPath });
+  const { portfolio, marketData } = prepareInputs(raw.portfolio, raw.market, { portfolio: portfolioPath, market: marketPath });
   if (opts.volRule !== "unchanged" && opts.volRule !== "realised") throw new InputError("--vol-rule", `must be unchanged or realised, got ${opts.volRule}`);
   const options = {
     ...(opts.from ? { from: opts.from } : {}),
@@ -33,8 +36,14 @@ export async function historicalCommand(portfolioPath: string, marketPath: strin
     lambda: number("--lambda", opts.lambda),
     volRule: opts.volRule as VolRule,
   };
+  // One thread unless asked: a year of daily windows is a few milliseconds' work.
+  const workers = opts.workers === undefined ? 1 : number("--workers", opts.workers);
   const engine = await createEngine();
-  const r = await recordedRun<HistoricalResult>(engine, { command: "historical", options }, { ...raw, history: await historyFiles(opts.history) }, opts.json);
+  const inputs = { ...raw, history: await historyFiles(opts.history) };
+  // Every way gives the same bits, so the record is the same.
+  const r = await recordedRun<HistoricalResult>(engine, { command: "historical", options }, inputs, opts.json, workers === 1
+    ? undefined
+    : () => withPool({ workers }, (pool) => pool.historicalVaR(portfolio.positions, marketData, historyOf(inputs), options)));
   if (!r) return;
   const lines = [
     `${portfolio.name ?? portfolioPath} — ${r.method === "filtered-historical" ? `filtered historical (EWMA λ ${r.lambda})` : "historical"} VaR/ES, ` +

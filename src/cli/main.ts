@@ -75,6 +75,7 @@ onPortfolio("historical", "historical (or filtered historical) VaR and ES: every
   .option("--filtered", "filtered historical simulation: returns rescaled by EWMA vol to today's")
   .option("--lambda <λ>", "EWMA decay", "0.94")
   .option("--vol-rule <rule>", "implied vols: unchanged, or realised (EWMA vol ratio of the window)", "unchanged")
+  .option("--workers <n>", "split the windows across n worker threads (same result, bit for bit)")
   .option("--json", "machine-readable JSON output")
   .action((portfolio: string, market: string, opts: HistoricalCommandOptions) => run(() => historicalCommand(portfolio, market, opts)));
 

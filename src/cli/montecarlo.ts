@@ -4,7 +4,7 @@ import { InputError } from "../errors.js";
 import { prepareInputs } from "../inputs.js";
 import type { MonteCarloModelInput } from "../methods/montecarlo/model.js";
 import { monteCarlo, type MonteCarloResult } from "../methods/montecarlo/montecarlo.js";
-import { monteCarloParallel } from "../parallel/pool.js";
+import { withPool } from "../parallel/pool.js";
 import { parseMonteCarloModel } from "../schema/montecarlo.js";
 import { diversificationLines, estimates, fmt, pct, sig, signed, style } from "./format.js";
 import { number } from "./historical.js";
@@ -54,7 +54,7 @@ export async function varCommand(portfolioPath: string, marketPath: string, opts
       ? queueMonteCarlo(portfolio.positions, marketData, model, opts.queue, opts)
       : workers === 1
         ? monteCarlo(engine, portfolio.positions, market, model, progress)
-        : monteCarloParallel(portfolio.positions, marketData, model, { workers, ...progress }));
+        : withPool({ workers }, (pool) => pool.monteCarlo(portfolio.positions, marketData, model, progress)));
   bar.stop();
   if (!result) return;
   console.log(report(portfolio.name ?? portfolioPath, result));

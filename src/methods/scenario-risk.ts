@@ -1,7 +1,9 @@
 // What the scenario-based risk methods (Monte Carlo, historical) share: the
 // book compiled per underlying, joint scenarios revalued per underlying (the
 // portfolio PnL is their sum, and the standalone risks come free), and the
-// losses reduced to VaR/ES, diversification, a histogram and the worst scenarios.
+// losses reduced to VaR/ES, diversification, a histogram and the worst scenarios:
+// first per part of the scenarios (summarisePart, where a worker revalued them),
+// then over the parts (combineParts), with the same bits for any split.
 import type { Book } from "../engine/book.js";
 import type { Engine } from "../engine/engine.js";
 import type { PathBlock } from "../engine/path-plan.js";
@@ -17,21 +19,33 @@ import {
 } from "../risk/tail.js";
 import { valueBook } from "../valuation.js";
 
-/** One underlying's positions, compiled alone. */
-export interface UnderlyingBook {
+/** An underlying a portfolio holds: what its risk is reported with. */
+export interface HeldUnderlying {
   underlying: string;
-  book: Book;
-  /** Index price now and the positions' USD value now. */
+  /** Index price now. */
   index: number;
-  valueUsd: number;
   /** Every position coin-settled (inverse contracts, the coin): its risk is also measured in coin. */
   coinSettled: boolean;
+}
+
+/** One underlying's positions, compiled alone. */
+export interface UnderlyingBook extends HeldUnderlying {
+  book: Book;
+  /** The positions' USD value now. */
+  valueUsd: number;
 }
 
 /** The underlyings a portfolio holds, in market order. */
 export function heldUnderlyings(positions: readonly Position[], market: Market): string[] {
   if (positions.length === 0) throw new InputError("portfolio.positions", "empty portfolio: nothing to measure");
   return market.names.filter((u) => positions.some((p) => p.underlying === u));
+}
+
+/** heldUnderlyings with their index and settlement, without compiling anything. */
+export function heldBy(positions: readonly Position[], market: Market): HeldUnderlying[] {
+  return heldUnderlyings(positions, market).map((underlying) => ({
+    underlying, index: market.get(underlying)!.index, coinSettled: isCoinSettled(positions.filter((p) => p.underlying === underlying)),
+  }));
 }
 
 export interface BookOptions {
@@ -214,9 +228,19 @@ export function summarisePart(
   };
 }
 
+/** Refuses parts that do not cover scenarios 0..n once each; `what` names them (paths, windows). */
+export function checkCover(parts: readonly PartSummary[], n: number, what: string): void {
+  let next = 0;
+  for (const p of [...parts].sort((a, b) => a.start - b.start)) {
+    if (p.start !== next) throw new InputError("parts", `parts must cover ${what} 0..${n} once each: a part starts at ${p.start}, expected ${next}`);
+    next += p.losses.length;
+  }
+  if (next !== n) throw new InputError("parts", `parts must cover ${what} 0..${n} once each: they end at ${next}`);
+}
+
 /** VaR/ES of the portfolio and of each underlying alone, the histogram and the worst scenarios, from parts that cover n scenarios once. */
 export function combineParts(
-  books: readonly UnderlyingBook[], parts: readonly PartSummary[], n: number, levels: Levels, output: { histogramBins: number; worst: number },
+  books: readonly HeldUnderlying[], parts: readonly PartSummary[], n: number, levels: Levels, output: { histogramBins: number; worst: number },
 ): RiskSummary {
   const top = tailCount(n, levels);
   const risk = (pick: (p: PartSummary) => Float64Array): TailRisk => tailRiskOfLargest(mergeLargest(parts.map(pick), top), n, levels);
@@ -238,15 +262,6 @@ export function combineParts(
     histogram: histogram(parts.map((p) => p.losses), output.histogramBins),
     worst: worst.indices.map((index, j) => ({ index, lossUsd: worst.losses[j]!, pnlUsd: pnlAt.get(index)! })),
   };
-}
-
-/** VaR/ES of the portfolio and of each underlying alone, from every scenario's PnL: one part. */
-export function summariseRisk(
-  books: readonly UnderlyingBook[], pnl: ScenarioPnl, levels: Levels, output: { histogramBins: number; worst: number }, k: RiskKernels,
-): RiskSummary {
-  const n = pnl.usd[0]!.length;
-  const worst = Math.min(output.worst, n);
-  return combineParts(books, [summarisePart(pnl, 0, n, levels, { worst, listed: worst }, k)], n, levels, output);
 }
 
 function diversification(portfolio: TailRisk, underlyings: UnderlyingTail[]): Diversification[] {

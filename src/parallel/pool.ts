@@ -1,17 +1,21 @@
 // Every core: a pool of workers (workerpool: worker_threads in Node, Web Workers in
-// browsers), each with its own engine and WASM instance. Monte Carlo paths are split
-// into ranges — a path depends on (seed, index) alone, so the result is the
-// single-threaded one, bit for bit — and batches of accounts into slices. The
-// package entry "pmargin/parallel"; the worker script is "pmargin/parallel-worker".
+// browsers), each with its own engine and WASM instance. Monte Carlo paths and
+// historical windows are split into ranges, each summarised where it was revalued
+// — a path depends on (seed, index) alone and the summary on the parts' largest
+// losses, so the result is the single-threaded one, bit for bit — and batches of
+// accounts into slices. The package entry "pmargin/parallel"; the worker script is
+// "pmargin/parallel-worker".
 import workerpool from "workerpool";
 import { createEngine, type Engine } from "../engine/engine.js";
 import { InputError } from "../errors.js";
 import { buildMarket } from "../market/market.js";
 import type { MarginMethod } from "../methods/margin.js";
+import { historicalVaR, prepareHistorical, type HistoricalOptions, type HistoricalResult } from "../methods/historical/historical.js";
 import type { MonteCarloModelInput } from "../methods/montecarlo/model.js";
 import { concatBlocks, monteCarlo, prepareMonteCarlo, TAIL_BLOCK, type MonteCarloOptions, type MonteCarloResult } from "../methods/montecarlo/montecarlo.js";
 import type { PartSummary } from "../methods/scenario-risk.js";
 import type { MarketData, Position } from "../model/types.js";
+import type { PriceHistory, PriceSeries } from "../history/history.js";
 import { marginAccounts, type Account, type AccountMargin } from "./tasks.js";
 
 export type { Account, AccountMargin } from "./tasks.js";
@@ -71,12 +75,8 @@ export class RiskPool {
     // Set up (and validated) here first, so bad input fails before any worker starts.
     const run = prepareMonteCarlo(engine, positions, market, model);
     const n = run.model.paths;
-    // One even range per worker: any split gives the same bits.
-    const size = Math.ceil(n / this.workers);
-    const starts = Array.from({ length: Math.ceil(n / size) }, (_, i) => i * size);
     let done = 0;
-    const parts = await Promise.all(starts.map(async (start) => {
-      const count = Math.min(size, n - start);
+    const parts = await Promise.all(evenRanges(n, this.workers).map(async ({ start, count }) => {
       const part = (await this.pool!.exec("simulate", [positions, marketData, model, start, count])) as PartSummary;
       done += count;
       options.onProgress?.(done, n);
@@ -91,6 +91,21 @@ export class RiskPool {
     // The tail statistics, histogram and worst paths here while the workers revalue the tail.
     const finish = run.summariseLater(parts);
     return finish(concatBlocks(await pending));
+  }
+
+  /**
+   * Historical (or filtered historical) VaR/ES with the windows split across the
+   * workers; the same bits as historicalVaR() on one thread.
+   */
+  async historicalVaR(positions: Position[], marketData: MarketData, source: PriceHistory | PriceSeries[], options: HistoricalOptions = {}): Promise<HistoricalResult> {
+    const engine = await this.engine();
+    const market = buildMarket(marketData);
+    if (!this.pool) return historicalVaR(engine, positions, market, source, options);
+    // Set up (and validated) here first, so bad input fails before any worker starts.
+    const run = prepareHistorical(engine, positions, market, source, options);
+    const parts = await Promise.all(evenRanges(run.windows, this.workers).map(({ start, count }) =>
+      this.pool!.exec("historical", [positions, marketData, source, options, start, count]) as Promise<PartSummary>));
+    return run.summarise(parts);
   }
 
   /** Headline margin of many accounts on one market, in slices across the workers, in input order. */
@@ -118,13 +133,17 @@ export class RiskPool {
   }
 }
 
-/** One Monte Carlo run on a pool made for it. */
-export async function monteCarloParallel(
-  positions: Position[], marketData: MarketData, model: MonteCarloModelInput = {}, options: PoolOptions & Pick<MonteCarloOptions, "onProgress"> = {},
-): Promise<MonteCarloResult> {
+/** 0..n in one even range per worker (fewer when n is small): any split gives the same bits. */
+function evenRanges(n: number, workers: number): { start: number; count: number }[] {
+  const size = Math.ceil(n / workers);
+  return Array.from({ length: Math.ceil(n / size) }, (_, i) => ({ start: i * size, count: Math.min(size, n - i * size) }));
+}
+
+/** `work` on a pool made for it, terminated after. */
+export async function withPool<T>(options: PoolOptions, work: (pool: RiskPool) => Promise<T>): Promise<T> {
   const pool = new RiskPool(options);
   try {
-    return await pool.monteCarlo(positions, marketData, model, options);
+    return await work(pool);
   } finally {
     await pool.terminate();
   }

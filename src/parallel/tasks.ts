@@ -4,8 +4,10 @@ import type { Engine } from "../engine/engine.js";
 import { buildMarket } from "../market/market.js";
 import { headlineMargin, type HeadlineMargin, type MarginMethod } from "../methods/margin.js";
 import type { MonteCarloModelInput } from "../methods/montecarlo/model.js";
+import { prepareHistorical, type HistoricalOptions } from "../methods/historical/historical.js";
 import { prepareMonteCarlo, type EsTail } from "../methods/montecarlo/montecarlo.js";
 import type { PartSummary } from "../methods/scenario-risk.js";
+import type { PriceHistory, PriceSeries } from "../history/history.js";
 import type { MarketData, Position } from "../model/types.js";
 import { checkAgainstMarket, parsePortfolio } from "../schema/index.js";
 
@@ -14,6 +16,13 @@ export function simulateRange(
   engine: Engine, positions: Position[], marketData: MarketData, model: MonteCarloModelInput, start: number, count: number,
 ): PartSummary {
   return prepareMonteCarlo(engine, positions, buildMarket(marketData), model).part(start, count);
+}
+
+/** Windows [start, start + count) of a historical simulation, summarised: its part of the result. */
+export function historicalRange(
+  engine: Engine, positions: Position[], marketData: MarketData, source: PriceHistory | PriceSeries[], options: HistoricalOptions, start: number, count: number,
+): PartSummary {
+  return prepareHistorical(engine, positions, buildMarket(marketData), source, options).part(start, count);
 }
 
 /** Per-position weighted losses of blocks [first, first + count) of a run's ES tail. */

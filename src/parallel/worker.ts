@@ -4,20 +4,29 @@ import workerpool from "workerpool";
 import { createEngine, type Engine } from "../engine/engine.js";
 import type { MarginMethod } from "../methods/margin.js";
 import type { MonteCarloModelInput } from "../methods/montecarlo/model.js";
+import type { PriceHistory, PriceSeries } from "../history/history.js";
+import type { HistoricalOptions } from "../methods/historical/historical.js";
+import type { PartSummary } from "../methods/scenario-risk.js";
 import type { MarketData, Position } from "../model/types.js";
 import type { EsTail } from "../methods/montecarlo/montecarlo.js";
-import { marginAccounts, simulateRange, tailBlocksOf, type Account } from "./tasks.js";
+import { historicalRange, marginAccounts, simulateRange, tailBlocksOf, type Account } from "./tasks.js";
 
 let engine: Promise<Engine> | undefined;
 const getEngine = (): Promise<Engine> => (engine ??= createEngine());
 
+/** A part's arrays moved, not copied, back to the pool. */
+function moved(part: PartSummary): InstanceType<typeof workerpool.Transfer> {
+  const { losses, largest } = part;
+  const arrays = [losses, largest.portfolio, ...largest.usd, ...largest.coin.filter((c): c is Float64Array => c !== undefined)];
+  return new workerpool.Transfer(part, arrays.map((a) => a.buffer));
+}
+
 workerpool.worker({
   async simulate(positions: Position[], marketData: MarketData, model: MonteCarloModelInput, start: number, count: number) {
-    const part = simulateRange(await getEngine(), positions, marketData, model, start, count);
-    // Moved, not copied, back to the pool.
-    const { losses, largest } = part;
-    const arrays = [losses, largest.portfolio, ...largest.usd, ...largest.coin.filter((c): c is Float64Array => c !== undefined)];
-    return new workerpool.Transfer(part, arrays.map((a) => a.buffer));
+    return moved(simulateRange(await getEngine(), positions, marketData, model, start, count));
+  },
+  async historical(positions: Position[], marketData: MarketData, source: PriceHistory | PriceSeries[], options: HistoricalOptions, start: number, count: number) {
+    return moved(historicalRange(await getEngine(), positions, marketData, source, options, start, count));
   },
   async tailBlocks(positions: Position[], marketData: MarketData, model: MonteCarloModelInput, tail: EsTail, first: number, count: number) {
     const blocks = tailBlocksOf(await getEngine(), positions, marketData, model, tail, first, count);

@@ -11,8 +11,8 @@ import type { Market } from "../../market/market.js";
 import type { Position } from "../../model/types.js";
 import type { TailRisk } from "../../risk/tail.js";
 import {
-  booksByUnderlying, checkLevels, heldUnderlyings, revalueByUnderlying, riskKernels, summariseRisk,
-  type Diversification, type UnderlyingTail,
+  booksByUnderlying, checkCover, checkLevels, combineParts, heldBy, revalueByUnderlying, riskKernels, summarisePart,
+  type Diversification, type PartSummary, type UnderlyingBook, type UnderlyingTail,
 } from "../scenario-risk.js";
 
 /** How implied vols move in a window: not at all, or by the ratio of EWMA vols at its end and start. */
@@ -138,10 +138,23 @@ function pick(a: Int32Array, keep: readonly number[]): Int32Array {
   return out;
 }
 
-/** Historical (or filtered historical) VaR/ES of a portfolio over a price history. */
-export function historicalVaR(
+/**
+ * A historical simulation set up on one engine: the windows built, each underlying's
+ * book compiled for the moves they read. `part` revalues and summarises any range of
+ * windows; parts computed on different engines (workers) give one run's result, bit
+ * for bit.
+ */
+export interface HistoricalRun {
+  windows: number;
+  /** Windows [start, start + count) revalued and summarised. */
+  part(start: number, count: number): PartSummary;
+  /** The result from parts that cover every window once, in any order. */
+  summarise(parts: readonly PartSummary[]): HistoricalResult;
+}
+
+export function prepareHistorical(
   engine: Engine, positions: readonly Position[], market: Market, source: PriceHistory | PriceSeries[], options: HistoricalOptions = {},
-): HistoricalResult {
+): HistoricalRun {
   const o = {
     horizonDays: options.horizonDays ?? 1,
     overlapping: options.overlapping ?? true,
@@ -151,40 +164,74 @@ export function historicalVaR(
   };
   if (o.volRule !== "unchanged" && o.volRule !== "realised") throw new InputError("volRule", `must be "unchanged" or "realised", got ${String(o.volRule)}`);
   const levels = { var: options.levels?.var ?? [0.99], es: options.levels?.es ?? [0.975] };
-  const names = heldUnderlyings(positions, market);
+  const held = heldBy(positions, market);
+  const names = held.map((h) => h.underlying);
   const history = historyFor(source, names, options);
   if (history.times.length > engine.limits.historyObservations) throw new LimitError("history observations", history.times.length, engine.limits.historyObservations);
   const sc = historicalScenarios(history, names, o);
   const n = sc.start.length;
-  // Every window is known before compiling: the smile tables need only the nodes they read.
-  const books = booksByUnderlying(engine, positions, market, { moves: (u) => sc.logMoves.subarray(names.indexOf(u) * n, (names.indexOf(u) + 1) * n) });
   checkLevels(levels, n, "levels", "historical windows");
+  // Compiled when a part is first revalued (a pool's main thread never does). Every
+  // window is known before compiling: the smile tables need only the nodes they read.
+  let compiled: UnderlyingBook[] | undefined;
+  const books = (): UnderlyingBook[] =>
+    (compiled ??= booksByUnderlying(engine, positions, market, { moves: (u) => sc.logMoves.subarray(names.indexOf(u) * n, (names.indexOf(u) + 1) * n) }));
   const k = riskKernels(engine, options.kernels ?? "wasm");
-  const pnl = revalueByUnderlying(k, books, sc, n, (o.horizonDays * DAY_MS) / (365 * DAY_MS));
-  const risk = summariseRisk(books, pnl, levels, { histogramBins: options.histogramBins ?? 50, worst: options.worstWindows ?? 10 }, k);
-  const t = history.times;
-  return {
-    method: o.filtered ? "filtered-historical" : "historical",
-    currency: "USD",
-    horizonDays: o.horizonDays,
-    overlapping: o.overlapping,
-    volRule: o.volRule,
-    lambda: o.lambda,
-    period: { from: iso(t[0]!), to: iso(t[t.length - 1]!) },
-    windows: n,
-    skipped: sc.skipped,
-    portfolio: risk.portfolio,
-    underlyings: risk.underlyings,
-    diversification: risk.diversification,
-    histogram: risk.histogram,
-    worst: risk.worst.map(({ index: i, lossUsd, pnlUsd }) => ({
-      start: iso(t[sc.start[i]!]!),
-      end: iso(t[sc.end[i]!]!),
-      lossUsd,
-      moves: names.map((underlying, u) => ({
-        underlying, move: exp(sc.logMoves[u * n + i]!) - 1, volShift: sc.volShifts[u * n + i]!, pnlUsd: pnlUsd[u]!,
-      })),
-    })),
-    history: history.report,
+  const output = { histogramBins: options.histogramBins ?? 50, worst: options.worstWindows ?? 10 };
+  const listed = Math.min(output.worst, n);
+  const dt = (o.horizonDays * DAY_MS) / (365 * DAY_MS);
+
+  const part = (start: number, count: number): PartSummary => {
+    if (!(Number.isSafeInteger(start) && Number.isSafeInteger(count) && start >= 0 && count >= 1 && start + count <= n)) {
+      throw new InputError("windows", `a range of windows must lie within 0..${n}, got ${start}..${start + count}`);
+    }
+    const planes = (all: Float64Array): Float64Array => {
+      if (count === n) return all;
+      const out = new Float64Array(names.length * count);
+      names.forEach((_, u) => out.set(all.subarray(u * n + start, u * n + start + count), u * count));
+      return out;
+    };
+    const pnl = revalueByUnderlying(k, books(), { logMoves: planes(sc.logMoves), volShifts: planes(sc.volShifts) }, count, dt);
+    return summarisePart(pnl, start, n, levels, { worst: listed, listed }, k);
   };
+
+  const summarise = (parts: readonly PartSummary[]): HistoricalResult => {
+    checkCover(parts, n, "windows");
+    const risk = combineParts(held, parts, n, levels, output);
+    const t = history.times;
+    return {
+      method: o.filtered ? "filtered-historical" : "historical",
+      currency: "USD",
+      horizonDays: o.horizonDays,
+      overlapping: o.overlapping,
+      volRule: o.volRule,
+      lambda: o.lambda,
+      period: { from: iso(t[0]!), to: iso(t[t.length - 1]!) },
+      windows: n,
+      skipped: sc.skipped,
+      portfolio: risk.portfolio,
+      underlyings: risk.underlyings,
+      diversification: risk.diversification,
+      histogram: risk.histogram,
+      worst: risk.worst.map(({ index: i, lossUsd, pnlUsd }) => ({
+        start: iso(t[sc.start[i]!]!),
+        end: iso(t[sc.end[i]!]!),
+        lossUsd,
+        moves: names.map((underlying, u) => ({
+          underlying, move: exp(sc.logMoves[u * n + i]!) - 1, volShift: sc.volShifts[u * n + i]!, pnlUsd: pnlUsd[u]!,
+        })),
+      })),
+      history: history.report,
+    };
+  };
+
+  return { windows: n, part, summarise };
+}
+
+/** Historical (or filtered historical) VaR/ES of a portfolio over a price history. */
+export function historicalVaR(
+  engine: Engine, positions: readonly Position[], market: Market, source: PriceHistory | PriceSeries[], options: HistoricalOptions = {},
+): HistoricalResult {
+  const run = prepareHistorical(engine, positions, market, source, options);
+  return run.summarise([run.part(0, run.windows)]);
 }

@@ -18,7 +18,7 @@ import { pathsAtReference, pathsReference } from "../../reference/paths.js";
 import { esRank, mergeWorst, type TailRisk } from "../../risk/tail.js";
 import { termWeight } from "../grid/grid.js";
 import {
-  booksByUnderlying, checkLevels, combineParts, revalueByUnderlying, riskKernels, summarisePart, type PartSummary,
+  booksByUnderlying, checkCover, checkLevels, combineParts, revalueByUnderlying, riskKernels, summarisePart, type PartSummary,
   type Diversification, type ScenarioPnl, type UnderlyingTail,
 } from "../scenario-risk.js";
 import { MAX_BINS, MAX_WORST, withDefaults, type MonteCarloModel, type MonteCarloModelInput } from "./model.js";
@@ -166,19 +166,10 @@ export function prepareMonteCarlo(
   const counts = { worst: Math.max(n - kth + 1, listed), listed };
   const part = (first: number, count: number): PartSummary => summarisePart(simulate(first, count), first, n, model.levels, counts, k);
 
-  const checkCover = (parts: readonly PartSummary[]): void => {
-    let next = 0;
-    for (const p of [...parts].sort((a, b) => a.start - b.start)) {
-      if (p.start !== next) throw new InputError("parts", `parts must cover paths 0..${n} once each: a part starts at ${p.start}, expected ${next}`);
-      next += p.losses.length;
-    }
-    if (next !== n) throw new InputError("parts", `parts must cover paths 0..${n} once each: they end at ${next}`);
-  };
-
   // Everything but the ES contributions now; those when their blocks are at hand (a
   // pool revalues the tail meanwhile).
   const summariseLater = (parts: readonly PartSummary[]): ((blocks?: Float64Array) => MonteCarloResult) => {
-    checkCover(parts);
+    checkCover(parts, n, "paths");
     const risk = combineParts(books, parts, n, model.levels, { histogramBins: model.output.histogramBins, worst: listed });
     const at = pathsAt(plan, risk.worst.map((w) => w.index));
     const m = risk.worst.length;
