@@ -91,6 +91,7 @@ export function compileBook(
   const ks = new Float64Array(nodeList.length);
   const vols = new Float64Array(nodeList.length);
 
+  const centre = centreNode(layout);
   for (const p of positions) {
     const curves = market.get(p.underlying)!;
     const u = uIndex.get(p.underlying)!;
@@ -102,29 +103,26 @@ export function compileBook(
       const k0 = log(p.strike / f);
       const size = p.contractSize ?? 1;
       const phi = p.right === "call" ? 1 : -1;
-      const table = tables.subarray(row * layout.smileNodes, (row + 1) * layout.smileNodes);
+      const table = row * layout.smileNodes;
       // Sticky moneyness: under a move x the forward is F·e^x and the strike's
       // log-moneyness k0 − x, which falls as the nodes' x rise.
       for (let i = 0; i < nodeList.length; i++) ks[i] = k0 - (layout.smileXMin + nodeList[i]! / layout.smileInvStep);
       curves.smileDescending(t, ks, vols);
-      for (let i = 0; i < nodeList.length; i++) table[nodeList[i]!] = vols[i]!;
-      const set = (col: number, v: number): void => {
-        opt[col * optCap + row] = v;
-      };
-      set(O.u, u);
-      set(O.lnFK, -k0);
-      set(O.fk, f / p.strike);
-      set(O.kf, p.strike / f);
-      set(O.f, f);
-      set(O.k, p.strike);
-      set(O.t, t);
-      set(O.rate, curves.rate);
-      set(O.phi, phi);
+      for (let i = 0; i < nodeList.length; i++) tables[table + nodeList[i]!] = vols[i]!;
+      opt[O.u * optCap + row] = u;
+      opt[O.lnFK * optCap + row] = -k0;
+      opt[O.fk * optCap + row] = f / p.strike;
+      opt[O.kf * optCap + row] = p.strike / f;
+      opt[O.f * optCap + row] = f;
+      opt[O.k * optCap + row] = p.strike;
+      opt[O.t * optCap + row] = t;
+      opt[O.rate * optCap + row] = curves.rate;
+      opt[O.phi * optCap + row] = phi;
       // USD value per unit of Black-76 price; an inverse option's coin premium
       // B/F is worth B·S/F dollars, and S/F is constant under proportional moves.
-      set(O.weight, p.quantity * size * (p.settlement === "inverse" ? s0 / f : 1));
-      set(O.volW, options.volShiftWeight ? options.volShiftWeight(t * 365, p.underlying) : 1);
-      optionTerms.push({ forward: f, strike: p.strike, time: t, vol: table[centreNode(layout)]!, rate: curves.rate, phi });
+      opt[O.weight * optCap + row] = p.quantity * size * (p.settlement === "inverse" ? s0 / f : 1);
+      opt[O.volW * optCap + row] = options.volShiftWeight ? options.volShiftWeight(t * 365, p.underlying) : 1;
+      optionTerms.push({ forward: f, strike: p.strike, time: t, vol: tables[table + centre]!, rate: curves.rate, phi });
       refs.push({ kind: "option", row });
     } else {
       const row = refs.length - optionTerms.length;

@@ -124,7 +124,9 @@ export class Engine {
     const { scen, work, out } = this.scratch(nUnd, chunk, rows);
 
     const pnl = new Float64Array(count);
-    const positions = perPosition ? book.positions.map(() => new Float64Array(count)) : undefined;
+    // Every position's row in one buffer: hundreds of small typed arrays cost more to allocate than to fill.
+    const all = perPosition ? new Float64Array(book.positions.length * count) : undefined;
+    const positions = all && book.positions.map((_, i) => all.subarray(i * count, (i + 1) * count));
     const ccyPrice = ccy < 0 ? 1 : book.indexPrices[ccy]!;
     for (let s0 = 0; s0 < count; s0 += chunk) {
       const n = Math.min(chunk, count - s0);
@@ -135,11 +137,12 @@ export class Engine {
       this.runRevalue(book, scen, n, dt, ccy, ccyPrice, out, perPosition, work);
       const result = this.mem.f64(out, rows * n);
       pnl.set(result.subarray(0, n), s0);
-      if (positions) {
+      if (all) {
         // Kernel rows: options first, then linear positions.
         book.refs.forEach((ref, i) => {
-          const row = 1 + (ref.kind === "option" ? ref.row : book.nOpt + ref.row);
-          positions[i]!.set(result.subarray(row * n, (row + 1) * n), s0);
+          const from = (1 + (ref.kind === "option" ? ref.row : book.nOpt + ref.row)) * n;
+          const to = i * count + s0;
+          for (let s = 0; s < n; s++) all[to + s] = result[from + s]!;
         });
       }
     }

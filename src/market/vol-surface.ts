@@ -127,6 +127,7 @@ function endSlope(h0: number, h1: number, d0: number, d1: number): number {
  */
 export class VolSurface {
   private readonly smiles: Smile[];
+  private scratch = new Float64Array(0);
 
   constructor(slices: readonly SurfaceSlice[]) {
     if (slices.length === 0) throw new RangeError("VolSurface needs at least one slice");
@@ -157,7 +158,9 @@ export class VolSurface {
     const { a, b, w } = this.slices(t);
     a.volsDescending(ks, out);
     if (!b) return;
-    const vb = new Float64Array(ks.length);
+    // The second slice's vols, in an array kept between calls (a book compiles one option after another).
+    if (this.scratch.length < ks.length) this.scratch = new Float64Array(ks.length);
+    const vb = this.scratch;
     b.volsDescending(ks, vb);
     for (let i = 0; i < ks.length; i++) {
       const va = out[i]!;

@@ -215,14 +215,16 @@ interface Measured {
  */
 function measureGrid(scenarios: GridScenario[], rows: Float64Array[], values: number[], s0: number): Measured {
   const n = scenarios.length;
-  const pnlUsd = new Array<number>(n);
-  const pnlCoin = new Array<number>(n);
-  const v0 = values.reduce((a, v) => a + v, 0);
+  // Index loops and packed arrays: this runs once per position (its single-position margin).
+  const pnlUsd: number[] = [];
+  const pnlCoin: number[] = [];
+  let v0 = 0;
+  for (let j = 0; j < values.length; j++) v0 += values[j]!;
   for (let s = 0; s < n; s++) {
     let sum = 0;
-    for (const r of rows) sum += r[s]!;
-    pnlUsd[s] = sum;
-    pnlCoin[s] = (v0 + sum) / (s0 * (1 + scenarios[s]!.move)) - v0 / s0;
+    for (let j = 0; j < rows.length; j++) sum += rows[j]![s]!;
+    pnlUsd.push(sum);
+    pnlCoin.push((v0 + sum) / (s0 * (1 + scenarios[s]!.move)) - v0 / s0);
   }
   const { loss: worstUsd, index: worstIndex } = worstWeightedLoss(scenarios, pnlUsd);
   const { loss: worstCoin, index: worstCoinIndex } = worstWeightedLoss(scenarios, pnlCoin);
