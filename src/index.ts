@@ -18,15 +18,15 @@ export type { MarginProfile, UnderlyingGridParams, VolState, VolTermScaling, Ext
 export { builtInProfile, builtInProfileNames } from "./methods/grid/profiles.js";
 export { parseProfile } from "./schema/index.js";
 export { monteCarlo, prepareMonteCarlo, type MonteCarloResult, type MonteCarloOptions, type MonteCarloRun, type PathPnl, type UnderlyingRisk, type WorstPath } from "./methods/montecarlo/montecarlo.js";
-export type { Diversification, UnderlyingTail } from "./methods/scenario-risk.js";
+export type { Diversification, PartSummary, UnderlyingTail } from "./methods/scenario-risk.js";
 export { DEFAULT_MODEL, withDefaults, type MonteCarloModel, type MonteCarloModelInput, type JumpParams, type CommonJumpParams } from "./methods/montecarlo/model.js";
 export type { UnderlyingDynamics } from "./methods/montecarlo/plan.js";
 export { parseMonteCarloModel } from "./schema/index.js";
 export { prepareCorrelation, nearestCorrelation, type Correlation, type CorrelationInput } from "./math/correlation.js";
-export { tailRisk, histogram, worstIndices, type TailRisk, type TailEstimate } from "./risk/tail.js";
+export { tailRisk, tailRiskOfLargest, tailCount, largest, mergeLargest, mergeWorst, histogram, worstIndices, type TailRisk, type TailEstimate, type WorstLosses } from "./risk/tail.js";
 export { parsePriceCsv, alignHistory, loadPriceSeries, loadPriceHistory, returnWindows, type PriceSeries, type PriceHistory, type ReturnWindows } from "./history/history.js";
 export { realisedVol, ewmaVol, correlationFrom, estimateModelInputs } from "./history/estimate.js";
-export { historicalVaR, type HistoricalOptions, type HistoricalResult, type HistoricalWindow, type VolRule } from "./methods/historical/historical.js";
+export { historicalVaR, prepareHistorical, type HistoricalOptions, type HistoricalResult, type HistoricalRun, type HistoricalWindow, type VolRule } from "./methods/historical/historical.js";
 export { stressTest, builtInStressScenarios, type StressScenario, type StressResult, type StressOptions, type HistoricalStress, type ShockStress, type CorrelationToOneStress } from "./methods/stress/stress.js";
 export { parseStressScenarios } from "./schema/index.js";
 export { backtest, DEFAULT_BACKTEST_MODELS, type BacktestOptions, type BacktestResult, type BacktestModel, type BacktestModelResult } from "./methods/backtest/backtest.js";
