@@ -82,6 +82,11 @@ describe("path kernel", () => {
     }
   });
 
+  it("pathsAt refuses a path that is not a 32-bit counter, naming it", () => {
+    const p = plan({});
+    for (const bad of [-1, 1.5, NaN, 2 ** 32]) expect(() => engine.pathsAt(p, [3, bad])).toThrow(/paths\[1\]/);
+  });
+
   it("Gaussian moves have mean 0, sd σ·√h and the requested correlation (within 4 standard errors)", () => {
     const { logMoves } = engine.paths(plan({ marginal: { type: "normal" } }), 0, N);
     [0.5, 0.7, 0.9].forEach((vol, u) => {

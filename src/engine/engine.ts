@@ -178,6 +178,11 @@ export class Engine {
 
   /** The Monte Carlo paths listed (any order, repeats allowed): paths(plan, p, 1) of each p, in one call. */
   pathsAt(plan: PathPlan, list: ArrayLike<number>): PathBlock {
+    // Path numbers are the generator's 32-bit counters.
+    for (let i = 0; i < list.length; i++) {
+      const p = list[i]!;
+      if (!(Number.isInteger(p) && p >= 0 && p < 2 ** 32)) throw new InputError(`paths[${i}]`, `must be a whole number within 0..2^32 − 1, got ${p}`);
+    }
     return this.generate(plan, list.length, 0, list);
   }
 
