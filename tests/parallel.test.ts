@@ -59,11 +59,18 @@ describe("Monte Carlo on a worker pool", () => {
 describe("historical VaR on a worker pool", () => {
   it("2 and 3 workers split the windows and give the single-threaded result bit for bit, filtered or not", async () => {
     const series = await shippedSeries();
+    // Big enough (300 positions × ~2,000 windows) for the pool to send the windows out.
+    const book = syntheticPositions(250, 50, 10);
     for (const options of [{ volRule: "realised" as const, worstWindows: 7 }, { filtered: true, horizonDays: 2, levels: { var: [0.99, 0.95], es: [0.975] } }]) {
-      const single = historicalVaR(engine, positions, market, series, options);
-      for (const pool of pools) expect(await pool.historicalVaR(positions, marketData, series, options)).toEqual(single);
+      const single = historicalVaR(engine, book, market, series, options);
+      for (const pool of pools) expect(await pool.historicalVaR(book, marketData, series, options)).toEqual(single);
     }
   }, 60_000);
+
+  it("a small book runs on this thread, with the same result", async () => {
+    const series = await shippedSeries();
+    expect(await pools[0]!.historicalVaR(positions, marketData, series)).toEqual(historicalVaR(engine, positions, market, series));
+  });
 
   it("bad input fails up front with the field named", async () => {
     await expect(pools[0]!.historicalVaR(positions, marketData, await shippedSeries(), { lambda: 2 })).rejects.toThrow(/lambda/);

@@ -95,7 +95,7 @@ export class RiskPool {
 
   /**
    * Historical (or filtered historical) VaR/ES with the windows split across the
-   * workers; the same bits as historicalVaR() on one thread.
+   * workers (on this thread for small books); the same bits as historicalVaR() on one thread.
    */
   async historicalVaR(positions: Position[], marketData: MarketData, source: PriceHistory | PriceSeries[], options: HistoricalOptions = {}): Promise<HistoricalResult> {
     const engine = await this.engine();
@@ -103,6 +103,8 @@ export class RiskPool {
     if (!this.pool) return historicalVaR(engine, positions, market, source, options);
     // Set up (and validated) here first, so bad input fails before any worker starts.
     const run = prepareHistorical(engine, positions, market, source, options);
+    // A small book's windows cost less than sending them out (the same bits either way).
+    if (positions.length * run.windows < LOCAL_HISTORICAL) return run.summarise([run.part(0, run.windows)]);
     const parts = await Promise.all(evenRanges(run.windows, this.workers).map(({ start, count }) =>
       this.pool!.exec("historical", [positions, marketData, source, options, start, count]) as Promise<PartSummary>));
     return run.summarise(parts);
@@ -132,6 +134,13 @@ export class RiskPool {
     await this.pool?.terminate();
   }
 }
+
+/**
+ * Position-windows below which a historical simulation runs on the calling thread:
+ * measured here, 10 positions × 2,016 windows took 2.1× as long on 2 workers and 200
+ * positions broke even (bench/historical.bench.ts).
+ */
+const LOCAL_HISTORICAL = 500_000;
 
 /** 0..n in one even range per worker (fewer when n is small): any split gives the same bits. */
 function evenRanges(n: number, workers: number): { start: number; count: number }[] {
