@@ -161,6 +161,7 @@ export function tailCount(n: number, levels: { var: number[]; es: number[] }): n
  * order: one selection on the selector's copy, then a sort of those alone.
  */
 export function largest(losses: Float64Array, count: number, selector: Selector): Float64Array {
+  checkLosses(losses, "losses");
   const n = losses.length;
   const want = Math.min(count, n);
   if (want === 0) return new Float64Array(0);
@@ -195,7 +196,6 @@ const before = (a: number, b: number): boolean => a < b || (a === b && Object.is
  * works on its own copy.
  */
 export function tailRisk(losses: Float64Array, levels: { var: number[]; es: number[] }, selector: Selector): TailRisk {
-  checkLosses(losses, "losses");
   checkLevels(levels.var, "levels.var");
   checkLevels(levels.es, "levels.es");
   return tailRiskOfLargest(largest(losses, tailCount(losses.length, levels), selector), losses.length, levels);
