@@ -7,7 +7,7 @@ import { builtInProfile } from "../src/methods/grid/profiles.js";
 import { headlineMargin, whatIf, type MarginMethod } from "../src/methods/margin.js";
 import { monteCarlo } from "../src/methods/montecarlo/montecarlo.js";
 import type { Position } from "../src/model/types.js";
-import { AS_OF, expiryIn } from "./fixtures/synthetic.js";
+import { AS_OF, expiryIn, syntheticMarket, syntheticPositions } from "./fixtures/synthetic.js";
 
 let engine: Engine;
 beforeAll(async () => {
@@ -60,6 +60,24 @@ describe("what-if margin", () => {
     expect(w.orders[0]!.incrementalInitial).toBeLessThan(0);
     expect(w.orders[1]!.incrementalInitial).toBeGreaterThan(0);
     expect(w.before).toEqual(headlineMargin(engine, book, market, mc));
+  });
+
+  it("grid: re-measuring only the underlyings an order touches gives every figure of full re-margining, bit for bit", () => {
+    const m = buildMarket(syntheticMarket());
+    const positions = syntheticPositions(60, 12, 5);
+    const orders: Position[] = [
+      { id: "sol perp", kind: "future", underlying: "SOL", settlement: "inverse", quantity: 500, faceValue: 10 },
+      { id: "btc put", kind: "option", underlying: "BTC", settlement: "inverse", right: "put", strike: 90_000, expiry: expiryIn(45), quantity: -3 },
+      { id: "btc spot", kind: "spot", underlying: "BTC", quantity: 1 },
+    ];
+    for (const profile of ["deribit", "okx", "span"]) {
+      const spec: MarginMethod = { method: "grid", profile: builtInProfile(profile) };
+      const full = (book: Position[]) => headlineMargin(engine, book, m, spec);
+      const w = whatIf(engine, positions, m, orders, spec);
+      expect(w.before).toEqual(full(positions));
+      expect(w.after).toEqual(full([...positions, ...orders]));
+      orders.forEach((o, i) => expect(w.orders[i]!.initial).toBe(full([...positions, o]).initial));
+    }
   });
 
   it("an empty book's what-if margin is the orders' own", () => {

@@ -6,7 +6,7 @@ import { InputError } from "../errors.js";
 import type { PriceHistory, PriceSeries } from "../history/history.js";
 import type { Market } from "../market/market.js";
 import type { Position } from "../model/types.js";
-import { gridMargin } from "./grid/grid.js";
+import { combineGridMargins, gridMargin, underlyingMargin, type GridMargin, type GridOptions, type UnderlyingGridMargin } from "./grid/grid.js";
 import type { MarginProfile } from "./grid/profile.js";
 import { historicalVaR, type HistoricalOptions } from "./historical/historical.js";
 import type { MonteCarloModelInput } from "./montecarlo/model.js";
@@ -35,11 +35,8 @@ export interface HeadlineMargin {
 
 export function headlineMargin(engine: Engine, positions: readonly Position[], market: Market, spec: MarginMethod): HeadlineMargin {
   switch (spec.method) {
-    case "grid": {
-      const { profile, kernels, measureIn } = spec;
-      const g = gridMargin(engine, positions, market, { profile, ...(kernels ? { kernels } : {}), ...(measureIn ? { measureIn } : {}) });
-      return { method: "grid", basis: `${g.profile} grid`, currency: "USD", initial: g.initial, maintenance: g.maintenance };
-    }
+    case "grid":
+      return gridHeadline(gridMargin(engine, positions, market, gridOptions(spec)));
     case "monte-carlo": {
       const r = monteCarlo(engine, positions, market, spec.model ?? {});
       const es = r.portfolio.es[0] ?? r.portfolio.var[0]!;
@@ -52,6 +49,13 @@ export function headlineMargin(engine: Engine, positions: readonly Position[], m
     }
   }
 }
+
+type GridSpec = Extract<MarginMethod, { method: "grid" }>;
+
+const gridOptions = ({ profile, kernels, measureIn }: GridSpec): GridOptions => ({ profile, ...(kernels ? { kernels } : {}), ...(measureIn ? { measureIn } : {}) });
+
+const gridHeadline = (g: GridMargin): HeadlineMargin =>
+  ({ method: "grid", basis: `${g.profile} grid`, currency: "USD", initial: g.initial, maintenance: g.maintenance });
 
 function riskMeasure(method: "monte-carlo" | "historical", basis: string, measure: number, mmRatio = DEFAULT_MM_RATIO): HeadlineMargin {
   if (!(mmRatio > 0 && mmRatio <= 1)) throw new InputError("mmRatio", `must be within (0, 1], got ${mmRatio}`);
@@ -76,16 +80,19 @@ export interface WhatIf {
  */
 export function whatIf(engine: Engine, positions: readonly Position[], market: Market, orders: readonly Position[], spec: MarginMethod): WhatIf {
   if (orders.length === 0) throw new InputError("orders", "list at least one order");
-  const margin = (book: readonly Position[]): HeadlineMargin => headlineMargin(engine, book, market, spec);
+  // The margin of the book with `extra` positions added.
+  const margin = spec.method === "grid"
+    ? gridWithExtra(engine, positions, market, spec)
+    : (extra: readonly Position[]): HeadlineMargin => headlineMargin(engine, [...positions, ...extra], market, spec);
   // An empty book needs no margin; the methods refuse to measure one.
-  const before = positions.length > 0 ? margin(positions) : { ...margin(orders), initial: 0, maintenance: 0 };
-  const after = margin([...positions, ...orders]);
+  const before = positions.length > 0 ? margin([]) : { ...headlineMargin(engine, orders, market, spec), initial: 0, maintenance: 0 };
+  const after = margin(orders);
   return {
     before,
     after,
     incremental: { initial: after.initial - before.initial, maintenance: after.maintenance - before.maintenance },
     orders: orders.map((o, i) => {
-      const m = margin([...positions, o]);
+      const m = margin([o]);
       return {
         id: o.id ?? `order ${i}`,
         initial: m.initial,
@@ -93,5 +100,26 @@ export function whatIf(engine: Engine, positions: readonly Position[], market: M
         incrementalMaintenance: m.maintenance - before.maintenance,
       };
     }),
+  };
+}
+
+/**
+ * Grid margin of the book plus extra positions, re-measuring only the underlyings the
+ * extras touch: a grid margins each underlying alone and then combines them, so the
+ * others' margins are the book's own, and the result is gridMargin()'s bit for bit.
+ */
+function gridWithExtra(engine: Engine, positions: readonly Position[], market: Market, spec: GridSpec): (extra: readonly Position[]) => HeadlineMargin {
+  const options = gridOptions(spec);
+  const own = new Map<string, UnderlyingGridMargin>();
+  const measured = (book: readonly Position[], u: string): UnderlyingGridMargin => underlyingMargin(engine, book.filter((p) => p.underlying === u), u, market, options);
+  return (extra) => {
+    const book = [...positions, ...extra];
+    const names = market.names.filter((u) => book.some((p) => p.underlying === u));
+    const margins = names.map((u) => {
+      if (extra.some((p) => p.underlying === u)) return measured(book, u);
+      if (!own.has(u)) own.set(u, measured(positions, u));
+      return own.get(u)!;
+    });
+    return gridHeadline(combineGridMargins(spec.profile, margins));
   };
 }
