@@ -71,7 +71,7 @@ export function compileBook(
 ): Book {
   const underlyings = market.names.filter((name) => positions.some((p) => p.underlying === name));
   const uIndex = new Map(underlyings.map((name, i) => [name, i]));
-  const indexPrices = Float64Array.from(underlyings, (name) => market.get(name)!.index);
+  const indexPrices = new Float64Array(underlyings.map((name) => market.get(name)!.index));
   const options_ = positions.filter((p): p is OptionPosition => p.kind === "option");
   const nOpt = options_.length;
   const nLin = positions.length - nOpt;
@@ -85,9 +85,10 @@ export function compileBook(
   const O = layout.opt;
   const L = layout.lin;
   const filledNodes = options.moves ? nodesRead(layout, options.moves) : undefined;
-  const nodes = filledNodes ? [...filledNodes.keys()].filter((j) => filledNodes[j] === 1) : undefined;
-  if (nodes) tables.fill(NaN);
-  const nodeList = nodes ?? Array.from({ length: layout.smileNodes }, (_, j) => j);
+  if (filledNodes) tables.fill(NaN);
+  // The nodes to fill, in increasing order (a loop: a spread of the keys costs more than the rest of a small book).
+  const nodeList: number[] = [];
+  for (let j = 0; j < layout.smileNodes; j++) if (!filledNodes || filledNodes[j] === 1) nodeList.push(j);
   const ks = new Float64Array(nodeList.length);
   const vols = new Float64Array(nodeList.length);
 
