@@ -8,6 +8,7 @@ import type { MonteCarloModelInput } from "../methods/montecarlo/model.js";
 import { concatBlocks, prepareMonteCarlo, TAIL_BLOCK, type MonteCarloResult } from "../methods/montecarlo/montecarlo.js";
 import type { PartSummary } from "../methods/scenario-risk.js";
 import type { MarketData, Position } from "../model/types.js";
+import { evenRanges } from "../parallel/tasks.js";
 import { withRun, type RunOptions, type RunStats } from "./coordinator.js";
 import { pack, unpack, wholeNumber } from "./redis.js";
 
@@ -19,31 +20,19 @@ export interface DistributedMonteCarloOptions extends RunOptions {
   blockPaths?: number;
 }
 
-/** A range of items [first, first + count). */
-export interface Range {
-  first: number;
-  count: number;
-}
-
-/** 0..n in `parts` even ranges (fewer when n is small). */
-function split(n: number, parts: number): Range[] {
-  const per = Math.ceil(n / parts);
-  return Array.from({ length: Math.ceil(n / per) }, (_, i) => ({ first: i * per, count: Math.min(per, n - i * per) }));
-}
-
 export async function distributedMonteCarlo(options: DistributedMonteCarloOptions): Promise<{ result: MonteCarloResult; run: RunStats }> {
   const { positions, marketData, model = {} } = options;
   const blockPaths = wholeNumber("blockPaths", options.blockPaths ?? 65_536);
   // Set up (and validated) here first, so bad input fails before any job is queued.
   const mc = prepareMonteCarlo(await createEngine(), positions, buildMarket(marketData), model);
   const n = mc.model.paths;
-  const pathTasks = split(n, Math.ceil(n / blockPaths)).map((r) => pack(r));
+  const pathTasks = evenRanges(n, Math.ceil(n / blockPaths)).map((r) => pack(r));
   const { value, run } = await withRun(options, pack({ positions, marketData, model }), [pack({ blockPaths })], async (r) => {
     const parts = (await (await r.start("paths", pathTasks))()).map((b) => unpack<PartSummary>(b));
     const tail = mc.esTail(parts);
     await r.share("tail", pack(tail));
     // As many tail jobs as path jobs, or one per block when there are fewer blocks.
-    const tailTasks = split(Math.ceil(tail.paths.length / TAIL_BLOCK), pathTasks.length).map((t) => pack(t));
+    const tailTasks = evenRanges(Math.ceil(tail.paths.length / TAIL_BLOCK), pathTasks.length).map((t) => pack(t));
     const collect = await r.start("tail", tailTasks);
     // The tail statistics, histogram and worst paths here while the workers revalue the tail.
     const finish = mc.summariseLater(parts);

@@ -10,8 +10,7 @@ import type { MarginMethod } from "../methods/margin.js";
 import type { MonteCarloModelInput } from "../methods/montecarlo/model.js";
 import type { EsTail } from "../methods/montecarlo/montecarlo.js";
 import type { MarketData, Position } from "../model/types.js";
-import { marginAccounts, simulateRange, tailBlocksOf, type Account, type AccountMargin } from "../parallel/tasks.js";
-import type { Range } from "./montecarlo.js";
+import { marginAccounts, simulateRange, tailBlocksOf, type Account, type AccountMargin, type Range } from "../parallel/tasks.js";
 import {
   bullConnection, openRedis, pack, queueOf, runKeys, STORE_RESULT, unpack, wholeNumber, type JobData, type Phase, type QueueOptions,
 } from "./redis.js";
@@ -78,10 +77,10 @@ export async function startWorker(options: WorkerOptions): Promise<DistributedWo
   const compute = async (phase: Phase, inputs: unknown, task: Buffer, tail: Buffer | null): Promise<unknown> => {
     if (phase === "margins") return marginShard(engine, unpack<Account[]>(task), inputs as BatchInputs);
     const { positions, marketData, model } = inputs as MonteCarloInputs;
-    const { first, count } = unpack<Range>(task);
-    if (phase === "paths") return simulateRange(engine, positions, marketData, model, first, count);
+    const { start, count } = unpack<Range>(task);
+    if (phase === "paths") return simulateRange(engine, positions, marketData, model, start, count);
     if (tail === null) throw new UnrecoverableError("the run's ES tail is missing from Redis");
-    return tailBlocksOf(engine, positions, marketData, model, unpack<EsTail>(tail), first, count);
+    return tailBlocksOf(engine, positions, marketData, model, unpack<EsTail>(tail), start, count);
   };
 
   const processJob = async (job: Job<JobData>): Promise<void> => {

@@ -16,7 +16,7 @@ import { concatBlocks, monteCarlo, prepareMonteCarlo, TAIL_BLOCK, type MonteCarl
 import type { PartSummary } from "../methods/scenario-risk.js";
 import type { MarketData, Position } from "../model/types.js";
 import type { PriceHistory, PriceSeries } from "../history/history.js";
-import { marginAccounts, type Account, type AccountMargin } from "./tasks.js";
+import { evenRanges, marginAccounts, type Account, type AccountMargin } from "./tasks.js";
 
 export type { Account, AccountMargin } from "./tasks.js";
 
@@ -84,10 +84,8 @@ export class RiskPool {
     }));
     // The ES contributions revalue the tail paths position by position: in blocks, split too.
     const tail = run.esTail(parts);
-    const nBlocks = Math.ceil(tail.paths.length / TAIL_BLOCK);
-    const per = Math.ceil(nBlocks / this.workers);
-    const pending = Promise.all(Array.from({ length: Math.ceil(nBlocks / per) }, (_, w) =>
-      this.pool!.exec("tailBlocks", [positions, marketData, model, tail, w * per, Math.min(per, nBlocks - w * per)]) as Promise<Float64Array>));
+    const pending = Promise.all(evenRanges(Math.ceil(tail.paths.length / TAIL_BLOCK), this.workers).map(({ start, count }) =>
+      this.pool!.exec("tailBlocks", [positions, marketData, model, tail, start, count]) as Promise<Float64Array>));
     // The tail statistics, histogram and worst paths here while the workers revalue the tail.
     const finish = run.summariseLater(parts);
     return finish(concatBlocks(await pending));
@@ -141,12 +139,6 @@ export class RiskPool {
  * positions broke even (bench/historical.bench.ts).
  */
 const LOCAL_HISTORICAL = 500_000;
-
-/** 0..n in one even range per worker (fewer when n is small): any split gives the same bits. */
-function evenRanges(n: number, workers: number): { start: number; count: number }[] {
-  const size = Math.ceil(n / workers);
-  return Array.from({ length: Math.ceil(n / size) }, (_, i) => ({ start: i * size, count: Math.min(size, n - i * size) }));
-}
 
 /** `work` on a pool made for it, terminated after. */
 export async function withPool<T>(options: PoolOptions, work: (pool: RiskPool) => Promise<T>): Promise<T> {

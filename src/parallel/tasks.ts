@@ -11,6 +11,18 @@ import type { PriceHistory, PriceSeries } from "../history/history.js";
 import type { MarketData, Position } from "../model/types.js";
 import { checkAgainstMarket, parsePortfolio } from "../schema/index.js";
 
+/** A range of items [start, start + count): paths, windows or tail blocks. */
+export interface Range {
+  start: number;
+  count: number;
+}
+
+/** 0..n in `parts` even ranges (fewer when n is small): any split of paths, windows or blocks gives the same bits. */
+export function evenRanges(n: number, parts: number): Range[] {
+  const per = Math.ceil(n / parts);
+  return Array.from({ length: Math.ceil(n / per) }, (_, i) => ({ start: i * per, count: Math.min(per, n - i * per) }));
+}
+
 /** Paths [start, start + count) of a Monte Carlo run, summarised: its part of the result. */
 export function simulateRange(
   engine: Engine, positions: Position[], marketData: MarketData, model: MonteCarloModelInput, start: number, count: number,
