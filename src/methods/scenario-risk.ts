@@ -56,12 +56,12 @@ export interface BookOptions {
 
 /** Each underlying the portfolio holds (market order), its positions compiled on their own. */
 export function booksByUnderlying(engine: Engine, positions: readonly Position[], market: Market, options: BookOptions = {}): UnderlyingBook[] {
-  return heldUnderlyings(positions, market).map((underlying) => {
-    const mine = positions.filter((p) => p.underlying === underlying);
+  return heldBy(positions, market).map((held) => {
+    const mine = positions.filter((p) => p.underlying === held.underlying);
     const { volShiftWeight, moves } = options;
-    const book = engine.compile(mine, market, { ...(volShiftWeight ? { volShiftWeight } : {}), ...(moves ? { moves: moves(underlying) } : {}) });
+    const book = engine.compile(mine, market, { ...(volShiftWeight ? { volShiftWeight } : {}), ...(moves ? { moves: moves(held.underlying) } : {}) });
     const valueUsd = valueBook(engine, book, market).positions.reduce((a, p) => a + p.valueUsd, 0);
-    return { underlying, book, index: book.indexPrices[0]!, valueUsd, coinSettled: isCoinSettled(mine) };
+    return { ...held, book, valueUsd };
   });
 }
 

@@ -18,8 +18,8 @@ import { pathsAtReference, pathsReference } from "../../reference/paths.js";
 import { esRank, mergeWorst, type TailRisk } from "../../risk/tail.js";
 import { termWeight } from "../grid/grid.js";
 import {
-  booksByUnderlying, checkCover, checkLevels, combineParts, revalueByUnderlying, riskKernels, summarisePart, type PartSummary,
-  type Diversification, type ScenarioPnl, type UnderlyingTail,
+  booksByUnderlying, checkCover, checkLevels, combineParts, heldBy, revalueByUnderlying, riskKernels, summarisePart,
+  type Diversification, type PartSummary, type ScenarioPnl, type UnderlyingBook, type UnderlyingTail,
 } from "../scenario-risk.js";
 import { MAX_BINS, MAX_WORST, withDefaults, type MonteCarloModel, type MonteCarloModelInput } from "./model.js";
 import { planPaths, type MonteCarloPlan, type UnderlyingDynamics } from "./plan.js";
@@ -134,8 +134,12 @@ export function prepareMonteCarlo(
   }
   const chunk = options.chunkPaths ?? DEFAULT_CHUNK;
   if (!Number.isSafeInteger(chunk) || chunk < 1) throw new InputError("chunkPaths", `must be a whole number ≥ 1, got ${chunk}`);
-  const books = booksByUnderlying(engine, positions, market, { volShiftWeight: (days) => termWeight(model.volDynamics.termScaling, days) });
-  const names = books.map((b) => b.underlying);
+  const volShiftWeight = (days: number): number => termWeight(model.volDynamics.termScaling, days);
+  const held = heldBy(positions, market);
+  const names = held.map((h) => h.underlying);
+  // Compiled when paths are first simulated (a pool's main thread never does).
+  let compiled: UnderlyingBook[] | undefined;
+  const books = (): UnderlyingBook[] => (compiled ??= booksByUnderlying(engine, positions, market, { volShiftWeight }));
   if (n * names.length > engine.limits.pathCells) throw new LimitError("model.paths × underlyings", n * names.length, engine.limits.pathCells);
   const plan = planPaths(model, market, names, engine.layout.paths);
   const which = options.kernels ?? "wasm";
@@ -147,11 +151,11 @@ export function prepareMonteCarlo(
     if (!(Number.isSafeInteger(first) && Number.isSafeInteger(count) && first >= 0 && count >= 1 && first + count <= n)) {
       throw new InputError("paths", `a range of paths must lie within 0..${n}, got ${first}..${first + count}`);
     }
-    const usd = books.map(() => new Float64Array(count));
-    const coin = books.map((b) => (b.coinSettled ? new Float64Array(count) : undefined));
+    const usd = held.map(() => new Float64Array(count));
+    const coin = held.map((h) => (h.coinSettled ? new Float64Array(count) : undefined));
     for (let at = 0; at < count; at += chunk) {
       const m = Math.min(chunk, count - at);
-      const part = revalueByUnderlying(k, books, paths(plan, first + at, m), m, plan.horizon);
+      const part = revalueByUnderlying(k, books(), paths(plan, first + at, m), m, plan.horizon);
       part.usd.forEach((row, u) => usd[u]!.set(row, at));
       part.coin.forEach((row, u) => row && coin[u]!.set(row, at));
       options.onProgress?.(at + m, count);
@@ -170,7 +174,7 @@ export function prepareMonteCarlo(
   // pool revalues the tail meanwhile).
   const summariseLater = (parts: readonly PartSummary[]): ((blocks?: Float64Array) => MonteCarloResult) => {
     checkCover(parts, n, "paths");
-    const risk = combineParts(books, parts, n, model.levels, { histogramBins: model.output.histogramBins, worst: listed });
+    const risk = combineParts(held, parts, n, model.levels, { histogramBins: model.output.histogramBins, worst: listed });
     const at = pathsAt(plan, risk.worst.map((w) => w.index));
     const m = risk.worst.length;
     const worst = risk.worst.map(({ index: path, lossUsd, pnlUsd }, j): WorstPath => ({
@@ -237,22 +241,22 @@ export function prepareMonteCarlo(
     }
     return out;
   };
+  // Blocks hold one figure per position, in the order of `positions` (the full book's).
   const esContributions = (blocks: Float64Array): EsContribution[] => {
-    const book = fullBook();
-    const nPos = book.positions.length;
-    return book.positions.map((p, i) => {
+    const nPos = positions.length;
+    return positions.map((p, i) => {
       let sum = 0;
       for (let b = 0; b < blocks.length / nPos; b++) sum += blocks[b * nPos + i]!;
       return { id: p.id ?? String(positions.indexOf(p)), underlying: p.underlying, esUsd: sum };
     });
   };
   let whole: Book | undefined;
-  const fullBook = (): Book => (whole ??= engine.compile(positions, market, { volShiftWeight: (days) => termWeight(model.volDynamics.termScaling, days) }));
+  const fullBook = (): Book => (whole ??= engine.compile(positions, market, { volShiftWeight }));
 
   return {
     model, plan, simulate, part, tailBlocks, summariseLater, esTail,
     summarise: (parts, blocks) => summariseLater(parts)(blocks),
-    underlyings: books.map((b) => ({ underlying: b.underlying, index: b.index, coinSettled: b.coinSettled })),
+    underlyings: held,
   };
 }
 
