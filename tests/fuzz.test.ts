@@ -23,6 +23,7 @@ import { stressTest } from "../src/methods/stress/stress.js";
 import { parseJson, parseMonteCarloModel, parseProfile, parseStressScenarios } from "../src/schema/index.js";
 import { valueBook } from "../src/valuation.js";
 import { applyMutations, mutations, type Mutation, type MutationOptions } from "./fixtures/mutate.js";
+import { inputError } from "./helpers/errors.js";
 
 const read = (url: URL): unknown => JSON.parse(readFileSync(url, "utf8"));
 const example = (name: string): unknown => read(new URL(`../examples/${name}.json`, import.meta.url));
@@ -470,15 +471,7 @@ describe("bugs found by fuzzing, fixed", () => {
     gridMargin(engine, inputs.portfolio.positions, inputs.market, { profile: parseProfile(profile, "profile.json") });
   const contract = (act: () => unknown, fields: RegExp): void => void expectContract(act, fields, [], []);
   /** The reason of the InputError `act` throws. */
-  const reason = (act: () => unknown): string => {
-    try {
-      act();
-    } catch (error) {
-      if (error instanceof InputError) return error.reason;
-      throw error;
-    }
-    throw new Error("no InputError");
-  };
+  const reason = (act: () => unknown): string => inputError(act).reason;
 
   // Bug 1 (fixed): the ES standard error squares losses, which overflows above ~1e154 although the losses are finite:
   // a linear SOL future expiring 9999-12-31 (the schema takes any year) has a forward of 1.8e175, and the

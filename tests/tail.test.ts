@@ -8,6 +8,7 @@ import type { Kernels } from "../src/engine/wasm.js";
 import { InputError } from "../src/errors.js";
 import { histogram, jsSelector, largest, mergeLargest, mergeWorst, tailCount, tailRisk, tailRiskOfLargest, wasmSelector, worstIndices, type Selector, type TailRisk } from "../src/risk/tail.js";
 import { prng } from "./fixtures/synthetic.js";
+import { inputError } from "./helpers/errors.js";
 import { heap, reserve, wasm } from "./helpers/wasm-raw.js";
 
 // The raw instance of build/pmargin.wasm: the kernel alone, no engine.
@@ -15,16 +16,8 @@ const kernels = wasm as unknown as Pick<Kernels, "memory" | "selectF64">;
 const wasmSel = (): Selector => wasmSelector(kernels, heap, reserve);
 const selectors: [string, () => Selector][] = [["js", jsSelector], ["wasm", wasmSel]];
 
-/** The field an InputError names. */
-const pathOf = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof InputError) return e.path;
-    throw e;
-  }
-  return "no error";
-};
+/** The field the InputError `f` throws names. */
+const pathOf = (f: () => unknown): string => inputError(f).path;
 
 const oneTo = (n: number): Float64Array => Float64Array.from({ length: n }, (_, i) => i + 1);
 

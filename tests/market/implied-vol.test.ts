@@ -1,20 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../src/errors.js";
 import { impliedVol, VOL_MAX } from "../../src/market/implied-vol.js";
 import { black76, black76Price } from "../../src/reference/black76.js";
+import { inputError } from "../helpers/errors.js";
 
 const F = 50_000;
-
-/** The InputError thrown by `fn`, for asserting on its path. */
-function inputError(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof InputError) return e;
-    throw e;
-  }
-  throw new Error("expected an InputError");
-}
 
 describe("impliedVol round trip σ → price → σ", () => {
   const logMoneyness = [...Array.from({ length: 61 }, (_, i) => -3 + i / 10), -1e-4, -1e-9, 1e-9, 1e-4];
