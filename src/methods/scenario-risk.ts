@@ -35,15 +35,10 @@ export interface UnderlyingBook extends HeldUnderlying {
   valueUsd: number;
 }
 
-/** The underlyings a portfolio holds, in market order. */
-export function heldUnderlyings(positions: readonly Position[], market: Market): string[] {
-  if (positions.length === 0) throw new InputError("portfolio.positions", "empty portfolio: nothing to measure");
-  return market.names.filter((u) => positions.some((p) => p.underlying === u));
-}
-
-/** heldUnderlyings with their index and settlement, without compiling anything. */
+/** The underlyings a portfolio holds, in market order, with their index and settlement: nothing compiled. */
 export function heldBy(positions: readonly Position[], market: Market): HeldUnderlying[] {
-  return heldUnderlyings(positions, market).map((underlying) => ({
+  if (positions.length === 0) throw new InputError("portfolio.positions", "empty portfolio: nothing to measure");
+  return market.names.filter((u) => positions.some((p) => p.underlying === u)).map((underlying) => ({
     underlying, index: market.get(underlying)!.index, coinSettled: isCoinSettled(positions.filter((p) => p.underlying === underlying)),
   }));
 }
