@@ -2,7 +2,9 @@ import { expF64x2, EXP_K, EXP_BIAS, TAIL_P, TAIL_Q, CENT_P, CENT_Q, CDF_K } from
 
 // The smile of each option is compiled to a table of its implied vol against
 // the scenario's log price move x on a uniform grid; the kernel interpolates
-// linearly. h = 1/32 and x = 0 on a node make the unshocked vol exact.
+// linearly. h = 1/32 and x = 0 on a node make the unshocked vol exact. A book
+// revalued at known moves (a venue grid) fills only the nodes they read: its
+// node map gives each node's byte offset in an option's table.
 export const SMILE_NODES: i32 = 161;
 export const SMILE_X_MIN: f64 = -2.5;
 export const SMILE_INV_STEP: f64 = 32.0;
@@ -22,8 +24,11 @@ export const OPT_PHI: usize = 8;      // +1 call, -1 put
 export const OPT_WEIGHT: usize = 9;   // USD value per unit of Black-76 price (q·size, times S0/F0 if inverse)
 export const OPT_VOL_W: usize = 10;   // weight of the scenario's vol shift for this option
 export const OPT_BASE: usize = 11;    // USD value now (the zero scenario), the PnL reference
-export const OPT_TABLE: usize = 12;   // byte address of the option's smile table (SMILE_NODES f64)
-export const OPT_COLS: usize = 13;
+export const OPT_TABLE: usize = 12;   // byte address of the option's smile table (one f64 per filled node)
+export const OPT_SLICE_A: usize = 13; // f64 index of its surface slice in the packed slices (assembly/smile.ts)
+export const OPT_SLICE_B: usize = 14; // the later slice between two expiries, or −1
+export const OPT_SLICE_W: usize = 15; // weight of slice b in total variance
+export const OPT_COLS: usize = 16;
 
 /** Linear book (spot, futures): USD value = alpha + beta·m where m is the price factor. */
 export const LIN_U: usize = 0;
@@ -62,12 +67,14 @@ export function revalueWorkBytes(nUnd: i32): i32 {
  * price now is `ccyPrice`: PnL = V'/X' − V0/X0 with X the coin's USD price.
  * `out` receives nScen f64 of portfolio PnL; with `perPosition` ≠ 0 it is
  * followed by one row of nScen per option, then per linear position.
- * `work` (16-byte aligned) has revalueWorkBytes(nUnd) bytes. Nothing is allocated.
+ * `work` (16-byte aligned) has revalueWorkBytes(nUnd) bytes. `nodeMap` holds SMILE_NODES
+ * i32: the byte offset of each node in an option's table; every node a scenario reads
+ * (with the next) must be in the tables. Nothing is allocated.
  */
 export function revalueBlack76F64x2Soa(
   opt: usize, nOpt: i32, optCap: i32, lin: usize, nLin: i32, linCap: i32,
   scen: usize, nScen: i32, nUnd: i32, dt: f64, ccy: i32, ccyPrice: f64,
-  out: usize, perPosition: i32, work: usize,
+  out: usize, perPosition: i32, work: usize, nodeMap: usize,
 ): void {
   const ob = <usize>optCap << 3;
   const lb = <usize>linCap << 3;
@@ -91,7 +98,7 @@ export function revalueBlack76F64x2Soa(
   for (let s0 = 0; s0 < nScen; s0 += BLOCK) {
     const cnt = min(BLOCK, nScen - s0);
     const pairs = (cnt + 1) >> 1;
-    prepareBlock(scen, nScen, nUnd, s0, cnt, xw, mw, miw, vw, flw, frw, idxw);
+    prepareBlock(scen, nScen, nUnd, s0, cnt, xw, mw, miw, vw, flw, frw, idxw, nodeMap);
     // The pad lane of an odd block accumulates too: zero it as well.
     for (let j = 0; j < pairs << 1; j++) store<f64>(acc + (<usize>j << 3), 0.0);
     for (let j = 0; j < cnt; j++) {
@@ -175,7 +182,7 @@ export function revalueBlack76F64x2Soa(
  */
 function prepareBlock(
   scen: usize, nScen: i32, nUnd: i32, s0: i32, cnt: i32,
-  xw: usize, mw: usize, miw: usize, vw: usize, flw: usize, frw: usize, idxw: usize,
+  xw: usize, mw: usize, miw: usize, vw: usize, flw: usize, frw: usize, idxw: usize, nodeMap: usize,
 ): void {
   const ub = <usize>BLOCK << 3;
   const volPlane = <usize>nUnd * <usize>nScen << 3;
@@ -193,7 +200,7 @@ function prepareBlock(
       const pos = min(max((x - SMILE_X_MIN) * SMILE_INV_STEP, 0.0), <f64>(SMILE_NODES - 1));
       const node = min(<i32>pos, SMILE_NODES - 2);
       store<f64>(frw + uo + o, pos - <f64>node);
-      store<i32>(idxw + (<usize>u * <usize>BLOCK << 2) + (<usize>j << 2), node << 3);
+      store<i32>(idxw + (<usize>u * <usize>BLOCK << 2) + (<usize>j << 2), load<i32>(nodeMap + (<usize>node << 2)));
     }
     for (let j = 0; j < padded; j += 2) {
       const o = uo + (<usize>j << 3);

@@ -22,6 +22,7 @@ const KERNEL_OF: Record<string, string> = {
   gammaF64Soa: "paths",
   correlatedMovesF64x2Soa: "paths",
   selectF64: "select",
+  smileTablesF64: "smile",
 };
 
 interface Meter {

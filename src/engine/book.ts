@@ -3,7 +3,8 @@
 // hoisted out of the scenario loop, and a smile table; per linear position
 // (spot, futures) the two coefficients of its USD value alpha + beta·m, where
 // m = S'/S0 is the scenario's price factor of its underlying.
-import type { Market } from "../market/market.js";
+import type { Market, UnderlyingCurves } from "../market/market.js";
+import { smileVol } from "../market/packed-smile.js";
 import type { OptionPosition, Position } from "../model/types.js";
 import type { Black76Inputs } from "../reference/black76.js";
 import type { KernelLayout } from "./wasm.js";
@@ -17,8 +18,8 @@ export interface CompileOptions {
    */
   volShiftWeight?: (days: number, underlying: string) => number;
   /**
-   * The only log moves the book will be revalued at: just the smile nodes they read
-   * are filled (a venue grid reads ~36 of the 161), the others are NaN. Default: all.
+   * The only log moves the book will be revalued at: the smile tables hold just the
+   * nodes they read (a venue grid reads ~36 of the 161). Default: all.
    */
   moves?: ArrayLike<number>;
 }
@@ -46,10 +47,18 @@ export interface Book {
   /** layout.opt.cols columns of optCap f64. */
   readonly opt: Float64Array;
   readonly optionTerms: readonly OptionTerms[];
-  /** nOpt smile tables of layout.smileNodes vols each. */
-  readonly tables: Float64Array;
-  /** With CompileOptions.moves: 1 at each smile node filled; absent when all are. */
-  readonly filledNodes?: Uint8Array;
+  /**
+   * Smile table slots per option: the smile nodes filled, all layout.smileNodes or
+   * those CompileOptions.moves read. The tables are built from `slices` where the
+   * kernel reads them (assembly/smile.ts; src/reference/smile.ts for the JS kernel).
+   */
+  readonly slots: number;
+  /** The log move of each slot, increasing. */
+  readonly xs: Float64Array;
+  /** Per smile node, its byte offset in an option's table (slot · 8), −1 when not filled. */
+  readonly nodeOffsets: Int32Array;
+  /** The vol-surface slices the options read, packed (VolSurface.packed of each underlying, one after another). */
+  readonly slices: Float64Array;
   readonly nLin: number;
   readonly linCap: number;
   /** layout.lin.cols columns of linCap f64, one row per linear position. */
@@ -71,45 +80,57 @@ export function compileBook(
 ): Book {
   const underlyings = market.names.filter((name) => positions.some((p) => p.underlying === name));
   const uIndex = new Map(underlyings.map((name, i) => [name, i]));
-  const indexPrices = new Float64Array(underlyings.map((name) => market.get(name)!.index));
+  const nUnd = underlyings.length;
   const options_ = positions.filter((p): p is OptionPosition => p.kind === "option");
   const nOpt = options_.length;
   const nLin = positions.length - nOpt;
   const optCap = even(nOpt);
   const linCap = even(nLin);
-  const opt = new Float64Array(layout.opt.cols * optCap);
-  const lin = new Float64Array(layout.lin.cols * linCap);
-  const tables = new Float64Array(nOpt * layout.smileNodes);
+  const aggCap = even(nUnd);
+  // The book's columns and index prices share one buffer: a typed array's own buffer costs more than filling it.
+  const sizes = [layout.opt.cols * optCap, layout.lin.cols * linCap, layout.lin.cols * aggCap, nUnd];
+  const buffer = new Float64Array(sizes.reduce((a, b) => a + b));
+  const [opt, lin, linAgg, indexPrices] = sizes.map((size, i) => {
+    const at = sizes.slice(0, i).reduce((a, b) => a + b, 0);
+    return buffer.subarray(at, at + size);
+  }) as [Float64Array, Float64Array, Float64Array, Float64Array];
+  underlyings.forEach((name, u) => (indexPrices[u] = market.get(name)!.index));
   const optionTerms: OptionTerms[] = [];
   const refs: PositionRef[] = [];
   const O = layout.opt;
   const L = layout.lin;
-  const filledNodes = options.moves ? nodesRead(layout, options.moves) : undefined;
-  if (filledNodes) tables.fill(NaN);
-  // The nodes to fill, in increasing order (a loop: a spread of the keys costs more than the rest of a small book).
-  const nodeList: number[] = [];
-  for (let j = 0; j < layout.smileNodes; j++) if (!filledNodes || filledNodes[j] === 1) nodeList.push(j);
-  const ks = new Float64Array(nodeList.length);
-  const vols = new Float64Array(nodeList.length);
+  const { xs, nodeOffsets } = smileSlots(layout, options.moves);
+  // Each underlying's packed surface slices, at their offset in the book's, and what
+  // the options of one expiry share (a book holds many strikes of few expiries).
+  const surfaces: Float64Array[] = [];
+  let sliceCount = 0;
+  const held = new Map<string, { curves: UnderlyingCurves; u: number; slices?: Float64Array; base: number; expiries: Map<string, ExpiryTerms> }>();
+  const heldOf = (name: string) => {
+    let h = held.get(name);
+    if (!h) held.set(name, (h = { curves: market.get(name)!, u: uIndex.get(name)!, base: 0, expiries: new Map() }));
+    return h;
+  };
 
-  const centre = centreNode(layout);
   for (const p of positions) {
-    const curves = market.get(p.underlying)!;
-    const u = uIndex.get(p.underlying)!;
-    const s0 = curves.index;
+    const h = heldOf(p.underlying);
+    const { curves, u } = h;
     if (p.kind === "option") {
       const row = optionTerms.length;
-      const t = market.yearFraction(p.expiry);
-      const f = curves.forwards.forward(t);
+      if (!h.slices) {
+        h.slices = curves.volSurface().packed;
+        h.base = sliceCount;
+        surfaces.push(h.slices);
+        sliceCount += h.slices.length;
+      }
+      let e = h.expiries.get(p.expiry);
+      if (!e) h.expiries.set(p.expiry, (e = expiryTerms(market, curves, h.base, p.expiry, options.volShiftWeight)));
+      const { t, f } = e;
       const k0 = log(p.strike / f);
       const size = p.contractSize ?? 1;
       const phi = p.right === "call" ? 1 : -1;
-      const table = row * layout.smileNodes;
-      // Sticky moneyness: under a move x the forward is F·e^x and the strike's
-      // log-moneyness k0 − x, which falls as the nodes' x rise.
-      for (let i = 0; i < nodeList.length; i++) ks[i] = k0 - (layout.smileXMin + nodeList[i]! / layout.smileInvStep);
-      curves.smileDescending(t, ks, vols);
-      for (let i = 0; i < nodeList.length; i++) tables[table + nodeList[i]!] = vols[i]!;
+      opt[O.sliceA * optCap + row] = e.a;
+      opt[O.sliceB * optCap + row] = e.b;
+      opt[O.sliceW * optCap + row] = e.w;
       opt[O.u * optCap + row] = u;
       opt[O.lnFK * optCap + row] = -k0;
       opt[O.fk * optCap + row] = f / p.strike;
@@ -121,9 +142,11 @@ export function compileBook(
       opt[O.phi * optCap + row] = phi;
       // USD value per unit of Black-76 price; an inverse option's coin premium
       // B/F is worth B·S/F dollars, and S/F is constant under proportional moves.
-      opt[O.weight * optCap + row] = p.quantity * size * (p.settlement === "inverse" ? s0 / f : 1);
-      opt[O.volW * optCap + row] = options.volShiftWeight ? options.volShiftWeight(t * 365, p.underlying) : 1;
-      optionTerms.push({ forward: f, strike: p.strike, time: t, vol: tables[table + centre]!, rate: curves.rate, phi });
+      opt[O.weight * optCap + row] = p.quantity * size * (p.settlement === "inverse" ? curves.index / f : 1);
+      opt[O.volW * optCap + row] = e.volW;
+      // The vol now: the smile at the zero move, as its table holds it (the same bits).
+      const vol = smileVol(h.slices, e.a - h.base, e.b < 0 ? -1 : e.b - h.base, e.w, t, k0);
+      optionTerms.push({ forward: f, strike: p.strike, time: t, vol, rate: curves.rate, phi });
       refs.push({ kind: "option", row });
     } else {
       const row = refs.length - optionTerms.length;
@@ -136,9 +159,7 @@ export function compileBook(
     }
   }
 
-  const nLinAgg = underlyings.length;
-  const linAgg = new Float64Array(layout.lin.cols * even(nLinAgg));
-  const aggCap = even(nLinAgg);
+  const nLinAgg = nUnd;
   for (let u = 0; u < nLinAgg; u++) linAgg[L.u * aggCap + u] = u;
   for (let row = 0; row < nLin; row++) {
     const u = lin[L.u * linCap + row]!;
@@ -146,9 +167,39 @@ export function compileBook(
     linAgg[L.beta * aggCap + u]! += lin[L.beta * linCap + row]!;
   }
 
+  // One underlying's book (a grid's) reads its surface's own packed slices.
+  let slices = surfaces.length === 1 ? surfaces[0]! : new Float64Array(sliceCount);
+  if (surfaces.length > 1) {
+    let at = 0;
+    for (const packed of surfaces) {
+      slices.set(packed, at);
+      at += packed.length;
+    }
+  }
   return {
-    layout, underlyings, indexPrices, positions, refs, nOpt, optCap, opt, optionTerms, tables,
-    nLin, linCap, lin, linAgg, nLinAgg, baseReady: false, ...(filledNodes ? { filledNodes } : {}),
+    layout, underlyings, indexPrices, positions, refs, nOpt, optCap, opt, optionTerms, slots: xs.length, xs, nodeOffsets, slices,
+    nLin, linCap, lin, linAgg, nLinAgg, baseReady: false,
+  };
+}
+
+/** What the options of one underlying and expiry share: time, forward, surface slices (offsets in the book's), vol-shift weight. */
+interface ExpiryTerms {
+  t: number;
+  f: number;
+  a: number;
+  b: number;
+  w: number;
+  volW: number;
+}
+
+function expiryTerms(
+  market: Market, curves: UnderlyingCurves, base: number, expiry: string, volShiftWeight: CompileOptions["volShiftWeight"],
+): ExpiryTerms {
+  const t = market.yearFraction(expiry);
+  const { a, b, w } = curves.volSurface().locate(t);
+  return {
+    t, f: curves.forwards.forward(t), a: base + a, b: b < 0 ? -1 : base + b, w,
+    volW: volShiftWeight ? volShiftWeight(t * 365, curves.name) : 1,
   };
 }
 
@@ -158,20 +209,29 @@ export function smileNode(layout: KernelLayout, x: number): number {
   return Math.min(Math.trunc(pos), layout.smileNodes - 2);
 }
 
-/** Refuses scenarios whose moves read smile nodes a book compiled for other moves left unfilled. */
+/** Refuses scenarios whose moves read smile nodes a book compiled for other moves left out. */
 export function assertMovesCompiled(book: Book, logMoves: Float64Array): void {
-  const filled = book.filledNodes;
-  if (!filled) return;
+  const offsets = book.nodeOffsets;
+  if (book.slots === book.layout.smileNodes) return;
   for (const x of logMoves) {
     const j = smileNode(book.layout, x);
-    if (filled[j] !== 1 || filled[j + 1] !== 1) {
+    if (offsets[j]! < 0 || offsets[j + 1]! < 0) {
       throw new InputError("scenarios.logMoves", `move ${x} was not among the moves the book was compiled for (CompileOptions.moves)`);
     }
   }
 }
 
-/** 1 at every node the moves read, and those of the zero move (base values, padding). */
-function nodesRead(layout: KernelLayout, moves: ArrayLike<number>): Uint8Array {
+/**
+ * The smile nodes a book's tables hold, in increasing order — every node, or those
+ * `moves` read and those of the zero move (base values, padding) — as the log move
+ * of each slot and each node's byte offset in a table (−1 when left out).
+ */
+function smileSlots(layout: KernelLayout, moves: ArrayLike<number> | undefined): { xs: Float64Array; nodeOffsets: Int32Array } {
+  if (!moves) {
+    let all = allSlots.get(layout);
+    if (!all) allSlots.set(layout, (all = slotsOf(layout, new Uint8Array(layout.smileNodes).fill(1))));
+    return all;
+  }
   const filled = new Uint8Array(layout.smileNodes);
   const read = (x: number): void => {
     const j = smileNode(layout, x);
@@ -179,12 +239,20 @@ function nodesRead(layout: KernelLayout, moves: ArrayLike<number>): Uint8Array {
   };
   read(0);
   for (let i = 0; i < moves.length; i++) read(moves[i]!);
-  filled[centreNode(layout)] = 1;
-  return filled;
+  return slotsOf(layout, filled);
 }
 
-/** Smile node of the zero move: the option's vol today. */
-export const centreNode = (layout: KernelLayout): number => Math.round(-layout.smileXMin * layout.smileInvStep);
+/** Every node's slots, shared by the books of an engine (its layout) that hold them all. */
+const allSlots = new WeakMap<KernelLayout, { xs: Float64Array; nodeOffsets: Int32Array }>();
+
+function slotsOf(layout: KernelLayout, filled: Uint8Array): { xs: Float64Array; nodeOffsets: Int32Array } {
+  const nodeOffsets = new Int32Array(layout.smileNodes);
+  let slots = 0;
+  for (let j = 0; j < layout.smileNodes; j++) nodeOffsets[j] = filled[j] === 1 ? 8 * slots++ : -1;
+  const xs = new Float64Array(slots);
+  for (let j = 0; j < layout.smileNodes; j++) if (filled[j] === 1) xs[nodeOffsets[j]! / 8] = layout.smileXMin + j / layout.smileInvStep;
+  return { xs, nodeOffsets };
+}
 
 /**
  * USD value of a linear position per unit of price factor m (value = alpha + beta·m):

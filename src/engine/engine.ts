@@ -68,7 +68,7 @@ const F64 = 8;
 export class Engine {
   readonly limits: Limits;
   private resident: Book | null = null;
-  private ptr = { opt: 0, lin: 0, agg: 0, tables: 0, scratch: 0 };
+  private ptr = { opt: 0, lin: 0, agg: 0, nodeOffsets: 0, scratch: 0 };
 
   private constructor(
     /** The raw kernel exports: internal, for tests and benchmarks. */
@@ -123,10 +123,15 @@ export class Engine {
     const chunk = Math.min(count, Math.max(this.layout.block, Math.floor(SCRATCH_BUDGET / perScenario)));
     const { scen, work, out } = this.scratch(nUnd, chunk, rows);
 
-    const pnl = new Float64Array(count);
-    // Every position's row in one buffer: hundreds of small typed arrays cost more to allocate than to fill.
-    const all = perPosition ? new Float64Array(book.positions.length * count) : undefined;
-    const positions = all && book.positions.map((_, i) => all.subarray(i * count, (i + 1) * count));
+    // The PnL and every position's row in one buffer laid out as the kernel writes them
+    // (portfolio, options, linear positions), so that a chunk is one copy when it is
+    // the whole run; `positions` views the rows in input order.
+    const all = new Float64Array(rows * count);
+    const pnl = all.subarray(0, count);
+    const positions = perPosition ? book.refs.map((ref) => {
+      const r = 1 + (ref.kind === "option" ? ref.row : book.nOpt + ref.row);
+      return all.subarray(r * count, (r + 1) * count);
+    }) : undefined;
     const ccyPrice = ccy < 0 ? 1 : book.indexPrices[ccy]!;
     for (let s0 = 0; s0 < count; s0 += chunk) {
       const n = Math.min(chunk, count - s0);
@@ -136,15 +141,8 @@ export class Engine {
       });
       this.runRevalue(book, scen, n, dt, ccy, ccyPrice, out, perPosition, work);
       const result = this.mem.f64(out, rows * n);
-      pnl.set(result.subarray(0, n), s0);
-      if (all) {
-        // Kernel rows: options first, then linear positions.
-        book.refs.forEach((ref, i) => {
-          const from = (1 + (ref.kind === "option" ? ref.row : book.nOpt + ref.row)) * n;
-          const to = i * count + s0;
-          for (let s = 0; s < n; s++) all[to + s] = result[from + s]!;
-        });
-      }
+      if (n === count) all.set(result);
+      else for (let r = 0; r < rows; r++) all.set(result.subarray(r * n, (r + 1) * n), r * count + s0);
     }
     return positions ? { currency, pnl, positions } : { currency, pnl };
   }
@@ -158,14 +156,27 @@ export class Engine {
     const inputs = this.resident ? this.ptr.scratch : this.mem.base;
     const out = inputs + 6 * col;
     this.mem.ensure(out + 7 * col - this.mem.base);
-    const fields = ["forward", "strike", "time", "vol", "rate", "phi"] as const;
-    fields.forEach((field, c) => this.mem.f64(inputs + c * col, n).set(terms.map((t) => t[field])));
+    const stride = col / F64;
+    const input = this.mem.f64(inputs, 6 * stride);
+    for (let i = 0; i < n; i++) {
+      const t = terms[i]!;
+      input[i] = t.forward;
+      input[stride + i] = t.strike;
+      input[2 * stride + i] = t.time;
+      input[3 * stride + i] = t.vol;
+      input[4 * stride + i] = t.rate;
+      input[5 * stride + i] = t.phi;
+    }
     this.k.black76GreeksF64x2Soa(n, inputs, inputs + col, inputs + 2 * col, inputs + 3 * col, inputs + 4 * col, inputs + 5 * col, out);
-    const c = [0, 1, 2, 3, 4, 5, 6].map((j) => this.mem.f64(out + j * col, n));
-    return terms.map((_, i) => ({
-      price: c[0]![i]!, delta: c[1]![i]!, gamma: c[2]![i]!, vega: c[3]![i]!, theta: c[4]![i]!,
-      coinValue: c[5]![i]!, coinDelta: c[6]![i]!,
-    }));
+    const c = this.mem.f64(out, 7 * stride);
+    const greeks: Black76Greeks[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      greeks[i] = {
+        price: c[i]!, delta: c[stride + i]!, gamma: c[2 * stride + i]!, vega: c[3 * stride + i]!, theta: c[4 * stride + i]!,
+        coinValue: c[5 * stride + i]!, coinDelta: c[6 * stride + i]!,
+      };
+    }
+    return greeks;
   }
 
   /**
@@ -247,29 +258,39 @@ export class Engine {
     const linCap = perPosition ? book.linCap : book.linAgg.length / this.layout.lin.cols;
     this.k.revalueBlack76F64x2Soa(
       this.ptr.opt, book.nOpt, book.optCap, lin, nLin, linCap,
-      scen, n, book.underlyings.length, dt, ccy, ccyPrice, out, perPosition ? 1 : 0, work,
+      scen, n, book.underlyings.length, dt, ccy, ccyPrice, out, perPosition ? 1 : 0, work, this.ptr.nodeOffsets,
     );
   }
 
-  /** Copies a book into linear memory unless it is already there, and fills its base values. */
+  /**
+   * Copies a book into linear memory unless it is already there, builds its smile
+   * tables there (the smile kernel) and fills its base values.
+   */
   private load(book: Book): void {
     if (this.resident === book) return;
     const base = this.mem.base;
     const opt = base;
     const lin = align16(opt + book.opt.length * F64);
     const agg = align16(lin + book.lin.length * F64);
-    const tables = align16(agg + book.linAgg.length * F64);
-    const scratch = align16(tables + book.tables.length * F64);
-    this.mem.ensure(scratch - base);
-    this.ptr = { opt, lin, agg, tables, scratch };
+    const nodeOffsets = align16(agg + book.linAgg.length * F64);
+    const slices = align16(nodeOffsets + book.nodeOffsets.length * 4);
+    const xs = align16(slices + book.slices.length * F64);
+    const tables = align16(xs + book.xs.length * F64);
+    const scratch = align16(tables + book.nOpt * book.slots * F64);
+    // The smile kernel's scratch row lies in the revalue scratch, free until a revaluation.
+    this.mem.ensure(scratch + book.slots * F64 - base);
+    this.ptr = { opt, lin, agg, nodeOffsets, scratch };
     const L = this.layout;
     for (let row = 0; row < book.nOpt; row++) {
-      book.opt[L.opt.table * book.optCap + row] = tables + row * L.smileNodes * F64;
+      book.opt[L.opt.table * book.optCap + row] = tables + row * book.slots * F64;
     }
     this.mem.f64(opt, book.opt.length).set(book.opt);
     this.mem.f64(lin, book.lin.length).set(book.lin);
     this.mem.f64(agg, book.linAgg.length).set(book.linAgg);
-    this.mem.f64(tables, book.tables.length).set(book.tables);
+    new Int32Array(this.k.memory.buffer, nodeOffsets, book.nodeOffsets.length).set(book.nodeOffsets);
+    this.mem.f64(slices, book.slices.length).set(book.slices);
+    this.mem.f64(xs, book.xs.length).set(book.xs);
+    this.k.smileTablesF64(opt, book.nOpt, book.optCap, slices, xs, book.slots, scratch);
     this.resident = book;
     if (!book.baseReady) this.fillBase(book);
   }

@@ -21,10 +21,8 @@ export interface UnderlyingCurves {
   liquidity?: UnderlyingLiquidity;
   /** surface.vol(t, k), or InputError when there is no surface. */
   vol(t: number, k: number): number;
-  /** The smile at expiry t as a function of log-moneyness (the expiry found once), or InputError. */
-  smile(t: number): (k: number) => number;
-  /** The smile at expiry t at each of `ks` (non-increasing log-moneyness) into `out`, or InputError. */
-  smileDescending(t: number, ks: ArrayLike<number>, out: Float64Array): void;
+  /** The surface, or InputError when there is none. */
+  volSurface(): VolSurface;
 }
 
 export interface Market {
@@ -76,15 +74,8 @@ function buildCurves(name: string, m: UnderlyingMarket, asOfMs: number): Underly
     forwards,
     surface,
     ...(m.liquidity ? { liquidity: m.liquidity } : {}),
-    vol(t, k) {
-      return this.smile(t)(k);
-    },
-    smile(t) {
-      return surfaceOf().smile(t);
-    },
-    smileDescending(t, ks, out) {
-      surfaceOf().smileDescending(t, ks, out);
-    },
+    vol: (t, k) => surfaceOf().vol(t, k),
+    volSurface: surfaceOf,
   };
 }
 

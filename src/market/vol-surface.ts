@@ -20,12 +20,12 @@ export interface SurfaceSlice {
  */
 class Smile {
   /** Derivative dσ/dk at each node, computed once. */
-  private readonly slopes: number[];
+  readonly slopes: number[];
 
   constructor(
     readonly t: number,
-    private readonly k: readonly number[],
-    private readonly vols: readonly number[],
+    readonly k: readonly number[],
+    readonly vols: readonly number[],
   ) {
     this.slopes = pchipSlopes(k, vols);
   }
@@ -36,26 +36,6 @@ class Smile {
     if (x <= k[0]!) return vols[0]!;
     if (x >= k[n]!) return vols[n]!;
     return this.hermite(bracket(n, (i) => k[i]!, x), x);
-  }
-
-  /**
-   * vol() at each of `xs`, which must be non-increasing (a smile table's nodes in
-   * strike order): the segment is found by walking down instead of by a search.
-   */
-  volsDescending(xs: ArrayLike<number>, out: Float64Array): void {
-    const { k, vols } = this;
-    const n = k.length - 1;
-    let lo = n - 1;
-    for (let i = 0; i < xs.length; i++) {
-      const x = xs[i]!;
-      if (x <= k[0]!) out[i] = vols[0]!;
-      else if (x >= k[n]!) out[i] = vols[n]!;
-      else {
-        // The largest lo with k[lo] ≤ x, as bracket() finds it.
-        while (k[lo]! > x) lo--;
-        out[i] = this.hermite(lo, x);
-      }
-    }
   }
 
   /** The cubic Hermite interpolant on segment [lo, lo + 1] at x. */
@@ -125,9 +105,18 @@ function endSlope(h0: number, h1: number, d0: number, d1: number): number {
  * forward. Slices must have t > 0 and are sorted here; with two slices at the
  * same t the later one in sorted order is used at and after that t.
  */
+/** Where the smile at an expiry is read in VolSurface.packed: slice a, or a and b with b's weight w in total variance. */
+export interface SliceRef {
+  /** f64 index of slice a in `packed`. */
+  a: number;
+  /** f64 index of slice b, or −1 when a alone gives the smile. */
+  b: number;
+  w: number;
+}
+
 export class VolSurface {
   private readonly smiles: Smile[];
-  private scratch = new Float64Array(0);
+  private packedSlices?: { data: Float64Array; at: number[] };
 
   constructor(slices: readonly SurfaceSlice[]) {
     if (slices.length === 0) throw new RangeError("VolSurface needs at least one slice");
@@ -136,50 +125,60 @@ export class VolSurface {
 
   /** Implied vol at `t` years and log-moneyness `k`. */
   vol(t: number, k: number): number {
-    return this.smile(t)(k);
+    const { lo, hi, w } = this.slices(t);
+    const a = this.smiles[lo]!;
+    if (hi < 0) return a.vol(k);
+    const b = this.smiles[hi]!;
+    const va = a.vol(k);
+    const vb = b.vol(k);
+    return Math.sqrt(((1 - w) * va * va * a.t + w * vb * vb * b.t) / t);
   }
 
   /**
-   * The smile at `t` years as a function of log-moneyness, with the slice
-   * lookup done once: cheap to evaluate on many strikes of one expiry.
+   * The slices packed for the smile-table kernel (assembly/smile.ts) and its JS twin:
+   * per slice in time order t, n, then its n log-moneyness nodes, n vols and n PCHIP slopes.
    */
-  smile(t: number): (k: number) => number {
-    const { a, b, w } = this.slices(t);
-    if (!b) return (k) => a.vol(k);
-    return (k) => {
-      const va = a.vol(k);
-      const vb = b.vol(k);
-      return Math.sqrt(((1 - w) * va * va * a.t + w * vb * vb * b.t) / t);
-    };
+  get packed(): Float64Array {
+    return this.pack().data;
   }
 
-  /** smile(t) at each of `ks` (non-increasing) into `out`, the same values: for smile tables. */
-  smileDescending(t: number, ks: ArrayLike<number>, out: Float64Array): void {
-    const { a, b, w } = this.slices(t);
-    a.volsDescending(ks, out);
-    if (!b) return;
-    // The second slice's vols, in an array kept between calls (a book compiles one option after another).
-    if (this.scratch.length < ks.length) this.scratch = new Float64Array(ks.length);
-    const vb = this.scratch;
-    b.volsDescending(ks, vb);
-    for (let i = 0; i < ks.length; i++) {
-      const va = out[i]!;
-      out[i] = Math.sqrt(((1 - w) * va * va * a.t + w * vb[i]! * vb[i]! * b.t) / t);
+  /** The packed slices the smile at `t` years reads (the same choice as smile(t)). */
+  locate(t: number): SliceRef {
+    const { lo, hi, w } = this.slices(t);
+    const at = this.pack().at;
+    return { a: at[lo]!, b: hi < 0 ? -1 : at[hi]!, w };
+  }
+
+  private pack(): { data: Float64Array; at: number[] } {
+    if (this.packedSlices) return this.packedSlices;
+    const at: number[] = [];
+    let size = 0;
+    for (const s of this.smiles) {
+      at.push(size);
+      size += 2 + 3 * s.k.length;
     }
+    const data = new Float64Array(size);
+    this.smiles.forEach((s, i) => {
+      const n = s.k.length;
+      data[at[i]!] = s.t;
+      data[at[i]! + 1] = n;
+      data.set(s.k, at[i]! + 2);
+      data.set(s.vols, at[i]! + 2 + n);
+      data.set(s.slopes, at[i]! + 2 + 2 * n);
+    });
+    return (this.packedSlices = { data, at });
   }
 
-  /** The slice(s) a time uses: one (at or beyond the ends, or on a slice) or two with b's weight w in total variance. */
-  private slices(t: number): { a: Smile; b?: Smile; w: number } {
+  /** The slice(s) a time uses: one (lo, at or beyond the ends, or on a slice) or two, lo and hi, with hi's weight w in total variance. */
+  private slices(t: number): { lo: number; hi: number; w: number } {
     const smiles = this.smiles;
     const n = smiles.length - 1;
-    const first = smiles[0]!;
-    const last = smiles[n]!;
-    if (t <= first.t) return { a: first, w: 0 };
-    if (t >= last.t) return { a: last, w: 0 };
+    if (t <= smiles[0]!.t) return { lo: 0, hi: -1, w: 0 };
+    if (t >= smiles[n]!.t) return { lo: n, hi: -1, w: 0 };
     const lo = bracket(n, (i) => smiles[i]!.t, t);
     const a = smiles[lo]!;
-    if (t === a.t) return { a, w: 0 };
+    if (t === a.t) return { lo, hi: -1, w: 0 };
     const b = smiles[lo + 1]!;
-    return { a, b, w: (t - a.t) / (b.t - a.t) };
+    return { lo, hi: lo + 1, w: (t - a.t) / (b.t - a.t) };
   }
 }

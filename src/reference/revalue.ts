@@ -7,6 +7,7 @@ import type { RevalueOptions, RevalueResult } from "../engine/engine.js";
 import type { ScenarioSet } from "../engine/scenarios.js";
 import { black76Price } from "./black76.js";
 import { normCdf } from "./normal.js";
+import { smileTablesReference } from "./smile.js";
 
 export function revalueReference(book: Book, scenarios: ScenarioSet, options: RevalueOptions = {}): RevalueResult {
   const { layout: L, optCap, linCap, opt, lin } = book;
@@ -17,13 +18,14 @@ export function revalueReference(book: Book, scenarios: ScenarioSet, options: Re
   const nUnd = book.underlyings.length;
   assertMovesCompiled(book, scenarios.logMoves);
 
-  // Per underlying and scenario: price factor and smile node.
+  const tables = smileTablesReference(book);
+  // Per underlying and scenario: price factor and smile node (its slot in the tables).
   const m = scenarios.logMoves.map(Math.exp);
   const node = new Int32Array(nUnd * count);
   const frac = new Float64Array(nUnd * count);
   for (let i = 0; i < nUnd * count; i++) {
     const pos = Math.min(Math.max((scenarios.logMoves[i]! - L.smileXMin) * L.smileInvStep, 0), L.smileNodes - 1);
-    node[i] = Math.min(Math.trunc(pos), L.smileNodes - 2);
+    node[i] = book.nodeOffsets[Math.min(Math.trunc(pos), L.smileNodes - 2)]! / 8;
     frac[i] = pos - node[i]!;
   }
   const price = new Float64Array(count).fill(1);
@@ -37,7 +39,7 @@ export function revalueReference(book: Book, scenarios: ScenarioSet, options: Re
     const phi = col(L.opt.phi, row) as 1 | -1;
     const w = col(L.opt.weight, row), volW = col(L.opt.volW, row);
     const t = col(L.opt.t, row);
-    const table = book.tables.subarray(row * L.smileNodes, (row + 1) * L.smileNodes);
+    const table = tables.subarray(row * book.slots, (row + 1) * book.slots);
     const tLeft = t - dt;
     const lnFK = col(L.opt.lnFK, row);
     const sqrtT = Math.sqrt(Math.max(tLeft, 0));
@@ -56,7 +58,7 @@ export function revalueReference(book: Book, scenarios: ScenarioSet, options: Re
       out[s] = scale * (f * normCdf(phi * d1) - k * normCdf(phi * (d1 - sv)));
     }
     // The value now: zero move, no vol shift, no time step.
-    return w * black76Price(f0, k, t, table[Math.round(-L.smileXMin * L.smileInvStep)]!, rate, phi);
+    return w * black76Price(f0, k, t, table[book.nodeOffsets[Math.round(-L.smileXMin * L.smileInvStep)]! / 8]!, rate, phi);
   };
   const linearRow = (row: number, out: Float64Array): number => {
     const u = lin[L.lin.u * linCap + row]!;

@@ -168,7 +168,7 @@ describe("incremental pieces", () => {
     expect(a.positions).toEqual(b.positions);
     // A move halfway into the first interval the grid does not read.
     const L = engine.layout;
-    const j = [...sparse.filledNodes!.keys()].find((i) => sparse.filledNodes![i] === 0)!;
+    const j = [...sparse.nodeOffsets.keys()].find((i) => sparse.nodeOffsets[i]! < 0)!;
     const other = gridScenarioSet(sparse, [{ ...scenarios[0]!, move: Math.exp(L.smileXMin + (j + 0.5) / L.smileInvStep) - 1 }], p);
     expect(() => engine.revalue(sparse, other)).toThrow(InputError);
   });

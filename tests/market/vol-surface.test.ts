@@ -95,21 +95,24 @@ describe("VolSurface across expiries", () => {
     for (const k of [-1, 0, 0.4]) expect(surface.vol(10, k)).toBe(surface.vol(far.t, k));
   });
 
-  it("smile(t) is vol(t, ·) with the expiry looked up once", () => {
-    for (const t of [0.05, 0.1, 0.3, 1, 5]) {
-      const smile = surface.smile(t);
-      for (const k of [-1.5, -0.2, 0, 0.7]) expect(smile(k)).toBe(surface.vol(t, k));
+  it("packs its slices in time order and locates an expiry's slices as vol(t, k) reads them", () => {
+    const packed = surface.packed;
+    const sorted = [steep, mid, far];
+    let at = 0;
+    for (const s of sorted) {
+      expect(packed[at]).toBe(s.t);
+      expect(packed[at + 1]).toBe(s.k.length);
+      expect([...packed.subarray(at + 2, at + 2 + s.k.length)]).toEqual(s.k);
+      expect([...packed.subarray(at + 2 + s.k.length, at + 2 + 2 * s.k.length)]).toEqual(s.vols);
+      at += 2 + 3 * s.k.length;
     }
-  });
-
-  it("smileDescending gives vol(t, k) bit for bit at descending k, nodes and wings included", () => {
-    const ks = Float64Array.from({ length: 400 }, (_, i) => 3 - i * 0.015);
-    ks[100] = 1.5;
-    ks[101] = 1.5;
-    const out = new Float64Array(ks.length);
-    for (const t of [0.01, steep.t, 0.3, 1, 5]) {
-      surface.smileDescending(t, ks, out);
-      ks.forEach((k, i) => expect(out[i]).toBe(surface.vol(t, k)));
-    }
+    expect(packed.length).toBe(at);
+    const steepAt = 0, midAt = 2 + 3 * steep.k.length, farAt = midAt + 2 + 3 * mid.k.length;
+    expect(surface.locate(0.01)).toEqual({ a: steepAt, b: -1, w: 0 });
+    expect(surface.locate(steep.t)).toEqual({ a: steepAt, b: -1, w: 0 });
+    expect(surface.locate(0.3)).toEqual({ a: steepAt, b: midAt, w: (0.3 - steep.t) / (mid.t - steep.t) });
+    expect(surface.locate(mid.t)).toEqual({ a: midAt, b: -1, w: 0 });
+    expect(surface.locate(1)).toEqual({ a: midAt, b: farAt, w: (1 - mid.t) / (far.t - mid.t) });
+    expect(surface.locate(5)).toEqual({ a: farAt, b: -1, w: 0 });
   });
 });
