@@ -28,7 +28,8 @@ export const OPT_TABLE: usize = 12;   // byte address of the option's smile tabl
 export const OPT_SLICE_A: usize = 13; // f64 index of its surface slice in the packed slices (assembly/smile.ts)
 export const OPT_SLICE_B: usize = 14; // the later slice between two expiries, or −1
 export const OPT_SLICE_W: usize = 15; // weight of slice b in total variance
-export const OPT_COLS: usize = 16;
+export const OPT_VOL: usize = 16;     // the vol now (its smile at the zero move), written by the smile kernel
+export const OPT_COLS: usize = 17;
 
 /** Linear book (spot, futures): USD value = alpha + beta·m where m is the price factor. */
 export const LIN_U: usize = 0;

@@ -1,4 +1,4 @@
-import { OPT_LN_FK, OPT_T, OPT_TABLE, OPT_SLICE_A, OPT_SLICE_B, OPT_SLICE_W } from "./revalue";
+import { OPT_LN_FK, OPT_T, OPT_TABLE, OPT_SLICE_A, OPT_SLICE_B, OPT_SLICE_W, OPT_VOL } from "./revalue";
 
 /** A packed slice: t, n, then n log-moneyness nodes, n vols and n PCHIP slopes (f64). */
 export const SLICE_HEADER: i32 = 2;
@@ -12,29 +12,37 @@ export const SLICE_HEADER: i32 = 2;
  * interpolated in total variance with b's weight OPT_SLICE_W:
  * σ = sqrt(((1 − w)·σa²·ta + w·σb²·tb) / t). Within a slice: the PCHIP interpolant,
  * flat beyond the end nodes. The arithmetic and its order are those of the JS twin
- * (src/reference/smile.ts), so the tables are the same bits.
+ * (src/reference/smile.ts), so the tables are the same bits. The vol now, at the
+ * zero move (byte offset `zero` in a table), goes to column OPT_VOL.
  * `scratch` holds nSlots f64. Nothing is allocated.
  */
-export function smileTablesF64(opt: usize, nOpt: i32, optCap: i32, slices: usize, xs: usize, nSlots: i32, scratch: usize): void {
+export function smileTablesF64(
+  opt: usize, nOpt: i32, optCap: i32, slices: usize, xs: usize, nSlots: i32, zero: i32, scratch: usize,
+): void {
   const ob = <usize>optCap << 3;
   for (let p = 0; p < nOpt; p++) {
-    const q = <usize>p << 3;
-    const out = <usize>load<f64>(opt + OPT_TABLE * ob + q);
-    const k0 = -load<f64>(opt + OPT_LN_FK * ob + q);
-    const a = slices + (<usize>load<f64>(opt + OPT_SLICE_A * ob + q) << 3);
-    const bAt = load<f64>(opt + OPT_SLICE_B * ob + q);
-    sliceVols(a, k0, xs, nSlots, out);
-    if (bAt < 0) continue;
-    const b = slices + (<usize>bAt << 3);
-    sliceVols(b, k0, xs, nSlots, scratch);
-    const w = load<f64>(opt + OPT_SLICE_W * ob + q);
-    const t = load<f64>(opt + OPT_T * ob + q);
-    const ta = load<f64>(a), tb = load<f64>(b);
-    for (let i = 0; i < nSlots; i++) {
-      const o = <usize>i << 3;
-      const va = load<f64>(out + o), vb = load<f64>(scratch + o);
-      store<f64>(out + o, Math.sqrt(((1 - w) * va * va * ta + w * vb * vb * tb) / t));
-    }
+    fillTable(opt, ob, <usize>p << 3, slices, xs, nSlots, scratch);
+    store<f64>(opt + OPT_VOL * ob + (<usize>p << 3), load<f64>(<usize>load<f64>(opt + OPT_TABLE * ob + (<usize>p << 3)) + <usize>zero));
+  }
+}
+
+/** The table of the option at byte `q` of each column. */
+@inline function fillTable(opt: usize, ob: usize, q: usize, slices: usize, xs: usize, nSlots: i32, scratch: usize): void {
+  const out = <usize>load<f64>(opt + OPT_TABLE * ob + q);
+  const k0 = -load<f64>(opt + OPT_LN_FK * ob + q);
+  const a = slices + (<usize>load<f64>(opt + OPT_SLICE_A * ob + q) << 3);
+  const bAt = load<f64>(opt + OPT_SLICE_B * ob + q);
+  sliceVols(a, k0, xs, nSlots, out);
+  if (bAt < 0) return;
+  const b = slices + (<usize>bAt << 3);
+  sliceVols(b, k0, xs, nSlots, scratch);
+  const w = load<f64>(opt + OPT_SLICE_W * ob + q);
+  const t = load<f64>(opt + OPT_T * ob + q);
+  const ta = load<f64>(a), tb = load<f64>(b);
+  for (let i = 0; i < nSlots; i++) {
+    const o = <usize>i << 3;
+    const va = load<f64>(out + o), vb = load<f64>(scratch + o);
+    store<f64>(out + o, Math.sqrt(((1 - w) * va * va * ta + w * vb * vb * tb) / t));
   }
 }
 

@@ -59,7 +59,7 @@ function packageRevalue(book: Book, set: ScenarioSet, options: number): number {
   for (let row = 0; row < options; row++) {
     const u = col(L.opt.u, row), f0 = col(L.opt.f, row), k = col(L.opt.k, row), t = col(L.opt.t, row);
     const right = col(L.opt.phi, row) > 0 ? "call" : "put";
-    const vol = book.optionTerms[row]!.vol;
+    const vol = col(L.opt.vol, row);
     for (let s = 0; s < set.count; s++) sum += bs.blackScholes(f0 * Math.exp(set.logMoves[u * set.count + s]!), k, t, vol, 0, right);
   }
   return sum;

@@ -55,7 +55,8 @@ export interface Valuation {
 }
 
 export function valueBook(engine: Engine, book: Book, market: Market): Valuation {
-  const greeks = engine.greeks(book.optionTerms);
+  // Option rows' Greeks; the engine fills the vol column as it loads the book.
+  const greeks = engine.bookGreeks(book);
   const O = book.layout.opt;
   const positions = book.positions.map((p, i): PositionValue => {
     const id = p.id ?? String(i);
@@ -80,11 +81,12 @@ export function valueBook(engine: Engine, book: Book, market: Market): Valuation
     }
     const row = book.refs[i]!.row;
     const g = greeks[row]!;
-    const terms = book.optionTerms[row]!;
-    const w = book.opt[O.weight * book.optCap + row]!;
+    const col = (c: number): number => book.opt[c * book.optCap + row]!;
+    const forward = col(O.f);
+    const w = col(O.weight);
     const units = p.quantity * (p.contractSize ?? 1);
     const inverse = p.settlement === "inverse";
-    const dFdS = terms.forward / s0;
+    const dFdS = forward / s0;
     const option: PositionValue = {
       id, kind, underlying,
       currency: inverse ? p.underlying : "USD",
@@ -95,8 +97,8 @@ export function valueBook(engine: Engine, book: Book, market: Market): Valuation
       gamma: w * g.gamma * dFdS * dFdS,
       vega: (w * g.vega) / 100,
       theta: (w * g.theta) / 365,
-      forward: terms.forward,
-      vol: terms.vol,
+      forward,
+      vol: col(O.vol),
     };
     if (inverse) option.coinDelta = units * g.coinDelta;
     return option;

@@ -103,4 +103,20 @@ describe("smile tables (assembly/smile.ts and its JS twin)", () => {
       expect(sparse.nodeOffsets[node + 1]).toBe(sparse.nodeOffsets[node]! + 8);
     }
   });
+
+  it("give each option its vol now (the zero move), which bookGreeks prices with the book's own columns", () => {
+    const positions = options();
+    const book = engine.compile(positions, market, { moves: [-0.3, 0.2] });
+    const greeks = engine.bookGreeks(book);
+    const O = engine.layout.opt;
+    const col = (c: number, row: number): number => book.opt[c * book.optCap + row]!;
+    const terms = positions.map((p, row) => {
+      const t = market.yearFraction(p.expiry);
+      const vol = market.get(p.underlying)!.vol(t, log(p.strike / market.get(p.underlying)!.forwards.forward(t)));
+      expect(col(O.vol, row)).toBe(vol);
+      return { forward: col(O.f, row), strike: p.strike, time: t, vol, rate: col(O.rate, row), phi: p.right === "call" ? (1 as const) : (-1 as const) };
+    });
+    expect(greeks).toEqual(engine.greeks(terms));
+    expect(greeks.length).toBe(positions.length);
+  });
 });

@@ -4,7 +4,6 @@
 // (spot, futures) the two coefficients of its USD value alpha + beta·m, where
 // m = S'/S0 is the scenario's price factor of its underlying.
 import type { Market, UnderlyingCurves } from "../market/market.js";
-import { smileVol } from "../market/packed-smile.js";
 import type { OptionPosition, Position } from "../model/types.js";
 import type { Black76Inputs } from "../reference/black76.js";
 import type { KernelLayout } from "./wasm.js";
@@ -30,7 +29,7 @@ export interface PositionRef {
   row: number;
 }
 
-/** Per-option pricing inputs kept for valuation and Greeks. */
+/** Pricing inputs of an option, for Engine.greeks. */
 export type OptionTerms = Black76Inputs;
 
 export interface Book {
@@ -46,7 +45,6 @@ export interface Book {
   readonly optCap: number;
   /** layout.opt.cols columns of optCap f64. */
   readonly opt: Float64Array;
-  readonly optionTerms: readonly OptionTerms[];
   /**
    * Smile table slots per option: the smile nodes filled, all layout.smileNodes or
    * those CompileOptions.moves read. The tables are built from `slices` where the
@@ -66,7 +64,7 @@ export interface Book {
   /** The same, summed per underlying: enough when no per-position PnL is wanted. */
   readonly linAgg: Float64Array;
   readonly nLinAgg: number;
-  /** Whether the base column holds the value now (filled by the engine). */
+  /** Whether the base and vol columns hold the value and vol now (filled by the engine when it loads the book). */
   baseReady: boolean;
 }
 
@@ -78,16 +76,21 @@ export function compileBook(
   layout: KernelLayout,
   options: CompileOptions = {},
 ): Book {
-  const underlyings = market.names.filter((name) => positions.some((p) => p.underlying === name));
+  const named = new Set<string>();
+  let nOpt = 0;
+  for (let i = 0; i < positions.length; i++) {
+    const p = positions[i]!;
+    named.add(p.underlying);
+    if (p.kind === "option") nOpt++;
+  }
+  const underlyings = market.names.filter((name) => named.has(name));
   const uIndex = new Map(underlyings.map((name, i) => [name, i]));
   const nUnd = underlyings.length;
-  const options_ = positions.filter((p): p is OptionPosition => p.kind === "option");
-  const nOpt = options_.length;
   const nLin = positions.length - nOpt;
   const optCap = even(nOpt);
   const linCap = even(nLin);
   const aggCap = even(nUnd);
-  // The book's columns and index prices share one buffer: a typed array's own buffer costs more than filling it.
+  // The book's columns and index prices share one array: a typed array's own buffer costs more than filling it.
   const sizes = [layout.opt.cols * optCap, layout.lin.cols * linCap, layout.lin.cols * aggCap, nUnd];
   const buffer = new Float64Array(sizes.reduce((a, b) => a + b));
   const [opt, lin, linAgg, indexPrices] = sizes.map((size, i) => {
@@ -95,8 +98,10 @@ export function compileBook(
     return buffer.subarray(at, at + size);
   }) as [Float64Array, Float64Array, Float64Array, Float64Array];
   underlyings.forEach((name, u) => (indexPrices[u] = market.get(name)!.index));
-  const optionTerms: OptionTerms[] = [];
   const refs: PositionRef[] = [];
+  // Rows filled so far: options and linear positions each have their own.
+  let optRow = 0;
+  let linRow = 0;
   const O = layout.opt;
   const L = layout.lin;
   const { xs, nodeOffsets } = smileSlots(layout, options.moves);
@@ -111,11 +116,12 @@ export function compileBook(
     return h;
   };
 
-  for (const p of positions) {
+  for (let i = 0; i < positions.length; i++) {
+    const p = positions[i]!;
     const h = heldOf(p.underlying);
     const { curves, u } = h;
     if (p.kind === "option") {
-      const row = optionTerms.length;
+      const row = optRow++;
       if (!h.slices) {
         h.slices = curves.volSurface().packed;
         h.base = sliceCount;
@@ -127,7 +133,6 @@ export function compileBook(
       const { t, f } = e;
       const k0 = log(p.strike / f);
       const size = p.contractSize ?? 1;
-      const phi = p.right === "call" ? 1 : -1;
       opt[O.sliceA * optCap + row] = e.a;
       opt[O.sliceB * optCap + row] = e.b;
       opt[O.sliceW * optCap + row] = e.w;
@@ -139,17 +144,14 @@ export function compileBook(
       opt[O.k * optCap + row] = p.strike;
       opt[O.t * optCap + row] = t;
       opt[O.rate * optCap + row] = curves.rate;
-      opt[O.phi * optCap + row] = phi;
+      opt[O.phi * optCap + row] = p.right === "call" ? 1 : -1;
       // USD value per unit of Black-76 price; an inverse option's coin premium
       // B/F is worth B·S/F dollars, and S/F is constant under proportional moves.
       opt[O.weight * optCap + row] = p.quantity * size * (p.settlement === "inverse" ? curves.index / f : 1);
       opt[O.volW * optCap + row] = e.volW;
-      // The vol now: the smile at the zero move, as its table holds it (the same bits).
-      const vol = smileVol(h.slices, e.a - h.base, e.b < 0 ? -1 : e.b - h.base, e.w, t, k0);
-      optionTerms.push({ forward: f, strike: p.strike, time: t, vol, rate: curves.rate, phi });
       refs.push({ kind: "option", row });
     } else {
-      const row = refs.length - optionTerms.length;
+      const row = linRow++;
       const beta = linearBeta(p, market);
       lin[L.u * linCap + row] = u;
       // Spot is worth q·S now; a future is worth 0 at today's price (PnL from now).
@@ -177,7 +179,7 @@ export function compileBook(
     }
   }
   return {
-    layout, underlyings, indexPrices, positions, refs, nOpt, optCap, opt, optionTerms, slots: xs.length, xs, nodeOffsets, slices,
+    layout, underlyings, indexPrices, positions, refs, nOpt, optCap, opt, slots: xs.length, xs, nodeOffsets, slices,
     nLin, linCap, lin, linAgg, nLinAgg, baseReady: false,
   };
 }
@@ -202,6 +204,9 @@ function expiryTerms(
     volW: volShiftWeight ? volShiftWeight(t * 365, curves.name) : 1,
   };
 }
+
+/** The slot of the zero move in an option's smile table: the vol now. */
+export const zeroMoveSlot = (book: Book): number => book.nodeOffsets[Math.round(-book.layout.smileXMin * book.layout.smileInvStep)]! / 8;
 
 /** The smile node a log move reads first (it reads that node and the next), as the kernel finds it. */
 export function smileNode(layout: KernelLayout, x: number): number {

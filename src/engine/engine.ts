@@ -2,7 +2,7 @@ import { InputError, LimitError } from "../errors.js";
 import type { Market } from "../market/market.js";
 import type { Position } from "../model/types.js";
 import type { Black76Greeks } from "../reference/black76.js";
-import { assertMovesCompiled, compileBook, type Book, type CompileOptions, type OptionTerms } from "./book.js";
+import { assertMovesCompiled, compileBook, zeroMoveSlot, type Book, type CompileOptions, type OptionTerms } from "./book.js";
 import { align16, LinearMemory } from "./memory.js";
 import type { ScenarioSet } from "./scenarios.js";
 import { STREAM, type PathBlock, type PathPlan } from "./path-plan.js";
@@ -151,12 +151,11 @@ export class Engine {
   greeks(terms: readonly OptionTerms[]): Black76Greeks[] {
     const n = terms.length;
     if (n === 0) return [];
-    const col = ((n + 1) & ~1) * F64;
+    const stride = (n + 1) & ~1;
     // After the resident book, so that it stays loaded.
     const inputs = this.resident ? this.ptr.scratch : this.mem.base;
-    const out = inputs + 6 * col;
-    this.mem.ensure(out + 7 * col - this.mem.base);
-    const stride = col / F64;
+    const out = inputs + 6 * stride * F64;
+    this.mem.ensure(out + 7 * stride * F64 - this.mem.base);
     const input = this.mem.f64(inputs, 6 * stride);
     for (let i = 0; i < n; i++) {
       const t = terms[i]!;
@@ -167,7 +166,30 @@ export class Engine {
       input[4 * stride + i] = t.rate;
       input[5 * stride + i] = t.phi;
     }
-    this.k.black76GreeksF64x2Soa(n, inputs, inputs + col, inputs + 2 * col, inputs + 3 * col, inputs + 4 * col, inputs + 5 * col, out);
+    const col = (c: number): number => inputs + c * stride * F64;
+    this.k.black76GreeksF64x2Soa(n, col(0), col(1), col(2), col(3), col(4), col(5), out);
+    return this.readGreeks(out, n);
+  }
+
+  /**
+   * Prices and Greeks of a book's options now, in its option-row order: the kernel reads
+   * forward, strike, time, vol and rate from the book's columns in linear memory.
+   */
+  bookGreeks(book: Book): Black76Greeks[] {
+    if (book.nOpt === 0) return [];
+    this.load(book);
+    const stride = book.optCap;
+    const out = this.ptr.scratch;
+    this.mem.ensure(out + 7 * stride * F64 - this.mem.base);
+    const O = this.layout.opt;
+    const col = (c: number): number => this.ptr.opt + c * stride * F64;
+    this.k.black76GreeksF64x2Soa(book.nOpt, col(O.f), col(O.k), col(O.t), col(O.vol), col(O.rate), col(O.phi), out);
+    return this.readGreeks(out, book.nOpt);
+  }
+
+  /** The greeks kernel's seven output columns (stride n rounded up to even) as objects. */
+  private readGreeks(out: number, n: number): Black76Greeks[] {
+    const stride = (n + 1) & ~1;
     const c = this.mem.f64(out, 7 * stride);
     const greeks: Black76Greeks[] = new Array(n);
     for (let i = 0; i < n; i++) {
@@ -290,7 +312,7 @@ export class Engine {
     new Int32Array(this.k.memory.buffer, nodeOffsets, book.nodeOffsets.length).set(book.nodeOffsets);
     this.mem.f64(slices, book.slices.length).set(book.slices);
     this.mem.f64(xs, book.xs.length).set(book.xs);
-    this.k.smileTablesF64(opt, book.nOpt, book.optCap, slices, xs, book.slots, scratch);
+    this.k.smileTablesF64(opt, book.nOpt, book.optCap, slices, xs, book.slots, zeroMoveSlot(book) * F64, scratch);
     this.resident = book;
     if (!book.baseReady) this.fillBase(book);
   }
@@ -307,7 +329,10 @@ export class Engine {
     return { scen, work, out };
   }
 
-  /** The base column is each option's USD value now, taken from the kernel's zero scenario. */
+  /**
+   * The book's columns of now: each option's USD value, from the kernel's zero scenario
+   * (the base its PnL is taken from), and its vol, which the smile kernel wrote.
+   */
   private fillBase(book: Book): void {
     const nUnd = book.underlyings.length;
     const { scen, work, out } = this.scratch(nUnd, 1, 1 + book.positions.length);
@@ -317,6 +342,8 @@ export class Engine {
     const baseCol = this.layout.opt.base * book.optCap;
     book.opt.set(values, baseCol);
     this.mem.f64(this.ptr.opt + baseCol * F64, book.nOpt).set(values);
+    const volCol = this.layout.opt.vol * book.optCap;
+    book.opt.set(this.mem.f64(this.ptr.opt + volCol * F64, book.nOpt), volCol);
     book.baseReady = true;
   }
 }

@@ -17,7 +17,7 @@ export interface Kernels {
     scen: number, nScen: number, nUnd: number, dt: number, ccy: number, ccyPrice: number,
     out: number, perPosition: number, work: number, nodeMap: number,
   ): void;
-  smileTablesF64(opt: number, nOpt: number, optCap: number, slices: number, xs: number, nSlots: number, scratch: number): void;
+  smileTablesF64(opt: number, nOpt: number, optCap: number, slices: number, xs: number, nSlots: number, zero: number, scratch: number): void;
   revalueWorkBytes(nUnd: number): number;
   correlatedMovesF64x2Soa(
     nUnd: number, n: number, params: number, factor: number, z: number, gamma: number,
@@ -48,7 +48,7 @@ export interface KernelLayout {
   block: number;
   /** f64 before a packed slice's nodes: t, n. */
   sliceHeader: number;
-  opt: Record<"u" | "lnFK" | "fk" | "kf" | "f" | "k" | "t" | "rate" | "phi" | "weight" | "volW" | "base" | "table" | "sliceA" | "sliceB" | "sliceW" | "cols", number>;
+  opt: Record<"u" | "lnFK" | "fk" | "kf" | "f" | "k" | "t" | "rate" | "phi" | "weight" | "volW" | "base" | "table" | "sliceA" | "sliceB" | "sliceW" | "vol" | "cols", number>;
   lin: Record<"u" | "alpha" | "beta" | "cols", number>;
   paths: PathLayout;
 }
@@ -117,7 +117,7 @@ export async function instantiateKernels(source?: WasmSource): Promise<{ kernels
       u: g("OPT_U"), lnFK: g("OPT_LN_FK"), fk: g("OPT_FK"), kf: g("OPT_KF"), f: g("OPT_F"), k: g("OPT_K"),
       t: g("OPT_T"), rate: g("OPT_RATE"), phi: g("OPT_PHI"), weight: g("OPT_WEIGHT"), volW: g("OPT_VOL_W"),
       base: g("OPT_BASE"), table: g("OPT_TABLE"), sliceA: g("OPT_SLICE_A"), sliceB: g("OPT_SLICE_B"), sliceW: g("OPT_SLICE_W"),
-      cols: g("OPT_COLS"),
+      vol: g("OPT_VOL"), cols: g("OPT_COLS"),
     },
     lin: { u: g("LIN_U"), alpha: g("LIN_ALPHA"), beta: g("LIN_BETA"), cols: g("LIN_COLS") },
     paths: {

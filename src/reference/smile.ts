@@ -2,7 +2,6 @@
 // vol-surface slices, with the kernel's arithmetic in its order (the same bits).
 // It gives the JS reference kernel its tables and is the WASM kernel's oracle.
 import type { Book } from "../engine/book.js";
-import { betweenSlices, sliceVols } from "../market/packed-smile.js";
 
 /** Tables of a book computed once: MC and historical revalue one book many times. */
 const tablesOf = new WeakMap<Book, Float64Array>();
@@ -29,3 +28,33 @@ export function smileTablesReference(book: Book): Float64Array {
   tablesOf.set(book, tables);
   return tables;
 }
+
+/** The PCHIP smile of the packed slice at `at` at log-moneyness k0 − xs[i] (xs increasing), flat beyond its end nodes. */
+function sliceVols(slices: Float64Array, at: number, k0: number, xs: ArrayLike<number>, out: Float64Array): void {
+  const count = slices[at + 1]!;
+  const k = at + 2, vols = k + count, slopes = vols + count;
+  const n = count - 1;
+  let lo = Math.max(n - 1, 0);
+  for (let i = 0; i < xs.length; i++) {
+    const x = k0 - xs[i]!;
+    if (x <= slices[k]!) out[i] = slices[vols]!;
+    else if (x >= slices[k + n]!) out[i] = slices[vols + n]!;
+    else {
+      // The largest lo with k[lo] ≤ x: the k fall as i rises, so walk down.
+      while (lo > 0 && slices[k + lo]! > x) lo--;
+      const h = slices[k + lo + 1]! - slices[k + lo]!;
+      const s = (x - slices[k + lo]!) / h;
+      const s2 = s * s;
+      const s3 = s2 * s;
+      out[i] =
+        (2 * s3 - 3 * s2 + 1) * slices[vols + lo]! +
+        (s3 - 2 * s2 + s) * h * slices[slopes + lo]! +
+        (-2 * s3 + 3 * s2) * slices[vols + lo + 1]! +
+        (s3 - s2) * h * slices[slopes + lo + 1]!;
+    }
+  }
+}
+
+/** Total-variance interpolation between slice a (vol va, time ta) and b with b's weight w, at t. */
+const betweenSlices = (va: number, vb: number, w: number, ta: number, tb: number, t: number): number =>
+  Math.sqrt(((1 - w) * va * va * ta + w * vb * vb * tb) / t);

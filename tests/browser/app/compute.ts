@@ -32,7 +32,7 @@ export function run(pm: Api, engine: Pmargin.Engine, book: Pmargin.Book): Result
   });
   results["monte carlo VaR, ES, standard errors"] = Float64Array.from([...mc.portfolio.var, ...mc.portfolio.es].flatMap((e) => [e.value, e.standardError]));
   results["monte carlo worst moves"] = Float64Array.from(mc.worst.flatMap((w) => [w.path, w.lossUsd, ...w.moves.flatMap((m) => [m.move, m.volShift])]));
-  const greeks = engine.greeks(book.optionTerms);
+  const greeks = engine.bookGreeks(book);
   for (const field of ["price", "delta", "gamma", "vega", "theta", "coinValue", "coinDelta"] as const) {
     results[`greeks ${field}`] = Float64Array.from(greeks, (g) => g[field]);
   }
