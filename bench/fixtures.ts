@@ -18,12 +18,12 @@ export const BOOK_SIZES = [10, 200, 2_000] as const;
 
 /**
  * A seeded book of n positions on BTC, ETH and SOL: 85% options (linear and inverse,
- * calls and puts, strikes within ±60%, on the 14 expiries Deribit lists within 1–400 days)
- * and 15% spot and futures.
+ * calls and puts, strikes within ±60%, on the 14 expiries Deribit lists within 1–400 days,
+ * or with `listed` false each at a random time of its own) and 15% spot and futures.
  */
-export function bookOf(n: number): Position[] {
+export function bookOf(n: number, listed = true): Position[] {
   const options = Math.round(0.85 * n);
-  return syntheticPositions(options, n - options, 21, true);
+  return syntheticPositions(options, n - options, 21, listed);
 }
 
 /** Monte Carlo model of the suites: the defaults (Student-t ν = 5, 1 day, vol shocks) plus a common jump. */

@@ -106,6 +106,8 @@ interface Case {
   run: () => number;
   warm: number;
   o: { time: number; iterations: number };
+  /** A stress row, shown and not judged: a book no venue lists. */
+  stress?: boolean;
 }
 
 export async function benchOverhead(target = 0.15): Promise<Section> {
@@ -113,9 +115,14 @@ export async function benchOverhead(target = 0.15): Promise<Section> {
   const m = meter(engine);
   const history = await shippedHistory({ symbols: market.names });
   const book200 = bookOf(200), book2000 = bookOf(2_000);
+  const unlisted200 = bookOf(200, false);
   const quick = { time: 800, iterations: 10 };
   const cases: Case[] = [
     { name: "gridMargin(), 200 positions, Deribit", method: "grid", size: 200, run: () => gridMargin(engine, book200, market, { profile: deribit }).initial, warm: 10, o: quick },
+    {
+      name: "gridMargin(), 200 positions, Deribit, every option its own expiry (stress)", method: "grid", size: 200,
+      run: () => gridMargin(engine, unlisted200, market, { profile: deribit }).initial, warm: 10, o: quick, stress: true,
+    },
     { name: "gridMargin(), 2,000 positions, Deribit", method: "grid", size: 2_000, run: () => gridMargin(engine, book2000, market, { profile: deribit }).initial, warm: 10, o: quick },
     { name: "monteCarlo(), 100,000 paths, 200 positions", method: "montecarlo", size: 100_000, run: () => monteCarlo(engine, book200, market, mcModel(100_000)).portfolio.es[0]!.value, warm: 1, o: { time: 0, iterations: 5 } },
     { name: "historicalVaR(), 200 positions", method: "historical", size: 200, run: () => historicalVaR(engine, book200, market, history, { volRule: "realised" }).portfolio.es[0]!.value, warm: 5, o: quick },
@@ -130,6 +137,9 @@ export async function benchOverhead(target = 0.15): Promise<Section> {
         "and copying books, scenarios and results into and out of linear memory; median over the timed runs of its share of the call. The target is judged on it.",
       "All JavaScript outside the kernels = marshalling plus the method's own JavaScript (scenario windows, valuation objects, contingencies, " +
         "single-position margins, tail statistics, histogram, ES contributions): median of 1 − kernel time / call time, the stricter measure.",
+      "Books are those of the other suites: options on the expiries Deribit lists. The stress row gives each option an expiry of its own " +
+        "(a random time within 1–400 days), which no venue lists: the options then share no time, forward, slices or vol-shift weight, " +
+        "computed once per expiry. It is shown, not judged.",
       "Kernel time is measured by wrapping every export of the engine's instance with a timer, marshalling by wrapping the engine's methods (bench/overhead.bench.ts).",
     ],
   };
@@ -157,12 +167,12 @@ export async function benchOverhead(target = 0.15): Promise<Section> {
     const breakdown = Object.entries(parts).map(([k, v]) => [k, median(v)] as const).filter(([, v]) => v > 0.0005).sort((a, b) => b[1] - a[1]);
     section.rows.push({
       cells: [
-        c.name, ms(medianMs!), ms(kernelMs), pct(marshalling), marshalling <= target ? "met" : "not met", pct(outside),
+        c.name, ms(medianMs!), ms(kernelMs), pct(marshalling), c.stress ? "not judged" : marshalling <= target ? "met" : "not met", pct(outside),
         breakdown.map(([k, v]) => `${k} ${ms(v)}`).join(", "),
       ],
       data: {
         call: c.name, method: c.method, size: c.size, medianMs: medianMs!, kernelMs, marshallingShare: marshalling, outsideShare: outside,
-        target, met: marshalling <= target, kernelMsByKernel: Object.fromEntries(breakdown),
+        target, met: marshalling <= target, stress: c.stress ?? false, kernelMsByKernel: Object.fromEntries(breakdown),
       },
     });
   }

@@ -12,7 +12,7 @@ export function summarise(sections: Section[]): Section {
     rows.push({ cells: [what, size, wasm, js, ratio, note], data });
   };
   const outside = (method: string, size: number): string => {
-    const d = rowsOf(sections, "marshalling").find((r) => r.method === method && r.size === size);
+    const d = rowsOf(sections, "marshalling").find((r) => r.method === method && r.size === size && !r.stress);
     return d ? `marshalling ${pct(d.marshallingShare as number)} of the call; all JavaScript outside the kernels ${pct(d.outsideShare as number)}` : "";
   };
   const join = (...parts: string[]): string => parts.filter((p) => p !== "").join("; ");
