@@ -17,6 +17,7 @@ import { benchOverhead } from "./overhead.bench.js";
 import { benchRandom } from "./random.bench.js";
 import { benchRevalue } from "./revalue.bench.js";
 import { benchSelect } from "./select.bench.js";
+import { benchSmile } from "./smile.bench.js";
 import { benchWhatIf } from "./whatif.bench.js";
 
 const RESULTS = new URL("./results.json", import.meta.url);
@@ -24,6 +25,7 @@ const SUITES = {
   revalue: () => benchRevalue(),
   random: () => benchRandom(),
   select: async () => benchSelect(await loadSimpleStatistics()),
+  smile: () => benchSmile(),
   grid: () => benchGrid(),
   montecarlo: async () => {
     const { methods, scaling } = await benchMonteCarlo();

@@ -6,10 +6,15 @@ import type { Book } from "../engine/book.js";
 /** Tables of a book computed once: MC and historical revalue one book many times. */
 const tablesOf = new WeakMap<Book, Float64Array>();
 
-/** The book's smile tables: nOpt rows of book.slots vols, at the log moves book.xs. */
+/** The book's smile tables (nOpt rows of book.slots vols, at the log moves book.xs), built once per book. */
 export function smileTablesReference(book: Book): Float64Array {
-  const known = tablesOf.get(book);
-  if (known) return known;
+  let tables = tablesOf.get(book);
+  if (!tables) tablesOf.set(book, (tables = buildSmileTables(book)));
+  return tables;
+}
+
+/** The book's smile tables, built: the twin of smileTablesF64. */
+export function buildSmileTables(book: Book): Float64Array {
   const { layout: L, optCap, opt, slices, xs, slots } = book;
   const tables = new Float64Array(book.nOpt * slots);
   const vb = new Float64Array(slots);
@@ -25,7 +30,6 @@ export function smileTablesReference(book: Book): Float64Array {
     const w = col(L.opt.sliceW), t = col(L.opt.t), ta = slices[a]!, tb = slices[b]!;
     for (let i = 0; i < slots; i++) out[i] = betweenSlices(out[i]!, vb[i]!, w, ta, tb, t);
   }
-  tablesOf.set(book, tables);
   return tables;
 }
 
