@@ -25,8 +25,9 @@ export function revalueReference(book: Book, scenarios: ScenarioSet, options: Re
   const frac = new Float64Array(nUnd * count);
   for (let i = 0; i < nUnd * count; i++) {
     const pos = Math.min(Math.max((scenarios.logMoves[i]! - L.smileXMin) * L.smileInvStep, 0), L.smileNodes - 1);
-    node[i] = book.nodeOffsets[Math.min(Math.trunc(pos), L.smileNodes - 2)]! / 8;
-    frac[i] = pos - node[i]!;
+    const j = Math.min(Math.trunc(pos), L.smileNodes - 2);
+    node[i] = book.nodeOffsets[j]! / 8;
+    frac[i] = pos - j;
   }
   const price = new Float64Array(count).fill(1);
   if (ccy >= 0) for (let s = 0; s < count; s++) price[s] = book.indexPrices[ccy]! * m[ccy * count + s]!;
