@@ -36,6 +36,10 @@ export function summarise(sections: Section[]): Section {
     add("Loss quantiles (VaR/ES order statistics)", `${count(d.losses as number)} losses`, ms(t(d, "wasm").medianMs), ms(t(d, "js").medianMs), times(d.speedup as number),
       `${b.package} quantile: ${ms(b.medianMs)} (WASM ${times(b.wasmSpeedup)}); Float64Array sort ${ms(sort.medianMs)} (${times(sort.wasmSpeedup)})`, d);
   }
+  for (const d of rowsOf(sections, "smile")) {
+    add("Smile tables kernel", `${count(d.options as number)} options × ${d.nodes as number} nodes`,
+      rate(t(d, "wasm").perSecond, "vols"), rate(t(d, "js").perSecond, "vols"), times(d.speedup as number), "same bits", d);
+  }
   for (const d of rowsOf(sections, "grid")) {
     add("Grid margin end to end, Deribit", `${count(d.positions as number)} positions`, ms(t(d, "wasm").medianMs), ms(t(d, "js").medianMs), times(d.speedup as number),
       outside("grid", d.positions as number), d);
