@@ -3,7 +3,7 @@
 // kernel on a raw instance (no engine around it) and by its JS twin, for books with every
 // node (Monte Carlo, historical) and with just the nodes a Deribit grid reads.
 import { createEngine } from "../src/engine/engine.js";
-import type { Book } from "../src/engine/book.js";
+import { zeroMoveSlot, type Book } from "../src/engine/book.js";
 import type { Kernels } from "../src/engine/wasm.js";
 import { gridScenarios } from "../src/methods/grid/grid.js";
 import { log } from "../src/math/deterministic.js";
@@ -30,9 +30,8 @@ function laidOut(book: Book): { run: () => void; tables: () => Float64Array } {
   mem.set(cols, opt / F64);
   mem.set(book.slices, slices / F64);
   mem.set(book.xs, xs / F64);
-  const zero = book.nodeOffsets[Math.round(-L.smileXMin * L.smileInvStep)]!;
   return {
-    run: () => kernels.smileTablesF64(opt, book.nOpt, book.optCap, slices, xs, book.slots, zero, scratch),
+    run: () => kernels.smileTablesF64(opt, book.nOpt, book.optCap, slices, xs, book.slots, zeroMoveSlot(book) * F64, scratch),
     tables: () => new Float64Array(kernels.memory.buffer, tables, book.nOpt * book.slots).slice(),
   };
 }

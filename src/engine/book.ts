@@ -93,10 +93,8 @@ export function compileBook(
   // The book's columns and index prices share one array: a typed array's own buffer costs more than filling it.
   const sizes = [layout.opt.cols * optCap, layout.lin.cols * linCap, layout.lin.cols * aggCap, nUnd];
   const buffer = new Float64Array(sizes.reduce((a, b) => a + b));
-  const [opt, lin, linAgg, indexPrices] = sizes.map((size, i) => {
-    const at = sizes.slice(0, i).reduce((a, b) => a + b, 0);
-    return buffer.subarray(at, at + size);
-  }) as [Float64Array, Float64Array, Float64Array, Float64Array];
+  let offset = 0;
+  const [opt, lin, linAgg, indexPrices] = sizes.map((size) => buffer.subarray(offset, (offset += size))) as [Float64Array, Float64Array, Float64Array, Float64Array];
   underlyings.forEach((name, u) => (indexPrices[u] = market.get(name)!.index));
   const refs: PositionRef[] = [];
   // Rows filled so far: options and linear positions each have their own.

@@ -105,6 +105,10 @@ function endSlope(h0: number, h1: number, d0: number, d1: number): number {
  * forward. Slices must have t > 0 and are sorted here; with two slices at the
  * same t the later one in sorted order is used at and after that t.
  */
+/** Total-variance interpolation at t between slice a (vol va at time ta) and b, b's weight w: σ² t linear in t. */
+export const betweenSlices = (va: number, vb: number, w: number, ta: number, tb: number, t: number): number =>
+  Math.sqrt(((1 - w) * va * va * ta + w * vb * vb * tb) / t);
+
 /** Where the smile at an expiry is read in VolSurface.packed: slice a, or a and b with b's weight w in total variance. */
 export interface SliceRef {
   /** f64 index of slice a in `packed`. */
@@ -131,7 +135,7 @@ export class VolSurface {
     const b = this.smiles[hi]!;
     const va = a.vol(k);
     const vb = b.vol(k);
-    return Math.sqrt(((1 - w) * va * va * a.t + w * vb * vb * b.t) / t);
+    return betweenSlices(va, vb, w, a.t, b.t, t);
   }
 
   /**

@@ -2,7 +2,7 @@
 // (per scenario and underlying e^x and the smile node; per option its constants),
 // evaluated scalar with Math.exp/Math.log and Cody's normal CDF. It is the
 // baseline of the benchmarks and the oracle of the WASM kernel in tests.
-import { assertMovesCompiled, type Book } from "../engine/book.js";
+import { assertMovesCompiled, zeroMoveSlot, type Book } from "../engine/book.js";
 import type { RevalueOptions, RevalueResult } from "../engine/engine.js";
 import type { ScenarioSet } from "../engine/scenarios.js";
 import { black76Price } from "./black76.js";
@@ -59,7 +59,7 @@ export function revalueReference(book: Book, scenarios: ScenarioSet, options: Re
       out[s] = scale * (f * normCdf(phi * d1) - k * normCdf(phi * (d1 - sv)));
     }
     // The value now: zero move, no vol shift, no time step.
-    return w * black76Price(f0, k, t, table[book.nodeOffsets[Math.round(-L.smileXMin * L.smileInvStep)]! / 8]!, rate, phi);
+    return w * black76Price(f0, k, t, table[zeroMoveSlot(book)]!, rate, phi);
   };
   const linearRow = (row: number, out: Float64Array): number => {
     const u = lin[L.lin.u * linCap + row]!;

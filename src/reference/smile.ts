@@ -2,6 +2,7 @@
 // vol-surface slices, with the kernel's arithmetic in its order (the same bits).
 // It gives the JS reference kernel its tables and is the WASM kernel's oracle.
 import type { Book } from "../engine/book.js";
+import { betweenSlices } from "../market/vol-surface.js";
 
 /** Tables of a book computed once: MC and historical revalue one book many times. */
 const tablesOf = new WeakMap<Book, Float64Array>();
@@ -58,7 +59,3 @@ function sliceVols(slices: Float64Array, at: number, k0: number, xs: ArrayLike<n
     }
   }
 }
-
-/** Total-variance interpolation between slice a (vol va, time ta) and b with b's weight w, at t. */
-const betweenSlices = (va: number, vb: number, w: number, ta: number, tb: number, t: number): number =>
-  Math.sqrt(((1 - w) * va * va * ta + w * vb * vb * tb) / t);
