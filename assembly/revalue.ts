@@ -1,4 +1,4 @@
-import { expF64x2, EXP_K, EXP_BIAS, TAIL_P, TAIL_Q, CENT_P, CENT_Q, CDF_K } from "./math";
+import { expF64x2, EXP_K, EXP_SPLIT, TAIL_P, TAIL_Q, CENT_P, CENT_Q, CDF_K } from "./math";
 
 // The smile of each option is compiled to a table of its implied vol against
 // the scenario's log price move x on a uniform grid; the kernel interpolates
@@ -39,17 +39,29 @@ export const LIN_COLS: usize = 3;
 
 /** Scenarios are processed in blocks of this many so the per-block data stays in L1/L2. */
 export const BLOCK: i32 = 256;
-/** Planes of BLOCK f64 that optionPairs' passes hand on: x1, x2, ex, g1, g2. */
-const OPTION_PASS_PLANES: i32 = 5;
+
+// Per-block data is interleaved by pair of scenarios, one record per pair, so a
+// loop walks one pointer and reads every field at a constant offset (V8 folds
+// it into the address); separate planes cost a base register or a stack
+// reload and an add per field per step.
+// A pair's scenario record, per underlying: x, m = e^x, 1/m, vol shift, vol
+// floor, the smile weight (f64x2 each), then the two lanes' node offsets (i32).
+const SC_X: u32 = 0, SC_M: u32 = 16, SC_MI: u32 = 32, SC_V: u32 = 48, SC_FL: u32 = 64, SC_FR: u32 = 80;
+const SC_IDX: u32 = 96;
+const SC_BYTES: usize = 112;
+// What optionPairs' passes hand on, per pair: φ·d1, φ·d2, the exp argument, the factors of φ(d1), φ(d2).
+const PS_X1: u32 = 0, PS_X2: u32 = 16, PS_EX: u32 = 32, PS_G1: u32 = 48, PS_G2: u32 = 64;
+const PS_BYTES: usize = 80;
+const PAIRS: usize = <usize>BLOCK >> 1;
 
 /** Per-option scratch of the kernel (see its use). */
 const OPT_SCRATCH = memory.data(32);
 
 /** Bytes of scratch memory `revalueBlack76F64x2Soa` needs for `nUnd` underlyings. */
 export function revalueWorkBytes(nUnd: i32): i32 {
-  // Per underlying six f64 planes and the smile node; then the PnL accumulator, the
-  // coin prices, a per-position row, and five planes between the passes of optionPairs.
-  return nUnd * BLOCK * (6 * 8 + 4) + (3 + OPTION_PASS_PLANES) * BLOCK * 8;
+  // Per underlying the scenario records; then the PnL accumulator, the coin
+  // prices, a per-position row, and the records between optionPairs' passes.
+  return <i32>((<usize>nUnd * SC_BYTES + PS_BYTES) * PAIRS) + 3 * BLOCK * 8;
 }
 
 /**
@@ -80,12 +92,12 @@ export function revalueBlack76F64x2Soa(
   const ob = <usize>optCap << 3;
   const lb = <usize>linCap << 3;
   const ub = <usize>BLOCK << 3;
-  const plane = <usize>nUnd * ub;
-  const xw = work, mw = xw + plane, miw = mw + plane, vw = miw + plane, flw = vw + plane, frw = flw + plane;
-  const idxw = frw + plane;
-  const acc = idxw + (<usize>nUnd * <usize>BLOCK << 2);
+  const scu = PAIRS * SC_BYTES; // one underlying's scenario records
+  const sc = work;
+  const acc = sc + <usize>nUnd * scu;
   const price = acc + ub;
   const row = price + ub;
+  const pass = row + ub;
 
   let base0: f64 = 0;
   for (let p = 0; p < nOpt; p++) base0 += load<f64>(opt + OPT_BASE * ob + (<usize>p << 3));
@@ -99,17 +111,17 @@ export function revalueBlack76F64x2Soa(
   for (let s0 = 0; s0 < nScen; s0 += BLOCK) {
     const cnt = min(BLOCK, nScen - s0);
     const pairs = (cnt + 1) >> 1;
-    prepareBlock(scen, nScen, nUnd, s0, cnt, xw, mw, miw, vw, flw, frw, idxw, nodeMap);
+    prepareBlock(scen, nScen, nUnd, s0, cnt, sc, nodeMap);
     // The pad lane of an odd block accumulates too: zero it as well.
     for (let j = 0; j < pairs << 1; j++) store<f64>(acc + (<usize>j << 3), 0.0);
     for (let j = 0; j < cnt; j++) {
-      store<f64>(price + (<usize>j << 3), ccy < 0 ? 1.0 : ccyPrice * load<f64>(mw + <usize>ccy * ub + (<usize>j << 3)));
+      store<f64>(price + (<usize>j << 3), ccy < 0 ? 1.0 : ccyPrice * load<f64>(laneOf(sc + <usize>ccy * scu, j) + SC_M));
     }
 
     for (let p = 0; p < nOpt; p++) {
       const q = <usize>p << 3;
       const u = <usize>load<f64>(opt + OPT_U * ob + q);
-      const uo = u * ub;
+      const su = sc + u * scu;
       const tLeft = load<f64>(opt + OPT_T * ob + q) - dt;
       const w = load<f64>(opt + OPT_WEIGHT * ob + q);
       const phi = load<f64>(opt + OPT_PHI * ob + q);
@@ -124,15 +136,14 @@ export function revalueBlack76F64x2Soa(
         store<f64>(OPT_SCRATCH, Math.sqrt(tLeft), 8);
         store<f64>(OPT_SCRATCH, phi * w * Math.exp(-load<f64>(opt + OPT_RATE * ob + q) * tLeft), 16);
         optionPairs(
-          pairs, xw + uo, mw + uo, miw + uo, vw + uo, flw + uo, frw + uo, idxw + (u * <usize>BLOCK << 2),
-          load<usize>(OPT_SCRATCH),
+          pairs, su, load<usize>(OPT_SCRATCH),
           load<f64>(opt + OPT_LN_FK * ob + q), load<f64>(opt + OPT_FK * ob + q), load<f64>(opt + OPT_KF * ob + q),
           load<f64>(opt + OPT_F * ob + q), load<f64>(opt + OPT_K * ob + q), load<f64>(OPT_SCRATCH, 8),
           load<f64>(OPT_SCRATCH, 16), phi,
-          load<f64>(opt + OPT_VOL_W * ob + q), acc, dst, row + ub,
+          load<f64>(opt + OPT_VOL_W * ob + q), acc, dst, pass,
         );
       } else {
-        expiredPairs(pairs, mw + uo, load<f64>(opt + OPT_F * ob + q), load<f64>(opt + OPT_K * ob + q), phi, w, acc, dst);
+        expiredPairs(pairs, su, load<f64>(opt + OPT_F * ob + q), load<f64>(opt + OPT_K * ob + q), phi, w, acc, dst);
       }
       if (perPosition) {
         writeRow(row, price, cnt, load<f64>(opt + OPT_BASE * ob + q) / x0, out + rowStride * <usize>(1 + p) + (<usize>s0 << 3), ccy >= 0);
@@ -141,12 +152,12 @@ export function revalueBlack76F64x2Soa(
 
     for (let p = 0; p < nLin; p++) {
       const q = <usize>p << 3;
-      const uo = <usize>load<f64>(lin + LIN_U * lb + q) * ub;
+      const su = sc + <usize>load<f64>(lin + LIN_U * lb + q) * scu;
       const alpha = load<f64>(lin + LIN_ALPHA * lb + q);
       const beta = load<f64>(lin + LIN_BETA * lb + q);
       for (let j = 0; j < cnt; j++) {
         const o = <usize>j << 3;
-        const v = alpha + beta * load<f64>(mw + uo + o);
+        const v = alpha + beta * load<f64>(laneOf(su, j) + SC_M);
         store<f64>(acc + o, load<f64>(acc + o) + v);
         if (perPosition) store<f64>(row + o, v);
       }
@@ -156,6 +167,11 @@ export function revalueBlack76F64x2Soa(
     }
     writeRow(acc, price, cnt, base0 / x0, out + (<usize>s0 << 3), ccy >= 0);
   }
+}
+
+/** Address of scenario j's lane in the first f64x2 field of its pair's record (add the field's offset). */
+@inline function laneOf(records: usize, j: i32): usize {
+  return records + <usize>(j >> 1) * SC_BYTES + (<usize>(j & 1) << 3);
 }
 
 /**
@@ -177,37 +193,33 @@ export function revalueBlack76F64x2Soa(
 }
 
 /**
- * Copies a block's moves, vol shifts and vol floors into work planes padded to an even
- * count, and derives per underlying and scenario everything that does not
- * depend on the position: m = e^x, 1/m, and the smile node and weight.
+ * Copies a block's moves, vol shifts and vol floors into the scenario records,
+ * padded to an even count, and derives per underlying and scenario everything
+ * that does not depend on the position: m = e^x, 1/m, and the smile node and weight.
  */
-function prepareBlock(
-  scen: usize, nScen: i32, nUnd: i32, s0: i32, cnt: i32,
-  xw: usize, mw: usize, miw: usize, vw: usize, flw: usize, frw: usize, idxw: usize, nodeMap: usize,
-): void {
-  const ub = <usize>BLOCK << 3;
+function prepareBlock(scen: usize, nScen: i32, nUnd: i32, s0: i32, cnt: i32, sc: usize, nodeMap: usize): void {
   const volPlane = <usize>nUnd * <usize>nScen << 3;
   const padded = (cnt + 1) & ~1;
   for (let u = 0; u < nUnd; u++) {
     const src = scen + ((<usize>u * <usize>nScen + <usize>s0) << 3);
-    const uo = <usize>u * ub;
+    const su = sc + <usize>u * PAIRS * SC_BYTES;
     for (let j = 0; j < padded; j++) {
       const o = <usize>j << 3;
+      const lane = laneOf(su, j);
       const inBlock = j < cnt;
       const x = inBlock ? load<f64>(src + o) : 0.0;
-      store<f64>(xw + uo + o, x);
-      store<f64>(vw + uo + o, inBlock ? load<f64>(src + volPlane + o) : 0.0);
-      store<f64>(flw + uo + o, inBlock ? load<f64>(src + 2 * volPlane + o) : 0.0);
+      store<f64>(lane + SC_X, x);
+      store<f64>(lane + SC_V, inBlock ? load<f64>(src + volPlane + o) : 0.0);
+      store<f64>(lane + SC_FL, inBlock ? load<f64>(src + 2 * volPlane + o) : 0.0);
       const pos = min(max((x - SMILE_X_MIN) * SMILE_INV_STEP, 0.0), <f64>(SMILE_NODES - 1));
       const node = min(<i32>pos, SMILE_NODES - 2);
-      store<f64>(frw + uo + o, pos - <f64>node);
-      store<i32>(idxw + (<usize>u * <usize>BLOCK << 2) + (<usize>j << 2), load<i32>(nodeMap + (<usize>node << 2)));
+      store<f64>(lane + SC_FR, pos - <f64>node);
+      store<i32>(su + <usize>(j >> 1) * SC_BYTES + SC_IDX + (<usize>(j & 1) << 2), load<i32>(nodeMap + (<usize>node << 2)));
     }
-    for (let j = 0; j < padded; j += 2) {
-      const o = uo + (<usize>j << 3);
-      const x = v128.load(xw + o);
-      v128.store(mw + o, expF64x2(x));
-      v128.store(miw + o, expF64x2(f64x2.neg(x)));
+    for (let r = su, end = su + (<usize>padded >> 1) * SC_BYTES; r < end; r += SC_BYTES) {
+      const x = v128.load(r, SC_X);
+      v128.store(r, expF64x2(x), SC_M);
+      v128.store(r, expF64x2(f64x2.neg(x)), SC_MI);
     }
   }
 }
@@ -217,8 +229,8 @@ const RV_K = memory.data<f64>([1.0, VOL_FLOOR, 0.5, -0.5], 16);
 
 /**
  * Accumulates the value of one live option over the block, two scenarios per step,
- * in three passes over the block that hand their results on through `tmp`
- * (OPTION_PASS_PLANES planes of BLOCK f64): d1, d2 and the exp argument
+ * in three passes over the block that hand their results on through `pass`
+ * (one PS_BYTES record per pair): d1, d2 and the exp argument
  * (moneynessPairs); exp(-d²/2), φ(d1) and φ(d2) (gaussPairs); the two normal
  * CDFs and the price (cdfValuePairs).
  *
@@ -247,6 +259,10 @@ const RV_K = memory.data<f64>([1.0, VOL_FLOOR, 0.5, -0.5], 16);
  *   scenario pairs at random, so an `if (any_true)` mispredicts; both
  *   rationals are evaluated and the numerator and denominator selected
  *   per lane before dividing (+2–3%).
+ * - Per-block data is one record per pair of scenarios (SC_*, PS_*), walked by
+ *   a pointer: with a plane per field, each field cost a base address
+ *   reloaded from the stack and an add per step (~30 of the ~90 instructions
+ *   of the first pass; −10% of the loop's instructions overall, +7%).
  * - The two divisions n1/q1, n2/q2 share one reciprocal 1/(q1·q2) (+3% in
  *   the single pass; with three passes two divisions are within 1%).
  *   q ∈ [1.9e4, 4e14] on |d| ≤ 64 (the cap), so q1·q2 cannot overflow;
@@ -255,26 +271,23 @@ const RV_K = memory.data<f64>([1.0, VOL_FLOOR, 0.5, -0.5], 16);
  * chains in the same window), a fourth pass splitting the rationals from the
  * division and price (+0–2%, within the noise), the CDFs of d1 and d2 in
  * separate passes (−7%), the rationals' even and odd powers side by side
- * (Pe(x²) + x·Po(x²), half the chain: −6% to +2%, and other bits),
- * BLOCK 128/512/1024 (no difference).
+ * (Pe(x²) + x·Po(x²), half the chain: −6% to +2%, and other bits), Estrin's
+ * scheme for the tail rationals (−12%: 120 spills and reloads in the loop of
+ * 289 instructions, against 210), BLOCK 128/512/1024 (no difference).
  */
 @inline function optionPairs(
-  pairs: i32, xw: usize, mw: usize, miw: usize, vw: usize, flw: usize, frw: usize, idxw: usize, table: usize,
+  pairs: i32, sc: usize, table: usize,
   lnFK: f64, fk: f64, kf: f64, f0: f64, k: f64, sqrtT: f64, scale: f64, phi: f64, volW: f64,
-  acc: usize, dst: usize, tmp: usize,
+  acc: usize, dst: usize, pass: usize,
 ): void {
-  const ub = <usize>BLOCK << 3;
-  const x1w = tmp, x2w = tmp + ub, exw = x2w + ub, g1w = exw + ub, g2w = g1w + ub;
-  moneynessPairs(pairs, xw, mw, miw, vw, flw, frw, idxw, table, lnFK, fk, kf, sqrtT, phi, volW, x1w, x2w, exw, g1w, g2w);
-  gaussPairs(pairs, exw, g1w, g2w);
-  cdfValuePairs(pairs, mw, x1w, x2w, g1w, g2w, f0, k, scale, acc, dst);
+  moneynessPairs(pairs, sc, table, lnFK, fk, kf, sqrtT, phi, volW, pass);
+  gaussPairs(pairs, pass);
+  cdfValuePairs(pairs, sc, pass, f0, k, scale, acc, dst);
 }
 
 /** x1 = φ·d1, x2 = φ·d2, ex = −d²/2 at the d nearer zero, and the factors f1, f2 of φ(d1), φ(d2) on exp(ex). */
 @inline function moneynessPairs(
-  pairs: i32, xw: usize, mw: usize, miw: usize, vw: usize, flw: usize, frw: usize, idxw: usize, table: usize,
-  lnFK: f64, fk: f64, kf: f64, sqrtT: f64, phi: f64, volW: f64,
-  x1w: usize, x2w: usize, exw: usize, f1w: usize, f2w: usize,
+  pairs: i32, sc: usize, table: usize, lnFK: f64, fk: f64, kf: f64, sqrtT: f64, phi: f64, volW: f64, pass: usize,
 ): void {
   const vLnFK = f64x2.splat(lnFK);
   const vFk = f64x2.splat(fk);
@@ -285,19 +298,18 @@ const RV_K = memory.data<f64>([1.0, VOL_FLOOR, 0.5, -0.5], 16);
   const one = v128.load64_splat(RV_K, 0), volFloor = v128.load64_splat(RV_K, 8);
   const half = v128.load64_splat(RV_K, 16), minusHalf = v128.load64_splat(RV_K, 24);
   const zero = f64x2.splat(0.0);
-  for (let i = 0; i < pairs; i++) {
-    const o = <usize>i << 4;
-    const x = v128.load(xw + o);
-    const m = v128.load(mw + o);
+  for (let r = sc, w = pass, end = sc + <usize>pairs * SC_BYTES; r < end; r += SC_BYTES, w += PS_BYTES) {
+    const x = v128.load(r, SC_X);
+    const m = v128.load(r, SC_M);
     // Smile lookup: one 16-byte load per lane brings its node pair, and two
     // shuffles (punpcklqdq/punpckhqdq) regroup them into lo and hi.
-    const nodes0 = v128.load(table + <usize>load<i32>(idxw + (<usize>i << 3)));
-    const nodes1 = v128.load(table + <usize>load<i32>(idxw + (<usize>i << 3), 4));
+    const nodes0 = v128.load(table + <usize>load<i32>(r, SC_IDX));
+    const nodes1 = v128.load(table + <usize>load<i32>(r, SC_IDX + 4));
     const lo = i64x2.shuffle(nodes0, nodes1, 0, 2);
     const hi = i64x2.shuffle(nodes0, nodes1, 1, 3);
-    const smile = f64x2.add(lo, f64x2.mul(v128.load(frw + o), f64x2.sub(hi, lo)));
-    const shock = f64x2.add(one, f64x2.mul(vVolW, v128.load(vw + o)));
-    const vol = f64x2.pmax(f64x2.pmax(f64x2.mul(smile, shock), v128.load(flw + o)), volFloor);
+    const smile = f64x2.add(lo, f64x2.mul(v128.load(r, SC_FR), f64x2.sub(hi, lo)));
+    const shock = f64x2.add(one, f64x2.mul(vVolW, v128.load(r, SC_V)));
+    const vol = f64x2.pmax(f64x2.pmax(f64x2.mul(smile, shock), v128.load(r, SC_FL)), volFloor);
     const sv = f64x2.mul(vol, vSqrtT);
     const lnfk = f64x2.add(vLnFK, x);
     const d1 = f64x2.add(f64x2.div(lnfk, sv), f64x2.mul(half, sv));
@@ -307,16 +319,16 @@ const RV_K = memory.data<f64>([1.0, VOL_FLOOR, 0.5, -0.5], 16);
     // f1, f2 are the factors of φ(d1), φ(d2) on that exp (×1 is exact).
     const belowK = f64x2.le(lnfk, zero);
     const dNear = v128.bitselect(d1, d2, belowK);
-    v128.store(exw + o, f64x2.mul(minusHalf, f64x2.mul(dNear, dNear)));
-    v128.store(x1w + o, f64x2.mul(vPhi, d1));
-    v128.store(x2w + o, f64x2.mul(vPhi, d2));
-    v128.store(f1w + o, v128.bitselect(one, f64x2.mul(vKf, v128.load(miw + o)), belowK));
-    v128.store(f2w + o, v128.bitselect(f64x2.mul(vFk, m), one, belowK));
+    v128.store(w, f64x2.mul(minusHalf, f64x2.mul(dNear, dNear)), PS_EX);
+    v128.store(w, f64x2.mul(vPhi, d1), PS_X1);
+    v128.store(w, f64x2.mul(vPhi, d2), PS_X2);
+    v128.store(w, v128.bitselect(one, f64x2.mul(vKf, v128.load(r, SC_MI)), belowK), PS_G1);
+    v128.store(w, v128.bitselect(f64x2.mul(vFk, m), one, belowK), PS_G2);
   }
 }
 
 /** g1, g2 (holding the factors f1, f2 on entry) ← exp(ex)·f1, exp(ex)·f2. */
-@inline function gaussPairs(pairs: i32, exw: usize, g1w: usize, g2w: usize): void {
+@inline function gaussPairs(pairs: i32, pass: usize): void {
   // EXP_K: Taylor 1/k! for k = 0, 2, 3, …, 13 at 0..12, then EXP_MIN, EXP_MAX, LOG2E, SHIFTER, LN2_HI, LN2_LO.
   const e0 = v128.load64_splat(EXP_K, 0), e1 = v128.load64_splat(EXP_K, 8), e2 = v128.load64_splat(EXP_K, 16);
   const e3 = v128.load64_splat(EXP_K, 24), e4 = v128.load64_splat(EXP_K, 32), e5 = v128.load64_splat(EXP_K, 40);
@@ -325,11 +337,10 @@ const RV_K = memory.data<f64>([1.0, VOL_FLOOR, 0.5, -0.5], 16);
   const e12 = v128.load64_splat(EXP_K, 96), expMin = v128.load64_splat(EXP_K, 104);
   const log2e = v128.load64_splat(EXP_K, 120), shifter = v128.load64_splat(EXP_K, 128);
   const ln2Hi = v128.load64_splat(EXP_K, 136), ln2Lo = v128.load64_splat(EXP_K, 144);
-  const bias = v128.load64_splat(EXP_BIAS, 0), shifterBits = v128.load64_splat(EXP_BIAS, 8);
-  for (let i = 0; i < pairs; i++) {
-    const o = <usize>i << 4;
+  const split = v128.load64_splat(EXP_SPLIT);
+  for (let w = pass, end = pass + <usize>pairs * PS_BYTES; w < end; w += PS_BYTES) {
     // exp(ex), ex ≤ 0 (or NaN): expF64x2 without its overflow clamp.
-    const ex = v128.load(exw + o);
+    const ex = v128.load(w, PS_EX);
     const xc = f64x2.pmax(ex, expMin);
     const t = f64x2.add(f64x2.mul(xc, log2e), shifter);
     const nf = f64x2.sub(t, shifter);
@@ -342,20 +353,19 @@ const RV_K = memory.data<f64>([1.0, VOL_FLOOR, 0.5, -0.5], 16);
     const p8_11 = f64x2.add(f64x2.add(e7, f64x2.mul(r, e8)), f64x2.mul(r2, f64x2.add(e9, f64x2.mul(r, e10))));
     const p8_13 = f64x2.add(p8_11, f64x2.mul(r4, f64x2.add(e11, f64x2.mul(r, e12))));
     const poly = f64x2.add(f64x2.add(p0_3, f64x2.mul(r4, p4_7)), f64x2.mul(r8, p8_13));
-    const n = i64x2.sub(t, shifterBits);
-    const nLo = i64x2.shr_s(n, 1);
-    const s1 = i64x2.shl(i64x2.add(nLo, bias), 52);
-    const s2 = i64x2.shl(i64x2.add(i64x2.sub(n, nLo), bias), 52);
+    const a = i64x2.sub(t, split);
+    const h = i64x2.shr_u(a, 1);
+    const s1 = i64x2.shl(h, 52);
+    const s2 = i64x2.shl(i64x2.sub(a, h), 52);
     const e = v128.andnot(f64x2.mul(f64x2.mul(poly, s1), s2), f64x2.lt(ex, expMin));
-    v128.store(g1w + o, f64x2.mul(e, v128.load(g1w + o)));
-    v128.store(g2w + o, f64x2.mul(e, v128.load(g2w + o)));
+    v128.store(w, f64x2.mul(e, v128.load(w, PS_G1)), PS_G1);
+    v128.store(w, f64x2.mul(e, v128.load(w, PS_G2)), PS_G2);
   }
 }
 
 /** Adds scale·(F·m·N(x1) − K·N(x2)) to `acc` (and writes it to `dst` if set). */
 @inline function cdfValuePairs(
-  pairs: i32, mw: usize, x1w: usize, x2w: usize, g1w: usize, g2w: usize, f0: f64, k: f64, scale: f64,
-  acc: usize, dst: usize,
+  pairs: i32, sc: usize, pass: usize, f0: f64, k: f64, scale: f64, acc: usize, dst: usize,
 ): void {
   const vF = f64x2.splat(f0);
   const vK = f64x2.splat(k);
@@ -374,10 +384,10 @@ const RV_K = memory.data<f64>([1.0, VOL_FLOOR, 0.5, -0.5], 16);
   const b3 = v128.load64_splat(CENT_Q, 24);
   const cap = v128.load64_splat(CDF_K, 16), centralLimit = v128.load64_splat(CDF_K, 24);
   const zero = f64x2.splat(0.0);
-  for (let i = 0; i < pairs; i++) {
+  for (let i = 0, r = sc, w = pass; i < pairs; i++, r += SC_BYTES, w += PS_BYTES) {
     const o = <usize>i << 4;
-    const x1 = v128.load(x1w + o), x2 = v128.load(x2w + o);
-    const g1 = v128.load(g1w + o), g2 = v128.load(g2w + o);
+    const x1 = v128.load(w, PS_X1), x2 = v128.load(w, PS_X2);
+    const g1 = v128.load(w, PS_G1), g2 = v128.load(w, PS_G2);
     // N(x1), N(x2), both chains side by side (each constant reloaded once).
     const ax1 = f64x2.pmin(f64x2.abs(x1), cap);
     const ax2 = f64x2.pmin(f64x2.abs(x2), cap);
@@ -424,21 +434,21 @@ const RV_K = memory.data<f64>([1.0, VOL_FLOOR, 0.5, -0.5], 16);
     const n1 = v128.bitselect(f64x2.add(half, q1r), v128.bitselect(q1r, f64x2.sub(one, q1r), f64x2.lt(x1, zero)), central1);
     const n2 = v128.bitselect(f64x2.add(half, q2r), v128.bitselect(q2r, f64x2.sub(one, q2r), f64x2.lt(x2, zero)), central2);
 
-    const value = f64x2.mul(vScale, f64x2.sub(f64x2.mul(f64x2.mul(vF, v128.load(mw + o)), n1), f64x2.mul(vK, n2)));
+    const value = f64x2.mul(vScale, f64x2.sub(f64x2.mul(f64x2.mul(vF, v128.load(r, SC_M)), n1), f64x2.mul(vK, n2)));
     v128.store(acc + o, f64x2.add(v128.load(acc + o), value));
     if (dst) v128.store(dst + o, value);
   }
 }
 
 /** Options whose expiry falls within the time step settle at intrinsic value. */
-@inline function expiredPairs(pairs: i32, mw: usize, f0: f64, k: f64, phi: f64, w: f64, acc: usize, dst: usize): void {
+@inline function expiredPairs(pairs: i32, sc: usize, f0: f64, k: f64, phi: f64, w: f64, acc: usize, dst: usize): void {
   const vF = f64x2.splat(f0);
   const vK = f64x2.splat(k);
   const vPhi = f64x2.splat(phi);
   const vW = f64x2.splat(w);
   for (let i = 0; i < pairs; i++) {
     const o = <usize>i << 4;
-    const payoff = f64x2.pmax(f64x2.mul(vPhi, f64x2.sub(f64x2.mul(vF, v128.load(mw + o)), vK)), f64x2.splat(0.0));
+    const payoff = f64x2.pmax(f64x2.mul(vPhi, f64x2.sub(f64x2.mul(vF, v128.load(sc + <usize>i * SC_BYTES, SC_M)), vK)), f64x2.splat(0.0));
     const value = f64x2.mul(vW, payoff);
     v128.store(acc + o, f64x2.add(v128.load(acc + o), value));
     if (dst) v128.store(dst + o, value);
