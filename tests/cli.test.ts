@@ -1,8 +1,9 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { POOL_FROM_REVALUATIONS, workersFor } from "../src/cli/workers.js";
 
 const cli = new URL("../dist/cli/main.js", import.meta.url).pathname;
 const examples = new URL("../examples/", import.meta.url).pathname;
@@ -154,6 +155,18 @@ describe("pmargin var", () => {
     const run = (...extra: string[]): unknown =>
       JSON.parse(pmargin("var", `${examples}portfolio.json`, `${examples}market.json`, "--paths", "40000", "--seed", "5", "--json", ...extra).stdout);
     expect(run("--workers", "2")).toEqual(run());
+  });
+
+  it("without --workers, a run of 25 M position-paths goes to every core, smaller ones stay on this thread", () => {
+    expect(workersFor(undefined, POOL_FROM_REVALUATIONS - 1)).toBe(1);
+    expect(workersFor(undefined, POOL_FROM_REVALUATIONS)).toBe(availableParallelism());
+    expect(workersFor("3", 1)).toBe(3);
+    expect(() => workersFor("two", 1)).toThrow(/--workers: must be a number/);
+    // The example's 30 positions × 850,000 paths pass the threshold: the default run is the pool's, with one thread's bits.
+    const paths = String(Math.ceil(POOL_FROM_REVALUATIONS / 30 / 1000) * 1000);
+    const run = (...extra: string[]): unknown =>
+      JSON.parse(pmargin("var", `${examples}portfolio.json`, `${examples}market.json`, "--paths", paths, "--seed", "5", "--json", ...extra).stdout);
+    expect(run()).toEqual(run("--workers", "1"));
   });
 
   it("a bad model field exits 2 naming the file and the JSON path", () => {

@@ -5,12 +5,11 @@ import { prepareInputs } from "../inputs.js";
 import { backtest, DEFAULT_BACKTEST_MODELS, type BacktestResult } from "../methods/backtest/backtest.js";
 import type { VolRule } from "../methods/historical/historical.js";
 import { fmt, pct, style } from "./format.js";
-import { number } from "./historical.js";
 import { historyFiles } from "./history.js";
 import { progressBar } from "./progress.js";
 import { historyOf } from "../verify/reproducibility.js";
 import { recordedRun } from "./recorded.js";
-import { readJsonFile } from "./run.js";
+import { number, readJsonFile } from "./run.js";
 
 export interface BacktestCommandOptions {
   history?: string[];

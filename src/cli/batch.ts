@@ -3,11 +3,10 @@ import { InputError } from "../errors.js";
 import { parseMarket } from "../schema/index.js";
 import type { Account, AccountMargin } from "../parallel/tasks.js";
 import { RiskPool } from "../parallel/pool.js";
-import { number } from "./historical.js";
 import { methodOf, type MarginCommandOptions } from "./margin.js";
 import { progressBar } from "./progress.js";
 import { queueBatch, type QueueBatchOptions } from "./queue.js";
-import { readJsonFile } from "./run.js";
+import { number, readJsonFile } from "./run.js";
 
 export interface BatchCommandOptions extends MarginCommandOptions, QueueBatchOptions {
   format: string;

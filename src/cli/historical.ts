@@ -8,7 +8,8 @@ import { historyOf } from "../verify/reproducibility.js";
 import { diversificationLines, estimates, fmt, signed, style } from "./format.js";
 import { historyFiles } from "./history.js";
 import { recordedRun } from "./recorded.js";
-import { readJsonFile } from "./run.js";
+import { number, readJsonFile } from "./run.js";
+import { workersFor } from "./workers.js";
 
 export interface HistoricalCommandOptions {
   history?: string[];
@@ -36,10 +37,11 @@ export async function historicalCommand(portfolioPath: string, marketPath: strin
     lambda: number("--lambda", opts.lambda),
     volRule: opts.volRule as VolRule,
   };
-  // One thread unless asked: a year of daily windows is a few milliseconds' work.
-  const workers = opts.workers === undefined ? 1 : number("--workers", opts.workers);
   const engine = await createEngine();
   const inputs = { ...raw, history: await historyFiles(opts.history) };
+  // A window starts on every day of the longest series at most.
+  const days = Math.max(0, ...historyOf(inputs).map((s) => s.times.length));
+  const workers = workersFor(opts.workers, portfolio.positions.length * days);
   // Every way gives the same bits, so the record is the same.
   const r = await recordedRun<HistoricalResult>(engine, { command: "historical", options }, inputs, opts.json, workers === 1
     ? undefined
@@ -61,11 +63,4 @@ export async function historicalCommand(portfolioPath: string, marketPath: strin
   lines.push(worst.toString());
   if (r.history.gaps.length > 0) lines.push(`History gaps (not filled; windows across them skipped): ${r.history.gaps.map((g) => `${g.from} → ${g.to}`).join(", ")}`);
   console.log(lines.join("\n"));
-}
-
-/** A numeric flag, or an InputError naming it. */
-export function number(flag: string, text: string): number {
-  const x = Number(text);
-  if (text.trim() === "" || !Number.isFinite(x)) throw new InputError(flag, `must be a number, got ${JSON.stringify(text)}`);
-  return x;
 }

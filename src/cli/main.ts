@@ -56,7 +56,7 @@ onPortfolio("var", "Monte Carlo VaR and Expected Shortfall: correlated fat-taile
   .option("--es-level <α,…>", "ES confidence level(s), comma-separated (overrides the model)")
   .option("--horizon-days <d>", "horizon in days (overrides the model)")
   .option("--horizon-hours <h>", "horizon in hours (overrides the model)")
-  .option("--workers <n>", "split the paths across n worker threads (same result, bit for bit)")
+  .option("--workers <n>", "split the paths across n worker threads, same result bit for bit (default: every core from 25 M positions × paths, else 1)")
   .option("--queue <redis://host:port>", "or across `pmargin worker` processes on any hosts, through the Redis job queue (same result, bit for bit)")
   .option("--queue-name <name>", "with --queue: the queue (the workers' too)", "pmargin")
   .option("--run-id <id>", "with --queue: the run's name; the same id resumes an interrupted run (default: from the inputs)")
@@ -75,7 +75,7 @@ onPortfolio("historical", "historical (or filtered historical) VaR and ES: every
   .option("--filtered", "filtered historical simulation: returns rescaled by EWMA vol to today's")
   .option("--lambda <λ>", "EWMA decay", "0.94")
   .option("--vol-rule <rule>", "implied vols: unchanged, or realised (EWMA vol ratio of the window)", "unchanged")
-  .option("--workers <n>", "split the windows across n worker threads (same result, bit for bit)")
+  .option("--workers <n>", "split the windows across n worker threads, same result bit for bit (default: every core from 25 M positions × days, else 1)")
   .option("--json", "machine-readable JSON output")
   .action((portfolio: string, market: string, opts: HistoricalCommandOptions) => run(() => historicalCommand(portfolio, market, opts)));
 

@@ -10,10 +10,9 @@ import { checkAgainstMarket, parseMonteCarloModel, parsePortfolio } from "../sch
 import { parseHedgeCandidates } from "../schema/candidates.js";
 import { fmt, style } from "./format.js";
 import { loadProfile } from "./grid.js";
-import { number } from "./historical.js";
 import { historyFiles } from "./history.js";
 import { recordedRun } from "./recorded.js";
-import { readJsonFile } from "./run.js";
+import { number, readJsonFile } from "./run.js";
 
 export interface MarginCommandOptions {
   method: string;

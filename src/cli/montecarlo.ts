@@ -2,16 +2,16 @@ import Table from "cli-table3";
 import { createEngine } from "../engine/engine.js";
 import { InputError } from "../errors.js";
 import { prepareInputs } from "../inputs.js";
-import type { MonteCarloModelInput } from "../methods/montecarlo/model.js";
+import { DEFAULT_MODEL, type MonteCarloModelInput } from "../methods/montecarlo/model.js";
 import { monteCarlo, type MonteCarloResult } from "../methods/montecarlo/montecarlo.js";
 import { withPool } from "../parallel/pool.js";
 import { parseMonteCarloModel } from "../schema/montecarlo.js";
 import { diversificationLines, estimates, fmt, pct, sig, signed, style } from "./format.js";
-import { number } from "./historical.js";
 import { progressBar } from "./progress.js";
 import { queueMonteCarlo, type QueueMonteCarloOptions } from "./queue.js";
 import { recordedRun } from "./recorded.js";
-import { readJsonFile } from "./run.js";
+import { number, readJsonFile } from "./run.js";
+import { workersFor } from "./workers.js";
 
 export interface VarCommandOptions extends QueueMonteCarloOptions {
   model?: string;
@@ -44,8 +44,7 @@ export async function varCommand(portfolioPath: string, marketPath: string, opts
   if (opts.horizonHours !== undefined) model.horizon = { hours: number("--horizon-hours", opts.horizonHours) };
   const bar = progressBar("paths");
   const progress = bar.onProgress ? { onProgress: bar.onProgress } : {};
-  // One thread unless asked: the pool's start-up costs more than it saves on small runs.
-  const workers = opts.workers === undefined ? 1 : number("--workers", opts.workers);
+  const workers = workersFor(opts.workers, portfolio.positions.length * (model.paths ?? DEFAULT_MODEL.paths));
   if (opts.queue !== undefined && opts.workers !== undefined) throw new InputError("--workers", "give --workers or --queue, not both");
   const engine = await createEngine();
   // Every way gives the same bits, so the record is the same.

@@ -10,8 +10,8 @@ import type { MonteCarloModelInput } from "../methods/montecarlo/model.js";
 import type { MonteCarloResult } from "../methods/montecarlo/montecarlo.js";
 import type { MarketData, Position } from "../model/types.js";
 import type { Account, AccountMargin } from "../parallel/tasks.js";
-import { number } from "./historical.js";
 import { progressBar } from "./progress.js";
+import { number } from "./run.js";
 
 /** Flags of `pmargin batch` that send the accounts through the queue. */
 export interface QueueBatchOptions {

@@ -27,3 +27,10 @@ export async function readJsonFile(path: string): Promise<unknown> {
   }
   return parseJson(text, path);
 }
+
+/** A numeric flag, or an InputError naming it. */
+export function number(flag: string, text: string): number {
+  const x = Number(text);
+  if (text.trim() === "" || !Number.isFinite(x)) throw new InputError(flag, `must be a number, got ${JSON.stringify(text)}`);
+  return x;
+}

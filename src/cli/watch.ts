@@ -7,8 +7,7 @@ import { MarginMonitor, watch } from "../live/monitor.js";
 import { parseAccount } from "../schema/account.js";
 import { checkAgainstMarket, parseMarket, parsePortfolio } from "../schema/index.js";
 import { loadProfile } from "./grid.js";
-import { number } from "./historical.js";
-import { readJsonFile } from "./run.js";
+import { number, readJsonFile } from "./run.js";
 
 export interface WatchCommandOptions {
   profile: string;
