@@ -1,5 +1,7 @@
-// ISO-8601 dates as the model accepts them. Date.parse alone is too lenient: it rolls
-// 2026-02-30 over to March, accepts 24:00 and reads an offset-less date-time as local time.
+// ISO-8601 dates as the model accepts them: the extended format only (no ±HHMM
+// offsets, no comma fractions), checked here; their instant is the market layer's
+// parseTime, so a date means the same millisecond to the schema and to the market.
+import { parseTime } from "../market/time.js";
 
 const ISO_DATE =
   /^(\d{4})-(\d{2})-(\d{2})(?:T([01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)?)?$/;
@@ -21,14 +23,12 @@ const parsed = new Map<string, number | undefined>();
 const PARSED_MAX = 10_000;
 
 function parseIsoDate(text: string): number | undefined {
-  const match = ISO_DATE.exec(text);
-  if (!match) return undefined;
-  const [, year, month, day, hour, zone] = match;
-  const m = Number(month);
-  const daysInMonth = new Date(Date.UTC(Number(year), m, 0)).getUTCDate();
-  if (m < 1 || m > 12 || Number(day) < 1 || Number(day) > daysInMonth) return undefined;
-  const millis = Date.parse(hour !== undefined && zone === undefined ? `${text}Z` : text);
-  return Number.isFinite(millis) ? millis : undefined;
+  if (!ISO_DATE.test(text)) return undefined;
+  try {
+    return parseTime(text); // throws on an impossible calendar day
+  } catch {
+    return undefined;
+  }
 }
 
 /** For dates the schemas have accepted; NaN otherwise, which no "is after" test passes. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { parseTime } from "../../src/market/time.js";
 import { isoDateToMillis } from "../../src/schema/index.js";
 
 describe("isoDateToMillis", () => {
@@ -14,6 +15,13 @@ describe("isoDateToMillis", () => {
   it("applies Z and numeric offsets", () => {
     expect(isoDateToMillis("2026-12-25T08:00:00Z")).toBe(Date.UTC(2026, 11, 25, 8));
     expect(isoDateToMillis("2026-12-25T10:30:00+02:30")).toBe(Date.UTC(2026, 11, 25, 8));
+  });
+
+  it("gives the market layer's instant, to the fraction of a millisecond", () => {
+    for (const text of ["2026-12-25T08:00:00.0005Z", "2026-12-25T10:30:00.123456+02:30", "2026-12-25"]) {
+      expect(isoDateToMillis(text)).toBe(parseTime(text));
+    }
+    expect(isoDateToMillis("2026-12-25T08:00:00.0005Z")).toBe(Date.UTC(2026, 11, 25, 8) + 0.5);
   });
 
   it("knows leap years", () => {
