@@ -24,7 +24,7 @@ function daysFromCivil(y: number, m: number, d: number): number {
 
 function daysInMonth(y: number, m: number): number {
   if (m === 2) return y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28;
-  return [4, 6, 9, 11].includes(m) ? 30 : 31;
+  return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
 }
 
 /**
@@ -35,13 +35,13 @@ function daysInMonth(y: number, m: number): number {
  */
 export function parseTime(iso: string): number {
   const m = ISO.exec(iso);
-  const bad = (): InputError => new InputError("", `not an ISO-8601 date: ${JSON.stringify(iso)}`);
-  if (!m) throw bad();
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map((s) => (s === undefined ? 0 : Number(s))) as [
-    number, number, number, number, number, number,
-  ];
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) throw bad();
-  if (hour > 23 || minute > 59 || second > 59) throw bad();
+  if (!m) throw notIso(iso);
+  const year = Number(m[1]), month = Number(m[2]), day = Number(m[3]);
+  const hour = m[4] === undefined ? 0 : Number(m[4]);
+  const minute = m[5] === undefined ? 0 : Number(m[5]);
+  const second = m[6] === undefined ? 0 : Number(m[6]);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) throw notIso(iso);
+  if (hour > 23 || minute > 59 || second > 59) throw notIso(iso);
   const fraction = m[7] === undefined ? 0 : Number(`0.${m[7]}`);
   let offsetMin = 0;
   const zone = m[8];
@@ -49,11 +49,15 @@ export function parseTime(iso: string): number {
     const digits = zone.slice(1).replace(":", "");
     const oh = Number(digits.slice(0, 2));
     const om = digits.length > 2 ? Number(digits.slice(2)) : 0;
-    if (oh > 23 || om > 59) throw bad();
+    if (oh > 23 || om > 59) throw notIso(iso);
     offsetMin = (zone[0] === "-" ? -1 : 1) * (oh * 60 + om);
   }
   const seconds = daysFromCivil(year, month, day) * 86_400 + hour * 3600 + (minute - offsetMin) * 60 + second;
   return seconds * 1000 + fraction * 1000;
+}
+
+function notIso(iso: string): InputError {
+  return new InputError("", `not an ISO-8601 date: ${JSON.stringify(iso)}`);
 }
 
 /** ACT/365 years from one instant to another (negative when `toMs` is earlier). */
