@@ -65,7 +65,7 @@ export async function benchBatch(nAccounts = 10_000, nJs = 10_000, workers = 2):
         "Each account: positions validated (parsePortfolio, checkAgainstMarket) then headlineMargin({ method: \"grid\", profile: deribit }), " +
           "as marginAccounts() runs it; the JS column is the same loop with kernels: \"js\".",
         `The pool's ${count(nAccounts)} margins equal one thread's bit for bit; the JS kernel's agree to 1e-9 relative (checked). ` +
-          "Accounts are 17 options + 3 spot/futures, seeded; the market is the synthetic BTC/ETH/SOL one.",
+          "Accounts are 17 options on the expiries Deribit lists + 3 spot/futures, seeded; the market is the synthetic BTC/ETH/SOL one.",
       ],
     };
   } finally {

@@ -38,7 +38,7 @@ export const orders: Position[] = [
   { id: "buy 200 SOL puts 120", kind: "option", underlying: "SOL", settlement: "linear", right: "put", strike: 120, expiry: expiryIn(60), quantity: 200, contractSize: 1 },
 ];
 
-/** n accounts of 20 seeded positions each (17 options, 3 spot or futures), as a batch file holds them. */
+/** n accounts of 20 seeded positions each (17 options on the listed expiries, 3 spot or futures), as a batch file holds them. */
 export function accountsOf(n: number): { id: string; positions: Position[] }[] {
-  return Array.from({ length: n }, (_, i) => ({ id: `acct-${i}`, positions: syntheticPositions(17, 3, 100_000 + i) }));
+  return Array.from({ length: n }, (_, i) => ({ id: `acct-${i}`, positions: syntheticPositions(17, 3, 100_000 + i, true) }));
 }
