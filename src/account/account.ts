@@ -45,7 +45,12 @@ export function accountMargin(engine: Engine, account: Account, data: MarketData
   const params: HoldingsParams = { ...(account.addOns ? { addOns: account.addOns } : {}), thresholds };
   const all = together(holdings);
   const combined = holdingsMargin(engine, all, m, method, params);
-  const venues = account.venues.map((venue, v): VenueMargin => ({ venue: venue.name, ...holdingsMargin(engine, holdings[v]!, m, venueMethod(method, venue, v), params) }));
+  const venues = account.venues.map((venue, v): VenueMargin => {
+    const spec = venueMethod(method, venue, v);
+    // A lone venue under the account's method holds what the account does: its margin is the combined one.
+    const margin = holdings.length === 1 && spec === method ? combined : holdingsMargin(engine, holdings[v]!, m, spec, params);
+    return { venue: venue.name, ...margin };
+  });
   const several = venues.length > 1;
   const prices = depegPrices(account.depeg, all.collateral);
   return {

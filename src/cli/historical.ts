@@ -39,13 +39,14 @@ export async function historicalCommand(portfolioPath: string, marketPath: strin
   };
   const engine = await createEngine();
   const inputs = { ...raw, history: await historyFiles(opts.history) };
+  const history = historyOf(inputs);
   // A window starts on every day of the longest series at most.
-  const days = Math.max(0, ...historyOf(inputs).map((s) => s.times.length));
+  const days = Math.max(0, ...history.map((s) => s.times.length));
   const workers = workersFor(opts.workers, portfolio.positions.length * days);
   // Every way gives the same bits, so the record is the same.
   const r = await recordedRun<HistoricalResult>(engine, { command: "historical", options }, inputs, opts.json, workers === 1
     ? undefined
-    : () => withPool({ workers }, (pool) => pool.historicalVaR(portfolio.positions, marketData, historyOf(inputs), options)));
+    : () => withPool({ workers }, (pool) => pool.historicalVaR(portfolio.positions, marketData, history, options)));
   if (!r) return;
   const lines = [
     `${portfolio.name ?? portfolioPath} — ${r.method === "filtered-historical" ? `filtered historical (EWMA λ ${r.lambda})` : "historical"} VaR/ES, ` +

@@ -6,6 +6,7 @@
 // from disk. The kernels take raw pointers into memory this package owns, so no
 // generated bindings or loader library are needed: a plain WebAssembly.instantiate.
 import { PmarginError } from "../errors.js";
+import { SLICE_HEADER } from "../market/vol-surface.js";
 
 /** The raw exports of build/pmargin.wasm (see assembly/index.ts). */
 export interface Kernels {
@@ -47,7 +48,6 @@ export interface KernelLayout {
   volFloor: number;
   block: number;
   /** f64 before a packed slice's nodes: t, n. */
-  sliceHeader: number;
   opt: Record<"u" | "lnFK" | "fk" | "kf" | "f" | "k" | "t" | "rate" | "phi" | "weight" | "volW" | "base" | "table" | "sliceA" | "sliceB" | "sliceW" | "vol" | "cols", number>;
   lin: Record<"u" | "alpha" | "beta" | "cols", number>;
   paths: PathLayout;
@@ -106,13 +106,13 @@ export async function instantiateKernels(source?: WasmSource): Promise<{ kernels
     if (!(global instanceof WebAssembly.Global)) throw new PmarginError(`pmargin.wasm lacks export ${name}: stale build?`);
     return Number(global.value);
   };
+  if (g("SLICE_HEADER") !== SLICE_HEADER) throw new PmarginError("pmargin.wasm packs surface slices differently from VolSurface: stale build?");
   const layout: KernelLayout = {
     smileNodes: g("SMILE_NODES"),
     smileXMin: g("SMILE_X_MIN"),
     smileInvStep: g("SMILE_INV_STEP"),
     volFloor: g("VOL_FLOOR"),
     block: g("BLOCK"),
-    sliceHeader: g("SLICE_HEADER"),
     opt: {
       u: g("OPT_U"), lnFK: g("OPT_LN_FK"), fk: g("OPT_FK"), kf: g("OPT_KF"), f: g("OPT_F"), k: g("OPT_K"),
       t: g("OPT_T"), rate: g("OPT_RATE"), phi: g("OPT_PHI"), weight: g("OPT_WEIGHT"), volW: g("OPT_VOL_W"),

@@ -5,6 +5,7 @@
 // RiskMetrics' zero-mean one, seeded like ewmaVol() (src/history/estimate.ts): the
 // first `seed` returns are averaged, then C ← λ·C + (1 − λ)·r·rᵀ.
 import { InputError } from "../errors.js";
+import { DEFAULT_LAMBDA, DEFAULT_SEED } from "../history/estimate.js";
 import { MS_PER_YEAR } from "../market/time.js";
 
 export interface EwmaOptions {
@@ -31,9 +32,9 @@ export class EwmaTracker {
   private closedBar = -Infinity;
 
   constructor(readonly names: readonly string[], options: EwmaOptions = {}) {
-    this.lambda = options.lambda ?? 0.94;
+    this.lambda = options.lambda ?? DEFAULT_LAMBDA;
     this.intervalMs = options.intervalMs ?? 60_000;
-    this.seed = options.seed ?? 30;
+    this.seed = options.seed ?? DEFAULT_SEED;
     if (!(this.lambda > 0 && this.lambda < 1)) throw new InputError("ewma.lambda", `must be within (0, 1), got ${this.lambda}`);
     if (!(Number.isFinite(this.intervalMs) && this.intervalMs > 0)) throw new InputError("ewma.intervalMs", `must be a duration > 0 ms, got ${this.intervalMs}`);
     if (!(Number.isInteger(this.seed) && this.seed >= 1)) throw new InputError("ewma.seed", `must be a whole number ≥ 1, got ${this.seed}`);

@@ -83,9 +83,10 @@ export class MarginMonitor {
     if (account) {
       checkAccountAgainstMarket(account, marketData);
       const held = account.venues.flatMap((venue, v) => heldCollateral(account, venue, v));
-      book = [...positions, ...account.venues.flatMap((venue) => venue.positions ?? []), ...collateralPositions(held)];
+      const collateral = collateralPositions(held);
+      book = [...positions, ...account.venues.flatMap((venue) => venue.positions ?? []), ...collateral];
       const stablesUsd = held.filter((c) => isStable(c.asset)).reduce((a, c) => a + c.quantity * (1 - c.haircut), 0);
-      const collateralIds = new Set(collateralPositions(held).map((c) => c.id!));
+      const collateralIds = new Set(collateral.map((c) => c.id!));
       this.account = { thresholds: checkedThresholds(account.thresholds), ...(account.addOns ? { addOns: account.addOns } : {}), collateralIds, stablesUsd, state: "healthy" };
     }
     this.live = new LiveGridMargin(engine, book, marketData, { profile: options.profile, ...(account ? { measureIn: "USD" as const } : {}) });
@@ -139,7 +140,8 @@ export class MarginMonitor {
       });
       this.reported = { initial, maintenance };
     }
-    const status = this.status();
+    // An order leaves the book as it is, so the status cannot move.
+    const status = update.type === "order" ? null : this.status();
     if (status && status.state !== this.account!.state) {
       events.push({ type: "status", ...stamp, from: this.account!.state, to: status.state, status });
       this.account!.state = status.state;

@@ -90,6 +90,22 @@ function endSlope(h0: number, h1: number, d0: number, d1: number): number {
   return m;
 }
 
+/** Total-variance interpolation at t between slice a (vol va at time ta) and b, b's weight w: σ² t linear in t. */
+export const betweenSlices = (va: number, vb: number, w: number, ta: number, tb: number, t: number): number =>
+  Math.sqrt(((1 - w) * va * va * ta + w * vb * vb * tb) / t);
+
+/** f64 values before a packed slice's nodes: its time t and its node count (assembly/smile.ts reads the same). */
+export const SLICE_HEADER = 2;
+
+/** Where the smile at an expiry is read in VolSurface.packed: slice a, or a and b with b's weight w in total variance. */
+export interface SliceRef {
+  /** f64 index of slice a in `packed`. */
+  a: number;
+  /** f64 index of slice b, or −1 when a alone gives the smile. */
+  b: number;
+  w: number;
+}
+
 /**
  * Implied-volatility surface σ(t, k), t in years, k = ln(K / F(t)).
  *
@@ -105,19 +121,6 @@ function endSlope(h0: number, h1: number, d0: number, d1: number): number {
  * forward. Slices must have t > 0 and are sorted here; with two slices at the
  * same t the later one in sorted order is used at and after that t.
  */
-/** Total-variance interpolation at t between slice a (vol va at time ta) and b, b's weight w: σ² t linear in t. */
-export const betweenSlices = (va: number, vb: number, w: number, ta: number, tb: number, t: number): number =>
-  Math.sqrt(((1 - w) * va * va * ta + w * vb * vb * tb) / t);
-
-/** Where the smile at an expiry is read in VolSurface.packed: slice a, or a and b with b's weight w in total variance. */
-export interface SliceRef {
-  /** f64 index of slice a in `packed`. */
-  a: number;
-  /** f64 index of slice b, or −1 when a alone gives the smile. */
-  b: number;
-  w: number;
-}
-
 export class VolSurface {
   private readonly smiles: Smile[];
   private packedSlices?: { data: Float64Array; at: number[] };
@@ -146,7 +149,7 @@ export class VolSurface {
     return this.pack().data;
   }
 
-  /** The packed slices the smile at `t` years reads (the same choice as smile(t)). */
+  /** The packed slices the smile at `t` years reads (the same choice as vol(t, k)). */
   locate(t: number): SliceRef {
     const { lo, hi, w } = this.slices(t);
     const at = this.pack().at;
@@ -159,16 +162,17 @@ export class VolSurface {
     let size = 0;
     for (const s of this.smiles) {
       at.push(size);
-      size += 2 + 3 * s.k.length;
+      size += SLICE_HEADER + 3 * s.k.length;
     }
     const data = new Float64Array(size);
     this.smiles.forEach((s, i) => {
       const n = s.k.length;
       data[at[i]!] = s.t;
       data[at[i]! + 1] = n;
-      data.set(s.k, at[i]! + 2);
-      data.set(s.vols, at[i]! + 2 + n);
-      data.set(s.slopes, at[i]! + 2 + 2 * n);
+      const k = at[i]! + SLICE_HEADER;
+      data.set(s.k, k);
+      data.set(s.vols, k + n);
+      data.set(s.slopes, k + 2 * n);
     });
     return (this.packedSlices = { data, at });
   }

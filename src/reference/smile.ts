@@ -2,7 +2,7 @@
 // vol-surface slices, with the kernel's arithmetic in its order (the same bits).
 // It gives the JS reference kernel its tables and is the WASM kernel's oracle.
 import type { Book } from "../engine/book.js";
-import { betweenSlices } from "../market/vol-surface.js";
+import { betweenSlices, SLICE_HEADER } from "../market/vol-surface.js";
 
 /** Tables of a book computed once: MC and historical revalue one book many times. */
 const tablesOf = new WeakMap<Book, Float64Array>();
@@ -37,7 +37,7 @@ export function buildSmileTables(book: Book): Float64Array {
 /** The PCHIP smile of the packed slice at `at` at log-moneyness k0 − xs[i] (xs increasing), flat beyond its end nodes. */
 function sliceVols(slices: Float64Array, at: number, k0: number, xs: ArrayLike<number>, out: Float64Array): void {
   const count = slices[at + 1]!;
-  const k = at + 2, vols = k + count, slopes = vols + count;
+  const k = at + SLICE_HEADER, vols = k + count, slopes = vols + count;
   const n = count - 1;
   let lo = Math.max(n - 1, 0);
   for (let i = 0; i < xs.length; i++) {

@@ -247,7 +247,7 @@ export function prepareMonteCarlo(
     return positions.map((p, i) => {
       let sum = 0;
       for (let b = 0; b < blocks.length / nPos; b++) sum += blocks[b * nPos + i]!;
-      return { id: p.id ?? String(positions.indexOf(p)), underlying: p.underlying, esUsd: sum };
+      return { id: p.id ?? String(i), underlying: p.underlying, esUsd: sum };
     });
   };
   let whole: Book | undefined;
