@@ -37,8 +37,8 @@ export const LIN_ALPHA: usize = 1;
 export const LIN_BETA: usize = 2;
 export const LIN_COLS: usize = 3;
 
-/** Scenarios are processed in blocks of this many so the per-block data stays in L1/L2. */
-export const BLOCK: i32 = 256;
+/** Scenarios are processed in blocks of this many so a block's records (~20 KB with 3 underlyings) stay in L1. */
+export const BLOCK: i32 = 128;
 
 // Per-block data is interleaved by pair of scenarios, one record per pair, so a
 // loop walks one pointer and reads every field at a constant offset (V8 folds
@@ -49,9 +49,15 @@ export const BLOCK: i32 = 256;
 const SC_X: u32 = 0, SC_M: u32 = 16, SC_MI: u32 = 32, SC_V: u32 = 48, SC_FL: u32 = 64, SC_FR: u32 = 80;
 const SC_IDX: u32 = 96;
 const SC_BYTES: usize = 112;
-// What optionPairs' passes hand on, per pair: φ·d1, φ·d2, the exp argument, the factors of φ(d1), φ(d2).
-const PS_X1: u32 = 0, PS_X2: u32 = 16, PS_EX: u32 = 32, PS_G1: u32 = 48, PS_G2: u32 = 64;
-const PS_BYTES: usize = 80;
+// What optionPairs' passes hand on, per pair, in the order they are written:
+// σ√T; φ·d1, φ·d2, the exp argument, the factors of φ(d1), φ(d2) (then φ(d1),
+// φ(d2)); exp's t and r; |x1|, |x2| capped and the tail rationals' partial
+// numerators and denominators; the region's numerators, denominators and masks.
+const PS_SV: u32 = 0, PS_X1: u32 = 16, PS_X2: u32 = 32, PS_EX: u32 = 48, PS_G1: u32 = 64, PS_G2: u32 = 80;
+const PS_T: u32 = 96, PS_R: u32 = 112;
+const PS_A1: u32 = 128, PS_A2: u32 = 144, PS_TN1: u32 = 160, PS_TN2: u32 = 176, PS_TD1: u32 = 192, PS_TD2: u32 = 208;
+const PS_N1: u32 = 224, PS_N2: u32 = 240, PS_D1: u32 = 256, PS_D2: u32 = 272, PS_C1: u32 = 288, PS_C2: u32 = 304;
+const PS_BYTES: usize = 320;
 const PAIRS: usize = <usize>BLOCK >> 1;
 
 /** Per-option scratch of the kernel (see its use). */
@@ -228,21 +234,32 @@ function prepareBlock(scen: usize, nScen: i32, nUnd: i32, s0: i32, cnt: i32, sc:
 const RV_K = memory.data<f64>([1.0, VOL_FLOOR, 0.5, -0.5], 16);
 
 /**
- * Accumulates the value of one live option over the block, two scenarios per step,
- * in three passes over the block that hand their results on through `pass`
- * (one PS_BYTES record per pair): d1, d2 and the exp argument
- * (moneynessPairs); exp(-d²/2), φ(d1) and φ(d2) (gaussPairs); the two normal
- * CDFs and the price (cdfValuePairs).
+ * Accumulates the value of one live option over the block, two scenarios per
+ * step, in seven short passes over the block that hand their results on
+ * through `pass` (one PS_BYTES record per pair of scenarios):
+ *   volPairs        σ√T from the smile, the vol shock and the floors
+ *   moneynessPairs  x1 = φ·d1, x2 = φ·d2, the exp argument −d²/2, the φ factors
+ *   expReducePairs  exp's range reduction
+ *   gaussPairs      exp's polynomial and 2^n: φ(d1), φ(d2)
+ *   tailHeadPairs   |x| and the first four Horner steps of the tail rationals
+ *   ratioPairs      their last four, the central rationals, the region's pick
+ *   valuePairs      the shared division, N(x1), N(x2), the price
  *
- * Why three passes: one pass per pair was ~370 x64 instructions with a
- * dependency chain of ~150 cycles (smile load → vol → division → d → exp or the
- * degree-8 rationals → the shared division → price), longer than Zen 4's
- * 320-entry reorder buffer can cover, so consecutive pairs hardly overlapped:
- * ~146 cycles a pair of scenarios, while its f64x2 operations alone need ~44
- * (88 multiplies on two pipes). Each pass has a chain a third as long, fewer
- * live constants (fewer spills) and room for several pairs in flight (+17%,
- * measured against the single pass in the same process). The arithmetic and its order are
- * unchanged, so are the results, bit for bit.
+ * Why so many: what stalls this kernel is the length of each loop's
+ * dependency chain, not the count of its operations. A loop whose chain is
+ * long against its body leaves the out-of-order core waiting on the chain
+ * with its scheduler full of the same pair's operations, and the next pair
+ * can hardly start. One pass per pair was ~370 x64 instructions on a
+ * ~150-cycle chain and took ~146 cycles a pair of scenarios; three passes
+ * (d, exp, CDFs and price) took ~116; cutting the CDF pass's degree-8 tail
+ * rationals after four Horner steps, exp after its range reduction, the first
+ * pass after the vol and BLOCK from 256 to 128 (the records of a block, 20 KB
+ * with the longer record, stay in L1) took it to ~97 (measured per loop in
+ * the README). Each cut costs a store and a load per value handed on;
+ * cuts that split no long chain lost as much as they gained (the central
+ * rationals alone, the last four tail steps alone, the division apart from
+ * the price: −2% to +1%). The arithmetic and its order are unchanged, so are
+ * the results, bit for bit.
  *
  * Written for what V8 (TurboFan, Node 20) makes of it; each point was measured:
  * - Every constant, including the exp and normal-CDF coefficients of
@@ -264,43 +281,37 @@ const RV_K = memory.data<f64>([1.0, VOL_FLOOR, 0.5, -0.5], 16);
  *   reloaded from the stack and an add per step (~30 of the ~90 instructions
  *   of the first pass; −10% of the loop's instructions overall, +7%).
  * - The two divisions n1/q1, n2/q2 share one reciprocal 1/(q1·q2) (+3% in
- *   the single pass; with three passes two divisions are within 1%).
+ *   the single pass; with separate passes two divisions are within 1%).
  *   q ∈ [1.9e4, 4e14] on |d| ≤ 64 (the cap), so q1·q2 cannot overflow;
  *   three roundings instead of one, < 2 ulp.
  * Tried and not kept: unrolling the single pass by two pairs (no gain: two
- * chains in the same window), a fourth pass splitting the rationals from the
- * division and price (+0–2%, within the noise), the CDFs of d1 and d2 in
- * separate passes (−7%), the rationals' even and odd powers side by side
+ * chains in the same window), the CDFs of d1 and d2 in separate passes (−7%:
+ * each keeps the whole chain), the rationals' even and odd powers side by side
  * (Pe(x²) + x·Po(x²), half the chain: −6% to +2%, and other bits), Estrin's
- * scheme for the tail rationals (−12%: 120 spills and reloads in the loop of
- * 289 instructions, against 210), BLOCK 128/512/1024 (no difference).
+ * scheme for the tail rationals (−12%: 120 spills and reloads in a loop of
+ * 289 instructions, against 210), the region's fix-up as c + s·ratio with c
+ * and s picked in ratioPairs (no change), BLOCK 64/96 (as 128).
  */
 @inline function optionPairs(
   pairs: i32, sc: usize, table: usize,
   lnFK: f64, fk: f64, kf: f64, f0: f64, k: f64, sqrtT: f64, scale: f64, phi: f64, volW: f64,
   acc: usize, dst: usize, pass: usize,
 ): void {
-  moneynessPairs(pairs, sc, table, lnFK, fk, kf, sqrtT, phi, volW, pass);
+  volPairs(pairs, sc, table, sqrtT, volW, pass);
+  moneynessPairs(pairs, sc, lnFK, fk, kf, phi, pass);
+  expReducePairs(pairs, pass);
   gaussPairs(pairs, pass);
-  cdfValuePairs(pairs, sc, pass, f0, k, scale, acc, dst);
+  tailHeadPairs(pairs, pass);
+  ratioPairs(pairs, pass);
+  valuePairs(pairs, sc, pass, f0, k, scale, acc, dst);
 }
 
-/** x1 = φ·d1, x2 = φ·d2, ex = −d²/2 at the d nearer zero, and the factors f1, f2 of φ(d1), φ(d2) on exp(ex). */
-@inline function moneynessPairs(
-  pairs: i32, sc: usize, table: usize, lnFK: f64, fk: f64, kf: f64, sqrtT: f64, phi: f64, volW: f64, pass: usize,
-): void {
-  const vLnFK = f64x2.splat(lnFK);
-  const vFk = f64x2.splat(fk);
-  const vKf = f64x2.splat(kf);
+/** sv = σ'·√T with σ' = max(σ(x)·(1 + w·v), floor, VOL_FLOOR), σ(x) read off the option's smile table. */
+@inline function volPairs(pairs: i32, sc: usize, table: usize, sqrtT: f64, volW: f64, pass: usize): void {
   const vSqrtT = f64x2.splat(sqrtT);
-  const vPhi = f64x2.splat(phi);
   const vVolW = f64x2.splat(volW);
   const one = v128.load64_splat(RV_K, 0), volFloor = v128.load64_splat(RV_K, 8);
-  const half = v128.load64_splat(RV_K, 16), minusHalf = v128.load64_splat(RV_K, 24);
-  const zero = f64x2.splat(0.0);
   for (let r = sc, w = pass, end = sc + <usize>pairs * SC_BYTES; r < end; r += SC_BYTES, w += PS_BYTES) {
-    const x = v128.load(r, SC_X);
-    const m = v128.load(r, SC_M);
     // Smile lookup: one 16-byte load per lane brings its node pair, and two
     // shuffles (punpcklqdq/punpckhqdq) regroup them into lo and hi.
     const nodes0 = v128.load(table + <usize>load<i32>(r, SC_IDX));
@@ -310,8 +321,22 @@ const RV_K = memory.data<f64>([1.0, VOL_FLOOR, 0.5, -0.5], 16);
     const smile = f64x2.add(lo, f64x2.mul(v128.load(r, SC_FR), f64x2.sub(hi, lo)));
     const shock = f64x2.add(one, f64x2.mul(vVolW, v128.load(r, SC_V)));
     const vol = f64x2.pmax(f64x2.pmax(f64x2.mul(smile, shock), v128.load(r, SC_FL)), volFloor);
-    const sv = f64x2.mul(vol, vSqrtT);
-    const lnfk = f64x2.add(vLnFK, x);
+    v128.store(w, f64x2.mul(vol, vSqrtT), PS_SV);
+  }
+}
+
+/** x1 = φ·d1, x2 = φ·d2, ex = −d²/2 at the d nearer zero, and the factors f1, f2 of φ(d1), φ(d2) on exp(ex). */
+@inline function moneynessPairs(pairs: i32, sc: usize, lnFK: f64, fk: f64, kf: f64, phi: f64, pass: usize): void {
+  const vLnFK = f64x2.splat(lnFK);
+  const vFk = f64x2.splat(fk);
+  const vKf = f64x2.splat(kf);
+  const vPhi = f64x2.splat(phi);
+  const one = v128.load64_splat(RV_K, 0);
+  const half = v128.load64_splat(RV_K, 16), minusHalf = v128.load64_splat(RV_K, 24);
+  const zero = f64x2.splat(0.0);
+  for (let r = sc, w = pass, end = sc + <usize>pairs * SC_BYTES; r < end; r += SC_BYTES, w += PS_BYTES) {
+    const sv = v128.load(w, PS_SV);
+    const lnfk = f64x2.add(vLnFK, v128.load(r, SC_X));
     const d1 = f64x2.add(f64x2.div(lnfk, sv), f64x2.mul(half, sv));
     const d2 = f64x2.sub(d1, sv);
     // φ(d2) = φ(d1)·F'/K: one exp, taken at the d nearer zero so the other
@@ -319,32 +344,40 @@ const RV_K = memory.data<f64>([1.0, VOL_FLOOR, 0.5, -0.5], 16);
     // f1, f2 are the factors of φ(d1), φ(d2) on that exp (×1 is exact).
     const belowK = f64x2.le(lnfk, zero);
     const dNear = v128.bitselect(d1, d2, belowK);
-    v128.store(w, f64x2.mul(minusHalf, f64x2.mul(dNear, dNear)), PS_EX);
     v128.store(w, f64x2.mul(vPhi, d1), PS_X1);
     v128.store(w, f64x2.mul(vPhi, d2), PS_X2);
+    v128.store(w, f64x2.mul(minusHalf, f64x2.mul(dNear, dNear)), PS_EX);
     v128.store(w, v128.bitselect(one, f64x2.mul(vKf, v128.load(r, SC_MI)), belowK), PS_G1);
-    v128.store(w, v128.bitselect(f64x2.mul(vFk, m), one, belowK), PS_G2);
+    v128.store(w, v128.bitselect(f64x2.mul(vFk, v128.load(r, SC_M)), one, belowK), PS_G2);
+  }
+}
+
+/** exp(ex) = 2^n·e^r: t = ex·log2(e) + SHIFTER (n in its low bits), r = ex − n·ln 2 in two parts. */
+@inline function expReducePairs(pairs: i32, pass: usize): void {
+  // EXP_K: Taylor 1/k! for k = 0, 2, 3, …, 13 at 0..12, then EXP_MIN, EXP_MAX, LOG2E, SHIFTER, LN2_HI, LN2_LO.
+  const expMin = v128.load64_splat(EXP_K, 104);
+  const log2e = v128.load64_splat(EXP_K, 120), shifter = v128.load64_splat(EXP_K, 128);
+  const ln2Hi = v128.load64_splat(EXP_K, 136), ln2Lo = v128.load64_splat(EXP_K, 144);
+  for (let w = pass, end = pass + <usize>pairs * PS_BYTES; w < end; w += PS_BYTES) {
+    // ex ≤ 0 (or NaN): expF64x2 without its overflow clamp.
+    const xc = f64x2.pmax(v128.load(w, PS_EX), expMin);
+    const t = f64x2.add(f64x2.mul(xc, log2e), shifter);
+    const nf = f64x2.sub(t, shifter);
+    v128.store(w, t, PS_T);
+    v128.store(w, f64x2.sub(f64x2.sub(xc, f64x2.mul(nf, ln2Hi)), f64x2.mul(nf, ln2Lo)), PS_R);
   }
 }
 
 /** g1, g2 (holding the factors f1, f2 on entry) ← exp(ex)·f1, exp(ex)·f2. */
 @inline function gaussPairs(pairs: i32, pass: usize): void {
-  // EXP_K: Taylor 1/k! for k = 0, 2, 3, …, 13 at 0..12, then EXP_MIN, EXP_MAX, LOG2E, SHIFTER, LN2_HI, LN2_LO.
   const e0 = v128.load64_splat(EXP_K, 0), e1 = v128.load64_splat(EXP_K, 8), e2 = v128.load64_splat(EXP_K, 16);
   const e3 = v128.load64_splat(EXP_K, 24), e4 = v128.load64_splat(EXP_K, 32), e5 = v128.load64_splat(EXP_K, 40);
   const e6 = v128.load64_splat(EXP_K, 48), e7 = v128.load64_splat(EXP_K, 56), e8 = v128.load64_splat(EXP_K, 64);
   const e9 = v128.load64_splat(EXP_K, 72), e10 = v128.load64_splat(EXP_K, 80), e11 = v128.load64_splat(EXP_K, 88);
   const e12 = v128.load64_splat(EXP_K, 96), expMin = v128.load64_splat(EXP_K, 104);
-  const log2e = v128.load64_splat(EXP_K, 120), shifter = v128.load64_splat(EXP_K, 128);
-  const ln2Hi = v128.load64_splat(EXP_K, 136), ln2Lo = v128.load64_splat(EXP_K, 144);
   const split = v128.load64_splat(EXP_SPLIT);
   for (let w = pass, end = pass + <usize>pairs * PS_BYTES; w < end; w += PS_BYTES) {
-    // exp(ex), ex ≤ 0 (or NaN): expF64x2 without its overflow clamp.
-    const ex = v128.load(w, PS_EX);
-    const xc = f64x2.pmax(ex, expMin);
-    const t = f64x2.add(f64x2.mul(xc, log2e), shifter);
-    const nf = f64x2.sub(t, shifter);
-    const r = f64x2.sub(f64x2.sub(xc, f64x2.mul(nf, ln2Hi)), f64x2.mul(nf, ln2Lo));
+    const r = v128.load(w, PS_R);
     const r2 = f64x2.mul(r, r);
     const r4 = f64x2.mul(r2, r2);
     const r8 = f64x2.mul(r4, r4);
@@ -353,45 +386,27 @@ const RV_K = memory.data<f64>([1.0, VOL_FLOOR, 0.5, -0.5], 16);
     const p8_11 = f64x2.add(f64x2.add(e7, f64x2.mul(r, e8)), f64x2.mul(r2, f64x2.add(e9, f64x2.mul(r, e10))));
     const p8_13 = f64x2.add(p8_11, f64x2.mul(r4, f64x2.add(e11, f64x2.mul(r, e12))));
     const poly = f64x2.add(f64x2.add(p0_3, f64x2.mul(r4, p4_7)), f64x2.mul(r8, p8_13));
-    const a = i64x2.sub(t, split);
+    const a = i64x2.sub(v128.load(w, PS_T), split);
     const h = i64x2.shr_u(a, 1);
     const s1 = i64x2.shl(h, 52);
     const s2 = i64x2.shl(i64x2.sub(a, h), 52);
-    const e = v128.andnot(f64x2.mul(f64x2.mul(poly, s1), s2), f64x2.lt(ex, expMin));
+    const e = v128.andnot(f64x2.mul(f64x2.mul(poly, s1), s2), f64x2.lt(v128.load(w, PS_EX), expMin));
     v128.store(w, f64x2.mul(e, v128.load(w, PS_G1)), PS_G1);
     v128.store(w, f64x2.mul(e, v128.load(w, PS_G2)), PS_G2);
   }
 }
 
-/** Adds scale·(F·m·N(x1) − K·N(x2)) to `acc` (and writes it to `dst` if set). */
-@inline function cdfValuePairs(
-  pairs: i32, sc: usize, pass: usize, f0: f64, k: f64, scale: f64, acc: usize, dst: usize,
-): void {
-  const vF = f64x2.splat(f0);
-  const vK = f64x2.splat(k);
-  const vScale = f64x2.splat(scale);
-  const one = v128.load64_splat(RV_K, 0), half = v128.load64_splat(RV_K, 16);
-  // Cody's tail P8/Q8 in |x| and central x·A(x²)/B(x²), highest power first.
+/** a = min(|x|, cap) and Cody's tail P8(a), Q8(a) to their fourth Horner step, for x1 and x2 side by side. */
+@inline function tailHeadPairs(pairs: i32, pass: usize): void {
+  // Cody's tail P8/Q8 in |x|, highest power first (Q8 monic).
   const p0 = v128.load64_splat(TAIL_P, 0), p1 = v128.load64_splat(TAIL_P, 8), p2 = v128.load64_splat(TAIL_P, 16);
-  const p3 = v128.load64_splat(TAIL_P, 24), p4 = v128.load64_splat(TAIL_P, 32), p5 = v128.load64_splat(TAIL_P, 40);
-  const p6 = v128.load64_splat(TAIL_P, 48), p7 = v128.load64_splat(TAIL_P, 56), p8 = v128.load64_splat(TAIL_P, 64);
+  const p3 = v128.load64_splat(TAIL_P, 24), p4 = v128.load64_splat(TAIL_P, 32);
   const q0 = v128.load64_splat(TAIL_Q, 0), q1 = v128.load64_splat(TAIL_Q, 8), q2 = v128.load64_splat(TAIL_Q, 16);
-  const q3 = v128.load64_splat(TAIL_Q, 24), q4 = v128.load64_splat(TAIL_Q, 32), q5 = v128.load64_splat(TAIL_Q, 40);
-  const q6 = v128.load64_splat(TAIL_Q, 48), q7 = v128.load64_splat(TAIL_Q, 56);
-  const a0 = v128.load64_splat(CENT_P, 0), a1 = v128.load64_splat(CENT_P, 8), a2 = v128.load64_splat(CENT_P, 16);
-  const a3 = v128.load64_splat(CENT_P, 24), a4 = v128.load64_splat(CENT_P, 32);
-  const b0 = v128.load64_splat(CENT_Q, 0), b1 = v128.load64_splat(CENT_Q, 8), b2 = v128.load64_splat(CENT_Q, 16);
-  const b3 = v128.load64_splat(CENT_Q, 24);
-  const cap = v128.load64_splat(CDF_K, 16), centralLimit = v128.load64_splat(CDF_K, 24);
-  const zero = f64x2.splat(0.0);
-  for (let i = 0, r = sc, w = pass; i < pairs; i++, r += SC_BYTES, w += PS_BYTES) {
-    const o = <usize>i << 4;
-    const x1 = v128.load(w, PS_X1), x2 = v128.load(w, PS_X2);
-    const g1 = v128.load(w, PS_G1), g2 = v128.load(w, PS_G2);
-    // N(x1), N(x2), both chains side by side (each constant reloaded once).
-    const ax1 = f64x2.pmin(f64x2.abs(x1), cap);
-    const ax2 = f64x2.pmin(f64x2.abs(x2), cap);
-    // Tail: g·P8(|x|) / Q8(|x|).
+  const q3 = v128.load64_splat(TAIL_Q, 24);
+  const cap = v128.load64_splat(CDF_K, 16);
+  for (let w = pass, end = pass + <usize>pairs * PS_BYTES; w < end; w += PS_BYTES) {
+    const ax1 = f64x2.pmin(f64x2.abs(v128.load(w, PS_X1)), cap);
+    const ax2 = f64x2.pmin(f64x2.abs(v128.load(w, PS_X2)), cap);
     let tn1 = f64x2.mul(p0, ax1), tn2 = f64x2.mul(p0, ax2);
     let td1 = ax1, td2 = ax2;
     tn1 = f64x2.mul(f64x2.add(tn1, p1), ax1); tn2 = f64x2.mul(f64x2.add(tn2, p1), ax2);
@@ -402,15 +417,39 @@ const RV_K = memory.data<f64>([1.0, VOL_FLOOR, 0.5, -0.5], 16);
     td1 = f64x2.mul(f64x2.add(td1, q2), ax1); td2 = f64x2.mul(f64x2.add(td2, q2), ax2);
     tn1 = f64x2.mul(f64x2.add(tn1, p4), ax1); tn2 = f64x2.mul(f64x2.add(tn2, p4), ax2);
     td1 = f64x2.mul(f64x2.add(td1, q3), ax1); td2 = f64x2.mul(f64x2.add(td2, q3), ax2);
+    v128.store(w, ax1, PS_A1); v128.store(w, ax2, PS_A2);
+    v128.store(w, tn1, PS_TN1); v128.store(w, tn2, PS_TN2);
+    v128.store(w, td1, PS_TD1); v128.store(w, td2, PS_TD2);
+  }
+}
+
+/**
+ * The tail rationals' last four Horner steps (the numerator times φ(x)), the
+ * central x·A(x²)/B(x²), and per lane the region's numerator and denominator.
+ */
+@inline function ratioPairs(pairs: i32, pass: usize): void {
+  const p5 = v128.load64_splat(TAIL_P, 40), p6 = v128.load64_splat(TAIL_P, 48);
+  const p7 = v128.load64_splat(TAIL_P, 56), p8 = v128.load64_splat(TAIL_P, 64);
+  const q4 = v128.load64_splat(TAIL_Q, 32), q5 = v128.load64_splat(TAIL_Q, 40);
+  const q6 = v128.load64_splat(TAIL_Q, 48), q7 = v128.load64_splat(TAIL_Q, 56);
+  const a0 = v128.load64_splat(CENT_P, 0), a1 = v128.load64_splat(CENT_P, 8), a2 = v128.load64_splat(CENT_P, 16);
+  const a3 = v128.load64_splat(CENT_P, 24), a4 = v128.load64_splat(CENT_P, 32);
+  const b0 = v128.load64_splat(CENT_Q, 0), b1 = v128.load64_splat(CENT_Q, 8), b2 = v128.load64_splat(CENT_Q, 16);
+  const b3 = v128.load64_splat(CENT_Q, 24);
+  const centralLimit = v128.load64_splat(CDF_K, 24);
+  for (let w = pass, end = pass + <usize>pairs * PS_BYTES; w < end; w += PS_BYTES) {
+    const x1 = v128.load(w, PS_X1), x2 = v128.load(w, PS_X2);
+    const ax1 = v128.load(w, PS_A1), ax2 = v128.load(w, PS_A2);
+    let tn1 = v128.load(w, PS_TN1), tn2 = v128.load(w, PS_TN2);
+    let td1 = v128.load(w, PS_TD1), td2 = v128.load(w, PS_TD2);
     tn1 = f64x2.mul(f64x2.add(tn1, p5), ax1); tn2 = f64x2.mul(f64x2.add(tn2, p5), ax2);
     td1 = f64x2.mul(f64x2.add(td1, q4), ax1); td2 = f64x2.mul(f64x2.add(td2, q4), ax2);
     tn1 = f64x2.mul(f64x2.add(tn1, p6), ax1); tn2 = f64x2.mul(f64x2.add(tn2, p6), ax2);
     td1 = f64x2.mul(f64x2.add(td1, q5), ax1); td2 = f64x2.mul(f64x2.add(td2, q5), ax2);
     tn1 = f64x2.mul(f64x2.add(tn1, p7), ax1); tn2 = f64x2.mul(f64x2.add(tn2, p7), ax2);
     td1 = f64x2.mul(f64x2.add(td1, q6), ax1); td2 = f64x2.mul(f64x2.add(td2, q6), ax2);
-    tn1 = f64x2.mul(g1, f64x2.add(tn1, p8)); tn2 = f64x2.mul(g2, f64x2.add(tn2, p8));
+    tn1 = f64x2.mul(v128.load(w, PS_G1), f64x2.add(tn1, p8)); tn2 = f64x2.mul(v128.load(w, PS_G2), f64x2.add(tn2, p8));
     td1 = f64x2.add(td1, q7); td2 = f64x2.add(td2, q7);
-    // Central: x·A(x²) / B(x²).
     const z1 = f64x2.mul(x1, x1), z2 = f64x2.mul(x2, x2);
     let cn1 = f64x2.mul(a0, z1), cn2 = f64x2.mul(a0, z2);
     let cd1 = z1, cd2 = z2;
@@ -422,18 +461,36 @@ const RV_K = memory.data<f64>([1.0, VOL_FLOOR, 0.5, -0.5], 16);
     cd1 = f64x2.mul(f64x2.add(cd1, b2), z1); cd2 = f64x2.mul(f64x2.add(cd2, b2), z2);
     cn1 = f64x2.mul(x1, f64x2.add(cn1, a4)); cn2 = f64x2.mul(x2, f64x2.add(cn2, a4));
     cd1 = f64x2.add(cd1, b3); cd2 = f64x2.add(cd2, b3);
-    // Per lane, the region's numerator and denominator; one shared division.
     const central1 = f64x2.lt(ax1, centralLimit);
     const central2 = f64x2.lt(ax2, centralLimit);
-    const den1 = v128.bitselect(cd1, td1, central1);
-    const den2 = v128.bitselect(cd2, td2, central2);
-    const inv = f64x2.div(one, f64x2.mul(den1, den2));
-    const q1r = f64x2.mul(f64x2.mul(v128.bitselect(cn1, tn1, central1), den2), inv);
-    const q2r = f64x2.mul(f64x2.mul(v128.bitselect(cn2, tn2, central2), den1), inv);
-    // Central: 1/2 + ratio. Tail: the ratio below zero, 1 − ratio above.
-    const n1 = v128.bitselect(f64x2.add(half, q1r), v128.bitselect(q1r, f64x2.sub(one, q1r), f64x2.lt(x1, zero)), central1);
-    const n2 = v128.bitselect(f64x2.add(half, q2r), v128.bitselect(q2r, f64x2.sub(one, q2r), f64x2.lt(x2, zero)), central2);
+    v128.store(w, v128.bitselect(cn1, tn1, central1), PS_N1);
+    v128.store(w, v128.bitselect(cn2, tn2, central2), PS_N2);
+    v128.store(w, v128.bitselect(cd1, td1, central1), PS_D1);
+    v128.store(w, v128.bitselect(cd2, td2, central2), PS_D2);
+    v128.store(w, central1, PS_C1);
+    v128.store(w, central2, PS_C2);
+  }
+}
 
+/** Adds scale·(F·m·N(x1) − K·N(x2)) to `acc` (and writes it to `dst` if set). */
+@inline function valuePairs(
+  pairs: i32, sc: usize, pass: usize, f0: f64, k: f64, scale: f64, acc: usize, dst: usize,
+): void {
+  const vF = f64x2.splat(f0);
+  const vK = f64x2.splat(k);
+  const vScale = f64x2.splat(scale);
+  const one = v128.load64_splat(RV_K, 0), half = v128.load64_splat(RV_K, 16);
+  const zero = f64x2.splat(0.0);
+  for (let i = 0, r = sc, w = pass; i < pairs; i++, r += SC_BYTES, w += PS_BYTES) {
+    const o = <usize>i << 4;
+    const den1 = v128.load(w, PS_D1), den2 = v128.load(w, PS_D2);
+    const inv = f64x2.div(one, f64x2.mul(den1, den2));
+    const q1r = f64x2.mul(f64x2.mul(v128.load(w, PS_N1), den2), inv);
+    const q2r = f64x2.mul(f64x2.mul(v128.load(w, PS_N2), den1), inv);
+    // Central: 1/2 + ratio. Tail: the ratio below zero, 1 − ratio above.
+    const below1 = f64x2.lt(v128.load(w, PS_X1), zero), below2 = f64x2.lt(v128.load(w, PS_X2), zero);
+    const n1 = v128.bitselect(f64x2.add(half, q1r), v128.bitselect(q1r, f64x2.sub(one, q1r), below1), v128.load(w, PS_C1));
+    const n2 = v128.bitselect(f64x2.add(half, q2r), v128.bitselect(q2r, f64x2.sub(one, q2r), below2), v128.load(w, PS_C2));
     const value = f64x2.mul(vScale, f64x2.sub(f64x2.mul(f64x2.mul(vF, v128.load(r, SC_M)), n1), f64x2.mul(vK, n2)));
     v128.store(acc + o, f64x2.add(v128.load(acc + o), value));
     if (dst) v128.store(dst + o, value);
