@@ -51,7 +51,7 @@ const SC_IDX: u32 = 96;
 const SC_BYTES: usize = 112;
 // What optionPairs' passes hand on, per pair, in the order they are written:
 // σ√T; φ·d1, φ·d2, the exp argument, the factors of φ(d1), φ(d2) (then φ(d1),
-// φ(d2)); exp's t and r; |x1|, |x2| capped and the tail rationals' partial
+// φ(d2)); exp's t and r (then e^r); |x1|, |x2| capped and the tail rationals' partial
 // numerators and denominators; the region's numerators, denominators and masks.
 const PS_SV: u32 = 0, PS_X1: u32 = 16, PS_X2: u32 = 32, PS_EX: u32 = 48, PS_G1: u32 = 64, PS_G2: u32 = 80;
 const PS_T: u32 = 96, PS_R: u32 = 112;
@@ -235,31 +235,31 @@ const RV_K = memory.data<f64>([1.0, VOL_FLOOR, 0.5, -0.5], 16);
 
 /**
  * Accumulates the value of one live option over the block, two scenarios per
- * step, in seven short passes over the block that hand their results on
+ * step, in eight short passes over the block that hand their results on
  * through `pass` (one PS_BYTES record per pair of scenarios):
  *   volPairs        σ√T from the smile, the vol shock and the floors
  *   moneynessPairs  x1 = φ·d1, x2 = φ·d2, the exp argument −d²/2, the φ factors
- *   expReducePairs  exp's range reduction
- *   gaussPairs      exp's polynomial and 2^n: φ(d1), φ(d2)
+ *   expReducePairs  exp's range reduction: n and r
+ *   expPolyPairs    e^r
+ *   gaussPairs      2^n: φ(d1), φ(d2)
  *   tailHeadPairs   |x| and the first four Horner steps of the tail rationals
  *   ratioPairs      their last four, the central rationals, the region's pick
  *   valuePairs      the shared division, N(x1), N(x2), the price
  *
  * Why so many: what stalls this kernel is the length of each loop's
- * dependency chain, not the count of its operations. A loop whose chain is
- * long against its body leaves the out-of-order core waiting on the chain
- * with its scheduler full of the same pair's operations, and the next pair
- * can hardly start. One pass per pair was ~370 x64 instructions on a
- * ~150-cycle chain and took ~146 cycles a pair of scenarios; three passes
- * (d, exp, CDFs and price) took ~116; cutting the CDF pass's degree-8 tail
- * rationals after four Horner steps, exp after its range reduction, the first
- * pass after the vol and BLOCK from 256 to 128 (the records of a block, 20 KB
- * with the longer record, stay in L1) took it to ~97 (measured per loop in
- * the README). Each cut costs a store and a load per value handed on;
- * cuts that split no long chain lost as much as they gained (the central
- * rationals alone, the last four tail steps alone, the division apart from
- * the price: −2% to +1%). The arithmetic and its order are unchanged, so are
- * the results, bit for bit.
+ * dependency chain against the work in its body. While a pair waits on a long
+ * chain, the out-of-order core's scheduler fills with that pair's own
+ * operations and the next pair can hardly start. One pass per pair was ~370 x64
+ * instructions on a ~150-cycle chain and took ~146 cycles a pair of scenarios;
+ * three passes (d, exp, CDFs and price) took ~116. Cutting the CDF pass's
+ * degree-8 tail rationals after four Horner steps, exp after its range
+ * reduction and after its polynomial, and the first pass after the vol, with
+ * BLOCK down from 256 to 128 so a block's records stay in L1, took it to ~94
+ * (each loop timed alone: README). A cut costs a store and a load per value
+ * handed on; cuts that split no long chain lost as much as they gained (the
+ * central rationals alone, the last four tail steps alone, half the central
+ * rationals moved forward, the division apart from the price: −4% to +1%).
+ * The arithmetic and its order are unchanged, so are the results, bit for bit.
  *
  * Written for what V8 (TurboFan, Node 20) makes of it; each point was measured:
  * - Every constant, including the exp and normal-CDF coefficients of
@@ -300,6 +300,7 @@ const RV_K = memory.data<f64>([1.0, VOL_FLOOR, 0.5, -0.5], 16);
   volPairs(pairs, sc, table, sqrtT, volW, pass);
   moneynessPairs(pairs, sc, lnFK, fk, kf, phi, pass);
   expReducePairs(pairs, pass);
+  expPolyPairs(pairs, pass);
   gaussPairs(pairs, pass);
   tailHeadPairs(pairs, pass);
   ratioPairs(pairs, pass);
@@ -368,14 +369,13 @@ const RV_K = memory.data<f64>([1.0, VOL_FLOOR, 0.5, -0.5], 16);
   }
 }
 
-/** g1, g2 (holding the factors f1, f2 on entry) ← exp(ex)·f1, exp(ex)·f2. */
-@inline function gaussPairs(pairs: i32, pass: usize): void {
+/** e^r on the reduced argument (in place of r): Taylor to r^13, in Estrin's order. */
+@inline function expPolyPairs(pairs: i32, pass: usize): void {
   const e0 = v128.load64_splat(EXP_K, 0), e1 = v128.load64_splat(EXP_K, 8), e2 = v128.load64_splat(EXP_K, 16);
   const e3 = v128.load64_splat(EXP_K, 24), e4 = v128.load64_splat(EXP_K, 32), e5 = v128.load64_splat(EXP_K, 40);
   const e6 = v128.load64_splat(EXP_K, 48), e7 = v128.load64_splat(EXP_K, 56), e8 = v128.load64_splat(EXP_K, 64);
   const e9 = v128.load64_splat(EXP_K, 72), e10 = v128.load64_splat(EXP_K, 80), e11 = v128.load64_splat(EXP_K, 88);
-  const e12 = v128.load64_splat(EXP_K, 96), expMin = v128.load64_splat(EXP_K, 104);
-  const split = v128.load64_splat(EXP_SPLIT);
+  const e12 = v128.load64_splat(EXP_K, 96);
   for (let w = pass, end = pass + <usize>pairs * PS_BYTES; w < end; w += PS_BYTES) {
     const r = v128.load(w, PS_R);
     const r2 = f64x2.mul(r, r);
@@ -385,12 +385,21 @@ const RV_K = memory.data<f64>([1.0, VOL_FLOOR, 0.5, -0.5], 16);
     const p4_7 = f64x2.add(f64x2.add(e3, f64x2.mul(r, e4)), f64x2.mul(r2, f64x2.add(e5, f64x2.mul(r, e6))));
     const p8_11 = f64x2.add(f64x2.add(e7, f64x2.mul(r, e8)), f64x2.mul(r2, f64x2.add(e9, f64x2.mul(r, e10))));
     const p8_13 = f64x2.add(p8_11, f64x2.mul(r4, f64x2.add(e11, f64x2.mul(r, e12))));
-    const poly = f64x2.add(f64x2.add(p0_3, f64x2.mul(r4, p4_7)), f64x2.mul(r8, p8_13));
+    v128.store(w, f64x2.add(f64x2.add(p0_3, f64x2.mul(r4, p4_7)), f64x2.mul(r8, p8_13)), PS_R);
+  }
+}
+
+/** g1, g2 (holding the factors f1, f2 on entry) ← exp(ex)·f1, exp(ex)·f2 with exp(ex) = e^r·2^n. */
+@inline function gaussPairs(pairs: i32, pass: usize): void {
+  const expMin = v128.load64_splat(EXP_K, 104);
+  const split = v128.load64_splat(EXP_SPLIT);
+  for (let w = pass, end = pass + <usize>pairs * PS_BYTES; w < end; w += PS_BYTES) {
+    // 2^n as two factors (n can be below the normal range): see math.ts's expF64x2.
     const a = i64x2.sub(v128.load(w, PS_T), split);
     const h = i64x2.shr_u(a, 1);
     const s1 = i64x2.shl(h, 52);
     const s2 = i64x2.shl(i64x2.sub(a, h), 52);
-    const e = v128.andnot(f64x2.mul(f64x2.mul(poly, s1), s2), f64x2.lt(v128.load(w, PS_EX), expMin));
+    const e = v128.andnot(f64x2.mul(f64x2.mul(v128.load(w, PS_R), s1), s2), f64x2.lt(v128.load(w, PS_EX), expMin));
     v128.store(w, f64x2.mul(e, v128.load(w, PS_G1)), PS_G1);
     v128.store(w, f64x2.mul(e, v128.load(w, PS_G2)), PS_G2);
   }

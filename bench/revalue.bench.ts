@@ -9,24 +9,25 @@ import { createEngine } from "../src/engine/engine.js";
 import { ScenarioSet } from "../src/engine/scenarios.js";
 import { revalueReference } from "../src/reference/revalue.js";
 import { prng, syntheticPositions } from "../tests/fixtures/synthetic.js";
-import { heap, reserve, wasm as raw } from "../tests/helpers/wasm-raw.js";
 import { market } from "./fixtures.js";
 import { cell, consume, count, medians, packageName, pct, times, timing, type Section } from "./lib.js";
 
 /**
  * f64 operations (add/sub/mul/div/min/max/abs, per lane) one option evaluation
- * costs in revalueBlack76F64x2Soa, counted off optionPairs' three passes in
- * assembly/revalue.ts (recounted after the loop fission, which moved operations
- * between loops without adding or removing any): moneynessPairs — smile lerp 3,
- * vol shock and two floors 5, d1/d2 6, exp argument 2, CDF arguments 2, the
- * factors K/F'·… and F'/K·… of φ(d1)/φ(d2) 2; gaussPairs — exp 38, φ(d1)/φ(d2) 2;
- * cdfValuePairs — |x| and its cap 2 × 2 (the count was 176 while these two abs
- * went uncounted), two Cody tail rationals 2 × 32, two
- * central rationals 2 × 17, shared reciprocal 6, region fix-up 4, price and
- * accumulation 6. The kernel is branch-free, so every one runs for every lane;
- * the central rationals (34) are computed everywhere and kept only where
- * |d| < 0.674, so part of that work is discarded by design. Loads, stores,
- * comparisons, selects and the exponent's integer operations are not counted.
+ * costs in revalueBlack76F64x2Soa, counted off optionPairs' eight passes in
+ * assembly/revalue.ts (recounted after each loop fission, which moved operations
+ * between loops without adding or removing any): volPairs — smile lerp 3, vol
+ * shock and two floors 5, σ√T 1; moneynessPairs — d1/d2 5, exp argument 2, CDF
+ * arguments 2, the factors K/F'·… and F'/K·… of φ(d1)/φ(d2) 2; exp 38
+ * (expReducePairs 8, expPolyPairs 28, gaussPairs 2), φ(d1)/φ(d2) 2 (gaussPairs);
+ * tailHeadPairs — |x| and its cap 2 × 2,
+ * the tail rationals' first four Horner steps 2 × 17; ratioPairs — their last
+ * four 2 × 15, two central rationals 2 × 17; valuePairs — shared reciprocal 6,
+ * region fix-up 4, price and accumulation 6. The kernel is branch-free, so every
+ * one runs for every lane; the central rationals (34) are computed everywhere and
+ * kept only where |d| < 0.674, so part of that work is discarded by design.
+ * Loads, stores, comparisons, selects and the exponent's integer operations are
+ * not counted.
  */
 export const FLOPS_PER_OPTION = 178;
 
@@ -73,7 +74,7 @@ export async function benchRevalue(optionCounts = [10, 200, 2_000], nScenarios =
   const section: Section = {
     id: "revalue",
     title: `Kernel: Black-76 revaluation, options × ${count(nScenarios)} scenarios, one thread`,
-    columns: ["book", "WASM SIMD", "JS reference", "WASM speed-up", `npm ${pkg}`, "WASM / package", "WASM GFLOP/s (% of peak)", "exp + 2 CDFs, est. share"],
+    columns: ["book", "WASM SIMD", "JS reference", "WASM speed-up", `npm ${pkg}`, "WASM / package", "WASM GFLOP/s (% of peak)"],
     rows: [],
     notes: [
       `GFLOP/s = pairs/s × ${FLOPS_PER_OPTION} f64 operations per option (counted off the branch-free kernel; bench/revalue.bench.ts); ` +
@@ -83,23 +84,6 @@ export async function benchRevalue(optionCounts = [10, 200, 2_000], nScenarios =
       "WASM and the JS reference agree to 1e-8 relative on every scenario of every book (checked before timing).",
     ],
   };
-  // The kernel's math functions alone (the array kernels: same exp and Cody CDF, in cache),
-  // to tell how much of a pair's time they account for.
-  const mathN = 4_096, mathReps = 50;
-  const mem = reserve(2 * mathN * 8);
-  for (let i = 0; i < mathN; i++) mem[heap / 8 + i] = (i / mathN - 0.5) * 6;
-  const [expMs, cdfMs] = await medians([
-    ["exp array", () => { for (let r = 0; r < mathReps; r++) raw.expF64x2Array(heap, heap + mathN * 8, mathN); consume(1); }],
-    ["normal CDF array", () => { for (let r = 0; r < mathReps; r++) raw.normCdfF64x2Array(heap, heap + mathN * 8, mathN); consume(1); }],
-  ], { time: 500, iterations: 50 });
-  const expNs = (expMs! * 1e6) / (mathN * mathReps);
-  const cdfNs = (cdfMs! * 1e6) / (mathN * mathReps);
-  // Per pair: one exp (shared by both CDFs through φ(d2) = φ(d1)·F/K) and two CDFs without their own exp.
-  const mathNsPerPair = expNs + 2 * Math.max(cdfNs - expNs, 0);
-  section.notes.push(
-    `Math functions alone, same run (expF64x2Array, normCdfF64x2Array on 4,096 values in cache): exp ${expNs.toFixed(2)} ns, normal CDF ${cdfNs.toFixed(2)} ns a value. ` +
-      `A pair needs one exp and two CDFs without their own exp: ≈ ${mathNsPerPair.toFixed(1)} ns.`,
-  );
   for (const nOptions of optionCounts) {
     const book = engine.compile(syntheticPositions(nOptions, 0, 7), market);
     const set = gaussianScenarios(book, nScenarios, 11);
@@ -123,13 +107,12 @@ export async function benchRevalue(optionCounts = [10, 200, 2_000], nScenarios =
       cells: [
         `${count(nOptions)} options (${count(pairs)} pairs)`, cell(wasm), cell(js), times(js.medianMs / wasm.medianMs),
         cell(npm), times(wasm.perSecond / npm.perSecond), `${gflops.toFixed(2)} (${pct(gflops / peakGflops)})`,
-        pct(mathNsPerPair / (1e9 / wasm.perSecond)),
       ],
       data: {
         options: nOptions, scenarios: nScenarios, pairs, wasm, js, speedup: js.medianMs / wasm.medianMs,
         baseline: { package: pkg, ...npm, wasmSpeedup: wasm.perSecond / npm.perSecond },
         flopsPerOption: FLOPS_PER_OPTION, wasmGflops: gflops, peakGflops, peakShare: gflops / peakGflops,
-        nsPerPair: 1e9 / wasm.perSecond, mathNsPerPair, mathShare: mathNsPerPair / (1e9 / wasm.perSecond), expNs, normCdfNs: cdfNs,
+        nsPerPair: 1e9 / wasm.perSecond,
       },
     });
   }
