@@ -7,7 +7,7 @@
 import type { Engine } from "../engine/engine.js";
 import { InputError } from "../errors.js";
 import { buildMarket, movedUnderlying, withUnderlying, type Market } from "../market/market.js";
-import { combineGridMargins, underlyingMargin, valuedUnderlyingMargin, type GridMargin, type GridOptions, type UnderlyingGridMargin } from "../methods/grid/grid.js";
+import { combineInMarketOrder, underlyingMargin, valuedUnderlyingMargin, type GridMargin, type GridOptions, type UnderlyingGridMargin } from "../methods/grid/grid.js";
 import { instrumentKey, type ForwardQuote, type MarketData, type Position, type UnderlyingMarket, type VolSlice } from "../model/types.js";
 import { checkAgainstMarket, parseMarket, parsePortfolio } from "../schema/index.js";
 import { parseUnderlyingMarket } from "../schema/market.js";
@@ -188,10 +188,7 @@ export class LiveGridMargin {
 
   /** The portfolio's margin from the underlyings' (in market order, as gridMargin), with some replaced. */
   private combine(replaced?: Map<string, UnderlyingGridMargin>): GridMargin {
-    const parts = this.market.names
-      .map((u) => replaced?.get(u) ?? this.parts.get(u)?.margin)
-      .filter((m): m is UnderlyingGridMargin => m !== undefined);
-    return combineGridMargins(this.options.profile, parts);
+    return combineInMarketOrder(this.options.profile, this.market, (u) => replaced?.get(u) ?? this.parts.get(u)?.margin);
   }
 
   private underlyingData(underlying: string): UnderlyingMarket {

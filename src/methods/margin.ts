@@ -6,7 +6,7 @@ import { InputError } from "../errors.js";
 import type { PriceHistory, PriceSeries } from "../history/history.js";
 import type { Market } from "../market/market.js";
 import type { Position } from "../model/types.js";
-import { combineGridMargins, gridMargin, underlyingMargin, type GridMargin, type GridOptions, type UnderlyingGridMargin } from "./grid/grid.js";
+import { combineInMarketOrder, gridMargin, underlyingMargin, type GridMargin, type GridOptions, type UnderlyingGridMargin } from "./grid/grid.js";
 import type { MarginProfile } from "./grid/profile.js";
 import { historicalVaR, type HistoricalOptions } from "./historical/historical.js";
 import type { MonteCarloModelInput } from "./montecarlo/model.js";
@@ -110,16 +110,14 @@ export function whatIf(engine: Engine, positions: readonly Position[], market: M
  */
 function gridWithExtra(engine: Engine, positions: readonly Position[], market: Market, spec: GridSpec): (extra: readonly Position[]) => HeadlineMargin {
   const options = gridOptions(spec);
-  const own = new Map<string, UnderlyingGridMargin>();
-  const measured = (book: readonly Position[], u: string): UnderlyingGridMargin => underlyingMargin(engine, book.filter((p) => p.underlying === u), u, market, options);
-  return (extra) => {
-    const book = [...positions, ...extra];
-    const names = market.names.filter((u) => book.some((p) => p.underlying === u));
-    const margins = names.map((u) => {
-      if (extra.some((p) => p.underlying === u)) return measured(book, u);
-      if (!own.has(u)) own.set(u, measured(positions, u));
-      return own.get(u)!;
-    });
-    return gridHeadline(combineGridMargins(spec.profile, margins));
+  const own = new Map<string, UnderlyingGridMargin | undefined>();
+  const measured = (book: readonly Position[], u: string): UnderlyingGridMargin | undefined => {
+    const mine = book.filter((p) => p.underlying === u);
+    return mine.length > 0 ? underlyingMargin(engine, mine, u, market, options) : undefined;
   };
+  return (extra) => gridHeadline(combineInMarketOrder(spec.profile, market, (u) => {
+    if (extra.some((p) => p.underlying === u)) return measured([...positions, ...extra], u);
+    if (!own.has(u)) own.set(u, measured(positions, u));
+    return own.get(u);
+  }));
 }

@@ -113,13 +113,23 @@ export function gridScenarios(underlying: string, p: UnderlyingGridParams): Grid
 
 /** Scenario-grid margin of a portfolio under a profile. */
 export function gridMargin(engine: Engine, positions: readonly Position[], market: Market, options: GridOptions): GridMargin {
-  const { profile } = options;
-  const names = market.names.filter((u) => positions.some((p) => p.underlying === u));
-  return combineGridMargins(profile, names.map((u) => underlyingMargin(engine, positions.filter((p) => p.underlying === u), u, market, options)));
+  return combineInMarketOrder(options.profile, market, (u) => {
+    const mine = positions.filter((p) => p.underlying === u);
+    return mine.length > 0 ? underlyingMargin(engine, mine, u, market, options) : undefined;
+  });
+}
+
+/**
+ * The portfolio's grid margin from each underlying's, taken in market order
+ * (`undefined`: the book holds none of it). Every caller that re-measures only
+ * some underlyings combines through here, so its result is gridMargin()'s bit for bit.
+ */
+export function combineInMarketOrder(profile: MarginProfile, market: Market, marginOf: (u: string) => UnderlyingGridMargin | undefined): GridMargin {
+  return combineGridMargins(profile, market.names.map(marginOf).filter((m): m is UnderlyingGridMargin => m !== undefined));
 }
 
 /** The portfolio's grid margin from its underlyings' (in market order). */
-export function combineGridMargins(profile: MarginProfile, underlyings: UnderlyingGridMargin[]): GridMargin {
+function combineGridMargins(profile: MarginProfile, underlyings: UnderlyingGridMargin[]): GridMargin {
   const sum = underlyings.reduce((a, m) => a + m.initial.usd, 0);
   const spreadCredit = interUnderlyingCredit(profile, underlyings);
   const initial = sum - spreadCredit;
