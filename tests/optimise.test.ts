@@ -49,6 +49,13 @@ describe("margin optimisation", () => {
     expect(r.single.find((h) => h.id === "BTC perp")!.costUsd).toBeCloseTo(5 * Math.abs(r.single[0]!.size), 9);
   });
 
+  it("each single hedge's margin is headlineMargin() of the book with it, bit for bit (a trial re-measures only the hedge's underlying)", () => {
+    r.single.forEach((h, i) => {
+      const c = candidates[i]!;
+      expect(h.initialUsd).toBe(headlineMargin(engine, [...book, { ...c.position, quantity: c.position.quantity * h.size }], market, grid).initial);
+    });
+  });
+
   it("the greedy combination is at least as good as the best single hedge, and its margin is what it says", () => {
     const bestSingle = Math.min(...r.single.map((h) => h.initialUsd));
     expect(r.greedyInitialUsd).toBeLessThanOrEqual(bestSingle + 1e-9);

@@ -80,10 +80,7 @@ export interface WhatIf {
  */
 export function whatIf(engine: Engine, positions: readonly Position[], market: Market, orders: readonly Position[], spec: MarginMethod): WhatIf {
   if (orders.length === 0) throw new InputError("orders", "list at least one order");
-  // The margin of the book with `extra` positions added.
-  const margin = spec.method === "grid"
-    ? gridWithExtra(engine, positions, market, spec)
-    : (extra: readonly Position[]): HeadlineMargin => headlineMargin(engine, [...positions, ...extra], market, spec);
+  const margin = marginWithExtra(engine, positions, market, spec);
   // An empty book needs no margin; the methods refuse to measure one.
   const before = positions.length > 0 ? margin([]) : { ...headlineMargin(engine, orders, market, spec), initial: 0, maintenance: 0 };
   const after = margin(orders);
@@ -101,6 +98,16 @@ export function whatIf(engine: Engine, positions: readonly Position[], market: M
       };
     }),
   };
+}
+
+/**
+ * The margin of the book with `extra` positions added, for a caller that tries many
+ * extras on one book (what-if orders, hedge sizes): headlineMargin(book + extra).
+ */
+export function marginWithExtra(engine: Engine, positions: readonly Position[], market: Market, spec: MarginMethod): (extra: readonly Position[]) => HeadlineMargin {
+  return spec.method === "grid"
+    ? gridWithExtra(engine, positions, market, spec)
+    : (extra) => headlineMargin(engine, [...positions, ...extra], market, spec);
 }
 
 /**

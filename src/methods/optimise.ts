@@ -10,7 +10,7 @@ import { InputError } from "../errors.js";
 import type { Market } from "../market/market.js";
 import type { Position } from "../model/types.js";
 import { valueBook } from "../valuation.js";
-import { headlineMargin, type MarginMethod } from "./margin.js";
+import { headlineMargin, marginWithExtra, type MarginMethod } from "./margin.js";
 
 export interface HedgeCandidate {
   /** The instrument, its quantity the unit the size counts in (e.g. 1 contract). */
@@ -56,12 +56,13 @@ export function optimiseMargin(
     if (!(c.maxSize > 0 && Number.isFinite(c.maxSize))) throw new InputError(`candidates[${i}].maxSize`, `must be > 0, got ${c.maxSize}`);
     if (c.halfSpreadUsd !== undefined && !(c.halfSpreadUsd >= 0)) throw new InputError(`candidates[${i}].halfSpreadUsd`, `must be ≥ 0, got ${c.halfSpreadUsd}`);
   });
-  const margin = (book: readonly Position[]): number => (book.length === 0 ? 0 : headlineMargin(engine, book, market, spec).initial);
   const scaled = (c: HedgeCandidate, size: number): Position => ({ ...c.position, quantity: c.position.quantity * size });
 
   /** The size in [−maxSize, maxSize] minimising margin(book + size·candidate); `halfSpread` its cost per unit. */
   const best = (book: readonly Position[], c: HedgeCandidate, id: string, base: number, halfSpread: number): SizedHedge => {
-    const m = (size: number): number => margin([...book, scaled(c, size)]);
+    // Every trial adds one position to the same book: a grid re-measures only its underlying.
+    const withHedge = marginWithExtra(engine, book, market, spec);
+    const m = (size: number): number => withHedge([scaled(c, size)]).initial;
     let lo = -c.maxSize, hi = c.maxSize;
     let a = hi - GOLDEN * (hi - lo), b = lo + GOLDEN * (hi - lo);
     let ma = m(a), mb = m(b);
@@ -85,7 +86,7 @@ export function optimiseMargin(
     return (spread / 2) * Math.abs(unit!.delta) * curves.index;
   };
 
-  const initialUsd = margin(positions);
+  const initialUsd = positions.length === 0 ? 0 : headlineMargin(engine, positions, market, spec).initial;
   const ids = candidates.map((c, i) => c.position.id ?? `candidate ${i}`);
   // Each candidate's cost per unit, once: the greedy rounds size them again and again.
   const halfSpreads = candidates.map(halfSpreadOf);
