@@ -9,7 +9,7 @@ import type { MarketData } from "../model/types.js";
 import { checkAccountAgainstMarket } from "../schema/account.js";
 import { heldCollateral, measuredBook } from "./collateral.js";
 import { depegPrices, depegStress, type DepegStress } from "./depeg.js";
-import { holdingsMargin, type Holdings, type HoldingsMargin, type HoldingsParams, type MarketPair } from "./holdings.js";
+import { holdingsMargin, holdingsMarginMovingOne, type Holdings, type HoldingsMargin, type HoldingsParams, type MarketPair } from "./holdings.js";
 import { checkedSearch, firstRoot, movedMarket, type LiquidationDistance } from "./liquidation.js";
 import { checkedThresholds } from "./status.js";
 import type { Account, StatusThresholds } from "./types.js";
@@ -75,8 +75,9 @@ function distances(
   const atZero = liquidation * now.equity - now.maintenance;
   return m.market.names.filter((u) => book.some((p) => p.underlying === u)).map((u) => {
     const index = m.market.get(u)!.index;
+    const at = holdingsMarginMovingOne(engine, all, m, method, params, u);
     const slack = (move: number): number => {
-      const r = holdingsMargin(engine, all, movedMarket(m.data, u, move), method, params);
+      const r = at(movedMarket(m.data, u, move));
       return liquidation * r.equity - r.maintenance;
     };
     const point = (move: number | null) => (move === null ? null : { move, price: index * (1 + move) });

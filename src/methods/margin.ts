@@ -6,7 +6,7 @@ import { InputError } from "../errors.js";
 import type { PriceHistory, PriceSeries } from "../history/history.js";
 import type { Market } from "../market/market.js";
 import type { Position } from "../model/types.js";
-import { combineInMarketOrder, gridMargin, underlyingMargin, type GridMargin, type GridOptions, type UnderlyingGridMargin } from "./grid/grid.js";
+import { combineInMarketOrder, gridMargin, heldUnderlyingMargin, type GridMargin, type GridOptions, type UnderlyingGridMargin } from "./grid/grid.js";
 import type { MarginProfile } from "./grid/profile.js";
 import { historicalVaR, type HistoricalOptions } from "./historical/historical.js";
 import type { MonteCarloModelInput } from "./montecarlo/model.js";
@@ -118,13 +118,21 @@ export function marginWithExtra(engine: Engine, positions: readonly Position[], 
 function gridWithExtra(engine: Engine, positions: readonly Position[], market: Market, spec: GridSpec): (extra: readonly Position[]) => HeadlineMargin {
   const options = gridOptions(spec);
   const own = new Map<string, UnderlyingGridMargin | undefined>();
-  const measured = (book: readonly Position[], u: string): UnderlyingGridMargin | undefined => {
-    const mine = book.filter((p) => p.underlying === u);
-    return mine.length > 0 ? underlyingMargin(engine, mine, u, market, options) : undefined;
-  };
   return (extra) => gridHeadline(combineInMarketOrder(spec.profile, market, (u) => {
-    if (extra.some((p) => p.underlying === u)) return measured([...positions, ...extra], u);
-    if (!own.has(u)) own.set(u, measured(positions, u));
+    if (extra.some((p) => p.underlying === u)) return heldUnderlyingMargin(engine, [...positions, ...extra], u, market, options);
+    if (!own.has(u)) own.set(u, heldUnderlyingMargin(engine, positions, u, market, options));
     return own.get(u);
   }));
+}
+
+/**
+ * The margin of the book at markets that differ from `market` only in underlying `u`,
+ * for a search that moves one price: headlineMargin(book, moved). A grid margins each
+ * underlying apart, so the others' margins are measured once, at `market`.
+ */
+export function marginMovingOne(engine: Engine, positions: readonly Position[], market: Market, spec: MarginMethod, u: string): (moved: Market) => HeadlineMargin {
+  if (spec.method !== "grid") return (moved) => headlineMargin(engine, positions, moved, spec);
+  const options = gridOptions(spec);
+  const kept = new Map(market.names.filter((v) => v !== u).map((v) => [v, heldUnderlyingMargin(engine, positions, v, market, options)]));
+  return (moved) => gridHeadline(combineInMarketOrder(spec.profile, moved, (v) => (v === u ? heldUnderlyingMargin(engine, positions, u, moved, options) : kept.get(v))));
 }

@@ -2,14 +2,18 @@
 // the distance to liquidation checked by re-margining at the reported move.
 import { beforeAll, describe, expect, it } from "vitest";
 import { accountMargin } from "../../src/account/account.js";
+import { heldCollateral } from "../../src/account/collateral.js";
+import { holdingsMargin, holdingsMarginMovingOne } from "../../src/account/holdings.js";
+import { movedMarket } from "../../src/account/liquidation.js";
 import { marginStatus } from "../../src/account/status.js";
 import type { Account } from "../../src/account/types.js";
 import { createEngine, type Engine } from "../../src/engine/engine.js";
 import { InputError } from "../../src/errors.js";
+import { buildMarket } from "../../src/market/market.js";
 import { builtInProfile } from "../../src/methods/grid/profiles.js";
 import type { MarginMethod } from "../../src/methods/margin.js";
 import type { MarketData, Position } from "../../src/model/types.js";
-import { BTC, bareMarketData as bare, marketData, plainGrid, shortPut } from "./fixture.js";
+import { BTC, bareMarketData as bare, ETH, marketData, plainGrid, shortPut } from "./fixture.js";
 
 let engine: Engine;
 beforeAll(async () => {
@@ -103,6 +107,33 @@ describe("distance to liquidation", () => {
     // Half way there the account is not yet liquidated.
     const half = accountMargin(engine, account, moved(down.move / 2), method, { distanceToLiquidation: false });
     expect(half.marginRatio!).toBeLessThan(1);
+  });
+
+  it.each([
+    ["deribit grid", { method: "grid", profile: builtInProfile("deribit") } as MarginMethod],
+    ["Monte Carlo", { method: "monte-carlo", model: { paths: 2_000, seed: 3, vols: { ETH: 0.7 } } } as MarginMethod],
+  ])("each trial move re-values and re-margins only the moved underlying, with holdingsMargin's figures bit for bit (%s)", (_, method) => {
+    const data = marketData();
+    const m = { data, market: buildMarket(data) };
+    const account: Account = {
+      venues: [{
+        name: "v",
+        // Positions without an id are named by their index in the book, as valueBook names them.
+        positions: [shortPut, { kind: "future", settlement: "linear", underlying: "ETH", quantity: 30, entryPrice: ETH }, { ...shortPut, id: undefined, strike: 110_000, right: "call" }, shortPerp],
+        collateral: [{ asset: "BTC", quantity: 2 }, { asset: "ETH", quantity: 10 }, { asset: "USDC", quantity: 50_000 }],
+      }],
+      haircuts: { BTC: 0.05, ETH: 0.1 },
+      addOns: { liquidity: { stress: 2 }, concentration: { tiers: [{ above: 0.05, rate: 0.02 }] } },
+    };
+    const h = { positions: account.venues[0]!.positions!, collateral: heldCollateral(account, account.venues[0]!, 0) };
+    const params = { ...(account.addOns ? { addOns: account.addOns } : {}), thresholds: { marginCall: 0.8, liquidation: 1 } };
+    for (const u of ["BTC", "ETH"]) {
+      const at = holdingsMarginMovingOne(engine, h, m, method, params, u);
+      for (const move of [-0.3, 0, 0.25]) {
+        const moved = movedMarket(data, u, move);
+        expect(at(moved)).toEqual(holdingsMargin(engine, h, moved, method, params));
+      }
+    }
   });
 
   it("an account already past liquidation is at distance 0", () => {

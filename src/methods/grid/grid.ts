@@ -113,10 +113,13 @@ export function gridScenarios(underlying: string, p: UnderlyingGridParams): Grid
 
 /** Scenario-grid margin of a portfolio under a profile. */
 export function gridMargin(engine: Engine, positions: readonly Position[], market: Market, options: GridOptions): GridMargin {
-  return combineInMarketOrder(options.profile, market, (u) => {
-    const mine = positions.filter((p) => p.underlying === u);
-    return mine.length > 0 ? underlyingMargin(engine, mine, u, market, options) : undefined;
-  });
+  return combineInMarketOrder(options.profile, market, (u) => heldUnderlyingMargin(engine, positions, u, market, options));
+}
+
+/** The grid margin of the book's positions on `u`; undefined if it holds none. */
+export function heldUnderlyingMargin(engine: Engine, positions: readonly Position[], u: string, market: Market, options: GridOptions): UnderlyingGridMargin | undefined {
+  const mine = positions.filter((p) => p.underlying === u);
+  return mine.length > 0 ? underlyingMargin(engine, mine, u, market, options) : undefined;
 }
 
 /**
