@@ -31,7 +31,7 @@ export interface AccountMargin extends HoldingsMargin {
 }
 
 export interface AccountMarginOptions {
-  /** Search each underlying's distance to liquidation (default true): a full re-margin per trial move. */
+  /** Search each underlying's distance to liquidation (default true): a re-margin per trial move. */
   distanceToLiquidation?: boolean;
 }
 

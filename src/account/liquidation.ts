@@ -1,6 +1,7 @@
 // Distance to liquidation: per underlying, the nearest move of its price, down and up,
 // at which the account's margin ratio reaches the liquidation threshold — the whole
-// account re-margined (every position, the collateral, the add-ons) at each trial move.
+// account re-margined (every position, the collateral, the add-ons) at each trial move
+// (holdingsMarginMovingOne: with the same bits, only the moved underlying's part is redone).
 import { InputError } from "../errors.js";
 import { buildMarket, movedUnderlying } from "../market/market.js";
 import type { MarketData } from "../model/types.js";

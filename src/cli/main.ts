@@ -125,7 +125,7 @@ withMethod(program.command("account")
   .description("an account's margin status: collateral with haircuts, add-ons, state, distance to liquidation, depeg and venue-failure stresses, per venue and combined")
   .argument("<account>", "account JSON file: venues with their positions and collateral (see examples/account.json)")
   .argument("<market>", "market data JSON file")
-  .option("--no-distance", "skip the distance-to-liquidation search (a full re-margin per trial move)"))
+  .option("--no-distance", "skip the distance-to-liquidation search (a re-margin per trial move)"))
   .action((account: string, market: string, opts: AccountCommandOptions) => run(() => accountCommand(account, market, opts)));
 
 withMethod(program.command("batch")
