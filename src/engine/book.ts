@@ -206,9 +206,13 @@ function expiryTerms(
 /** The slot of the zero move in an option's smile table: the vol now. */
 export const zeroMoveSlot = (book: Book): number => book.nodeOffsets[Math.round(-book.layout.smileXMin * book.layout.smileInvStep)]! / 8;
 
-/** The smile node a log move reads first (it reads that node and the next), as the kernel finds it. */
-export function smileNode(layout: KernelLayout, x: number): number {
-  const pos = Math.min(Math.max((x - layout.smileXMin) * layout.smileInvStep, 0), layout.smileNodes - 1);
+/** Where a log move falls on the smile grid, in nodes from the first, clamped to the grid, as the kernel finds it. */
+export function smilePosition(layout: KernelLayout, x: number): number {
+  return Math.min(Math.max((x - layout.smileXMin) * layout.smileInvStep, 0), layout.smileNodes - 1);
+}
+
+/** The node a position on the grid reads first: it interpolates between that node and the next. */
+export function smileNode(layout: KernelLayout, pos: number): number {
   return Math.min(Math.trunc(pos), layout.smileNodes - 2);
 }
 
@@ -217,7 +221,7 @@ export function assertMovesCompiled(book: Book, logMoves: Float64Array): void {
   const offsets = book.nodeOffsets;
   if (book.slots === book.layout.smileNodes) return;
   for (const x of logMoves) {
-    const j = smileNode(book.layout, x);
+    const j = smileNode(book.layout, smilePosition(book.layout, x));
     if (offsets[j]! < 0 || offsets[j + 1]! < 0) {
       throw new InputError("scenarios.logMoves", `move ${x} was not among the moves the book was compiled for (CompileOptions.moves)`);
     }
@@ -237,7 +241,7 @@ function smileSlots(layout: KernelLayout, moves: ArrayLike<number> | undefined):
   }
   const filled = new Uint8Array(layout.smileNodes);
   const read = (x: number): void => {
-    const j = smileNode(layout, x);
+    const j = smileNode(layout, smilePosition(layout, x));
     filled[j] = filled[j + 1] = 1;
   };
   read(0);

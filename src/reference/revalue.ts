@@ -2,7 +2,7 @@
 // (per scenario and underlying e^x and the smile node; per option its constants),
 // evaluated scalar with Math.exp/Math.log and Cody's normal CDF. It is the
 // baseline of the benchmarks and the oracle of the WASM kernel in tests.
-import { assertMovesCompiled, zeroMoveSlot, type Book } from "../engine/book.js";
+import { assertMovesCompiled, smileNode, smilePosition, zeroMoveSlot, type Book } from "../engine/book.js";
 import type { RevalueOptions, RevalueResult } from "../engine/engine.js";
 import type { ScenarioSet } from "../engine/scenarios.js";
 import { black76Price } from "./black76.js";
@@ -24,8 +24,8 @@ export function revalueReference(book: Book, scenarios: ScenarioSet, options: Re
   const node = new Int32Array(nUnd * count);
   const frac = new Float64Array(nUnd * count);
   for (let i = 0; i < nUnd * count; i++) {
-    const pos = Math.min(Math.max((scenarios.logMoves[i]! - L.smileXMin) * L.smileInvStep, 0), L.smileNodes - 1);
-    const j = Math.min(Math.trunc(pos), L.smileNodes - 2);
+    const pos = smilePosition(L, scenarios.logMoves[i]!);
+    const j = smileNode(L, pos);
     node[i] = book.nodeOffsets[j]! / 8;
     frac[i] = pos - j;
   }
