@@ -13,7 +13,7 @@ import type { Engine } from "../../engine/engine.js";
 import { InputError, LimitError } from "../../errors.js";
 import { correlationFrom, ewmaVol } from "../../history/estimate.js";
 import { alignHistory, returnWindows, type PriceHistory, type PriceSeries } from "../../history/history.js";
-import { buildMarket } from "../../market/market.js";
+import { buildMarket, movedUnderlying } from "../../market/market.js";
 import { log } from "../../math/deterministic.js";
 import type { MarketData, Position } from "../../model/types.js";
 import { christoffersen, kupiec, trafficLight, type Christoffersen, type Kupiec, type TrafficLight } from "../../risk/backtest-stats.js";
@@ -239,16 +239,9 @@ function marginOf(m: BacktestModel, c: Day): number {
 export function scaleMarketData(data: MarketData, names: string[], scale: { price: number; vol: number }[]): MarketData {
   const underlyings = { ...data.underlyings };
   names.forEach((u, n) => {
-    const m = data.underlyings[u]!;
-    const { price: f, vol: g } = scale[n]!;
-    underlyings[u] = {
-      ...m,
-      index: m.index * f,
-      ...(m.forwards ? { forwards: m.forwards.map((q) => ({ ...q, price: q.price * f })) } : {}),
-      ...(m.surface ? {
-        surface: m.surface.map((s) => ({ ...s, ...(s.strikes ? { strikes: s.strikes.map((k) => k * f) } : {}), vols: s.vols.map((v) => v * g) })),
-      } : {}),
-    };
+    const { price, vol } = scale[n]!;
+    const moved = movedUnderlying(data.underlyings[u]!, price);
+    underlyings[u] = moved.surface ? { ...moved, surface: moved.surface.map((s) => ({ ...s, vols: s.vols.map((v) => v * vol) })) } : moved;
   });
   return { ...data, underlyings };
 }
