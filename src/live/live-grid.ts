@@ -78,10 +78,10 @@ export class LiveGridMargin {
     switch (update.type) {
       case "price": return { margin: this.setPrice(update.underlying, update.index, update.forwards) };
       case "surface": return { margin: this.setSurface(update.underlying, update.surface) };
-      case "fill": return { margin: this.fill(update.position) };
+      case "fill": return { margin: this.filled(this.priceable(update.position)) };
       case "remove": return { margin: this.remove(update.id) };
       case "asOf": return { margin: this.setAsOf(update.asOf) };
-      case "order": return { margin: this.current, order: this.order(update.position) };
+      case "order": return { margin: this.current, order: this.ordered(this.priceable(update.position)) };
     }
   }
 
@@ -113,7 +113,10 @@ export class LiveGridMargin {
 
   /** A trade: adds to the position with the same id (the same instrument) or opens one. */
   fill(position: Position): GridMargin {
-    const p = this.checked(position);
+    return this.filled(this.checked(position));
+  }
+
+  private filled(p: Position): GridMargin {
     const at = p.id === undefined ? -1 : this.book.findIndex((q) => q.id === p.id);
     if (at < 0) {
       this.book.push(p);
@@ -151,7 +154,10 @@ export class LiveGridMargin {
 
   /** The incremental margin of a hypothetical order: its underlying re-margined with it, the book untouched. */
   order(position: Position): NonNullable<LiveResult["order"]> {
-    const p = this.checked(position);
+    return this.ordered(this.checked(position));
+  }
+
+  private ordered(p: Position): NonNullable<LiveResult["order"]> {
     const u = p.underlying;
     const withOrder = underlyingMargin(this.engine, [...this.book.filter((q) => q.underlying === u), p], u, this.market, this.options);
     const after = this.combine(new Map([[u, withOrder]]));
@@ -199,7 +205,11 @@ export class LiveGridMargin {
 
   /** A position (of a fill or order) validated against the schema and the market now; errors name `position.…`. */
   private checked(position: unknown): Position {
-    const { position: p } = parseUpdate({ type: "fill", position }) as { position: Position };
+    return this.priceable((parseUpdate({ type: "fill", position }) as { position: Position }).position);
+  }
+
+  /** A position the schema has passed, checked against the market now (an option needs a surface, …). */
+  private priceable(p: Position): Position {
     try {
       checkAgainstMarket({ positions: [p] }, this.data);
     } catch (error) {
