@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { UnrecoverableError, Worker, type Job } from "bullmq";
 import { createEngine, type Engine } from "../engine/engine.js";
+import { buildMarket } from "../market/market.js";
 import type { MarginMethod } from "../methods/margin.js";
 import type { MonteCarloModelInput } from "../methods/montecarlo/model.js";
 import type { EsTail } from "../methods/montecarlo/montecarlo.js";
@@ -48,8 +49,9 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
 
 async function marginShard(engine: Engine, accounts: Account[], inputs: BatchInputs): Promise<AccountMargin[]> {
   const out: AccountMargin[] = [];
+  const market = buildMarket(inputs.marketData);
   for (let at = 0; at < accounts.length; at += ACCOUNTS_PER_TURN) {
-    out.push(...marginAccounts(engine, accounts.slice(at, at + ACCOUNTS_PER_TURN), inputs.marketData, inputs.spec));
+    out.push(...marginAccounts(engine, accounts.slice(at, at + ACCOUNTS_PER_TURN), inputs.marketData, inputs.spec, market));
     await nextTurn();
   }
   return out;

@@ -53,8 +53,7 @@ export interface Account {
 /** An account's margin, or why it could not be computed; a bad account never stops the batch. */
 export type AccountMargin = { id: string } & ({ margin: HeadlineMargin } | { error: string });
 
-export function marginAccounts(engine: Engine, accounts: Account[], marketData: MarketData, spec: MarginMethod): AccountMargin[] {
-  const market = buildMarket(marketData);
+export function marginAccounts(engine: Engine, accounts: Account[], marketData: MarketData, spec: MarginMethod, market = buildMarket(marketData)): AccountMargin[] {
   return accounts.map((a) => {
     try {
       const portfolio = parsePortfolio({ positions: a.positions }, `account ${a.id}`);
