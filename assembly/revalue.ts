@@ -405,6 +405,11 @@ const RV_K = memory.data<f64>([1.0, VOL_FLOOR, 0.5, -0.5], 16);
   }
 }
 
+/** One Horner step, (acc + c)·x: the rationals' steps, spread over two passes. */
+@inline function horner(acc: v128, c: v128, x: v128): v128 {
+  return f64x2.mul(f64x2.add(acc, c), x);
+}
+
 /** a = min(|x|, cap) and Cody's tail P8(a), Q8(a) to their fourth Horner step, for x1 and x2 side by side. */
 @inline function tailHeadPairs(pairs: i32, pass: usize): void {
   // Cody's tail P8/Q8 in |x|, highest power first (Q8 monic).
@@ -418,14 +423,14 @@ const RV_K = memory.data<f64>([1.0, VOL_FLOOR, 0.5, -0.5], 16);
     const ax2 = f64x2.pmin(f64x2.abs(v128.load(w, PS_X2)), cap);
     let tn1 = f64x2.mul(p0, ax1), tn2 = f64x2.mul(p0, ax2);
     let td1 = ax1, td2 = ax2;
-    tn1 = f64x2.mul(f64x2.add(tn1, p1), ax1); tn2 = f64x2.mul(f64x2.add(tn2, p1), ax2);
-    td1 = f64x2.mul(f64x2.add(td1, q0), ax1); td2 = f64x2.mul(f64x2.add(td2, q0), ax2);
-    tn1 = f64x2.mul(f64x2.add(tn1, p2), ax1); tn2 = f64x2.mul(f64x2.add(tn2, p2), ax2);
-    td1 = f64x2.mul(f64x2.add(td1, q1), ax1); td2 = f64x2.mul(f64x2.add(td2, q1), ax2);
-    tn1 = f64x2.mul(f64x2.add(tn1, p3), ax1); tn2 = f64x2.mul(f64x2.add(tn2, p3), ax2);
-    td1 = f64x2.mul(f64x2.add(td1, q2), ax1); td2 = f64x2.mul(f64x2.add(td2, q2), ax2);
-    tn1 = f64x2.mul(f64x2.add(tn1, p4), ax1); tn2 = f64x2.mul(f64x2.add(tn2, p4), ax2);
-    td1 = f64x2.mul(f64x2.add(td1, q3), ax1); td2 = f64x2.mul(f64x2.add(td2, q3), ax2);
+    tn1 = horner(tn1, p1, ax1); tn2 = horner(tn2, p1, ax2);
+    td1 = horner(td1, q0, ax1); td2 = horner(td2, q0, ax2);
+    tn1 = horner(tn1, p2, ax1); tn2 = horner(tn2, p2, ax2);
+    td1 = horner(td1, q1, ax1); td2 = horner(td2, q1, ax2);
+    tn1 = horner(tn1, p3, ax1); tn2 = horner(tn2, p3, ax2);
+    td1 = horner(td1, q2, ax1); td2 = horner(td2, q2, ax2);
+    tn1 = horner(tn1, p4, ax1); tn2 = horner(tn2, p4, ax2);
+    td1 = horner(td1, q3, ax1); td2 = horner(td2, q3, ax2);
     v128.store(w, ax1, PS_A1); v128.store(w, ax2, PS_A2);
     v128.store(w, tn1, PS_TN1); v128.store(w, tn2, PS_TN2);
     v128.store(w, td1, PS_TD1); v128.store(w, td2, PS_TD2);
@@ -451,23 +456,23 @@ const RV_K = memory.data<f64>([1.0, VOL_FLOOR, 0.5, -0.5], 16);
     const ax1 = v128.load(w, PS_A1), ax2 = v128.load(w, PS_A2);
     let tn1 = v128.load(w, PS_TN1), tn2 = v128.load(w, PS_TN2);
     let td1 = v128.load(w, PS_TD1), td2 = v128.load(w, PS_TD2);
-    tn1 = f64x2.mul(f64x2.add(tn1, p5), ax1); tn2 = f64x2.mul(f64x2.add(tn2, p5), ax2);
-    td1 = f64x2.mul(f64x2.add(td1, q4), ax1); td2 = f64x2.mul(f64x2.add(td2, q4), ax2);
-    tn1 = f64x2.mul(f64x2.add(tn1, p6), ax1); tn2 = f64x2.mul(f64x2.add(tn2, p6), ax2);
-    td1 = f64x2.mul(f64x2.add(td1, q5), ax1); td2 = f64x2.mul(f64x2.add(td2, q5), ax2);
-    tn1 = f64x2.mul(f64x2.add(tn1, p7), ax1); tn2 = f64x2.mul(f64x2.add(tn2, p7), ax2);
-    td1 = f64x2.mul(f64x2.add(td1, q6), ax1); td2 = f64x2.mul(f64x2.add(td2, q6), ax2);
+    tn1 = horner(tn1, p5, ax1); tn2 = horner(tn2, p5, ax2);
+    td1 = horner(td1, q4, ax1); td2 = horner(td2, q4, ax2);
+    tn1 = horner(tn1, p6, ax1); tn2 = horner(tn2, p6, ax2);
+    td1 = horner(td1, q5, ax1); td2 = horner(td2, q5, ax2);
+    tn1 = horner(tn1, p7, ax1); tn2 = horner(tn2, p7, ax2);
+    td1 = horner(td1, q6, ax1); td2 = horner(td2, q6, ax2);
     tn1 = f64x2.mul(v128.load(w, PS_G1), f64x2.add(tn1, p8)); tn2 = f64x2.mul(v128.load(w, PS_G2), f64x2.add(tn2, p8));
     td1 = f64x2.add(td1, q7); td2 = f64x2.add(td2, q7);
     const z1 = f64x2.mul(x1, x1), z2 = f64x2.mul(x2, x2);
     let cn1 = f64x2.mul(a0, z1), cn2 = f64x2.mul(a0, z2);
     let cd1 = z1, cd2 = z2;
-    cn1 = f64x2.mul(f64x2.add(cn1, a1), z1); cn2 = f64x2.mul(f64x2.add(cn2, a1), z2);
-    cd1 = f64x2.mul(f64x2.add(cd1, b0), z1); cd2 = f64x2.mul(f64x2.add(cd2, b0), z2);
-    cn1 = f64x2.mul(f64x2.add(cn1, a2), z1); cn2 = f64x2.mul(f64x2.add(cn2, a2), z2);
-    cd1 = f64x2.mul(f64x2.add(cd1, b1), z1); cd2 = f64x2.mul(f64x2.add(cd2, b1), z2);
-    cn1 = f64x2.mul(f64x2.add(cn1, a3), z1); cn2 = f64x2.mul(f64x2.add(cn2, a3), z2);
-    cd1 = f64x2.mul(f64x2.add(cd1, b2), z1); cd2 = f64x2.mul(f64x2.add(cd2, b2), z2);
+    cn1 = horner(cn1, a1, z1); cn2 = horner(cn2, a1, z2);
+    cd1 = horner(cd1, b0, z1); cd2 = horner(cd2, b0, z2);
+    cn1 = horner(cn1, a2, z1); cn2 = horner(cn2, a2, z2);
+    cd1 = horner(cd1, b1, z1); cd2 = horner(cd2, b1, z2);
+    cn1 = horner(cn1, a3, z1); cn2 = horner(cn2, a3, z2);
+    cd1 = horner(cd1, b2, z1); cd2 = horner(cd2, b2, z2);
     cn1 = f64x2.mul(x1, f64x2.add(cn1, a4)); cn2 = f64x2.mul(x2, f64x2.add(cn2, a4));
     cd1 = f64x2.add(cd1, b3); cd2 = f64x2.add(cd2, b3);
     const central1 = f64x2.lt(ax1, centralLimit);
