@@ -13,6 +13,7 @@ import { buildMarket } from "../../src/market/market.js";
 import { builtInProfile } from "../../src/methods/grid/profiles.js";
 import type { MarginMethod } from "../../src/methods/margin.js";
 import type { MarketData, Position } from "../../src/model/types.js";
+import { expiryIn } from "../fixtures/synthetic.js";
 import { BTC, bareMarketData as bare, ETH, marketData, plainGrid, shortPut } from "./fixture.js";
 
 let engine: Engine;
@@ -119,7 +120,7 @@ describe("distance to liquidation", () => {
       venues: [{
         name: "v",
         // Positions without an id are named by their index in the book, as valueBook names them.
-        positions: [shortPut, { kind: "future", settlement: "linear", underlying: "ETH", quantity: 30, entryPrice: ETH }, { ...shortPut, id: undefined, strike: 110_000, right: "call" }, shortPerp],
+        positions: [shortPut, { kind: "future", settlement: "linear", underlying: "ETH", quantity: 30, entryPrice: ETH }, { kind: "option", settlement: "linear", underlying: "BTC", right: "call", strike: 110_000, expiry: expiryIn(30), quantity: -10 }, shortPerp],
         collateral: [{ asset: "BTC", quantity: 2 }, { asset: "ETH", quantity: 10 }, { asset: "USDC", quantity: 50_000 }],
       }],
       haircuts: { BTC: 0.05, ETH: 0.1 },
