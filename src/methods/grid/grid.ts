@@ -171,7 +171,7 @@ export function valuedUnderlyingMargin(
   const deltas = valuation.positions.map((v) => v.delta);
   const s0 = book.indexPrices[0]!;
   const all = positions.map((_, k) => k);
-  const measure = (members: number[]): Measured => measureGrid(scenarios, members.map((k) => rows[k]!), members.map((k) => values[k]!), s0);
+  const measure = (members: number[], keep: boolean): Measured => measureGrid(scenarios, members.map((k) => rows[k]!), members.map((k) => values[k]!), s0, keep);
   const charges = (members: number[]): Omit<Contingencies, "minimum"> => ({
     shortOption: amount(shortOptionCharge(members.map((k) => positions[k]!), p, s0), s0, u),
     roll: amount(rollCharge(members.map((k) => positions[k]!), members.map((k) => deltas[k]!), market, p, s0), s0, u),
@@ -182,16 +182,17 @@ export function valuedUnderlyingMargin(
   // The book is measured in coin when all of it is coin-settled; single positions are
   // measured the same way as their book, or their sum could fall below the book's.
   const inCoin = options.measureIn !== "USD" && coinSettled(all);
-  const requirement = (members: number[]): { m: Measured; c: Omit<Contingencies, "minimum">; worst: Amount; usd: number } => {
-    const m = measure(members);
+  const requirement = (members: number[], keep = true): { m: Measured; c: Omit<Contingencies, "minimum">; worst: Amount; usd: number } => {
+    const m = measure(members, keep);
     const c = charges(members);
     const worst = inCoin ? amount(Math.max(m.worstCoin, 0) * s0, s0, u) : amount(Math.max(m.worstUsd, 0), s0, u);
     return { m, c, worst, usd: worst.usd + c.shortOption.usd + c.roll.usd + c.deltaShock.usd };
   };
   const { m, c, worst, usd } = requirement(all);
   const initialUsd = Math.max(usd, minimumDeltaCharge(deltas, p, s0), p.minimum ?? 0);
-  // Single-position margin: each position's grid and contingencies alone (no floors).
-  const standaloneUsd = all.reduce((acc, k) => acc + requirement([k]).usd, 0);
+  // Single-position margin: each position's grid and contingencies alone (no floors),
+  // without keeping its PnL vectors (a third of a grid call went into building them).
+  const standaloneUsd = all.reduce((acc, k) => acc + requirement([k], false).usd, 0);
   const margin: UnderlyingGridMargin = {
     underlying: u,
     index: s0,
@@ -213,6 +214,7 @@ export function valuedUnderlyingMargin(
 }
 
 interface Measured {
+  /** The members' PnL per scenario, USD and coin; empty unless kept. */
   pnlUsd: number[];
   pnlCoin: number[];
   /** Largest weighted loss in USD and where; the same measured in coin. */
@@ -223,24 +225,37 @@ interface Measured {
 }
 
 /**
- * Sums members' PnL per scenario and finds the worst weighted loss. Coin PnL of a
- * member worth V0 USD now is (V0 + PnL)/S' − V0/S0: its coin value then less now.
+ * Sums members' PnL per scenario and finds the worst weighted loss (the first scenario
+ * that gives it), in USD and in coin. Coin PnL of a member worth V0 USD now is
+ * (V0 + PnL)/S' − V0/S0: its coin value then less now. With `keep` the PnL vectors
+ * are returned too.
  */
-function measureGrid(scenarios: GridScenario[], rows: Float64Array[], values: number[], s0: number): Measured {
-  const n = scenarios.length;
-  // Index loops and packed arrays: this runs once per position (its single-position margin).
+function measureGrid(scenarios: GridScenario[], rows: Float64Array[], values: number[], s0: number, keep: boolean): Measured {
+  // Index loops, no per-scenario allocation: this runs once per position (its single-position margin).
   const pnlUsd: number[] = [];
   const pnlCoin: number[] = [];
   let v0 = 0;
   for (let j = 0; j < values.length; j++) v0 += values[j]!;
-  for (let s = 0; s < n; s++) {
+  let worstUsd = -Infinity, worstIndex = -1, worstCoin = -Infinity, worstCoinIndex = -1;
+  for (let s = 0; s < scenarios.length; s++) {
     let sum = 0;
     for (let j = 0; j < rows.length; j++) sum += rows[j]![s]!;
-    pnlUsd.push(sum);
-    pnlCoin.push((v0 + sum) / (s0 * (1 + scenarios[s]!.move)) - v0 / s0);
+    const coin = (v0 + sum) / (s0 * (1 + scenarios[s]!.move)) - v0 / s0;
+    if (keep) {
+      pnlUsd.push(sum);
+      pnlCoin.push(coin);
+    }
+    const weight = scenarios[s]!.weight;
+    const lossUsd = -weight * sum, lossCoin = -weight * coin;
+    if (lossUsd > worstUsd) {
+      worstUsd = lossUsd;
+      worstIndex = s;
+    }
+    if (lossCoin > worstCoin) {
+      worstCoin = lossCoin;
+      worstCoinIndex = s;
+    }
   }
-  const { loss: worstUsd, index: worstIndex } = worstWeightedLoss(scenarios, pnlUsd);
-  const { loss: worstCoin, index: worstCoinIndex } = worstWeightedLoss(scenarios, pnlCoin);
   return { pnlUsd, pnlCoin, worstUsd, worstIndex, worstCoin, worstCoinIndex };
 }
 
