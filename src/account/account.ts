@@ -77,7 +77,7 @@ function distances(
     const index = m.market.get(u)!.index;
     const at = holdingsMarginMovingOne(engine, all, m, method, params, u);
     const slack = (move: number): number => {
-      const r = at(movedMarket(m.data, u, move));
+      const r = at(movedMarket(m, u, move));
       return liquidation * r.equity - r.maintenance;
     };
     const point = (move: number | null) => (move === null ? null : { move, price: index * (1 + move) });

@@ -3,8 +3,7 @@
 // account re-margined (every position, the collateral, the add-ons) at each trial move
 // (holdingsMarginMovingOne: with the same bits, only the moved underlying's part is redone).
 import { InputError } from "../errors.js";
-import { buildMarket, movedUnderlying } from "../market/market.js";
-import type { MarketData } from "../model/types.js";
+import { movedUnderlying, withUnderlying } from "../market/market.js";
 import type { MarketPair } from "./holdings.js";
 import { DEFAULT_LIQUIDATION_SEARCH } from "./types.js";
 
@@ -23,10 +22,10 @@ export interface LiquidationDistance {
   searched: number;
 }
 
-/** The market with `u` moved by the simple return `move` (movedUnderlying: sticky moneyness). */
-export function movedMarket(data: MarketData, u: string, move: number): MarketPair {
-  const next: MarketData = { ...data, underlyings: { ...data.underlyings, [u]: movedUnderlying(data.underlyings[u]!, 1 + move) } };
-  return { data: next, market: buildMarket(next) };
+/** The market with `u` moved by the simple return `move` (movedUnderlying: sticky moneyness); only u's curves are rebuilt. */
+export function movedMarket(m: MarketPair, u: string, move: number): MarketPair {
+  const moved = movedUnderlying(m.data.underlyings[u]!, 1 + move);
+  return { data: { ...m.data, underlyings: { ...m.data.underlyings, [u]: moved } }, market: withUnderlying(m.market, u, moved) };
 }
 
 /** The search range and resolution, checked. */

@@ -118,11 +118,14 @@ export function marginWithExtra(engine: Engine, positions: readonly Position[], 
 function gridWithExtra(engine: Engine, positions: readonly Position[], market: Market, spec: GridSpec): (extra: readonly Position[]) => HeadlineMargin {
   const options = gridOptions(spec);
   const own = new Map<string, UnderlyingGridMargin | undefined>();
-  return (extra) => gridHeadline(combineInMarketOrder(spec.profile, market, (u) => {
-    if (extra.some((p) => p.underlying === u)) return heldUnderlyingMargin(engine, [...positions, ...extra], u, market, options);
-    if (!own.has(u)) own.set(u, heldUnderlyingMargin(engine, positions, u, market, options));
-    return own.get(u);
-  }));
+  return (extra) => {
+    const book = [...positions, ...extra];
+    return gridHeadline(combineInMarketOrder(spec.profile, market, (u) => {
+      if (extra.some((p) => p.underlying === u)) return heldUnderlyingMargin(engine, book, u, market, options);
+      if (!own.has(u)) own.set(u, heldUnderlyingMargin(engine, positions, u, market, options));
+      return own.get(u);
+    }));
+  };
 }
 
 /**

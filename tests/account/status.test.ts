@@ -131,7 +131,7 @@ describe("distance to liquidation", () => {
     for (const u of ["BTC", "ETH"]) {
       const at = holdingsMarginMovingOne(engine, h, m, method, params, u);
       for (const move of [-0.3, 0, 0.25]) {
-        const moved = movedMarket(data, u, move);
+        const moved = movedMarket(m, u, move);
         expect(at(moved)).toEqual(holdingsMargin(engine, h, moved, method, params));
       }
     }
