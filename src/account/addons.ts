@@ -5,7 +5,7 @@
 // Sizes are delta-equivalent coins |∂V/∂S|: what closing (or hedging) a position trades in
 // the underlying's market, the same measure for spot, futures and options.
 import { InputError } from "../errors.js";
-import type { Market } from "../market/market.js";
+import { referenceVol, type Market } from "../market/market.js";
 import { instrumentKey, type MarketData, type Position, type UnderlyingLiquidity } from "../model/types.js";
 import type { PositionValue } from "../valuation.js";
 import { DEFAULT_CONCENTRATION_TIERS, DEFAULT_LIQUIDITY_STRESS, type AddOnParams, type ConcentrationTier } from "./types.js";
@@ -80,9 +80,7 @@ export function tieredCharge(coins: number, base: number, tiers: readonly Concen
 /** The daily vol the impact law uses: given, or the surface's 30-day ATM implied vol over √365. */
 function dailyVol(liquidity: UnderlyingLiquidity, market: Market, u: string): number {
   if (liquidity.dailyVol !== undefined) return liquidity.dailyVol;
-  const curves = market.get(u)!;
-  if (!curves.surface) throw new InputError(`underlyings.${u}.liquidity.dailyVol`, `${u} has no volatility surface to take a default from: give its daily vol`);
-  return curves.vol(30 / 365, 0) / Math.sqrt(365);
+  return referenceVol(market, u, `underlyings.${u}.liquidity.dailyVol`, "its daily vol") / Math.sqrt(365);
 }
 
 /**

@@ -36,7 +36,7 @@
 // optional `/` or `-`) is reduced to its base (`BTCUSDT` → `BTC`, `ETH/USD` → `ETH`),
 // and the reduction is reported in the notes.
 import { InputError } from "../errors.js";
-import { parseTime } from "../market/time.js";
+import { DAY_MS, parseTime } from "../conventions.js";
 
 /** One symbol's closes at ascending, distinct times (ms UTC). */
 export interface PriceSeries {
@@ -62,7 +62,6 @@ const ACCEPTED =
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const SPACED_DATE_TIME = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$/;
 const QUOTED = /^(.+?)[/-]?(USDT|USDC|BUSD|USD)$/i;
-const DAY_MS = 86_400_000;
 /** Duplicates listed by line in the notes; the rest are counted. */
 const LISTED = 5;
 

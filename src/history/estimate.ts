@@ -8,11 +8,9 @@
 // variance r²/steps.
 import { InputError } from "../errors.js";
 import type { CorrelationInput } from "../math/correlation.js";
-import { MS_PER_YEAR } from "../market/time.js";
+import { DEFAULT_EWMA_LAMBDA, MS_PER_YEAR } from "../conventions.js";
 import { returnWindows, type PriceHistory } from "./history.js";
 
-/** RiskMetrics' decay for daily data. */
-export const DEFAULT_LAMBDA = 0.94;
 /** One-step returns whose mean square starts the EWMA recursion. */
 export const DEFAULT_SEED = 30;
 
@@ -71,7 +69,7 @@ export function realisedVol(history: PriceHistory, symbol: string, options: { wi
  */
 export function ewmaVol(history: PriceHistory, symbol: string, options: { lambda?: number; seed?: number } = {}): { vols: Float64Array; last: number } {
   const k = symbolIndex(history, symbol, "symbol");
-  const lambda = checkLambda(options.lambda ?? DEFAULT_LAMBDA);
+  const lambda = checkLambda(options.lambda ?? DEFAULT_EWMA_LAMBDA);
   const m = history.times.length - 1;
   const seed = options.seed ?? Math.min(DEFAULT_SEED, m);
   if (!Number.isInteger(seed) || seed < 1 || seed > m) {
@@ -160,7 +158,7 @@ export function estimateModelInputs(history: PriceHistory, options: ModelInputOp
   if (method === "simple" && seed !== undefined) throw new InputError("seed", 'applies to the "ewma" method only');
   const names = options.symbols ?? history.symbols;
   const ewma = method === "ewma";
-  const correlation = correlationFrom(history, { symbols: names, window, lambda: ewma ? (lambda ?? DEFAULT_LAMBDA) : undefined });
+  const correlation = correlationFrom(history, { symbols: names, window, lambda: ewma ? (lambda ?? DEFAULT_EWMA_LAMBDA) : undefined });
   const vols = Object.fromEntries(
     names.map((name) => [name, ewma ? ewmaVol(history, name, { lambda, seed }).last : realisedVol(history, name, { window })]),
   );

@@ -5,7 +5,7 @@
 // missing day in every symbol is a gap between consecutive common times, reported
 // too, and return windows spanning it are skipped (a 2-day return is not a 1-day one).
 import { InputError, PmarginError } from "../errors.js";
-import { parseTime } from "../market/time.js";
+import { DAY_MS, parseTime } from "../conventions.js";
 import { formatInstant, parsePriceCsv, type PriceSeries } from "./csv.js";
 
 export { parsePriceCsv, type PriceCsvOptions, type PriceSeries } from "./csv.js";
@@ -36,7 +36,6 @@ export interface AlignOptions {
   to?: string;
 }
 
-const DAY_MS = 86_400_000;
 /** Times listed in a note; the rest are counted. */
 const LISTED = 5;
 const BARE_DATE = /^\d{4}-\d{2}-\d{2}$/;

@@ -5,8 +5,8 @@
 // RiskMetrics' zero-mean one, seeded like ewmaVol() (src/history/estimate.ts): the
 // first `seed` returns are averaged, then C ← λ·C + (1 − λ)·r·rᵀ.
 import { InputError } from "../errors.js";
-import { DEFAULT_LAMBDA, DEFAULT_SEED } from "../history/estimate.js";
-import { MS_PER_YEAR } from "../market/time.js";
+import { DEFAULT_EWMA_LAMBDA, MS_PER_YEAR } from "../conventions.js";
+import { DEFAULT_SEED } from "../history/estimate.js";
 
 export interface EwmaOptions {
   /** Decay per bar (default 0.94). */
@@ -32,7 +32,7 @@ export class EwmaTracker {
   private closedBar = -Infinity;
 
   constructor(readonly names: readonly string[], options: EwmaOptions = {}) {
-    this.lambda = options.lambda ?? DEFAULT_LAMBDA;
+    this.lambda = options.lambda ?? DEFAULT_EWMA_LAMBDA;
     this.intervalMs = options.intervalMs ?? 60_000;
     this.seed = options.seed ?? DEFAULT_SEED;
     if (!(this.lambda > 0 && this.lambda < 1)) throw new InputError("ewma.lambda", `must be within (0, 1), got ${this.lambda}`);

@@ -3,7 +3,7 @@
 import { InputError } from "../errors.js";
 import type { MarketData, UnderlyingLiquidity, UnderlyingMarket } from "../model/types.js";
 import { ForwardCurve } from "./forward-curve.js";
-import { parseTime, yearFraction } from "./time.js";
+import { DAYS_PER_YEAR, parseTime, REFERENCE_TENOR_DAYS, yearFraction } from "../conventions.js";
 import { VolSurface } from "./vol-surface.js";
 import { log } from "../math/deterministic.js";
 
@@ -77,6 +77,17 @@ function buildCurves(name: string, m: UnderlyingMarket, asOfMs: number): Underly
     vol: (t, k) => surfaceOf().vol(t, k),
     volSurface: surfaceOf,
   };
+}
+
+/**
+ * The reference implied vol of underlying `u`: its surface's at-the-money (log-moneyness 0)
+ * vol at REFERENCE_TENOR_DAYS, the default wherever a method needs "the" vol of an
+ * underlying. InputError at `path` when `u` has no surface; `give` says what to give instead.
+ */
+export function referenceVol(market: Market, u: string, path: string, give: string): number {
+  const curves = market.get(u);
+  if (!curves?.surface) throw new InputError(path, `${u} has no volatility surface to take a default from: give ${give}`);
+  return curves.vol(REFERENCE_TENOR_DAYS / DAYS_PER_YEAR, 0);
 }
 
 /**

@@ -1,7 +1,7 @@
 // ISO-8601 dates as the model accepts them: the extended format only (no ±HHMM
-// offsets, no comma fractions), checked here; their instant is the market layer's
+// offsets, no comma fractions), checked here; their instant is the conventions module's
 // parseTime, so a date means the same millisecond to the schema and to the market.
-import { parseTime } from "../market/time.js";
+import { parseTime } from "../conventions.js";
 
 const ISO_DATE =
   /^\d{4}-\d{2}-\d{2}(?:T(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)?)?$/;

@@ -5,7 +5,7 @@ import { InputError } from "../../src/errors.js";
 import { ewmaVol } from "../../src/history/estimate.js";
 import { shippedHistory } from "../../src/history/shipped.js";
 import { EwmaTracker } from "../../src/live/ewma.js";
-import { MS_PER_YEAR } from "../../src/market/time.js";
+import { MS_PER_YEAR } from "../../src/conventions.js";
 
 const history = await shippedHistory({ from: "2023-01-01", to: "2026-03-29" });
 const DAY = 86_400_000;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
 import { buildMarket } from "../../src/market/market.js";
-import { parseTime } from "../../src/market/time.js";
+import { parseTime } from "../../src/conventions.js";
 import type { MarketData } from "../../src/model/types.js";
 import { log } from "../../src/math/deterministic.js";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
-import { MS_PER_YEAR, parseTime, yearFraction } from "../../src/market/time.js";
+import { MS_PER_YEAR, parseTime, yearFraction } from "../../src/conventions.js";
 
 describe("parseTime", () => {
   it("reads a date-time without offset as UTC", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseTime } from "../../src/market/time.js";
+import { parseTime } from "../../src/conventions.js";
 import { isoDateToMillis } from "../../src/schema/index.js";
 
 describe("isoDateToMillis", () => {

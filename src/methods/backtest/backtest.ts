@@ -10,6 +10,7 @@
 // the history). So the same risk is margined every day, at that day's price and
 // vol level.
 import type { Engine } from "../../engine/engine.js";
+import { DAY_MS, DEFAULT_EWMA_LAMBDA } from "../../conventions.js";
 import { InputError, LimitError } from "../../errors.js";
 import { correlationFrom, ewmaVol } from "../../history/estimate.js";
 import { alignHistory, returnWindows, type PriceHistory, type PriceSeries } from "../../history/history.js";
@@ -77,7 +78,6 @@ export interface BacktestResult {
   models: BacktestModelResult[];
 }
 
-const DAY_MS = 86_400_000;
 const BASEL_DAYS = 250;
 const MC_PATHS = 2_000;
 const iso = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
@@ -95,7 +95,7 @@ export function backtest(
   const level = options.level ?? 0.99;
   const horizonDays = options.horizonDays ?? 1;
   const lookback = options.lookbackDays ?? 500;
-  const lambda = options.lambda ?? 0.94;
+  const lambda = options.lambda ?? DEFAULT_EWMA_LAMBDA;
   const volRule = options.volRule ?? "realised";
   if (volRule !== "realised" && volRule !== "unchanged") throw new InputError("volRule", `must be "realised" or "unchanged", got ${String(volRule)}`);
   const models = options.models ?? DEFAULT_BACKTEST_MODELS;

@@ -3,6 +3,7 @@
 // by EWMA volatility to today's level, as clearing houses do) and with implied
 // vols moved by the realised-vol change of the window.
 import type { Engine } from "../../engine/engine.js";
+import { DAY_MS, DEFAULT_EWMA_LAMBDA, MS_PER_YEAR } from "../../conventions.js";
 import { InputError, LimitError } from "../../errors.js";
 import { ewmaVol } from "../../history/estimate.js";
 import { alignHistory, returnWindows, type PriceHistory, type PriceSeries } from "../../history/history.js";
@@ -66,7 +67,6 @@ export interface HistoricalResult {
   history: PriceHistory["report"];
 }
 
-const DAY_MS = 86_400_000;
 /** EWMA needs this many returns before its vol stands for the market; filtered windows start after. */
 export const EWMA_WARM_UP = 30;
 
@@ -159,7 +159,7 @@ export function prepareHistorical(
     horizonDays: options.horizonDays ?? 1,
     overlapping: options.overlapping ?? true,
     filtered: options.filtered ?? false,
-    lambda: options.lambda ?? 0.94,
+    lambda: options.lambda ?? DEFAULT_EWMA_LAMBDA,
     volRule: options.volRule ?? "unchanged",
   };
   if (o.volRule !== "unchanged" && o.volRule !== "realised") throw new InputError("volRule", `must be "unchanged" or "realised", got ${String(o.volRule)}`);
@@ -179,7 +179,7 @@ export function prepareHistorical(
   const k = riskKernels(engine, options.kernels ?? "wasm");
   const output = { histogramBins: options.histogramBins ?? 50, worst: options.worstWindows ?? 10 };
   const listed = Math.min(output.worst, n);
-  const dt = (o.horizonDays * DAY_MS) / (365 * DAY_MS);
+  const dt = (o.horizonDays * DAY_MS) / MS_PER_YEAR;
 
   const part = (start: number, count: number): PartSummary => {
     if (!(Number.isSafeInteger(start) && Number.isSafeInteger(count) && start >= 0 && count >= 1 && start + count <= n)) {

@@ -4,7 +4,7 @@
 import { InputError } from "../../errors.js";
 import { prepareCorrelation, subCorrelation, type Correlation } from "../../math/correlation.js";
 import { exp } from "../../math/deterministic.js";
-import type { Market } from "../../market/market.js";
+import { referenceVol, type Market } from "../../market/market.js";
 import type { PathLayout } from "../../engine/wasm.js";
 import type { PathPlan } from "../../engine/path-plan.js";
 import { DEFAULT_CORRELATION, horizonYears, type JumpParams, type MonteCarloModel } from "./model.js";
@@ -13,8 +13,6 @@ import { DEFAULT_CORRELATION, horizonYears, type JumpParams, type MonteCarloMode
 const MAX_JUMPS_PER_HORIZON = 20;
 /** Vols (and vols of vol) above 1,000% a year are mistakes, as in market data. */
 const MAX_VOL = 10;
-/** ATM implied vol at this many days is the default vol of an underlying's moves. */
-const DEFAULT_VOL_DAYS = 30;
 
 /** What the model resolves to for one underlying, reported with the result. */
 export interface UnderlyingDynamics {
@@ -94,9 +92,7 @@ function resolveUnderlying(model: MonteCarloModel, market: Market, u: string, h:
     if (!(given > 0 && given <= MAX_VOL)) throw new InputError(`model.vols.${u}`, `must be an annualised vol within (0, ${MAX_VOL}], got ${given}`);
     vol = given;
   } else {
-    const curves = market.get(u);
-    if (!curves?.surface) throw new InputError(`model.vols.${u}`, `${u} has no volatility surface to take a default from: give its annualised vol`);
-    vol = curves.vol(DEFAULT_VOL_DAYS / 365, 0);
+    vol = referenceVol(market, u, `model.vols.${u}`, "its annualised vol");
   }
   const jump = model.jumps.idiosyncratic ? { ...model.jumps.idiosyncratic, ...model.jumps.idiosyncratic.underlyings?.[u] } : undefined;
   if (jump) checkJump(jump, `model.jumps.idiosyncratic${model.jumps.idiosyncratic?.underlyings?.[u] ? `.underlyings.${u}` : ""}`, h);

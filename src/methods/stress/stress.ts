@@ -7,9 +7,9 @@ import { ScenarioSet } from "../../engine/scenarios.js";
 import { InputError } from "../../errors.js";
 import { ewmaVol } from "../../history/estimate.js";
 import { alignHistory, type PriceHistory, type PriceSeries } from "../../history/history.js";
-import { parseTime } from "../../market/time.js";
+import { DAY_MS, DEFAULT_EWMA_LAMBDA, parseTime } from "../../conventions.js";
 import { exp, log } from "../../math/deterministic.js";
-import type { Market } from "../../market/market.js";
+import { referenceVol, type Market } from "../../market/market.js";
 import type { Position } from "../../model/types.js";
 import { EWMA_WARM_UP } from "../historical/historical.js";
 import events from "./events.json" with { type: "json" };
@@ -71,9 +71,7 @@ export function builtInStressScenarios(): HistoricalStress[] {
   return events.events.map((e) => ({ type: "historical", ...e }));
 }
 
-const DAY_MS = 86_400_000;
 const DEFAULT_PROXY = "BTC";
-const ATM_DAYS = 30;
 
 export interface StressOptions {
   /** Price history for historical scenarios: aligned or one series per symbol. */
@@ -89,7 +87,7 @@ export function stressTest(
   const book = engine.compile(positions, market);
   const names = book.underlyings;
   const series = options.history ? toSeries(options.history) : undefined;
-  const lambda = options.lambda ?? 0.94;
+  const lambda = options.lambda ?? DEFAULT_EWMA_LAMBDA;
   // Each symbol's EWMA vols, computed once for all the scenarios that read them.
   const ewma = new Map<PriceSeries, Float64Array>();
   const volsOf = (s: PriceSeries): Float64Array => {
@@ -148,7 +146,7 @@ function shocksOf(
         const h = (sc.horizonDays ?? 1) / 365;
         if (!(Math.abs(sc.sigmas) <= 50)) throw new InputError(`${path}.sigmas`, `must be within [−50, 50], got ${sc.sigmas}`);
         return names.map((u) => {
-          const vol = sc.vols?.[u] ?? atmVol(market, u, `${path}.vols.${u}`);
+          const vol = sc.vols?.[u] ?? referenceVol(market, u, `${path}.vols.${u}`, "it");
           return { logMove: sc.sigmas * vol * Math.sqrt(h), volShift: sc.volShift ?? 0, source: `${sc.sigmas}σ at ${(100 * vol).toFixed(1)}% vol` };
         });
       }
@@ -159,12 +157,6 @@ function shocksOf(
     }
   })();
   return Object.assign(out, { days });
-}
-
-function atmVol(market: Market, u: string, path: string): number {
-  const curves = market.get(u);
-  if (!curves?.surface) throw new InputError(path, `${u} has no volatility surface to take a vol from: give it`);
-  return curves.vol(ATM_DAYS / 365, 0);
 }
 
 function historicalShocks(

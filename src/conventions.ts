@@ -1,10 +1,25 @@
-// Time conventions of the market layer: instants are milliseconds since the Unix
-// epoch (UTC), and times to expiry are ACT/365 year fractions, the convention
-// crypto venues use for Black-76 (calendar time, no day-count holidays).
-import { InputError } from "../errors.js";
+// pmargin's conventions, each stated once: how instants and times to expiry are measured,
+// and the defaults that several methods share. Base layer: imports nothing but errors.
+//
+// Instants are milliseconds since the Unix epoch (UTC), and times to expiry are ACT/365
+// year fractions, the convention crypto venues use for Black-76 (calendar time, no
+// day-count holidays).
+import { InputError } from "./errors.js";
 
-/** Milliseconds in an ACT/365 year. */
-export const MS_PER_YEAR = 365 * 86_400_000;
+/** Milliseconds in a calendar day: instants are epoch milliseconds, horizons are given in days. */
+export const DAY_MS = 86_400_000;
+
+/** Days in an ACT/365 year: the denominator of every year fraction (tenors in days → years). */
+export const DAYS_PER_YEAR = 365;
+
+/** Milliseconds in an ACT/365 year, the year length of every year fraction. */
+export const MS_PER_YEAR = DAYS_PER_YEAR * DAY_MS;
+
+/** EWMA decay per bar when none is given: RiskMetrics' 0.94 for daily returns (J.P. Morgan, 1996). */
+export const DEFAULT_EWMA_LAMBDA = 0.94;
+
+/** The tenor of "the" implied vol of an underlying (its ATM vol at 30 days), as vol indices such as DVOL quote it. */
+export const REFERENCE_TENOR_DAYS = 30;
 
 // Calendar date, optional time (minutes, seconds, fraction optional), optional
 // offset (Z, ±HH:MM or ±HHMM). Written out rather than left to Date.parse, which
