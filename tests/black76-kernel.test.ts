@@ -1,8 +1,8 @@
 // The WASM batch kernel black76GreeksF64x2Soa (assembly/black76.ts) against the
-// scalar JS reference black76() (src/reference/black76.ts), column by column.
+// scalar JS reference black76() (src/math/black76.ts), column by column.
 import { prng as mulberry32 } from "./fixtures/synthetic.js";
 import { describe, expect, it } from "vitest";
-import { black76, type Black76Greeks } from "../src/reference/black76.js";
+import { black76, type Black76Greeks } from "../src/math/black76.js";
 import { heap, reserve, wasm } from "./helpers/wasm-raw.js";
 
 interface Case {

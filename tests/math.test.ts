@@ -6,7 +6,7 @@
 import erfc from "@stdlib/math-base-special-erfc";
 import { prng as mulberry32 } from "./fixtures/synthetic.js";
 import { afterAll, describe, expect, it } from "vitest";
-import { normCdf as refNormCdf } from "../src/reference/normal.js";
+import { normCdf as refNormCdf } from "../src/math/normal.js";
 import { mapArray, type ArrayKernel } from "./helpers/wasm-raw.js";
 import { ulpDistance } from "./helpers/ulp.js";
 
@@ -348,7 +348,7 @@ describe("both SIMD lanes", () => {
 
 // ------------------------------------------------------- scalar JS reference
 
-describe("src/reference/normal.ts normCdf (scalar oracle for the kernels)", () => {
+describe("src/math/normal.ts normCdf (scalar oracle for the kernels)", () => {
   it("reference normCdf is within 1e-14 relative of erfc(-x/√2)/2 on [-38, 8] (normal results)", () => {
     const xs = concat(linspace(-38, 8, 2_000_001), uniform(501, -38, 8, 1_000_000));
     const want = xs.map(normCdfOracle);

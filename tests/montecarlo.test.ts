@@ -9,7 +9,7 @@ import { buildMarket } from "../src/market/market.js";
 import type { MonteCarloModelInput } from "../src/methods/montecarlo/model.js";
 import { monteCarlo, prepareMonteCarlo } from "../src/methods/montecarlo/montecarlo.js";
 import type { Position } from "../src/model/types.js";
-import { black76Price } from "../src/reference/black76.js";
+import { black76Price } from "../src/math/black76.js";
 import { AS_OF, expiryIn, syntheticMarket, syntheticPositions } from "./fixtures/synthetic.js";
 
 let engine: Engine;

@@ -3,7 +3,7 @@ import { createEngine, type Engine } from "../src/engine/engine.js";
 import { ScenarioSet } from "../src/engine/scenarios.js";
 import type { Book } from "../src/engine/book.js";
 import { buildMarket } from "../src/market/market.js";
-import { black76Price } from "../src/reference/black76.js";
+import { black76Price } from "../src/math/black76.js";
 import { revalueReference } from "../src/reference/revalue.js";
 import { InputError, LimitError } from "../src/errors.js";
 import type { MarketData, Position } from "../src/model/types.js";

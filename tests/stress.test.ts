@@ -9,7 +9,7 @@ import { shippedSeries } from "../src/history/shipped.js";
 import { buildMarket } from "../src/market/market.js";
 import { builtInStressScenarios, stressTest } from "../src/methods/stress/stress.js";
 import type { Position } from "../src/model/types.js";
-import { black76Price } from "../src/reference/black76.js";
+import { black76Price } from "../src/math/black76.js";
 import { AS_OF, expiryIn } from "./fixtures/synthetic.js";
 
 // Top-level await: vitest runs test files as ES modules.

@@ -5,7 +5,7 @@ import { ScenarioSet } from "../src/engine/scenarios.js";
 import type { Book, OptionTerms } from "../src/engine/book.js";
 import { buildMarket, type Market } from "../src/market/market.js";
 import { impliedVol } from "../src/market/implied-vol.js";
-import { black76Price } from "../src/reference/black76.js";
+import { black76Price } from "../src/math/black76.js";
 import { prepareInputs } from "../src/inputs.js";
 import { valueBook } from "../src/valuation.js";
 import type { MarketData, Position } from "../src/model/types.js";

@@ -5,7 +5,7 @@
 // m = S'/S0 is the scenario's price factor of its underlying.
 import type { Market, UnderlyingCurves } from "../market/market.js";
 import type { OptionPosition, Position } from "../model/types.js";
-import type { Black76Inputs } from "../reference/black76.js";
+import type { Black76Inputs } from "../math/black76.js";
 import type { KernelLayout } from "./wasm.js";
 import { InputError } from "../errors.js";
 import { log } from "../math/deterministic.js";

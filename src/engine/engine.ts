@@ -1,7 +1,7 @@
 import { InputError, LimitError } from "../errors.js";
 import type { Market } from "../market/market.js";
 import type { Position } from "../model/types.js";
-import type { Black76Greeks } from "../reference/black76.js";
+import type { Black76Greeks } from "../math/black76.js";
 import { assertMovesCompiled, compileBook, zeroMoveSlot, type Book, type CompileOptions, type OptionTerms } from "./book.js";
 import { align16, LinearMemory } from "./memory.js";
 import type { ScenarioSet } from "./scenarios.js";

@@ -1,7 +1,7 @@
 // Black-76 implied volatility, robust from an hour to years and deep in or out
 // of the money.
 import { InputError } from "../errors.js";
-import { black76 } from "../reference/black76.js";
+import { black76 } from "../math/black76.js";
 
 export interface ImpliedVolInputs {
   /** Option premium (discounted), USD. */

@@ -5,8 +5,8 @@
 import { assertMovesCompiled, smileNode, smilePosition, zeroMoveSlot, type Book } from "../engine/book.js";
 import type { RevalueOptions, RevalueResult } from "../engine/engine.js";
 import type { ScenarioSet } from "../engine/scenarios.js";
-import { black76Price } from "./black76.js";
-import { normCdf } from "./normal.js";
+import { black76Price } from "../math/black76.js";
+import { normCdf } from "../math/normal.js";
 import { smileTablesReference } from "./smile.js";
 
 export function revalueReference(book: Book, scenarios: ScenarioSet, options: RevalueOptions = {}): RevalueResult {

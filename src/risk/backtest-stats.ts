@@ -18,7 +18,7 @@
  * internal models approach to market risk capital requirements" (1996).
  */
 import { InputError } from "../errors.js";
-import { normCdf } from "../reference/normal.js";
+import { normCdf } from "../math/normal.js";
 
 export interface Kupiec {
   breaches: number;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { impliedVol, VOL_MAX } from "../../src/market/implied-vol.js";
-import { black76, black76Price } from "../../src/reference/black76.js";
+import { black76, black76Price } from "../../src/math/black76.js";
 import { inputError } from "../helpers/errors.js";
 
 const F = 50_000;

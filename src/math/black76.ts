@@ -1,3 +1,5 @@
+// Black-76 for one option, in closed form: the formula every layer above math shares (implied
+// vols, the engine's Greeks types) and the scalar oracle of the kernel in assembly/black76.ts.
 import { normCdf, normPdf } from "./normal.js";
 
 export interface Black76Inputs {
