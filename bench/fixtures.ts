@@ -1,7 +1,7 @@
 // The seeded books, market, profile, model and orders every suite uses, so that the
 // rows of different suites are about the same portfolios.
-import { builtInProfile } from "../src/methods/grid/profiles.js";
-import type { MonteCarloModelInput } from "../src/methods/montecarlo/model.js";
+import { builtInProfile } from "../src/schema/profiles.js";
+import type { MonteCarloModelInput } from "../src/model/montecarlo.js";
 import { buildMarket } from "../src/market/market.js";
 import type { Position } from "../src/model/types.js";
 import { expiryIn, syntheticMarket, syntheticPositions } from "../tests/fixtures/synthetic.js";

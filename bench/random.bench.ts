@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import type { Kernels } from "../src/engine/wasm.js";
 import { createEngine } from "../src/engine/engine.js";
-import { withDefaults } from "../src/methods/montecarlo/model.js";
+import { withDefaults } from "../src/model/montecarlo.js";
 import { planPaths } from "../src/methods/montecarlo/plan.js";
 import { gammaReference, normalsReference, uniformsReference } from "../src/reference/random.js";
 import { pathsReference } from "../src/reference/paths.js";

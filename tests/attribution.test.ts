@@ -4,7 +4,7 @@ import { createEngine } from "../src/engine/engine.js";
 import { buildMarket } from "../src/market/market.js";
 import { gridAttribution } from "../src/methods/grid/attribution.js";
 import { gridMargin } from "../src/methods/grid/grid.js";
-import { builtInProfile } from "../src/methods/grid/profiles.js";
+import { builtInProfile } from "../src/schema/profiles.js";
 import type { Position } from "../src/model/types.js";
 import { syntheticMarket, syntheticPositions, expiryIn } from "./fixtures/synthetic.js";
 

@@ -11,7 +11,7 @@ import { createEngine } from "../src/engine/engine.js";
 import { distributedBatch, distributedMonteCarlo, startWorker } from "../src/distributed/index.js";
 import { runKeys } from "../src/distributed/redis.js";
 import { buildMarket } from "../src/market/market.js";
-import { builtInProfile } from "../src/methods/grid/profiles.js";
+import { builtInProfile } from "../src/schema/profiles.js";
 import type { MarginMethod } from "../src/methods/margin.js";
 import { monteCarlo } from "../src/methods/montecarlo/montecarlo.js";
 import type { Position } from "../src/model/types.js";

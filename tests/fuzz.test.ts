@@ -15,13 +15,13 @@ import { createEngine, type Engine } from "../src/engine/engine.js";
 import { InputError, LimitError } from "../src/errors.js";
 import type { PriceSeries } from "../src/history/history.js";
 import { shippedSeries } from "../src/history/shipped.js";
-import { prepareInputs, type Inputs } from "../src/inputs.js";
+import { prepareInputs, type Inputs } from "../src/market/inputs.js";
 import { gridMargin } from "../src/methods/grid/grid.js";
-import { builtInProfile, builtInProfileNames } from "../src/methods/grid/profiles.js";
+import { builtInProfile, builtInProfileNames } from "../src/schema/profiles.js";
 import { monteCarlo } from "../src/methods/montecarlo/montecarlo.js";
 import { stressTest } from "../src/methods/stress/stress.js";
 import { parseJson, parseMonteCarloModel, parseProfile, parseStressScenarios } from "../src/schema/index.js";
-import { valueBook } from "../src/valuation.js";
+import { valueBook } from "../src/methods/valuation.js";
 import { applyMutations, mutations, type Mutation, type MutationOptions } from "./fixtures/mutate.js";
 import { inputError } from "./helpers/errors.js";
 

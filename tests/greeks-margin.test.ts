@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { createEngine } from "../src/engine/engine.js";
 import { buildMarket } from "../src/market/market.js";
 import { greeksMargin } from "../src/methods/greeks-margin.js";
-import type { MarginProfile } from "../src/methods/grid/profile.js";
+import type { MarginProfile } from "../src/model/profile.js";
 import type { Position } from "../src/model/types.js";
 import { AS_OF, expiryIn } from "./fixtures/synthetic.js";
 

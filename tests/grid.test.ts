@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createEngine, type Engine } from "../src/engine/engine.js";
 import { buildMarket } from "../src/market/market.js";
 import { gridMargin, termWeight, type GridScenario } from "../src/methods/grid/grid.js";
-import type { MarginProfile } from "../src/methods/grid/profile.js";
+import type { MarginProfile } from "../src/model/profile.js";
 import { black76, black76Price } from "../src/math/black76.js";
 import type { Position } from "../src/model/types.js";
 import { AS_OF, expiryIn } from "./fixtures/synthetic.js";

@@ -3,10 +3,10 @@ import { describe, expect, it } from "vitest";
 import { createEngine } from "../src/engine/engine.js";
 import { InputError } from "../src/errors.js";
 import { buildMarket } from "../src/market/market.js";
-import { builtInProfile } from "../src/methods/grid/profiles.js";
+import { builtInProfile } from "../src/schema/profiles.js";
 import { deltaHedge } from "../src/methods/hedge.js";
 import type { MarginMethod } from "../src/methods/margin.js";
-import { valueBook } from "../src/valuation.js";
+import { valueBook } from "../src/methods/valuation.js";
 import { syntheticMarket, syntheticPositions } from "./fixtures/synthetic.js";
 
 const engine = await createEngine();

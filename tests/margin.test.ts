@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createEngine, type Engine } from "../src/engine/engine.js";
 import { InputError } from "../src/errors.js";
 import { buildMarket } from "../src/market/market.js";
-import { builtInProfile } from "../src/methods/grid/profiles.js";
+import { builtInProfile } from "../src/schema/profiles.js";
 import { headlineMargin, whatIf, type MarginMethod } from "../src/methods/margin.js";
 import { monteCarlo } from "../src/methods/montecarlo/montecarlo.js";
 import type { Position } from "../src/model/types.js";

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createEngine, type Engine } from "../src/engine/engine.js";
 import { InputError } from "../src/errors.js";
 import { buildMarket } from "../src/market/market.js";
-import type { MonteCarloModelInput } from "../src/methods/montecarlo/model.js";
+import type { MonteCarloModelInput } from "../src/model/montecarlo.js";
 import { monteCarlo, prepareMonteCarlo } from "../src/methods/montecarlo/montecarlo.js";
 import type { Position } from "../src/model/types.js";
 import { black76Price } from "../src/math/black76.js";

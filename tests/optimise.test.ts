@@ -3,9 +3,10 @@ import { describe, expect, it } from "vitest";
 import { createEngine } from "../src/engine/engine.js";
 import { InputError } from "../src/errors.js";
 import { buildMarket } from "../src/market/market.js";
-import { builtInProfile } from "../src/methods/grid/profiles.js";
+import { builtInProfile } from "../src/schema/profiles.js";
 import { headlineMargin, type MarginMethod } from "../src/methods/margin.js";
-import { optimiseMargin, type HedgeCandidate } from "../src/methods/optimise.js";
+import { optimiseMargin } from "../src/methods/optimise.js";
+import type { HedgeCandidate } from "../src/model/hedge.js";
 import type { Position } from "../src/model/types.js";
 import { expiryIn, syntheticMarket } from "./fixtures/synthetic.js";
 

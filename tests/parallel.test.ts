@@ -4,9 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEngine, type Engine } from "../src/engine/engine.js";
 import { buildMarket } from "../src/market/market.js";
-import { builtInProfile } from "../src/methods/grid/profiles.js";
+import { builtInProfile } from "../src/schema/profiles.js";
 import { headlineMargin } from "../src/methods/margin.js";
-import type { MonteCarloModelInput } from "../src/methods/montecarlo/model.js";
+import type { MonteCarloModelInput } from "../src/model/montecarlo.js";
 import { historicalVaR } from "../src/methods/historical/historical.js";
 import { monteCarlo } from "../src/methods/montecarlo/montecarlo.js";
 import { shippedSeries } from "../src/history/shipped.js";

@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createEngine, type Engine } from "../src/engine/engine.js";
 import { buildMarket } from "../src/market/market.js";
-import { withDefaults, type MonteCarloModelInput } from "../src/methods/montecarlo/model.js";
+import { withDefaults, type MonteCarloModelInput } from "../src/model/montecarlo.js";
 import { planPaths } from "../src/methods/montecarlo/plan.js";
 import { pathsAtReference, pathsReference } from "../src/reference/paths.js";
 import { AS_OF } from "./fixtures/synthetic.js";

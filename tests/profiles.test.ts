@@ -2,11 +2,11 @@ import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createEngine, type Engine } from "../src/engine/engine.js";
 import { InputError } from "../src/errors.js";
-import { prepareInputs } from "../src/inputs.js";
+import { prepareInputs } from "../src/market/inputs.js";
 import { buildMarket } from "../src/market/market.js";
 import { gridMargin, worstWeightedLoss } from "../src/methods/grid/grid.js";
-import type { MarginProfile } from "../src/methods/grid/profile.js";
-import { builtInProfile, builtInProfileNames } from "../src/methods/grid/profiles.js";
+import type { MarginProfile } from "../src/model/profile.js";
+import { builtInProfile, builtInProfileNames } from "../src/schema/profiles.js";
 import { parseProfile } from "../src/schema/profile.js";
 import { AS_OF, expiryIn } from "./fixtures/synthetic.js";
 

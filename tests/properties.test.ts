@@ -10,13 +10,13 @@ import type { PriceSeries } from "../src/history/history.js";
 import { shippedSeries } from "../src/history/shipped.js";
 import { buildMarket } from "../src/market/market.js";
 import { gridMargin, type GridMargin } from "../src/methods/grid/grid.js";
-import type { MarginProfile } from "../src/methods/grid/profile.js";
-import { builtInProfile } from "../src/methods/grid/profiles.js";
+import type { MarginProfile } from "../src/model/profile.js";
+import { builtInProfile } from "../src/schema/profiles.js";
 import { historicalVaR } from "../src/methods/historical/historical.js";
-import type { MonteCarloModelInput } from "../src/methods/montecarlo/model.js";
+import type { MonteCarloModelInput } from "../src/model/montecarlo.js";
 import { monteCarlo, type MonteCarloResult } from "../src/methods/montecarlo/montecarlo.js";
 import type { MarketData, Position } from "../src/model/types.js";
-import { valueBook } from "../src/valuation.js";
+import { valueBook } from "../src/methods/valuation.js";
 import { bookArb, caseArb, grossNotional, marketArb, positionArb, scaled, UNDERLYINGS, type Settling } from "./fixtures/arbitrary.js";
 import { expiryIn } from "./fixtures/synthetic.js";
 

@@ -5,11 +5,11 @@ import { ScenarioSet } from "../src/engine/scenarios.js";
 import { InputError } from "../src/errors.js";
 import { buildMarket } from "../src/market/market.js";
 import { gridMargin } from "../src/methods/grid/grid.js";
-import { builtInProfile } from "../src/methods/grid/profiles.js";
+import { builtInProfile } from "../src/schema/profiles.js";
 import { historicalVaR } from "../src/methods/historical/historical.js";
 import { monteCarlo } from "../src/methods/montecarlo/montecarlo.js";
 import type { Position } from "../src/model/types.js";
-import { valueBook } from "../src/valuation.js";
+import { valueBook } from "../src/methods/valuation.js";
 import { AS_OF, expiryIn, syntheticMarket, syntheticPositions } from "./fixtures/synthetic.js";
 
 let engine: Engine;

@@ -6,8 +6,8 @@ import type { Book, OptionTerms } from "../src/engine/book.js";
 import { buildMarket, type Market } from "../src/market/market.js";
 import { impliedVol } from "../src/market/implied-vol.js";
 import { black76Price } from "../src/math/black76.js";
-import { prepareInputs } from "../src/inputs.js";
-import { valueBook } from "../src/valuation.js";
+import { prepareInputs } from "../src/market/inputs.js";
+import { valueBook } from "../src/methods/valuation.js";
 import type { MarketData, Position } from "../src/model/types.js";
 import { AS_OF, expiryIn, syntheticMarket, syntheticPositions } from "./fixtures/synthetic.js";
 

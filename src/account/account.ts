@@ -11,8 +11,7 @@ import { heldCollateral, measuredBook } from "./collateral.js";
 import { depegPrices, depegStress, type DepegStress } from "./depeg.js";
 import { holdingsMargin, holdingsMarginMovingOne, type Holdings, type HoldingsMargin, type HoldingsParams, type MarketPair } from "./holdings.js";
 import { checkedSearch, firstRoot, movedMarket, type LiquidationDistance } from "./liquidation.js";
-import { checkedThresholds } from "./status.js";
-import type { Account, StatusThresholds } from "./types.js";
+import { checkedThresholds, type Account, type StatusThresholds } from "../model/account.js";
 import { crossVenue, together, venueFailure, venueMethod, type CrossVenue, type VenueFailure, type VenueMargin } from "./venues.js";
 
 export interface AccountMargin extends HoldingsMargin {

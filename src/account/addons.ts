@@ -7,8 +7,8 @@
 import { InputError } from "../errors.js";
 import { referenceVol, type Market } from "../market/market.js";
 import { instrumentKey, type MarketData, type Position, type UnderlyingLiquidity } from "../model/types.js";
-import type { PositionValue } from "../valuation.js";
-import { DEFAULT_CONCENTRATION_TIERS, DEFAULT_LIQUIDITY_STRESS, type AddOnParams, type ConcentrationTier } from "./types.js";
+import type { PositionValue } from "../methods/valuation.js";
+import { checkedTiers, DEFAULT_LIQUIDITY_STRESS, type AddOnParams, type ConcentrationTier } from "../model/account.js";
 
 /** The close-out of one instrument: its positions netted, so splitting a position cannot lower the charge. */
 export interface PositionLiquidity {
@@ -55,17 +55,6 @@ export interface ConcentrationAddOn {
 export interface AddOns {
   liquidity: LiquidityAddOn;
   concentration: ConcentrationAddOn;
-}
-
-/** Tiers sorted by threshold, each checked: `above` ≥ 0 and increasing, `rate` within [0, 1]. */
-export function checkedTiers(tiers: readonly ConcentrationTier[] = DEFAULT_CONCENTRATION_TIERS): ConcentrationTier[] {
-  tiers.forEach((t, i) => {
-    const path = `addOns.concentration.tiers[${i}]`;
-    if (!(t.above >= 0 && Number.isFinite(t.above))) throw new InputError(`${path}.above`, `must be a finite share ≥ 0, got ${t.above}`);
-    if (i > 0 && !(t.above > tiers[i - 1]!.above)) throw new InputError(`${path}.above`, `tiers must rise: ${t.above} is not above the previous tier's ${tiers[i - 1]!.above}`);
-    if (!(t.rate >= 0 && t.rate <= 1)) throw new InputError(`${path}.rate`, `must be within [0, 1] (a fraction of the notional), got ${t.rate}`);
-  });
-  return [...tiers];
 }
 
 /** Marginal tiers: each rate applies to the part of `coins` between its threshold and the next one's (thresholds × base). */

@@ -4,12 +4,7 @@
 import { InputError } from "../errors.js";
 import type { Market } from "../market/market.js";
 import type { Position, SpotPosition } from "../model/types.js";
-import type { Account, Venue } from "./types.js";
-
-/** USD and the dollar stablecoins: worth 1 USD each unless a depeg stress says otherwise. */
-export const USD_STABLES = ["USD", "USDT", "USDC", "DAI", "FDUSD", "PYUSD", "USDE", "TUSD"] as const;
-
-export const isStable = (asset: string): boolean => (USD_STABLES as readonly string[]).includes(asset);
+import { isStable, type Account, type Venue } from "../model/account.js";
 
 /** One balance as held: its venue, haircut and where it sits in the account file. */
 export interface HeldCollateral {

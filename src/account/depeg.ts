@@ -3,10 +3,10 @@
 // haircut value the depeg takes off, and the state follows.
 import { InputError } from "../errors.js";
 import type { Market } from "../market/market.js";
-import { isStable, valueCollateral, type HeldCollateral } from "./collateral.js";
+import { valueCollateral, type HeldCollateral } from "./collateral.js";
 import type { HoldingsMargin } from "./holdings.js";
 import { marginStatus, type MarginStatus } from "./status.js";
-import { DEFAULT_DEPEG_PRICE, type StatusThresholds } from "./types.js";
+import { DEFAULT_DEPEG_PRICE, isStable, type StatusThresholds } from "../model/account.js";
 
 export interface DepegStress extends MarginStatus {
   /** USD per unit of each stable in the stress. */

@@ -5,11 +5,11 @@ import type { Engine } from "../engine/engine.js";
 import type { Market } from "../market/market.js";
 import { headlineMargin, marginMovingOne, type MarginMethod } from "../methods/margin.js";
 import type { MarketData, Position } from "../model/types.js";
-import { valueBook, type PositionValue } from "../valuation.js";
+import { valueBook, type PositionValue } from "../methods/valuation.js";
 import { addOns, type AddOns } from "./addons.js";
 import { measuredBook, valueCollateral, type CollateralValue, type HeldCollateral } from "./collateral.js";
 import { marginStatus, type MarginStatus } from "./status.js";
-import type { AddOnParams, StatusThresholds } from "./types.js";
+import type { AddOnParams, StatusThresholds } from "../model/account.js";
 
 export interface Holdings {
   positions: Position[];

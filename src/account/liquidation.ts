@@ -5,7 +5,7 @@
 import { InputError } from "../errors.js";
 import { movedUnderlying, withUnderlying } from "../market/market.js";
 import type { MarketPair } from "./holdings.js";
-import { DEFAULT_LIQUIDATION_SEARCH } from "./types.js";
+import { DEFAULT_LIQUIDATION_SEARCH } from "../model/account.js";
 
 /** Where the ratio reaches the threshold: the move (−0.25 = −25%) and the index there. */
 export interface LiquidationPoint {

@@ -1,7 +1,6 @@
 // Margin status as exchanges report it: equity against IM and MM, the margin ratio
 // MM / equity, available funds, and the state the thresholds put the account in.
-import { InputError } from "../errors.js";
-import { DEFAULT_THRESHOLDS, type StatusThresholds } from "./types.js";
+import type { StatusThresholds } from "../model/account.js";
 
 export type MarginState = "healthy" | "margin-call" | "liquidation";
 
@@ -15,15 +14,6 @@ export interface MarginStatus {
   /** Equity − IM: what new orders can still use (negative: none, and reduce-only). */
   availableFunds: number;
   state: MarginState;
-}
-
-/** The thresholds given, checked: 0 < marginCall ≤ liquidation. */
-export function checkedThresholds(t: StatusThresholds = DEFAULT_THRESHOLDS): StatusThresholds {
-  if (!(t.liquidation > 0 && Number.isFinite(t.liquidation))) throw new InputError("thresholds.liquidation", `must be a finite ratio > 0, got ${t.liquidation}`);
-  if (!(t.marginCall > 0 && t.marginCall <= t.liquidation)) {
-    throw new InputError("thresholds.marginCall", `must be > 0 and ≤ thresholds.liquidation (${t.liquidation}), got ${t.marginCall}`);
-  }
-  return t;
 }
 
 /** A ratio at or above a threshold puts the account in that threshold's state. */

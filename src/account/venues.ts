@@ -4,11 +4,11 @@
 // hedges that were there.
 import type { Engine } from "../engine/engine.js";
 import { InputError } from "../errors.js";
-import { builtInProfile } from "../methods/grid/profiles.js";
+import { builtInProfile } from "../schema/profiles.js";
 import type { MarginMethod } from "../methods/margin.js";
 import { holdingsMargin, type Holdings, type HoldingsMargin, type HoldingsParams, type MarketPair } from "./holdings.js";
 import type { MarginStatus } from "./status.js";
-import type { Venue } from "./types.js";
+import type { Venue } from "../model/account.js";
 
 export interface VenueMargin extends HoldingsMargin {
   venue: string;

@@ -1,7 +1,7 @@
 import Table from "cli-table3";
 import { createEngine } from "../engine/engine.js";
 import { InputError } from "../errors.js";
-import { prepareInputs } from "../inputs.js";
+import { prepareInputs } from "../market/inputs.js";
 import { backtest, DEFAULT_BACKTEST_MODELS, type BacktestResult } from "../methods/backtest/backtest.js";
 import type { VolRule } from "../methods/historical/historical.js";
 import { fmt, pct, style } from "./format.js";

@@ -1,7 +1,7 @@
 import Table from "cli-table3";
 import { createEngine } from "../engine/engine.js";
 import { InputError } from "../errors.js";
-import { prepareInputs } from "../inputs.js";
+import { prepareInputs } from "../market/inputs.js";
 import type { HistoricalResult, VolRule } from "../methods/historical/historical.js";
 import { withPool } from "../parallel/pool.js";
 import { historyOf } from "../verify/reproducibility.js";

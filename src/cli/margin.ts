@@ -1,6 +1,6 @@
 import Table from "cli-table3";
 import { InputError } from "../errors.js";
-import { prepareInputs } from "../inputs.js";
+import { prepareInputs } from "../market/inputs.js";
 import { createEngine } from "../engine/engine.js";
 import { deltaHedge } from "../methods/hedge.js";
 import { optimiseMargin, type MarginOptimisation, type SizedHedge } from "../methods/optimise.js";

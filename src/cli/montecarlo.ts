@@ -1,8 +1,8 @@
 import Table from "cli-table3";
 import { createEngine } from "../engine/engine.js";
 import { InputError } from "../errors.js";
-import { prepareInputs } from "../inputs.js";
-import { DEFAULT_MODEL, type MonteCarloModelInput } from "../methods/montecarlo/model.js";
+import { prepareInputs } from "../market/inputs.js";
+import { DEFAULT_MODEL, type MonteCarloModelInput } from "../model/montecarlo.js";
 import { monteCarlo, type MonteCarloResult } from "../methods/montecarlo/montecarlo.js";
 import { withPool } from "../parallel/pool.js";
 import { parseMonteCarloModel } from "../schema/montecarlo.js";

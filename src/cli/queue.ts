@@ -6,7 +6,7 @@ import { distributedMonteCarlo } from "../distributed/montecarlo.js";
 import { InputError } from "../errors.js";
 import { startWorker } from "../distributed/worker.js";
 import type { MarginMethod } from "../methods/margin.js";
-import type { MonteCarloModelInput } from "../methods/montecarlo/model.js";
+import type { MonteCarloModelInput } from "../model/montecarlo.js";
 import type { MonteCarloResult } from "../methods/montecarlo/montecarlo.js";
 import type { MarketData, Position } from "../model/types.js";
 import type { Account, AccountMargin } from "../parallel/tasks.js";

@@ -1,7 +1,8 @@
 import Table from "cli-table3";
 import { createEngine } from "../engine/engine.js";
-import { prepareInputs } from "../inputs.js";
-import { builtInStressScenarios, type StressResult, type StressScenario } from "../methods/stress/stress.js";
+import { prepareInputs } from "../market/inputs.js";
+import { builtInStressScenarios, type StressResult } from "../methods/stress/stress.js";
+import type { StressScenario } from "../model/stress.js";
 import { parseStressScenarios } from "../schema/stress.js";
 import { fmt, signed, style } from "./format.js";
 import { historyFiles } from "./history.js";

@@ -1,7 +1,7 @@
 import Table from "cli-table3";
 import { createEngine } from "../engine/engine.js";
-import { prepareInputs } from "../inputs.js";
-import type { Valuation } from "../valuation.js";
+import { prepareInputs } from "../market/inputs.js";
+import type { Valuation } from "../methods/valuation.js";
 import { recordedRun } from "./recorded.js";
 import { fmt, sig, style } from "./format.js";
 import { readJsonFile } from "./run.js";

@@ -4,7 +4,7 @@
 // result is monteCarlo()'s, bit for bit, for any split and any set of hosts.
 import { createEngine } from "../engine/engine.js";
 import { buildMarket } from "../market/market.js";
-import type { MonteCarloModelInput } from "../methods/montecarlo/model.js";
+import type { MonteCarloModelInput } from "../model/montecarlo.js";
 import { concatBlocks, prepareMonteCarlo, TAIL_BLOCK, type MonteCarloResult } from "../methods/montecarlo/montecarlo.js";
 import type { PartSummary } from "../methods/scenario-risk.js";
 import type { MarketData, Position } from "../model/types.js";

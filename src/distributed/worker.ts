@@ -8,7 +8,7 @@ import { UnrecoverableError, Worker, type Job } from "bullmq";
 import { createEngine, type Engine } from "../engine/engine.js";
 import { buildMarket } from "../market/market.js";
 import type { MarginMethod } from "../methods/margin.js";
-import type { MonteCarloModelInput } from "../methods/montecarlo/model.js";
+import type { MonteCarloModelInput } from "../model/montecarlo.js";
 import type { EsTail } from "../methods/montecarlo/montecarlo.js";
 import type { MarketData, Position } from "../model/types.js";
 import { marginAccounts, simulateRange, tailBlocksOf, type Account, type AccountMargin, type Range } from "../parallel/tasks.js";

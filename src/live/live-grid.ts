@@ -12,7 +12,7 @@ import { instrumentKey, type ForwardQuote, type MarketData, type Position, type 
 import { checkAgainstMarket, parseMarket, parsePortfolio } from "../schema/index.js";
 import { parseUnderlyingMarket } from "../schema/market.js";
 import { parseUpdate, type Update } from "../schema/updates.js";
-import type { PositionValue } from "../valuation.js";
+import type { PositionValue } from "../methods/valuation.js";
 
 /** What an update changed: the margin after it, and for an order its incremental margin. */
 export interface LiveResult {

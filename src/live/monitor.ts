@@ -4,13 +4,13 @@
 // must look at — the margin moved beyond a threshold, the volatility or correlation
 // regime shifted, a hypothetical order's incremental margin.
 import { addOns, type AddOns } from "../account/addons.js";
-import { collateralPositions, heldCollateral, isStable } from "../account/collateral.js";
-import { checkedThresholds, marginStatus, type MarginState, type MarginStatus } from "../account/status.js";
-import type { Account, AddOnParams, StatusThresholds } from "../account/types.js";
+import { collateralPositions, heldCollateral } from "../account/collateral.js";
+import { marginStatus, type MarginState, type MarginStatus } from "../account/status.js";
+import { checkedThresholds, isStable, type Account, type AddOnParams, type StatusThresholds } from "../model/account.js";
 import type { Engine } from "../engine/engine.js";
 import { InputError } from "../errors.js";
 import type { GridMargin } from "../methods/grid/grid.js";
-import type { MarginProfile } from "../methods/grid/profile.js";
+import type { MarginProfile } from "../model/profile.js";
 import type { MarketData, Position } from "../model/types.js";
 import { isoDateToMillis } from "../schema/dates.js";
 import { checkAccountAgainstMarket } from "../schema/account.js";

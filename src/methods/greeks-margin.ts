@@ -5,9 +5,9 @@
 import type { Engine } from "../engine/engine.js";
 import type { Market } from "../market/market.js";
 import type { Position } from "../model/types.js";
-import { valueBook } from "../valuation.js";
+import { valueBook } from "./valuation.js";
 import { gridMargin, gridScenarios, paramsFor, termWeight, worstWeightedLoss, type GridScenario } from "./grid/grid.js";
-import type { MarginProfile } from "./grid/profile.js";
+import type { MarginProfile } from "../model/profile.js";
 
 export interface GreeksScenario extends GridScenario {
   /** Full revaluation and the Greeks' approximation of the underlying's PnL, USD. */

@@ -4,7 +4,7 @@ import type { Engine } from "../engine/engine.js";
 import { InputError } from "../errors.js";
 import type { Market } from "../market/market.js";
 import type { Position } from "../model/types.js";
-import { valueBook } from "../valuation.js";
+import { valueBook } from "./valuation.js";
 import { headlineMargin, type HeadlineMargin, type MarginMethod } from "./margin.js";
 
 export interface DeltaHedgeOptions {

@@ -7,9 +7,9 @@ import type { PriceHistory, PriceSeries } from "../history/history.js";
 import type { Market } from "../market/market.js";
 import type { Position } from "../model/types.js";
 import { combineInMarketOrder, gridMargin, heldUnderlyingMargin, type GridMargin, type GridOptions, type UnderlyingGridMargin } from "./grid/grid.js";
-import type { MarginProfile } from "./grid/profile.js";
+import type { MarginProfile } from "../model/profile.js";
 import { historicalVaR, type HistoricalOptions } from "./historical/historical.js";
-import type { MonteCarloModelInput } from "./montecarlo/model.js";
+import type { MonteCarloModelInput } from "../model/montecarlo.js";
 import { monteCarlo } from "./montecarlo/montecarlo.js";
 
 /** Maintenance over initial margin for the VaR/ES methods unless given (Deribit's and this package's grid default). */

@@ -8,22 +8,10 @@
 import type { Engine } from "../engine/engine.js";
 import { InputError } from "../errors.js";
 import type { Market } from "../market/market.js";
+import type { HedgeCandidate } from "../model/hedge.js";
 import type { Position } from "../model/types.js";
-import { valueBook } from "../valuation.js";
+import { valueBook } from "./valuation.js";
 import { headlineMargin, marginWithExtra, type MarginMethod } from "./margin.js";
-
-export interface HedgeCandidate {
-  /** The instrument, its quantity the unit the size counts in (e.g. 1 contract). */
-  position: Position;
-  /** Largest size to consider, either way (in units of `position.quantity`). */
-  maxSize: number;
-  /**
-   * Half the bid–ask spread per unit, USD: trading `size` units costs |size| × this.
-   * Default: half the underlying's `liquidity.spread` in the market data × the unit's
-   * delta-equivalent notional |Δ|·S (0 without spread data).
-   */
-  halfSpreadUsd?: number;
-}
 
 export interface SizedHedge {
   id: string;

@@ -17,7 +17,7 @@ import {
   histogram, jsSelector, largest, mergeLargest, mergeWorst, tailCount, tailRiskOfLargest, worstIndices,
   type Selector, type TailRisk, type WorstLosses,
 } from "../risk/tail.js";
-import { valueBook } from "../valuation.js";
+import { valueBook } from "./valuation.js";
 
 /** An underlying a portfolio holds: what its risk is reported with. */
 export interface HeldUnderlying {

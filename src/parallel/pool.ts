@@ -11,7 +11,7 @@ import { InputError } from "../errors.js";
 import { buildMarket } from "../market/market.js";
 import type { MarginMethod } from "../methods/margin.js";
 import { historicalVaR, prepareHistorical, type HistoricalOptions, type HistoricalResult } from "../methods/historical/historical.js";
-import type { MonteCarloModelInput } from "../methods/montecarlo/model.js";
+import type { MonteCarloModelInput } from "../model/montecarlo.js";
 import { concatBlocks, monteCarlo, prepareMonteCarlo, TAIL_BLOCK, type MonteCarloOptions, type MonteCarloResult } from "../methods/montecarlo/montecarlo.js";
 import type { PartSummary } from "../methods/scenario-risk.js";
 import type { MarketData, Position } from "../model/types.js";

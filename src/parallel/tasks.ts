@@ -3,7 +3,7 @@
 import type { Engine } from "../engine/engine.js";
 import { buildMarket } from "../market/market.js";
 import { headlineMargin, type HeadlineMargin, type MarginMethod } from "../methods/margin.js";
-import type { MonteCarloModelInput } from "../methods/montecarlo/model.js";
+import type { MonteCarloModelInput } from "../model/montecarlo.js";
 import { prepareHistorical, type HistoricalOptions } from "../methods/historical/historical.js";
 import { prepareMonteCarlo, type EsTail } from "../methods/montecarlo/montecarlo.js";
 import type { PartSummary } from "../methods/scenario-risk.js";

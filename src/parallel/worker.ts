@@ -3,7 +3,7 @@
 import workerpool from "workerpool";
 import { createEngine, type Engine } from "../engine/engine.js";
 import type { MarginMethod } from "../methods/margin.js";
-import type { MonteCarloModelInput } from "../methods/montecarlo/model.js";
+import type { MonteCarloModelInput } from "../model/montecarlo.js";
 import type { PriceHistory, PriceSeries } from "../history/history.js";
 import type { HistoricalOptions } from "../methods/historical/historical.js";
 import type { PartSummary } from "../methods/scenario-risk.js";

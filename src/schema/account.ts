@@ -1,13 +1,10 @@
-// The account.json schema: exactly the Account type of src/account/types.ts — venues with
+// The account.json schema: exactly the Account type of src/model/account.ts — venues with
 // their positions (written as in a portfolio) and collateral, haircuts, thresholds,
 // add-on parameters, depeg prices — and its checks against a market.
 import * as v from "valibot";
-import { checkedTiers } from "../account/addons.js";
-import { isStable, USD_STABLES } from "../account/collateral.js";
-import { checkedThresholds } from "../account/status.js";
-import type { Account } from "../account/types.js";
 import { InputError } from "../errors.js";
-import { builtInProfileNames } from "../methods/grid/profiles.js";
+import { builtInProfileNames } from "./profiles.js";
+import { checkedThresholds, checkedTiers, isStable, USD_STABLES, type Account } from "../model/account.js";
 import type { MarketData } from "../model/types.js";
 import { checkAgainstMarket } from "./cross.js";
 import { atIndex, group, MAX_QUANTITY, oneOf, PARSE, positive, rule, schemaRef, strict, symbol, text, within } from "./fields.js";

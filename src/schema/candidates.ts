@@ -1,7 +1,7 @@
 // Schema of a hedge-candidates file (src/methods/optimise.ts): the instruments margin
 // optimisation may add, each with the largest size to try and, optionally, its cost.
 import * as v from "valibot";
-import type { HedgeCandidate } from "../methods/optimise.js";
+import type { HedgeCandidate } from "../model/hedge.js";
 import { group, PARSE, positive, rule, schemaRef, strict, within } from "./fields.js";
 import { toInputError } from "./issues.js";
 import { position } from "./portfolio.js";

@@ -1,7 +1,7 @@
-// Schema of a Monte Carlo model file (src/methods/montecarlo/model.ts): every
+// Schema of a Monte Carlo model file (src/model/montecarlo.ts): every
 // field optional (defaults fill in), unknown fields refused so a typo fails.
 import * as v from "valibot";
-import { MAX_BINS, MAX_WORST, type MonteCarloModelInput } from "../methods/montecarlo/model.js";
+import { MAX_BINS, MAX_WORST, type MonteCarloModelInput } from "../model/montecarlo.js";
 import { finite, group, positive, rule, strict, symbol, schemaRef, volatility, within, PARSE } from "./fields.js";
 import { toInputError } from "./issues.js";
 

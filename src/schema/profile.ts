@@ -1,7 +1,7 @@
-// Schema of a margin profile file (src/methods/grid/profile.ts), so a user's own
+// Schema of a margin profile file (src/model/profile.ts), so a user's own
 // profile fails with the field named, like a portfolio or a market.
 import * as v from "valibot";
-import type { MarginProfile } from "../methods/grid/profile.js";
+import type { MarginProfile } from "../model/profile.js";
 import { finite, positive, rule, strict, symbol, text, schemaRef, group, within, PARSE } from "./fields.js";
 import { toInputError } from "./issues.js";
 

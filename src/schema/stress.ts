@@ -1,7 +1,7 @@
 // Schema of a stress-scenario file (src/methods/stress/stress.ts): a list of
 // historical windows, given shocks and correlation-to-one shocks.
 import * as v from "valibot";
-import type { StressScenario } from "../methods/stress/stress.js";
+import type { StressScenario } from "../model/stress.js";
 import { finite, isoDate, rule, strict, symbol, text, schemaRef, group, volatility, within, PARSE } from "./fields.js";
 import { toInputError } from "./issues.js";
 

@@ -7,18 +7,19 @@ import { accountMargin } from "../account/account.js";
 import type { Engine } from "../engine/engine.js";
 import { InputError } from "../errors.js";
 import { parsePriceCsv, type PriceSeries } from "../history/csv.js";
-import { prepareInputs } from "../inputs.js";
+import { prepareInputs } from "../market/inputs.js";
 import { gridMargin } from "../methods/grid/grid.js";
-import type { MarginProfile } from "../methods/grid/profile.js";
+import type { MarginProfile } from "../model/profile.js";
 import { historicalVaR, type HistoricalOptions } from "../methods/historical/historical.js";
 import { backtest, type BacktestOptions } from "../methods/backtest/backtest.js";
 import { headlineMargin, whatIf, type MarginMethod } from "../methods/margin.js";
-import type { MonteCarloModelInput } from "../methods/montecarlo/model.js";
+import type { MonteCarloModelInput } from "../model/montecarlo.js";
 import { monteCarlo } from "../methods/montecarlo/montecarlo.js";
-import { stressTest, type StressScenario } from "../methods/stress/stress.js";
+import { stressTest } from "../methods/stress/stress.js";
+import type { StressScenario } from "../model/stress.js";
 import { checkAccountAgainstMarket, parseAccount } from "../schema/account.js";
 import { parseMarket } from "../schema/market.js";
-import { valueBook } from "../valuation.js";
+import { valueBook } from "../methods/valuation.js";
 import { VERSION } from "../version.js";
 
 /** How the headline margin is set, as recorded (the price history is among the inputs). */

@@ -3,12 +3,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { accountMargin } from "../../src/account/account.js";
 import { addOns, tieredCharge } from "../../src/account/addons.js";
-import type { Account } from "../../src/account/types.js";
+import type { Account } from "../../src/model/account.js";
 import { createEngine, type Engine } from "../../src/engine/engine.js";
 import { InputError } from "../../src/errors.js";
 import { buildMarket } from "../../src/market/market.js";
 import type { Position } from "../../src/model/types.js";
-import { valueBook } from "../../src/valuation.js";
+import { valueBook } from "../../src/methods/valuation.js";
 import { BTC, marketData, plainGrid } from "./fixture.js";
 
 let engine: Engine;

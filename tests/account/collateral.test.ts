@@ -2,11 +2,11 @@
 // risk), and the stablecoin depeg stress.
 import { beforeAll, describe, expect, it } from "vitest";
 import { accountMargin } from "../../src/account/account.js";
-import type { Account } from "../../src/account/types.js";
+import type { Account } from "../../src/model/account.js";
 import { createEngine, type Engine } from "../../src/engine/engine.js";
 import { InputError } from "../../src/errors.js";
 import { buildMarket } from "../../src/market/market.js";
-import { builtInProfile } from "../../src/methods/grid/profiles.js";
+import { builtInProfile } from "../../src/schema/profiles.js";
 import { headlineMargin, type MarginMethod } from "../../src/methods/margin.js";
 import { BTC, ETH, marketData, plainGrid, shortPut } from "./fixture.js";
 

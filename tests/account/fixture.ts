@@ -1,5 +1,5 @@
 // A small market and a plain grid profile whose margins can be worked out by hand.
-import type { MarginProfile } from "../../src/methods/grid/profile.js";
+import type { MarginProfile } from "../../src/model/profile.js";
 import type { MarginMethod } from "../../src/methods/margin.js";
 import type { MarketData, Position } from "../../src/model/types.js";
 import { AS_OF, expiryIn } from "../fixtures/synthetic.js";

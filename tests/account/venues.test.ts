@@ -2,7 +2,7 @@
 // venue failing in turn.
 import { beforeAll, describe, expect, it } from "vitest";
 import { accountMargin } from "../../src/account/account.js";
-import type { Account } from "../../src/account/types.js";
+import type { Account } from "../../src/model/account.js";
 import { createEngine, type Engine } from "../../src/engine/engine.js";
 import { InputError } from "../../src/errors.js";
 import type { MarketData, Position } from "../../src/model/types.js";

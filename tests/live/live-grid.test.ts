@@ -7,7 +7,7 @@ import { InputError } from "../../src/errors.js";
 import { LiveGridMargin } from "../../src/live/live-grid.js";
 import { buildMarket, withUnderlying } from "../../src/market/market.js";
 import { gridMargin, gridScenarios, gridScenarioSet, paramsFor } from "../../src/methods/grid/grid.js";
-import { builtInProfile } from "../../src/methods/grid/profiles.js";
+import { builtInProfile } from "../../src/schema/profiles.js";
 import { whatIf } from "../../src/methods/margin.js";
 import { log } from "../../src/math/deterministic.js";
 import type { MarketData, OptionPosition, Position } from "../../src/model/types.js";

@@ -7,10 +7,10 @@ import { InputError } from "../../src/errors.js";
 import { MarginMonitor, watch, type MonitorEvent } from "../../src/live/monitor.js";
 import { buildMarket } from "../../src/market/market.js";
 import { gridMargin } from "../../src/methods/grid/grid.js";
-import { builtInProfile } from "../../src/methods/grid/profiles.js";
+import { builtInProfile } from "../../src/schema/profiles.js";
 import { whatIf } from "../../src/methods/margin.js";
 import { accountMargin } from "../../src/account/account.js";
-import type { Account } from "../../src/account/types.js";
+import type { Account } from "../../src/model/account.js";
 import type { MarketData, Position } from "../../src/model/types.js";
 import { AS_OF, expiryIn, prng, syntheticMarket, syntheticPositions } from "../fixtures/synthetic.js";
 

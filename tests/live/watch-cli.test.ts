@@ -9,7 +9,7 @@ import { parseAccount } from "../../src/schema/account.js";
 import { movedByHand } from "../fixtures/moved.js";
 import { buildMarket } from "../../src/market/market.js";
 import { gridMargin } from "../../src/methods/grid/grid.js";
-import { builtInProfile } from "../../src/methods/grid/profiles.js";
+import { builtInProfile } from "../../src/schema/profiles.js";
 import type { MarketData, Position } from "../../src/model/types.js";
 
 const cli = new URL("../../dist/cli/main.js", import.meta.url).pathname;

@@ -19,7 +19,7 @@ import { log } from "../../math/deterministic.js";
 import type { MarketData, Position } from "../../model/types.js";
 import { christoffersen, kupiec, trafficLight, type Christoffersen, type Kupiec, type TrafficLight } from "../../risk/backtest-stats.js";
 import { tailRisk } from "../../risk/tail.js";
-import type { MonteCarloModelInput } from "../montecarlo/model.js";
+import type { MonteCarloModelInput } from "../../model/montecarlo.js";
 import { monteCarlo } from "../montecarlo/montecarlo.js";
 import { booksByUnderlying, revalueByUnderlying, riskKernels, type UnderlyingBook } from "../scenario-risk.js";
 import { historyFor, type VolRule } from "../historical/historical.js";

@@ -5,9 +5,9 @@
 import type { Engine } from "../../engine/engine.js";
 import type { Market } from "../../market/market.js";
 import type { Position } from "../../model/types.js";
-import { valueBook } from "../../valuation.js";
+import { valueBook } from "../valuation.js";
 import { gridMargin } from "./grid.js";
-import type { MarginProfile } from "./profile.js";
+import type { MarginProfile } from "../../model/profile.js";
 
 export interface PositionAttribution {
   id: string;

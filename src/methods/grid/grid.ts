@@ -9,8 +9,8 @@ import { log } from "../../math/deterministic.js";
 import type { Market } from "../../market/market.js";
 import { isCoinSettled, type Position } from "../../model/types.js";
 import { revalueReference } from "../../reference/revalue.js";
-import { valueBook, type Valuation } from "../../valuation.js";
-import type { MarginProfile, UnderlyingGridParams, VolTermScaling } from "./profile.js";
+import { valueBook, type Valuation } from "../valuation.js";
+import type { MarginProfile, UnderlyingGridParams, VolTermScaling } from "../../model/profile.js";
 
 /** One cell of an underlying's risk matrix. */
 export interface GridScenario {

@@ -21,7 +21,7 @@ import {
   booksByUnderlying, checkCover, checkLevels, combineParts, heldBy, revalueByUnderlying, riskKernels, summarisePart,
   type Diversification, type PartSummary, type ScenarioPnl, type UnderlyingBook, type UnderlyingTail,
 } from "../scenario-risk.js";
-import { MAX_BINS, MAX_WORST, withDefaults, type MonteCarloModel, type MonteCarloModelInput } from "./model.js";
+import { MAX_BINS, MAX_WORST, withDefaults, type MonteCarloModel, type MonteCarloModelInput } from "../../model/montecarlo.js";
 import { planPaths, type MonteCarloPlan, type UnderlyingDynamics } from "./plan.js";
 
 export interface MonteCarloOptions {

@@ -7,7 +7,7 @@ import { exp } from "../../math/deterministic.js";
 import { referenceVol, type Market } from "../../market/market.js";
 import type { PathLayout } from "../../engine/wasm.js";
 import type { PathPlan } from "../../engine/path-plan.js";
-import { DEFAULT_CORRELATION, horizonYears, type JumpParams, type MonteCarloModel } from "./model.js";
+import { DEFAULT_CORRELATION, horizonYears, type JumpParams, type MonteCarloModel } from "../../model/montecarlo.js";
 
 /** Jump intensity × horizon above this is refused (the kernel's Poisson inversion stops at 200). */
 const MAX_JUMPS_PER_HORIZON = 20;

@@ -1,8 +1,8 @@
 // From raw JSON values to validated, built inputs: the one path every entry
 // point (library, CLI, browser page) takes.
-import { buildMarket, type Market } from "./market/market.js";
-import type { MarketData, Portfolio } from "./model/types.js";
-import { checkAgainstMarket, parseMarket, parsePortfolio } from "./schema/index.js";
+import { buildMarket, type Market } from "./market.js";
+import type { MarketData, Portfolio } from "../model/types.js";
+import { checkAgainstMarket, parseMarket, parsePortfolio } from "../schema/index.js";
 
 export interface Inputs {
   portfolio: Portfolio;

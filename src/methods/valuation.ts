@@ -1,10 +1,10 @@
 // Values a compiled book now: each position's value in its settlement currency
 // and in USD, and its Greeks, with option prices and Greeks from the SIMD
 // Black-76 kernel.
-import type { Book } from "./engine/book.js";
-import type { Engine } from "./engine/engine.js";
-import { futurePrice } from "./engine/book.js";
-import type { Market } from "./market/market.js";
+import type { Book } from "../engine/book.js";
+import type { Engine } from "../engine/engine.js";
+import { futurePrice } from "../engine/book.js";
+import type { Market } from "../market/market.js";
 
 /**
  * Greeks are with respect to the underlying's index S with every forward moving in

@@ -1,7 +1,7 @@
 // The Monte Carlo model: what a user sets, with defaults for crypto. Every
 // default is documented here and in the README, with where it comes from.
-import type { CorrelationInput } from "../../math/correlation.js";
-import type { VolTermScaling } from "../grid/profile.js";
+import type { CorrelationInput } from "../math/correlation.js";
+import type { VolTermScaling } from "./profile.js";
 
 /** Merton jumps: N ~ Poisson(intensity·h) jumps, each a normal log move with this mean and vol. */
 export interface JumpParams {

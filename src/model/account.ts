@@ -1,6 +1,7 @@
 // The account a margin figure is held against: positions and collateral on one or
 // more venues, haircuts, the status thresholds and the add-ons' parameters.
-import type { Position } from "../model/types.js";
+import { InputError } from "../errors.js";
+import type { Position } from "./types.js";
 
 /** A balance of one asset: a USD stable (valued at 1 USD) or a coin of the market (at its index). */
 export interface CollateralBalance {
@@ -81,3 +82,28 @@ export const DEFAULT_CONCENTRATION_TIERS: ConcentrationTier[] = [
 export const DEFAULT_LIQUIDITY_STRESS = 2;
 
 export const DEFAULT_LIQUIDATION_SEARCH = { maxMove: 0.9, steps: 18 };
+
+/** USD and the dollar stablecoins: worth 1 USD each unless a depeg stress says otherwise. */
+export const USD_STABLES = ["USD", "USDT", "USDC", "DAI", "FDUSD", "PYUSD", "USDE", "TUSD"] as const;
+
+export const isStable = (asset: string): boolean => (USD_STABLES as readonly string[]).includes(asset);
+
+/** The thresholds given, checked: 0 < marginCall ≤ liquidation. */
+export function checkedThresholds(t: StatusThresholds = DEFAULT_THRESHOLDS): StatusThresholds {
+  if (!(t.liquidation > 0 && Number.isFinite(t.liquidation))) throw new InputError("thresholds.liquidation", `must be a finite ratio > 0, got ${t.liquidation}`);
+  if (!(t.marginCall > 0 && t.marginCall <= t.liquidation)) {
+    throw new InputError("thresholds.marginCall", `must be > 0 and ≤ thresholds.liquidation (${t.liquidation}), got ${t.marginCall}`);
+  }
+  return t;
+}
+
+/** Tiers sorted by threshold, each checked: `above` ≥ 0 and increasing, `rate` within [0, 1]. */
+export function checkedTiers(tiers: readonly ConcentrationTier[] = DEFAULT_CONCENTRATION_TIERS): ConcentrationTier[] {
+  tiers.forEach((t, i) => {
+    const path = `addOns.concentration.tiers[${i}]`;
+    if (!(t.above >= 0 && Number.isFinite(t.above))) throw new InputError(`${path}.above`, `must be a finite share ≥ 0, got ${t.above}`);
+    if (i > 0 && !(t.above > tiers[i - 1]!.above)) throw new InputError(`${path}.above`, `tiers must rise: ${t.above} is not above the previous tier's ${tiers[i - 1]!.above}`);
+    if (!(t.rate >= 0 && t.rate <= 1)) throw new InputError(`${path}.rate`, `must be within [0, 1] (a fraction of the notional), got ${t.rate}`);
+  });
+  return [...tiers];
+}

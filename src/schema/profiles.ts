@@ -1,12 +1,12 @@
 // The margin profiles that ship with pmargin (src/profiles/*.json, sources in its README).
-import { InputError } from "../../errors.js";
-import { parseProfile } from "../../schema/profile.js";
-import bybit from "../../profiles/bybit.json" with { type: "json" };
-import deribit from "../../profiles/deribit.json" with { type: "json" };
-import okx from "../../profiles/okx.json" with { type: "json" };
-import paradex from "../../profiles/paradex.json" with { type: "json" };
-import span from "../../profiles/span.json" with { type: "json" };
-import type { MarginProfile } from "./profile.js";
+import { InputError } from "../errors.js";
+import { parseProfile } from "./profile.js";
+import bybit from "../profiles/bybit.json" with { type: "json" };
+import deribit from "../profiles/deribit.json" with { type: "json" };
+import okx from "../profiles/okx.json" with { type: "json" };
+import paradex from "../profiles/paradex.json" with { type: "json" };
+import span from "../profiles/span.json" with { type: "json" };
+import type { MarginProfile } from "../model/profile.js";
 
 const BUILT_IN: Record<string, unknown> = { deribit, paradex, bybit, okx, span };
 
