@@ -2,8 +2,9 @@
 // under the Deribit profile, each account validated then margined (what `pmargin
 // batch` and RiskPool.marginBatch do), in accounts per second: WASM on one thread,
 // WASM on a RiskPool of 2 workers (created and warmed before timing), and the
-// headlineMargin loop on the JS reference kernel ({ method: "grid", profile, kernels: "js" }).
+// headlineMargin loop on the reference backend (referenceBackend(engine)).
 import { createEngine } from "../src/engine/engine.js";
+import { referenceBackend } from "../src/reference/backend.js";
 import type { MarginMethod } from "../src/methods/margin.js";
 import { RiskPool } from "../src/parallel/pool.js";
 import { marginAccounts, type AccountMargin } from "../src/parallel/tasks.js";
@@ -17,23 +18,24 @@ const initial = (r: AccountMargin): number => {
 
 export async function benchBatch(nAccounts = 10_000, nJs = 10_000, workers = 2): Promise<Section> {
   const engine = await createEngine();
+  const reference = referenceBackend(engine);
   const accounts = accountsOf(nAccounts);
   const jsAccounts = accounts.slice(0, nJs);
   const spec: MarginMethod = { method: "grid", profile: deribit };
-  const jsSpec: MarginMethod = { method: "grid", profile: deribit, kernels: "js" };
+  const jsSpec: MarginMethod = { method: "grid", profile: deribit };
   const pool = new RiskPool({ workers });
   try {
     // Warm: this thread's code on both kernels, the workers spawned with their engines.
     const warm = accounts.slice(0, 1_000);
     marginAccounts(engine, warm, marketData, spec);
-    marginAccounts(engine, warm, marketData, jsSpec);
+    marginAccounts(reference, warm, marketData, jsSpec);
     await pool.marginBatch(warm, marketData, spec);
 
     let single: AccountMargin[] = [], pooled: AccountMargin[] = [], js: AccountMargin[] = [];
     const o = { time: 0, iterations: 3, warmupTime: 0, warmupIterations: 0 };
     const [singleMs] = await medians([["batch, wasm", () => { single = marginAccounts(engine, accounts, marketData, spec); consume(initial(single[0]!)); }]], o);
     const [poolMs] = await medians([["batch, pool", async () => { pooled = await pool.marginBatch(accounts, marketData, spec); consume(initial(pooled[0]!)); }]], o);
-    const [jsMs] = await medians([["batch, js", () => { js = marginAccounts(engine, jsAccounts, marketData, jsSpec); consume(initial(js[0]!)); }]], o);
+    const [jsMs] = await medians([["batch, js", () => { js = marginAccounts(reference, jsAccounts, marketData, jsSpec); consume(initial(js[0]!)); }]], o);
 
     // The pool gives this thread's figures, bit for bit; the JS kernel the same to 1e-9.
     const poolEqual = pooled.length === single.length && pooled.every((r, i) => r.id === single[i]!.id && initial(r) === initial(single[i]!));
@@ -63,7 +65,7 @@ export async function benchBatch(nAccounts = 10_000, nJs = 10_000, workers = 2):
       }],
       notes: [
         "Each account: positions validated (parsePortfolio, checkAgainstMarket) then headlineMargin({ method: \"grid\", profile: deribit }), " +
-          "as marginAccounts() runs it; the JS column is the same loop with kernels: \"js\".",
+          "as marginAccounts() runs it; the JS column is the same loop with the reference backend.",
         `The pool's ${count(nAccounts)} margins equal one thread's bit for bit; the JS kernel's agree to 1e-9 relative (checked). ` +
           "Accounts are 17 options on the expiries Deribit lists + 3 spot/futures, seeded; the market is the synthetic BTC/ETH/SOL one.",
       ],

@@ -1,9 +1,10 @@
 // Historical simulation end to end — historicalVaR() with the realised vol rule over
 // every 1-day window of the shipped Binance history common to BTC, ETH and SOL —
 // for books of 10, 200 and 2,000 positions: the WASM kernels against the same
-// method on the JS reference kernels (kernels: "js"), and on a RiskPool of every
+// method on the JS reference kernels (referenceBackend(engine)), and on a RiskPool of every
 // core with the windows split across its workers (same bits, checked).
 import { createEngine } from "../src/engine/engine.js";
+import { referenceBackend } from "../src/reference/backend.js";
 import { shippedHistory } from "../src/history/shipped.js";
 import { historicalVaR } from "../src/methods/historical/historical.js";
 import { defaultWorkers, RiskPool } from "../src/parallel/pool.js";
@@ -12,6 +13,7 @@ import { cell, consume, count, medians, times, timing, type Section } from "./li
 
 export async function benchHistorical(sizes: readonly number[] = BOOK_SIZES): Promise<Section> {
   const engine = await createEngine();
+  const reference = referenceBackend(engine);
   const history = await shippedHistory({ symbols: market.names });
   const probe = historicalVaR(engine, bookOf(10), market, history, { volRule: "realised" });
   const section: Section = {
@@ -37,7 +39,7 @@ export async function benchHistorical(sizes: readonly number[] = BOOK_SIZES): Pr
   async function row(n: number): Promise<void> {
     const positions = bookOf(n);
     const w = historicalVaR(engine, positions, market, history, { volRule: "realised" });
-    const j = historicalVaR(engine, positions, market, history, { volRule: "realised", kernels: "js" });
+    const j = historicalVaR(reference, positions, market, history, { volRule: "realised" });
     const a = w.portfolio.es[0]!.value, b = j.portfolio.es[0]!.value;
     if (!(Math.abs(a - b) <= 1e-8 * Math.abs(a))) throw new Error(`historical ES, WASM ${a} vs JS ${b}`);
     // The workers run this code only when called: five calls first, so that V8 has optimised it there too.
@@ -46,7 +48,7 @@ export async function benchHistorical(sizes: readonly number[] = BOOK_SIZES): Pr
     if (JSON.stringify(pooled) !== JSON.stringify(w)) throw new Error(`historical, ${n} positions: the pool's result differs from one thread's`);
     const [wasmMs, jsMs, poolMs] = await medians([
       ["historical, wasm", () => consume(historicalVaR(engine, positions, market, history, { volRule: "realised" }).portfolio.es[0]!.value)],
-      ["historical, js", () => consume(historicalVaR(engine, positions, market, history, { volRule: "realised", kernels: "js" }).portfolio.es[0]!.value)],
+      ["historical, js", () => consume(historicalVaR(reference, positions, market, history, { volRule: "realised" }).portfolio.es[0]!.value)],
       ["historical, pool", async () => consume((await pool.historicalVaR(positions, marketData, history, { volRule: "realised" })).portfolio.es[0]!.value)],
     ], { time: 700, iterations: 6, warmupTime: 200, warmupIterations: 2 });
     const revaluations = n * w.windows;

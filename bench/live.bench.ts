@@ -3,6 +3,7 @@
 // the 200-position book (BTC, ETH, SOL) and on 200 positions of BTC alone; and the
 // monitor's sustained updates per second on a stream of ticks.
 import { createEngine } from "../src/engine/engine.js";
+import { referenceBackend } from "../src/reference/backend.js";
 import { LiveGridMargin } from "../src/live/live-grid.js";
 import { MarginMonitor } from "../src/live/monitor.js";
 import { buildMarket } from "../src/market/market.js";
@@ -33,7 +34,7 @@ export async function benchLive(): Promise<Section> {
   const s0 = marketData.underlyings.BTC!.index;
   for (const [name, positions] of books) {
     const live = new LiveGridMargin(engine, positions, marketData, { profile: deribit });
-    const liveJs = new LiveGridMargin(engine, positions, marketData, { profile: deribit, kernels: "js" });
+    const liveJs = new LiveGridMargin(referenceBackend(engine), positions, marketData, { profile: deribit });
     let i = 0;
     // Ticks of a few basis points around the index, as a feed sends them.
     const next = () => s0 * (1 + 0.0005 * Math.sin(i++));

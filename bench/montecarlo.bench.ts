@@ -5,6 +5,7 @@
 // 2 workers (created and warmed before timing). Then the parallel scaling at 1M
 // paths, with both results checked equal bit for bit.
 import { createEngine, type Engine } from "../src/engine/engine.js";
+import { referenceBackend } from "../src/reference/backend.js";
 import type { Position } from "../src/model/types.js";
 import { monteCarlo, prepareMonteCarlo, TAIL_BLOCK, type MonteCarloResult } from "../src/methods/montecarlo/montecarlo.js";
 import { RiskPool } from "../src/parallel/pool.js";
@@ -47,7 +48,7 @@ export async function benchMonteCarlo(pathCounts = [10_000, 100_000, 1_000_000],
       rows: [],
       notes: [
         "monteCarlo() whole: paths, full revaluation, VaR 99% and ES 97.5% with their errors, histogram, 10 worst paths, per-position ES contributions.",
-        `JS reference: the same method with kernels: "js" (paths, revaluation, selection), up to ${count(jsUpTo)} paths; VaR/ES agree with WASM to 1e-8 relative (checked).`,
+        `JS reference: the same method on referenceBackend(engine) (paths, revaluation, selection), up to ${count(jsUpTo)} paths; VaR/ES agree with WASM to 1e-8 relative (checked).`,
         "Pool: pool.monteCarlo() on warm workers; its result equals the single-thread one bit for bit at every size (checked, see the scaling table).",
       ],
     };
@@ -73,7 +74,7 @@ export async function benchMonteCarlo(pathCounts = [10_000, 100_000, 1_000_000],
       let jsAgrees: boolean | undefined;
       if (paths <= jsUpTo) {
         let js: MonteCarloResult | undefined;
-        [jsMs] = (await medians([["mc, js", () => { js = monteCarlo(engine, positions, market, model, { kernels: "js" }); consume(js.portfolio.var[0]!.value); }]],
+        [jsMs] = (await medians([["mc, js", () => { js = monteCarlo(referenceBackend(engine), positions, market, model); consume(js.portfolio.var[0]!.value); }]],
           mid ? { time: 0, iterations: 3, warmupTime: 0, warmupIterations: 1 } : { time: 600, iterations: 5 })) as [number];
         const a = [...single!.portfolio.var, ...single!.portfolio.es].map((m) => m.value);
         const b = [...js!.portfolio.var, ...js!.portfolio.es].map((m) => m.value);

@@ -5,7 +5,9 @@ export { parseJson, parsePortfolio, parseMarket, checkAgainstMarket } from "./sc
 export { buildMarket, type Market } from "./market/market.js";
 export { impliedVol } from "./market/implied-vol.js";
 export { prepareInputs, type Inputs } from "./market/inputs.js";
-export { Engine, createEngine, DEFAULT_LIMITS, type EngineOptions, type Limits, type RevalueOptions, type RevalueResult } from "./engine/engine.js";
+export { Engine, createEngine, type EngineOptions } from "./engine/engine.js";
+export { DEFAULT_LIMITS, type Backend, type BookGreeks, type Limits, type Reduction, type RevalueOptions, type RevalueResult } from "./engine/backend.js";
+export { ReferenceBackend, referenceBackend } from "./reference/backend.js";
 export type { Book, CompileOptions, OptionTerms } from "./engine/book.js";
 export { ScenarioSet } from "./engine/scenarios.js";
 export type { WasmSource } from "./engine/wasm.js";
@@ -13,7 +15,7 @@ export { valueBook, type Valuation, type PositionValue, type UnderlyingTotals } 
 export { black76, black76Price, type Black76Greeks, type Black76Inputs } from "./math/black76.js";
 export { normCdf } from "./math/normal.js";
 export { revalueReference } from "./reference/revalue.js";
-export { gridMargin, gridScenarios, termWeight, worstWeightedLoss, type GridMargin, type GridOptions, type GridScenario, type UnderlyingGridMargin, type Amount, type Contingencies } from "./methods/grid/grid.js";
+export { gridMargin, gridScenarios, termWeight, type GridMargin, type GridOptions, type GridScenario, type UnderlyingGridMargin, type Amount, type Contingencies } from "./methods/grid/grid.js";
 export type { MarginProfile, UnderlyingGridParams, VolState, VolTermScaling, ExtendedMove } from "./model/profile.js";
 export { builtInProfile, builtInProfileNames } from "./schema/profiles.js";
 export { parseProfile } from "./schema/index.js";

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createEngine, type Engine } from "../src/engine/engine.js";
+import { referenceBackend } from "../src/reference/backend.js";
 import { buildMarket } from "../src/market/market.js";
 import { gridMargin, termWeight, type GridScenario } from "../src/methods/grid/grid.js";
 import type { MarginProfile } from "../src/model/profile.js";
@@ -268,7 +269,7 @@ describe("the JS reference kernel", () => {
       { kind: "future", settlement: "linear", underlying: "BTC", quantity: 1 },
     ];
     const w = gridMargin(engine, book, market, { profile });
-    const j = gridMargin(engine, book, market, { profile, kernels: "js" });
+    const j = gridMargin(referenceBackend(engine), book, market, { profile });
     expect(Math.abs(j.initial - w.initial)).toBeLessThanOrEqual(1e-9 * w.initial);
     j.underlyings.forEach((u, i) => u.pnlUsd.forEach((x, s) => expect(x).toBeCloseTo(w.underlyings[i]!.pnlUsd[s]!, 6)));
   });

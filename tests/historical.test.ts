@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { createEngine, type Engine } from "../src/engine/engine.js";
+import { referenceBackend } from "../src/reference/backend.js";
 import { InputError } from "../src/errors.js";
 import { ewmaVol } from "../src/history/estimate.js";
 import { alignHistory, type PriceSeries } from "../src/history/history.js";
@@ -127,7 +128,7 @@ describe("historical simulation of options", () => {
 
   it("WASM and the JS reference kernels agree", () => {
     const w = historicalVaR(engine, options, market, series, { from: "2022-01-01", to: "2022-12-31" });
-    const j = historicalVaR(engine, options, market, series, { from: "2022-01-01", to: "2022-12-31", kernels: "js" });
+    const j = historicalVaR(referenceBackend(engine), options, market, series, { from: "2022-01-01", to: "2022-12-31" });
     expect(j.portfolio.var[0]!.value).toBeCloseTo(w.portfolio.var[0]!.value, 6);
     expect(j.portfolio.es[0]!.value).toBeCloseTo(w.portfolio.es[0]!.value, 6);
   });

@@ -4,6 +4,7 @@
 // and between the WASM kernels and their JS twins.
 import { beforeAll, describe, expect, it } from "vitest";
 import { createEngine, type Engine } from "../src/engine/engine.js";
+import { referenceBackend } from "../src/reference/backend.js";
 import { InputError } from "../src/errors.js";
 import { buildMarket } from "../src/market/market.js";
 import type { MonteCarloModelInput } from "../src/model/montecarlo.js";
@@ -184,7 +185,7 @@ describe("reproducibility", () => {
 
   it("the JS reference kernels generate the same worst paths and agree on every figure to 1e-9", () => {
     const w = monteCarlo(engine, positions, synth, model);
-    const j = monteCarlo(engine, positions, synth, model, { kernels: "js" });
+    const j = monteCarlo(referenceBackend(engine), positions, synth, model);
     expect(j.worst.map((p) => p.path)).toEqual(w.worst.map((p) => p.path));
     j.worst.forEach((p, i) => p.moves.forEach((m, u) => expect(m.move).toBe(w.worst[i]!.moves[u]!.move)));
     const close = (a: number, b: number): void => expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(b)));

@@ -65,8 +65,8 @@ describe("WASM revalue kernel against the JS reference", () => {
       const positions = syntheticPositions(300, 30, 3 + dt * 365);
       const book = engine.compile(positions, market);
       const set = randomScenarios(book, 1001, 5);
-      const wasm = engine.revalue(book, set, { dt, currency, perPosition: true });
-      const js = revalueReference(book, set, { dt, currency, perPosition: true });
+      const wasm = engine.revalue(book, set, { dt, currency, reduce: "rows" });
+      const js = revalueReference(book, set, { dt, currency, reduce: "rows" });
       const fx = currency === "USD" ? 1 : market.get(currency)!.index;
       book.positions.forEach((p, i) => {
         // Tolerance: 1e-12 of the position's notional in the output currency, per scenario.
@@ -85,7 +85,7 @@ describe("WASM revalue kernel against the JS reference", () => {
   it("per-position rows add up to the portfolio PnL", () => {
     const book = engine.compile(syntheticPositions(40, 10, 9), market);
     const set = randomScenarios(book, 300, 2);
-    const r = engine.revalue(book, set, { perPosition: true });
+    const r = engine.revalue(book, set, { reduce: "rows" });
     for (let s = 0; s < set.count; s++) {
       const sum = r.positions!.reduce((a, row) => a + row[s]!, 0);
       expect(sum).toBeCloseTo(r.pnl[s]!, 6);
@@ -106,7 +106,7 @@ describe("WASM revalue kernel against the JS reference", () => {
     // 2,000 options with per-position rows force chunks of a few thousand scenarios.
     const book = engine.compile(syntheticPositions(2000, 0, 8), market);
     const set = randomScenarios(book, 6000, 3);
-    const chunked = engine.revalue(book, set, { perPosition: true }).pnl;
+    const chunked = engine.revalue(book, set, { reduce: "rows" }).pnl;
     const whole = engine.revalue(book, set).pnl;
     const bytes = (a: Float64Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
     expect(chunked.length).toBe(6000);
@@ -119,7 +119,7 @@ describe("revaluation identities", () => {
     const book = engine.compile(syntheticPositions(50, 20, 5), market);
     const set = movesOf(book, [0, 0, 0]);
     for (const currency of ["USD", "BTC", "ETH", "SOL"]) {
-      const r = engine.revalue(book, set, { currency, perPosition: true });
+      const r = engine.revalue(book, set, { currency, reduce: "rows" });
       expect([...r.pnl]).toEqual([0, 0, 0]);
       for (const row of r.positions!) expect([...row]).toEqual([0, 0, 0]);
     }
@@ -132,7 +132,7 @@ describe("revaluation identities", () => {
     ];
     const book = engine.compile(positions, market);
     const moves = [-0.5, -0.1, 0.07, 0.4];
-    const r = engine.revalue(book, movesOf(book, moves.map(Math.log1p)), { currency: "BTC", perPosition: true });
+    const r = engine.revalue(book, movesOf(book, moves.map(Math.log1p)), { currency: "BTC", reduce: "rows" });
     const f0s = [100_000, market.get("BTC")!.forwards.forward(market.yearFraction(expiryIn(90)))];
     positions.forEach((p, i) => {
       moves.forEach((mv, s) => {
@@ -151,8 +151,8 @@ describe("revaluation identities", () => {
     const book = engine.compile(positions, market);
     const moves = [-0.3, 0.25];
     const set = movesOf(book, moves.map(Math.log1p));
-    const usd = engine.revalue(book, set, { perPosition: true });
-    const eth = engine.revalue(book, set, { currency: "ETH", perPosition: true });
+    const usd = engine.revalue(book, set, { reduce: "rows" });
+    const eth = engine.revalue(book, set, { currency: "ETH", reduce: "rows" });
     const f0 = market.get("ETH")!.forwards.forward(market.yearFraction(expiryIn(45)));
     moves.forEach((mv, s) => {
       expect(usd.positions![0]![s]).toBeCloseTo(-12 * 0.1 * f0 * mv, 9);
@@ -246,7 +246,7 @@ describe("engine memory and limits", () => {
     expect(() => limited.compile(syntheticPositions(6, 0, 1), market)).toThrow(LimitError);
     const book = limited.compile(syntheticPositions(5, 0, 1), market);
     expect(() => limited.revalue(book, new ScenarioSet(book.underlyings, 101))).toThrow(LimitError);
-    expect(() => limited.revalue(book, new ScenarioSet(book.underlyings, 11), { perPosition: true })).toThrow(/per-position/);
+    expect(() => limited.revalue(book, new ScenarioSet(book.underlyings, 11), { reduce: "rows" })).toThrow(/per-position/);
   });
 
   it("bad scenario input names the field", () => {

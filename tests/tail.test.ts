@@ -6,7 +6,9 @@
 import { describe, expect, it } from "vitest";
 import type { Kernels } from "../src/engine/wasm.js";
 import { InputError } from "../src/errors.js";
-import { histogram, jsSelector, largest, mergeLargest, mergeWorst, tailCount, tailRisk, tailRiskOfLargest, wasmSelector, worstIndices, type Selector, type TailRisk } from "../src/risk/tail.js";
+import { wasmSelector, type Selector } from "../src/engine/select.js";
+import { jsSelector } from "../src/reference/select.js";
+import { histogram, largest, mergeLargest, mergeWorst, tailCount, tailRisk, tailRiskOfLargest, worstIndices, type TailRisk } from "../src/risk/tail.js";
 import { prng } from "./fixtures/synthetic.js";
 import { inputError } from "./helpers/errors.js";
 import { heap, reserve, wasm } from "./helpers/wasm-raw.js";

@@ -2,7 +2,7 @@
 // method, as an exchange reports it — equity, IM, MM (each with its add-ons), margin
 // ratio, available funds, state — with the distance to liquidation per underlying, the
 // depeg stress, each venue on its own and each venue's failure.
-import type { Engine } from "../engine/engine.js";
+import type { Backend } from "../engine/backend.js";
 import { buildMarket } from "../market/market.js";
 import type { MarginMethod } from "../methods/margin.js";
 import type { MarketData } from "../model/types.js";
@@ -35,7 +35,7 @@ export interface AccountMarginOptions {
 }
 
 /** The combined figures use `method` as given; a venue naming a grid profile uses it for its own. */
-export function accountMargin(engine: Engine, account: Account, data: MarketData, method: MarginMethod, options: AccountMarginOptions = {}): AccountMargin {
+export function accountMargin(backend: Backend, account: Account, data: MarketData, method: MarginMethod, options: AccountMarginOptions = {}): AccountMargin {
   const thresholds = checkedThresholds(account.thresholds);
   const search = checkedSearch(account.liquidationSearch);
   checkAccountAgainstMarket(account, data);
@@ -43,11 +43,11 @@ export function accountMargin(engine: Engine, account: Account, data: MarketData
   const holdings: Holdings[] = account.venues.map((venue, v) => ({ positions: venue.positions ?? [], collateral: heldCollateral(account, venue, v) }));
   const params: HoldingsParams = { ...(account.addOns ? { addOns: account.addOns } : {}), thresholds };
   const all = together(holdings);
-  const combined = holdingsMargin(engine, all, m, method, params);
+  const combined = holdingsMargin(backend, all, m, method, params);
   const venues = account.venues.map((venue, v): VenueMargin => {
     const spec = venueMethod(method, venue, v);
     // A lone venue under the account's method holds what the account does: its margin is the combined one.
-    const margin = holdings.length === 1 && spec === method ? combined : holdingsMargin(engine, holdings[v]!, m, spec, params);
+    const margin = holdings.length === 1 && spec === method ? combined : holdingsMargin(backend, holdings[v]!, m, spec, params);
     return { venue: venue.name, ...margin };
   });
   const several = venues.length > 1;
@@ -57,24 +57,24 @@ export function accountMargin(engine: Engine, account: Account, data: MarketData
     method: method.method,
     thresholds,
     ...combined,
-    distanceToLiquidation: options.distanceToLiquidation === false ? [] : distances(engine, all, combined, m, method, params, search),
+    distanceToLiquidation: options.distanceToLiquidation === false ? [] : distances(backend, all, combined, m, method, params, search),
     depeg: prices ? depegStress(combined, all.collateral, m.market, prices, thresholds) : null,
     venues,
-    venueFailures: several ? account.venues.map((_, v) => venueFailure(engine, account.venues, holdings, v, venues, m, method, params)) : [],
+    venueFailures: several ? account.venues.map((_, v) => venueFailure(backend, account.venues, holdings, v, venues, m, method, params)) : [],
     crossVenue: several ? crossVenue(venues, combined) : null,
   };
 }
 
 /** Per underlying held, the nearest moves down and up at which MM / equity reaches the liquidation threshold. */
 function distances(
-  engine: Engine, all: Holdings, now: HoldingsMargin, m: MarketPair, method: MarginMethod, params: HoldingsParams, search: { maxMove: number; steps: number },
+  backend: Backend, all: Holdings, now: HoldingsMargin, m: MarketPair, method: MarginMethod, params: HoldingsParams, search: { maxMove: number; steps: number },
 ): LiquidationDistance[] {
   const book = measuredBook(all.positions, all.collateral);
   const liquidation = params.thresholds.liquidation;
   const atZero = liquidation * now.equity - now.maintenance;
   return m.market.names.filter((u) => book.some((p) => p.underlying === u)).map((u) => {
     const index = m.market.get(u)!.index;
-    const at = holdingsMarginMovingOne(engine, all, m, method, params, u);
+    const at = holdingsMarginMovingOne(backend, all, m, method, params, u);
     const slack = (move: number): number => {
       const r = at(movedMarket(m, u, move));
       return liquidation * r.equity - r.maintenance;

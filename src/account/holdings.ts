@@ -1,7 +1,7 @@
 // The margin status of a set of holdings — positions and collateral, of one venue or
 // several — on one market, by one margin method: the figure every part of an account
 // report (combined, per venue, after a venue fails, at a moved market) is made of.
-import type { Engine } from "../engine/engine.js";
+import type { Backend } from "../engine/backend.js";
 import type { Market } from "../market/market.js";
 import { headlineMargin, marginMovingOne, type MarginMethod } from "../methods/margin.js";
 import type { MarketData, Position } from "../model/types.js";
@@ -42,11 +42,11 @@ export interface HoldingsParams {
 }
 
 /** Equity = collateral after haircuts + the positions' value; IM and MM = the method's + the add-ons. */
-export function holdingsMargin(engine: Engine, h: Holdings, m: MarketPair, method: MarginMethod, params: HoldingsParams): HoldingsMargin {
-  const values: PositionValue[] = h.positions.length > 0 ? valueBook(engine, engine.compile(h.positions, m.market), m.market).positions : [];
+export function holdingsMargin(backend: Backend, h: Holdings, m: MarketPair, method: MarginMethod, params: HoldingsParams): HoldingsMargin {
+  const values: PositionValue[] = h.positions.length > 0 ? valueBook(backend, backend.compile(h.positions, m.market), m.market).positions : [];
   const book = measuredBook(h.positions, h.collateral);
   // The methods refuse to measure an empty book: it needs no margin.
-  const base = book.length > 0 ? headlineMargin(engine, book, m.market, inUsd(method)) : NOTHING_AT_RISK;
+  const base = book.length > 0 ? headlineMargin(backend, book, m.market, inUsd(method)) : NOTHING_AT_RISK;
   return assembled(h, m, values, base, params);
 }
 
@@ -57,13 +57,13 @@ export function holdingsMargin(engine: Engine, h: Holdings, m: MarketPair, metho
  * The same figures as holdingsMargin at the moved market, bit for bit.
  */
 export function holdingsMarginMovingOne(
-  engine: Engine, h: Holdings, m: MarketPair, method: MarginMethod, params: HoldingsParams, u: string,
+  backend: Backend, h: Holdings, m: MarketPair, method: MarginMethod, params: HoldingsParams, u: string,
 ): (moved: MarketPair) => HoldingsMargin {
-  const kept = valuesOf(engine, h.positions, m.market, (p) => p.underlying !== u);
+  const kept = valuesOf(backend, h.positions, m.market, (p) => p.underlying !== u);
   const book = measuredBook(h.positions, h.collateral);
-  const base = book.length > 0 ? marginMovingOne(engine, book, m.market, inUsd(method), u) : () => NOTHING_AT_RISK;
+  const base = book.length > 0 ? marginMovingOne(backend, book, m.market, inUsd(method), u) : () => NOTHING_AT_RISK;
   return (moved) => {
-    const mine = valuesOf(engine, h.positions, moved.market, (p) => p.underlying === u);
+    const mine = valuesOf(backend, h.positions, moved.market, (p) => p.underlying === u);
     return assembled(h, moved, h.positions.map((_, i) => kept.get(i) ?? mine.get(i)!), base(moved.market), params);
   };
 }
@@ -75,10 +75,10 @@ const NOTHING_AT_RISK = { basis: "nothing at risk", initial: 0, maintenance: 0 }
 const inUsd = (method: MarginMethod): MarginMethod => (method.method === "grid" ? { ...method, measureIn: "USD" } : method);
 
 /** The values of the positions `which` picks, by their index in `positions` (ids as valueBook gives the whole book). */
-function valuesOf(engine: Engine, positions: readonly Position[], market: Market, which: (p: Position) => boolean): Map<number, PositionValue> {
+function valuesOf(backend: Backend, positions: readonly Position[], market: Market, which: (p: Position) => boolean): Map<number, PositionValue> {
   const at = positions.flatMap((p, i) => (which(p) ? [i] : []));
   if (at.length === 0) return new Map();
-  const values = valueBook(engine, engine.compile(at.map((i) => positions[i]!), market), market).positions;
+  const values = valueBook(backend, backend.compile(at.map((i) => positions[i]!), market), market).positions;
   return new Map(at.map((i, k) => [i, positions[i]!.id === undefined ? { ...values[k]!, id: String(i) } : values[k]!]));
 }
 

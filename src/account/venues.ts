@@ -2,7 +2,7 @@
 // own profile; the combined book shows what cross-venue margining would net; and a
 // venue's failure freezes its equity and leaves the rest of the book without the
 // hedges that were there.
-import type { Engine } from "../engine/engine.js";
+import type { Backend } from "../engine/backend.js";
 import { InputError } from "../errors.js";
 import { builtInProfile } from "../schema/profiles.js";
 import type { MarginMethod } from "../methods/margin.js";
@@ -52,14 +52,14 @@ export const together = (parts: readonly Holdings[]): Holdings => ({
 });
 
 export function venueFailure(
-  engine: Engine, venues: readonly Venue[], holdings: readonly Holdings[], failed: number, margins: readonly VenueMargin[],
+  backend: Backend, venues: readonly Venue[], holdings: readonly Holdings[], failed: number, margins: readonly VenueMargin[],
   m: MarketPair, method: MarginMethod, params: HoldingsParams,
 ): VenueFailure {
   const venue = venues[failed]!;
   const loss = venue.failureLoss ?? 1;
   if (!(loss >= 0 && loss <= 1)) throw new InputError(`venues[${failed}].failureLoss`, `must be within [0, 1] (a share of the venue's equity), got ${loss}`);
   const frozenEquity = margins[failed]!.equity;
-  const rest = holdingsMargin(engine, together(holdings.filter((_, i) => i !== failed)), m, method, params);
+  const rest = holdingsMargin(backend, together(holdings.filter((_, i) => i !== failed)), m, method, params);
   const { basis, currency, equity, initial, maintenance, marginRatio, availableFunds, state } = rest;
   return {
     venue: venue.name,

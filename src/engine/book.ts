@@ -64,8 +64,6 @@ export interface Book {
   /** The same, summed per underlying: enough when no per-position PnL is wanted. */
   readonly linAgg: Float64Array;
   readonly nLinAgg: number;
-  /** Whether the base and vol columns hold the value and vol now (filled by the engine when it loads the book). */
-  baseReady: boolean;
 }
 
 const even = (n: number): number => Math.max(2, (n + 1) & ~1);
@@ -178,7 +176,7 @@ export function compileBook(
   }
   return {
     layout, underlyings, indexPrices, positions, refs, nOpt, optCap, opt, slots: xs.length, xs, nodeOffsets, slices,
-    nLin, linCap, lin, linAgg, nLinAgg, baseReady: false,
+    nLin, linCap, lin, linAgg, nLinAgg,
   };
 }
 

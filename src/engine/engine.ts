@@ -1,36 +1,17 @@
-import { InputError, LimitError } from "../errors.js";
+import { InputError } from "../errors.js";
 import type { Market } from "../market/market.js";
 import type { Position } from "../model/types.js";
-import type { Black76Greeks } from "../math/black76.js";
-import { assertMovesCompiled, compileBook, zeroMoveSlot, type Book, type CompileOptions, type OptionTerms } from "./book.js";
+import {
+  checkRevalue, compileWithin, DEFAULT_LIMITS, type Backend, type BookGreeks, type Limits, type RevalueOptions, type RevalueResult,
+} from "./backend.js";
+import { zeroMoveSlot, type Book, type CompileOptions, type OptionTerms } from "./book.js";
 import { align16, LinearMemory } from "./memory.js";
 import type { ScenarioSet } from "./scenarios.js";
 import { STREAM, type PathBlock, type PathPlan } from "./path-plan.js";
-import { wasmSelector, type Selector } from "../risk/tail.js";
+import { wasmSelector, type Selector } from "./select.js";
 import { instantiateKernels, type KernelLayout, type Kernels, type WasmSource } from "./wasm.js";
 
-/** Resource limits; a request beyond one is refused up front with a LimitError. */
-export interface Limits {
-  positions: number;
-  scenarios: number;
-  /** Cells of per-position output (positions × scenarios) one call may return. */
-  perPositionCells: number;
-  /** WebAssembly linear memory, bytes (at most 4 GiB − 64 KiB in wasm32). */
-  memoryBytes: number;
-  /** Monte Carlo paths × underlyings of one run: its PnL is kept per underlying and path (8 bytes each, twice for coin books). */
-  pathCells: number;
-  /** Observations of a price history a historical simulation or backtest may use. */
-  historyObservations: number;
-}
-
-export const DEFAULT_LIMITS: Limits = {
-  positions: 100_000,
-  scenarios: 50_000_000,
-  perPositionCells: 50_000_000,
-  memoryBytes: 1 << 30,
-  pathCells: 50_000_000,
-  historyObservations: 1_000_000,
-};
+type Black76Greeks = ReturnType<Backend["greeks"]>[number];
 
 export interface EngineOptions {
   /** The module to use instead of the packaged build/pmargin.wasm. */
@@ -38,37 +19,46 @@ export interface EngineOptions {
   limits?: Partial<Limits>;
 }
 
-export interface RevalueOptions {
-  /** Time step of every scenario, in years (default 0): options age by dt. */
-  dt?: number;
-  /** "USD" (default) or an underlying coin of the book: PnL = V'/X' − V0/X0. */
-  currency?: string;
-  /** Also return each position's PnL per scenario (rows in the book's position order). */
-  perPosition?: boolean;
-}
-
-export interface RevalueResult {
-  currency: string;
-  /** Portfolio PnL per scenario. */
-  pnl: Float64Array;
-  /** With perPosition: one row of PnL per position, in input order. */
-  positions?: Float64Array[];
+/** Where a resident book lives in linear memory; valid while its generation is the engine's. */
+interface Region {
+  generation: number;
+  opt: number;
+  lin: number;
+  agg: number;
+  nodeOffsets: number;
+  tables: number;
+  end: number;
 }
 
 /** Scratch memory one revalue chunk may use; the scenario count per chunk adapts to it. */
 const SCRATCH_BUDGET = 64 << 20;
 const F64 = 8;
 
+/** Linear memory resident books may fill before the engine drops them all and starts again. */
+const RESIDENT_BUDGET = 256 << 20;
+
 /**
- * A WebAssembly instance with its own linear memory, holding one compiled book
- * resident at a time. Calls are synchronous, so concurrent async callers cannot
- * interleave inside one; memory grows only up to `limits.memoryBytes` and is
- * reused by later calls.
+ * The WASM backend: a WebAssembly instance with its own linear memory.
+ *
+ * Books are resident: a book is copied into its own region of linear memory (and
+ * its smile tables built there) on its first use, and stays there, beside the
+ * others, until `release(book)`, `reset()`, or until loading another would take
+ * the resident books past their budget (min(256 MiB, limits.memoryBytes / 2)):
+ * then every book is dropped and each is loaded again on its next use, with the
+ * same bits. The JS Book is never written: addresses, base values and vols live
+ * in the region only. Scratch (scenario planes, outputs, paths) lies after the
+ * last region. Calls are synchronous, so concurrent async callers cannot
+ * interleave inside one; memory grows only up to `limits.memoryBytes`.
  */
-export class Engine {
+export class Engine implements Backend {
+  readonly name = "wasm";
   readonly limits: Limits;
-  private resident: Book | null = null;
-  private ptr = { opt: 0, lin: 0, agg: 0, nodeOffsets: 0, scratch: 0 };
+  /** Books copied into linear memory (each builds its smile tables there) since the engine was made. */
+  readonly counters = { loads: 0 };
+  private regions = new WeakMap<Book, Region>();
+  private generation = 0;
+  /** The end of the last resident book's region: where scratch starts. */
+  private top: number;
 
   private constructor(
     /** The raw kernel exports: internal, for tests and benchmarks. */
@@ -80,6 +70,7 @@ export class Engine {
     readonly wasmSha256?: string,
   ) {
     this.limits = limits;
+    this.top = mem.base;
   }
 
   static async create(options: EngineOptions = {}): Promise<Engine> {
@@ -88,35 +79,15 @@ export class Engine {
     return new Engine(kernels, layout, new LinearMemory(kernels.memory, kernels.heapBase(), limits.memoryBytes), limits, sha256);
   }
 
-  /** Compiles positions against a market into a book this engine (and the JS reference) can revalue. */
   compile(positions: readonly Position[], market: Market, options?: CompileOptions): Book {
-    if (positions.length > this.limits.positions) throw new LimitError("positions", positions.length, this.limits.positions);
-    return compileBook(positions, market, this.layout, options);
+    return compileWithin(this.limits, this.layout, positions, market, options);
   }
 
-  /** Revalues `book` in every scenario; see assembly/revalue.ts for the model. */
   revalue(book: Book, scenarios: ScenarioSet, options: RevalueOptions = {}): RevalueResult {
-    const dt = options.dt ?? 0;
-    if (!(dt >= 0 && Number.isFinite(dt))) throw new InputError("dt", `must be a finite number of years ≥ 0, got ${dt}`);
-    const currency = options.currency ?? "USD";
-    const ccy = currency === "USD" ? -1 : book.underlyings.indexOf(currency);
-    if (ccy === -1 && currency !== "USD") {
-      throw new InputError("currency", `must be USD or an underlying of the book (${book.underlyings.join(", ")}), got ${currency}`);
-    }
-    if (scenarios.underlyings.join() !== book.underlyings.join()) {
-      throw new InputError("scenarios.underlyings", `must be the book's [${book.underlyings.join(", ")}], got [${scenarios.underlyings.join(", ")}]`);
-    }
+    const { dt, currency, ccy, rows: perPosition } = checkRevalue(this.limits, book, scenarios, options);
+    const region = this.load(book);
     const count = scenarios.count;
-    if (count > this.limits.scenarios) throw new LimitError("scenarios", count, this.limits.scenarios);
-    const perPosition = options.perPosition ?? false;
     const nPos = book.positions.length;
-    if (perPosition && nPos * count > this.limits.perPositionCells) {
-      throw new LimitError("per-position cells (positions × scenarios)", nPos * count, this.limits.perPositionCells);
-    }
-    scenarios.assertFinite();
-    assertMovesCompiled(book, scenarios.logMoves);
-    this.load(book);
-
     const nUnd = book.underlyings.length;
     const rows = 1 + (perPosition ? nPos : 0);
     const perScenario = (3 * nUnd + rows) * F64;
@@ -139,7 +110,7 @@ export class Engine {
       [scenarios.logMoves, scenarios.volShifts, scenarios.volFloors].forEach((plane, p) => {
         for (let u = 0; u < nUnd; u++) planes.set(plane.subarray(u * count + s0, u * count + s0 + n), (p * nUnd + u) * n);
       });
-      this.runRevalue(book, scen, n, dt, ccy, ccyPrice, out, perPosition, work);
+      this.runRevalue(book, region, scen, n, dt, ccy, ccyPrice, out, perPosition, work);
       const result = this.mem.f64(out, rows * n);
       if (n === count) all.set(result);
       else for (let r = 0; r < rows; r++) all.set(result.subarray(r * n, (r + 1) * n), r * count + s0);
@@ -152,8 +123,7 @@ export class Engine {
     const n = terms.length;
     if (n === 0) return [];
     const stride = (n + 1) & ~1;
-    // After the resident book, so that it stays loaded.
-    const inputs = this.resident ? this.ptr.scratch : this.mem.base;
+    const inputs = this.top;
     const out = inputs + 6 * stride * F64;
     this.mem.ensure(out + 7 * stride * F64 - this.mem.base);
     const input = this.mem.f64(inputs, 6 * stride);
@@ -173,18 +143,26 @@ export class Engine {
 
   /**
    * Prices and Greeks of a book's options now, in its option-row order: the kernel reads
-   * forward, strike, time, vol and rate from the book's columns in linear memory.
+   * forward, strike, time, vol and rate from the book's region, where the smile kernel
+   * wrote each option's vol now.
    */
-  bookGreeks(book: Book): Black76Greeks[] {
+  bookGreeks(book: Book): BookGreeks[] {
     if (book.nOpt === 0) return [];
-    this.load(book);
+    const region = this.load(book);
     const stride = book.optCap;
-    const out = this.ptr.scratch;
+    const out = this.top;
     this.mem.ensure(out + 7 * stride * F64 - this.mem.base);
     const O = this.layout.opt;
-    const col = (c: number): number => this.ptr.opt + c * stride * F64;
+    const col = (c: number): number => region.opt + c * stride * F64;
     this.k.black76GreeksF64x2Soa(book.nOpt, col(O.f), col(O.k), col(O.t), col(O.vol), col(O.rate), col(O.phi), out);
-    return this.readGreeks(out, book.nOpt);
+    const greeks = this.readGreeks(out, book.nOpt);
+    const vols = this.mem.f64(col(O.vol), book.nOpt);
+    return greeks.map((g, i) => ({ ...g, vol: vols[i]! }));
+  }
+
+  smileTables(book: Book): Float64Array {
+    const region = this.load(book);
+    return this.mem.f64(region.tables, book.nOpt * book.slots).slice();
   }
 
   /** The greeks kernel's seven output columns (stride n rounded up to even) as objects. */
@@ -223,8 +201,7 @@ export class Engine {
     const nUnd = plan.underlyings.length;
     // The kernels work on pairs of paths; an odd count generates one more (a valid path, unused).
     const m = (n + 1) & ~1;
-    const base = this.resident ? this.ptr.scratch : this.mem.base;
-    let at = base;
+    let at = this.top;
     const take = (doubles: number): number => {
       const ptr = at;
       at = align16(at + doubles * F64);
@@ -263,7 +240,7 @@ export class Engine {
 
   /** Selection by the WASM kernel (for tail statistics) on a work copy in scratch memory. */
   selector(): Selector {
-    const ptr = this.resident ? this.ptr.scratch : this.mem.base;
+    const ptr = this.top;
     return wasmSelector(this.k, ptr, (bytes) => this.mem.ensure(ptr + bytes - this.mem.base));
   }
 
@@ -272,80 +249,99 @@ export class Engine {
     return this.mem.byteLength;
   }
 
+  /** Ends `book`'s residency; its region is reused at once when it is the last one loaded, else at the next reset. */
+  release(book: Book): void {
+    const region = this.regions.get(book);
+    if (!region || region.generation !== this.generation) return;
+    this.regions.delete(book);
+    if (this.top === region.end) this.top = region.opt;
+  }
+
+  /** Drops every resident book: each is loaded again on its next use. */
+  reset(): void {
+    this.generation++;
+    this.top = this.mem.base;
+  }
+
   private runRevalue(
-    book: Book, scen: number, n: number, dt: number, ccy: number, ccyPrice: number, out: number, perPosition: boolean, work: number,
+    book: Book, region: Region, scen: number, n: number, dt: number, ccy: number, ccyPrice: number, out: number, perPosition: boolean, work: number,
   ): void {
-    const lin = perPosition ? this.ptr.lin : this.ptr.agg;
+    const lin = perPosition ? region.lin : region.agg;
     const nLin = perPosition ? book.nLin : book.nLinAgg;
     const linCap = perPosition ? book.linCap : book.linAgg.length / this.layout.lin.cols;
     this.k.revalueBlack76F64x2Soa(
-      this.ptr.opt, book.nOpt, book.optCap, lin, nLin, linCap,
-      scen, n, book.underlyings.length, dt, ccy, ccyPrice, out, perPosition ? 1 : 0, work, this.ptr.nodeOffsets,
+      region.opt, book.nOpt, book.optCap, lin, nLin, linCap,
+      scen, n, book.underlyings.length, dt, ccy, ccyPrice, out, perPosition ? 1 : 0, work, region.nodeOffsets,
     );
   }
 
   /**
-   * Copies a book into linear memory unless it is already there, builds its smile
-   * tables there (the smile kernel) and fills its base values.
+   * The book's region, made on its first use: its columns copied into linear memory
+   * after the other resident books, its smile tables built there (the smile kernel),
+   * and its values now filled in.
    */
-  private load(book: Book): void {
-    if (this.resident === book) return;
-    const base = this.mem.base;
-    const opt = base;
+  private load(book: Book): Region {
+    const known = this.regions.get(book);
+    if (known && known.generation === this.generation) return known;
+    const layoutBytes = regionBytes(book);
+    const budget = Math.min(RESIDENT_BUDGET, this.limits.memoryBytes / 2);
+    if (this.top !== this.mem.base && this.top + layoutBytes - this.mem.base > budget) this.reset();
+    const opt = this.top;
     const lin = align16(opt + book.opt.length * F64);
     const agg = align16(lin + book.lin.length * F64);
     const nodeOffsets = align16(agg + book.linAgg.length * F64);
     const slices = align16(nodeOffsets + book.nodeOffsets.length * 4);
     const xs = align16(slices + book.slices.length * F64);
     const tables = align16(xs + book.xs.length * F64);
-    const scratch = align16(tables + book.nOpt * book.slots * F64);
+    const end = align16(tables + book.nOpt * book.slots * F64);
     // The smile kernel's scratch row lies in the revalue scratch, free until a revaluation.
-    this.mem.ensure(scratch + book.slots * F64 - base);
-    this.ptr = { opt, lin, agg, nodeOffsets, scratch };
-    const L = this.layout;
-    for (let row = 0; row < book.nOpt; row++) {
-      book.opt[L.opt.table * book.optCap + row] = tables + row * book.slots * F64;
-    }
-    this.mem.f64(opt, book.opt.length).set(book.opt);
+    this.mem.ensure(end + book.slots * F64 - this.mem.base);
+    const optCopy = this.mem.f64(opt, book.opt.length);
+    optCopy.set(book.opt);
+    const tableCol = this.layout.opt.table * book.optCap;
+    for (let row = 0; row < book.nOpt; row++) optCopy[tableCol + row] = tables + row * book.slots * F64;
     this.mem.f64(lin, book.lin.length).set(book.lin);
     this.mem.f64(agg, book.linAgg.length).set(book.linAgg);
     new Int32Array(this.k.memory.buffer, nodeOffsets, book.nodeOffsets.length).set(book.nodeOffsets);
     this.mem.f64(slices, book.slices.length).set(book.slices);
     this.mem.f64(xs, book.xs.length).set(book.xs);
-    this.k.smileTablesF64(opt, book.nOpt, book.optCap, slices, xs, book.slots, zeroMoveSlot(book) * F64, scratch);
-    this.resident = book;
-    if (!book.baseReady) this.fillBase(book);
+    this.k.smileTablesF64(opt, book.nOpt, book.optCap, slices, xs, book.slots, zeroMoveSlot(book) * F64, end);
+    const region: Region = { generation: this.generation, opt, lin, agg, nodeOffsets, tables, end };
+    this.regions.set(book, region);
+    this.top = end;
+    this.counters.loads++;
+    this.fillBase(book, region);
+    return region;
   }
 
   /**
-   * Scratch after the resident book for `n` scenarios: three scenario planes, the
+   * Scratch after the resident books for `n` scenarios: three scenario planes, the
    * kernel's work area and `rows` output rows, made addressable.
    */
   private scratch(nUnd: number, n: number, rows: number): { scen: number; work: number; out: number } {
-    const scen = this.ptr.scratch;
+    const scen = this.top;
     const work = align16(scen + 3 * nUnd * n * F64);
     const out = align16(work + this.k.revalueWorkBytes(nUnd));
     this.mem.ensure(out + rows * n * F64 - this.mem.base);
     return { scen, work, out };
   }
 
-  /**
-   * The book's columns of now: each option's USD value, from the kernel's zero scenario
-   * (the base its PnL is taken from), and its vol, which the smile kernel wrote.
-   */
-  private fillBase(book: Book): void {
+  /** The region's base column: each option's USD value now, from the kernel's zero scenario (the base its PnL is taken from). */
+  private fillBase(book: Book, region: Region): void {
     const nUnd = book.underlyings.length;
     const { scen, work, out } = this.scratch(nUnd, 1, 1 + book.positions.length);
     this.mem.f64(scen, 3 * nUnd).fill(0);
-    this.runRevalue(book, scen, 1, 0, -1, 1, out, true, work);
-    const values = this.mem.f64(out + F64, book.nOpt);
+    this.runRevalue(book, region, scen, 1, 0, -1, 1, out, true, work);
     const baseCol = this.layout.opt.base * book.optCap;
-    book.opt.set(values, baseCol);
-    this.mem.f64(this.ptr.opt + baseCol * F64, book.nOpt).set(values);
-    const volCol = this.layout.opt.vol * book.optCap;
-    book.opt.set(this.mem.f64(this.ptr.opt + volCol * F64, book.nOpt), volCol);
-    book.baseReady = true;
+    this.mem.f64(region.opt + baseCol * F64, book.nOpt).set(this.mem.f64(out + F64, book.nOpt));
   }
+}
+
+/** Bytes of a book's region: its columns, node offsets, slices, slot moves and smile tables. */
+function regionBytes(book: Book): number {
+  return align16(book.opt.length * F64) + align16(book.lin.length * F64) + align16(book.linAgg.length * F64) +
+    align16(book.nodeOffsets.length * 4) + align16(book.slices.length * F64) + align16(book.xs.length * F64) +
+    align16(book.nOpt * book.slots * F64);
 }
 
 export const createEngine = (options?: EngineOptions): Promise<Engine> => Engine.create(options);

@@ -4,7 +4,7 @@
 // BTC's positions alone; every other underlying's result is kept. The result is
 // always the one gridMargin() computes from scratch on the same book and market,
 // bit for bit — only less of it is recomputed.
-import type { Engine } from "../engine/engine.js";
+import type { Backend } from "../engine/backend.js";
 import { InputError } from "../errors.js";
 import { buildMarket, movedUnderlying, withUnderlying, type Market } from "../market/market.js";
 import { combineInMarketOrder, underlyingMargin, valuedUnderlyingMargin, type GridMargin, type GridOptions, type UnderlyingGridMargin } from "../methods/grid/grid.js";
@@ -21,7 +21,7 @@ export interface LiveResult {
   order?: { id: string; initial: number; maintenance: number; incrementalInitial: number; incrementalMaintenance: number };
 }
 
-/** The grid options a live margin keeps: the profile, and the kernels (the JS reference for checks and benchmarks). */
+/** The grid options a live margin keeps. */
 export type LiveGridOptions = Omit<GridOptions, "perPosition">;
 
 export class LiveGridMargin {
@@ -33,7 +33,7 @@ export class LiveGridMargin {
   private current: GridMargin;
 
   constructor(
-    private readonly engine: Engine,
+    private readonly backend: Backend,
     positions: readonly Position[],
     marketData: MarketData,
     private readonly options: LiveGridOptions,
@@ -159,7 +159,7 @@ export class LiveGridMargin {
 
   private ordered(p: Position): NonNullable<LiveResult["order"]> {
     const u = p.underlying;
-    const withOrder = underlyingMargin(this.engine, [...this.book.filter((q) => q.underlying === u), p], u, this.market, this.options);
+    const withOrder = underlyingMargin(this.backend, [...this.book.filter((q) => q.underlying === u), p], u, this.market, this.options);
     const after = this.combine(new Map([[u, withOrder]]));
     return {
       id: p.id ?? "order",
@@ -182,7 +182,7 @@ export class LiveGridMargin {
       this.parts.delete(u);
       return;
     }
-    const { margin, valuation } = valuedUnderlyingMargin(this.engine, mine, u, this.market, this.options);
+    const { margin, valuation } = valuedUnderlyingMargin(this.backend, mine, u, this.market, this.options);
     this.parts.set(u, { margin, positions: mine, values: valuation.positions });
   }
 

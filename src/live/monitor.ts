@@ -7,7 +7,7 @@ import { addOns, type AddOns } from "../account/addons.js";
 import { collateralPositions, heldCollateral } from "../account/collateral.js";
 import { marginStatus, type MarginState, type MarginStatus } from "../account/status.js";
 import { checkedThresholds, isStable, type Account, type AddOnParams, type StatusThresholds } from "../model/account.js";
-import type { Engine } from "../engine/engine.js";
+import type { Backend } from "../engine/backend.js";
 import { InputError } from "../errors.js";
 import type { GridMargin } from "../methods/grid/grid.js";
 import type { MarginProfile } from "../model/profile.js";
@@ -74,7 +74,7 @@ export class MarginMonitor {
   private refCorrelations: Float64Array | null = null;
   private readonly account: FollowedAccount | null = null;
 
-  constructor(engine: Engine, positions: readonly Position[], marketData: MarketData, options: MonitorOptions) {
+  constructor(backend: Backend, positions: readonly Position[], marketData: MarketData, options: MonitorOptions) {
     this.marginChange = checkedFraction("marginChange", options.marginChange ?? 0.05);
     this.volJump = checkedFraction("volJump", options.volJump ?? 0.5);
     this.correlationJump = checkedFraction("correlationJump", options.correlationJump ?? 0.3);
@@ -89,7 +89,7 @@ export class MarginMonitor {
       const collateralIds = new Set(collateral.map((c) => c.id!));
       this.account = { thresholds: checkedThresholds(account.thresholds), ...(account.addOns ? { addOns: account.addOns } : {}), collateralIds, stablesUsd, state: "healthy" };
     }
-    this.live = new LiveGridMargin(engine, book, marketData, { profile: options.profile, ...(account ? { measureIn: "USD" as const } : {}) });
+    this.live = new LiveGridMargin(backend, book, marketData, { profile: options.profile, ...(account ? { measureIn: "USD" as const } : {}) });
     this.ewma = new EwmaTracker(Object.keys(this.live.marketData.underlyings), options.ewma);
     const m = this.live.margin;
     this.reported = { initial: m.initial, maintenance: m.maintenance };

@@ -2,11 +2,12 @@
 // delta–gamma–vega approximation, PnL ≈ Σ δ·ΔS + ½·Γ·ΔS² + vega·Δσ, set against the
 // kernel's full revaluation of the same scenario — to show where Greeks are not
 // enough (short gamma, large moves, the smile moving with the price).
-import type { Engine } from "../engine/engine.js";
+import type { Backend } from "../engine/backend.js";
 import type { Market } from "../market/market.js";
 import type { Position } from "../model/types.js";
 import { valueBook } from "./valuation.js";
-import { gridMargin, gridScenarios, paramsFor, termWeight, worstWeightedLoss, type GridScenario } from "./grid/grid.js";
+import { worstWeightedLoss } from "../risk/reduce.js";
+import { gridMargin, gridScenarios, paramsFor, termWeight, type GridScenario } from "./grid/grid.js";
 import type { MarginProfile } from "../model/profile.js";
 
 export interface GreeksScenario extends GridScenario {
@@ -32,13 +33,13 @@ export interface GreeksMarginUnderlying {
 }
 
 /** Each underlying's grid (profile) PnL by full revaluation and by delta–gamma–vega. */
-export function greeksMargin(engine: Engine, positions: readonly Position[], market: Market, profile: MarginProfile): GreeksMarginUnderlying[] {
-  const full = gridMargin(engine, positions, market, { profile });
+export function greeksMargin(backend: Backend, positions: readonly Position[], market: Market, profile: MarginProfile): GreeksMarginUnderlying[] {
+  const full = gridMargin(backend, positions, market, { profile });
   return full.underlyings.map((g) => {
     const mine = positions.filter((p) => p.underlying === g.underlying);
     const p = paramsFor(profile, g.underlying);
-    const book = engine.compile(mine, market);
-    const values = valueBook(engine, book, market).positions;
+    const book = backend.compile(mine, market);
+    const values = valueBook(backend, book, market).positions;
     const states = new Map(p.volStates.map((v) => [v.name, v]));
     const s0 = g.index;
     const scenarios = gridScenarios(g.underlying, p).map((sc, s): GreeksScenario => {

@@ -1,6 +1,6 @@
 // Delta hedging: for each underlying, the perpetual that brings the book's delta to
 // a target (0 by default), and the margin of the book with those hedges.
-import type { Engine } from "../engine/engine.js";
+import type { Backend } from "../engine/backend.js";
 import { InputError } from "../errors.js";
 import type { Market } from "../market/market.js";
 import type { Position } from "../model/types.js";
@@ -30,12 +30,12 @@ export interface DeltaHedgeResult {
 }
 
 export function deltaHedge(
-  engine: Engine, positions: readonly Position[], market: Market, spec: MarginMethod, options: DeltaHedgeOptions = {},
+  backend: Backend, positions: readonly Position[], market: Market, spec: MarginMethod, options: DeltaHedgeOptions = {},
 ): DeltaHedgeResult {
   const settlement = options.settlement ?? "linear";
   const faceValue = options.faceValue ?? 10;
   if (!(faceValue > 0 && Number.isFinite(faceValue))) throw new InputError("faceValue", `must be > 0, got ${faceValue}`);
-  const deltas = valueBook(engine, engine.compile(positions, market), market).underlyings;
+  const deltas = valueBook(backend, backend.compile(positions, market), market).underlyings;
   for (const name of Object.keys(options.target ?? {})) {
     if (!deltas.some((u) => u.underlying === name)) throw new InputError(`target.${name}`, `the book holds nothing on ${name}`);
   }
@@ -54,7 +54,7 @@ export function deltaHedge(
   const added = hedges.flatMap((h) => (h.hedge ? [h.hedge] : []));
   return {
     hedges,
-    before: headlineMargin(engine, positions, market, spec),
-    after: headlineMargin(engine, [...positions, ...added], market, spec),
+    before: headlineMargin(backend, positions, market, spec),
+    after: headlineMargin(backend, [...positions, ...added], market, spec),
   };
 }

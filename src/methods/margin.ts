@@ -1,7 +1,7 @@
 // The headline margin of a book — initial and maintenance, USD — by any method,
 // and what-if (pre-trade) margin: the book plus hypothetical orders, each
 // order's incremental margin, the book itself unchanged.
-import type { Engine } from "../engine/engine.js";
+import type { Backend } from "../engine/backend.js";
 import { InputError } from "../errors.js";
 import type { PriceHistory, PriceSeries } from "../history/history.js";
 import type { Market } from "../market/market.js";
@@ -20,7 +20,7 @@ export const DEFAULT_MM_RATIO = 0.8;
  * IM = the first ES level of a Monte Carlo or historical simulation, MM = mmRatio × IM.
  */
 export type MarginMethod =
-  | { method: "grid"; profile: MarginProfile; kernels?: "wasm" | "js"; measureIn?: "venue" | "USD" }
+  | { method: "grid"; profile: MarginProfile; measureIn?: "venue" | "USD" }
   | { method: "monte-carlo"; model?: MonteCarloModelInput; mmRatio?: number }
   | { method: "historical"; history: PriceHistory | PriceSeries[]; options?: HistoricalOptions; mmRatio?: number };
 
@@ -33,17 +33,17 @@ export interface HeadlineMargin {
   maintenance: number;
 }
 
-export function headlineMargin(engine: Engine, positions: readonly Position[], market: Market, spec: MarginMethod): HeadlineMargin {
+export function headlineMargin(backend: Backend, positions: readonly Position[], market: Market, spec: MarginMethod): HeadlineMargin {
   switch (spec.method) {
     case "grid":
-      return gridHeadline(gridMargin(engine, positions, market, gridOptions(spec)));
+      return gridHeadline(gridMargin(backend, positions, market, gridOptions(spec)));
     case "monte-carlo": {
-      const r = monteCarlo(engine, positions, market, spec.model ?? {});
+      const r = monteCarlo(backend, positions, market, spec.model ?? {});
       const es = r.portfolio.es[0] ?? r.portfolio.var[0]!;
       return riskMeasure("monte-carlo", `${r.portfolio.es[0] ? "ES" : "VaR"} ${100 * es.level}% Monte Carlo, ${+r.horizonDays.toFixed(4)} day(s), ${r.paths} paths, seed ${r.seed}`, es.value, spec.mmRatio);
     }
     case "historical": {
-      const r = historicalVaR(engine, positions, market, spec.history, spec.options);
+      const r = historicalVaR(backend, positions, market, spec.history, spec.options);
       const es = r.portfolio.es[0] ?? r.portfolio.var[0]!;
       return riskMeasure("historical", `${r.portfolio.es[0] ? "ES" : "VaR"} ${100 * es.level}% ${r.method}, ${r.horizonDays} day(s), ${r.period.from} … ${r.period.to}`, es.value, spec.mmRatio);
     }
@@ -52,7 +52,7 @@ export function headlineMargin(engine: Engine, positions: readonly Position[], m
 
 type GridSpec = Extract<MarginMethod, { method: "grid" }>;
 
-const gridOptions = ({ profile, kernels, measureIn }: GridSpec): GridOptions => ({ profile, ...(kernels ? { kernels } : {}), ...(measureIn ? { measureIn } : {}) });
+const gridOptions = ({ profile, measureIn }: GridSpec): GridOptions => ({ profile, ...(measureIn ? { measureIn } : {}) });
 
 const gridHeadline = (g: GridMargin): HeadlineMargin =>
   ({ method: "grid", basis: `${g.profile} grid`, currency: "USD", initial: g.initial, maintenance: g.maintenance });
@@ -78,11 +78,11 @@ export interface WhatIf {
  * seed for every variant, so the increments are measured on common paths and are
  * not swamped by sampling noise.
  */
-export function whatIf(engine: Engine, positions: readonly Position[], market: Market, orders: readonly Position[], spec: MarginMethod): WhatIf {
+export function whatIf(backend: Backend, positions: readonly Position[], market: Market, orders: readonly Position[], spec: MarginMethod): WhatIf {
   if (orders.length === 0) throw new InputError("orders", "list at least one order");
-  const margin = marginWithExtra(engine, positions, market, spec);
+  const margin = marginWithExtra(backend, positions, market, spec);
   // An empty book needs no margin; the methods refuse to measure one.
-  const before = positions.length > 0 ? margin([]) : { ...headlineMargin(engine, orders, market, spec), initial: 0, maintenance: 0 };
+  const before = positions.length > 0 ? margin([]) : { ...headlineMargin(backend, orders, market, spec), initial: 0, maintenance: 0 };
   const after = margin(orders);
   return {
     before,
@@ -104,10 +104,10 @@ export function whatIf(engine: Engine, positions: readonly Position[], market: M
  * The margin of the book with `extra` positions added, for a caller that tries many
  * extras on one book (what-if orders, hedge sizes): headlineMargin(book + extra).
  */
-export function marginWithExtra(engine: Engine, positions: readonly Position[], market: Market, spec: MarginMethod): (extra: readonly Position[]) => HeadlineMargin {
+export function marginWithExtra(backend: Backend, positions: readonly Position[], market: Market, spec: MarginMethod): (extra: readonly Position[]) => HeadlineMargin {
   return spec.method === "grid"
-    ? gridWithExtra(engine, positions, market, spec)
-    : (extra) => headlineMargin(engine, [...positions, ...extra], market, spec);
+    ? gridWithExtra(backend, positions, market, spec)
+    : (extra) => headlineMargin(backend, [...positions, ...extra], market, spec);
 }
 
 /**
@@ -115,14 +115,14 @@ export function marginWithExtra(engine: Engine, positions: readonly Position[], 
  * extras touch: a grid margins each underlying alone and then combines them, so the
  * others' margins are the book's own, and the result is gridMargin()'s bit for bit.
  */
-function gridWithExtra(engine: Engine, positions: readonly Position[], market: Market, spec: GridSpec): (extra: readonly Position[]) => HeadlineMargin {
+function gridWithExtra(backend: Backend, positions: readonly Position[], market: Market, spec: GridSpec): (extra: readonly Position[]) => HeadlineMargin {
   const options = gridOptions(spec);
   const own = new Map<string, UnderlyingGridMargin | undefined>();
   return (extra) => {
     const book = [...positions, ...extra];
     return gridHeadline(combineInMarketOrder(spec.profile, market, (u) => {
-      if (extra.some((p) => p.underlying === u)) return heldUnderlyingMargin(engine, book, u, market, options);
-      if (!own.has(u)) own.set(u, heldUnderlyingMargin(engine, positions, u, market, options));
+      if (extra.some((p) => p.underlying === u)) return heldUnderlyingMargin(backend, book, u, market, options);
+      if (!own.has(u)) own.set(u, heldUnderlyingMargin(backend, positions, u, market, options));
       return own.get(u);
     }));
   };
@@ -133,9 +133,9 @@ function gridWithExtra(engine: Engine, positions: readonly Position[], market: M
  * for a search that moves one price: headlineMargin(book, moved). A grid margins each
  * underlying apart, so the others' margins are measured once, at `market`.
  */
-export function marginMovingOne(engine: Engine, positions: readonly Position[], market: Market, spec: MarginMethod, u: string): (moved: Market) => HeadlineMargin {
-  if (spec.method !== "grid") return (moved) => headlineMargin(engine, positions, moved, spec);
+export function marginMovingOne(backend: Backend, positions: readonly Position[], market: Market, spec: MarginMethod, u: string): (moved: Market) => HeadlineMargin {
+  if (spec.method !== "grid") return (moved) => headlineMargin(backend, positions, moved, spec);
   const options = gridOptions(spec);
-  const kept = new Map(market.names.filter((v) => v !== u).map((v) => [v, heldUnderlyingMargin(engine, positions, v, market, options)]));
-  return (moved) => gridHeadline(combineInMarketOrder(spec.profile, moved, (v) => (v === u ? heldUnderlyingMargin(engine, positions, u, moved, options) : kept.get(v))));
+  const kept = new Map(market.names.filter((v) => v !== u).map((v) => [v, heldUnderlyingMargin(backend, positions, v, market, options)]));
+  return (moved) => gridHeadline(combineInMarketOrder(spec.profile, moved, (v) => (v === u ? heldUnderlyingMargin(backend, positions, u, moved, options) : kept.get(v))));
 }

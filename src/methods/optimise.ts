@@ -5,7 +5,7 @@
 // position, plus contingencies that are convex in it (|net delta|, net short
 // options), so margin(size) is convex along a line and a golden-section search
 // over a bracket finds its minimum.
-import type { Engine } from "../engine/engine.js";
+import type { Backend } from "../engine/backend.js";
 import { InputError } from "../errors.js";
 import type { Market } from "../market/market.js";
 import type { HedgeCandidate } from "../model/hedge.js";
@@ -37,7 +37,7 @@ const GOLDEN = (Math.sqrt(5) - 1) / 2;
 const STEPS = 40;
 
 export function optimiseMargin(
-  engine: Engine, positions: readonly Position[], market: Market, candidates: readonly HedgeCandidate[], spec: MarginMethod,
+  backend: Backend, positions: readonly Position[], market: Market, candidates: readonly HedgeCandidate[], spec: MarginMethod,
 ): MarginOptimisation {
   if (candidates.length === 0) throw new InputError("candidates", "list at least one candidate hedge");
   candidates.forEach((c, i) => {
@@ -49,7 +49,7 @@ export function optimiseMargin(
   /** The size in [−maxSize, maxSize] minimising margin(book + size·candidate); `halfSpread` its cost per unit. */
   const best = (book: readonly Position[], c: HedgeCandidate, id: string, base: number, halfSpread: number): SizedHedge => {
     // Every trial adds one position to the same book: a grid re-measures only its underlying.
-    const withHedge = marginWithExtra(engine, book, market, spec);
+    const withHedge = marginWithExtra(backend, book, market, spec);
     const m = (size: number): number => withHedge([scaled(c, size)]).initial;
     let lo = -c.maxSize, hi = c.maxSize;
     let a = hi - GOLDEN * (hi - lo), b = lo + GOLDEN * (hi - lo);
@@ -70,11 +70,11 @@ export function optimiseMargin(
     const curves = market.get(c.position.underlying)!;
     const spread = curves.liquidity?.spread ?? 0;
     if (spread === 0) return 0;
-    const [unit] = valueBook(engine, engine.compile([c.position], market), market).positions;
+    const [unit] = valueBook(backend, backend.compile([c.position], market), market).positions;
     return (spread / 2) * Math.abs(unit!.delta) * curves.index;
   };
 
-  const initialUsd = positions.length === 0 ? 0 : headlineMargin(engine, positions, market, spec).initial;
+  const initialUsd = positions.length === 0 ? 0 : headlineMargin(backend, positions, market, spec).initial;
   const ids = candidates.map((c, i) => c.position.id ?? `candidate ${i}`);
   // Each candidate's cost per unit, once: the greedy rounds size them again and again.
   const halfSpreads = candidates.map(halfSpreadOf);

@@ -5,17 +5,16 @@
 // first per part of the scenarios (summarisePart, where a worker revalued them),
 // then over the parts (combineParts), with the same bits for any split.
 import type { Book } from "../engine/book.js";
-import type { Engine } from "../engine/engine.js";
+import type { Backend } from "../engine/backend.js";
 import type { PathBlock } from "../engine/path-plan.js";
 import { ScenarioSet } from "../engine/scenarios.js";
 import { InputError } from "../errors.js";
 import { exp } from "../math/deterministic.js";
+import { coinPnl, lossesOf } from "../risk/reduce.js";
 import type { Market } from "../market/market.js";
 import { isCoinSettled, type Position } from "../model/types.js";
-import { revalueReference } from "../reference/revalue.js";
 import {
-  histogram, jsSelector, largest, mergeLargest, mergeWorst, tailCount, tailRiskOfLargest, worstIndices,
-  type Selector, type TailRisk, type WorstLosses,
+  histogram, largest, mergeLargest, mergeWorst, tailCount, tailRiskOfLargest, worstIndices, type TailRisk, type WorstLosses,
 } from "../risk/tail.js";
 import { valueBook } from "./valuation.js";
 
@@ -50,36 +49,14 @@ export interface BookOptions {
 }
 
 /** Each underlying the portfolio holds (market order), its positions compiled on their own. */
-export function booksByUnderlying(engine: Engine, positions: readonly Position[], market: Market, options: BookOptions = {}): UnderlyingBook[] {
+export function booksByUnderlying(backend: Backend, positions: readonly Position[], market: Market, options: BookOptions = {}): UnderlyingBook[] {
   return heldBy(positions, market).map((held) => {
     const mine = positions.filter((p) => p.underlying === held.underlying);
     const { volShiftWeight, moves } = options;
-    const book = engine.compile(mine, market, { ...(volShiftWeight ? { volShiftWeight } : {}), ...(moves ? { moves: moves(held.underlying) } : {}) });
-    const valueUsd = valueBook(engine, book, market).positions.reduce((a, p) => a + p.valueUsd, 0);
+    const book = backend.compile(mine, market, { ...(volShiftWeight ? { volShiftWeight } : {}), ...(moves ? { moves: moves(held.underlying) } : {}) });
+    const valueUsd = valueBook(backend, book, market).positions.reduce((a, p) => a + p.valueUsd, 0);
     return { ...held, book, valueUsd };
   });
-}
-
-/** The revaluation and selection kernels: WASM, or the pure-JS references. */
-export interface RiskKernels {
-  revalue(book: Book, set: ScenarioSet, dt: number): Float64Array;
-  /** Each position's PnL per scenario, in the book's position order. */
-  revaluePositions(book: Book, set: ScenarioSet, dt: number): Float64Array[];
-  selector(): Selector;
-}
-
-export function riskKernels(engine: Engine, which: "wasm" | "js"): RiskKernels {
-  return which === "js"
-    ? {
-      revalue: (book, set, dt) => revalueReference(book, set, { dt }).pnl,
-      revaluePositions: (book, set, dt) => revalueReference(book, set, { dt, perPosition: true }).positions!,
-      selector: jsSelector,
-    }
-    : {
-      revalue: (book, set, dt) => engine.revalue(book, set, { dt }).pnl,
-      revaluePositions: (book, set, dt) => engine.revalue(book, set, { dt, perPosition: true }).positions!,
-      selector: () => engine.selector(),
-    };
 }
 
 /** PnL per underlying (rows in book order) of n scenarios: USD, and coin for coin-settled books. */
@@ -89,18 +66,17 @@ export interface ScenarioPnl {
 }
 
 /** Revalues each underlying's book under its planes of `block` (n scenarios, horizon dt years). */
-export function revalueByUnderlying(k: RiskKernels, books: UnderlyingBook[], block: PathBlock, n: number, dt: number): ScenarioPnl {
+export function revalueByUnderlying(backend: Backend, books: UnderlyingBook[], block: PathBlock, n: number, dt: number): ScenarioPnl {
   const usd: Float64Array[] = [];
   const coin: (Float64Array | undefined)[] = [];
   books.forEach((b, u) => {
     const set = new ScenarioSet([b.underlying], n);
     set.logMoves.set(block.logMoves.subarray(u * n, (u + 1) * n));
     set.volShifts.set(block.volShifts.subarray(u * n, (u + 1) * n));
-    const p = k.revalue(b.book, set, dt);
+    const p = backend.revalue(b.book, set, { dt }).pnl;
     usd.push(p);
-    // Coin PnL of a book worth v0 USD now: its coin value then, (v0 + PnL)/S', less now.
     const { valueUsd: v0, index: s0 } = b;
-    coin.push(b.coinSettled ? p.map((x, i) => (v0 + x) / (s0 * exp(set.logMoves[i]!)) - v0 / s0) : undefined);
+    coin.push(b.coinSettled ? p.map((x, i) => coinPnl(v0, x, s0, exp(set.logMoves[i]!))) : undefined);
   });
   return { usd, coin };
 }
@@ -159,25 +135,6 @@ export interface WorstScenario {
 }
 
 /**
- * Losses (−Σ PnL) of the rows summed in order: every method adds them the same way, so
- * the same bits. Into `out` when given (a million-path array is costly to allocate afresh).
- */
-export function lossesOf(rows: readonly Float64Array[], out = new Float64Array(rows[0]!.length)): Float64Array {
-  out.fill(0);
-  for (const row of rows) subtract(out, row);
-  return out;
-}
-
-/**
- * out −= row. A function of its own: inlined in lossesOf, V8 optimised the million-element
- * loop on the stack (OSR) without feedback for the rest of lossesOf, and deoptimised it on
- * leaving the loop ("insufficient type feedback", --trace-deopt), so the next rows ran interpreted.
- */
-function subtract(out: Float64Array, row: Float64Array): void {
-  for (let i = 0; i < out.length; i++) out[i] = out[i]! - row[i]!;
-}
-
-/**
  * What one part of the scenarios (a worker's range of paths, or all of them)
  * contributes to the risk summary, computed where the part was revalued: every
  * statistic reads only the largest losses, so a part ships those, its portfolio
@@ -202,19 +159,19 @@ export interface PartSummary {
  * keeps its ES tail); `listed`: how many of them carry their PnL per underlying.
  */
 export function summarisePart(
-  pnl: ScenarioPnl, start: number, n: number, levels: Levels, counts: { worst: number; listed: number }, k: RiskKernels,
+  pnl: ScenarioPnl, start: number, n: number, levels: Levels, counts: { worst: number; listed: number }, backend: Pick<Backend, "selector">,
 ): PartSummary {
   const top = tailCount(n, levels);
   const losses = lossesOf(pnl.usd);
-  const local = worstIndices(losses, counts.worst, k.selector());
+  const local = worstIndices(losses, counts.worst, backend.selector());
   // Each underlying's losses in turn, in one array.
   const scratch = new Float64Array(losses.length);
-  const largestOf = (rows: Float64Array[]): Float64Array => largest(lossesOf(rows, scratch), top, k.selector());
+  const largestOf = (rows: Float64Array[]): Float64Array => largest(lossesOf(rows, scratch), top, backend.selector());
   return {
     start,
     losses,
     largest: {
-      portfolio: largest(losses, top, k.selector()),
+      portfolio: largest(losses, top, backend.selector()),
       usd: pnl.usd.map((row) => largestOf([row])),
       coin: pnl.coin.map((row) => (row ? largestOf([row]) : undefined)),
     },

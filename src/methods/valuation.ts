@@ -1,8 +1,8 @@
 // Values a compiled book now: each position's value in its settlement currency
 // and in USD, and its Greeks, with option prices and Greeks from the SIMD
-// Black-76 kernel.
+// Black-76 kernel (or its JS twin, on the reference backend).
 import type { Book } from "../engine/book.js";
-import type { Engine } from "../engine/engine.js";
+import type { Backend } from "../engine/backend.js";
 import { futurePrice } from "../engine/book.js";
 import type { Market } from "../market/market.js";
 
@@ -54,9 +54,9 @@ export interface Valuation {
   totalUsd: number;
 }
 
-export function valueBook(engine: Engine, book: Book, market: Market): Valuation {
-  // Option rows' Greeks; the engine fills the vol column as it loads the book.
-  const greeks = engine.bookGreeks(book);
+export function valueBook(backend: Backend, book: Book, market: Market): Valuation {
+  // Option rows' Greeks, with each option's vol now.
+  const greeks = backend.bookGreeks(book);
   const O = book.layout.opt;
   const positions = book.positions.map((p, i): PositionValue => {
     const id = p.id ?? String(i);
@@ -98,7 +98,7 @@ export function valueBook(engine: Engine, book: Book, market: Market): Valuation
       vega: (w * g.vega) / 100,
       theta: (w * g.theta) / 365,
       forward,
-      vol: col(O.vol),
+      vol: g.vol,
     };
     if (inverse) option.coinDelta = units * g.coinDelta;
     return option;

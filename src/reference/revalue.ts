@@ -3,7 +3,7 @@
 // evaluated scalar with Math.exp/Math.log and Cody's normal CDF. It is the
 // baseline of the benchmarks and the oracle of the WASM kernel in tests.
 import { assertMovesCompiled, smileNode, smilePosition, zeroMoveSlot, type Book } from "../engine/book.js";
-import type { RevalueOptions, RevalueResult } from "../engine/engine.js";
+import type { RevalueOptions, RevalueResult } from "../engine/backend.js";
 import type { ScenarioSet } from "../engine/scenarios.js";
 import { black76Price } from "../math/black76.js";
 import { normCdf } from "../math/normal.js";
@@ -71,7 +71,7 @@ export function revalueReference(book: Book, scenarios: ScenarioSet, options: Re
   const pnl = new Float64Array(count);
   const scratch = new Float64Array(count);
   const rows = book.refs.map((ref) => {
-    const values = options.perPosition ? new Float64Array(count) : scratch;
+    const values = options.reduce === "rows" ? new Float64Array(count) : scratch;
     const base = ref.kind === "option" ? optionRow(ref.row, values) : linearRow(ref.row, values);
     for (let s = 0; s < count; s++) {
       values[s] = values[s]! / price[s]! - base / x0;
@@ -79,5 +79,5 @@ export function revalueReference(book: Book, scenarios: ScenarioSet, options: Re
     }
     return values;
   });
-  return options.perPosition ? { currency, pnl, positions: rows } : { currency, pnl };
+  return options.reduce === "rows" ? { currency, pnl, positions: rows } : { currency, pnl };
 }

@@ -4,6 +4,7 @@
 // src/math/deterministic.ts (bit-identical to the module's), so both leave the
 // array in the same arrangement.
 import { InputError } from "../errors.js";
+import type { Selector } from "../engine/select.js";
 import { exp, log } from "../math/deterministic.js";
 
 const SAMPLE_ABOVE = 600;
@@ -63,4 +64,19 @@ function swap(a: Float64Array, i: number, j: number): void {
 export function selectReference(a: Float64Array, left: number, right: number, k: number): void {
   checkSelectRange(a.length, left, right, k);
   select(a, left, right, k);
+}
+
+/** Selection by this reference on a private copy: the Selector twin of the WASM kernel's. */
+export function jsSelector(): Selector {
+  let work = new Float64Array(0);
+  return {
+    load(losses) {
+      work = losses.slice();
+      return work;
+    },
+    select(left, right, k) {
+      selectReference(work, left, right, k);
+    },
+    view: () => work,
+  };
 }

@@ -41,58 +41,9 @@
  * selection costs O(n) and the rest O(n·(1 − α)). A Selector runs the same
  * code on the WASM kernel or on the JS reference.
  */
-import type { Kernels } from "../engine/wasm.js";
+import type { Selector } from "../engine/select.js";
 import { InputError } from "../errors.js";
-import { checkSelectRange, selectReference } from "../reference/select.js";
-
-export interface Selector {
-  /** Loads a copy of `losses` into a work array the selector owns and returns it (a view for WASM). */
-  load(losses: Float64Array): Float64Array;
-  /** selectF64 semantics on the loaded array (0-based, inclusive bounds). */
-  select(left: number, right: number, k: number): void;
-  /** The loaded work array, re-fetched (WASM memory may have been re-viewed). */
-  view(): Float64Array;
-}
-
-/** Selection by the JS reference on a private copy. */
-export function jsSelector(): Selector {
-  let work = new Float64Array(0);
-  return {
-    load(losses) {
-      work = losses.slice();
-      return work;
-    },
-    select(left, right, k) {
-      selectReference(work, left, right, k);
-    },
-    view: () => work,
-  };
-}
-
-/**
- * Selection by the WASM kernel on a copy at `ptr` in the module's memory;
- * `ensure(bytes)` must make [ptr, ptr + bytes) addressable (growing memory).
- * `ptr` must be a multiple of 8 and the region must not be used by anything else.
- */
-export function wasmSelector(kernels: Pick<Kernels, "memory" | "selectF64">, ptr: number, ensure: (bytes: number) => void): Selector {
-  if (!Number.isInteger(ptr) || ptr <= 0 || ptr % 8 !== 0) throw new InputError("ptr", `must be a positive multiple of 8, got ${ptr}`);
-  let length = 0;
-  const view = (): Float64Array => new Float64Array(kernels.memory.buffer, ptr, length);
-  return {
-    load(losses) {
-      ensure(losses.length * 8);
-      length = losses.length;
-      const work = view();
-      work.set(losses);
-      return work;
-    },
-    select(left, right, k) {
-      checkSelectRange(length, left, right, k);
-      kernels.selectF64(ptr, left, right, k);
-    },
-    view,
-  };
-}
+import { jsSelector } from "../reference/select.js";
 
 export interface TailEstimate {
   level: number;

@@ -163,8 +163,8 @@ describe("incremental pieces", () => {
     const moves = scenarios.map((sc) => log(1 + sc.move));
     const sparse = engine.compile(positions, market, { moves });
     const full = engine.compile(positions, market);
-    const a = engine.revalue(sparse, gridScenarioSet(sparse, scenarios, p), { perPosition: true });
-    const b = engine.revalue(full, gridScenarioSet(full, scenarios, p), { perPosition: true });
+    const a = engine.revalue(sparse, gridScenarioSet(sparse, scenarios, p), { reduce: "rows" });
+    const b = engine.revalue(full, gridScenarioSet(full, scenarios, p), { reduce: "rows" });
     expect(a.positions).toEqual(b.positions);
     // A move halfway into the first interval the grid does not read.
     const L = engine.layout;

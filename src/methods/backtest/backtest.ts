@@ -9,8 +9,8 @@
 // moneyness and time to expiry) and its implied vols by σ_t/σ_today (EWMA vols of
 // the history). So the same risk is margined every day, at that day's price and
 // vol level.
-import type { Engine } from "../../engine/engine.js";
 import { DAY_MS, DEFAULT_EWMA_LAMBDA } from "../../conventions.js";
+import type { Backend } from "../../engine/backend.js";
 import { InputError, LimitError } from "../../errors.js";
 import { correlationFrom, ewmaVol } from "../../history/estimate.js";
 import { alignHistory, returnWindows, type PriceHistory, type PriceSeries } from "../../history/history.js";
@@ -21,7 +21,7 @@ import { christoffersen, kupiec, trafficLight, type Christoffersen, type Kupiec,
 import { tailRisk } from "../../risk/tail.js";
 import type { MonteCarloModelInput } from "../../model/montecarlo.js";
 import { monteCarlo } from "../montecarlo/montecarlo.js";
-import { booksByUnderlying, revalueByUnderlying, riskKernels, type UnderlyingBook } from "../scenario-risk.js";
+import { booksByUnderlying, revalueByUnderlying, type UnderlyingBook } from "../scenario-risk.js";
 import { historyFor, type VolRule } from "../historical/historical.js";
 
 /** A margin model under test: its VaR at the backtest's level is the margin. */
@@ -90,7 +90,7 @@ export const DEFAULT_BACKTEST_MODELS: BacktestModel[] = [
 ];
 
 export function backtest(
-  engine: Engine, positions: readonly Position[], marketData: MarketData, source: PriceHistory | PriceSeries[], options: BacktestOptions = {},
+  backend: Backend, positions: readonly Position[], marketData: MarketData, source: PriceHistory | PriceSeries[], options: BacktestOptions = {},
 ): BacktestResult {
   const level = options.level ?? 0.99;
   const horizonDays = options.horizonDays ?? 1;
@@ -107,7 +107,7 @@ export function backtest(
   const today = buildMarket(marketData);
   const names = today.names.filter((u) => positions.some((p) => p.underlying === u));
   const history = historyFor(source, names);
-  if (history.times.length > engine.limits.historyObservations) throw new LimitError("history observations", history.times.length, engine.limits.historyObservations);
+  if (history.times.length > backend.limits.historyObservations) throw new LimitError("history observations", history.times.length, backend.limits.historyObservations);
   const steps = Math.round((horizonDays * DAY_MS) / history.stepMs);
   if (!(steps >= 1 && Math.abs(steps * history.stepMs - horizonDays * DAY_MS) < 1)) {
     throw new InputError("horizonDays", `must be a whole number of the history's steps (${history.stepMs / DAY_MS} days), got ${horizonDays}`);
@@ -127,7 +127,6 @@ export function backtest(
   }
   if (testDays.length === 0) throw new InputError("from", `no test day in the history with ${lookback} days before it and ${horizonDays} after`);
 
-  const k = riskKernels(engine, "wasm");
   const dt = horizonDays / 365;
   const last = t.length - 1;
   const margins = models.map(() => new Float64Array(testDays.length));
@@ -139,17 +138,17 @@ export function backtest(
     const data = scaleMarketData(marketData, names, scale);
     const market = buildMarket(data);
     const book = scalePositions(positions, names, scale);
-    const books = booksByUnderlying(engine, book, market);
+    const books = booksByUnderlying(backend, book, market);
 
     // What followed: the realised moves, vols moved by the rule.
     const realised = {
       logMoves: Float64Array.from(names, (_, u) => log(closes[u]![i + steps]! / closes[u]![i]!)),
       volShifts: Float64Array.from(names, (_, u) => (volRule === "realised" ? vols[u]![i + steps - 1]! / vols[u]![i - 1]! - 1 : 0)),
     };
-    losses[d] = -revalueByUnderlying(k, books, realised, 1, dt).usd.reduce((a, r) => a + r[0]!, 0);
+    losses[d] = -revalueByUnderlying(backend, books, realised, 1, dt).usd.reduce((a, r) => a + r[0]!, 0);
 
     models.forEach((m, j) => {
-      margins[j]![d] = marginOf(m, { engine, book, market, books, i, lookback, windows, windowReturns, vols, names, history, level, dt, horizonDays, volRule, k });
+      margins[j]![d] = marginOf(m, { backend, book, market, books, i, lookback, windows, windowReturns, vols, names, history, level, dt, horizonDays, volRule });
     });
     options.onProgress?.(d + 1, testDays.length);
   });
@@ -179,7 +178,7 @@ export function backtest(
 }
 
 interface Day {
-  engine: Engine;
+  backend: Backend;
   book: Position[];
   market: ReturnType<typeof buildMarket>;
   books: UnderlyingBook[];
@@ -194,7 +193,6 @@ interface Day {
   dt: number;
   horizonDays: number;
   volRule: VolRule;
-  k: ReturnType<typeof riskKernels>;
 }
 
 /** A model's margin on test day i: its VaR at the level, from the lookback before i. */
@@ -206,7 +204,7 @@ function marginOf(m: BacktestModel, c: Day): number {
     });
     const vols = Object.fromEntries(c.names.map((u, n) => [u, c.vols[n]![c.i - 1]!]));
     const correlation = c.names.length > 1 ? correlationFrom(window, { symbols: c.names }) : undefined;
-    const r = monteCarlo(c.engine, c.book, c.market, {
+    const r = monteCarlo(c.backend, c.book, c.market, {
       paths: MC_PATHS, ...m.model, seed: (m.model?.seed ?? 1) + c.i, horizon: { days: c.horizonDays }, vols,
       ...(correlation ? { correlation } : {}), levels, output: { histogramBins: 1, worstPaths: 0 },
     });
@@ -229,10 +227,10 @@ function marginOf(m: BacktestModel, c: Day): number {
       if (c.volRule === "realised") volShifts[u * n + w] = vols[c.windows.end[j]! - 1]! / vols[s - 1]! - 1;
     });
   });
-  const pnl = revalueByUnderlying(c.k, c.books, { logMoves, volShifts }, n, c.dt);
+  const pnl = revalueByUnderlying(c.backend, c.books, { logMoves, volShifts }, n, c.dt);
   const loss = new Float64Array(n);
   for (const row of pnl.usd) for (let w = 0; w < n; w++) loss[w] = loss[w]! - row[w]!;
-  return tailRisk(loss, levels, c.k.selector()).var[0]!.value;
+  return tailRisk(loss, levels, c.backend.selector()).var[0]!.value;
 }
 
 /** Market data with each underlying's prices scaled by `price` and implied vols by `vol`. */

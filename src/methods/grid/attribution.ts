@@ -2,9 +2,10 @@
 // worst weighted loss (its own weighted loss in that scenario — the shares add up
 // to the worst loss, and a hedge's share is negative), and its marginal margin
 // (the book's initial margin less the book's without it).
-import type { Engine } from "../../engine/engine.js";
+import type { Backend } from "../../engine/backend.js";
 import type { Market } from "../../market/market.js";
 import type { Position } from "../../model/types.js";
+import { coinPnl } from "../../risk/reduce.js";
 import { valueBook } from "../valuation.js";
 import { gridMargin } from "./grid.js";
 import type { MarginProfile } from "../../model/profile.js";
@@ -18,10 +19,10 @@ export interface PositionAttribution {
   marginalInitialUsd: number;
 }
 
-export function gridAttribution(engine: Engine, positions: readonly Position[], market: Market, profile: MarginProfile): PositionAttribution[] {
-  const whole = gridMargin(engine, positions, market, { profile, perPosition: true });
+export function gridAttribution(backend: Backend, positions: readonly Position[], market: Market, profile: MarginProfile): PositionAttribution[] {
+  const whole = gridMargin(backend, positions, market, { profile, perPosition: true });
   const byUnderlying = new Map(whole.underlyings.map((u) => [u.underlying, u]));
-  const values = valueBook(engine, engine.compile(positions, market), market).positions;
+  const values = valueBook(backend, backend.compile(positions, market), market).positions;
   // Each position's row among its underlying's (the grid compiles each underlying's positions in order).
   const seen = new Map<string, number>();
   const rowOf = positions.map((p) => {
@@ -36,13 +37,11 @@ export function gridAttribution(engine: Engine, positions: readonly Position[], 
     if (w) {
       const s = u.scenarios.indexOf(w);
       const pnl = u.positions![rowOf[k]!]!.pnlUsd[s]!;
-      // A coin-settled book is measured on coin PnL, linear in the positions: (v0 + PnL)/S' − v0/S0.
-      share = u.reportCurrency === "USD"
-        ? -w.weight * pnl
-        : -w.weight * ((values[k]!.valueUsd + pnl) / (1 + w.move) - values[k]!.valueUsd);
+      // A coin-settled book is measured on coin PnL, linear in the positions; its share at today's index.
+      share = u.reportCurrency === "USD" ? -w.weight * pnl : -w.weight * u.index * coinPnl(values[k]!.valueUsd, pnl, u.index, 1 + w.move);
     }
     const without = positions.filter((_, j) => j !== k);
-    const rest = without.length > 0 ? gridMargin(engine, without, market, { profile }).initial : 0;
+    const rest = without.length > 0 ? gridMargin(backend, without, market, { profile }).initial : 0;
     return { id: p.id ?? String(k), underlying: p.underlying, worstLossShareUsd: share, marginalInitialUsd: whole.initial - rest };
   });
 }

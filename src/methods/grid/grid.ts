@@ -1,14 +1,14 @@
 // Scenario-grid (risk-matrix) margin: per underlying, the worst weighted loss over
 // a grid of price moves × vol shocks with full revaluation by the kernel, plus
 // contingencies; single-position and portfolio margin side by side.
-import type { Engine } from "../../engine/engine.js";
+import type { Backend } from "../../engine/backend.js";
 import type { Book } from "../../engine/book.js";
 import { ScenarioSet } from "../../engine/scenarios.js";
 import { InputError } from "../../errors.js";
 import { log } from "../../math/deterministic.js";
 import type { Market } from "../../market/market.js";
 import { isCoinSettled, type Position } from "../../model/types.js";
-import { revalueReference } from "../../reference/revalue.js";
+import { coinPnl, WorstWeightedLoss } from "../../risk/reduce.js";
 import { valueBook, type Valuation } from "../valuation.js";
 import type { MarginProfile, UnderlyingGridParams, VolTermScaling } from "../../model/profile.js";
 
@@ -83,8 +83,6 @@ export interface GridOptions {
   profile: MarginProfile;
   /** Also return each position's PnL per scenario (the per-position risk matrix). */
   perPosition?: boolean;
-  /** "wasm" (default) or "js": the revaluation by the pure-JS reference kernel, for checks and benchmarks. */
-  kernels?: "wasm" | "js";
   /**
    * "USD" measures every underlying's PnL in USD. By default an all coin-settled book is
    * measured in its coin, as the venue does; an account whose equity is in USD, with coin
@@ -112,14 +110,14 @@ export function gridScenarios(underlying: string, p: UnderlyingGridParams): Grid
 }
 
 /** Scenario-grid margin of a portfolio under a profile. */
-export function gridMargin(engine: Engine, positions: readonly Position[], market: Market, options: GridOptions): GridMargin {
-  return combineInMarketOrder(options.profile, market, (u) => heldUnderlyingMargin(engine, positions, u, market, options));
+export function gridMargin(backend: Backend, positions: readonly Position[], market: Market, options: GridOptions): GridMargin {
+  return combineInMarketOrder(options.profile, market, (u) => heldUnderlyingMargin(backend, positions, u, market, options));
 }
 
 /** The grid margin of the book's positions on `u`; undefined if it holds none. */
-export function heldUnderlyingMargin(engine: Engine, positions: readonly Position[], u: string, market: Market, options: GridOptions): UnderlyingGridMargin | undefined {
+export function heldUnderlyingMargin(backend: Backend, positions: readonly Position[], u: string, market: Market, options: GridOptions): UnderlyingGridMargin | undefined {
   const mine = positions.filter((p) => p.underlying === u);
-  return mine.length > 0 ? underlyingMargin(engine, mine, u, market, options) : undefined;
+  return mine.length > 0 ? underlyingMargin(backend, mine, u, market, options) : undefined;
 }
 
 /**
@@ -149,24 +147,23 @@ function combineGridMargins(profile: MarginProfile, underlyings: UnderlyingGridM
  * Underlyings are independent until combined, which is what lets a live engine
  * recompute just the one that changed.
  */
-export function underlyingMargin(engine: Engine, positions: readonly Position[], u: string, market: Market, options: GridOptions): UnderlyingGridMargin {
-  return valuedUnderlyingMargin(engine, positions, u, market, options).margin;
+export function underlyingMargin(backend: Backend, positions: readonly Position[], u: string, market: Market, options: GridOptions): UnderlyingGridMargin {
+  return valuedUnderlyingMargin(backend, positions, u, market, options).margin;
 }
 
 /** underlyingMargin, with the valuation of the positions it made on the way (values and Greeks now). */
 export function valuedUnderlyingMargin(
-  engine: Engine, positions: readonly Position[], u: string, market: Market, options: GridOptions,
+  backend: Backend, positions: readonly Position[], u: string, market: Market, options: GridOptions,
 ): { margin: UnderlyingGridMargin; valuation: Valuation } {
   const { profile } = options;
   const p = paramsFor(profile, u);
   const scenarios = gridScenarios(u, p);
   // Only the smile nodes the grid's moves read are compiled.
   const moves = scenarios.map((sc) => log(1 + sc.move));
-  const book = engine.compile(positions, market, { volShiftWeight: (days) => termWeight(p.volScaling, days), moves });
+  const book = backend.compile(positions, market, { volShiftWeight: (days) => termWeight(p.volScaling, days), moves });
   const set = gridScenarioSet(book, scenarios, p);
-  const rows = (options.kernels === "js" ? revalueReference(book, set, { perPosition: true }) : engine.revalue(book, set, { perPosition: true }))
-    .positions!;
-  const valuation = valueBook(engine, book, market);
+  const rows = backend.revalue(book, set, { reduce: "rows" }).positions!;
+  const valuation = valueBook(backend, book, market);
   const values = valuation.positions.map((v) => v.valueUsd);
   const deltas = valuation.positions.map((v) => v.delta);
   const s0 = book.indexPrices[0]!;
@@ -226,9 +223,8 @@ interface Measured {
 
 /**
  * Sums members' PnL per scenario and finds the worst weighted loss (the first scenario
- * that gives it), in USD and in coin. Coin PnL of a member worth V0 USD now is
- * (V0 + PnL)/S' − V0/S0: its coin value then less now. With `keep` the PnL vectors
- * are returned too.
+ * that gives it), in USD and in coin, in one pass. With `keep` the PnL vectors are
+ * returned too.
  */
 function measureGrid(scenarios: GridScenario[], rows: Float64Array[], values: number[], s0: number, keep: boolean): Measured {
   // Index loops, no per-scenario allocation: this runs once per position (its single-position margin).
@@ -236,41 +232,21 @@ function measureGrid(scenarios: GridScenario[], rows: Float64Array[], values: nu
   const pnlCoin: number[] = [];
   let v0 = 0;
   for (let j = 0; j < values.length; j++) v0 += values[j]!;
-  let worstUsd = -Infinity, worstIndex = -1, worstCoin = -Infinity, worstCoinIndex = -1;
+  const usd = new WorstWeightedLoss();
+  const inCoin = new WorstWeightedLoss();
   for (let s = 0; s < scenarios.length; s++) {
     let sum = 0;
     for (let j = 0; j < rows.length; j++) sum += rows[j]![s]!;
-    const coin = (v0 + sum) / (s0 * (1 + scenarios[s]!.move)) - v0 / s0;
+    const { move, weight } = scenarios[s]!;
+    const coin = coinPnl(v0, sum, s0, 1 + move);
     if (keep) {
       pnlUsd.push(sum);
       pnlCoin.push(coin);
     }
-    const weight = scenarios[s]!.weight;
-    const lossUsd = -weight * sum, lossCoin = -weight * coin;
-    if (lossUsd > worstUsd) {
-      worstUsd = lossUsd;
-      worstIndex = s;
-    }
-    if (lossCoin > worstCoin) {
-      worstCoin = lossCoin;
-      worstCoinIndex = s;
-    }
+    usd.offer(s, weight, sum);
+    inCoin.offer(s, weight, coin);
   }
-  return { pnlUsd, pnlCoin, worstUsd, worstIndex, worstCoin, worstCoinIndex };
-}
-
-/** The largest weighted loss −weight·PnL over the scenarios, and the first scenario that gives it. */
-export function worstWeightedLoss(scenarios: readonly { weight: number }[], pnl: ArrayLike<number>): { loss: number; index: number } {
-  let loss = -Infinity;
-  let index = -1;
-  for (let s = 0; s < scenarios.length; s++) {
-    const l = -scenarios[s]!.weight * pnl[s]!;
-    if (l > loss) {
-      loss = l;
-      index = s;
-    }
-  }
-  return { loss, index };
+  return { pnlUsd, pnlCoin, worstUsd: usd.loss, worstIndex: usd.index, worstCoin: inCoin.loss, worstCoinIndex: inCoin.index };
 }
 
 /** The scenario set of one underlying's grid, for a book of that underlying. */

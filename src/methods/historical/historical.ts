@@ -2,8 +2,8 @@
 // today's market with full revaluation; optionally filtered (each return rescaled
 // by EWMA volatility to today's level, as clearing houses do) and with implied
 // vols moved by the realised-vol change of the window.
-import type { Engine } from "../../engine/engine.js";
 import { DAY_MS, DEFAULT_EWMA_LAMBDA, MS_PER_YEAR } from "../../conventions.js";
+import type { Backend } from "../../engine/backend.js";
 import { InputError, LimitError } from "../../errors.js";
 import { ewmaVol } from "../../history/estimate.js";
 import { alignHistory, returnWindows, type PriceHistory, type PriceSeries } from "../../history/history.js";
@@ -12,7 +12,7 @@ import type { Market } from "../../market/market.js";
 import type { Position } from "../../model/types.js";
 import type { TailRisk } from "../../risk/tail.js";
 import {
-  booksByUnderlying, checkCover, checkLevels, combineParts, heldBy, revalueByUnderlying, riskKernels, summarisePart,
+  booksByUnderlying, checkCover, checkLevels, combineParts, heldBy, revalueByUnderlying, summarisePart,
   type Diversification, type PartSummary, type UnderlyingBook, type UnderlyingTail,
 } from "../scenario-risk.js";
 
@@ -35,8 +35,6 @@ export interface HistoricalOptions {
   levels?: { var?: number[]; es?: number[] };
   histogramBins?: number;
   worstWindows?: number;
-  /** "wasm" (default) or "js": the pure-JS reference kernels. */
-  kernels?: "wasm" | "js";
 }
 
 /** One historical window as applied today. */
@@ -153,7 +151,7 @@ export interface HistoricalRun {
 }
 
 export function prepareHistorical(
-  engine: Engine, positions: readonly Position[], market: Market, source: PriceHistory | PriceSeries[], options: HistoricalOptions = {},
+  backend: Backend, positions: readonly Position[], market: Market, source: PriceHistory | PriceSeries[], options: HistoricalOptions = {},
 ): HistoricalRun {
   const o = {
     horizonDays: options.horizonDays ?? 1,
@@ -167,7 +165,7 @@ export function prepareHistorical(
   const held = heldBy(positions, market);
   const names = held.map((h) => h.underlying);
   const history = historyFor(source, names, options);
-  if (history.times.length > engine.limits.historyObservations) throw new LimitError("history observations", history.times.length, engine.limits.historyObservations);
+  if (history.times.length > backend.limits.historyObservations) throw new LimitError("history observations", history.times.length, backend.limits.historyObservations);
   const sc = historicalScenarios(history, names, o);
   const n = sc.start.length;
   checkLevels(levels, n, "levels", "historical windows");
@@ -175,8 +173,7 @@ export function prepareHistorical(
   // window is known before compiling: the smile tables need only the nodes they read.
   let compiled: UnderlyingBook[] | undefined;
   const books = (): UnderlyingBook[] =>
-    (compiled ??= booksByUnderlying(engine, positions, market, { moves: (u) => sc.logMoves.subarray(names.indexOf(u) * n, (names.indexOf(u) + 1) * n) }));
-  const k = riskKernels(engine, options.kernels ?? "wasm");
+    (compiled ??= booksByUnderlying(backend, positions, market, { moves: (u) => sc.logMoves.subarray(names.indexOf(u) * n, (names.indexOf(u) + 1) * n) }));
   const output = { histogramBins: options.histogramBins ?? 50, worst: options.worstWindows ?? 10 };
   const listed = Math.min(output.worst, n);
   const dt = (o.horizonDays * DAY_MS) / MS_PER_YEAR;
@@ -191,8 +188,8 @@ export function prepareHistorical(
       names.forEach((_, u) => out.set(all.subarray(u * n + start, u * n + start + count), u * count));
       return out;
     };
-    const pnl = revalueByUnderlying(k, books(), { logMoves: planes(sc.logMoves), volShifts: planes(sc.volShifts) }, count, dt);
-    return summarisePart(pnl, start, n, levels, { worst: listed, listed }, k);
+    const pnl = revalueByUnderlying(backend, books(), { logMoves: planes(sc.logMoves), volShifts: planes(sc.volShifts) }, count, dt);
+    return summarisePart(pnl, start, n, levels, { worst: listed, listed }, backend);
   };
 
   const summarise = (parts: readonly PartSummary[]): HistoricalResult => {
@@ -230,8 +227,8 @@ export function prepareHistorical(
 
 /** Historical (or filtered historical) VaR/ES of a portfolio over a price history. */
 export function historicalVaR(
-  engine: Engine, positions: readonly Position[], market: Market, source: PriceHistory | PriceSeries[], options: HistoricalOptions = {},
+  backend: Backend, positions: readonly Position[], market: Market, source: PriceHistory | PriceSeries[], options: HistoricalOptions = {},
 ): HistoricalResult {
-  const run = prepareHistorical(engine, positions, market, source, options);
+  const run = prepareHistorical(backend, positions, market, source, options);
   return run.summarise([run.part(0, run.windows)]);
 }

@@ -7,26 +7,23 @@
 // gives the same bits. Each underlying's positions are compiled and revalued
 // on their own, which gives the standalone risks at no extra cost: the
 // portfolio PnL of a path is the sum of its underlyings' PnL.
-import type { Engine } from "../../engine/engine.js";
+import type { Backend } from "../../engine/backend.js";
 import type { Book } from "../../engine/book.js";
 import { ScenarioSet } from "../../engine/scenarios.js";
 import { InputError, LimitError } from "../../errors.js";
 import { exp } from "../../math/deterministic.js";
 import type { Market } from "../../market/market.js";
 import type { Position } from "../../model/types.js";
-import { pathsAtReference, pathsReference } from "../../reference/paths.js";
 import { esRank, mergeWorst, type TailRisk } from "../../risk/tail.js";
 import { termWeight } from "../grid/grid.js";
 import {
-  booksByUnderlying, checkCover, checkLevels, combineParts, heldBy, revalueByUnderlying, riskKernels, summarisePart,
+  booksByUnderlying, checkCover, checkLevels, combineParts, heldBy, revalueByUnderlying, summarisePart,
   type Diversification, type PartSummary, type ScenarioPnl, type UnderlyingBook, type UnderlyingTail,
 } from "../scenario-risk.js";
 import { MAX_BINS, MAX_WORST, withDefaults, type MonteCarloModel, type MonteCarloModelInput } from "../../model/montecarlo.js";
 import { planPaths, type MonteCarloPlan, type UnderlyingDynamics } from "./plan.js";
 
 export interface MonteCarloOptions {
-  /** "wasm" (default) or "js": the pure-JS reference kernels, for checks and benchmarks. */
-  kernels?: "wasm" | "js";
   /** Paths per chunk (memory stays flat; results do not depend on it). Default 16,384. */
   chunkPaths?: number;
   /** Called after each chunk of a range with the paths done and the range's size (for progress bars). */
@@ -118,12 +115,12 @@ export interface EsTail {
 export const TAIL_BLOCK = 1_024;
 
 export function prepareMonteCarlo(
-  engine: Engine, positions: readonly Position[], market: Market, modelInput: MonteCarloModelInput = {}, options: MonteCarloOptions = {},
+  backend: Backend, positions: readonly Position[], market: Market, modelInput: MonteCarloModelInput = {}, options: MonteCarloOptions = {},
 ): MonteCarloRun {
   const model = withDefaults(modelInput);
   const n = model.paths;
   if (!Number.isSafeInteger(n) || n < 1) throw new InputError("model.paths", `must be a whole number ≥ 1, got ${n}`);
-  if (n > engine.limits.scenarios) throw new LimitError("model.paths", n, engine.limits.scenarios);
+  if (n > backend.limits.scenarios) throw new LimitError("model.paths", n, backend.limits.scenarios);
   checkLevels(model.levels, n, "model.levels", "paths");
   const { histogramBins, worstPaths } = model.output;
   if (!(Number.isInteger(histogramBins) && histogramBins >= 1 && histogramBins <= MAX_BINS)) {
@@ -139,13 +136,11 @@ export function prepareMonteCarlo(
   const names = held.map((h) => h.underlying);
   // Compiled when paths are first simulated (a pool's main thread never does).
   let compiled: UnderlyingBook[] | undefined;
-  const books = (): UnderlyingBook[] => (compiled ??= booksByUnderlying(engine, positions, market, { volShiftWeight }));
-  if (n * names.length > engine.limits.pathCells) throw new LimitError("model.paths × underlyings", n * names.length, engine.limits.pathCells);
-  const plan = planPaths(model, market, names, engine.layout.paths);
-  const which = options.kernels ?? "wasm";
-  const k = riskKernels(engine, which);
-  const paths = which === "js" ? pathsReference : engine.paths.bind(engine);
-  const pathsAt = which === "js" ? pathsAtReference : engine.pathsAt.bind(engine);
+  const books = (): UnderlyingBook[] => (compiled ??= booksByUnderlying(backend, positions, market, { volShiftWeight }));
+  if (n * names.length > backend.limits.pathCells) throw new LimitError("model.paths × underlyings", n * names.length, backend.limits.pathCells);
+  const plan = planPaths(model, market, names, backend.layout.paths);
+  const paths = backend.paths.bind(backend);
+  const pathsAt = backend.pathsAt.bind(backend);
 
   const simulate = (first: number, count: number): PathPnl => {
     if (!(Number.isSafeInteger(first) && Number.isSafeInteger(count) && first >= 0 && count >= 1 && first + count <= n)) {
@@ -155,7 +150,7 @@ export function prepareMonteCarlo(
     const coin = held.map((h) => (h.coinSettled ? new Float64Array(count) : undefined));
     for (let at = 0; at < count; at += chunk) {
       const m = Math.min(chunk, count - at);
-      const part = revalueByUnderlying(k, books(), paths(plan, first + at, m), m, plan.horizon);
+      const part = revalueByUnderlying(backend, books(), paths(plan, first + at, m), m, plan.horizon);
       part.usd.forEach((row, u) => usd[u]!.set(row, at));
       part.coin.forEach((row, u) => row && coin[u]!.set(row, at));
       options.onProgress?.(at + m, count);
@@ -168,7 +163,7 @@ export function prepareMonteCarlo(
   const listed = Math.min(model.output.worstPaths, n);
   // A part keeps as many of its worst paths as the ES tail or the worst list can take from it.
   const counts = { worst: Math.max(n - kth + 1, listed), listed };
-  const part = (first: number, count: number): PartSummary => summarisePart(simulate(first, count), first, n, model.levels, counts, k);
+  const part = (first: number, count: number): PartSummary => summarisePart(simulate(first, count), first, n, model.levels, counts, backend);
 
   // Everything but the ES contributions now; those when their blocks are at hand (a
   // pool revalues the tail meanwhile).
@@ -236,7 +231,7 @@ export function prepareMonteCarlo(
       const at = pathsAt(plan, inBlock);
       set.logMoves.set(at.logMoves);
       set.volShifts.set(at.volShifts);
-      const rows = k.revaluePositions(book, set, plan.horizon);
+      const rows = backend.revalue(book, set, { dt: plan.horizon, reduce: "rows" }).positions!;
       rows.forEach((row, i) => (out[b * nPos + i] = -weightedSum(row, tail.weights, from)));
     }
     return out;
@@ -251,7 +246,7 @@ export function prepareMonteCarlo(
     });
   };
   let whole: Book | undefined;
-  const fullBook = (): Book => (whole ??= engine.compile(positions, market, { volShiftWeight }));
+  const fullBook = (): Book => (whole ??= backend.compile(positions, market, { volShiftWeight }));
 
   return {
     model, plan, simulate, part, tailBlocks, summariseLater, esTail,
@@ -276,8 +271,8 @@ function weightedSum(row: Float64Array, weights: readonly number[], from: number
 
 /** Monte Carlo VaR/ES of a portfolio; `modelInput` is merged over DEFAULT_MODEL. */
 export function monteCarlo(
-  engine: Engine, positions: readonly Position[], market: Market, modelInput: MonteCarloModelInput = {}, options: MonteCarloOptions = {},
+  backend: Backend, positions: readonly Position[], market: Market, modelInput: MonteCarloModelInput = {}, options: MonteCarloOptions = {},
 ): MonteCarloResult {
-  const run = prepareMonteCarlo(engine, positions, market, modelInput, options);
+  const run = prepareMonteCarlo(backend, positions, market, modelInput, options);
   return run.summarise([run.part(0, run.model.paths)]);
 }

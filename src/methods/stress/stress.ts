@@ -2,7 +2,7 @@
 // shocks (given moves, or every underlying moving together by k of its own
 // sigmas — correlation to one). Each gives the portfolio's and every position's
 // PnL by full revaluation.
-import type { Engine } from "../../engine/engine.js";
+import type { Backend } from "../../engine/backend.js";
 import { ScenarioSet } from "../../engine/scenarios.js";
 import { InputError } from "../../errors.js";
 import { ewmaVol } from "../../history/estimate.js";
@@ -40,10 +40,10 @@ export interface StressOptions {
 }
 
 export function stressTest(
-  engine: Engine, positions: readonly Position[], market: Market, scenarios: readonly StressScenario[], options: StressOptions = {},
+  backend: Backend, positions: readonly Position[], market: Market, scenarios: readonly StressScenario[], options: StressOptions = {},
 ): StressResult[] {
   if (positions.length === 0) throw new InputError("portfolio.positions", "empty portfolio: nothing to stress");
-  const book = engine.compile(positions, market);
+  const book = backend.compile(positions, market);
   const names = book.underlyings;
   const series = options.history ? toSeries(options.history) : undefined;
   const lambda = options.lambda ?? DEFAULT_EWMA_LAMBDA;
@@ -64,7 +64,7 @@ export function stressTest(
     });
     const horizonDays = "horizonDays" in sc && sc.horizonDays !== undefined ? sc.horizonDays : sc.type === "historical" ? shocks.days : 0;
     if (!(horizonDays >= 0 && Number.isFinite(horizonDays))) throw new InputError(`${path}.horizonDays`, `must be ≥ 0, got ${horizonDays}`);
-    const r = engine.revalue(book, set, { dt: horizonDays / 365, perPosition: true });
+    const r = backend.revalue(book, set, { dt: horizonDays / 365, reduce: "rows" });
     const rows = r.positions!.map((row) => row[0]!);
     return {
       name: sc.name,

@@ -22,7 +22,7 @@ export function run(pm: Api, engine: Pmargin.Engine, book: Pmargin.Book): Result
   }
   const results: Results = {};
   for (const currency of ["USD", "BTC"]) {
-    const r = engine.revalue(book, set, { dt: 1 / 365, currency, perPosition: true });
+    const r = engine.revalue(book, set, { dt: 1 / 365, currency, reduce: "rows" });
     results[`pnl ${currency}`] = r.pnl;
     r.positions!.forEach((row, i) => (results[`${currency} ${book.positions[i]!.id}`] = row));
   }

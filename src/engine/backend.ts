@@ -1,0 +1,124 @@
+// What every method computes on: a backend compiles positions into a book,
+// revalues books under scenario sets, prices options, draws Monte Carlo paths
+// and selects order statistics. Two implementations with the same signatures:
+// the WASM kernels (Engine, src/engine/engine.ts) and their pure-JS twins
+// (ReferenceBackend, src/reference/backend.ts) — the oracle in tests and the
+// baseline in benchmarks. A method takes a Backend, as a QuantLib instrument
+// takes a pricing engine.
+import { InputError, LimitError } from "../errors.js";
+import type { Market } from "../market/market.js";
+import type { Position } from "../model/types.js";
+import type { Black76Greeks } from "../math/black76.js";
+import { assertMovesCompiled, compileBook, type Book, type CompileOptions, type OptionTerms } from "./book.js";
+import type { PathBlock, PathPlan } from "./path-plan.js";
+import type { ScenarioSet } from "./scenarios.js";
+import type { Selector } from "./select.js";
+import type { KernelLayout } from "./wasm.js";
+
+/** Resource limits; a request beyond one is refused up front with a LimitError. */
+export interface Limits {
+  positions: number;
+  scenarios: number;
+  /** Cells of per-position output (positions × scenarios) one call may return. */
+  perPositionCells: number;
+  /** WebAssembly linear memory, bytes (at most 4 GiB − 64 KiB in wasm32). */
+  memoryBytes: number;
+  /** Monte Carlo paths × underlyings of one run: its PnL is kept per underlying and path (8 bytes each, twice for coin books). */
+  pathCells: number;
+  /** Observations of a price history a historical simulation or backtest may use. */
+  historyObservations: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  positions: 100_000,
+  scenarios: 50_000_000,
+  perPositionCells: 50_000_000,
+  memoryBytes: 1 << 30,
+  pathCells: 50_000_000,
+  historyObservations: 1_000_000,
+};
+
+/** How a revaluation's PnL planes are reduced before they are returned. */
+export type Reduction =
+  /** The book's PnL per scenario (the positions' rows summed where they are computed). */
+  | "sum"
+  /** That, and each position's row of PnL per scenario. */
+  | "rows";
+
+export interface RevalueOptions {
+  /** Time step of every scenario, in years (default 0): options age by dt. */
+  dt?: number;
+  /** "USD" (default) or an underlying coin of the book: PnL = V'/X' − V0/X0. */
+  currency?: string;
+  /** Default "sum". */
+  reduce?: Reduction;
+}
+
+export interface RevalueResult {
+  currency: string;
+  /** Portfolio PnL per scenario. */
+  pnl: Float64Array;
+  /** With reduce "rows": one row of PnL per position, in input order. */
+  positions?: Float64Array[];
+}
+
+/** An option row's price and Greeks now, and the implied vol they were computed at (the smile at the forward). */
+export type BookGreeks = Black76Greeks & { vol: number };
+
+export interface Backend {
+  /** "wasm": the SIMD kernels; "reference": their pure-JS twins. */
+  readonly name: "wasm" | "reference";
+  readonly limits: Limits;
+  /** The book layout the kernels read (the module's exported globals). */
+  readonly layout: KernelLayout;
+  /** SHA-256 of the WASM module's bytes, when known: recorded with results. */
+  readonly wasmSha256?: string;
+  /** Compiles positions against a market into a book this backend can revalue. */
+  compile(positions: readonly Position[], market: Market, options?: CompileOptions): Book;
+  /** Revalues `book` in every scenario; see assembly/revalue.ts for the model. */
+  revalue(book: Book, scenarios: ScenarioSet, options?: RevalueOptions): RevalueResult;
+  /** Black-76 prices and Greeks of options. */
+  greeks(terms: readonly OptionTerms[]): Black76Greeks[];
+  /** A copy of the book's smile tables as this backend built them: nOpt rows of book.slots vols, at the log moves book.xs. */
+  smileTables(book: Book): Float64Array;
+  /** Prices, Greeks and vols now of a book's options, in its option-row order. */
+  bookGreeks(book: Book): BookGreeks[];
+  /** Monte Carlo paths [start, start + n) of a plan. */
+  paths(plan: PathPlan, start: number, n: number): PathBlock;
+  /** The Monte Carlo paths listed (any order, repeats allowed), as paths(plan, p, 1) of each p. */
+  pathsAt(plan: PathPlan, list: ArrayLike<number>): PathBlock;
+  /** Selection for tail statistics. */
+  selector(): Selector;
+}
+
+/** compile() of either backend: the positions limit, then the book. */
+export function compileWithin(limits: Limits, layout: KernelLayout, positions: readonly Position[], market: Market, options?: CompileOptions): Book {
+  if (positions.length > limits.positions) throw new LimitError("positions", positions.length, limits.positions);
+  return compileBook(positions, market, layout, options);
+}
+
+/** A revaluation request checked once for either backend: the currency's plane (−1 for USD) and the reduction. */
+export function checkRevalue(limits: Limits, book: Book, scenarios: ScenarioSet, options: RevalueOptions): { dt: number; currency: string; ccy: number; rows: boolean } {
+  const dt = options.dt ?? 0;
+  if (!(dt >= 0 && Number.isFinite(dt))) throw new InputError("dt", `must be a finite number of years ≥ 0, got ${dt}`);
+  const currency = options.currency ?? "USD";
+  const ccy = currency === "USD" ? -1 : book.underlyings.indexOf(currency);
+  if (ccy === -1 && currency !== "USD") {
+    throw new InputError("currency", `must be USD or an underlying of the book (${book.underlyings.join(", ")}), got ${currency}`);
+  }
+  const reduce = options.reduce ?? "sum";
+  if (reduce !== "sum" && reduce !== "rows") throw new InputError("reduce", `must be "sum" or "rows", got ${String(reduce)}`);
+  if (scenarios.underlyings.join() !== book.underlyings.join()) {
+    throw new InputError("scenarios.underlyings", `must be the book's [${book.underlyings.join(", ")}], got [${scenarios.underlyings.join(", ")}]`);
+  }
+  const count = scenarios.count;
+  if (count > limits.scenarios) throw new LimitError("scenarios", count, limits.scenarios);
+  const rows = reduce === "rows";
+  const nPos = book.positions.length;
+  if (rows && nPos * count > limits.perPositionCells) {
+    throw new LimitError("per-position cells (positions × scenarios)", nPos * count, limits.perPositionCells);
+  }
+  scenarios.assertFinite();
+  assertMovesCompiled(book, scenarios.logMoves);
+  return { dt, currency, ccy, rows };
+}

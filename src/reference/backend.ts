@@ -1,0 +1,72 @@
+// The pure-JS backend: every kernel's twin behind the Backend interface, so a
+// method runs on it unchanged — the oracle of the WASM backend in tests and its
+// baseline in benchmarks. It reads books in the kernels' layout, which it takes
+// from a WASM backend (the module's exported globals).
+import {
+  checkRevalue, compileWithin, DEFAULT_LIMITS, type Backend, type BookGreeks, type Limits, type RevalueOptions, type RevalueResult,
+} from "../engine/backend.js";
+import { zeroMoveSlot, type Book, type CompileOptions, type OptionTerms } from "../engine/book.js";
+import type { PathBlock, PathPlan } from "../engine/path-plan.js";
+import type { ScenarioSet } from "../engine/scenarios.js";
+import type { Selector } from "../engine/select.js";
+import type { KernelLayout } from "../engine/wasm.js";
+import type { Market } from "../market/market.js";
+import type { Position } from "../model/types.js";
+import { black76, type Black76Greeks } from "../math/black76.js";
+import { pathsAtReference, pathsReference } from "./paths.js";
+import { revalueReference } from "./revalue.js";
+import { jsSelector } from "./select.js";
+import { smileTablesReference } from "./smile.js";
+
+export class ReferenceBackend implements Backend {
+  readonly name = "reference";
+
+  constructor(
+    readonly layout: KernelLayout,
+    readonly limits: Limits = DEFAULT_LIMITS,
+  ) {}
+
+  compile(positions: readonly Position[], market: Market, options?: CompileOptions): Book {
+    return compileWithin(this.limits, this.layout, positions, market, options);
+  }
+
+  revalue(book: Book, scenarios: ScenarioSet, options: RevalueOptions = {}): RevalueResult {
+    const { dt, currency, rows } = checkRevalue(this.limits, book, scenarios, options);
+    return revalueReference(book, scenarios, { dt, currency, reduce: rows ? "rows" : "sum" });
+  }
+
+  greeks(terms: readonly OptionTerms[]): Black76Greeks[] {
+    return terms.map(black76);
+  }
+
+  smileTables(book: Book): Float64Array {
+    return smileTablesReference(book).slice();
+  }
+
+  bookGreeks(book: Book): BookGreeks[] {
+    const { layout: L, optCap, opt, slots } = book;
+    const tables = smileTablesReference(book);
+    const zero = zeroMoveSlot(book);
+    return Array.from({ length: book.nOpt }, (_, row) => {
+      const col = (c: number): number => opt[c * optCap + row]!;
+      const vol = tables[row * slots + zero]!;
+      const g = black76({ forward: col(L.opt.f), strike: col(L.opt.k), time: col(L.opt.t), vol, rate: col(L.opt.rate), phi: col(L.opt.phi) as 1 | -1 });
+      return { ...g, vol };
+    });
+  }
+
+  paths(plan: PathPlan, start: number, n: number): PathBlock {
+    return pathsReference(plan, start, n);
+  }
+
+  pathsAt(plan: PathPlan, list: ArrayLike<number>): PathBlock {
+    return pathsAtReference(plan, list);
+  }
+
+  selector(): Selector {
+    return jsSelector();
+  }
+}
+
+/** The reference twin of a WASM backend: its layout and limits, every kernel in JS. */
+export const referenceBackend = (of: Pick<Backend, "layout" | "limits">): ReferenceBackend => new ReferenceBackend(of.layout, of.limits);
