@@ -1,4 +1,5 @@
 import { InputError } from "../errors.js";
+import type { Black76Greeks } from "../math/black76.js";
 import type { Market } from "../market/market.js";
 import type { Position } from "../model/types.js";
 import {
@@ -10,8 +11,6 @@ import type { ScenarioSet } from "./scenarios.js";
 import { STREAM, type PathBlock, type PathPlan } from "./path-plan.js";
 import { wasmSelector, type Selector } from "./select.js";
 import { instantiateKernels, type KernelLayout, type Kernels, type WasmSource } from "./wasm.js";
-
-type Black76Greeks = ReturnType<Backend["greeks"]>[number];
 
 export interface EngineOptions {
   /** The module to use instead of the packaged build/pmargin.wasm. */
