@@ -1,36 +1,32 @@
 // pmargin account: an account's margin status — combined and per venue — with its
 // collateral, add-ons, distance to liquidation, depeg and venue-failure stresses.
 import Table from "cli-table3";
-import type { AccountMargin } from "../account/account.js";
+import type { AccountMarginResult } from "../account/account.js";
 import { createEngine } from "../engine/engine.js";
-import { checkAccountAgainstMarket, parseAccount } from "../schema/account.js";
-import { parseMarket } from "../schema/index.js";
+import { accountInputs } from "../runs/registry.js";
 import type { MarginStatus } from "../account/status.js";
 import { fmt, pct, signed, style } from "./format.js";
-import { recordable, type MarginCommandOptions } from "./margin.js";
-import { recordedRun } from "./recorded.js";
+import { marginRunOf, type MarginCommandOptions } from "./margin.js";
+import { recordedRun, withHistoryOf } from "./recorded.js";
 import { readJsonFile } from "./run.js";
 
 export type AccountCommandOptions = MarginCommandOptions & { distance?: boolean };
 
 export async function accountCommand(accountPath: string, marketPath: string, opts: AccountCommandOptions): Promise<void> {
-  const raw = { portfolio: await readJsonFile(accountPath), market: await readJsonFile(marketPath) };
-  // Checked here first, so that errors name the files.
-  const account = parseAccount(raw.portfolio, accountPath);
-  checkAccountAgainstMarket(account, parseMarket(raw.market, marketPath), accountPath);
-  const { margin, inputs } = await recordable(opts, raw);
-  const run = { command: "account" as const, margin, distanceToLiquidation: opts.distance !== false };
-  const r = await recordedRun<AccountMargin>(await createEngine(), run, inputs, opts.json);
-  if (r) print(r, account.name ?? accountPath);
+  const recorded = { portfolio: await readJsonFile(accountPath), market: await readJsonFile(marketPath) };
+  const parsed = accountInputs(recorded, { portfolio: accountPath, market: marketPath });
+  const spec = { command: "account" as const, margin: await marginRunOf(opts), distanceToLiquidation: opts.distance !== false };
+  const r = await recordedRun(await createEngine(), spec, await withHistoryOf(spec, { recorded, parsed }, opts.history), opts.json);
+  if (r) print(r, parsed.account.name ?? accountPath);
 }
 
 const ratio = (s: MarginStatus): string => (s.marginRatio === null ? "no equity" : pct(s.marginRatio));
 
-function print(r: AccountMargin, name: string): void {
+function print(r: AccountMarginResult, name: string): void {
   console.log(`${name} — ${r.basis}; margin call at ${pct(r.thresholds.marginCall)}, liquidation at ${pct(r.thresholds.liquidation)} of MM / equity`);
   const columns = [{ label: "combined", m: r }, ...(r.venues.length > 1 || r.venues[0]!.basis !== r.basis ? r.venues.map((v) => ({ label: v.basis === r.basis ? v.venue : `${v.venue} (${v.basis})`, m: v })) : [])];
   const status = new Table({ head: ["USD", ...columns.map((c) => c.label)], style });
-  const row = (label: string, f: (m: AccountMargin | AccountMargin["venues"][number]) => string): void => {
+  const row = (label: string, f: (m: AccountMarginResult | AccountMarginResult["venues"][number]) => string): void => {
     status.push([label, ...columns.map((c) => f(c.m))]);
   };
   row("collateral after haircuts", (m) => fmt(m.collateralValue));

@@ -1,15 +1,13 @@
 import Table from "cli-table3";
 import { createEngine } from "../engine/engine.js";
 import { InputError } from "../errors.js";
-import { prepareInputs } from "../market/inputs.js";
-import { backtest, DEFAULT_BACKTEST_MODELS, type BacktestResult } from "../methods/backtest/backtest.js";
+import { backtest, DEFAULT_BACKTEST_MODELS } from "../methods/backtest/backtest.js";
 import type { VolRule } from "../methods/historical/historical.js";
 import { fmt, pct, style } from "./format.js";
-import { historyFiles } from "./history.js";
 import { progressBar } from "./progress.js";
-import { historyOf } from "../verify/reproducibility.js";
-import { recordedRun } from "./recorded.js";
-import { number, readJsonFile } from "./run.js";
+import { needHistory } from "../runs/registry.js";
+import { readPortfolioInputs, recordedRun, withHistoryOf } from "./recorded.js";
+import { number } from "./run.js";
 
 export interface BacktestCommandOptions {
   history?: string[];
@@ -23,8 +21,8 @@ export interface BacktestCommandOptions {
 }
 
 export async function backtestCommand(portfolioPath: string, marketPath: string, opts: BacktestCommandOptions): Promise<void> {
-  const raw = { portfolio: await readJsonFile(portfolioPath), market: await readJsonFile(marketPath) };
-  const { portfolio, marketData } = prepareInputs(raw.portfolio, raw.market, { portfolio: portfolioPath, market: marketPath });
+  const given = await readPortfolioInputs(portfolioPath, marketPath);
+  const { portfolio, marketData } = given.parsed;
   if (opts.volRule !== "unchanged" && opts.volRule !== "realised") throw new InputError("--vol-rule", `must be unchanged or realised, got ${opts.volRule}`);
   const paths = number("--paths", opts.paths);
   const options = {
@@ -35,13 +33,13 @@ export async function backtestCommand(portfolioPath: string, marketPath: string,
     volRule: opts.volRule as VolRule,
     models: DEFAULT_BACKTEST_MODELS.map((m) => (m.method === "monte-carlo" ? { ...m, model: { ...m.model, paths } } : m)),
   };
-  const history = await historyFiles(opts.history);
+  const spec = { command: "backtest", options } as const;
+  const inputs = await withHistoryOf(spec, given, opts.history);
   const bar = progressBar("test days");
   // The same run as recorded, with a progress bar on a terminal.
   const engine = await createEngine();
-  const inputs = { ...raw, history };
-  const r = await recordedRun<BacktestResult>(engine, { command: "backtest", options }, inputs, opts.json, () =>
-    backtest(engine, portfolio.positions, marketData, historyOf(inputs), { ...options, ...(bar.onProgress ? { onProgress: bar.onProgress } : {}) }));
+  const r = await recordedRun(engine, spec, inputs, opts.json, () =>
+    backtest(engine, portfolio.positions, marketData, needHistory(inputs.parsed), { ...options, ...(bar.onProgress ? { onProgress: bar.onProgress } : {}) }));
   bar.stop();
   if (!r) return;
   console.log(`${portfolio.name ?? portfolioPath} — backtest of ${pct(r.level)} ${r.horizonDays}-day margin, ${r.period.from} … ${r.period.to} ` +

@@ -1,9 +1,9 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { InputError } from "../errors.js";
 import { parseMarket } from "../schema/index.js";
-import type { Account, AccountMargin } from "../parallel/tasks.js";
+import type { BatchAccount, BatchAccountResult } from "../parallel/tasks.js";
 import { RiskPool } from "../parallel/pool.js";
-import { methodOf, type MarginCommandOptions } from "./margin.js";
+import { marginMethodOf, type MarginCommandOptions } from "./margin.js";
 import { progressBar } from "./progress.js";
 import { queueBatch, type QueueBatchOptions } from "./queue.js";
 import { number, readJsonFile } from "./run.js";
@@ -15,7 +15,7 @@ export interface BatchCommandOptions extends MarginCommandOptions, QueueBatchOpt
 }
 
 /** Accounts as JSON lines ({ "id", "positions" } per line) or one JSON array of them. */
-async function readAccounts(path: string): Promise<Account[]> {
+async function readAccounts(path: string): Promise<BatchAccount[]> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
@@ -41,7 +41,7 @@ async function readAccounts(path: string): Promise<Account[]> {
 
 const csvCell = (s: string): string => (/[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
 
-function format(results: AccountMargin[], as: string): string {
+function format(results: BatchAccountResult[], as: string): string {
   if (as === "jsonl") {
     return results.map((r) => JSON.stringify("margin" in r ? { id: r.id, ...r.margin } : r)).join("\n") + "\n";
   }
@@ -56,7 +56,7 @@ export async function batchCommand(accountsPath: string, marketPath: string, opt
   if (opts.format !== "jsonl" && opts.format !== "csv") throw new InputError("--format", `must be jsonl or csv, got ${opts.format}`);
   const accounts = await readAccounts(accountsPath);
   const marketData = parseMarket(await readJsonFile(marketPath), marketPath);
-  const spec = await methodOf(opts);
+  const spec = await marginMethodOf(opts);
   if (opts.queue !== undefined) {
     if (opts.workers !== undefined) throw new InputError("--workers", "not used with --queue: start `pmargin worker` processes instead");
     return writeResults(await queueBatch(accounts, marketData, spec, opts.queue, opts), opts);
@@ -72,7 +72,7 @@ export async function batchCommand(accountsPath: string, marketPath: string, opt
   }
 }
 
-async function writeResults(results: AccountMargin[], opts: BatchCommandOptions): Promise<void> {
+async function writeResults(results: BatchAccountResult[], opts: BatchCommandOptions): Promise<void> {
   const text = format(results, opts.format);
   if (opts.out) await writeFile(opts.out, text);
   else process.stdout.write(text);

@@ -4,10 +4,9 @@ import type { Market } from "../market/market.js";
 import { greeksMargin } from "../methods/greeks-margin.js";
 import { gridAttribution } from "../methods/grid/attribution.js";
 import type { Position } from "../model/types.js";
-import { recordedRun } from "./recorded.js";
-import { prepareInputs } from "../market/inputs.js";
-import type { GridMargin, UnderlyingGridMargin } from "../methods/grid/grid.js";
-import { builtInProfile } from "../schema/profiles.js";
+import { readPortfolioInputs, recordedRun } from "./recorded.js";
+import type { UnderlyingGridMargin } from "../methods/grid/grid.js";
+import { builtInProfile, type BuiltInProfileName } from "../schema/profiles.js";
 import type { MarginProfile } from "../model/profile.js";
 import { parseProfile } from "../schema/profile.js";
 import { readJsonFile } from "./run.js";
@@ -23,11 +22,11 @@ export interface GridCommandOptions {
 }
 
 export async function gridCommand(portfolioPath: string, marketPath: string, opts: GridCommandOptions): Promise<void> {
-  const raw = { portfolio: await readJsonFile(portfolioPath), market: await readJsonFile(marketPath) };
-  const { portfolio, market } = prepareInputs(raw.portfolio, raw.market, { portfolio: portfolioPath, market: marketPath });
+  const inputs = await readPortfolioInputs(portfolioPath, marketPath);
+  const { portfolio, market } = inputs.parsed;
   const profile = await loadProfile(opts.profile);
   const engine = await createEngine();
-  const result = await recordedRun<GridMargin>(engine, { command: "grid", profile, perPosition: opts.perPosition ?? false }, raw, opts.json);
+  const result = await recordedRun(engine, { command: "grid", profile, perPosition: opts.perPosition ?? false }, inputs, opts.json);
   if (!result) return;
   const table = new Table({
     head: ["underlying", "report in", "initial", "maintenance", "worst loss", "worst scenario", "short opt", "roll", "delta shock", "standalone"],
@@ -61,7 +60,7 @@ export async function gridCommand(portfolioPath: string, marketPath: string, opt
 
 /** A built-in profile by name, or a profile file. */
 export async function loadProfile(nameOrPath: string): Promise<MarginProfile> {
-  return nameOrPath.endsWith(".json") ? parseProfile(await readJsonFile(nameOrPath), nameOrPath) : builtInProfile(nameOrPath);
+  return nameOrPath.endsWith(".json") ? parseProfile(await readJsonFile(nameOrPath), nameOrPath) : builtInProfile(nameOrPath as BuiltInProfileName); // an unknown name: InputError
 }
 
 

@@ -1,15 +1,12 @@
 import Table from "cli-table3";
 import { createEngine } from "../engine/engine.js";
 import { InputError } from "../errors.js";
-import { prepareInputs } from "../market/inputs.js";
-import type { HistoricalResult, VolRule } from "../methods/historical/historical.js";
-import { withPool } from "../parallel/pool.js";
-import { historyOf } from "../verify/reproducibility.js";
+import type { VolRule } from "../methods/historical/historical.js";
+import { needHistory, splitInputOf } from "../runs/registry.js";
 import { diversificationLines, estimates, fmt, signed, style } from "./format.js";
-import { historyFiles } from "./history.js";
-import { recordedRun } from "./recorded.js";
-import { number, readJsonFile } from "./run.js";
-import { workersFor } from "./workers.js";
+import { readPortfolioInputs, recordedRun, withHistoryOf } from "./recorded.js";
+import { number } from "./run.js";
+import { splitRun, workersFor } from "./workers.js";
 
 export interface HistoricalCommandOptions {
   history?: string[];
@@ -25,8 +22,8 @@ export interface HistoricalCommandOptions {
 }
 
 export async function historicalCommand(portfolioPath: string, marketPath: string, opts: HistoricalCommandOptions): Promise<void> {
-  const raw = { portfolio: await readJsonFile(portfolioPath), market: await readJsonFile(marketPath) };
-  const { portfolio, marketData } = prepareInputs(raw.portfolio, raw.market, { portfolio: portfolioPath, market: marketPath });
+  const given = await readPortfolioInputs(portfolioPath, marketPath);
+  const { portfolio, market } = given.parsed;
   if (opts.volRule !== "unchanged" && opts.volRule !== "realised") throw new InputError("--vol-rule", `must be unchanged or realised, got ${opts.volRule}`);
   const options = {
     ...(opts.from ? { from: opts.from } : {}),
@@ -38,15 +35,13 @@ export async function historicalCommand(portfolioPath: string, marketPath: strin
     volRule: opts.volRule as VolRule,
   };
   const engine = await createEngine();
-  const inputs = { ...raw, history: await historyFiles(opts.history) };
-  const history = historyOf(inputs);
+  const spec = { command: "historical", options } as const;
+  const inputs = await withHistoryOf(spec, given, opts.history);
   // A window starts on every day of the longest series at most.
-  const days = Math.max(0, ...history.map((s) => s.times.length));
+  const days = Math.max(0, ...needHistory(inputs.parsed).map((s) => s.times.length));
   const workers = workersFor(opts.workers, portfolio.positions.length * days);
   // Every way gives the same bits, so the record is the same.
-  const r = await recordedRun<HistoricalResult>(engine, { command: "historical", options }, inputs, opts.json, workers === 1
-    ? undefined
-    : () => withPool({ workers }, (pool) => pool.historicalVaR(portfolio.positions, marketData, history, options)));
+  const r = await recordedRun(engine, spec, inputs, opts.json, () => splitRun(engine, "historical", splitInputOf(spec, inputs.parsed), workers, { market }));
   if (!r) return;
   const lines = [
     `${portfolio.name ?? portfolioPath} — ${r.method === "filtered-historical" ? `filtered historical (EWMA λ ${r.lambda})` : "historical"} VaR/ES, ` +

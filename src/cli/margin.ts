@@ -3,15 +3,15 @@ import { InputError } from "../errors.js";
 import { prepareInputs } from "../market/inputs.js";
 import { createEngine } from "../engine/engine.js";
 import { deltaHedge } from "../methods/hedge.js";
-import { optimiseMargin, type MarginOptimisation, type SizedHedge } from "../methods/optimise.js";
-import type { HeadlineMargin, MarginMethod, WhatIf } from "../methods/margin.js";
-import { marginMethod, type MarginRun, type RecordedInputs } from "../verify/reproducibility.js";
+import { optimiseMargin, type MarginOptimisationResult, type SizedHedge } from "../methods/optimise.js";
+import type { MarginMethod } from "../methods/margin.js";
+import { MARGIN_METHODS, marginMethod, marginReadsHistory, parseHistory, type MarginRun } from "../runs/registry.js";
 import { checkAgainstMarket, parseMonteCarloModel, parsePortfolio } from "../schema/index.js";
 import { parseHedgeCandidates } from "../schema/candidates.js";
 import { fmt, style } from "./format.js";
 import { loadProfile } from "./grid.js";
 import { historyFiles } from "./history.js";
-import { recordedRun } from "./recorded.js";
+import { readPortfolioInputs, recordedRun, withHistoryOf } from "./recorded.js";
 import { number, readJsonFile } from "./run.js";
 
 export interface MarginCommandOptions {
@@ -25,57 +25,59 @@ export interface MarginCommandOptions {
   json?: boolean;
 }
 
-/** The margin method the flags ask for, as recorded (the history files are read with the inputs). */
-async function marginRunOf(opts: MarginCommandOptions): Promise<MarginRun> {
-  const mmRatio = opts.mmRatio !== undefined ? { mmRatio: number("--mm-ratio", opts.mmRatio) } : {};
-  switch (opts.method) {
-    case "grid":
-      return { method: "grid", profile: await loadProfile(opts.profile) };
-    case "mc": {
-      const model = opts.model ? parseMonteCarloModel(await readJsonFile(opts.model), opts.model) : {};
-      if (opts.paths !== undefined) model.paths = number("--paths", opts.paths);
-      if (opts.seed !== undefined) model.seed = number("--seed", opts.seed);
-      return { method: "monte-carlo", model, ...mmRatio };
-    }
-    case "hist":
-      return { method: "historical", ...mmRatio };
-    default:
-      throw new InputError("--method", `must be grid, mc or hist, got ${opts.method}`);
-  }
-}
+type MarginMethodName = MarginRun["method"];
+type MmRatio = { mmRatio?: number };
 
-/** The recorded form of a margin method, and the inputs it reads (the history's files for hist). */
-export async function recordable(opts: MarginCommandOptions, raw: { portfolio: unknown; market: unknown }): Promise<{ margin: MarginRun; inputs: RecordedInputs }> {
-  const margin = await marginRunOf(opts);
-  return { margin, inputs: margin.method === "historical" ? { ...raw, history: await historyFiles(opts.history) } : raw };
+/** Each margin method of the registry from its flags (the price history's files are read with the inputs). */
+const FROM_FLAGS: { [M in MarginMethodName]: (opts: MarginCommandOptions, mmRatio: MmRatio) => Promise<Extract<MarginRun, { method: M }>> } = {
+  grid: async (opts) => ({ method: "grid", profile: await loadProfile(opts.profile) }),
+  "monte-carlo": async (opts, mmRatio) => {
+    const model = opts.model ? parseMonteCarloModel(await readJsonFile(opts.model), opts.model) : {};
+    if (opts.paths !== undefined) model.paths = number("--paths", opts.paths);
+    if (opts.seed !== undefined) model.seed = number("--seed", opts.seed);
+    return { method: "monte-carlo", model, ...mmRatio };
+  },
+  historical: async (_, mmRatio) => ({ method: "historical", ...mmRatio }),
+};
+
+/** The margin method the flags ask for (--method names it as the registry's entry does), as recorded. */
+export async function marginRunOf(opts: MarginCommandOptions): Promise<MarginRun> {
+  const mmRatio = opts.mmRatio !== undefined ? { mmRatio: number("--mm-ratio", opts.mmRatio) } : {};
+  const names = Object.keys(MARGIN_METHODS) as MarginMethodName[];
+  const method = names.find((m) => MARGIN_METHODS[m].flag === opts.method);
+  if (method === undefined) {
+    const flags = names.map((m) => MARGIN_METHODS[m].flag);
+    throw new InputError("--method", `must be ${flags.slice(0, -1).join(", ")} or ${flags.at(-1)}, got ${opts.method}`);
+  }
+  return FROM_FLAGS[method](opts, mmRatio);
 }
 
 /** The margin method the flags ask for, ready to run (for commands that keep no record). */
-export async function methodOf(opts: MarginCommandOptions): Promise<MarginMethod> {
-  const { margin, inputs } = await recordable(opts, { portfolio: undefined, market: undefined });
-  return marginMethod(margin, inputs);
+export async function marginMethodOf(opts: MarginCommandOptions): Promise<MarginMethod> {
+  const run = await marginRunOf(opts);
+  return marginMethod(run, marginReadsHistory(run) ? { history: parseHistory(await historyFiles(opts.history)) } : {});
 }
 
 export async function marginCommand(portfolioPath: string, marketPath: string, opts: MarginCommandOptions): Promise<void> {
-  const raw = { portfolio: await readJsonFile(portfolioPath), market: await readJsonFile(marketPath) };
-  const { portfolio } = prepareInputs(raw.portfolio, raw.market, { portfolio: portfolioPath, market: marketPath });
-  const { margin, inputs } = await recordable(opts, raw);
+  const given = await readPortfolioInputs(portfolioPath, marketPath);
+  const spec = { command: "margin" as const, ...(await marginRunOf(opts)) };
   const engine = await createEngine();
-  const m = await recordedRun<HeadlineMargin>(engine, { command: "margin", ...margin }, inputs, opts.json);
+  const m = await recordedRun(engine, spec, await withHistoryOf(spec, given, opts.history), opts.json);
   if (!m) return;
-  console.log(`${portfolio.name ?? portfolioPath} — ${m.basis}`);
+  console.log(`${given.parsed.portfolio.name ?? portfolioPath} — ${m.basis}`);
   console.log(`Initial margin ${fmt(m.initial)} USD, maintenance margin ${fmt(m.maintenance)} USD`);
 }
 
 export async function whatIfCommand(portfolioPath: string, marketPath: string, opts: MarginCommandOptions & { orders: string }): Promise<void> {
-  const raw = { portfolio: await readJsonFile(portfolioPath), market: await readJsonFile(marketPath) };
-  const { portfolio } = prepareInputs(raw.portfolio, raw.market, { portfolio: portfolioPath, market: marketPath });
+  const given = await readPortfolioInputs(portfolioPath, marketPath);
+  const { portfolio, marketData } = given.parsed;
   // Orders are written like a portfolio: { "positions": [...] }, the trades to try.
   const orderFile = parsePortfolio(await readJsonFile(opts.orders), opts.orders);
-  prepareInputs(orderFile, raw.market, { portfolio: opts.orders, market: marketPath });
-  const { margin, inputs } = await recordable(opts, raw);
+  checkAgainstMarket(orderFile, marketData, opts.orders);
+  const spec = { command: "whatif" as const, margin: await marginRunOf(opts), orders: orderFile.positions };
+  const inputs = await withHistoryOf(spec, { ...given, parsed: { ...given.parsed, orders: orderFile.positions } }, opts.history);
   const engine = await createEngine();
-  const w = await recordedRun<WhatIf>(engine, { command: "whatif", margin, orders: orderFile.positions }, inputs, opts.json);
+  const w = await recordedRun(engine, spec, inputs, opts.json);
   if (!w) return;
   console.log(`${portfolio.name ?? portfolioPath} — what-if margin, ${w.before.basis}`);
   const table = new Table({ head: ["", "initial, USD", "maintenance, USD", "incremental initial, USD"], style });
@@ -88,7 +90,7 @@ export async function whatIfCommand(portfolioPath: string, marketPath: string, o
 export async function hedgeCommand(portfolioPath: string, marketPath: string, opts: MarginCommandOptions & { inverse?: boolean; candidates?: string }): Promise<void> {
   const { portfolio, marketData, market } = prepareInputs(await readJsonFile(portfolioPath), await readJsonFile(marketPath), { portfolio: portfolioPath, market: marketPath });
   const engine = await createEngine();
-  const spec = await methodOf(opts);
+  const spec = await marginMethodOf(opts);
   if (opts.candidates) {
     const candidates = parseHedgeCandidates(await readJsonFile(opts.candidates), opts.candidates);
     checkAgainstMarket({ positions: candidates.map((c) => c.position) }, marketData, opts.candidates);
@@ -110,7 +112,7 @@ export async function hedgeCommand(portfolioPath: string, marketPath: string, op
   console.log(`Initial margin ${fmt(r.before.initial)} USD → ${fmt(r.after.initial)} USD after the hedges`);
 }
 
-function optimisationReport(r: MarginOptimisation, name: string, json?: boolean): void {
+function optimisationReport(r: MarginOptimisationResult, name: string, json?: boolean): void {
   if (json) {
     console.log(JSON.stringify(r, null, 2));
     return;

@@ -1,17 +1,16 @@
 import Table from "cli-table3";
 import { createEngine } from "../engine/engine.js";
 import { InputError } from "../errors.js";
-import { prepareInputs } from "../market/inputs.js";
 import { DEFAULT_MODEL, type MonteCarloModelInput } from "../model/montecarlo.js";
-import { monteCarlo, type MonteCarloResult } from "../methods/montecarlo/montecarlo.js";
-import { withPool } from "../parallel/pool.js";
+import type { MonteCarloResult } from "../methods/montecarlo/montecarlo.js";
+import { splitInputOf } from "../runs/registry.js";
 import { parseMonteCarloModel } from "../schema/montecarlo.js";
 import { diversificationLines, estimates, fmt, pct, sig, signed, style } from "./format.js";
 import { progressBar } from "./progress.js";
 import { queueMonteCarlo, type QueueMonteCarloOptions } from "./queue.js";
-import { recordedRun } from "./recorded.js";
+import { readPortfolioInputs, recordedRun } from "./recorded.js";
 import { number, readJsonFile } from "./run.js";
-import { workersFor } from "./workers.js";
+import { splitRun, workersFor } from "./workers.js";
 
 export interface VarCommandOptions extends QueueMonteCarloOptions {
   model?: string;
@@ -27,8 +26,8 @@ export interface VarCommandOptions extends QueueMonteCarloOptions {
 }
 
 export async function varCommand(portfolioPath: string, marketPath: string, opts: VarCommandOptions): Promise<void> {
-  const raw = { portfolio: await readJsonFile(portfolioPath), market: await readJsonFile(marketPath) };
-  const { portfolio, market, marketData } = prepareInputs(raw.portfolio, raw.market, { portfolio: portfolioPath, market: marketPath });
+  const inputs = await readPortfolioInputs(portfolioPath, marketPath);
+  const { portfolio, market } = inputs.parsed;
   const model: MonteCarloModelInput = opts.model ? parseMonteCarloModel(await readJsonFile(opts.model), opts.model) : {};
   if (opts.paths !== undefined) model.paths = wholeNumber("--paths", opts.paths);
   if (opts.seed !== undefined) model.seed = wholeNumber("--seed", opts.seed);
@@ -48,12 +47,10 @@ export async function varCommand(portfolioPath: string, marketPath: string, opts
   if (opts.queue !== undefined && opts.workers !== undefined) throw new InputError("--workers", "give --workers or --queue, not both");
   const engine = await createEngine();
   // Every way gives the same bits, so the record is the same.
-  const result = await recordedRun<MonteCarloResult>(engine, { command: "monte-carlo", model }, raw, opts.json, async () =>
-    opts.queue !== undefined
-      ? queueMonteCarlo(portfolio.positions, marketData, model, opts.queue, opts)
-      : workers === 1
-        ? monteCarlo(engine, portfolio.positions, market, model, progress)
-        : withPool({ workers }, (pool) => pool.monteCarlo(portfolio.positions, marketData, model, progress)));
+  const spec = { command: "monte-carlo", model } as const;
+  const input = splitInputOf(spec, inputs.parsed);
+  const result = await recordedRun(engine, spec, inputs, opts.json, () =>
+    opts.queue !== undefined ? queueMonteCarlo(input, opts.queue, opts) : splitRun(engine, "monte-carlo", input, workers, { ...progress, market }));
   bar.stop();
   if (!result) return;
   console.log(report(portfolio.name ?? portfolioPath, result));

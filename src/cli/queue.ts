@@ -2,14 +2,14 @@
 // `pmargin worker` on any number of hosts.
 import { distributedBatch } from "../distributed/batch.js";
 import type { RunOptions, RunStats } from "../distributed/coordinator.js";
-import { distributedMonteCarlo } from "../distributed/montecarlo.js";
+import { distributedMonteCarlo } from "../distributed/split.js";
 import { InputError } from "../errors.js";
 import { startWorker } from "../distributed/worker.js";
 import type { MarginMethod } from "../methods/margin.js";
-import type { MonteCarloModelInput } from "../model/montecarlo.js";
 import type { MonteCarloResult } from "../methods/montecarlo/montecarlo.js";
-import type { MarketData, Position } from "../model/types.js";
-import type { Account, AccountMargin } from "../parallel/tasks.js";
+import type { MarketData } from "../model/types.js";
+import type { BatchAccount, BatchAccountResult } from "../parallel/tasks.js";
+import type { MonteCarloInput } from "../runs/registry.js";
 import { progressBar } from "./progress.js";
 import { number } from "./run.js";
 
@@ -62,15 +62,15 @@ async function queued<T extends { run: RunStats }>(url: string, opts: { queueNam
 }
 
 /** The batch's results through the queue at `url`. */
-export async function queueBatch(accounts: Account[], marketData: MarketData, spec: MarginMethod, url: string, opts: QueueBatchOptions): Promise<AccountMargin[]> {
+export async function queueBatch(accounts: BatchAccount[], marketData: MarketData, spec: MarginMethod, url: string, opts: QueueBatchOptions): Promise<BatchAccountResult[]> {
   const shardSize = opts.shardSize !== undefined ? { shardSize: number("--shard-size", opts.shardSize) } : {};
   return (await queued(url, opts, "shards", (o) => distributedBatch({ ...o, accounts, marketData, spec, ...shardSize }))).results;
 }
 
 /** Monte Carlo with its path blocks and ES-tail blocks as jobs on the queue at `url`: monteCarlo()'s bits. */
-export async function queueMonteCarlo(positions: Position[], marketData: MarketData, model: MonteCarloModelInput, url: string, opts: QueueMonteCarloOptions): Promise<MonteCarloResult> {
+export async function queueMonteCarlo(input: MonteCarloInput, url: string, opts: QueueMonteCarloOptions): Promise<MonteCarloResult> {
   const blockPaths = opts.blockPaths !== undefined ? { blockPaths: number("--block-paths", opts.blockPaths) } : {};
-  return (await queued(url, opts, "path and tail blocks", (o) => distributedMonteCarlo({ ...o, positions, marketData, model, ...blockPaths }))).result;
+  return (await queued(url, opts, "path and tail blocks", (o) => distributedMonteCarlo({ ...o, ...input, ...blockPaths }))).result;
 }
 
 /** Processes jobs until SIGINT or SIGTERM, then finishes the jobs in hand and exits. */

@@ -1,18 +1,43 @@
-// Commands whose results can be verified compute through runRecorded, so that the
-// record printed with --json is exactly what ran.
+// Commands whose results can be verified read their inputs once, validate them once
+// at this boundary, and compute through the registry's entry for the run, so that the
+// record printed with --json is exactly what ran, on exactly those inputs.
 import type { Engine } from "../engine/engine.js";
-import { record, runRecorded, type RecordedInputs, type RunSpec } from "../verify/reproducibility.js";
+import {
+  methodOf, parseHistory, portfolioInputs, type InputsOf, type PortfolioInputs, type RecordedInputs, type ResultOf, type RunSpec,
+} from "../runs/registry.js";
+import { record } from "../verify/reproducibility.js";
+import { historyFiles } from "./history.js";
+import { readJsonFile } from "./run.js";
+
+/** A command's inputs: as recorded (the files' JSON, the history's CSV files) and validated once. */
+export interface CommandInputs<In> {
+  recorded: RecordedInputs;
+  parsed: In;
+}
+
+/** The portfolio and market files, read and validated (errors name the files), the market built once. */
+export async function readPortfolioInputs(portfolioPath: string, marketPath: string): Promise<CommandInputs<PortfolioInputs>> {
+  const recorded = { portfolio: await readJsonFile(portfolioPath), market: await readJsonFile(marketPath) };
+  return { recorded, parsed: portfolioInputs(recorded, { portfolio: portfolioPath, market: marketPath }) };
+}
+
+/** The inputs with the price history's files (`files`, or the shipped ones) read and parsed when the run reads them. */
+export async function withHistoryOf<In extends object>(spec: RunSpec, inputs: CommandInputs<In>, files: string[] | undefined): Promise<CommandInputs<In>> {
+  if (!methodOf(spec).readsHistory(spec)) return inputs;
+  const history = await historyFiles(files);
+  return { recorded: { ...inputs.recorded, history }, parsed: { ...inputs.parsed, history: parseHistory(history) } };
+}
 
 /**
  * The result, or with --json nothing: the result and its reproducibility record were
  * printed. `compute` may replace the plain run with one that gives the same bits
  * (a worker pool, a progress bar).
  */
-export async function recordedRun<T>(
-  engine: Engine, run: RunSpec, inputs: RecordedInputs, json: boolean | undefined, compute?: () => Promise<T> | T,
-): Promise<T | undefined> {
-  const result = compute ? await compute() : (runRecorded(engine, run, inputs) as T);
+export async function recordedRun<S extends RunSpec>(
+  engine: Engine, spec: S, inputs: CommandInputs<InputsOf<S>>, json: boolean | undefined, compute?: () => Promise<ResultOf<S>> | ResultOf<S>,
+): Promise<ResultOf<S> | undefined> {
+  const result = compute ? await compute() : methodOf(spec).run(engine, spec, inputs.parsed);
   if (!json) return result;
-  console.log(JSON.stringify({ ...result, reproducibility: await record(engine, run, inputs) }, null, 2));
+  console.log(JSON.stringify({ ...(result as object), reproducibility: await record(engine, spec, inputs.recorded) }, null, 2));
   return undefined;
 }

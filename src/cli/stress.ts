@@ -1,12 +1,10 @@
 import Table from "cli-table3";
 import { createEngine } from "../engine/engine.js";
-import { prepareInputs } from "../market/inputs.js";
-import { builtInStressScenarios, type StressResult } from "../methods/stress/stress.js";
+import { builtInStressScenarios } from "../methods/stress/stress.js";
 import type { StressScenario } from "../model/stress.js";
 import { parseStressScenarios } from "../schema/stress.js";
 import { fmt, signed, style } from "./format.js";
-import { historyFiles } from "./history.js";
-import { recordedRun } from "./recorded.js";
+import { readPortfolioInputs, recordedRun, withHistoryOf } from "./recorded.js";
 import { readJsonFile } from "./run.js";
 
 export interface StressCommandOptions {
@@ -18,16 +16,16 @@ export interface StressCommandOptions {
 }
 
 export async function stressCommand(portfolioPath: string, marketPath: string, opts: StressCommandOptions): Promise<void> {
-  const raw = { portfolio: await readJsonFile(portfolioPath), market: await readJsonFile(marketPath) };
-  const { portfolio } = prepareInputs(raw.portfolio, raw.market, { portfolio: portfolioPath, market: marketPath });
+  const given = await readPortfolioInputs(portfolioPath, marketPath);
+  const { portfolio } = given.parsed;
   const scenarios: StressScenario[] = [
     ...(opts.builtIn ? builtInStressScenarios() : []),
     ...(opts.scenarios ? parseStressScenarios(await readJsonFile(opts.scenarios), opts.scenarios) : []),
   ];
-  const needsHistory = scenarios.some((s) => s.type === "historical");
-  const inputs = needsHistory ? { ...raw, history: await historyFiles(opts.history) } : raw;
+  const spec = { command: "stress", scenarios } as const;
+  const inputs = await withHistoryOf(spec, given, opts.history);
   const engine = await createEngine();
-  const out = await recordedRun<{ results: StressResult[] }>(engine, { command: "stress", scenarios }, inputs, opts.json);
+  const out = await recordedRun(engine, spec, inputs, opts.json);
   if (!out) return;
   const { results } = out;
   const names = results[0]?.underlyings.map((u) => u.underlying) ?? [];

@@ -1,17 +1,14 @@
 import Table from "cli-table3";
 import { createEngine } from "../engine/engine.js";
-import { prepareInputs } from "../market/inputs.js";
-import type { Valuation } from "../methods/valuation.js";
-import { recordedRun } from "./recorded.js";
+import { readPortfolioInputs, recordedRun } from "./recorded.js";
 import { fmt, sig, style } from "./format.js";
-import { readJsonFile } from "./run.js";
 
 
 export async function valueCommand(portfolioPath: string, marketPath: string, opts: { json?: boolean }): Promise<void> {
-  const raw = { portfolio: await readJsonFile(portfolioPath), market: await readJsonFile(marketPath) };
-  const { portfolio } = prepareInputs(raw.portfolio, raw.market, { portfolio: portfolioPath, market: marketPath });
+  const inputs = await readPortfolioInputs(portfolioPath, marketPath);
+  const { portfolio } = inputs.parsed;
   const engine = await createEngine();
-  const valuation = await recordedRun<Valuation>(engine, { command: "value" }, raw, opts.json);
+  const valuation = await recordedRun(engine, { command: "value" }, inputs, opts.json);
   if (!valuation) return;
   const positions = new Table({
     head: ["id", "qty", "price", "ccy", "value", "value USD", "delta", "gamma", "vega/1%", "theta/day", "vol"],

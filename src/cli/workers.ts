@@ -1,4 +1,7 @@
 import { availableParallelism } from "node:os";
+import type { Engine } from "../engine/engine.js";
+import { withPool } from "../parallel/pool.js";
+import { runSplitHere, type PlanOptions, type SplitInputOf, type SplitName, type SplitResultOf } from "../runs/registry.js";
 import { number } from "./run.js";
 
 /**
@@ -14,4 +17,14 @@ export const POOL_FROM_REVALUATIONS = 25_000_000;
 export function workersFor(flag: string | undefined, revaluations: number): number {
   if (flag !== undefined) return number("--workers", flag);
   return revaluations >= POOL_FROM_REVALUATIONS ? availableParallelism() : 1;
+}
+
+/**
+ * A split method of the registry on this thread (workers = 1) or across `workers`
+ * threads: the same bits either way. `options.market`: the market, built already.
+ */
+export function splitRun<N extends SplitName>(
+  engine: Engine, name: N, input: SplitInputOf<N>, workers: number, options: PlanOptions = {},
+): Promise<SplitResultOf<N>> {
+  return workers === 1 ? runSplitHere(engine, name, input, options) : withPool({ workers }, (pool) => pool.run(name, input, options));
 }

@@ -54,10 +54,10 @@ export class ShardedRun {
   }
 
   /**
-   * Opens a run on `inputs` (what every job reads) split as `plan` says: a new run
-   * stores them; a run under way with the same ones is resumed; with other ones, refused.
+   * Opens a run on `inputs` (what every job reads) split as `plan` says, in `phases`: a
+   * new run stores them; a run under way with the same ones is resumed; with other ones, refused.
    */
-  static async open(options: RunOptions, inputs: Buffer, plan: Buffer[]): Promise<ShardedRun> {
+  static async open(options: RunOptions, inputs: Buffer, plan: Buffer[], phases: readonly Phase[]): Promise<ShardedRun> {
     const queueName = queueOf(options);
     const attempts = wholeNumber("attempts", options.attempts ?? 3);
     const ttl = wholeNumber("ttlSeconds", options.ttlSeconds ?? 7 * 86_400);
@@ -80,7 +80,7 @@ export class ShardedRun {
       if (stored === null) {
         // A new run: results left without their data cannot be trusted.
         await redis.multi()
-          .del(keys.computed, keys.results("margins"), keys.results("paths"), keys.results("tail"))
+          .del(keys.computed, ...phases.map((p) => keys.results(p)))
           .hset(keys.data, { inputs, fingerprint })
           .expire(keys.data, ttl)
           .exec();
@@ -94,7 +94,7 @@ export class ShardedRun {
     }
   }
 
-  /** Shares a value every job of the later phases reads (e.g. the ES tail). */
+  /** Shares a value the jobs of a later phase read (e.g. the ES tail). */
   async share(field: string, value: Buffer): Promise<void> {
     await this.redis.hsetnx(this.keys.data, field, value);
   }
@@ -207,8 +207,10 @@ export class ShardedRun {
 }
 
 /** Runs `body` on an opened run; the run's data goes when it succeeds, stays (for a resume) when not. */
-export async function withRun<T>(options: RunOptions, inputs: Buffer, plan: Buffer[], body: (run: ShardedRun) => Promise<T>): Promise<{ value: T; run: RunStats }> {
-  const run = await ShardedRun.open(options, inputs, plan);
+export async function withRun<T>(
+  options: RunOptions, inputs: Buffer, plan: Buffer[], phases: readonly Phase[], body: (run: ShardedRun) => Promise<T>,
+): Promise<{ value: T; run: RunStats }> {
+  const run = await ShardedRun.open(options, inputs, plan, phases);
   try {
     const value = await body(run);
     await run.finish();

@@ -1,7 +1,7 @@
 // Distributed runs on BullMQ (Redis): coordinators queue shards of a run, workers on
 // any number of hosts compute them, results are stored once per run and shard.
 export { distributedBatch, type DistributedBatchOptions } from "./batch.js";
-export { distributedMonteCarlo, type DistributedMonteCarloOptions } from "./montecarlo.js";
+export { distributedMonteCarlo, distributedRun, type DistributedMonteCarloOptions } from "./split.js";
 export { startWorker, type DistributedWorker, type WorkerOptions } from "./worker.js";
 export type { RunOptions, RunStats } from "./coordinator.js";
 export type { Phase, QueueOptions, RedisConnection } from "./redis.js";

@@ -18,8 +18,11 @@ export interface QueueOptions {
   queue?: string;
 }
 
-/** The jobs of a run, in order: account margins; or Monte Carlo paths, then the ES tail. */
-export type Phase = "margins" | "paths" | "tail";
+/**
+ * A phase of a run, the name of its jobs: "margins" for a batch's accounts, or a stage
+ * of a split method of the registry (src/runs), e.g. Monte Carlo's "paths", then "tail".
+ */
+export type Phase = string;
 
 /** What a job carries: the run, which inputs it was made for, and its shard of the phase (the job's name). */
 export interface JobData {

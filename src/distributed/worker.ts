@@ -1,5 +1,6 @@
 // A queue worker: takes jobs of any run from the queue, computes them on this
-// process's engine with the pool's task functions, and stores each result once. A
+// process's engine — a batch's accounts with the pool's task, a split method's range
+// with the registry's part — and stores each result once. A
 // worker killed mid-job loses nothing: its lock lapses, another worker's stalled-job
 // check puts the job back, and the result is computed there.
 import { randomUUID } from "node:crypto";
@@ -7,11 +8,10 @@ import { hostname } from "node:os";
 import { UnrecoverableError, Worker, type Job } from "bullmq";
 import { createEngine, type Engine } from "../engine/engine.js";
 import { buildMarket } from "../market/market.js";
-import type { MarginMethod } from "../methods/margin.js";
-import type { MonteCarloModelInput } from "../model/montecarlo.js";
-import type { EsTail } from "../methods/montecarlo/montecarlo.js";
-import type { MarketData, Position } from "../model/types.js";
-import { marginAccounts, simulateRange, tailBlocksOf, type Account, type AccountMargin, type Range } from "../parallel/tasks.js";
+import { marginAccounts, type BatchAccount, type BatchAccountResult } from "../parallel/tasks.js";
+import { runPart } from "../runs/registry.js";
+import { MARGINS, type BatchRunInputs } from "./batch.js";
+import { sharedField, type SplitRunInputs, type StageTask } from "./split.js";
 import {
   bullConnection, openRedis, pack, queueOf, runKeys, STORE_RESULT, unpack, wholeNumber, type JobData, type Phase, type QueueOptions,
 } from "./redis.js";
@@ -36,9 +36,6 @@ export interface DistributedWorker {
   close(): Promise<void>;
 }
 
-type BatchInputs = { marketData: MarketData; spec: MarginMethod };
-type MonteCarloInputs = { positions: Position[]; marketData: MarketData; model: MonteCarloModelInput };
-
 // Accounts margined between two turns of the event loop, so the lock is renewed
 // during a long shard (e.g. Monte Carlo margin on every account).
 const ACCOUNTS_PER_TURN = 16;
@@ -47,8 +44,8 @@ const CACHED_RUNS = 4;
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-async function marginShard(engine: Engine, accounts: Account[], inputs: BatchInputs): Promise<AccountMargin[]> {
-  const out: AccountMargin[] = [];
+async function marginShard(engine: Engine, accounts: BatchAccount[], inputs: BatchRunInputs): Promise<BatchAccountResult[]> {
+  const out: BatchAccountResult[] = [];
   const market = buildMarket(inputs.marketData);
   for (let at = 0; at < accounts.length; at += ACCOUNTS_PER_TURN) {
     out.push(...marginAccounts(engine, accounts.slice(at, at + ACCOUNTS_PER_TURN), inputs.marketData, inputs.spec, market));
@@ -76,13 +73,12 @@ export async function startWorker(options: WorkerOptions): Promise<DistributedWo
     return cache.get(fingerprint);
   };
 
-  const compute = async (phase: Phase, inputs: unknown, task: Buffer, tail: Buffer | null): Promise<unknown> => {
-    if (phase === "margins") return marginShard(engine, unpack<Account[]>(task), inputs as BatchInputs);
-    const { positions, marketData, model } = inputs as MonteCarloInputs;
-    const { start, count } = unpack<Range>(task);
-    if (phase === "paths") return simulateRange(engine, positions, marketData, model, start, count);
-    if (tail === null) throw new UnrecoverableError("the run's ES tail is missing from Redis");
-    return tailBlocksOf(engine, positions, marketData, model, unpack<EsTail>(tail), start, count);
+  const compute = async (phase: Phase, inputs: unknown, task: Buffer, shared: Buffer | null): Promise<unknown> => {
+    if (phase === MARGINS) return marginShard(engine, unpack<BatchAccount[]>(task), inputs as BatchRunInputs);
+    const { method, input } = inputs as SplitRunInputs;
+    const { start, count, shared: readsShared } = unpack<StageTask>(task);
+    if (readsShared && shared === null) throw new UnrecoverableError(`the run's shared value of its ${phase} phase is missing from Redis`);
+    return runPart(engine, method, input, phase, { start, count }, shared === null ? undefined : unpack(shared));
   };
 
   const processJob = async (job: Job<JobData>): Promise<void> => {
@@ -91,11 +87,11 @@ export async function startWorker(options: WorkerOptions): Promise<DistributedWo
     const keys = runKeys(queue, runId);
     // Stored by an earlier attempt that died before the job was marked complete.
     if (await redis.hexists(keys.results(phase), String(shard))) return;
-    const [stored, task, tail] = await redis.hmgetBuffer(keys.data, "fingerprint", `${phase}:${shard}`, "tail");
+    const [stored, task, shared] = await redis.hmgetBuffer(keys.data, "fingerprint", `${phase}:${shard}`, sharedField(phase));
     if (!stored || stored.toString() !== fingerprint || !task) {
       throw new UnrecoverableError(`run ${runId} has no inputs for this job in Redis (finished, expired, or started again with other inputs)`);
     }
-    const result = await compute(phase, await inputsOf(keys.data, fingerprint), task, tail ?? null);
+    const result = await compute(phase, await inputsOf(keys.data, fingerprint), task, shared ?? null);
     await redis.eval(STORE_RESULT, 3, keys.results(phase), keys.computed, keys.data, String(shard), pack(result), `${phase}:${shard}`);
   };
 

@@ -8,17 +8,16 @@
 import workerpool from "workerpool";
 import { createEngine, type Engine } from "../engine/engine.js";
 import { InputError } from "../errors.js";
-import { buildMarket } from "../market/market.js";
 import type { MarginMethod } from "../methods/margin.js";
-import { historicalVaR, prepareHistorical, type HistoricalOptions, type HistoricalResult } from "../methods/historical/historical.js";
+import type { HistoricalOptions, HistoricalResult } from "../methods/historical/historical.js";
 import type { MonteCarloModelInput } from "../model/montecarlo.js";
-import { concatBlocks, monteCarlo, prepareMonteCarlo, TAIL_BLOCK, type MonteCarloOptions, type MonteCarloResult } from "../methods/montecarlo/montecarlo.js";
-import type { PartSummary } from "../methods/scenario-risk.js";
+import type { MonteCarloOptions, MonteCarloResult } from "../methods/montecarlo/montecarlo.js";
 import type { MarketData, Position } from "../model/types.js";
 import type { PriceHistory, PriceSeries } from "../history/history.js";
-import { evenRanges, marginAccounts, type Account, type AccountMargin } from "./tasks.js";
+import { runSplitHere, sendHere, splitMethod, type PlanOptions, type SendStage, type SplitInputOf, type SplitName, type SplitResultOf } from "../runs/registry.js";
+import { evenRanges, marginAccounts, type BatchAccount, type BatchAccountResult } from "./tasks.js";
 
-export type { Account, AccountMargin } from "./tasks.js";
+export type { BatchAccount, BatchAccountResult } from "./tasks.js";
 
 export interface PoolOptions {
   /** Worker count (default: every core). 1 runs in this thread, without workers. */
@@ -65,51 +64,44 @@ export class RiskPool {
   }
 
   /**
-   * Monte Carlo VaR/ES with the paths split across the workers; the same bits as
-   * monteCarlo() on one thread. The tail statistics and worst paths are done here.
+   * A method of the registry that splits (Monte Carlo, historical) with its ranges
+   * across the workers; the same bits as on one thread. Planned (and its inputs
+   * validated) here first, so bad input fails before any worker starts; the parts are
+   * summarised here. `options.market`: the market of `input.marketData`, when built already.
    */
-  async monteCarlo(positions: Position[], marketData: MarketData, model: MonteCarloModelInput = {}, options: Pick<MonteCarloOptions, "onProgress"> = {}): Promise<MonteCarloResult> {
+  async run<N extends SplitName>(name: N, input: SplitInputOf<N>, options: PlanOptions = {}): Promise<SplitResultOf<N>> {
     const engine = await this.engine();
-    const market = buildMarket(marketData);
-    if (!this.pool) return monteCarlo(engine, positions, market, model, options);
-    // Set up (and validated) here first, so bad input fails before any worker starts.
-    const run = prepareMonteCarlo(engine, positions, market, model);
-    const n = run.model.paths;
-    let done = 0;
-    const parts = await Promise.all(evenRanges(n, this.workers).map(async ({ start, count }) => {
-      const part = (await this.pool!.exec("simulate", [positions, marketData, model, start, count])) as PartSummary;
-      done += count;
-      options.onProgress?.(done, n);
-      return part;
-    }));
-    // The ES contributions revalue the tail paths position by position: in blocks, split too.
-    const tail = run.esTail(parts);
-    const pending = Promise.all(evenRanges(Math.ceil(tail.paths.length / TAIL_BLOCK), this.workers).map(({ start, count }) =>
-      this.pool!.exec("tailBlocks", [positions, marketData, model, tail, start, count]) as Promise<Float64Array>));
-    // The tail statistics, histogram and worst paths here while the workers revalue the tail.
-    const finish = run.summariseLater(parts);
-    return finish(concatBlocks(await pending));
+    if (!this.pool) return runSplitHere(engine, name, input, options);
+    const method = splitMethod(name);
+    const run = method.plan(engine, input, options.market ? { market: options.market } : {});
+    if (!method.worthSending(run, input)) return method.coordinate(run, sendHere(method, run));
+    const send: SendStage = <Part>(stage: string, items: number, shared?: unknown) => {
+      let done = 0;
+      return Promise.all(evenRanges(items, this.workers).map(async (range) => {
+        const part = (await this.pool!.exec("part", [name, input, stage, range, shared])) as Part;
+        done += range.count;
+        if (stage === method.progressStage) options.onProgress?.(done, items);
+        return part;
+      }));
+    };
+    return method.coordinate(run, send);
+  }
+
+  /** Monte Carlo VaR/ES with the paths (and the ES tail's blocks) split across the workers: monteCarlo()'s bits. */
+  monteCarlo(positions: Position[], marketData: MarketData, model: MonteCarloModelInput = {}, options: Pick<MonteCarloOptions, "onProgress"> = {}): Promise<MonteCarloResult> {
+    return this.run("monte-carlo", { positions, marketData, model }, options);
   }
 
   /**
    * Historical (or filtered historical) VaR/ES with the windows split across the
    * workers (on this thread for small books); the same bits as historicalVaR() on one thread.
    */
-  async historicalVaR(positions: Position[], marketData: MarketData, source: PriceHistory | PriceSeries[], options: HistoricalOptions = {}): Promise<HistoricalResult> {
-    const engine = await this.engine();
-    const market = buildMarket(marketData);
-    if (!this.pool) return historicalVaR(engine, positions, market, source, options);
-    // Set up (and validated) here first, so bad input fails before any worker starts.
-    const run = prepareHistorical(engine, positions, market, source, options);
-    // A small book's windows cost less than sending them out (the same bits either way).
-    if (positions.length * run.windows < LOCAL_HISTORICAL) return run.summarise([run.part(0, run.windows)]);
-    const parts = await Promise.all(evenRanges(run.windows, this.workers).map(({ start, count }) =>
-      this.pool!.exec("historical", [positions, marketData, source, options, start, count]) as Promise<PartSummary>));
-    return run.summarise(parts);
+  historicalVaR(positions: Position[], marketData: MarketData, source: PriceHistory | PriceSeries[], options: HistoricalOptions = {}): Promise<HistoricalResult> {
+    return this.run("historical", { positions, marketData, history: source, options });
   }
 
   /** Headline margin of many accounts on one market, in slices across the workers, in input order. */
-  async marginBatch(accounts: Account[], marketData: MarketData, spec: MarginMethod, options: { onProgress?: (done: number, total: number) => void } = {}): Promise<AccountMargin[]> {
+  async marginBatch(accounts: BatchAccount[], marketData: MarketData, spec: MarginMethod, options: { onProgress?: (done: number, total: number) => void } = {}): Promise<BatchAccountResult[]> {
     if (!this.pool) {
       const out = marginAccounts(await this.engine(), accounts, marketData, spec);
       options.onProgress?.(accounts.length, accounts.length);
@@ -120,7 +112,7 @@ export class RiskPool {
     let done = 0;
     const parts = await Promise.all(Array.from({ length: Math.ceil(accounts.length / slice) }, async (_, i) => {
       const part = accounts.slice(i * slice, (i + 1) * slice);
-      const r = (await this.pool!.exec("margins", [part, marketData, spec])) as AccountMargin[];
+      const r = (await this.pool!.exec("margins", [part, marketData, spec])) as BatchAccountResult[];
       done += part.length;
       options.onProgress?.(done, accounts.length);
       return r;
@@ -132,13 +124,6 @@ export class RiskPool {
     await this.pool?.terminate();
   }
 }
-
-/**
- * Position-windows below which a historical simulation runs on the calling thread:
- * measured here, 10 positions × 2,016 windows took 2.1× as long on 2 workers and 200
- * positions broke even (bench/historical.bench.ts).
- */
-const LOCAL_HISTORICAL = 500_000;
 
 /** `work` on a pool made for it, terminated after. */
 export async function withPool<T>(options: PoolOptions, work: (pool: RiskPool) => Promise<T>): Promise<T> {

@@ -3,36 +3,29 @@
 import workerpool from "workerpool";
 import { createEngine, type Engine } from "../engine/engine.js";
 import type { MarginMethod } from "../methods/margin.js";
-import type { MonteCarloModelInput } from "../model/montecarlo.js";
-import type { PriceHistory, PriceSeries } from "../history/history.js";
-import type { HistoricalOptions } from "../methods/historical/historical.js";
-import type { PartSummary } from "../methods/scenario-risk.js";
-import type { MarketData, Position } from "../model/types.js";
-import type { EsTail } from "../methods/montecarlo/montecarlo.js";
-import { historicalRange, marginAccounts, simulateRange, tailBlocksOf, type Account } from "./tasks.js";
+import type { MarketData } from "../model/types.js";
+import { runPart, type Range, type SplitName } from "../runs/registry.js";
+import { marginAccounts, type BatchAccount } from "./tasks.js";
 
 let engine: Promise<Engine> | undefined;
 const getEngine = (): Promise<Engine> => (engine ??= createEngine());
 
-/** A part's arrays moved, not copied, back to the pool. */
-function moved(part: PartSummary): InstanceType<typeof workerpool.Transfer> {
-  const { losses, largest } = part;
-  const arrays = [losses, largest.portfolio, ...largest.usd, ...largest.coin.filter((c): c is Float64Array => c !== undefined)];
-  return new workerpool.Transfer(part, arrays.map((a) => a.buffer));
+/** The typed arrays' buffers in a part (once each): moved, not copied, back to the pool. */
+function buffersOf(value: unknown, found = new Set<ArrayBuffer>()): Set<ArrayBuffer> {
+  if (ArrayBuffer.isView(value)) {
+    if (value.buffer instanceof ArrayBuffer) found.add(value.buffer);
+  } else if (value !== null && typeof value === "object") {
+    for (const v of Object.values(value)) buffersOf(v, found);
+  }
+  return found;
 }
 
 workerpool.worker({
-  async simulate(positions: Position[], marketData: MarketData, model: MonteCarloModelInput, start: number, count: number) {
-    return moved(simulateRange(await getEngine(), positions, marketData, model, start, count));
+  async part(name: SplitName, input: unknown, stage: string, range: Range, shared: unknown) {
+    const part = runPart(await getEngine(), name, input, stage, range, shared);
+    return new workerpool.Transfer(part as object, [...buffersOf(part)]);
   },
-  async historical(positions: Position[], marketData: MarketData, source: PriceHistory | PriceSeries[], options: HistoricalOptions, start: number, count: number) {
-    return moved(historicalRange(await getEngine(), positions, marketData, source, options, start, count));
-  },
-  async tailBlocks(positions: Position[], marketData: MarketData, model: MonteCarloModelInput, tail: EsTail, first: number, count: number) {
-    const blocks = tailBlocksOf(await getEngine(), positions, marketData, model, tail, first, count);
-    return new workerpool.Transfer(blocks, [blocks.buffer]);
-  },
-  async margins(accounts: Account[], marketData: MarketData, spec: MarginMethod) {
+  async margins(accounts: BatchAccount[], marketData: MarketData, spec: MarginMethod) {
     return marginAccounts(await getEngine(), accounts, marketData, spec);
   },
 });

@@ -3,50 +3,13 @@
 // and the inputs themselves with their digest — so that anyone can re-run it and
 // get the same figures, bit for bit (every kernel is deterministic, in Node and in
 // browsers). `verify` re-runs a saved result and compares.
-import { accountMargin } from "../account/account.js";
 import type { Engine } from "../engine/engine.js";
 import { InputError } from "../errors.js";
-import { parsePriceCsv, type PriceSeries } from "../history/csv.js";
-import { prepareInputs } from "../market/inputs.js";
-import { gridMargin } from "../methods/grid/grid.js";
-import type { MarginProfile } from "../model/profile.js";
-import { historicalVaR, type HistoricalOptions } from "../methods/historical/historical.js";
-import { backtest, type BacktestOptions } from "../methods/backtest/backtest.js";
-import { headlineMargin, whatIf, type MarginMethod } from "../methods/margin.js";
-import type { MonteCarloModelInput } from "../model/montecarlo.js";
-import { monteCarlo } from "../methods/montecarlo/montecarlo.js";
-import { stressTest } from "../methods/stress/stress.js";
-import type { StressScenario } from "../model/stress.js";
-import { checkAccountAgainstMarket, parseAccount } from "../schema/account.js";
-import { parseMarket } from "../schema/market.js";
-import { valueBook } from "../methods/valuation.js";
+import { runRecorded, type RecordedInputs, type RunSpec } from "../runs/registry.js";
 import { VERSION } from "../version.js";
 
-/** How the headline margin is set, as recorded (the price history is among the inputs). */
-export type MarginRun =
-  | { method: "grid"; profile: MarginProfile }
-  | { method: "monte-carlo"; model: MonteCarloModelInput; mmRatio?: number }
-  | { method: "historical"; options?: HistoricalOptions; mmRatio?: number };
-
-/** A method and its parameters, as recorded. */
-export type RunSpec =
-  | { command: "value" }
-  | { command: "grid"; profile: MarginProfile; perPosition?: boolean }
-  | { command: "monte-carlo"; model: MonteCarloModelInput }
-  | { command: "historical"; options: HistoricalOptions }
-  | { command: "stress"; scenarios: StressScenario[] }
-  | ({ command: "margin" } & MarginRun)
-  | { command: "whatif"; margin: MarginRun; orders: unknown }
-  | { command: "backtest"; options: Omit<BacktestOptions, "onProgress"> }
-  | { command: "account"; margin: MarginRun; distanceToLiquidation: boolean };
-
-/** The inputs as given (JSON values), and the price history's CSV files when the method reads one. */
-export interface RecordedInputs {
-  /** The portfolio file; for the account command, the account file. */
-  portfolio: unknown;
-  market: unknown;
-  history?: { name: string; text: string }[];
-}
+// The methods, their recorded form and how a record runs are the registry's (src/runs).
+export { runRecorded, type MarginRun, type RecordedInputs, type RunSpec } from "../runs/registry.js";
 
 export interface Reproducibility {
   pmargin: string;
@@ -72,52 +35,6 @@ export function canonicalJson(value: unknown): string {
 export async function sha256Hex(text: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-/** The series of the recorded price-history files. */
-export function historyOf(inputs: RecordedInputs): PriceSeries[] {
-  if (!inputs.history?.length) throw new InputError("reproducibility.inputs.history", "this method needs the price history's CSV files");
-  return inputs.history.flatMap((f) => parsePriceCsv(f.text, { source: f.name }).series);
-}
-
-/** Runs a recorded method on recorded inputs: the one path results come from, so a record describes exactly what ran. */
-export function runRecorded(engine: Engine, run: RunSpec, inputs: RecordedInputs): unknown {
-  if (run.command === "account") {
-    const marketData = parseMarket(inputs.market, "market");
-    const account = parseAccount(inputs.portfolio, "account");
-    checkAccountAgainstMarket(account, marketData, "account");
-    return accountMargin(engine, account, marketData, marginMethod(run.margin, inputs), { distanceToLiquidation: run.distanceToLiquidation });
-  }
-  const { portfolio, market, marketData } = prepareInputs(inputs.portfolio, inputs.market, { portfolio: "portfolio", market: "market" });
-  const positions = portfolio.positions;
-  switch (run.command) {
-    case "value":
-      return { currency: "USD", ...valueBook(engine, engine.compile(positions, market), market) };
-    case "grid":
-      return gridMargin(engine, positions, market, { profile: run.profile, perPosition: run.perPosition ?? false });
-    case "monte-carlo":
-      return monteCarlo(engine, positions, market, run.model);
-    case "historical":
-      return historicalVaR(engine, positions, market, historyOf(inputs), run.options);
-    case "stress":
-      return { results: stressTest(engine, positions, market, run.scenarios, run.scenarios.some((s) => s.type === "historical") ? { history: historyOf(inputs) } : {}) };
-    case "margin":
-      return headlineMargin(engine, positions, market, marginMethod(run, inputs));
-    case "whatif": {
-      const orders = prepareInputs({ positions: run.orders }, inputs.market, { portfolio: "orders", market: "market" }).portfolio.positions;
-      return whatIf(engine, positions, market, orders, marginMethod(run.margin, inputs));
-    }
-    case "backtest":
-      return backtest(engine, positions, marketData, historyOf(inputs), run.options);
-  }
-}
-
-/** A recorded margin method with what it reads from the inputs (the price history for historical). */
-export function marginMethod(run: MarginRun, inputs: RecordedInputs): MarginMethod {
-  const mm = "mmRatio" in run && run.mmRatio !== undefined ? { mmRatio: run.mmRatio } : {};
-  if (run.method === "grid") return { method: "grid", profile: run.profile };
-  if (run.method === "monte-carlo") return { method: "monte-carlo", model: run.model, ...mm };
-  return { method: "historical", history: historyOf(inputs), ...(run.options ? { options: run.options } : {}), ...mm };
 }
 
 /** The record of a run, to save with its result. */
