@@ -8,7 +8,7 @@ import { shippedCsv } from "../../src/history/shipped.js";
 import { evenRanges } from "../../src/parallel/tasks.js";
 import {
   METHODS, methodOf, portfolioInputs, runPart, runRecorded, splitInputOf, splitMethod, splitNames,
-  type RecordedInputs, type SendStage,
+  type RecordedInputs, type RunSpec, type SendStage, type SplitName,
 } from "../../src/runs/registry.js";
 import { canonicalJson } from "../../src/verify/reproducibility.js";
 
@@ -23,7 +23,7 @@ beforeAll(async () => {
 });
 
 /** Each stage in `pieces` ranges, each part planned afresh from the plain inputs, as a worker plans it. */
-const splitSend = (name: "monte-carlo" | "historical", input: unknown, pieces: number): SendStage =>
+const splitSend = (name: SplitName, input: unknown, pieces: number): SendStage =>
   async <Part>(stage: string, items: number, shared?: unknown) =>
     evenRanges(items, pieces).map((range) => runPart(engine, name, input, stage, range, shared) as Part);
 
@@ -33,10 +33,11 @@ describe("the method registry", () => {
     expect(splitNames().sort()).toEqual(["historical", "monte-carlo"]);
   });
 
-  it.each([
+  const splitRuns: [SplitName, Extract<RunSpec, { command: SplitName }>][] = [
     ["monte-carlo", { command: "monte-carlo", model: { paths: 3_001, seed: 9, levels: { var: [0.99], es: [0.95] } } }],
     ["historical", { command: "historical", options: { horizonDays: 1 } }],
-  ] as const)("%s split into 1, 3 and 7 ranges per stage gives its recorded run's result, bit for bit", async (name, spec) => {
+  ];
+  it.each(splitRuns)("%s split into 1, 3 and 7 ranges per stage gives its recorded run's result, bit for bit", async (name, spec) => {
     const whole = canonicalJson(runRecorded(engine, spec, inputs));
     const parsed = portfolioInputs(inputs);
     const input = splitInputOf(spec, parsed);
