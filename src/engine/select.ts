@@ -2,8 +2,14 @@
 // kernel selectF64 on a work copy in the engine's memory. The pure-JS twin is
 // jsSelector (src/reference/select.ts); tail statistics take either.
 import { InputError } from "../errors.js";
-import { checkSelectRange } from "../reference/select.js";
 import type { Kernels } from "./wasm.js";
+
+/** Throws unless 0 ≤ left ≤ k ≤ right < length, all integers: the kernel trusts its bounds. */
+export function checkSelectRange(length: number, left: number, right: number, k: number): void {
+  const ok = Number.isInteger(left) && Number.isInteger(right) && Number.isInteger(k) &&
+    left >= 0 && left <= k && k <= right && right < length;
+  if (!ok) throw new InputError("k", `need integers 0 ≤ left ≤ k ≤ right < ${length}, got left ${left}, k ${k}, right ${right}`);
+}
 
 export interface Selector {
   /** Loads a copy of `losses` into a work array the selector owns and returns it (a view for WASM). */

@@ -3,18 +3,10 @@
 // floating-point operations in the same order, and exp/log from
 // src/math/deterministic.ts (bit-identical to the module's), so both leave the
 // array in the same arrangement.
-import { InputError } from "../errors.js";
-import type { Selector } from "../engine/select.js";
+import { checkSelectRange, type Selector } from "../engine/select.js";
 import { exp, log } from "../math/deterministic.js";
 
 const SAMPLE_ABOVE = 600;
-
-/** Throws unless 0 ≤ left ≤ k ≤ right < length, all integers: the kernel trusts its bounds. */
-export function checkSelectRange(length: number, left: number, right: number, k: number): void {
-  const ok = Number.isInteger(left) && Number.isInteger(right) && Number.isInteger(k) &&
-    left >= 0 && left <= k && k <= right && right < length;
-  if (!ok) throw new InputError("k", `need integers 0 ≤ left ≤ k ≤ right < ${length}, got left ${left}, k ${k}, right ${right}`);
-}
 
 function select(a: Float64Array, left: number, right: number, k: number): void {
   while (right > left) {
