@@ -7,11 +7,11 @@ import { createEngine } from "../src/engine/engine.js";
 import { referenceBackend } from "../src/reference/backend.js";
 import type { MarginMethod } from "../src/methods/margin.js";
 import { RiskPool } from "../src/parallel/pool.js";
-import { marginAccounts, type AccountMargin } from "../src/parallel/tasks.js";
+import { marginAccounts, type BatchAccountResult } from "../src/parallel/tasks.js";
 import { accountsOf, deribit, marketData } from "./fixtures.js";
 import { cell, consume, count, medians, times, timing, type Section } from "./lib.js";
 
-const initial = (r: AccountMargin): number => {
+const initial = (r: BatchAccountResult): number => {
   if (!("margin" in r)) throw new Error(`account ${r.id}: ${r.error}`);
   return r.margin.initial;
 };
@@ -31,7 +31,7 @@ export async function benchBatch(nAccounts = 10_000, nJs = 10_000, workers = 2):
     marginAccounts(reference, warm, marketData, jsSpec);
     await pool.marginBatch(warm, marketData, spec);
 
-    let single: AccountMargin[] = [], pooled: AccountMargin[] = [], js: AccountMargin[] = [];
+    let single: BatchAccountResult[] = [], pooled: BatchAccountResult[] = [], js: BatchAccountResult[] = [];
     const o = { time: 0, iterations: 3, warmupTime: 0, warmupIterations: 0 };
     const [singleMs] = await medians([["batch, wasm", () => { single = marginAccounts(engine, accounts, marketData, spec); consume(initial(single[0]!)); }]], o);
     const [poolMs] = await medians([["batch, pool", async () => { pooled = await pool.marginBatch(accounts, marketData, spec); consume(initial(pooled[0]!)); }]], o);

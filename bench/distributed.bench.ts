@@ -12,7 +12,7 @@ import { createEngine } from "../src/engine/engine.js";
 import { distributedBatch } from "../src/distributed/batch.js";
 import { pack } from "../src/distributed/redis.js";
 import type { MarginMethod } from "../src/methods/margin.js";
-import { marginAccounts, type AccountMargin } from "../src/parallel/tasks.js";
+import { marginAccounts, type BatchAccountResult } from "../src/parallel/tasks.js";
 import { accountsOf, deribit, marketData } from "./fixtures.js";
 import { cell, consume, count, medians, ms, times, timing, type Section } from "./lib.js";
 
@@ -40,7 +40,7 @@ async function stopWorkers(children: ChildProcess[]): Promise<void> {
   })));
 }
 
-const initial = (r: AccountMargin): number => {
+const initial = (r: BatchAccountResult): number => {
   if (!("margin" in r)) throw new Error(`account ${r.id}: ${r.error}`);
   return r.margin.initial;
 };
@@ -51,12 +51,12 @@ export async function benchDistributed(nAccounts = 10_000, shardSize = 250, work
   const spec: MarginMethod = { method: "grid", profile: deribit };
   const queue = `pmargin-bench-${randomUUID().slice(0, 8)}`;
   let runs = 0;
-  const batch = (part = accounts, size = shardSize): Promise<AccountMargin[]> =>
+  const batch = (part = accounts, size = shardSize): Promise<BatchAccountResult[]> =>
     distributedBatch({ connection: REDIS, queue, runId: `bench-${runs++}`, accounts: part, marketData, spec, shardSize: size }).then((r) => r.results);
   const o = { time: 0, iterations: 3, warmupTime: 0, warmupIterations: 0 };
 
   marginAccounts(engine, accounts.slice(0, 1_000), marketData, spec);
-  let single: AccountMargin[] = [];
+  let single: BatchAccountResult[] = [];
   const [singleMs] = await medians([["one thread", () => { single = marginAccounts(engine, accounts, marketData, spec); consume(initial(single[0]!)); }]], o);
   const singleT = timing(singleMs!, nAccounts, "accounts");
   // What the shards carry through Redis: the accounts, V8-serialised as the coordinator stores them.
@@ -69,7 +69,7 @@ export async function benchDistributed(nAccounts = 10_000, shardSize = 250, work
       const workers = await spawnWorkers(n, queue);
       try {
         await batch(accounts.slice(0, 1_000));
-        let queued: AccountMargin[] = [];
+        let queued: BatchAccountResult[] = [];
         const [queuedMs] = await medians([[`${n} workers`, async () => { queued = await batch(); consume(initial(queued[0]!)); }]], o);
         if (!queued.every((r, i) => initial(r) === initial(single[i]!))) throw new Error(`distributed: ${n} workers' margins differ from one thread's`);
         rows.push({ workers: n, t: timing(queuedMs!, nAccounts, "accounts") });

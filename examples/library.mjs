@@ -3,8 +3,9 @@
 import { readFile } from "node:fs/promises";
 import {
   backtest, builtInProfile, builtInStressScenarios, createEngine, gridMargin, historicalVaR, monteCarlo, parseMonteCarloModel,
-  prepareInputs, ScenarioSet, stressTest, valueBook,
+  prepareInputs, stressTest, valueBook,
 } from "pmargin";
+import { ScenarioSet } from "pmargin/engine"; // the engine tier: books, scenario sets, revaluation
 import { shippedSeries } from "pmargin/shipped-history";
 
 const read = async (name) => JSON.parse(await readFile(new URL(name, import.meta.url), "utf8"));

@@ -1,57 +1,84 @@
 // pmargin: portfolio margin and risk for crypto derivatives, on a SIMD WebAssembly core.
-export * from "./model/types.js";
+//
+// The main entry is a user's view: inputs, the methods, their options and results,
+// errors, profiles, and the backend a method takes. Lower tiers, each its own entry
+// with its own API report (api/*.api.md): pmargin/engine (backends, books, scenarios,
+// path plans, limits, the kernels' layout), pmargin/reference (the pure-JS twins and
+// closed forms), pmargin/risk (tail statistics, reducers, backtest statistics,
+// estimators). See docs/architecture.md.
+
+// Errors
 export { PmarginError, InputError, LimitError } from "./errors.js";
-export { parseJson, parsePortfolio, parseMarket, checkAgainstMarket } from "./schema/index.js";
-export { buildMarket, type Market } from "./market/market.js";
-export { impliedVol } from "./market/implied-vol.js";
+
+// Inputs: parse and validate once, then build the market.
+export type {
+  Settlement, OptionRight, SpotPosition, FuturePosition, OptionPosition, Position, Portfolio,
+  VolSlice, ForwardQuote, UnderlyingMarket, UnderlyingLiquidity, MarketData, PositionBase,
+} from "./model/types.js";
+export { parseJson, parsePortfolio, parseMarket, checkAgainstMarket, parseProfile, parseMonteCarloModel, parseStressScenarios } from "./schema/index.js";
+export { parseAccount, checkAccountAgainstMarket } from "./schema/account.js";
+export { parseUpdate, type Update } from "./schema/updates.js";
+export { buildMarket, type Market, type UnderlyingCurves } from "./market/market.js";
+export type { ForwardCurve, ForwardNode } from "./market/forward-curve.js";
+export type { VolSurface, SurfaceSlice, SliceRef } from "./market/vol-surface.js";
 export { prepareInputs, type Inputs } from "./market/inputs.js";
-export { Engine, createEngine, type EngineOptions } from "./engine/engine.js";
-export { DEFAULT_LIMITS, type Backend, type BookGreeks, type Limits, type Reduction, type RevalueOptions, type RevalueResult } from "./engine/backend.js";
-export { ReferenceBackend, referenceBackend } from "./reference/backend.js";
-export type { Book, CompileOptions, OptionTerms } from "./engine/book.js";
-export { ScenarioSet } from "./engine/scenarios.js";
-export type { WasmSource } from "./engine/wasm.js";
-export { valueBook, type Valuation, type PositionValue, type UnderlyingTotals } from "./methods/valuation.js";
-export { black76, black76Price, type Black76Greeks, type Black76Inputs } from "./math/black76.js";
-export { normCdf } from "./math/normal.js";
-export { revalueReference } from "./reference/revalue.js";
-export { gridMargin, gridScenarios, termWeight, type GridMargin, type GridOptions, type GridScenario, type UnderlyingGridMargin, type Amount, type Contingencies } from "./methods/grid/grid.js";
-export type { MarginProfile, UnderlyingGridParams, VolState, VolTermScaling, ExtendedMove } from "./model/profile.js";
+export { loadPriceHistory, loadPriceSeries, alignHistory, parsePriceCsv, type PriceHistory, type PriceSeries, type AlignOptions, type LoadOptions, type PriceCsvOptions } from "./history/history.js";
+export { estimateModelInputs, type ModelInputOptions } from "./history/estimate.js";
+
+// The backend a method takes: the WASM engine, or its pure-JS twin.
+export { createEngine, type Engine, type EngineOptions } from "./engine/engine.js";
+export { referenceBackend, type ReferenceBackend } from "./reference/backend.js";
+export type { Backend, BookGreeks, Limits, Reduction, RevalueOptions, RevalueResult } from "./engine/backend.js";
+export type { Book, CompileOptions, OptionTerms, PositionRef } from "./engine/book.js";
+export type { ScenarioSet } from "./engine/scenarios.js";
+export type { PathBlock, PathPlan } from "./engine/path-plan.js";
+export type { Selector } from "./engine/select.js";
+export type { KernelLayout, Kernels, PathLayout, WasmSource } from "./engine/wasm.js";
+export type { Black76Greeks, Black76Inputs } from "./math/black76.js";
+export type { Correlation, CorrelationInput } from "./math/correlation.js";
+
+// Profiles
+export type { BuiltInProfileName, MarginProfile, UnderlyingGridParams, VolState, VolTermScaling, ExtendedMove } from "./model/profile.js";
 export { builtInProfile, builtInProfileNames } from "./schema/profiles.js";
-export { parseProfile } from "./schema/index.js";
-export { monteCarlo, prepareMonteCarlo, type MonteCarloResult, type MonteCarloOptions, type MonteCarloRun, type PathPnl, type UnderlyingRisk, type WorstPath } from "./methods/montecarlo/montecarlo.js";
-export type { Diversification, PartSummary, UnderlyingTail } from "./methods/scenario-risk.js";
-export { DEFAULT_MODEL, withDefaults, type MonteCarloModel, type MonteCarloModelInput, type JumpParams, type CommonJumpParams } from "./model/montecarlo.js";
+
+// Methods, their options and results
+export { valueBook, type ValuationResult, type PositionValue, type UnderlyingTotals } from "./methods/valuation.js";
+export { gridMargin, type GridMarginResult, type GridOptions, type GridScenario, type UnderlyingGridMargin, type Amount, type Contingencies } from "./methods/grid/grid.js";
+export { gridAttribution, type PositionAttribution } from "./methods/grid/attribution.js";
+export { greeksMargin, type GreeksMarginUnderlying, type GreeksScenario } from "./methods/greeks-margin.js";
+export { monteCarlo, type MonteCarloResult, type MonteCarloOptions, type EsContribution, type PathPnl, type UnderlyingRisk, type WorstPath } from "./methods/montecarlo/montecarlo.js";
 export type { UnderlyingDynamics } from "./methods/montecarlo/plan.js";
-export { parseMonteCarloModel } from "./schema/index.js";
-export { prepareCorrelation, nearestCorrelation, type Correlation, type CorrelationInput } from "./math/correlation.js";
-export { tailRisk, tailRiskOfLargest, tailCount, largest, mergeLargest, mergeWorst, histogram, worstIndices, type TailRisk, type TailEstimate, type WorstLosses } from "./risk/tail.js";
-export { parsePriceCsv, alignHistory, loadPriceSeries, loadPriceHistory, returnWindows, type PriceSeries, type PriceHistory, type ReturnWindows } from "./history/history.js";
-export { realisedVol, ewmaVol, correlationFrom, estimateModelInputs } from "./history/estimate.js";
-export { historicalVaR, prepareHistorical, type HistoricalOptions, type HistoricalResult, type HistoricalRun, type HistoricalWindow, type VolRule } from "./methods/historical/historical.js";
+export { DEFAULT_MODEL, type MonteCarloModel, type MonteCarloModelInput, type JumpParams, type CommonJumpParams } from "./model/montecarlo.js";
+export type { Diversification, ScenarioPnl, UnderlyingTail } from "./methods/scenario-risk.js";
+export type { TailEstimate, TailRisk } from "./risk/tail.js";
+export { historicalVaR, type HistoricalOptions, type HistoricalResult, type HistoricalWindow, type VolRule } from "./methods/historical/historical.js";
 export { stressTest, builtInStressScenarios, type StressResult, type StressOptions } from "./methods/stress/stress.js";
 export type { StressScenario, HistoricalStress, ShockStress, CorrelationToOneStress } from "./model/stress.js";
-export { parseStressScenarios } from "./schema/index.js";
 export { backtest, DEFAULT_BACKTEST_MODELS, type BacktestOptions, type BacktestResult, type BacktestModel, type BacktestModelResult } from "./methods/backtest/backtest.js";
-export { kupiec, christoffersen, trafficLight, type Kupiec, type Christoffersen, type TrafficLight } from "./risk/backtest-stats.js";
-export { headlineMargin, whatIf, DEFAULT_MM_RATIO, type MarginMethod, type HeadlineMargin, type WhatIf } from "./methods/margin.js";
-export { record, runRecorded, verify, canonicalJson, type Reproducibility, type RunSpec, type RecordedInputs, type Verification } from "./verify/reproducibility.js";
-export { VERSION } from "./version.js";
-export { greeksMargin, type GreeksMarginUnderlying, type GreeksScenario } from "./methods/greeks-margin.js";
-export { gridAttribution, type PositionAttribution } from "./methods/grid/attribution.js";
+export type { Kupiec, Christoffersen, TrafficLight } from "./risk/backtest-stats.js";
+export { headlineMargin, whatIf, DEFAULT_MM_RATIO, type MarginMethod, type MarginResult, type WhatIfResult } from "./methods/margin.js";
 export { deltaHedge, type DeltaHedge, type DeltaHedgeOptions, type DeltaHedgeResult } from "./methods/hedge.js";
-export { optimiseMargin, type SizedHedge, type MarginOptimisation } from "./methods/optimise.js";
+export { optimiseMargin, type SizedHedge, type MarginOptimisationResult } from "./methods/optimise.js";
 export type { HedgeCandidate } from "./model/hedge.js";
-export { accountMargin, type AccountMargin, type AccountMarginOptions } from "./account/account.js";
-export { USD_STABLES, DEFAULT_THRESHOLDS, DEFAULT_CONCENTRATION_TIERS, DEFAULT_LIQUIDITY_STRESS, DEFAULT_DEPEG_PRICE, type Account, type Venue, type CollateralBalance, type StatusThresholds, type ConcentrationTier, type AddOnParams } from "./model/account.js";
+
+// Accounts
+export { accountMargin, type AccountMarginResult, type AccountMarginOptions } from "./account/account.js";
+export { USD_STABLES, DEFAULT_THRESHOLDS, type Account, type Venue, type CollateralBalance, type StatusThresholds, type ConcentrationTier, type AddOnParams } from "./model/account.js";
 export { marginStatus, type MarginStatus, type MarginState } from "./account/status.js";
+export type { HoldingsMargin } from "./account/holdings.js";
 export type { CollateralValue } from "./account/collateral.js";
 export type { AddOns, LiquidityAddOn, ConcentrationAddOn, PositionLiquidity, UnderlyingConcentration } from "./account/addons.js";
 export type { LiquidationDistance, LiquidationPoint } from "./account/liquidation.js";
 export type { DepegStress } from "./account/depeg.js";
 export type { VenueMargin, VenueFailure, CrossVenue } from "./account/venues.js";
-export { parseAccount, checkAccountAgainstMarket } from "./schema/account.js";
+
+// Live margin and monitoring
 export { LiveGridMargin, type LiveGridOptions, type LiveResult } from "./live/live-grid.js";
-export { MarginMonitor, watch, type MonitorEvent, type MonitorOptions, type StreamError } from "./live/monitor.js";
+export { MarginMonitor, watch, type MonitorEvent, type MonitorOptions, type Stamped, type StreamError } from "./live/monitor.js";
 export { EwmaTracker, type EwmaOptions } from "./live/ewma.js";
-export { parseUpdate, type Update } from "./schema/updates.js";
+
+// Verifiable results
+// (a saved --json result re-run from its record; recording through the library, record() and
+// runRecorded(), takes the method registry's run specs and stays internal with it for now)
+export { verify, type Verification } from "./verify/reproducibility.js";
+export { VERSION } from "./version.js";

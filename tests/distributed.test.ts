@@ -15,7 +15,7 @@ import { builtInProfile } from "../src/schema/profiles.js";
 import type { MarginMethod } from "../src/methods/margin.js";
 import { monteCarlo } from "../src/methods/montecarlo/montecarlo.js";
 import type { Position } from "../src/model/types.js";
-import { RiskPool, type Account, type AccountMargin } from "../src/parallel/pool.js";
+import { RiskPool, type BatchAccount, type BatchAccountResult } from "../src/parallel/pool.js";
 import { parseMarket, parsePortfolio } from "../src/schema/index.js";
 import { prng } from "./fixtures/synthetic.js";
 
@@ -28,7 +28,7 @@ const book = parsePortfolio(read("portfolio.json")).positions;
 const grid: MarginMethod = { method: "grid", profile: builtInProfile("deribit") };
 
 /** n accounts of 2–5 of the example book's instruments at seeded sizes; account 7 has a bad strike. */
-function accountsOf(n: number): Account[] {
+function accountsOf(n: number): BatchAccount[] {
   return Array.from({ length: n }, (_, i) => {
     const rnd = prng(1_000 + i);
     const positions: Position[] = Array.from({ length: 2 + Math.floor(rnd() * 4) }, (_, j) => {
@@ -41,7 +41,7 @@ function accountsOf(n: number): Account[] {
 }
 
 /** The single-process batch the distributed one must equal. */
-async function localBatch(accounts: Account[]): Promise<AccountMargin[]> {
+async function localBatch(accounts: BatchAccount[]): Promise<BatchAccountResult[]> {
   const pool = new RiskPool({ workers: 1 });
   try {
     return await pool.marginBatch(accounts, marketData, grid);
@@ -107,7 +107,7 @@ afterEach(async () => {
 // toStrictEqual compares numbers with Object.is: −0 ≠ 0, so equal means the same bits (NaN aside).
 describe("batch margining across worker processes", () => {
   const accounts = accountsOf(10_000);
-  let expected: AccountMargin[];
+  let expected: BatchAccountResult[];
   beforeAll(async () => {
     expected = await localBatch(accounts);
   });

@@ -70,7 +70,7 @@ describe("what-if margin", () => {
       { id: "btc put", kind: "option", underlying: "BTC", settlement: "inverse", right: "put", strike: 90_000, expiry: expiryIn(45), quantity: -3 },
       { id: "btc spot", kind: "spot", underlying: "BTC", quantity: 1 },
     ];
-    for (const profile of ["deribit", "okx", "span"]) {
+    for (const profile of ["deribit", "okx", "span"] as const) {
       const spec: MarginMethod = { method: "grid", profile: builtInProfile(profile) };
       const full = (book: Position[]) => headlineMargin(engine, book, m, spec);
       const w = whatIf(engine, positions, m, orders, spec);

@@ -20,11 +20,11 @@ const read = (f: string): unknown => JSON.parse(readFileSync(new URL(`../example
 
 describe("the shipped profiles", () => {
   it("are deribit, paradex, bybit, okx and span, each naming its sources", () => {
-    expect(builtInProfileNames.sort()).toEqual(["bybit", "deribit", "okx", "paradex", "span"]);
+    expect([...builtInProfileNames].sort()).toEqual(["bybit", "deribit", "okx", "paradex", "span"]);
     for (const name of builtInProfileNames) expect(builtInProfile(name).sources.length).toBeGreaterThan(0);
   });
 
-  for (const name of ["deribit", "paradex", "bybit", "okx", "span"]) {
+  for (const name of ["deribit", "paradex", "bybit", "okx", "span"] as const) {
     it(`${name}: margins the bundled example with 0 ≤ maintenance ≤ initial ≤ single-position margin`, () => {
       const { portfolio, market } = prepareInputs(read("portfolio.json"), read("market.json"));
       const r = gridMargin(engine, portfolio.positions, market, { profile: builtInProfile(name) });
@@ -43,7 +43,7 @@ describe("the shipped profiles", () => {
   });
 
   it("an unknown profile name or a bad profile file is an InputError naming the field", () => {
-    expect(() => builtInProfile("cme")).toThrow(/unknown profile cme/);
+    expect(() => builtInProfile("cme" as never)).toThrow(/unknown profile cme/);
     const bad = { ...(builtInProfile("deribit") as unknown as Record<string, unknown>), mmFactor: 2 };
     expect(() => parseProfile(bad, "mine.json")).toThrow(InputError);
     expect(() => parseProfile(bad, "mine.json")).toThrow(/mine\.json: mmFactor: must be within \(0, 1\]/);

@@ -9,7 +9,7 @@ import { createEngine, type Engine } from "../src/engine/engine.js";
 import type { PriceSeries } from "../src/history/history.js";
 import { shippedSeries } from "../src/history/shipped.js";
 import { buildMarket } from "../src/market/market.js";
-import { gridMargin, type GridMargin } from "../src/methods/grid/grid.js";
+import { gridMargin, type GridMarginResult } from "../src/methods/grid/grid.js";
 import type { MarginProfile } from "../src/model/profile.js";
 import { builtInProfile } from "../src/schema/profiles.js";
 import { historicalVaR } from "../src/methods/historical/historical.js";
@@ -47,7 +47,7 @@ const PROFILES = [deribit, custom];
 /** Small and light: 2,000 paths leave 20 beyond 99% and 50 beyond 97.5%. */
 const MODEL: MonteCarloModelInput = { paths: 2_000, seed: 42, output: { histogramBins: 8, worstPaths: 2 } };
 const mc = (positions: Position[], market: MarketData): MonteCarloResult => monteCarlo(engine, positions, buildMarket(market), MODEL);
-const grid = (positions: Position[], market: MarketData, profile: MarginProfile): GridMargin =>
+const grid = (positions: Position[], market: MarketData, profile: MarginProfile): GridMarginResult =>
   gridMargin(engine, positions, buildMarket(market), { profile });
 
 /**

@@ -1,6 +1,6 @@
 // The page: reads the inputs and controls, hands them to the worker, and shows
 // what comes back. Nothing is computed here, so the page stays responsive.
-import { builtInProfileNames, InputError, parseJson } from "pmargin";
+import { builtInProfileNames, InputError, parseJson, type BuiltInProfileName } from "pmargin";
 // Bundled, not fetched: "Load example" works offline.
 import examplePortfolio from "../../examples/portfolio.json" with { type: "json" };
 import exampleMarket from "../../examples/market.json" with { type: "json" };
@@ -65,7 +65,7 @@ $("controls").addEventListener("submit", (event) => {
       portfolio: parseJson(portfolioText.value, "portfolio"),
       market: parseJson(marketText.value, "market"),
       orders: ordersText.value.trim() === "" ? null : parseJson(ordersText.value, "orders"),
-      profile: profile.value,
+      profile: profile.value as BuiltInProfileName, // one of the options appended from builtInProfileNames
       // valueAsNumber is NaN for an empty field, which the worker's validation names.
       paths: paths.valueAsNumber,
       seed: seed.valueAsNumber,

@@ -1,6 +1,6 @@
 // What the page and its worker say to each other, and what the page publishes on
 // window.pmarginDemo for tests and for anyone poking at it from the console.
-import type { GridMargin, GridScenario, MonteCarloResult, Valuation, WhatIf } from "pmargin";
+import type { BuiltInProfileName, GridMarginResult, GridScenario, MonteCarloResult, ValuationResult, WhatIfResult } from "pmargin";
 
 /** One run: the inputs as parsed JSON (the worker validates them) and the controls. */
 export interface ComputeRequest {
@@ -8,7 +8,7 @@ export interface ComputeRequest {
   market: unknown;
   /** Hypothetical orders, written like a portfolio; null when the field is empty. */
   orders: unknown;
-  profile: string;
+  profile: BuiltInProfileName;
   paths: number;
   seed: number;
   /** Student-t degrees of freedom of the Monte Carlo marginal. */
@@ -27,13 +27,13 @@ export interface AttributionRow {
 
 export interface Results {
   request: Omit<ComputeRequest, "portfolio" | "market" | "orders">;
-  grid: GridMargin;
-  valuation: Valuation;
+  grid: GridMarginResult;
+  valuation: ValuationResult;
   monteCarlo: MonteCarloResult;
   /** In portfolio order. */
   attribution: AttributionRow[];
   /** Pre-trade check of the orders under the grid profile; null without orders. */
-  whatIf: WhatIf | null;
+  whatIf: WhatIfResult | null;
   /** Wall time in the worker, validation to Monte Carlo. */
   elapsedMs: number;
 }

@@ -3,7 +3,7 @@
 // progress, then the results as plain data.
 import {
   builtInProfile, checkAgainstMarket, createEngine, gridMargin, InputError, LimitError, monteCarlo, parseMonteCarloModel, parsePortfolio, prepareInputs, valueBook, whatIf,
-  type Engine, type GridMargin, type MonteCarloResult, type Position,
+  type Engine, type GridMarginResult, type MonteCarloResult, type Position,
 } from "pmargin";
 import type { AttributionRow, ComputeRequest, Results, WorkerMessage } from "./protocol.js";
 
@@ -60,7 +60,7 @@ async function compute(request: ComputeRequest): Promise<Results> {
  * its underlying's worst scenario, and its ES contribution (also in portfolio order).
  * gridMargin lists each underlying's positions in portfolio order, hence the rank.
  */
-function attribution(positions: readonly Position[], grid: GridMargin, mc: MonteCarloResult): AttributionRow[] {
+function attribution(positions: readonly Position[], grid: GridMarginResult, mc: MonteCarloResult): AttributionRow[] {
   const seen = new Map<string, number>();
   return positions.map((p, i) => {
     const rank = seen.get(p.underlying) ?? 0;

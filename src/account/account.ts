@@ -3,7 +3,7 @@
 // ratio, available funds, state — with the distance to liquidation per underlying, the
 // depeg stress, each venue on its own and each venue's failure.
 import type { Backend } from "../engine/backend.js";
-import { buildMarket } from "../market/market.js";
+import { assertMarketData, buildMarket } from "../market/market.js";
 import type { MarginMethod } from "../methods/margin.js";
 import type { MarketData } from "../model/types.js";
 import { checkAccountAgainstMarket } from "../schema/account.js";
@@ -14,7 +14,7 @@ import { checkedSearch, firstRoot, movedMarket, type LiquidationDistance } from 
 import { checkedThresholds, type Account, type StatusThresholds } from "../model/account.js";
 import { crossVenue, together, venueFailure, venueMethod, type CrossVenue, type VenueFailure, type VenueMargin } from "./venues.js";
 
-export interface AccountMargin extends HoldingsMargin {
+export interface AccountMarginResult extends HoldingsMargin {
   name?: string;
   method: MarginMethod["method"];
   thresholds: StatusThresholds;
@@ -35,7 +35,8 @@ export interface AccountMarginOptions {
 }
 
 /** The combined figures use `method` as given; a venue naming a grid profile uses it for its own. */
-export function accountMargin(backend: Backend, account: Account, data: MarketData, method: MarginMethod, options: AccountMarginOptions = {}): AccountMargin {
+export function accountMargin(backend: Backend, account: Account, data: MarketData, method: MarginMethod, options: AccountMarginOptions = {}): AccountMarginResult {
+  assertMarketData(data, "market");
   const thresholds = checkedThresholds(account.thresholds);
   const search = checkedSearch(account.liquidationSearch);
   checkAccountAgainstMarket(account, data);

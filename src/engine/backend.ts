@@ -6,7 +6,7 @@
 // baseline in benchmarks. A method takes a Backend, as a QuantLib instrument
 // takes a pricing engine.
 import { InputError, LimitError } from "../errors.js";
-import type { Market } from "../market/market.js";
+import { assertMarket, type Market } from "../market/market.js";
 import type { Position } from "../model/types.js";
 import type { Black76Greeks } from "../math/black76.js";
 import { assertMovesCompiled, compileBook, type Book, type CompileOptions, type OptionTerms } from "./book.js";
@@ -93,6 +93,7 @@ export interface Backend {
 
 /** compile() of either backend: the positions limit, then the book. */
 export function compileWithin(limits: Limits, layout: KernelLayout, positions: readonly Position[], market: Market, options?: CompileOptions): Book {
+  assertMarket(market);
   if (positions.length > limits.positions) throw new LimitError("positions", positions.length, limits.positions);
   return compileBook(positions, market, layout, options);
 }

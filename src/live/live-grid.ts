@@ -6,8 +6,8 @@
 // bit for bit — only less of it is recomputed.
 import type { Backend } from "../engine/backend.js";
 import { InputError } from "../errors.js";
-import { buildMarket, movedUnderlying, withUnderlying, type Market } from "../market/market.js";
-import { combineInMarketOrder, underlyingMargin, valuedUnderlyingMargin, type GridMargin, type GridOptions, type UnderlyingGridMargin } from "../methods/grid/grid.js";
+import { assertMarketData, buildMarket, movedUnderlying, withUnderlying, type Market } from "../market/market.js";
+import { combineInMarketOrder, underlyingMargin, valuedUnderlyingMargin, type GridMarginResult, type GridOptions, type UnderlyingGridMargin } from "../methods/grid/grid.js";
 import { instrumentKey, type ForwardQuote, type MarketData, type Position, type UnderlyingMarket, type VolSlice } from "../model/types.js";
 import { checkAgainstMarket, parseMarket, parsePortfolio } from "../schema/index.js";
 import { parseUnderlyingMarket } from "../schema/market.js";
@@ -16,7 +16,7 @@ import type { PositionValue } from "../methods/valuation.js";
 
 /** What an update changed: the margin after it, and for an order its incremental margin. */
 export interface LiveResult {
-  margin: GridMargin;
+  margin: GridMarginResult;
   /** For an order: the margin with it, and its increment; the book is unchanged. */
   order?: { id: string; initial: number; maintenance: number; incrementalInitial: number; incrementalMaintenance: number };
 }
@@ -30,7 +30,7 @@ export class LiveGridMargin {
   private book: Position[] = [];
   /** Each held underlying's margin, positions (in book order) and their values now, from its last re-margin. */
   private readonly parts = new Map<string, { margin: UnderlyingGridMargin; positions: Position[]; values: PositionValue[] }>();
-  private current: GridMargin;
+  private current: GridMarginResult;
 
   constructor(
     private readonly backend: Backend,
@@ -38,6 +38,7 @@ export class LiveGridMargin {
     marketData: MarketData,
     private readonly options: LiveGridOptions,
   ) {
+    assertMarketData(marketData, "market");
     this.data = parseMarket(marketData);
     this.market = buildMarket(this.data);
     // A live book may start empty and fill up.
@@ -56,7 +57,7 @@ export class LiveGridMargin {
   }
 
   /** The margin now. */
-  get margin(): GridMargin {
+  get margin(): GridMarginResult {
     return this.current;
   }
 
@@ -89,18 +90,18 @@ export class LiveGridMargin {
    * A new index price. Forwards and a strike-noded smile move in proportion (sticky
    * moneyness, as in every margin method's scenarios) unless new forward quotes are given.
    */
-  setPrice(underlying: string, index: number, forwards?: ForwardQuote[]): GridMargin {
+  setPrice(underlying: string, index: number, forwards?: ForwardQuote[]): GridMarginResult {
     const old = this.underlyingData(underlying);
     const moved = { ...movedUnderlying(old, index / old.index), index };
     return this.setUnderlying(underlying, forwards ? { ...moved, forwards } : moved);
   }
 
-  setSurface(underlying: string, surface: VolSlice[]): GridMargin {
+  setSurface(underlying: string, surface: VolSlice[]): GridMarginResult {
     return this.setUnderlying(underlying, { ...this.underlyingData(underlying), surface });
   }
 
   /** Replaces one underlying's market data; only its positions are re-margined. */
-  setUnderlying(underlying: string, data: UnderlyingMarket): GridMargin {
+  setUnderlying(underlying: string, data: UnderlyingMarket): GridMarginResult {
     this.underlyingData(underlying);
     const checked = parseUnderlyingMarket(underlying, data, this.data.asOf);
     const next: MarketData = { asOf: this.data.asOf, underlyings: { ...this.data.underlyings, [underlying]: checked } };
@@ -112,11 +113,11 @@ export class LiveGridMargin {
   }
 
   /** A trade: adds to the position with the same id (the same instrument) or opens one. */
-  fill(position: Position): GridMargin {
+  fill(position: Position): GridMarginResult {
     return this.filled(this.checked(position));
   }
 
-  private filled(p: Position): GridMargin {
+  private filled(p: Position): GridMarginResult {
     const at = p.id === undefined ? -1 : this.book.findIndex((q) => q.id === p.id);
     if (at < 0) {
       this.book.push(p);
@@ -133,7 +134,7 @@ export class LiveGridMargin {
   }
 
   /** Closes the position with this id. */
-  remove(id: string): GridMargin {
+  remove(id: string): GridMarginResult {
     const at = this.book.findIndex((q) => q.id === id);
     if (at < 0) throw new InputError("id", `no position with id ${id}`);
     const [gone] = this.book.splice(at, 1);
@@ -141,7 +142,7 @@ export class LiveGridMargin {
   }
 
   /** Moves the valuation time: every option ages, so everything is re-margined. */
-  setAsOf(asOf: string): GridMargin {
+  setAsOf(asOf: string): GridMarginResult {
     const next = parseMarket({ ...this.data, asOf });
     checkAgainstMarket({ positions: this.book }, next);
     this.data = next;
@@ -170,7 +171,7 @@ export class LiveGridMargin {
     };
   }
 
-  private changed(underlying: string): GridMargin {
+  private changed(underlying: string): GridMarginResult {
     this.remargin(underlying);
     this.current = this.combine();
     return this.current;
@@ -193,7 +194,7 @@ export class LiveGridMargin {
   }
 
   /** The portfolio's margin from the underlyings' (in market order, as gridMargin), with some replaced. */
-  private combine(replaced?: Map<string, UnderlyingGridMargin>): GridMargin {
+  private combine(replaced?: Map<string, UnderlyingGridMargin>): GridMarginResult {
     return combineInMarketOrder(this.options.profile, this.market, (u) => replaced?.get(u) ?? this.parts.get(u)?.margin);
   }
 

@@ -9,7 +9,8 @@ import { marginStatus, type MarginState, type MarginStatus } from "../account/st
 import { checkedThresholds, isStable, type Account, type AddOnParams, type StatusThresholds } from "../model/account.js";
 import type { Backend } from "../engine/backend.js";
 import { InputError } from "../errors.js";
-import type { GridMargin } from "../methods/grid/grid.js";
+import { assertMarketData } from "../market/market.js";
+import type { GridMarginResult } from "../methods/grid/grid.js";
 import type { MarginProfile } from "../model/profile.js";
 import type { MarketData, Position } from "../model/types.js";
 import { isoDateToMillis } from "../schema/dates.js";
@@ -37,7 +38,7 @@ export interface MonitorOptions {
   correlationJump?: number;
 }
 
-interface Stamped {
+export interface Stamped {
   /** The update's time, when it gave one. */
   time?: string;
 }
@@ -75,6 +76,7 @@ export class MarginMonitor {
   private readonly account: FollowedAccount | null = null;
 
   constructor(backend: Backend, positions: readonly Position[], marketData: MarketData, options: MonitorOptions) {
+    assertMarketData(marketData, "market");
     this.marginChange = checkedFraction("marginChange", options.marginChange ?? 0.05);
     this.volJump = checkedFraction("volJump", options.volJump ?? 0.5);
     this.correlationJump = checkedFraction("correlationJump", options.correlationJump ?? 0.3);
@@ -113,7 +115,7 @@ export class MarginMonitor {
     return { ...marginStatus(equity, m.initial + charge, m.maintenance + charge, account.thresholds), addOns: extra };
   }
 
-  get margin(): GridMargin {
+  get margin(): GridMarginResult {
     return this.live.margin;
   }
 

@@ -104,6 +104,36 @@ export function movedUnderlying(m: UnderlyingMarket, factor: number): Underlying
   };
 }
 
+/** What a value is, for an error that says what was passed instead. */
+function described(value: unknown): string {
+  if (value === null || typeof value !== "object") return value === null ? "null" : typeof value;
+  if ("underlyings" in value && "asOf" in value) return "raw MarketData";
+  if ("names" in value && "asOfMs" in value) return "a built Market";
+  return "an object that is neither";
+}
+
+/**
+ * Throws an InputError naming `path` unless `market` is a built Market: the methods
+ * take it, not the MarketData it is built from (which in plain JS would otherwise
+ * fail deep inside with a bare TypeError). Called at each public method's entry.
+ */
+export function assertMarket(market: unknown, path = "market"): asserts market is Market {
+  const m = market as Partial<Market> | null;
+  if (typeof m === "object" && m !== null && typeof m.get === "function" && Array.isArray(m.names) && typeof m.yearFraction === "function") return;
+  throw new InputError(path, `must be a built Market, got ${described(market)}: pass buildMarket(data) or prepareInputs(...).market`);
+}
+
+/**
+ * Throws an InputError naming `path` unless `data` is MarketData: the methods that
+ * rebuild the market as it moves (backtest, accountMargin, LiveGridMargin,
+ * MarginMonitor) take the data, not a built Market.
+ */
+export function assertMarketData(data: unknown, path = "market"): asserts data is MarketData {
+  const d = data as Partial<MarketData> | null;
+  if (typeof d === "object" && d !== null && typeof d.asOf === "string" && typeof d.underlyings === "object" && d.underlyings !== null) return;
+  throw new InputError(path, `must be MarketData (the parsed market JSON; this method rebuilds the market as it moves), got ${described(data)}: pass parseMarket(json) or prepareInputs(...).marketData`);
+}
+
 /** Build the market from validated market data. */
 export function buildMarket(data: MarketData): Market {
   const asOfMs = timeAt(data.asOf, "asOf");

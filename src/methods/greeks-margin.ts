@@ -3,7 +3,7 @@
 // kernel's full revaluation of the same scenario — to show where Greeks are not
 // enough (short gamma, large moves, the smile moving with the price).
 import type { Backend } from "../engine/backend.js";
-import type { Market } from "../market/market.js";
+import { assertMarket, type Market } from "../market/market.js";
 import type { Position } from "../model/types.js";
 import { valueBook } from "./valuation.js";
 import { worstWeightedLoss } from "../risk/reduce.js";
@@ -34,6 +34,7 @@ export interface GreeksMarginUnderlying {
 
 /** Each underlying's grid (profile) PnL by full revaluation and by delta–gamma–vega. */
 export function greeksMargin(backend: Backend, positions: readonly Position[], market: Market, profile: MarginProfile): GreeksMarginUnderlying[] {
+  assertMarket(market);
   const full = gridMargin(backend, positions, market, { profile });
   return full.underlyings.map((g) => {
     const mine = positions.filter((p) => p.underlying === g.underlying);

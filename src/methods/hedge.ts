@@ -2,10 +2,10 @@
 // a target (0 by default), and the margin of the book with those hedges.
 import type { Backend } from "../engine/backend.js";
 import { InputError } from "../errors.js";
-import type { Market } from "../market/market.js";
+import { assertMarket, type Market } from "../market/market.js";
 import type { Position } from "../model/types.js";
 import { valueBook } from "./valuation.js";
-import { headlineMargin, type HeadlineMargin, type MarginMethod } from "./margin.js";
+import { headlineMargin, type MarginResult, type MarginMethod } from "./margin.js";
 
 export interface DeltaHedgeOptions {
   /** Target delta per underlying, coins (default 0 for every underlying held). */
@@ -25,13 +25,14 @@ export interface DeltaHedge {
 
 export interface DeltaHedgeResult {
   hedges: DeltaHedge[];
-  before: HeadlineMargin;
-  after: HeadlineMargin;
+  before: MarginResult;
+  after: MarginResult;
 }
 
 export function deltaHedge(
   backend: Backend, positions: readonly Position[], market: Market, spec: MarginMethod, options: DeltaHedgeOptions = {},
 ): DeltaHedgeResult {
+  assertMarket(market);
   const settlement = options.settlement ?? "linear";
   const faceValue = options.faceValue ?? 10;
   if (!(faceValue > 0 && Number.isFinite(faceValue))) throw new InputError("faceValue", `must be > 0, got ${faceValue}`);

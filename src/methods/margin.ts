@@ -4,9 +4,9 @@
 import type { Backend } from "../engine/backend.js";
 import { InputError } from "../errors.js";
 import type { PriceHistory, PriceSeries } from "../history/history.js";
-import type { Market } from "../market/market.js";
+import { assertMarket, type Market } from "../market/market.js";
 import type { Position } from "../model/types.js";
-import { combineInMarketOrder, gridMargin, heldUnderlyingMargin, type GridMargin, type GridOptions, type UnderlyingGridMargin } from "./grid/grid.js";
+import { combineInMarketOrder, gridMargin, heldUnderlyingMargin, type GridMarginResult, type GridOptions, type UnderlyingGridMargin } from "./grid/grid.js";
 import type { MarginProfile } from "../model/profile.js";
 import { historicalVaR, type HistoricalOptions } from "./historical/historical.js";
 import type { MonteCarloModelInput } from "../model/montecarlo.js";
@@ -24,7 +24,7 @@ export type MarginMethod =
   | { method: "monte-carlo"; model?: MonteCarloModelInput; mmRatio?: number }
   | { method: "historical"; history: PriceHistory | PriceSeries[]; options?: HistoricalOptions; mmRatio?: number };
 
-export interface HeadlineMargin {
+export interface MarginResult {
   method: MarginMethod["method"];
   /** What the figure is: "deribit grid", "ES 97.5% Monte Carlo, 1 day", … */
   basis: string;
@@ -33,7 +33,8 @@ export interface HeadlineMargin {
   maintenance: number;
 }
 
-export function headlineMargin(backend: Backend, positions: readonly Position[], market: Market, spec: MarginMethod): HeadlineMargin {
+export function headlineMargin(backend: Backend, positions: readonly Position[], market: Market, spec: MarginMethod): MarginResult {
+  assertMarket(market);
   switch (spec.method) {
     case "grid":
       return gridHeadline(gridMargin(backend, positions, market, gridOptions(spec)));
@@ -54,20 +55,20 @@ type GridSpec = Extract<MarginMethod, { method: "grid" }>;
 
 const gridOptions = ({ profile, measureIn }: GridSpec): GridOptions => ({ profile, ...(measureIn ? { measureIn } : {}) });
 
-const gridHeadline = (g: GridMargin): HeadlineMargin =>
+const gridHeadline = (g: GridMarginResult): MarginResult =>
   ({ method: "grid", basis: `${g.profile} grid`, currency: "USD", initial: g.initial, maintenance: g.maintenance });
 
-function riskMeasure(method: "monte-carlo" | "historical", basis: string, measure: number, mmRatio = DEFAULT_MM_RATIO): HeadlineMargin {
+function riskMeasure(method: "monte-carlo" | "historical", basis: string, measure: number, mmRatio = DEFAULT_MM_RATIO): MarginResult {
   if (!(mmRatio > 0 && mmRatio <= 1)) throw new InputError("mmRatio", `must be within (0, 1], got ${mmRatio}`);
   // A book that gains in the tail needs no margin: IM is never negative.
   const initial = Math.max(measure, 0);
   return { method, basis, currency: "USD", initial, maintenance: mmRatio * initial };
 }
 
-export interface WhatIf {
-  before: HeadlineMargin;
+export interface WhatIfResult {
+  before: MarginResult;
   /** The book with every order. */
-  after: HeadlineMargin;
+  after: MarginResult;
   incremental: { initial: number; maintenance: number };
   /** Each order added alone: the margin of book + order and its increment over `before`. */
   orders: { id: string; initial: number; incrementalInitial: number; incrementalMaintenance: number }[];
@@ -78,7 +79,8 @@ export interface WhatIf {
  * seed for every variant, so the increments are measured on common paths and are
  * not swamped by sampling noise.
  */
-export function whatIf(backend: Backend, positions: readonly Position[], market: Market, orders: readonly Position[], spec: MarginMethod): WhatIf {
+export function whatIf(backend: Backend, positions: readonly Position[], market: Market, orders: readonly Position[], spec: MarginMethod): WhatIfResult {
+  assertMarket(market);
   if (orders.length === 0) throw new InputError("orders", "list at least one order");
   const margin = marginWithExtra(backend, positions, market, spec);
   // An empty book needs no margin; the methods refuse to measure one.
@@ -104,7 +106,7 @@ export function whatIf(backend: Backend, positions: readonly Position[], market:
  * The margin of the book with `extra` positions added, for a caller that tries many
  * extras on one book (what-if orders, hedge sizes): headlineMargin(book + extra).
  */
-export function marginWithExtra(backend: Backend, positions: readonly Position[], market: Market, spec: MarginMethod): (extra: readonly Position[]) => HeadlineMargin {
+export function marginWithExtra(backend: Backend, positions: readonly Position[], market: Market, spec: MarginMethod): (extra: readonly Position[]) => MarginResult {
   return spec.method === "grid"
     ? gridWithExtra(backend, positions, market, spec)
     : (extra) => headlineMargin(backend, [...positions, ...extra], market, spec);
@@ -115,7 +117,7 @@ export function marginWithExtra(backend: Backend, positions: readonly Position[]
  * extras touch: a grid margins each underlying alone and then combines them, so the
  * others' margins are the book's own, and the result is gridMargin()'s bit for bit.
  */
-function gridWithExtra(backend: Backend, positions: readonly Position[], market: Market, spec: GridSpec): (extra: readonly Position[]) => HeadlineMargin {
+function gridWithExtra(backend: Backend, positions: readonly Position[], market: Market, spec: GridSpec): (extra: readonly Position[]) => MarginResult {
   const options = gridOptions(spec);
   const own = new Map<string, UnderlyingGridMargin | undefined>();
   return (extra) => {
@@ -133,7 +135,7 @@ function gridWithExtra(backend: Backend, positions: readonly Position[], market:
  * for a search that moves one price: headlineMargin(book, moved). A grid margins each
  * underlying apart, so the others' margins are measured once, at `market`.
  */
-export function marginMovingOne(backend: Backend, positions: readonly Position[], market: Market, spec: MarginMethod, u: string): (moved: Market) => HeadlineMargin {
+export function marginMovingOne(backend: Backend, positions: readonly Position[], market: Market, spec: MarginMethod, u: string): (moved: Market) => MarginResult {
   if (spec.method !== "grid") return (moved) => headlineMargin(backend, positions, moved, spec);
   const options = gridOptions(spec);
   const kept = new Map(market.names.filter((v) => v !== u).map((v) => [v, heldUnderlyingMargin(backend, positions, v, market, options)]));

@@ -7,7 +7,7 @@
 // over a bracket finds its minimum.
 import type { Backend } from "../engine/backend.js";
 import { InputError } from "../errors.js";
-import type { Market } from "../market/market.js";
+import { assertMarket, type Market } from "../market/market.js";
 import type { HedgeCandidate } from "../model/hedge.js";
 import type { Position } from "../model/types.js";
 import { valueBook } from "./valuation.js";
@@ -23,7 +23,7 @@ export interface SizedHedge {
   costUsd: number;
 }
 
-export interface MarginOptimisation {
+export interface MarginOptimisationResult {
   initialUsd: number;
   /** Each candidate alone at its best size. */
   single: SizedHedge[];
@@ -38,7 +38,8 @@ const STEPS = 40;
 
 export function optimiseMargin(
   backend: Backend, positions: readonly Position[], market: Market, candidates: readonly HedgeCandidate[], spec: MarginMethod,
-): MarginOptimisation {
+): MarginOptimisationResult {
+  assertMarket(market);
   if (candidates.length === 0) throw new InputError("candidates", "list at least one candidate hedge");
   candidates.forEach((c, i) => {
     if (!(c.maxSize > 0 && Number.isFinite(c.maxSize))) throw new InputError(`candidates[${i}].maxSize`, `must be > 0, got ${c.maxSize}`);

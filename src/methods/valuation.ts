@@ -4,7 +4,7 @@
 import type { Book } from "../engine/book.js";
 import type { Backend } from "../engine/backend.js";
 import { futurePrice } from "../engine/book.js";
-import type { Market } from "../market/market.js";
+import { assertMarket, type Market } from "../market/market.js";
 
 /**
  * Greeks are with respect to the underlying's index S with every forward moving in
@@ -46,7 +46,7 @@ export interface UnderlyingTotals {
   vegaByExpiry: { expiry: string; vega: number }[];
 }
 
-export interface Valuation {
+export interface ValuationResult {
   asOf: string;
   positions: PositionValue[];
   underlyings: UnderlyingTotals[];
@@ -54,7 +54,8 @@ export interface Valuation {
   totalUsd: number;
 }
 
-export function valueBook(backend: Backend, book: Book, market: Market): Valuation {
+export function valueBook(backend: Backend, book: Book, market: Market): ValuationResult {
+  assertMarket(market);
   // Option rows' Greeks, with each option's vol now.
   const greeks = backend.bookGreeks(book);
   const O = book.layout.opt;

@@ -1,6 +1,7 @@
 // The account a margin figure is held against: positions and collateral on one or
 // more venues, haircuts, the status thresholds and the add-ons' parameters.
 import { InputError } from "../errors.js";
+import type { BuiltInProfileName } from "./profile.js";
 import type { Position } from "./types.js";
 
 /** A balance of one asset: a USD stable (valued at 1 USD) or a coin of the market (at its index). */
@@ -14,7 +15,7 @@ export interface CollateralBalance {
 export interface Venue {
   name: string;
   /** Built-in grid profile the venue margins with (default: the method's). */
-  profile?: string;
+  profile?: BuiltInProfileName;
   positions?: Position[];
   collateral?: CollateralBalance[];
   /** Haircuts of this venue, overriding the account's per asset. */

@@ -71,3 +71,6 @@ export interface MarginProfile {
    */
   crossUnderlying: "sum" | { spreadCredits: { underlyings: [string, string]; credit: number }[] };
 }
+
+/** The names of the margin profiles that ship with pmargin (src/profiles/*.json). */
+export type BuiltInProfileName = "deribit" | "paradex" | "bybit" | "okx" | "span";

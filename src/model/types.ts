@@ -6,7 +6,7 @@
 export type Settlement = "linear" | "inverse";
 export type OptionRight = "call" | "put";
 
-interface PositionBase {
+export interface PositionBase {
   /** Free-form label echoed in results (defaults to the position's index). */
   id?: string;
   /** Underlying symbol; must have an entry in the market data. */

@@ -3,7 +3,7 @@
 // add-on parameters, depeg prices — and its checks against a market.
 import * as v from "valibot";
 import { InputError } from "../errors.js";
-import { builtInProfileNames } from "./profiles.js";
+import { builtInProfileNames, type BuiltInProfileName } from "./profiles.js";
 import { checkedThresholds, checkedTiers, isStable, USD_STABLES, type Account } from "../model/account.js";
 import type { MarketData } from "../model/types.js";
 import { checkAgainstMarket } from "./cross.js";
@@ -20,7 +20,7 @@ const collateral = strict("a collateral balance", { asset: symbol, quantity: wit
 
 const venue = strict("a venue", {
   name: symbol,
-  profile: v.optional(oneOf(builtInProfileNames as [string, ...string[]])),
+  profile: v.optional(oneOf(builtInProfileNames as readonly [BuiltInProfileName, ...BuiltInProfileName[]])),
   positions: v.optional(v.array(position, rule("must be an array of positions"))),
   collateral: v.optional(v.array(collateral, rule("must be an array of collateral balances"))),
   haircuts: v.optional(haircuts),

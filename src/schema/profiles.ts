@@ -6,15 +6,36 @@ import deribit from "../profiles/deribit.json" with { type: "json" };
 import okx from "../profiles/okx.json" with { type: "json" };
 import paradex from "../profiles/paradex.json" with { type: "json" };
 import span from "../profiles/span.json" with { type: "json" };
-import type { MarginProfile } from "../model/profile.js";
+import type { BuiltInProfileName, MarginProfile } from "../model/profile.js";
 
-const BUILT_IN: Record<string, unknown> = { deribit, paradex, bybit, okx, span };
+export type { BuiltInProfileName };
 
-export const builtInProfileNames = Object.keys(BUILT_IN);
+const BUILT_IN: Record<BuiltInProfileName, unknown> = { deribit, paradex, bybit, okx, span };
 
-/** A shipped profile by name, validated like a user's own. */
-export function builtInProfile(name: string): MarginProfile {
-  const data = BUILT_IN[name];
+/**
+ * The shipped profiles' names, in a stable order.
+ *
+ * @example
+ * ```ts
+ * import { builtInProfileNames } from "pmargin";
+ * builtInProfileNames; // ["deribit", "paradex", "bybit", "okx", "span"]
+ * ```
+ */
+export const builtInProfileNames: readonly BuiltInProfileName[] = Object.keys(BUILT_IN) as BuiltInProfileName[];
+
+/**
+ * A shipped profile by name, validated like a user's own. A name that is not built in
+ * (from a command line or a file, cast to the type) throws an InputError naming `profile`.
+ *
+ * @example
+ * ```ts
+ * import { builtInProfile, createEngine, gridMargin, prepareInputs } from "pmargin";
+ * const { portfolio, market } = prepareInputs(portfolioJson, marketJson);
+ * const margin = gridMargin(await createEngine(), portfolio.positions, market, { profile: builtInProfile("deribit") });
+ * ```
+ */
+export function builtInProfile(name: BuiltInProfileName): MarginProfile {
+  const data = Object.hasOwn(BUILT_IN, name) ? BUILT_IN[name] : undefined;
   if (data === undefined) throw new InputError("profile", `unknown profile ${name} (built in: ${builtInProfileNames.join(", ")}; or give a .json file)`);
   return parseProfile(data, `profiles/${name}.json`);
 }

@@ -64,7 +64,7 @@ describe("venues", () => {
     const bad = (account: Account, path: string): void => {
       expect(() => run(account)).toThrow(expect.objectContaining({ path }) as InputError);
     };
-    bad({ venues: [hedged.venues[0]!, { ...hedged.venues[1]!, profile: "nowhere" }] }, "venues[1].profile");
+    bad({ venues: [hedged.venues[0]!, { ...hedged.venues[1]!, profile: "nowhere" as never }] }, "venues[1].profile");
     bad({ venues: [hedged.venues[0]!, { ...hedged.venues[1]!, failureLoss: 1.5 }] }, "venues[1].failureLoss");
     bad({ venues: [{ ...hedged.venues[0]!, positions: [{ ...perp(1), underlying: "DOGE" }] }] }, "venues[0].positions[0].underlying");
   });

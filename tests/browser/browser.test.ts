@@ -22,6 +22,12 @@ import { poolRunInputs, run, seededBook, type Results } from "./app/compute.js";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 const distEntry = join(repo, "dist/index.js");
+const distEngine = join(repo, "dist/engine/index.js");
+/** The main entry and the engine tier, as the page gets them. */
+const api = async () => ({
+  ...((await import(distEntry)) as typeof import("pmargin")),
+  ...((await import(distEngine)) as typeof import("pmargin/engine")),
+});
 const wasmPath = join(repo, "build/pmargin.wasm");
 
 const bits = (a: Float64Array, i: number): string => Buffer.from(a.buffer, a.byteOffset + 8 * i, 8).toString("hex");
@@ -62,6 +68,7 @@ describe.skipIf(skipBrowser)(
         resolve: {
           alias: [
             { find: /^pmargin$/, replacement: distEntry },
+            { find: /^pmargin\/engine$/, replacement: distEngine },
             { find: /^pmargin\/parallel$/, replacement: join(repo, "dist/parallel/pool.js") },
             { find: /^pmargin\/parallel-worker$/, replacement: join(repo, "dist/parallel/worker.js") },
           ],
@@ -90,7 +97,7 @@ describe.skipIf(skipBrowser)(
       browserPooled = state.pooled!;
 
       // Imported only now, so that a missing dist/ gets the message above.
-      const pm = (await import(distEntry)) as typeof import("pmargin");
+      const pm = await api();
       const engine = await pm.createEngine();
       const book = seededBook(pm, engine);
       // Sent before Node runs it: revaluing fills the book's base values, which the page's wasm must compute itself.
@@ -124,7 +131,7 @@ describe.skipIf(skipBrowser)(
     });
 
     it("Monte Carlo on a pool of two Web Workers equals Node's single-threaded run, bit for bit", async () => {
-      const pm = (await import(distEntry)) as typeof import("pmargin");
+      const pm = await api();
       const node = pm.monteCarlo(await pm.createEngine(), ...poolRunInputs(pm));
       expect(browserPooled).toEqual(JSON.parse(JSON.stringify(node)));
     });

@@ -14,7 +14,7 @@ import type { Backend } from "../../engine/backend.js";
 import { InputError, LimitError } from "../../errors.js";
 import { correlationFrom, ewmaVol } from "../../history/estimate.js";
 import { alignHistory, returnWindows, type PriceHistory, type PriceSeries } from "../../history/history.js";
-import { buildMarket, movedUnderlying } from "../../market/market.js";
+import { assertMarketData, buildMarket, movedUnderlying } from "../../market/market.js";
 import { log } from "../../math/deterministic.js";
 import type { MarketData, Position } from "../../model/types.js";
 import { christoffersen, kupiec, trafficLight, type Christoffersen, type Kupiec, type TrafficLight } from "../../risk/backtest-stats.js";
@@ -92,6 +92,7 @@ export const DEFAULT_BACKTEST_MODELS: BacktestModel[] = [
 export function backtest(
   backend: Backend, positions: readonly Position[], marketData: MarketData, source: PriceHistory | PriceSeries[], options: BacktestOptions = {},
 ): BacktestResult {
+  assertMarketData(marketData, "market");
   const level = options.level ?? 0.99;
   const horizonDays = options.horizonDays ?? 1;
   const lookback = options.lookbackDays ?? 500;

@@ -3,7 +3,7 @@
 // to the worst loss, and a hedge's share is negative), and its marginal margin
 // (the book's initial margin less the book's without it).
 import type { Backend } from "../../engine/backend.js";
-import type { Market } from "../../market/market.js";
+import { assertMarket, type Market } from "../../market/market.js";
 import type { Position } from "../../model/types.js";
 import { coinPnl } from "../../risk/reduce.js";
 import { valueBook } from "../valuation.js";
@@ -20,6 +20,7 @@ export interface PositionAttribution {
 }
 
 export function gridAttribution(backend: Backend, positions: readonly Position[], market: Market, profile: MarginProfile): PositionAttribution[] {
+  assertMarket(market);
   const whole = gridMargin(backend, positions, market, { profile, perPosition: true });
   const byUnderlying = new Map(whole.underlyings.map((u) => [u.underlying, u]));
   const values = valueBook(backend, backend.compile(positions, market), market).positions;

@@ -6,10 +6,10 @@ import type { Book } from "../../engine/book.js";
 import { ScenarioSet } from "../../engine/scenarios.js";
 import { InputError } from "../../errors.js";
 import { log } from "../../math/deterministic.js";
-import type { Market } from "../../market/market.js";
+import { assertMarket, type Market } from "../../market/market.js";
 import { isCoinSettled, type Position } from "../../model/types.js";
 import { coinPnl, WorstWeightedLoss } from "../../risk/reduce.js";
-import { valueBook, type Valuation } from "../valuation.js";
+import { valueBook, type ValuationResult } from "../valuation.js";
 import type { MarginProfile, UnderlyingGridParams, VolTermScaling } from "../../model/profile.js";
 
 /** One cell of an underlying's risk matrix. */
@@ -65,7 +65,7 @@ export interface UnderlyingGridMargin {
   positions?: { id: string; pnlUsd: number[] }[];
 }
 
-export interface GridMargin {
+export interface GridMarginResult {
   profile: string;
   /** Portfolio totals in USD. */
   currency: "USD";
@@ -110,7 +110,8 @@ export function gridScenarios(underlying: string, p: UnderlyingGridParams): Grid
 }
 
 /** Scenario-grid margin of a portfolio under a profile. */
-export function gridMargin(backend: Backend, positions: readonly Position[], market: Market, options: GridOptions): GridMargin {
+export function gridMargin(backend: Backend, positions: readonly Position[], market: Market, options: GridOptions): GridMarginResult {
+  assertMarket(market);
   return combineInMarketOrder(options.profile, market, (u) => heldUnderlyingMargin(backend, positions, u, market, options));
 }
 
@@ -125,12 +126,12 @@ export function heldUnderlyingMargin(backend: Backend, positions: readonly Posit
  * (`undefined`: the book holds none of it). Every caller that re-measures only
  * some underlyings combines through here, so its result is gridMargin()'s bit for bit.
  */
-export function combineInMarketOrder(profile: MarginProfile, market: Market, marginOf: (u: string) => UnderlyingGridMargin | undefined): GridMargin {
+export function combineInMarketOrder(profile: MarginProfile, market: Market, marginOf: (u: string) => UnderlyingGridMargin | undefined): GridMarginResult {
   return combineGridMargins(profile, market.names.map(marginOf).filter((m): m is UnderlyingGridMargin => m !== undefined));
 }
 
 /** The portfolio's grid margin from its underlyings' (in market order). */
-function combineGridMargins(profile: MarginProfile, underlyings: UnderlyingGridMargin[]): GridMargin {
+function combineGridMargins(profile: MarginProfile, underlyings: UnderlyingGridMargin[]): GridMarginResult {
   const sum = underlyings.reduce((a, m) => a + m.initial.usd, 0);
   const spreadCredit = interUnderlyingCredit(profile, underlyings);
   const initial = sum - spreadCredit;
@@ -154,7 +155,7 @@ export function underlyingMargin(backend: Backend, positions: readonly Position[
 /** underlyingMargin, with the valuation of the positions it made on the way (values and Greeks now). */
 export function valuedUnderlyingMargin(
   backend: Backend, positions: readonly Position[], u: string, market: Market, options: GridOptions,
-): { margin: UnderlyingGridMargin; valuation: Valuation } {
+): { margin: UnderlyingGridMargin; valuation: ValuationResult } {
   const { profile } = options;
   const p = paramsFor(profile, u);
   const scenarios = gridScenarios(u, p);

@@ -8,7 +8,7 @@ import { InputError, LimitError } from "../../errors.js";
 import { ewmaVol } from "../../history/estimate.js";
 import { alignHistory, returnWindows, type PriceHistory, type PriceSeries } from "../../history/history.js";
 import { exp } from "../../math/deterministic.js";
-import type { Market } from "../../market/market.js";
+import { assertMarket, type Market } from "../../market/market.js";
 import type { Position } from "../../model/types.js";
 import type { TailRisk } from "../../risk/tail.js";
 import {
@@ -153,6 +153,7 @@ export interface HistoricalRun {
 export function prepareHistorical(
   backend: Backend, positions: readonly Position[], market: Market, source: PriceHistory | PriceSeries[], options: HistoricalOptions = {},
 ): HistoricalRun {
+  assertMarket(market);
   const o = {
     horizonDays: options.horizonDays ?? 1,
     overlapping: options.overlapping ?? true,
@@ -229,6 +230,7 @@ export function prepareHistorical(
 export function historicalVaR(
   backend: Backend, positions: readonly Position[], market: Market, source: PriceHistory | PriceSeries[], options: HistoricalOptions = {},
 ): HistoricalResult {
+  assertMarket(market);
   const run = prepareHistorical(backend, positions, market, source, options);
   return run.summarise([run.part(0, run.windows)]);
 }

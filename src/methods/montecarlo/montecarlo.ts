@@ -12,7 +12,7 @@ import type { Book } from "../../engine/book.js";
 import { ScenarioSet } from "../../engine/scenarios.js";
 import { InputError, LimitError } from "../../errors.js";
 import { exp } from "../../math/deterministic.js";
-import type { Market } from "../../market/market.js";
+import { assertMarket, type Market } from "../../market/market.js";
 import type { Position } from "../../model/types.js";
 import { esRank, mergeWorst, type TailRisk } from "../../risk/tail.js";
 import { termWeight } from "../grid/grid.js";
@@ -117,6 +117,7 @@ export const TAIL_BLOCK = 1_024;
 export function prepareMonteCarlo(
   backend: Backend, positions: readonly Position[], market: Market, modelInput: MonteCarloModelInput = {}, options: MonteCarloOptions = {},
 ): MonteCarloRun {
+  assertMarket(market);
   const model = withDefaults(modelInput);
   const n = model.paths;
   if (!Number.isSafeInteger(n) || n < 1) throw new InputError("model.paths", `must be a whole number ≥ 1, got ${n}`);
@@ -273,6 +274,7 @@ function weightedSum(row: Float64Array, weights: readonly number[], from: number
 export function monteCarlo(
   backend: Backend, positions: readonly Position[], market: Market, modelInput: MonteCarloModelInput = {}, options: MonteCarloOptions = {},
 ): MonteCarloResult {
+  assertMarket(market);
   const run = prepareMonteCarlo(backend, positions, market, modelInput, options);
   return run.summarise([run.part(0, run.model.paths)]);
 }

@@ -9,7 +9,7 @@ import { ewmaVol } from "../../history/estimate.js";
 import { alignHistory, type PriceHistory, type PriceSeries } from "../../history/history.js";
 import { DAY_MS, DEFAULT_EWMA_LAMBDA, parseTime } from "../../conventions.js";
 import { exp, log } from "../../math/deterministic.js";
-import { referenceVol, type Market } from "../../market/market.js";
+import { assertMarket, referenceVol, type Market } from "../../market/market.js";
 import type { CorrelationToOneStress, HistoricalStress, ShockStress, StressScenario } from "../../model/stress.js";
 import type { Position } from "../../model/types.js";
 import { EWMA_WARM_UP } from "../historical/historical.js";
@@ -42,6 +42,7 @@ export interface StressOptions {
 export function stressTest(
   backend: Backend, positions: readonly Position[], market: Market, scenarios: readonly StressScenario[], options: StressOptions = {},
 ): StressResult[] {
+  assertMarket(market);
   if (positions.length === 0) throw new InputError("portfolio.positions", "empty portfolio: nothing to stress");
   const book = backend.compile(positions, market);
   const names = book.underlyings;

@@ -2,9 +2,11 @@
 // public API they were given (the page: the bundled package; Node: dist/), so that
 // the two runs are the same code.
 import type * as Pmargin from "pmargin";
+import type * as PmarginEngine from "pmargin/engine";
 import { prng, syntheticMarket, syntheticPositions } from "../../fixtures/synthetic.js";
 
-type Api = typeof Pmargin;
+/** The main entry and the engine tier (ScenarioSet), as one object. */
+type Api = typeof Pmargin & typeof PmarginEngine;
 export type Results = Record<string, Float64Array>;
 
 /** 40 options and 10 spot/futures on the synthetic market, compiled by `engine`. */

@@ -4,7 +4,8 @@
 // - runOn: the kernels run on a book the test compiled in Node, so both sides feed
 //   the wasm identical inputs.
 /// <reference types="vite/client" />
-import * as pmargin from "pmargin";
+import * as main from "pmargin";
+import * as engineTier from "pmargin/engine";
 import { RiskPool } from "pmargin/parallel";
 import workerScript from "pmargin/parallel-worker?worker&url";
 import { syntheticMarket } from "../../fixtures/synthetic.js";
@@ -12,11 +13,12 @@ import { poolRunInputs, run, seededBook, type Results } from "./compute.js";
 
 declare global {
   interface Window {
-    pmarginPage: { done: boolean; error?: string; ownBook?: Results; runOn?: (book: pmargin.Book) => Results; pooled?: unknown };
+    pmarginPage: { done: boolean; error?: string; ownBook?: Results; runOn?: (book: main.Book) => Results; pooled?: unknown };
   }
 }
 
 window.pmarginPage = { done: false };
+const pmargin = { ...main, ...engineTier };
 /** Monte Carlo on two Web Workers, as plain data (what JSON keeps), for comparison with Node. */
 async function pooled(): Promise<unknown> {
   const pool = new RiskPool({ workers: 2, script: workerScript });
