@@ -1,4 +1,17 @@
-/** Base class of every error pmargin throws on purpose. */
+/**
+ * Base class of every error pmargin throws on purpose.
+ *
+ * @example
+ * ```ts
+ * import { PmarginError, gridMargin } from "pmargin";
+ * try {
+ *   gridMargin(engine, positions, market, { profile });
+ * } catch (e) {
+ *   if (e instanceof PmarginError) console.error(e.message); // an InputError or a LimitError
+ *   else throw e;
+ * }
+ * ```
+ */
 export class PmarginError extends Error {
   override name = "PmarginError";
 }
@@ -7,6 +20,16 @@ export class PmarginError extends Error {
  * The caller's input is wrong. `path` names the field the way a user finds it in
  * their JSON (e.g. `positions[3].strike`, `underlyings.BTC.surface[0].vols[2]`);
  * `source` names the file or argument when known.
+ *
+ * @example
+ * ```ts
+ * import { InputError, parsePortfolio } from "pmargin";
+ * try {
+ *   parsePortfolio({ positions: [{ kind: "spot", underlying: "BTC", quantity: "1" }] }, "my.json");
+ * } catch (e) {
+ *   if (e instanceof InputError) console.error(e.source, e.path, e.reason); // my.json positions[0].quantity …
+ * }
+ * ```
  */
 export class InputError extends PmarginError {
   override name = "InputError";
@@ -19,7 +42,20 @@ export class InputError extends PmarginError {
   }
 }
 
-/** A request is larger than the engine's configured limits (raise them in EngineOptions). */
+/**
+ * A request is larger than the engine's configured limits (raise them in EngineOptions).
+ *
+ * @example
+ * ```ts
+ * import { createEngine, LimitError } from "pmargin";
+ * const engine = await createEngine({ limits: { positions: 10 } });
+ * try {
+ *   engine.compile(positions, market); // 11 positions or more
+ * } catch (e) {
+ *   if (e instanceof LimitError) console.error(e.message);
+ * }
+ * ```
+ */
 export class LimitError extends PmarginError {
   override name = "LimitError";
   constructor(

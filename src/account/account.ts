@@ -34,7 +34,16 @@ export interface AccountMarginOptions {
   distanceToLiquidation?: boolean;
 }
 
-/** The combined figures use `method` as given; a venue naming a grid profile uses it for its own. */
+/**
+ * The combined figures use `method` as given; a venue naming a grid profile uses it for its own.
+ *
+ * @example
+ * ```ts
+ * import { accountMargin, builtInProfile, parseAccount, parseMarket } from "pmargin";
+ * const r = accountMargin(engine, parseAccount(accountJson), parseMarket(marketJson), { method: "grid", profile: builtInProfile("deribit") });
+ * r.state; // "healthy" | "margin-call" | "liquidation" | …
+ * ```
+ */
 export function accountMargin(backend: Backend, account: Account, data: MarketData, method: MarginMethod, options: AccountMarginOptions = {}): AccountMarginResult {
   assertMarketData(data, "market");
   const thresholds = checkedThresholds(account.thresholds);

@@ -16,7 +16,15 @@ export interface MarginStatus {
   state: MarginState;
 }
 
-/** A ratio at or above a threshold puts the account in that threshold's state. */
+/**
+ * A ratio at or above a threshold puts the account in that threshold's state.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_THRESHOLDS, marginStatus } from "pmargin";
+ * marginStatus(10_000, 6_000, 4_500, DEFAULT_THRESHOLDS).state; // ratio 0.45: "healthy"
+ * ```
+ */
 export function marginStatus(equity: number, initial: number, maintenance: number, thresholds: StatusThresholds): MarginStatus {
   const marginRatio = equity > 0 ? maintenance / equity : null;
   // Without equity: bankrupt if anything is owed or held at risk, else an empty account.

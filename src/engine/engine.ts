@@ -343,4 +343,14 @@ function regionBytes(book: Book): number {
     align16(book.nOpt * book.slots * F64);
 }
 
+/**
+ * Loads the WASM kernels into an Engine, the backend every method takes. One engine per thread, reused across calls.
+ *
+ * @example
+ * ```ts
+ * import { createEngine } from "pmargin";
+ * const engine = await createEngine(); // build/pmargin.wasm in Node, the bundled asset in browsers
+ * const bigger = await createEngine({ limits: { positions: 1_000_000 } });
+ * ```
+ */
 export const createEngine = (options?: EngineOptions): Promise<Engine> => Engine.create(options);

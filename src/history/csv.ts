@@ -290,6 +290,12 @@ function toSeries(symbol: string, rows: Collected, source: string | undefined, d
  * `options.source`, path = `line N` or `line N, column Close`) on a missing header, an
  * unparseable date, a non-positive or non-numeric price, or two different prices for
  * one symbol at one time; identical duplicates are dropped and reported in `notes`.
+ *
+ * @example
+ * ```ts
+ * import { parsePriceCsv } from "pmargin";
+ * const { series, notes } = parsePriceCsv("date,symbol,close\n2024-01-01,BTC,42000\n2024-01-02,BTC,44100\n");
+ * ```
  */
 export function parsePriceCsv(text: string, options: PriceCsvOptions = {}): { series: PriceSeries[]; notes: string[] } {
   const { source } = options;

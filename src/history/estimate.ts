@@ -150,7 +150,16 @@ export interface ModelInputOptions {
   window?: number;
 }
 
-/** Everything a Monte Carlo model needs from a history: its `vols` and `correlation`. */
+/**
+ * Everything a Monte Carlo model needs from a history: its `vols` and `correlation`.
+ *
+ * @example
+ * ```ts
+ * import { estimateModelInputs, loadPriceHistory, monteCarlo } from "pmargin";
+ * const { vols, correlation } = estimateModelInputs(await loadPriceHistory(["btc.csv", "eth.csv"]));
+ * const result = monteCarlo(engine, portfolio.positions, market, { vols, correlation });
+ * ```
+ */
 export function estimateModelInputs(history: PriceHistory, options: ModelInputOptions = {}): { vols: Record<string, number>; correlation: CorrelationInput } {
   const { method = "ewma", lambda, seed, window } = options;
   if (method !== "ewma" && method !== "simple") throw new InputError("method", `must be "ewma" or "simple", got ${JSON.stringify(method)}`);

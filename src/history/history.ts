@@ -132,6 +132,13 @@ function listTimes(times: number[]): string {
  * Aligns series (e.g. one CSV per symbol) on their common times; `from`/`to` (ISO)
  * restrict the range; `symbols` selects and orders. Throws InputError if a requested
  * symbol is missing or fewer than 2 common observations remain.
+ *
+ * @example
+ * ```ts
+ * import { alignHistory, parsePriceCsv } from "pmargin";
+ * const { series } = parsePriceCsv(csvText, { source: "prices.csv" });
+ * const history = alignHistory(series); // common times, one close per symbol
+ * ```
  */
 export function alignHistory(series: PriceSeries[], options: AlignOptions = {}): PriceHistory {
   validateSeries(series);
@@ -259,6 +266,13 @@ async function readText(path: string | URL): Promise<string> {
 /**
  * Reads CSV files (paths, or URLs: file: URLs from disk, others fetched) into
  * their series, unaligned, with the notes of each file's parsing.
+ *
+ * @example
+ * ```ts
+ * import { alignHistory, loadPriceSeries } from "pmargin";
+ * const { series, notes } = await loadPriceSeries(["btc.csv", "eth.csv"]);
+ * const history = alignHistory(series);
+ * ```
  */
 export async function loadPriceSeries(paths: (string | URL)[], rename?: Record<string, string>): Promise<{ series: PriceSeries[]; notes: string[] }> {
   const texts = await Promise.all(paths.map(readText));
@@ -272,7 +286,16 @@ export async function loadPriceSeries(paths: (string | URL)[], rename?: Record<s
   return { series, notes };
 }
 
-/** Reads CSV files and aligns their series; the files' notes come first in `report.notes`. */
+/**
+ * Reads CSV files and aligns their series; the files' notes come first in `report.notes`.
+ *
+ * @example
+ * ```ts
+ * import { historicalVaR, loadPriceHistory } from "pmargin";
+ * const history = await loadPriceHistory(["BTCUSDT-1d.csv", "ETHUSDT-1d.csv"], { rename: { BTCUSDT: "BTC", ETHUSDT: "ETH" } });
+ * const result = historicalVaR(engine, portfolio.positions, market, history);
+ * ```
+ */
 export async function loadPriceHistory(paths: (string | URL)[], options: LoadOptions = {}): Promise<PriceHistory> {
   const { series, notes } = await loadPriceSeries(paths, options.rename);
   const history = alignHistory(series, { symbols: options.symbols, from: options.from, to: options.to });

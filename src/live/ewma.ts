@@ -18,6 +18,17 @@ export interface EwmaOptions {
 }
 
 
+/**
+ * EWMA vols and correlations of streamed prices, bar by bar (the batch estimator's figures on the same bars).
+ *
+ * @example
+ * ```ts
+ * import { EwmaTracker } from "pmargin";
+ * const ewma = new EwmaTracker(["BTC", "ETH"], { lambda: 0.94 });
+ * ewma.observe(0, 97_500, Date.parse("2026-01-05T00:00:00Z")); // BTC's price at a time
+ * ewma.ready; // once enough bars have closed
+ * ```
+ */
 export class EwmaTracker {
   readonly lambda: number;
   readonly intervalMs: number;

@@ -24,6 +24,17 @@ export interface LiveResult {
 /** The grid options a live margin keeps. */
 export type LiveGridOptions = Omit<GridOptions, "perPosition">;
 
+/**
+ * Scenario-grid margin of a live book, kept current as prices, surfaces and positions change: an update re-margins only the underlying it touches, with full re-margining's bits. Takes the MarketData (it is updated in place of a rebuild).
+ *
+ * @example
+ * ```ts
+ * import { builtInProfile, LiveGridMargin, prepareInputs } from "pmargin";
+ * const { portfolio, marketData } = prepareInputs(portfolioJson, marketJson);
+ * const live = new LiveGridMargin(engine, portfolio.positions, marketData, { profile: builtInProfile("deribit") });
+ * live.setPrice("BTC", 95_000).initial; // only BTC's book is re-margined
+ * ```
+ */
 export class LiveGridMargin {
   private data: MarketData;
   private market: Market;

@@ -62,6 +62,16 @@ interface FollowedAccount {
   state: MarginState;
 }
 
+/**
+ * Continuous monitoring of a book (and optionally an account): margin events when IM or MM move by `marginChange`, regime events from streamed EWMA vols and correlations, order checks and status changes.
+ *
+ * @example
+ * ```ts
+ * import { builtInProfile, MarginMonitor, watch } from "pmargin";
+ * const monitor = new MarginMonitor(engine, portfolio.positions, marketData, { profile: builtInProfile("deribit"), marginChange: 0.01 });
+ * for await (const event of watch(monitor, updates)) console.log(JSON.stringify(event));
+ * ```
+ */
 export class MarginMonitor {
   readonly live: LiveGridMargin;
   readonly ewma: EwmaTracker;
@@ -204,6 +214,14 @@ export interface StreamError {
  * Events from a stream of updates, for `for await`: each update — an object, or the
  * text of one JSON line (blank lines are skipped) — applied in turn; a bad one
  * (InputError) becomes an error event and the stream goes on.
+ *
+ * @example
+ * ```ts
+ * import { MarginMonitor, watch } from "pmargin";
+ * for await (const event of watch(monitor, [{ type: "price", underlying: "BTC", index: 95_000 }])) {
+ *   if (event.type === "margin") console.log(event.initial);
+ * }
+ * ```
  */
 export async function* watch(monitor: MarginMonitor, updates: AsyncIterable<unknown> | Iterable<unknown>): AsyncGenerator<MonitorEvent | StreamError> {
   let n = 0;

@@ -13,6 +13,13 @@ export interface Inputs {
 /**
  * Validates a portfolio and a market (already parsed from JSON) against their
  * schemas and each other; throws InputError naming the source and field.
+ *
+ * @example
+ * ```ts
+ * import { createEngine, gridMargin, builtInProfile, prepareInputs } from "pmargin";
+ * const { portfolio, market, marketData } = prepareInputs(portfolioJson, marketJson);
+ * const margin = gridMargin(await createEngine(), portfolio.positions, market, { profile: builtInProfile("deribit") });
+ * ```
  */
 export function prepareInputs(
   portfolio: unknown,

@@ -134,7 +134,16 @@ export function assertMarketData(data: unknown, path = "market"): asserts data i
   throw new InputError(path, `must be MarketData (the parsed market JSON; this method rebuilds the market as it moves), got ${described(data)}: pass parseMarket(json) or prepareInputs(...).marketData`);
 }
 
-/** Build the market from validated market data. */
+/**
+ * Build the market from validated market data.
+ *
+ * @example
+ * ```ts
+ * import { buildMarket, builtInProfile, gridMargin, parseMarket } from "pmargin";
+ * const market = buildMarket(parseMarket(marketJson)); // build once, pass to every method
+ * const margin = gridMargin(engine, portfolio.positions, market, { profile: builtInProfile("deribit") });
+ * ```
+ */
 export function buildMarket(data: MarketData): Market {
   const asOfMs = timeAt(data.asOf, "asOf");
   const names = Object.keys(data.underlyings);

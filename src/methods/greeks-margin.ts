@@ -32,7 +32,15 @@ export interface GreeksMarginUnderlying {
   scenarios: GreeksScenario[];
 }
 
-/** Each underlying's grid (profile) PnL by full revaluation and by delta–gamma–vega. */
+/**
+ * Each underlying's grid (profile) PnL by full revaluation and by delta–gamma–vega.
+ *
+ * @example
+ * ```ts
+ * import { builtInProfile, greeksMargin } from "pmargin";
+ * const rows = greeksMargin(engine, portfolio.positions, market, builtInProfile("deribit"));
+ * ```
+ */
 export function greeksMargin(backend: Backend, positions: readonly Position[], market: Market, profile: MarginProfile): GreeksMarginUnderlying[] {
   assertMarket(market);
   const full = gridMargin(backend, positions, market, { profile });

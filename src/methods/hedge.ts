@@ -29,6 +29,15 @@ export interface DeltaHedgeResult {
   after: MarginResult;
 }
 
+/**
+ * Per underlying, the perpetual that takes the book's delta to its target (default 0), and the margin before and after.
+ *
+ * @example
+ * ```ts
+ * import { builtInProfile, deltaHedge } from "pmargin";
+ * const hedge = deltaHedge(engine, portfolio.positions, market, { method: "grid", profile: builtInProfile("deribit") }, { settlement: "inverse" });
+ * ```
+ */
 export function deltaHedge(
   backend: Backend, positions: readonly Position[], market: Market, spec: MarginMethod, options: DeltaHedgeOptions = {},
 ): DeltaHedgeResult {

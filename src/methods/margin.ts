@@ -33,6 +33,16 @@ export interface MarginResult {
   maintenance: number;
 }
 
+/**
+ * The headline initial and maintenance margin by one method: a grid profile's IM/MM, or IM = ES 97.5% (Monte Carlo or historical) and MM = mmRatio × IM.
+ *
+ * @example
+ * ```ts
+ * import { builtInProfile, headlineMargin } from "pmargin";
+ * const grid = headlineMargin(engine, portfolio.positions, market, { method: "grid", profile: builtInProfile("deribit") });
+ * const mc = headlineMargin(engine, portfolio.positions, market, { method: "monte-carlo", model: { paths: 100_000 } });
+ * ```
+ */
 export function headlineMargin(backend: Backend, positions: readonly Position[], market: Market, spec: MarginMethod): MarginResult {
   assertMarket(market);
   switch (spec.method) {
@@ -78,6 +88,14 @@ export interface WhatIfResult {
  * What-if margin of hypothetical `orders` on a book. Monte Carlo runs use the same
  * seed for every variant, so the increments are measured on common paths and are
  * not swamped by sampling noise.
+ *
+ * @example
+ * ```ts
+ * import { builtInProfile, parsePortfolio, whatIf } from "pmargin";
+ * const orders = parsePortfolio(ordersJson, "orders.json").positions;
+ * const r = whatIf(engine, portfolio.positions, market, orders, { method: "grid", profile: builtInProfile("deribit") });
+ * r.orders[0]?.incrementalInitial;
+ * ```
  */
 export function whatIf(backend: Backend, positions: readonly Position[], market: Market, orders: readonly Position[], spec: MarginMethod): WhatIfResult {
   assertMarket(market);

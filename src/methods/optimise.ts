@@ -36,6 +36,16 @@ const GOLDEN = (Math.sqrt(5) - 1) / 2;
 /** Golden-section steps: the bracket shrinks to 0.618^40 ≈ 4e-9 of its width. */
 const STEPS = 40;
 
+/**
+ * Sizes candidate hedges to lower the margin (greedy, one candidate at a time, net of their spread cost).
+ *
+ * @example
+ * ```ts
+ * import { builtInProfile, optimiseMargin } from "pmargin";
+ * const perp = { id: "BTC-PERP", kind: "future", settlement: "linear", underlying: "BTC", quantity: 1 } as const;
+ * const best = optimiseMargin(engine, portfolio.positions, market, [{ position: perp, maxSize: 100 }], { method: "grid", profile: builtInProfile("deribit") });
+ * ```
+ */
 export function optimiseMargin(
   backend: Backend, positions: readonly Position[], market: Market, candidates: readonly HedgeCandidate[], spec: MarginMethod,
 ): MarginOptimisationResult {

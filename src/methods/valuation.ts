@@ -54,6 +54,18 @@ export interface ValuationResult {
   totalUsd: number;
 }
 
+/**
+ * Each position's value and Greeks now, and totals per underlying, from a book compiled on `backend` against `market`.
+ *
+ * @example
+ * ```ts
+ * import { createEngine, prepareInputs, valueBook } from "pmargin";
+ * const { portfolio, market } = prepareInputs(portfolioJson, marketJson);
+ * const engine = await createEngine();
+ * const valuation = valueBook(engine, engine.compile(portfolio.positions, market), market);
+ * valuation.totalUsd;
+ * ```
+ */
 export function valueBook(backend: Backend, book: Book, market: Market): ValuationResult {
   assertMarket(market);
   // Option rows' Greeks, with each option's vol now.

@@ -68,5 +68,15 @@ export class ReferenceBackend implements Backend {
   }
 }
 
-/** The reference twin of a WASM backend: its layout and limits, every kernel in JS. */
+/**
+ * The reference twin of a WASM backend: its layout and limits, every kernel in JS.
+ *
+ * @example
+ * ```ts
+ * import { builtInProfile, createEngine, gridMargin, referenceBackend } from "pmargin";
+ * const engine = await createEngine();
+ * const js = referenceBackend(engine); // the same figures from the pure-JS twins
+ * const margin = gridMargin(js, portfolio.positions, market, { profile: builtInProfile("deribit") });
+ * ```
+ */
 export const referenceBackend = (of: Pick<Backend, "layout" | "limits">): ReferenceBackend => new ReferenceBackend(of.layout, of.limits);

@@ -70,7 +70,16 @@ function under(prefix: string, source: string | undefined, check: () => void): v
   }
 }
 
-/** Validates a parsed account.json; throws InputError naming the first bad field. */
+/**
+ * Validates a parsed account.json; throws InputError naming the first bad field.
+ *
+ * @example
+ * ```ts
+ * import { accountMargin, builtInProfile, parseAccount, parseMarket } from "pmargin";
+ * const account = parseAccount(accountJson, "account.json");
+ * const status = accountMargin(engine, account, parseMarket(marketJson), { method: "grid", profile: builtInProfile("deribit") });
+ * ```
+ */
 export function parseAccount(input: unknown, source?: string): Account {
   const result = v.safeParse(accountSchema, input, PARSE);
   if (!result.success) throw toInputError(result.issues, source);
@@ -86,6 +95,12 @@ export function parseAccount(input: unknown, source?: string): Account {
 /**
  * Every venue's positions priceable with the market (as checkAgainstMarket checks a
  * portfolio), and every collateral asset a USD stable or an underlying of the market.
+ *
+ * @example
+ * ```ts
+ * import { checkAccountAgainstMarket, parseAccount, parseMarket } from "pmargin";
+ * checkAccountAgainstMarket(parseAccount(accountJson), parseMarket(marketJson), "account.json");
+ * ```
  */
 export function checkAccountAgainstMarket(account: Account, market: MarketData, source?: string): void {
   const names = Object.keys(market.underlyings);

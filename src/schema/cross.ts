@@ -7,6 +7,13 @@ import { formatPath } from "./issues.js";
 /**
  * Throws InputError (paths into the portfolio) for a position whose underlying the market
  * lacks, an option without a vol surface, or a dated position that expires at or before asOf.
+ *
+ * @example
+ * ```ts
+ * import { checkAgainstMarket, parseMarket, parsePortfolio } from "pmargin";
+ * const portfolio = parsePortfolio(portfolioJson);
+ * checkAgainstMarket(portfolio, parseMarket(marketJson)); // every underlying priced, every option with a surface
+ * ```
  */
 export function checkAgainstMarket(portfolio: Portfolio, market: MarketData, source?: string): void {
   const asOf = toMillis(market.asOf);

@@ -39,7 +39,15 @@ function describeFlaw(text: string): string | undefined {
   return `${REASONS[code] ?? code}, found ${found} at ${lineColumn(text, first.offset)}`;
 }
 
-/** Parses JSON text; malformed text throws InputError("", "malformed JSON: ...", source). */
+/**
+ * Parses JSON text; malformed text throws InputError("", "malformed JSON: ...", source).
+ *
+ * @example
+ * ```ts
+ * import { parseJson, parsePortfolio } from "pmargin";
+ * const portfolio = parsePortfolio(parseJson(await readFile("portfolio.json", "utf8"), "portfolio.json"), "portfolio.json");
+ * ```
+ */
 export function parseJson(text: string, source?: string): unknown {
   // Editors on Windows save a byte-order mark, which JSON.parse rejects.
   const body = text.startsWith("\uFEFF") ? text.slice(1) : text;

@@ -109,7 +109,16 @@ export function checkDated(
   });
 }
 
-/** Validates a parsed market.json; throws InputError naming the first bad field. */
+/**
+ * Validates a parsed market.json; throws InputError naming the first bad field.
+ *
+ * @example
+ * ```ts
+ * import { buildMarket, parseMarket } from "pmargin";
+ * const data = parseMarket(JSON.parse(marketText), "market.json");
+ * const market = buildMarket(data);
+ * ```
+ */
 export function parseMarket(input: unknown, source?: string): MarketData {
   const result = v.safeParse(marketSchema, input, PARSE);
   if (!result.success) throw toInputError(result.issues, source);

@@ -52,7 +52,16 @@ export const modelSchema = group("a Monte Carlo model", {
   })),
 });
 
-/** Validates a Monte Carlo model (parsed JSON); throws InputError naming the field. */
+/**
+ * Validates a Monte Carlo model (parsed JSON); throws InputError naming the field.
+ *
+ * @example
+ * ```ts
+ * import { monteCarlo, parseMonteCarloModel } from "pmargin";
+ * const model = parseMonteCarloModel({ paths: 100_000, seed: 7, marginal: { type: "student-t", nu: 5 } });
+ * const result = monteCarlo(engine, portfolio.positions, market, model);
+ * ```
+ */
 export function parseMonteCarloModel(input: unknown, source?: string): MonteCarloModelInput {
   const result = v.safeParse(modelSchema, input, PARSE);
   if (!result.success) throw toInputError(result.issues, source);

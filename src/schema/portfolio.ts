@@ -61,7 +61,15 @@ export const portfolioSchema = group("a portfolio", {
   ),
 });
 
-/** Validates a parsed portfolio.json; throws InputError naming the first bad field. */
+/**
+ * Validates a parsed portfolio.json; throws InputError naming the first bad field.
+ *
+ * @example
+ * ```ts
+ * import { parsePortfolio } from "pmargin";
+ * const portfolio = parsePortfolio({ positions: [{ id: "btc", kind: "spot", underlying: "BTC", quantity: 1 }] });
+ * ```
+ */
 export function parsePortfolio(input: unknown, source?: string): Portfolio {
   const result = v.safeParse(portfolioSchema, input, PARSE);
   if (!result.success) throw toInputError(result.issues, source);

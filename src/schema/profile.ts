@@ -60,6 +60,16 @@ export const profileSchema = v.pipe(
   }),
 );
 
+/**
+ * Validates a margin profile (parsed JSON, the shape of src/profiles/*.json); throws InputError naming the first bad field.
+ *
+ * @example
+ * ```ts
+ * import { gridMargin, parseProfile } from "pmargin";
+ * const profile = parseProfile(JSON.parse(await readFile("my-venue.json", "utf8")), "my-venue.json");
+ * const margin = gridMargin(engine, portfolio.positions, market, { profile });
+ * ```
+ */
 export function parseProfile(input: unknown, source?: string): MarginProfile {
   const result = v.safeParse(profileSchema, input, PARSE);
   if (!result.success) throw toInputError(result.issues, source);

@@ -30,7 +30,16 @@ const scenario = v.variant("type", [
 
 export const stressFileSchema = group("a stress-scenario file", { ...schemaRef, scenarios: v.pipe(v.array(scenario, rule("must be an array of scenarios")), v.nonEmpty(rule("must list at least one scenario"))) });
 
-/** Validates a stress-scenario file ({ scenarios: [...] }); throws InputError naming the field. */
+/**
+ * Validates a stress-scenario file ({ scenarios: [...] }); throws InputError naming the field.
+ *
+ * @example
+ * ```ts
+ * import { builtInStressScenarios, parseStressScenarios, stressTest } from "pmargin";
+ * const mine = parseStressScenarios({ scenarios: [{ name: "btc -30%", type: "shock", moves: { BTC: -0.3 } }] });
+ * const results = stressTest(engine, portfolio.positions, market, [...builtInStressScenarios(), ...mine]);
+ * ```
+ */
 export function parseStressScenarios(input: unknown, source?: string): StressScenario[] {
   const result = v.safeParse(stressFileSchema, input, PARSE);
   if (!result.success) throw toInputError(result.issues, source);

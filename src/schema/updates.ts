@@ -42,7 +42,16 @@ export type Update =
   | { type: "remove"; time?: string; id: string }
   | { type: "asOf"; asOf: string };
 
-/** Validates one update; throws InputError naming the first bad field. */
+/**
+ * Validates one update; throws InputError naming the first bad field.
+ *
+ * @example
+ * ```ts
+ * import { parseUpdate } from "pmargin";
+ * const update = parseUpdate({ type: "price", underlying: "BTC", index: 97_500 });
+ * live.update(update); // a LiveGridMargin
+ * ```
+ */
 export function parseUpdate(input: unknown, source?: string): Update {
   const result = v.safeParse(updateSchema, input, PARSE);
   if (!result.success) throw toInputError(result.issues, source);

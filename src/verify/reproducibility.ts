@@ -59,6 +59,13 @@ export interface Verification {
 /**
  * Re-runs a saved result ({ ...result, reproducibility }) and compares every figure,
  * bit for bit (canonical JSON: the shortest text that reads back to each double).
+ *
+ * @example
+ * ```ts
+ * import { createEngine, verify } from "pmargin";
+ * const saved = JSON.parse(await readFile("result.json", "utf8")); // pmargin mc … --json > result.json
+ * const { identical, difference, notes } = await verify(await createEngine(), saved);
+ * ```
  */
 export async function verify(engine: Engine, saved: unknown): Promise<Verification> {
   if (saved === null || typeof saved !== "object" || !("reproducibility" in saved)) {

@@ -89,6 +89,17 @@ export const DEFAULT_BACKTEST_MODELS: BacktestModel[] = [
   { name: "filtered historical", method: "filtered-historical" },
 ];
 
+/**
+ * Backtests margin models day by day over a price history: breaches, Kupiec, Christoffersen and the Basel zone per model. Takes the MarketData (the market is rebuilt at each day's prices).
+ *
+ * @example
+ * ```ts
+ * import { backtest, prepareInputs } from "pmargin";
+ * import { shippedSeries } from "pmargin/shipped-history";
+ * const { portfolio, marketData } = prepareInputs(portfolioJson, marketJson);
+ * const result = backtest(engine, portfolio.positions, marketData, await shippedSeries(), { from: "2025-01-01" });
+ * ```
+ */
 export function backtest(
   backend: Backend, positions: readonly Position[], marketData: MarketData, source: PriceHistory | PriceSeries[], options: BacktestOptions = {},
 ): BacktestResult {

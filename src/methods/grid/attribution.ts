@@ -19,6 +19,16 @@ export interface PositionAttribution {
   marginalInitialUsd: number;
 }
 
+/**
+ * Each position's share of its underlying's grid margin: its share of the worst weighted loss, and its marginal initial margin.
+ *
+ * @example
+ * ```ts
+ * import { builtInProfile, gridAttribution } from "pmargin";
+ * const rows = gridAttribution(engine, portfolio.positions, market, builtInProfile("deribit"));
+ * rows[0]?.worstLossShareUsd; // the position's share of its underlying's worst weighted loss
+ * ```
+ */
 export function gridAttribution(backend: Backend, positions: readonly Position[], market: Market, profile: MarginProfile): PositionAttribution[] {
   assertMarket(market);
   const whole = gridMargin(backend, positions, market, { profile, perPosition: true });

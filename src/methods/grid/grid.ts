@@ -109,7 +109,17 @@ export function gridScenarios(underlying: string, p: UnderlyingGridParams): Grid
   return [...regular, ...extended];
 }
 
-/** Scenario-grid margin of a portfolio under a profile. */
+/**
+ * Scenario-grid margin of a portfolio under a profile.
+ *
+ * @example
+ * ```ts
+ * import { builtInProfile, createEngine, gridMargin, prepareInputs } from "pmargin";
+ * const { portfolio, market } = prepareInputs(portfolioJson, marketJson);
+ * const margin = gridMargin(await createEngine(), portfolio.positions, market, { profile: builtInProfile("deribit") });
+ * margin.initial; // USD, as margin.currency says
+ * ```
+ */
 export function gridMargin(backend: Backend, positions: readonly Position[], market: Market, options: GridOptions): GridMarginResult {
   assertMarket(market);
   return combineInMarketOrder(options.profile, market, (u) => heldUnderlyingMargin(backend, positions, u, market, options));

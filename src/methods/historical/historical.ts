@@ -226,7 +226,16 @@ export function prepareHistorical(
   return { windows: n, part, summarise };
 }
 
-/** Historical (or filtered historical) VaR/ES of a portfolio over a price history. */
+/**
+ * Historical (or filtered historical) VaR/ES of a portfolio over a price history.
+ *
+ * @example
+ * ```ts
+ * import { historicalVaR } from "pmargin";
+ * import { shippedHistory } from "pmargin/shipped-history";
+ * const result = historicalVaR(engine, portfolio.positions, market, await shippedHistory(), { filtered: true });
+ * ```
+ */
 export function historicalVaR(
   backend: Backend, positions: readonly Position[], market: Market, source: PriceHistory | PriceSeries[], options: HistoricalOptions = {},
 ): HistoricalResult {

@@ -270,7 +270,17 @@ function weightedSum(row: Float64Array, weights: readonly number[], from: number
   return sum;
 }
 
-/** Monte Carlo VaR/ES of a portfolio; `modelInput` is merged over DEFAULT_MODEL. */
+/**
+ * Monte Carlo VaR/ES of a portfolio; `modelInput` is merged over DEFAULT_MODEL.
+ *
+ * @example
+ * ```ts
+ * import { createEngine, monteCarlo, prepareInputs } from "pmargin";
+ * const { portfolio, market } = prepareInputs(portfolioJson, marketJson);
+ * const mc = monteCarlo(await createEngine(), portfolio.positions, market, { paths: 100_000, seed: 7 });
+ * mc.portfolio.es[0]; // { level: 0.975, value, standardError, ci95 }, USD
+ * ```
+ */
 export function monteCarlo(
   backend: Backend, positions: readonly Position[], market: Market, modelInput: MonteCarloModelInput = {}, options: MonteCarloOptions = {},
 ): MonteCarloResult {

@@ -25,7 +25,15 @@ export interface StressResult {
   positions: { id: string; underlying: string; pnlUsd: number }[];
 }
 
-/** The named historical crashes (src/methods/stress/events.json), to replay on the shipped history or another. */
+/**
+ * The named historical crashes (src/methods/stress/events.json), to replay on the shipped history or another.
+ *
+ * @example
+ * ```ts
+ * import { builtInStressScenarios } from "pmargin";
+ * builtInStressScenarios().map((s) => s.name); // ["covid-2020-03-12", …]
+ * ```
+ */
 export function builtInStressScenarios(): HistoricalStress[] {
   return events.events.map((e) => ({ type: "historical", ...e }));
 }
@@ -39,6 +47,16 @@ export interface StressOptions {
   lambda?: number;
 }
 
+/**
+ * The portfolio's PnL in each stress scenario: historical crashes replayed from a price history, synthetic shocks, correlation to one.
+ *
+ * @example
+ * ```ts
+ * import { builtInStressScenarios, stressTest } from "pmargin";
+ * import { shippedSeries } from "pmargin/shipped-history";
+ * const results = stressTest(engine, portfolio.positions, market, builtInStressScenarios(), { history: await shippedSeries() });
+ * ```
+ */
 export function stressTest(
   backend: Backend, positions: readonly Position[], market: Market, scenarios: readonly StressScenario[], options: StressOptions = {},
 ): StressResult[] {
