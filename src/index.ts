@@ -38,12 +38,15 @@ export type { Black76Greeks, Black76Inputs } from "./math/black76.js";
 export type { Correlation, CorrelationInput } from "./math/correlation.js";
 
 // Profiles
-export type { BuiltInProfileName, MarginProfile, UnderlyingGridParams, VolState, VolTermScaling, ExtendedMove } from "./model/profile.js";
+export type {
+  BuiltInProfileName, MarginProfile, UnderlyingGridParams, VolState, VolTermScaling, ExtendedMove, ExtendedWeighting, ExtendedDampener, SmileDynamics, RollShock,
+} from "./model/profile.js";
 export { builtInProfile, builtInProfileNames } from "./schema/profiles.js";
 
 // Methods, their options and results
 export { valueBook, type ValuationResult, type PositionValue, type UnderlyingTotals } from "./methods/valuation.js";
 export { gridMargin, type GridMarginResult, type GridOptions, type GridScenario, type UnderlyingGridMargin, type Amount, type Contingencies } from "./methods/grid/grid.js";
+export type { DeribitRiskMatrix, RiskVectors } from "./methods/grid/risk-matrix.js";
 export { gridAttribution, type PositionAttribution } from "./methods/grid/attribution.js";
 export { greeksMargin, type GreeksMarginUnderlying, type GreeksScenario } from "./methods/greeks-margin.js";
 export { monteCarlo, type MonteCarloResult, type MonteCarloOptions, type EsContribution, type PathPnl, type UnderlyingRisk, type WorstPath } from "./methods/montecarlo/montecarlo.js";

@@ -21,6 +21,12 @@ export interface CompileOptions {
    * nodes they read (a venue grid reads ~36 of the 161). Default: all.
    */
   moves?: ArrayLike<number>;
+  /**
+   * Sticky strike: a scenario shocks each option's own vol at its strike, whatever the
+   * price move (every smile slot holds the vol now); default sticky moneyness, the smile
+   * re-read at the moved moneyness.
+   */
+  stickyStrike?: boolean;
 }
 
 /** Where a position lives in the book: an option row or a linear row. */
@@ -100,7 +106,10 @@ export function compileBook(
   let linRow = 0;
   const O = layout.opt;
   const L = layout.lin;
-  const { xs, nodeOffsets } = smileSlots(layout, options.moves);
+  const slots = smileSlots(layout, options.moves);
+  const { nodeOffsets } = slots;
+  // Every slot read at the zero move: a flat table per option, its vol now.
+  const xs = options.stickyStrike ? new Float64Array(slots.xs.length) : slots.xs;
   // Each underlying's packed surface slices, at their offset in the book's, and what
   // the options of one expiry share (a book holds many strikes of few expiries).
   const surfaces: Float64Array[] = [];
@@ -272,9 +281,11 @@ function linearBeta(p: Exclude<Position, OptionPosition>, market: Market): numbe
   return p.settlement === "linear" ? p.quantity * (p.contractSize ?? 1) * f0 : (p.quantity * (p.faceValue ?? 1) * s0) / f0;
 }
 
-/** Forward price a future or perpetual trades at now (perpetuals at the index). */
+/** Forward price a future or perpetual trades at now: its mark when the market gives one, else the forward curve (perpetuals the index). */
 export function futurePrice(p: Position, market: Market): number {
   const curves = market.get(p.underlying)!;
+  const mark = p.kind === "future" && p.id !== undefined ? curves.marks.get(p.id) : undefined;
+  if (mark !== undefined) return mark;
   if (p.kind !== "future" || p.expiry === undefined) return curves.index;
   return curves.forwards.forward(market.yearFraction(p.expiry));
 }

@@ -19,6 +19,8 @@ export interface UnderlyingCurves {
   surface?: VolSurface;
   /** Spread and depth, when the market data gives them. */
   liquidity?: UnderlyingLiquidity;
+  /** Futures' own mark prices by instrument id (MarketData's marks). */
+  marks: ReadonlyMap<string, number>;
   /** surface.vol(t, k), or InputError when there is no surface. */
   vol(t: number, k: number): number;
   /** The surface, or InputError when there is none. */
@@ -74,6 +76,7 @@ function buildCurves(name: string, m: UnderlyingMarket, asOfMs: number): Underly
     forwards,
     surface,
     ...(m.liquidity ? { liquidity: m.liquidity } : {}),
+    marks: new Map(Object.entries(m.marks ?? {})),
     vol: (t, k) => surfaceOf().vol(t, k),
     volSurface: surfaceOf,
   };
@@ -101,6 +104,7 @@ export function movedUnderlying(m: UnderlyingMarket, factor: number): Underlying
     index: m.index * factor,
     ...(m.forwards ? { forwards: m.forwards.map((q) => ({ ...q, price: q.price * factor })) } : {}),
     ...(m.surface ? { surface: m.surface.map((s) => (s.strikes ? { ...s, strikes: s.strikes.map((k) => k * factor) } : s)) } : {}),
+    ...(m.marks ? { marks: Object.fromEntries(Object.entries(m.marks).map(([id, mark]) => [id, mark * factor])) } : {}),
   };
 }
 

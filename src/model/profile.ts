@@ -23,9 +23,44 @@ export interface VolState {
 /** A tail move whose loss counts at `weight` (Deribit/Paradex extended table, SPAN extreme moves). */
 export interface ExtendedMove {
   move: number;
-  weight: number;
+  /** Omitted when the grid sets extendedTableFactor: then factor × range / |move|. */
+  weight?: number;
   /** Vol state it is evaluated in (default the first, i.e. vol up). */
   vol?: string;
+}
+
+/**
+ * How an extended move's weighted PnL enters the grid. "measured": weight × the PnL in the
+ * currency the book is measured in. "usdAtRangeEdge" (Deribit): weight × the PnL in USD (a
+ * coin book's coin PnL valued at the scenario's price), expressed in the measured currency
+ * at the price at the edge of the regular range, index·(1 ± range), on the move's side.
+ */
+export type ExtendedWeighting = "measured" | "usdAtRangeEdge";
+
+/**
+ * Deribit's extended dampener, USD, per kind of book (a coin-settled book's, a USD one's):
+ * on the book's weighted extended PnL, (|move|/range − 1) × amount, expressed in the measured
+ * currency at the range-edge price, moves the PnL toward 0 (never past it).
+ */
+export interface ExtendedDampener {
+  coinUsd: number;
+  usdUsd: number;
+}
+
+/** How an option's vol moves within the grid: its smile re-read at the moved moneyness, or its own vol at its strike shocked. */
+export type SmileDynamics = "stickyMoneyness" | "stickyStrike";
+
+/**
+ * Roll shock: per futures position |size in coin| × max(annualisedMoveRisk × τ(T), minMove) × index,
+ * T its years to expiry (a perpetual 0). basis "offset" (default) charges only the part
+ * that offsets across expiries (a calendar spread), "gross" every position (Deribit);
+ * time "sqrt" (default) takes τ(T) = √T, "linear" τ(T) = T.
+ */
+export interface RollShock {
+  annualisedMoveRisk: number;
+  minMove: number;
+  basis?: "offset" | "gross";
+  time?: "sqrt" | "linear";
 }
 
 export interface UnderlyingGridParams {
@@ -34,13 +69,18 @@ export interface UnderlyingGridParams {
   volStates: VolState[];
   volScaling?: VolTermScaling;
   extended: ExtendedMove[];
+  /** Deribit's extended_table_factor: each extended weight is factor × (largest regular move) / |move|. */
+  extendedTableFactor?: number;
+  /** Default "measured". */
+  extendedWeighting?: ExtendedWeighting;
+  extendedDampener?: ExtendedDampener;
+  /** Gains count at this fraction in the book's aggregated vectors (Deribit pnl_offset; S:PM 0): reported, never a margin. */
+  pnlOffset?: number;
+  /** Default "stickyMoneyness". */
+  smile?: SmileDynamics;
   /** Short option minimum: per net short option, this fraction of the index (USD value). */
   shortOptionMinimum?: number;
-  /**
-   * Calendar (roll) charge on futures offsetting across expiries, as Deribit's roll shock:
-   * per future |q·F|·max(annualisedMoveRisk·√(T), minMove) on the offset part.
-   */
-  rollShock?: { annualisedMoveRisk: number; minMove: number };
+  rollShock?: RollShock;
   /** Delta shock: this fraction of |net delta| × index (Paradex 2%, Deribit max_delta_shock). */
   deltaShock?: number;
   /**
@@ -70,6 +110,8 @@ export interface MarginProfile {
    * credit × min(requirement A, requirement B) is given back.
    */
   crossUnderlying: "sum" | { spreadCredits: { underlyings: [string, string]; credit: number }[] };
+  /** "deribit": each underlying's result also carries Deribit's private/pme/simulate figures under Deribit's names. */
+  report?: "deribit";
 }
 
 /** The names of the margin profiles that ship with pmargin (src/profiles/*.json). */

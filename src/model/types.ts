@@ -92,6 +92,11 @@ export interface UnderlyingMarket {
   surface?: VolSlice[];
   /** How easily positions on this underlying close: the account add-ons' inputs (src/account/addons.ts). */
   liquidity?: UnderlyingLiquidity;
+  /**
+   * Mark prices of futures by instrument id (a position's `id`), USD per coin: a perpetual
+   * or dated future listed here is valued at its own mark, not at the index or the forward curve.
+   */
+  marks?: Record<string, number>;
 }
 
 /** Market depth of an underlying, for the liquidity and concentration add-ons. */

@@ -75,6 +75,7 @@ export const underlyingSchema = strict("an underlying", {
   basis: v.optional(within(-10, 10, " (a continuous annual basis)")),
   surface: v.optional(v.array(slice, rule("must be an array of surface slices"))),
   liquidity: v.optional(liquidity),
+  marks: v.optional(v.record(symbol, price, rule("must map instrument ids to mark prices"))),
 });
 
 export const marketSchema = group("a market", {

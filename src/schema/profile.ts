@@ -18,9 +18,18 @@ const params = {
   moves: v.pipe(v.array(moveSchema, rule("must be an array of moves")), v.nonEmpty(rule("must list at least one move"))),
   volStates: v.pipe(v.array(volState, rule("must be an array of vol states")), v.nonEmpty(rule("must list at least one vol state"))),
   volScaling: v.optional(strict("volScaling", { refDays: positive, minDays: positive, shortPower: finite, longPower: finite })),
-  extended: v.array(strict("an extended move", { move: moveSchema, weight: fraction, vol: v.optional(symbol) }), rule("must be an array")),
+  extended: v.array(strict("an extended move", { move: moveSchema, weight: v.optional(fraction), vol: v.optional(symbol) }), rule("must be an array")),
+  extendedTableFactor: v.optional(within(0, 10)),
+  extendedWeighting: v.optional(v.picklist(["measured", "usdAtRangeEdge"], rule('must be "measured" or "usdAtRangeEdge"'))),
+  extendedDampener: v.optional(strict("extendedDampener", { coinUsd: nonNegative, usdUsd: nonNegative })),
+  pnlOffset: v.optional(fraction),
+  smile: v.optional(v.picklist(["stickyMoneyness", "stickyStrike"], rule('must be "stickyMoneyness" or "stickyStrike"'))),
   shortOptionMinimum: v.optional(fraction),
-  rollShock: v.optional(strict("rollShock", { annualisedMoveRisk: within(0, 10), minMove: fraction })),
+  rollShock: v.optional(strict("rollShock", {
+    annualisedMoveRisk: within(0, 10), minMove: fraction,
+    basis: v.optional(v.picklist(["offset", "gross"], rule('must be "offset" or "gross"'))),
+    time: v.optional(v.picklist(["sqrt", "linear"], rule('must be "sqrt" or "linear"'))),
+  })),
   deltaShock: v.optional(fraction),
   minimumDelta: v.optional(strict("minimumDelta", { net: fraction, hedged: fraction })),
   minimum: v.optional(nonNegative),
@@ -35,6 +44,7 @@ export const profileSchema = v.pipe(
     defaults: strict("defaults", params),
     underlyings: v.optional(v.record(symbol, v.partial(strict("an underlying's parameters", params)), rule("must map underlyings to their parameters"))),
     mmFactor: v.pipe(positive, v.maxValue(1, rule("must be within (0, 1]"))),
+    report: v.optional(v.literal("deribit", rule('must be "deribit"'))),
     crossUnderlying: v.union(
       [v.literal("sum"), strict("crossUnderlying", {
         spreadCredits: v.array(strict("a spread credit", { underlyings: v.strictTuple([symbol, symbol], rule("must be a pair of underlyings")), credit: fraction })),
@@ -42,11 +52,12 @@ export const profileSchema = v.pipe(
       rule('must be "sum" or { spreadCredits: [...] }'),
     ),
   }),
-  // Extended moves name a vol state of their grid: the defaults', and each underlying's with its overrides.
+  // Extended moves name a vol state of their grid (the defaults', and each underlying's with its
+  // overrides), and have a weight exactly when the grid has no extendedTableFactor.
   v.rawCheck(({ dataset, addIssue }) => {
     if (!dataset.typed) return;
     const p = dataset.value;
-    const grids: [string, { extended: { vol?: string }[]; volStates: { name: string }[] }][] = [
+    const grids: [string, { extended: { vol?: string; weight?: number }[]; volStates: { name: string }[]; extendedTableFactor?: number }][] = [
       ["defaults", p.defaults],
       ...Object.entries(p.underlyings ?? {}).map(([u, o]): [string, typeof p.defaults] => [`underlyings.${u}`, { ...p.defaults, ...o }]),
     ];
@@ -54,6 +65,12 @@ export const profileSchema = v.pipe(
       const bad = g.extended.find((e) => e.vol !== undefined && !g.volStates.some((s) => s.name === e.vol));
       if (bad) {
         addIssue({ message: `${where}: extended move ${bad.vol === undefined ? "" : `vol "${bad.vol}" `}names none of its vol states (${g.volStates.map((s) => s.name).join(", ")})` });
+        return;
+      }
+      const byFactor = g.extendedTableFactor !== undefined;
+      const i = g.extended.findIndex((e) => (e.weight === undefined) !== byFactor);
+      if (i >= 0) {
+        addIssue({ message: `${where}: extended[${i}] ${byFactor ? "has a weight although extendedTableFactor sets every weight" : "needs a weight (or the grid an extendedTableFactor)"}` });
         return;
       }
     }

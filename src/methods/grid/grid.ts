@@ -2,7 +2,7 @@
 // a grid of price moves × vol shocks with full revaluation by the kernel, plus
 // contingencies; single-position and portfolio margin side by side.
 import type { Backend } from "../../engine/backend.js";
-import type { Book } from "../../engine/book.js";
+import { futurePrice, type Book } from "../../engine/book.js";
 import { ScenarioSet } from "../../engine/scenarios.js";
 import { InputError } from "../../errors.js";
 import { log } from "../../math/deterministic.js";
@@ -11,6 +11,8 @@ import { isCoinSettled, type Position } from "../../model/types.js";
 import { coinPnl, WorstWeightedLoss } from "../../risk/reduce.js";
 import { valueBook, type ValuationResult } from "../valuation.js";
 import type { MarginProfile, UnderlyingGridParams, VolTermScaling } from "../../model/profile.js";
+import { dampen, extendedWeight, weighing, type Weighing } from "./extended.js";
+import { deribitRiskMatrix, type DeribitRiskMatrix } from "./risk-matrix.js";
 
 /** One cell of an underlying's risk matrix. */
 export interface GridScenario {
@@ -63,6 +65,8 @@ export interface UnderlyingGridMargin {
   pnlCoin: number[];
   /** With perPosition: each position's PnL per scenario, USD. */
   positions?: { id: string; pnlUsd: number[] }[];
+  /** With a profile that reports as Deribit: the figures of Deribit's private/pme/simulate, under its names. */
+  deribit?: DeribitRiskMatrix;
 }
 
 export interface GridMarginResult {
@@ -105,7 +109,7 @@ export function termWeight(s: VolTermScaling | undefined, days: number): number 
 /** The grid of one underlying: regular moves × vol states, then the extended moves. */
 export function gridScenarios(underlying: string, p: UnderlyingGridParams): GridScenario[] {
   const regular = p.moves.flatMap((move) => p.volStates.map((v) => ({ underlying, move, vol: v.name, weight: 1, extended: false })));
-  const extended = p.extended.map((e) => ({ underlying, move: e.move, vol: e.vol ?? p.volStates[0]!.name, weight: e.weight, extended: true }));
+  const extended = p.extended.map((e) => ({ underlying, move: e.move, vol: e.vol ?? p.volStates[0]!.name, weight: extendedWeight(p, e), extended: true }));
   return [...regular, ...extended];
 }
 
@@ -171,7 +175,7 @@ export function valuedUnderlyingMargin(
   const scenarios = gridScenarios(u, p);
   // Only the smile nodes the grid's moves read are compiled.
   const moves = scenarios.map((sc) => log(1 + sc.move));
-  const book = backend.compile(positions, market, { volShiftWeight: (days) => termWeight(p.volScaling, days), moves });
+  const book = backend.compile(positions, market, { volShiftWeight: (days) => termWeight(p.volScaling, days), moves, stickyStrike: p.smile === "stickyStrike" });
   const set = gridScenarioSet(book, scenarios, p);
   const rows = backend.revalue(book, set, { reduce: "rows" }).positions!;
   const valuation = valueBook(backend, book, market);
@@ -179,7 +183,8 @@ export function valuedUnderlyingMargin(
   const deltas = valuation.positions.map((v) => v.delta);
   const s0 = book.indexPrices[0]!;
   const all = positions.map((_, k) => k);
-  const measure = (members: number[], keep: boolean): Measured => measureGrid(scenarios, members.map((k) => rows[k]!), members.map((k) => values[k]!), s0, keep);
+  const weighed = weighing(scenarios, p, s0);
+  const measure = (members: number[], keep: boolean): Measured => measureGrid(scenarios, weighed, members.map((k) => rows[k]!), members.map((k) => values[k]!), s0, keep);
   const charges = (members: number[]): Omit<Contingencies, "minimum"> => ({
     shortOption: amount(shortOptionCharge(members.map((k) => positions[k]!), p, s0), s0, u),
     roll: amount(rollCharge(members.map((k) => positions[k]!), members.map((k) => deltas[k]!), market, p, s0), s0, u),
@@ -218,6 +223,9 @@ export function valuedUnderlyingMargin(
     netDelta: deltas.reduce((a, d) => a + d, 0),
     valueUsd: valuation.totalUsd,
   };
+  if (profile.report === "deribit") {
+    margin.deribit = deribitRiskMatrix(margin, weighed, p, positions.map((q, k) => ({ id: q.id ?? String(k), valueUsd: values[k]!, pnlUsd: rows[k]! })), profile.mmFactor);
+  }
   return { margin, valuation };
 }
 
@@ -237,7 +245,7 @@ interface Measured {
  * that gives it), in USD and in coin, in one pass. With `keep` the PnL vectors are
  * returned too.
  */
-function measureGrid(scenarios: GridScenario[], rows: Float64Array[], values: number[], s0: number, keep: boolean): Measured {
+function measureGrid(scenarios: GridScenario[], wg: Weighing, rows: Float64Array[], values: number[], s0: number, keep: boolean): Measured {
   // Index loops, no per-scenario allocation: this runs once per position (its single-position margin).
   const pnlUsd: number[] = [];
   const pnlCoin: number[] = [];
@@ -248,14 +256,13 @@ function measureGrid(scenarios: GridScenario[], rows: Float64Array[], values: nu
   for (let s = 0; s < scenarios.length; s++) {
     let sum = 0;
     for (let j = 0; j < rows.length; j++) sum += rows[j]![s]!;
-    const { move, weight } = scenarios[s]!;
-    const coin = coinPnl(v0, sum, s0, 1 + move);
+    const coin = coinPnl(v0, sum, s0, 1 + scenarios[s]!.move);
     if (keep) {
       pnlUsd.push(sum);
       pnlCoin.push(coin);
     }
-    usd.offer(s, weight, sum);
-    inCoin.offer(s, weight, coin);
+    usd.offer(s, 1, dampen(sum * wg.usdFactor[s]!, wg.usdDamp[s]!));
+    inCoin.offer(s, 1, dampen(coin * wg.coinFactor[s]!, wg.coinDamp[s]!));
   }
   return { pnlUsd, pnlCoin, worstUsd: usd.loss, worstIndex: usd.index, worstCoin: inCoin.loss, worstCoinIndex: inCoin.index };
 }
@@ -303,17 +310,35 @@ function minimumDeltaCharge(deltas: number[], p: UnderlyingGridParams, s0: numbe
 }
 
 /**
- * Roll (calendar) charge on futures that offset across expiries: the offsetting
- * coin delta, min(long, short), × index × max(annualisedMoveRisk·√T, minMove), T the
- * longest of the futures' expiries in years (a perpetual counts as 0).
+ * Roll charge (profile.ts RollShock). "gross": every futures contract's net size in coin,
+ * |q·size| for linear and |q·face/F0| for inverse contracts, × its own horizon term.
+ * "offset" (calendar spreads): the offsetting coin delta, min(long, short), × the term of
+ * the longest of the futures' expiries. Term max(annualisedMoveRisk·τ(T), minMove), T in
+ * years (a perpetual 0); × index.
  */
 function rollCharge(positions: Position[], deltas: number[], market: Market, p: UnderlyingGridParams, s0: number): number {
   if (!p.rollShock) return 0;
+  const { annualisedMoveRisk, minMove, basis = "offset", time = "sqrt" } = p.rollShock;
+  const term = (t: number): number => Math.max(annualisedMoveRisk * (time === "linear" ? t : Math.sqrt(t)), minMove);
+  const yearsOf = (q: Position): number => (q.kind === "future" && q.expiry !== undefined ? market.yearFraction(q.expiry) : 0);
+  if (basis === "gross") {
+    // A venue holds one position per contract: positions in the same contract net first.
+    const sizes = new Map<string, { size: number; t: number }>();
+    for (const q of positions) {
+      if (q.kind !== "future") continue;
+      const size = q.settlement === "linear" ? q.quantity * (q.contractSize ?? 1) : (q.quantity * (q.faceValue ?? 1)) / futurePrice(q, market);
+      const key = `${q.settlement}|${q.expiry ?? "perpetual"}|${q.contractSize ?? q.faceValue ?? 1}`;
+      sizes.set(key, { size: (sizes.get(key)?.size ?? 0) + size, t: yearsOf(q) });
+    }
+    let coin = 0;
+    for (const { size, t } of sizes.values()) coin += Math.abs(size) * term(t);
+    return coin * s0;
+  }
   // Positions in the same contract net first; only what offsets across expiries is a calendar spread.
   const net = new Map<number, number>();
   positions.forEach((q, k) => {
     if (q.kind !== "future") return;
-    const t = q.expiry === undefined ? 0 : market.yearFraction(q.expiry);
+    const t = yearsOf(q);
     net.set(t, (net.get(t) ?? 0) + deltas[k]!);
   });
   let long = 0;
@@ -325,8 +350,7 @@ function rollCharge(positions: Position[], deltas: number[], market: Market, p: 
     else short -= d;
     if (d !== 0) longestT = Math.max(longestT, t);
   }
-  const { annualisedMoveRisk, minMove } = p.rollShock;
-  return Math.min(long, short) * s0 * Math.max(annualisedMoveRisk * Math.sqrt(longestT), minMove);
+  return Math.min(long, short) * s0 * term(longestT);
 }
 
 /**

@@ -1,0 +1,120 @@
+// Deribit's own published figures: the private/pme/simulate response example of the
+// Deribit API reference (https://docs.deribit.com/api-reference/account-management/private-simulate,
+// model_params timestamp 1718619740501 = 2024-06-17 10:22:20.501 UTC), reproduced by the
+// built-in deribit profile. Inputs and figures are Deribit's, typed in here.
+import { beforeAll, describe, expect, it } from "vitest";
+import { createEngine, type Engine } from "../src/engine/engine.js";
+import { prepareInputs, type Inputs } from "../src/market/inputs.js";
+import { gridMargin } from "../src/methods/grid/grid.js";
+import type { DeribitRiskMatrix } from "../src/methods/grid/risk-matrix.js";
+import { builtInProfile } from "../src/schema/profiles.js";
+
+const INDEX = 65666.19;
+const MARK = { "BTC-PERPETUAL": 65910.57, "BTC-28JUN24": 67371.75 };
+/** Sizes in BTC as Deribit reports them (size_currency); a Deribit inverse future's USD size is that × its mark. */
+const SIZE = { "BTC-PERPETUAL": 0.314538364, "BTC-28JUN24": -0.001187534 };
+
+const published = {
+  worst_case: 0.05968587238095239,
+  worst_case_bucket: { bucket: 1, side: "left", source: "standard", index: 1 },
+  roll_shock: 0.00315725898,
+  delta_shock: 0,
+  risk_matrix_margin: 0.06284313098,
+  maintenance_margin: 0.050274504784,
+  aggregated: {
+    standard: [
+      ...triple(-0.05968587238095239), ...triple(-0.04272965863636364), ...triple(-0.02724789826086957), ...triple(-0.013056284583333334),
+      ...triple(0), ...triple(0), ...triple(0), ...triple(0), ...triple(0),
+    ],
+    extended: [0, 0, 0, 0, 0, 0, 0, 0],
+  },
+  initial: {
+    "BTC-PERPETUAL": {
+      standard: [
+        ...triple(-0.05991206933333334), ...triple(-0.04289159509090909), ...triple(-0.027351162086956524), ...triple(-0.013105765166666668),
+        ...triple(0), ...triple(0.012097629384615385), ...triple(0.023299138074074074), ...triple(0.033700538999999995), ...triple(0.043384601931034494),
+      ],
+      extended: [-0.05991206933333334, -0.05991206933333334, ...Array<number>(6).fill(0.04338460193103449)],
+    },
+    "BTC-28JUN24": {
+      standard: [
+        ...triple(0.0002261969523809524), ...triple(0.00016193645454545456), ...triple(0.00010326382608695652), ...triple(0.00004948058333333334),
+        ...triple(0), ...triple(-0.00004567438461538462), ...triple(-0.00008796548148148148), ...triple(-0.0001272357857142857), ...triple(-0.00016379779310344832),
+      ],
+      extended: [0.0002261969523809524, 0.0002261969523809524, ...Array<number>(6).fill(-0.0001637977931034483)],
+    },
+  },
+};
+
+function triple(x: number): number[] {
+  return [x, x, x];
+}
+
+/** |a − b| within 1e-6 of |b| (absolutely within 1e-12 where Deribit's figure is 0). */
+function close(a: number, b: number): boolean {
+  return Math.abs(a - b) <= Math.max(1e-6 * Math.abs(b), 1e-12);
+}
+
+const inputs = (): Inputs => prepareInputs(
+  {
+    positions: [
+      { id: "BTC-PERPETUAL", kind: "future", underlying: "BTC", settlement: "inverse", quantity: SIZE["BTC-PERPETUAL"] * MARK["BTC-PERPETUAL"], faceValue: 1 },
+      { id: "BTC-28JUN24", kind: "future", underlying: "BTC", settlement: "inverse", expiry: "2024-06-28T08:00:00Z", quantity: SIZE["BTC-28JUN24"] * MARK["BTC-28JUN24"], faceValue: 1 },
+    ],
+  },
+  {
+    asOf: "2024-06-17T10:22:20.501Z",
+    underlyings: { BTC: { index: INDEX, forwards: [{ expiry: "2024-06-28T08:00:00Z", price: MARK["BTC-28JUN24"] }], marks: MARK } },
+  },
+);
+
+let engine: Engine;
+let report: DeribitRiskMatrix;
+beforeAll(async () => {
+  engine = await createEngine();
+  const { portfolio, market } = inputs();
+  report = gridMargin(engine, portfolio.positions, market, { profile: builtInProfile("deribit") }).underlyings[0]!.deribit!;
+});
+
+describe("Deribit's published private/pme/simulate example (BTC S:PM, 2024-06-17)", () => {
+  it("worst case, roll shock, delta shock, risk-matrix margin and maintenance margin to 1e-6 relative", () => {
+    expect(report.currency).toBe("BTC");
+    for (const key of ["worst_case", "roll_shock", "delta_shock", "risk_matrix_margin", "maintenance_margin"] as const) {
+      expect(close(report[key], published[key]), `${key}: ${report[key]} vs ${published[key]}`).toBe(true);
+    }
+    expect(report.worst_case_bucket).toEqual(published.worst_case_bucket);
+  });
+
+  it("every entry of both instruments' standard and extended risk vectors to 1e-6 relative", () => {
+    for (const [id, vectors] of Object.entries(published.initial)) {
+      const mine = report.initial_risk_vectors[id]!;
+      for (const kind of ["standard", "extended"] as const) {
+        expect(mine[kind].length).toBe(vectors[kind].length);
+        vectors[kind].forEach((x, i) => expect(close(mine[kind][i]!, x), `${id} ${kind}[${i}]: ${mine[kind][i]} vs ${x}`).toBe(true));
+      }
+    }
+  });
+
+  it("every entry of the aggregated vectors: gains at pnl_offset 0, the extended losses dampened to 0", () => {
+    for (const kind of ["standard", "extended"] as const) {
+      published.aggregated[kind].forEach((x, i) => expect(close(report.aggregated_risk_vectors[kind][i]!, x), `${kind}[${i}]`).toBe(true));
+    }
+  });
+
+  it("the headline: IM and MM in USD are the risk-matrix and maintenance margins at the index", () => {
+    const { portfolio, market } = inputs();
+    const g = gridMargin(engine, portfolio.positions, market, { profile: builtInProfile("deribit") });
+    expect(close(g.initial / INDEX, published.risk_matrix_margin)).toBe(true);
+    expect(close(g.maintenance / INDEX, published.maintenance_margin)).toBe(true);
+  });
+
+  it("weighting the extended moves' coin PnL instead (0.3.0's rule, roll shock on offsets only) asks 2.35× Deribit's figure", () => {
+    const { portfolio, market } = inputs();
+    const deribit = builtInProfile("deribit");
+    const { extendedWeighting: _w, extendedDampener: _d, ...defaults } = deribit.defaults;
+    const old = { ...deribit, defaults: { ...defaults, rollShock: { annualisedMoveRisk: 0.075, minMove: 0.01 } } };
+    const ratio = gridMargin(engine, portfolio.positions, market, { profile: old }).initial / INDEX / published.risk_matrix_margin;
+    expect(ratio).toBeGreaterThan(2.3);
+    expect(ratio).toBeLessThan(2.4);
+  });
+});
