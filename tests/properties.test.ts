@@ -30,7 +30,13 @@ beforeAll(async () => {
 const SEED = 20_260_822;
 const runs = (numRuns: number): fc.Parameters<unknown> => ({ seed: SEED, numRuns });
 
-const deribit = builtInProfile("deribit");
+const published = builtInProfile("deribit");
+/**
+ * Deribit's profile without its extended dampener: the dampener forgives a fixed USD amount
+ * of extended loss, so it is neither homogeneous nor sub-additive (its own properties below).
+ */
+const { extendedDampener: _dampener, ...undamped } = published.defaults;
+const deribit: MarginProfile = { ...published, defaults: undamped };
 const { rollShock: _roll, ...deribitGrid } = deribit.defaults;
 /**
  * Deribit's grid with the other two contingencies linear in size — short option minimum
@@ -77,6 +83,19 @@ describe("scenario-grid margin is finite and non-negative", () => {
         }
       }
     }), runs(100));
+  });
+});
+
+describe("Deribit's extended dampener", () => {
+  // A fixed amount forgiven: it never raises a margin, and it relieves a small book
+  // more than a large one, so k × a book (k ≥ 1) needs at least k × its margin.
+  it("never raises the margin, and the margin of k × a book (k ≥ 1) is at least k × its margin", () => {
+    fc.assert(fc.property(caseArb(), fc.double({ min: 1, max: 10, noNaN: true }), ({ market, positions }, k) => {
+      const gross = k * grossNotional(positions, market);
+      const damped = grid(positions, market, published).initial;
+      expect(damped).toBeLessThanOrEqual(grid(positions, market, deribit).initial + 1e-9 * gross);
+      expect(grid(scaled(positions, k), market, published).initial).toBeGreaterThanOrEqual(k * damped - 1e-9 * gross);
+    }), runs(30));
   });
 });
 

@@ -6,6 +6,7 @@ import { gridAttribution } from "../methods/grid/attribution.js";
 import type { Position } from "../model/types.js";
 import { readPortfolioInputs, recordedRun } from "./recorded.js";
 import type { UnderlyingGridMargin } from "../methods/grid/grid.js";
+import type { DeribitRiskMatrix } from "../methods/grid/risk-matrix.js";
 import { builtInProfile, type BuiltInProfileName } from "../schema/profiles.js";
 import type { MarginProfile } from "../model/profile.js";
 import { parseProfile } from "../schema/profile.js";
@@ -38,7 +39,7 @@ export async function gridCommand(portfolioPath: string, marketPath: string, opt
     const w = m.worstScenario;
     table.push([
       m.underlying, m.reportCurrency, both(m.initial), both(m.maintenance), both(m.worstLoss),
-      w ? `${signed(w.move)} vol ${w.vol}${w.extended ? ` ×${w.weight}` : ""}` : "none",
+      w ? `${signed(w.move)} vol ${w.vol}${w.extended ? ` ×${+w.weight.toPrecision(4)}` : ""}` : "none",
       fmt(m.contingencies.shortOption.usd), fmt(m.contingencies.roll.usd), fmt(m.contingencies.deltaShock.usd), both(m.standalone),
     ]);
   }
@@ -47,6 +48,7 @@ export async function gridCommand(portfolioPath: string, marketPath: string, opt
   console.log(`Initial margin ${fmt(result.initial)} USD, maintenance ${fmt(result.maintenance)} USD` +
     (result.spreadCredit > 0 ? ` (after an inter-underlying credit of ${fmt(result.spreadCredit)} USD)` : ""));
   console.log(`Single-position margin ${fmt(result.standalone)} USD: portfolio margining saves ${fmt(result.offsetBenefit)} USD`);
+  for (const m of result.underlyings) if (m.deribit) console.log(deribitLine(m.underlying, m.deribit));
   if (opts.matrix) for (const m of result.underlyings) console.log(riskMatrix(m));
   if (opts.greeks) console.log(greeksTable(engine, portfolio.positions, market, profile));
   if (opts.attribution) {
@@ -64,6 +66,14 @@ export async function loadProfile(nameOrPath: string): Promise<MarginProfile> {
 }
 
 
+/** An underlying's figures as Deribit's private/pme/simulate names them. */
+function deribitLine(u: string, d: DeribitRiskMatrix): string {
+  const b = d.worst_case_bucket;
+  const n = (x: number): string => `${+x.toPrecision(8)}`;
+  return `${u} as Deribit reports it (${d.currency}): worst_case ${n(d.worst_case)} (bucket ${b.bucket} ${b.side}, ${b.source}[${b.index}]), ` +
+    `roll_shock ${n(d.roll_shock)}, delta_shock ${n(d.delta_shock)}, risk_matrix_margin ${n(d.risk_matrix_margin)}, maintenance_margin ${n(d.maintenance_margin)}`;
+}
+
 /** The risk matrix of one underlying: price moves down, vol states across, PnL in USD; tails below. */
 function riskMatrix(m: UnderlyingGridMargin): string {
   const vols = [...new Set(m.scenarios.filter((s) => !s.extended).map((s) => s.vol))];
@@ -73,7 +83,7 @@ function riskMatrix(m: UnderlyingGridMargin): string {
     table.push([signed(move), ...vols.map((vol) => fmt(m.pnlUsd[m.scenarios.findIndex((s) => !s.extended && s.move === move && s.vol === vol)]!))]);
   }
   m.scenarios.forEach((s, i) => {
-    if (s.extended) table.push([`${signed(s.move)} ×${s.weight} (vol ${s.vol})`, fmt(m.pnlUsd[i]!), ...vols.slice(1).map(() => "")]);
+    if (s.extended) table.push([`${signed(s.move)} ×${+s.weight.toPrecision(4)} (vol ${s.vol})`, fmt(m.pnlUsd[i]!), ...vols.slice(1).map(() => "")]);
   });
   return table.toString();
 }

@@ -57,7 +57,10 @@ export const profileSchema = v.pipe(
   v.rawCheck(({ dataset, addIssue }) => {
     if (!dataset.typed) return;
     const p = dataset.value;
-    const grids: [string, { extended: { vol?: string; weight?: number }[]; volStates: { name: string }[]; extendedTableFactor?: number }][] = [
+    const grids: [string, {
+      moves: number[]; extended: { move: number; vol?: string; weight?: number }[]; volStates: { name: string }[];
+      extendedTableFactor?: number; extendedDampener?: unknown; extendedWeighting?: string;
+    }][] = [
       ["defaults", p.defaults],
       ...Object.entries(p.underlyings ?? {}).map(([u, o]): [string, typeof p.defaults] => [`underlyings.${u}`, { ...p.defaults, ...o }]),
     ];
@@ -68,6 +71,16 @@ export const profileSchema = v.pipe(
         return;
       }
       const byFactor = g.extendedTableFactor !== undefined;
+      const rangeBased = byFactor || g.extendedDampener !== undefined || g.extendedWeighting === "usdAtRangeEdge";
+      if (rangeBased && !g.moves.some((m) => m !== 0)) {
+        addIssue({ message: `${where}: extendedTableFactor, extendedDampener and usdAtRangeEdge are relative to the largest regular move, and every move is 0` });
+        return;
+      }
+      const zero = g.extended.findIndex((e) => e.move === 0);
+      if (rangeBased && zero >= 0) {
+        addIssue({ message: `${where}: extended[${zero}].move is 0, which has no weight relative to the range (factor × range / |move|)` });
+        return;
+      }
       const i = g.extended.findIndex((e) => (e.weight === undefined) !== byFactor);
       if (i >= 0) {
         addIssue({ message: `${where}: extended[${i}] ${byFactor ? "has a weight although extendedTableFactor sets every weight" : "needs a weight (or the grid an extendedTableFactor)"}` });
