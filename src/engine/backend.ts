@@ -89,6 +89,12 @@ export interface Backend {
   pathsAt(plan: PathPlan, list: ArrayLike<number>): PathBlock;
   /** Selection for tail statistics. */
   selector(): Selector;
+  /**
+   * Runs `run`, keeping every book it loads loaded side by side until it returns (the WASM
+   * backend otherwise keeps only the book used last): for methods that revalue several
+   * books in turn, chunk after chunk.
+   */
+  withResident<T>(run: () => T): T;
 }
 
 /** compile() of either backend: the positions limit, then the book. */

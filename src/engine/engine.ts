@@ -21,6 +21,8 @@ export interface EngineOptions {
 /** Where a resident book lives in linear memory; valid while its generation is the engine's. */
 interface Region {
   generation: number;
+  /** Loaded by withResident: stays until its run ends. */
+  held: boolean;
   opt: number;
   lin: number;
   agg: number;
@@ -33,21 +35,18 @@ interface Region {
 const SCRATCH_BUDGET = 64 << 20;
 const F64 = 8;
 
-/** Linear memory resident books may fill before the engine drops them all and starts again. */
-const RESIDENT_BUDGET = 256 << 20;
-
 /**
  * The WASM backend: a WebAssembly instance with its own linear memory.
  *
- * Books are resident: a book is copied into its own region of linear memory (and
- * its smile tables built there) on its first use, and stays there, beside the
- * others, until `release(book)`, `reset()`, or until loading another would take
- * the resident books past their budget (min(256 MiB, limits.memoryBytes / 2)):
- * then every book is dropped and each is loaded again on its next use, with the
- * same bits. The JS Book is never written: addresses, base values and vols live
- * in the region only. Scratch (scenario planes, outputs, paths) lies after the
- * last region. Calls are synchronous, so concurrent async callers cannot
- * interleave inside one; memory grows only up to `limits.memoryBytes`.
+ * Books are resident in linear memory, each in its own region (its columns, smile
+ * tables built there, values now). A book is loaded on its first use and stays loaded
+ * until another is loaded in its place — the latest one stays, as a grid, a valuation
+ * or a what-if uses a book and moves on — unless it is held: within `withResident(run)`
+ * every book loaded stays loaded, side by side, until `run` returns (Monte Carlo and a
+ * backtest revalue one book per underlying in turn, chunk after chunk). `reset()` drops them all. The JS Book is never written: addresses, base values
+ * and vols live in the region only. Scratch (scenario planes, outputs, paths) lies after
+ * the last region. Calls are synchronous, so concurrent async callers cannot interleave
+ * inside one; memory grows only up to `limits.memoryBytes`.
  */
 export class Engine implements Backend {
   readonly name = "wasm";
@@ -56,7 +55,13 @@ export class Engine implements Backend {
   readonly counters = { loads: 0 };
   private regions = new WeakMap<Book, Region>();
   private generation = 0;
-  /** The end of the last resident book's region: where scratch starts. */
+  /** Per withResident scope, innermost last, the books it holds. */
+  private holding: Book[][] = [];
+  /** The book loaded last and not held: the one region replaced by the next load. */
+  private latest: Book | null = null;
+  /** The end of the held books' regions, where the latest book's lies. */
+  private heldTop: number;
+  /** The end of the last region: where scratch starts. */
   private top: number;
 
   private constructor(
@@ -70,6 +75,7 @@ export class Engine implements Backend {
   ) {
     this.limits = limits;
     this.top = mem.base;
+    this.heldTop = mem.base;
   }
 
   static async create(options: EngineOptions = {}): Promise<Engine> {
@@ -248,18 +254,34 @@ export class Engine implements Backend {
     return this.mem.byteLength;
   }
 
-  /** Ends `book`'s residency; its region is reused at once when it is the last one loaded, else at the next reset. */
-  release(book: Book): void {
-    const region = this.regions.get(book);
-    if (!region || region.generation !== this.generation) return;
-    this.regions.delete(book);
-    if (this.top === region.end) this.top = region.opt;
+  withResident<T>(run: () => T): T {
+    const [generation, heldTop] = [this.generation, this.heldTop];
+    const held: Book[] = [];
+    this.holding.push(held);
+    try {
+      return run();
+    } finally {
+      this.holding.pop();
+      // The books held here are released in one step: the regions above heldTop as it was.
+      if (this.generation === generation) {
+        for (const book of held) this.regions.delete(book);
+        this.dropLatest();
+        this.heldTop = this.top = heldTop;
+      }
+    }
   }
 
   /** Drops every resident book: each is loaded again on its next use. */
   reset(): void {
     this.generation++;
-    this.top = this.mem.base;
+    this.latest = null;
+    this.heldTop = this.top = this.mem.base;
+  }
+
+  private dropLatest(): void {
+    if (this.latest) this.regions.delete(this.latest);
+    this.latest = null;
+    this.top = this.heldTop;
   }
 
   private runRevalue(
@@ -280,11 +302,11 @@ export class Engine implements Backend {
    * and its values now filled in.
    */
   private load(book: Book): Region {
+    const scope = this.holding.at(-1);
     const known = this.regions.get(book);
-    if (known && known.generation === this.generation) return known;
-    const layoutBytes = regionBytes(book);
-    const budget = Math.min(RESIDENT_BUDGET, this.limits.memoryBytes / 2);
-    if (this.top !== this.mem.base && this.top + layoutBytes - this.mem.base > budget) this.reset();
+    if (known && known.generation === this.generation && (known.held || !scope)) return known;
+    // The latest book's region is replaced, by this one or by the held stack growing.
+    this.dropLatest();
     const opt = this.top;
     const lin = align16(opt + book.opt.length * F64);
     const agg = align16(lin + book.lin.length * F64);
@@ -305,9 +327,15 @@ export class Engine implements Backend {
     this.mem.f64(slices, book.slices.length).set(book.slices);
     this.mem.f64(xs, book.xs.length).set(book.xs);
     this.k.smileTablesF64(opt, book.nOpt, book.optCap, slices, xs, book.slots, zeroMoveSlot(book) * F64, end);
-    const region: Region = { generation: this.generation, opt, lin, agg, nodeOffsets, tables, end };
+    const region: Region = { generation: this.generation, held: scope !== undefined, opt, lin, agg, nodeOffsets, tables, end };
     this.regions.set(book, region);
     this.top = end;
+    if (scope) {
+      scope.push(book);
+      this.heldTop = end;
+    } else {
+      this.latest = book;
+    }
     this.counters.loads++;
     this.fillBase(book, region);
     return region;
@@ -334,13 +362,6 @@ export class Engine implements Backend {
     const baseCol = this.layout.opt.base * book.optCap;
     this.mem.f64(region.opt + baseCol * F64, book.nOpt).set(this.mem.f64(out + F64, book.nOpt));
   }
-}
-
-/** Bytes of a book's region: its columns, node offsets, slices, slot moves and smile tables. */
-function regionBytes(book: Book): number {
-  return align16(book.opt.length * F64) + align16(book.lin.length * F64) + align16(book.linAgg.length * F64) +
-    align16(book.nodeOffsets.length * 4) + align16(book.slices.length * F64) + align16(book.xs.length * F64) +
-    align16(book.nOpt * book.slots * F64);
 }
 
 /**

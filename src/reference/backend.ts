@@ -66,6 +66,11 @@ export class ReferenceBackend implements Backend {
   selector(): Selector {
     return jsSelector();
   }
+
+  /** Nothing to keep: the twin reads the JS book itself. */
+  withResident<T>(run: () => T): T {
+    return run();
+  }
 }
 
 /**

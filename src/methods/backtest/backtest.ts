@@ -150,17 +150,19 @@ export function backtest(
     const data = scaleMarketData(marketData, names, scale);
     const market = buildMarket(data);
     const book = scalePositions(positions, names, scale);
-    const books = booksByUnderlying(backend, book, market);
 
     // What followed: the realised moves, vols moved by the rule.
     const realised = {
       logMoves: Float64Array.from(names, (_, u) => log(closes[u]![i + steps]! / closes[u]![i]!)),
       volShifts: Float64Array.from(names, (_, u) => (volRule === "realised" ? vols[u]![i + steps - 1]! / vols[u]![i - 1]! - 1 : 0)),
     };
-    losses[d] = -revalueByUnderlying(backend, books, realised, 1, dt).usd.reduce((a, r) => a + r[0]!, 0);
-
-    models.forEach((m, j) => {
-      margins[j]![d] = marginOf(m, { backend, book, market, books, i, lookback, windows, windowReturns, vols, names, history, level, dt, horizonDays, volRule });
+    // The day's books stay loaded for what followed and for every model's margin.
+    backend.withResident(() => {
+      const books = booksByUnderlying(backend, book, market);
+      losses[d] = -revalueByUnderlying(backend, books, realised, 1, dt).usd.reduce((a, r) => a + r[0]!, 0);
+      models.forEach((m, j) => {
+        margins[j]![d] = marginOf(m, { backend, book, market, books, i, lookback, windows, windowReturns, vols, names, history, level, dt, horizonDays, volRule });
+      });
     });
     options.onProgress?.(d + 1, testDays.length);
   });

@@ -149,13 +149,16 @@ export function prepareMonteCarlo(
     }
     const usd = held.map(() => new Float64Array(count));
     const coin = held.map((h) => (h.coinSettled ? new Float64Array(count) : undefined));
-    for (let at = 0; at < count; at += chunk) {
-      const m = Math.min(chunk, count - at);
-      const part = revalueByUnderlying(backend, books(), paths(plan, first + at, m), m, plan.horizon);
-      part.usd.forEach((row, u) => usd[u]!.set(row, at));
-      part.coin.forEach((row, u) => row && coin[u]!.set(row, at));
-      options.onProgress?.(at + m, count);
-    }
+    // Every underlying's book stays loaded while the chunks are revalued.
+    backend.withResident(() => {
+      for (let at = 0; at < count; at += chunk) {
+        const m = Math.min(chunk, count - at);
+        const part = revalueByUnderlying(backend, books(), paths(plan, first + at, m), m, plan.horizon);
+        part.usd.forEach((row, u) => usd[u]!.set(row, at));
+        part.coin.forEach((row, u) => row && coin[u]!.set(row, at));
+        options.onProgress?.(at + m, count);
+      }
+    });
     return { start: first, usd, coin };
   };
 
