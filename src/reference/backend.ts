@@ -51,7 +51,7 @@ export class ReferenceBackend implements Backend {
       const col = (c: number): number => opt[c * optCap + row]!;
       const vol = tables[row * slots + zero]!;
       const g = black76({ forward: col(L.opt.f), strike: col(L.opt.k), time: col(L.opt.t), vol, rate: col(L.opt.rate), phi: col(L.opt.phi) as 1 | -1 });
-      return { ...g, vol };
+      return { price: g.price, delta: g.delta, gamma: g.gamma, vega: g.vega, theta: g.theta, coinValue: g.coinValue, coinDelta: g.coinDelta, vol };
     });
   }
 
