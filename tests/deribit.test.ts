@@ -7,6 +7,7 @@ import { createEngine, type Engine } from "../src/engine/engine.js";
 import { prepareInputs, type Inputs } from "../src/market/inputs.js";
 import { gridMargin } from "../src/methods/grid/grid.js";
 import type { DeribitRiskMatrix } from "../src/methods/grid/risk-matrix.js";
+import type { MarginProfile } from "../src/model/profile.js";
 import { builtInProfile } from "../src/schema/profiles.js";
 
 const INDEX = 65666.19;
@@ -116,5 +117,60 @@ describe("Deribit's published private/pme/simulate example (BTC S:PM, 2024-06-17
     const ratio = gridMargin(engine, portfolio.positions, market, { profile: old }).initial / INDEX / published.risk_matrix_margin;
     expect(ratio).toBeGreaterThan(2.3);
     expect(ratio).toBeLessThan(2.4);
+  });
+});
+
+// A second real response of the same endpoint: a user's capture of Deribit's live
+// private/pme/simulate for an ETH X:PM account, 2026-02-15 23:20:09.587 UTC (model_params
+// timestamp 1771197609587), found in the public code index without an identifiable
+// repository: not a Deribit publication, so its ETH parameters are not the profile's
+// defaults (src/profiles/README.md); here they are given explicitly, as a user would.
+describe("a captured live response (ETH X:PM, 2026-02-15): the same rules with ETH's parameters", () => {
+  const SIZE_ETH = -0.999487053;
+  const MARK_ETH = 1949.49;
+  const INDEX_ETH = 1949.34;
+  const range = 0.18;
+  const deribit = builtInProfile("deribit");
+  const eth: MarginProfile = {
+    ...deribit,
+    defaults: {
+      ...deribit.defaults,
+      moves: [-4, -3, -2, -1, 0, 1, 2, 3, 4].map((b) => (b * range) / 4),
+      volStates: [{ name: "up", shift: 0.4, floor: 0.5 }, { name: "same", shift: 0 }, { name: "down", shift: -0.25 }],
+      extendedDampener: { coinUsd: 200_000, usdUsd: 25_000 },
+      pnlOffset: 0.6,
+      rollShock: { annualisedMoveRisk: 0.05, minMove: 0.005, basis: "gross", time: "linear" },
+    },
+  };
+  const edge = { down: 0.21939959699999997, up: -0.15246412672881357 };
+  const standard = [
+    0.21939959699999997, 0.155989308849711, 0.09885036787912087, 0.04709624857068063, 0,
+    -0.04304011233014354, -0.08252645391743119, -0.11888171996035243, -0.15246412672881357,
+  ].flatMap(triple);
+
+  let r: DeribitRiskMatrix;
+  beforeAll(() => {
+    const { portfolio, market } = prepareInputs(
+      { positions: [{ id: "ETH-PERPETUAL", kind: "future", underlying: "ETH", settlement: "inverse", quantity: SIZE_ETH * MARK_ETH, faceValue: 1 }] },
+      { asOf: "2026-02-15T23:20:09.587Z", underlyings: { ETH: { index: INDEX_ETH, marks: { "ETH-PERPETUAL": MARK_ETH } } } },
+    );
+    r = gridMargin(engine, portfolio.positions, market, { profile: eth }).underlyings[0]!.deribit!;
+  });
+
+  it("worst case, bucket, roll shock, risk-matrix and maintenance margin to 1e-6", () => {
+    expect(close(r.worst_case, 0.15246412672881357)).toBe(true);
+    expect(r.worst_case_bucket).toEqual({ bucket: 9, side: "right", source: "standard", index: 25 });
+    expect(close(r.roll_shock, 0.004997435265)).toBe(true);
+    expect(r.delta_shock).toBe(0);
+    expect(close(r.risk_matrix_margin, 0.157461562265)).toBe(true);
+    expect(close(r.maintenance_margin, 0.125969249812)).toBe(true);
+  });
+
+  it("every instrument vector entry, and the aggregated vectors: gains × pnl_offset 0.6, extended dampened to 0", () => {
+    const mine = r.initial_risk_vectors["ETH-PERPETUAL"]!;
+    standard.forEach((x, i) => expect(close(mine.standard[i]!, x), `standard[${i}]`).toBe(true));
+    [edge.down, edge.down, ...Array<number>(6).fill(edge.up)].forEach((x, i) => expect(close(mine.extended[i]!, x), `extended[${i}]`).toBe(true));
+    standard.forEach((x, i) => expect(close(r.aggregated_risk_vectors.standard[i]!, x > 0 ? 0.6 * x : x), `aggregated[${i}]`).toBe(true));
+    expect(r.aggregated_risk_vectors.extended).toEqual(Array(8).fill(0));
   });
 });
