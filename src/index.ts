@@ -13,7 +13,7 @@ export { PmarginError, InputError, LimitError } from "./errors.js";
 // Inputs: parse and validate once, then build the market.
 export type {
   Settlement, OptionRight, SpotPosition, FuturePosition, OptionPosition, Position, Portfolio,
-  VolSlice, ForwardQuote, UnderlyingMarket, UnderlyingLiquidity, MarketData, PositionBase,
+  VolSlice, ForwardQuote, UnderlyingMarket, UnderlyingLiquidity, MarketData, PositionBase, MmpSetting,
 } from "./model/types.js";
 export { parseJson, parsePortfolio, parseMarket, checkAgainstMarket, parseProfile, parseMonteCarloModel, parseStressScenarios } from "./schema/index.js";
 export { parseAccount, checkAccountAgainstMarket } from "./schema/account.js";

@@ -109,6 +109,18 @@ describe("Deribit's published private/pme/simulate example (BTC S:PM, 2024-06-17
     expect(close(g.maintenance / INDEX, published.maintenance_margin)).toBe(true);
   });
 
+  it("MMP margin: 3% of the MMP quantity limit, in IM only; with a 2 BTC limit (what 0.06 BTC implies; the example does not give its settings) IM is Deribit's less its open-orders margin", () => {
+    const { portfolio, market } = inputs();
+    const mmp = [{ underlying: "BTC", quantityLimit: 2 }];
+    const g = gridMargin(engine, portfolio.positions, market, { profile: builtInProfile("deribit"), mmp });
+    const d = g.underlyings[0]!.deribit!;
+    expect(close(d.mmp_margin, 0.06)).toBe(true);
+    expect(close(d.initial_margin, 0.122861343 - 0.000018212)).toBe(true);
+    expect(close(d.maintenance_margin, published.maintenance_margin)).toBe(true);
+    expect(close(g.maintenance / INDEX, published.maintenance_margin)).toBe(true);
+    expect(close(g.initial / INDEX, 0.122861343 - 0.000018212)).toBe(true);
+  });
+
   it("weighting the extended moves' coin PnL instead (0.3.0's rule, roll shock on offsets only) asks 2.35× Deribit's figure", () => {
     const { portfolio, market } = inputs();
     const deribit = builtInProfile("deribit");

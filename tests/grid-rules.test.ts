@@ -92,5 +92,6 @@ describe("extended table factor", () => {
   it("refuses a weight beside the factor, and a missing weight without it, naming the extended move", () => {
     expect(() => parseProfile({ ...base, defaults: { ...grid, extended: [{ move: -0.5, weight: 0.2 }], extendedTableFactor: 1 } })).toThrow(InputError);
     expect(() => parseProfile({ ...base, defaults: { ...grid, extended: [{ move: -0.5 }] } })).toThrow(/extended\[0\] needs a weight/);
+    expect(() => parseProfile({ ...base, defaults: { ...grid, extended: [{ move: 1e-300 }], extendedTableFactor: 1 } })).toThrow(/extended\[0\]\.move .* within the regular range/);
   });
 });

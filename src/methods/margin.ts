@@ -5,7 +5,7 @@ import type { Backend } from "../engine/backend.js";
 import { InputError } from "../errors.js";
 import type { PriceHistory, PriceSeries } from "../history/history.js";
 import { assertMarket, type Market } from "../market/market.js";
-import type { Position } from "../model/types.js";
+import type { MmpSetting, Position } from "../model/types.js";
 import { combineInMarketOrder, gridMargin, heldUnderlyingMargin, type GridMarginResult, type GridOptions, type UnderlyingGridMargin } from "./grid/grid.js";
 import type { MarginProfile } from "../model/profile.js";
 import { historicalVaR, type HistoricalOptions } from "./historical/historical.js";
@@ -20,7 +20,7 @@ export const DEFAULT_MM_RATIO = 0.8;
  * IM = the first ES level of a Monte Carlo or historical simulation, MM = mmRatio × IM.
  */
 export type MarginMethod =
-  | { method: "grid"; profile: MarginProfile; measureIn?: "venue" | "USD" }
+  | { method: "grid"; profile: MarginProfile; measureIn?: "venue" | "USD"; mmp?: readonly MmpSetting[] }
   | { method: "monte-carlo"; model?: MonteCarloModelInput; mmRatio?: number }
   | { method: "historical"; history: PriceHistory | PriceSeries[]; options?: HistoricalOptions; mmRatio?: number };
 
@@ -63,7 +63,7 @@ export function headlineMargin(backend: Backend, positions: readonly Position[],
 
 type GridSpec = Extract<MarginMethod, { method: "grid" }>;
 
-const gridOptions = ({ profile, measureIn }: GridSpec): GridOptions => ({ profile, ...(measureIn ? { measureIn } : {}) });
+const gridOptions = ({ profile, measureIn, mmp }: GridSpec): GridOptions => ({ profile, ...(measureIn ? { measureIn } : {}), ...(mmp ? { mmp } : {}) });
 
 const gridHeadline = (g: GridMarginResult): MarginResult =>
   ({ method: "grid", basis: `${g.profile} grid`, currency: "USD", initial: g.initial, maintenance: g.maintenance });

@@ -91,6 +91,12 @@ export interface UnderlyingGridParams {
   minimumDelta?: { net: number; hedged: number };
   /** Minimum requirement per underlying with positions, USD. */
   minimum?: number;
+  /**
+   * Margin reserved for market-maker protection, added to initial margin only: this
+   * fraction × each MMP setting's quantity limit (its delta limit when the quantity
+   * limit is 0), coins × index (Deribit 3 %).
+   */
+  mmpMarginRate?: number;
 }
 
 export interface MarginProfile {

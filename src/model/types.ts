@@ -61,6 +61,17 @@ export const isCoinSettled = (positions: readonly Position[]): boolean =>
 export interface Portfolio {
   name?: string;
   positions: Position[];
+  /** Market-maker-protection settings of the account, for a venue that reserves margin for them (Deribit). */
+  mmp?: MmpSetting[];
+}
+
+/** One market-maker-protection configuration: its limits in the underlying's coin (Deribit's MMP settings). */
+export interface MmpSetting {
+  underlying: string;
+  /** Quantity limit, coins (0: none). */
+  quantityLimit: number;
+  /** Delta limit, coins (0 or absent: none). */
+  deltaLimit?: number;
 }
 
 /** One expiry of an implied-volatility surface: vols on strike or log-moneyness nodes. */

@@ -150,8 +150,11 @@ const marginEntry = (run: MarginRun): MarginMethodEntry<MarginRun> => MARGIN_MET
 export const marginReadsHistory = (run: MarginRun): boolean => marginEntry(run).readsHistory;
 
 /** A recorded margin method with what it reads from the inputs (the price history for historical). */
-export function marginMethod(run: MarginRun, inputs: { history?: PriceSeries[] }): MarginMethod {
-  return marginEntry(run).ready(run, () => needHistory(inputs));
+export function marginMethod(run: MarginRun, inputs: { history?: PriceSeries[]; portfolio?: Portfolio }): MarginMethod {
+  const method = marginEntry(run).ready(run, () => needHistory(inputs));
+  // A grid reserves margin for the account's market-maker protection where its profile does.
+  const mmp = inputs.portfolio?.mmp;
+  return method.method === "grid" && mmp ? { ...method, mmp } : method;
 }
 
 // ——— Split methods: planned once, their ranges run anywhere, summarised where planned ———
@@ -294,7 +297,7 @@ export const METHODS = {
     parse: portfolioInputs,
     readsHistory: never,
     run: (engine, run: { command: "grid"; profile: MarginProfile; perPosition?: boolean }, { portfolio, market }): GridMarginResult =>
-      gridMargin(engine, portfolio.positions, market, { profile: run.profile, perPosition: run.perPosition ?? false }),
+      gridMargin(engine, portfolio.positions, market, { profile: run.profile, perPosition: run.perPosition ?? false, ...(portfolio.mmp ? { mmp: portfolio.mmp } : {}) }),
   }),
   "monte-carlo": {
     parse: portfolioInputs,

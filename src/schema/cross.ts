@@ -40,4 +40,9 @@ export function checkAgainstMarket(portfolio: Portfolio, market: MarketData, sou
       throw new InputError(formatPath(["positions", i, "expiry"]), expiredReason(position.expiry, market.asOf), source);
     }
   });
+  portfolio.mmp?.forEach((m, i) => {
+    if (!Object.hasOwn(market.underlyings, m.underlying)) {
+      throw new InputError(formatPath(["mmp", i, "underlying"]), `unknown underlying ${m.underlying} (market has ${names.join(", ")})`, source);
+    }
+  });
 }

@@ -1,7 +1,7 @@
 // The portfolio.json schema: exactly the Portfolio type of src/model/types.ts.
 import * as v from "valibot";
 import type { Portfolio } from "../model/types.js";
-import { atKey, isoDate, oneOf, price, quantity, rule, size, strict, symbol, text, schemaRef, group, PARSE } from "./fields.js";
+import { atKey, isoDate, MAX_QUANTITY, oneOf, price, quantity, rule, size, strict, symbol, text, schemaRef, group, within, PARSE } from "./fields.js";
 import { toInputError } from "./issues.js";
 
 const base = { id: v.optional(text), underlying: symbol, quantity };
@@ -59,6 +59,9 @@ export const portfolioSchema = group("a portfolio", {
     v.array(position, rule("must be an array of positions")),
     v.minLength(1, "empty portfolio: positions must hold at least one position"),
   ),
+  mmp: v.optional(v.array(strict("an MMP setting", {
+    underlying: symbol, quantityLimit: within(0, MAX_QUANTITY), deltaLimit: v.optional(within(0, MAX_QUANTITY)),
+  }), rule("must be an array of MMP settings"))),
 });
 
 /**

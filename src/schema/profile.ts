@@ -33,6 +33,7 @@ const params = {
   deltaShock: v.optional(fraction),
   minimumDelta: v.optional(strict("minimumDelta", { net: fraction, hedged: fraction })),
   minimum: v.optional(nonNegative),
+  mmpMarginRate: v.optional(fraction),
 };
 
 export const profileSchema = v.pipe(
@@ -76,9 +77,11 @@ export const profileSchema = v.pipe(
         addIssue({ message: `${where}: extendedTableFactor, extendedDampener and usdAtRangeEdge are relative to the largest regular move, and every move is 0` });
         return;
       }
-      const zero = g.extended.findIndex((e) => e.move === 0);
-      if (rangeBased && zero >= 0) {
-        addIssue({ message: `${where}: extended[${zero}].move is 0, which has no weight relative to the range (factor × range / |move|)` });
+      // An extended move lies beyond the regular range, so factor × range / |move| ≤ factor.
+      const range = Math.max(...g.moves.map(Math.abs));
+      const inside = g.extended.findIndex((e) => Math.abs(e.move) < range);
+      if (byFactor && inside >= 0) {
+        addIssue({ message: `${where}: extended[${inside}].move ${g.extended[inside]!.move} lies within the regular range ±${range}: with extendedTableFactor an extended move must lie beyond it` });
         return;
       }
       const i = g.extended.findIndex((e) => (e.weight === undefined) !== byFactor);

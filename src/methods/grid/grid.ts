@@ -7,7 +7,7 @@ import { ScenarioSet } from "../../engine/scenarios.js";
 import { InputError } from "../../errors.js";
 import { log } from "../../math/deterministic.js";
 import { assertMarket, type Market } from "../../market/market.js";
-import { isCoinSettled, type Position } from "../../model/types.js";
+import { isCoinSettled, type MmpSetting, type Position } from "../../model/types.js";
 import { coinPnl, WorstWeightedLoss } from "../../risk/reduce.js";
 import { valueBook, type ValuationResult } from "../valuation.js";
 import type { MarginProfile, UnderlyingGridParams, VolTermScaling } from "../../model/profile.js";
@@ -38,6 +38,8 @@ export interface Contingencies {
   shortOption: Amount;
   roll: Amount;
   deltaShock: Amount;
+  /** With a profile's mmpMarginRate: market-maker-protection margin (× the MMP limits), in initial margin only. */
+  mmp?: Amount;
   /** How much the floors (minimum delta requirement, minimum) added. */
   minimum: Amount;
 }
@@ -93,6 +95,8 @@ export interface GridOptions {
    * collateral, must be measured in USD or the collateral's fall would never count.
    */
   measureIn?: "venue" | "USD";
+  /** The account's market-maker-protection settings (Portfolio.mmp), for a profile with an mmpMarginRate. */
+  mmp?: readonly MmpSetting[];
 }
 
 /** A profile's parameters for one underlying: its overrides merged over the defaults. */
@@ -150,8 +154,10 @@ function combineGridMargins(profile: MarginProfile, underlyings: UnderlyingGridM
   const spreadCredit = interUnderlyingCredit(profile, underlyings);
   const initial = sum - spreadCredit;
   const standalone = underlyings.reduce((a, m) => a + m.standalone.usd, 0);
+  // Maintenance leaves out the margin reserved for market-maker protection.
+  const mmp = underlyings.reduce((a, m) => a + (m.contingencies.mmp?.usd ?? 0), 0);
   return {
-    profile: profile.name, currency: "USD", initial, maintenance: profile.mmFactor * initial,
+    profile: profile.name, currency: "USD", initial, maintenance: profile.mmFactor * (initial - mmp),
     standalone, offsetBenefit: standalone - initial, spreadCredit, underlyings,
   };
 }
@@ -185,7 +191,7 @@ export function valuedUnderlyingMargin(
   const all = positions.map((_, k) => k);
   const weighed = weighing(scenarios, p, s0);
   const measure = (members: number[], keep: boolean): Measured => measureGrid(scenarios, weighed, members.map((k) => rows[k]!), members.map((k) => values[k]!), s0, keep);
-  const charges = (members: number[]): Omit<Contingencies, "minimum"> => ({
+  const charges = (members: number[]): Omit<Contingencies, "minimum" | "mmp"> => ({
     shortOption: amount(shortOptionCharge(members.map((k) => positions[k]!), p, s0), s0, u),
     roll: amount(rollCharge(members.map((k) => positions[k]!), members.map((k) => deltas[k]!), market, p, s0), s0, u),
     deltaShock: amount((p.deltaShock ?? 0) * Math.abs(members.reduce((a, k) => a + deltas[k]!, 0)) * s0, s0, u),
@@ -195,14 +201,16 @@ export function valuedUnderlyingMargin(
   // The book is measured in coin when all of it is coin-settled; single positions are
   // measured the same way as their book, or their sum could fall below the book's.
   const inCoin = options.measureIn !== "USD" && coinSettled(all);
-  const requirement = (members: number[], keep = true): { m: Measured; c: Omit<Contingencies, "minimum">; worst: Amount; usd: number } => {
+  const requirement = (members: number[], keep = true): { m: Measured; c: Omit<Contingencies, "minimum" | "mmp">; worst: Amount; usd: number } => {
     const m = measure(members, keep);
     const c = charges(members);
     const worst = inCoin ? amount(Math.max(m.worstCoin, 0) * s0, s0, u) : amount(Math.max(m.worstUsd, 0), s0, u);
     return { m, c, worst, usd: worst.usd + c.shortOption.usd + c.roll.usd + c.deltaShock.usd };
   };
   const { m, c, worst, usd } = requirement(all);
-  const initialUsd = Math.max(usd, minimumDeltaCharge(deltas, p, s0), p.minimum ?? 0);
+  const coreUsd = Math.max(usd, minimumDeltaCharge(deltas, p, s0), p.minimum ?? 0);
+  const mmpUsd = mmpCharge(options.mmp, u, p, s0);
+  const initialUsd = coreUsd + mmpUsd;
   // Single-position margin: each position's grid and contingencies alone (no floors),
   // without keeping its PnL vectors (a third of a grid call went into building them).
   const standaloneUsd = all.reduce((acc, k) => acc + requirement([k], false).usd, 0);
@@ -212,9 +220,9 @@ export function valuedUnderlyingMargin(
     reportCurrency: inCoin ? u : "USD",
     worstLoss: worst,
     worstScenario: worst.usd > 0 ? scenarios[inCoin ? m.worstCoinIndex : m.worstIndex]! : null,
-    contingencies: { ...c, minimum: amount(initialUsd - usd, s0, u) },
+    contingencies: { ...c, minimum: amount(coreUsd - usd, s0, u), ...(p.mmpMarginRate ? { mmp: amount(mmpUsd, s0, u) } : {}) },
     initial: amount(initialUsd, s0, u),
-    maintenance: amount(profile.mmFactor * initialUsd, s0, u),
+    maintenance: amount(profile.mmFactor * coreUsd, s0, u),
     standalone: amount(standaloneUsd, s0, u),
     scenarios,
     pnlUsd: m.pnlUsd,
@@ -299,6 +307,13 @@ function shortOptionCharge(positions: Position[], p: UnderlyingGridParams, s0: n
   let short = 0;
   for (const n of net.values()) if (n < 0) short -= n;
   return short * p.shortOptionMinimum * s0;
+}
+
+/** Market-maker-protection margin on `u`, USD: rate × Σ (quantity limit, or the delta limit when it is 0) × index. */
+function mmpCharge(settings: readonly MmpSetting[] | undefined, u: string, p: UnderlyingGridParams, s0: number): number {
+  if (!p.mmpMarginRate || !settings) return 0;
+  const coins = settings.reduce((a, m) => (m.underlying === u ? a + (m.quantityLimit > 0 ? m.quantityLimit : (m.deltaLimit ?? 0)) : a), 0);
+  return p.mmpMarginRate * coins * s0;
 }
 
 /** The minimum delta requirement (0 without one): (net·|Σ δ| + hedged·min(Σ δ⁺, Σ |δ⁻|)) × index. */

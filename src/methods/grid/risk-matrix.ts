@@ -29,6 +29,10 @@ export interface DeribitRiskMatrix {
   risk_matrix_margin: number;
   /** mm_factor × risk_matrix_margin. */
   maintenance_margin: number;
+  /** Margin reserved for market-maker protection (profile.mmpMarginRate × the account's MMP limits). */
+  mmp_margin: number;
+  /** risk_matrix_margin + mmp_margin (Deribit adds open_orders_margin, which pmargin does not model). */
+  initial_margin: number;
   aggregated_risk_vectors: RiskVectors;
   initial_risk_vectors: Record<string, RiskVectors>;
 }
@@ -40,7 +44,7 @@ interface GridOutcome {
   scenarios: readonly { move: number; vol: string; extended: boolean }[];
   pnlUsd: readonly number[];
   pnlCoin: readonly number[];
-  contingencies: Record<"roll" | "deltaShock" | "shortOption", { usd: number; coin: number }>;
+  contingencies: Record<"roll" | "deltaShock" | "shortOption", { usd: number; coin: number }> & { mmp?: { usd: number; coin: number } };
 }
 
 /** One position's inputs: its USD value now and its USD PnL per grid scenario. */
@@ -74,7 +78,7 @@ export function deribitRiskMatrix(m: GridOutcome, w: Weighing, p: UnderlyingGrid
 
   const bucket = worstBucket(aggregated, m, p, standardIdx, extendedIdx);
   const worst = Math.max(0, -Math.min(...aggregated.standard, ...aggregated.extended));
-  const inCurrency = (a: { usd: number; coin: number }): number => (inCoin ? a.coin : a.usd);
+  const inCurrency = (a: { usd: number; coin: number } | undefined): number => (a === undefined ? 0 : inCoin ? a.coin : a.usd);
   const c = m.contingencies;
   const riskMatrix = worst + inCurrency(c.roll) + inCurrency(c.deltaShock) + inCurrency(c.shortOption);
   return {
@@ -85,6 +89,8 @@ export function deribitRiskMatrix(m: GridOutcome, w: Weighing, p: UnderlyingGrid
     delta_shock: inCurrency(c.deltaShock),
     risk_matrix_margin: riskMatrix,
     maintenance_margin: mmFactor * riskMatrix,
+    mmp_margin: inCurrency(c.mmp),
+    initial_margin: riskMatrix + inCurrency(c.mmp),
     aggregated_risk_vectors: aggregated,
     initial_risk_vectors: initial,
   };
