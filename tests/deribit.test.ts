@@ -186,3 +186,34 @@ describe("a captured live response (ETH X:PM, 2026-02-15): the same rules with E
     expect(r.aggregated_risk_vectors.extended).toEqual(Array(8).fill(0));
   });
 });
+
+// Deribit's older portfolio-margin page (https://www.deribit.com/pages/docs/portfoliomargin,
+// the model before 2024), whose contingencies pmargin's grid expresses as profile parameters:
+// its two worked examples, in BTC, with that page's 1% and 0.01 BTC.
+describe("Deribit's older portfolio-margin page: its two contingency examples", () => {
+  const deribit = builtInProfile("deribit");
+  const old: MarginProfile = {
+    ...deribit,
+    defaults: { ...deribit.defaults, shortOptionMinimum: 0.01, rollShock: { annualisedMoveRisk: 0, minMove: 0.01 } },
+  };
+  const expiry = (month: string): string => `2026-${month}-25T08:00:00Z`;
+  const margin = (positions: unknown[]) => {
+    const { portfolio, market } = prepareInputs({ positions }, {
+      asOf: "2026-08-22T15:33:51Z",
+      underlyings: { BTC: { index: 77_000, surface: [{ expiry: expiry("09"), strikes: [70_000, 80_000], vols: [0.5, 0.5] }] } },
+    });
+    return gridMargin(engine, portfolio.positions, market, { profile: old }).underlyings[0]!.contingencies;
+  };
+
+  it("'call +10 and put −20 on strike X: net short 10, thus 10 × 0.01 BTC extra'", () => {
+    const option = { kind: "option", underlying: "BTC", settlement: "inverse", strike: 80_000, expiry: expiry("09") };
+    const c = margin([{ ...option, right: "call", quantity: 10 }, { ...option, right: "put", quantity: -20 }]);
+    expect(c.shortOption.coin).toBeCloseTo(10 * 0.01, 12);
+  });
+
+  it("'long 100 BTC in Future A and short 100 BTC in Future B: 1% × 100 BTC'", () => {
+    const future = { kind: "future", underlying: "BTC", settlement: "linear", contractSize: 1 };
+    const c = margin([{ ...future, quantity: 100, expiry: expiry("09") }, { ...future, quantity: -100, expiry: expiry("12") }]);
+    expect(c.roll.coin).toBeCloseTo(0.01 * 100, 12);
+  });
+});
