@@ -74,7 +74,7 @@ let report: DeribitRiskMatrix;
 beforeAll(async () => {
   engine = await createEngine();
   const { portfolio, market } = inputs();
-  report = gridMargin(engine, portfolio.positions, market, { profile: builtInProfile("deribit") }).underlyings[0]!.deribit!;
+  report = gridMargin(engine, portfolio.positions, market, { profile: builtInProfile("deribit"), perPosition: true }).underlyings[0]!.deribit!;
 });
 
 describe("Deribit's published private/pme/simulate example (BTC S:PM, 2024-06-17)", () => {
@@ -88,7 +88,7 @@ describe("Deribit's published private/pme/simulate example (BTC S:PM, 2024-06-17
 
   it("every entry of both instruments' standard and extended risk vectors to 1e-6 relative", () => {
     for (const [id, vectors] of Object.entries(published.initial)) {
-      const mine = report.initial_risk_vectors[id]!;
+      const mine = report.initial_risk_vectors![id]!;
       for (const kind of ["standard", "extended"] as const) {
         expect(mine[kind].length).toBe(vectors[kind].length);
         vectors[kind].forEach((x, i) => expect(close(mine[kind][i]!, x), `${id} ${kind}[${i}]: ${mine[kind][i]} vs ${x}`).toBe(true));
@@ -166,7 +166,7 @@ describe("a captured live response (ETH X:PM, 2026-02-15): the same rules with E
       { positions: [{ id: "ETH-PERPETUAL", kind: "future", underlying: "ETH", settlement: "inverse", quantity: SIZE_ETH * MARK_ETH, faceValue: 1 }] },
       { asOf: "2026-02-15T23:20:09.587Z", underlyings: { ETH: { index: INDEX_ETH, marks: { "ETH-PERPETUAL": MARK_ETH } } } },
     );
-    r = gridMargin(engine, portfolio.positions, market, { profile: eth }).underlyings[0]!.deribit!;
+    r = gridMargin(engine, portfolio.positions, market, { profile: eth, perPosition: true }).underlyings[0]!.deribit!;
   });
 
   it("worst case, bucket, roll shock, risk-matrix and maintenance margin to 1e-6", () => {
@@ -179,7 +179,7 @@ describe("a captured live response (ETH X:PM, 2026-02-15): the same rules with E
   });
 
   it("every instrument vector entry, and the aggregated vectors: gains × pnl_offset 0.6, extended dampened to 0", () => {
-    const mine = r.initial_risk_vectors["ETH-PERPETUAL"]!;
+    const mine = r.initial_risk_vectors!["ETH-PERPETUAL"]!;
     standard.forEach((x, i) => expect(close(mine.standard[i]!, x), `standard[${i}]`).toBe(true));
     [edge.down, edge.down, ...Array<number>(6).fill(edge.up)].forEach((x, i) => expect(close(mine.extended[i]!, x), `extended[${i}]`).toBe(true));
     standard.forEach((x, i) => expect(close(r.aggregated_risk_vectors.standard[i]!, x > 0 ? 0.6 * x : x), `aggregated[${i}]`).toBe(true));

@@ -232,7 +232,8 @@ export function valuedUnderlyingMargin(
     valueUsd: valuation.totalUsd,
   };
   if (profile.report === "deribit") {
-    margin.deribit = deribitRiskMatrix(margin, weighed, p, positions.map((q, k) => ({ id: q.id ?? String(k), valueUsd: values[k]!, pnlUsd: rows[k]! })), profile.mmFactor);
+    const each = options.perPosition ? positions.map((q, k) => ({ id: q.id ?? String(k), valueUsd: values[k]!, pnlUsd: rows[k]! })) : undefined;
+    margin.deribit = deribitRiskMatrix(margin, weighed, p, each, profile.mmFactor);
   }
   return { margin, valuation };
 }

@@ -34,7 +34,8 @@ export interface DeribitRiskMatrix {
   /** risk_matrix_margin + mmp_margin (Deribit adds open_orders_margin, which pmargin does not model). */
   initial_margin: number;
   aggregated_risk_vectors: RiskVectors;
-  initial_risk_vectors: Record<string, RiskVectors>;
+  /** Per instrument (position id), with the grid's perPosition option. */
+  initial_risk_vectors?: Record<string, RiskVectors>;
 }
 
 /** What the report reads of an underlying's grid margin (UnderlyingGridMargin). */
@@ -47,14 +48,14 @@ interface GridOutcome {
   contingencies: Record<"roll" | "deltaShock" | "shortOption", { usd: number; coin: number }> & { mmp?: { usd: number; coin: number } };
 }
 
-/** One position's inputs: its USD value now and its USD PnL per grid scenario. */
+/** One position's inputs (with perPosition): its USD value now and its USD PnL per grid scenario. */
 export interface PositionPnl {
   id: string;
   valueUsd: number;
   pnlUsd: ArrayLike<number>;
 }
 
-export function deribitRiskMatrix(m: GridOutcome, w: Weighing, p: UnderlyingGridParams, positions: PositionPnl[], mmFactor: number): DeribitRiskMatrix {
+export function deribitRiskMatrix(m: GridOutcome, w: Weighing, p: UnderlyingGridParams, positions: PositionPnl[] | undefined, mmFactor: number): DeribitRiskMatrix {
   const inCoin = m.reportCurrency !== "USD";
   const s0 = m.index;
   const factor = inCoin ? w.coinFactor : w.usdFactor;
@@ -67,7 +68,7 @@ export function deribitRiskMatrix(m: GridOutcome, w: Weighing, p: UnderlyingGrid
     standard: standardIdx.map(pnl),
     extended: extendedIdx.map((s) => extended(s, pnl(s))),
   });
-  const initial = Object.fromEntries(positions.map((q) => [q.id, vectorsOf(
+  const initial = positions && Object.fromEntries(positions.map((q) => [q.id, vectorsOf(
     (s) => (inCoin ? coinPnl(q.valueUsd, q.pnlUsd[s]!, s0, 1 + m.scenarios[s]!.move) : q.pnlUsd[s]!),
     (s, x) => x * factor[s]!,
   )]));
@@ -92,7 +93,7 @@ export function deribitRiskMatrix(m: GridOutcome, w: Weighing, p: UnderlyingGrid
     mmp_margin: inCurrency(c.mmp),
     initial_margin: riskMatrix + inCurrency(c.mmp),
     aggregated_risk_vectors: aggregated,
-    initial_risk_vectors: initial,
+    ...(initial ? { initial_risk_vectors: initial } : {}),
   };
 }
 
