@@ -4,20 +4,21 @@
 // re-measured — WASM against the JS reference kernel.
 import { createEngine } from "../src/engine/engine.js";
 import { whatIf } from "../src/methods/margin.js";
+import { referenceBackend } from "../src/reference/backend.js";
 import { bookOf, deribit, market, orders } from "./fixtures.js";
 import { cell, consume, medians, times, timing, type Section } from "./lib.js";
 
 export async function benchWhatIf(n = 200): Promise<Section> {
   const engine = await createEngine();
   const positions = bookOf(n);
-  const wasmSpec = { method: "grid" as const, profile: deribit };
-  const jsSpec = { ...wasmSpec, kernels: "js" as const };
-  const w = whatIf(engine, positions, market, orders, wasmSpec);
-  const j = whatIf(engine, positions, market, orders, jsSpec);
+  const reference = referenceBackend(engine);
+  const spec = { method: "grid" as const, profile: deribit };
+  const w = whatIf(engine, positions, market, orders, spec);
+  const j = whatIf(reference, positions, market, orders, spec);
   if (!(Math.abs(w.after.initial - j.after.initial) <= 1e-9 * Math.abs(j.after.initial))) throw new Error(`what-if, WASM ${w.after.initial} vs JS ${j.after.initial}`);
   const [wasmMs, jsMs] = await medians([
-    ["what-if, wasm", () => consume(whatIf(engine, positions, market, orders, wasmSpec).incremental.initial)],
-    ["what-if, js", () => consume(whatIf(engine, positions, market, orders, jsSpec).incremental.initial)],
+    ["what-if, wasm", () => consume(whatIf(engine, positions, market, orders, spec).incremental.initial)],
+    ["what-if, js", () => consume(whatIf(reference, positions, market, orders, spec).incremental.initial)],
   ], { time: 800, iterations: 10, warmupTime: 300, warmupIterations: 5 });
   const wasm = timing(wasmMs!, 1, "calls");
   const js = timing(jsMs!, 1, "calls");

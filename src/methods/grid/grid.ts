@@ -10,7 +10,7 @@ import { assertMarket, type Market } from "../../market/market.js";
 import { isCoinSettled, type MmpSetting, type Position } from "../../model/types.js";
 import { coinPnl, WorstWeightedLoss } from "../../risk/reduce.js";
 import { valueBook, type ValuationResult } from "../valuation.js";
-import type { MarginProfile, UnderlyingGridParams, VolTermScaling } from "../../model/profile.js";
+import type { MarginProfile, RollShock, UnderlyingGridParams, VolTermScaling } from "../../model/profile.js";
 import { dampen, extendedWeight, weighing, type Weighing } from "./extended.js";
 import { deribitRiskMatrix, type DeribitRiskMatrix } from "./risk-matrix.js";
 
@@ -190,10 +190,11 @@ export function valuedUnderlyingMargin(
   const s0 = book.indexPrices[0]!;
   const all = positions.map((_, k) => k);
   const weighed = weighing(scenarios, p, s0);
+  const futures = futureTerms(positions, market);
   const measure = (members: number[], keep: boolean): Measured => measureGrid(scenarios, weighed, members.map((k) => rows[k]!), members.map((k) => values[k]!), s0, keep);
   const charges = (members: number[]): Omit<Contingencies, "minimum" | "mmp"> => ({
     shortOption: amount(shortOptionCharge(members.map((k) => positions[k]!), p, s0), s0, u),
-    roll: amount(rollCharge(members.map((k) => positions[k]!), members.map((k) => deltas[k]!), market, p, s0), s0, u),
+    roll: amount(rollCharge(members, futures, deltas, p, s0), s0, u),
     deltaShock: amount((p.deltaShock ?? 0) * Math.abs(members.reduce((a, k) => a + deltas[k]!, 0)) * s0, s0, u),
   });
   // A coin-settled book is margined on its coin PnL, as Deribit does; others on USD PnL.
@@ -332,31 +333,31 @@ function minimumDeltaCharge(deltas: number[], p: UnderlyingGridParams, s0: numbe
  * the longest of the futures' expiries. Term max(annualisedMoveRisk·τ(T), minMove), T in
  * years (a perpetual 0); × index.
  */
-function rollCharge(positions: Position[], deltas: number[], market: Market, p: UnderlyingGridParams, s0: number): number {
+function rollCharge(members: number[], futures: readonly (FutureTerms | undefined)[], deltas: number[], p: UnderlyingGridParams, s0: number): number {
   if (!p.rollShock) return 0;
-  const { annualisedMoveRisk, minMove, basis = "offset", time = "sqrt" } = p.rollShock;
-  const term = (t: number): number => Math.max(annualisedMoveRisk * (time === "linear" ? t : Math.sqrt(t)), minMove);
-  const yearsOf = (q: Position): number => (q.kind === "future" && q.expiry !== undefined ? market.yearFraction(q.expiry) : 0);
-  if (basis === "gross") {
+  const shock = p.rollShock;
+  if (shock.basis === "gross") {
+    // One position (a single-position margin) needs no netting.
+    if (members.length === 1) {
+      const f = futures[members[0]!];
+      return f ? Math.abs(f.coins) * rollTerm(shock, f.years) * s0 : 0;
+    }
     // A venue holds one position per contract: positions in the same contract net first.
-    const sizes = new Map<string, { size: number; t: number }>();
-    for (const q of positions) {
-      if (q.kind !== "future") continue;
-      const size = q.settlement === "linear" ? q.quantity * (q.contractSize ?? 1) : (q.quantity * (q.faceValue ?? 1)) / futurePrice(q, market);
-      const key = `${q.settlement}|${q.expiry ?? "perpetual"}|${q.contractSize ?? q.faceValue ?? 1}`;
-      sizes.set(key, { size: (sizes.get(key)?.size ?? 0) + size, t: yearsOf(q) });
+    const sizes = new Map<string, { coins: number; years: number }>();
+    for (const k of members) {
+      const f = futures[k];
+      if (f) sizes.set(f.contract, { coins: (sizes.get(f.contract)?.coins ?? 0) + f.coins, years: f.years });
     }
     let coin = 0;
-    for (const { size, t } of sizes.values()) coin += Math.abs(size) * term(t);
+    for (const { coins, years } of sizes.values()) coin += Math.abs(coins) * rollTerm(shock, years);
     return coin * s0;
   }
   // Positions in the same contract net first; only what offsets across expiries is a calendar spread.
   const net = new Map<number, number>();
-  positions.forEach((q, k) => {
-    if (q.kind !== "future") return;
-    const t = yearsOf(q);
-    net.set(t, (net.get(t) ?? 0) + deltas[k]!);
-  });
+  for (const k of members) {
+    const f = futures[k];
+    if (f) net.set(f.years, (net.get(f.years) ?? 0) + deltas[k]!);
+  }
   let long = 0;
   let short = 0;
   let longestT = 0;
@@ -366,7 +367,28 @@ function rollCharge(positions: Position[], deltas: number[], market: Market, p: 
     else short -= d;
     if (d !== 0) longestT = Math.max(longestT, t);
   }
-  return Math.min(long, short) * s0 * term(longestT);
+  return Math.min(long, short) * s0 * rollTerm(shock, longestT);
+}
+
+/** max(annualisedMoveRisk × τ(T), minMove), τ(T) = √T or T. */
+function rollTerm(r: RollShock, years: number): number {
+  return Math.max(r.annualisedMoveRisk * (r.time === "linear" ? years : Math.sqrt(years)), r.minMove);
+}
+
+/** A futures position as the roll charge reads it: its contract, its size in coin, its years to expiry (a perpetual 0). */
+interface FutureTerms {
+  contract: string;
+  coins: number;
+  years: number;
+}
+
+/** Each position's futures terms (undefined for spot and options), found once per underlying. */
+function futureTerms(positions: readonly Position[], market: Market): (FutureTerms | undefined)[] {
+  return positions.map((q) => {
+    if (q.kind !== "future") return undefined;
+    const coins = q.settlement === "linear" ? q.quantity * (q.contractSize ?? 1) : (q.quantity * (q.faceValue ?? 1)) / futurePrice(q, market);
+    return { contract: `${q.settlement}|${q.expiry ?? "perpetual"}|${q.contractSize ?? q.faceValue ?? 1}`, coins, years: q.expiry === undefined ? 0 : market.yearFraction(q.expiry) };
+  });
 }
 
 /**
