@@ -66,3 +66,18 @@ export class LimitError extends PmarginError {
     super(`${limit}: ${requested} requested, limit ${allowed} (raise it in the engine options)`);
   }
 }
+
+/** Options the library once took and no longer does, with what to do instead. */
+const REMOVED: Record<string, string> = {
+  kernels: "was removed in 0.4: pass referenceBackend(engine) as the method's backend for the JS reference kernels",
+};
+
+/**
+ * Throws an InputError naming `path.key` for the first key of `options` that is not in
+ * `known`: a misspelt or removed option must fail, not be ignored.
+ */
+export function refuseUnknownKeys(options: object | undefined, known: readonly string[], path: string): void {
+  if (options === undefined) return;
+  const key = Object.keys(options).find((k) => !known.includes(k));
+  if (key !== undefined) throw new InputError(`${path}.${key}`, REMOVED[key] ?? `unknown option (known: ${known.join(", ")})`);
+}

@@ -12,6 +12,15 @@ import type { Market } from "../src/market/market.js";
 import type { MarketData, Position } from "../src/model/types.js";
 import { AS_OF, syntheticMarket, syntheticPositions } from "./fixtures/synthetic.js";
 import { dailyHistory } from "./fixtures/history.js";
+import { readFileSync } from "node:fs";
+import { createEngine } from "../src/engine/engine.js";
+import { prepareInputs } from "../src/market/inputs.js";
+import { gridMargin } from "../src/methods/grid/grid.js";
+import { headlineMargin, whatIf } from "../src/methods/margin.js";
+import { monteCarlo } from "../src/methods/montecarlo/montecarlo.js";
+import { builtInProfile } from "../src/schema/profiles.js";
+
+const read = (name: string): unknown => JSON.parse(readFileSync(new URL(`../examples/${name}`, import.meta.url), "utf8"));
 
 let engine: Engine;
 beforeAll(async () => {
@@ -115,5 +124,35 @@ describe("one kind of market argument", () => {
   it("the right kind still works", () => {
     expect(main.gridMargin(engine, positions, market, { profile: deribit }).initial).toBeGreaterThan(0);
     expect(new main.LiveGridMargin(engine, positions, data, { profile: deribit }).margin.initial).toBeGreaterThan(0);
+  });
+});
+
+describe("options a method does not know are refused, not ignored", () => {
+  it("the removed kernels option names its replacement, in every method that took it", async () => {
+    const engine = await createEngine();
+    const { portfolio, market } = prepareInputs(read("portfolio.json"), read("market.json"));
+    const profile = builtInProfile("deribit");
+    const calls: [string, () => unknown][] = [
+      ["options.kernels", () => gridMargin(engine, portfolio.positions, market, { profile, kernels: "js" } as never)],
+      ["options.kernels", () => monteCarlo(engine, portfolio.positions, market, { paths: 100 }, { kernels: "js" } as never)],
+      ["spec.kernels", () => headlineMargin(engine, portfolio.positions, market, { method: "grid", profile, kernels: "js" } as never)],
+      ["spec.kernels", () => whatIf(engine, portfolio.positions, market, portfolio.positions.slice(0, 1), { method: "grid", profile, kernels: "js" } as never)],
+    ];
+    for (const [path, call] of calls) {
+      expect(call).toThrow(InputError);
+      expect(call).toThrow(/referenceBackend/);
+      try {
+        call();
+      } catch (e) {
+        expect((e as InputError).path).toBe(path);
+      }
+    }
+  });
+
+  it("a misspelt option and an unknown method are named", async () => {
+    const engine = await createEngine();
+    const { portfolio, market } = prepareInputs(read("portfolio.json"), read("market.json"));
+    expect(() => gridMargin(engine, portfolio.positions, market, { profile: builtInProfile("deribit"), perPositon: true } as never)).toThrow(/options\.perPositon: unknown option/);
+    expect(() => headlineMargin(engine, portfolio.positions, market, { method: "var" } as never)).toThrow(/spec\.method: must be grid, monte-carlo, historical/);
   });
 });

@@ -2,7 +2,7 @@
 // and what-if (pre-trade) margin: the book plus hypothetical orders, each
 // order's incremental margin, the book itself unchanged.
 import type { Backend } from "../engine/backend.js";
-import { InputError } from "../errors.js";
+import { InputError, refuseUnknownKeys } from "../errors.js";
 import type { PriceHistory, PriceSeries } from "../history/history.js";
 import { assertMarket, type Market } from "../market/market.js";
 import type { MmpSetting, Position } from "../model/types.js";
@@ -33,6 +33,20 @@ export interface MarginResult {
   maintenance: number;
 }
 
+/** The keys each kind of MarginMethod may have. */
+const SPEC_KEYS: Record<MarginMethod["method"], readonly string[]> = {
+  grid: ["method", "profile", "measureIn", "mmp"],
+  "monte-carlo": ["method", "model", "mmRatio"],
+  historical: ["method", "history", "options", "mmRatio"],
+};
+
+/** A margin method with a known `method` and only its own keys (a misspelt or removed one fails). */
+function checkSpec(spec: MarginMethod): void {
+  const known = Object.hasOwn(SPEC_KEYS, spec?.method) ? SPEC_KEYS[spec.method] : undefined;
+  if (!known) throw new InputError("spec.method", `must be ${Object.keys(SPEC_KEYS).join(", ")}, got ${String(spec?.method)}`);
+  refuseUnknownKeys(spec, known, "spec");
+}
+
 /**
  * The headline initial and maintenance margin by one method: a grid profile's IM/MM, or IM = ES 97.5% (Monte Carlo or historical) and MM = mmRatio × IM.
  *
@@ -45,6 +59,7 @@ export interface MarginResult {
  */
 export function headlineMargin(backend: Backend, positions: readonly Position[], market: Market, spec: MarginMethod): MarginResult {
   assertMarket(market);
+  checkSpec(spec);
   switch (spec.method) {
     case "grid":
       return gridHeadline(gridMargin(backend, positions, market, gridOptions(spec)));
@@ -99,6 +114,7 @@ export interface WhatIfResult {
  */
 export function whatIf(backend: Backend, positions: readonly Position[], market: Market, orders: readonly Position[], spec: MarginMethod): WhatIfResult {
   assertMarket(market);
+  checkSpec(spec);
   if (orders.length === 0) throw new InputError("orders", "list at least one order");
   const margin = marginWithExtra(backend, positions, market, spec);
   // An empty book needs no margin; the methods refuse to measure one.

@@ -4,7 +4,7 @@
 import type { Backend } from "../../engine/backend.js";
 import { futurePrice, type Book } from "../../engine/book.js";
 import { ScenarioSet } from "../../engine/scenarios.js";
-import { InputError } from "../../errors.js";
+import { InputError, refuseUnknownKeys } from "../../errors.js";
 import { log } from "../../math/deterministic.js";
 import { assertMarket, type Market } from "../../market/market.js";
 import { isCoinSettled, type MmpSetting, type Position } from "../../model/types.js";
@@ -99,6 +99,8 @@ export interface GridOptions {
   mmp?: readonly MmpSetting[];
 }
 
+const GRID_OPTIONS: readonly (keyof GridOptions)[] = ["profile", "perPosition", "measureIn", "mmp"];
+
 /** A profile's parameters for one underlying: its overrides merged over the defaults. */
 export function paramsFor(profile: MarginProfile, underlying: string): UnderlyingGridParams {
   return { ...profile.defaults, ...profile.underlyings?.[underlying] };
@@ -130,6 +132,7 @@ export function gridScenarios(underlying: string, p: UnderlyingGridParams): Grid
  */
 export function gridMargin(backend: Backend, positions: readonly Position[], market: Market, options: GridOptions): GridMarginResult {
   assertMarket(market);
+  refuseUnknownKeys(options, GRID_OPTIONS, "options");
   return combineInMarketOrder(options.profile, market, (u) => heldUnderlyingMargin(backend, positions, u, market, options));
 }
 

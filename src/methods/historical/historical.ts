@@ -4,7 +4,7 @@
 // vols moved by the realised-vol change of the window.
 import { DAY_MS, DEFAULT_EWMA_LAMBDA, MS_PER_YEAR } from "../../conventions.js";
 import type { Backend } from "../../engine/backend.js";
-import { InputError, LimitError } from "../../errors.js";
+import { InputError, LimitError, refuseUnknownKeys } from "../../errors.js";
 import { ewmaVol } from "../../history/estimate.js";
 import { alignHistory, returnWindows, type PriceHistory, type PriceSeries } from "../../history/history.js";
 import { exp } from "../../math/deterministic.js";
@@ -150,10 +150,15 @@ export interface HistoricalRun {
   summarise(parts: readonly PartSummary[]): HistoricalResult;
 }
 
+const HISTORICAL_OPTIONS: readonly (keyof HistoricalOptions)[] = [
+  "horizonDays", "overlapping", "from", "to", "filtered", "lambda", "volRule", "levels", "histogramBins", "worstWindows",
+];
+
 export function prepareHistorical(
   backend: Backend, positions: readonly Position[], market: Market, source: PriceHistory | PriceSeries[], options: HistoricalOptions = {},
 ): HistoricalRun {
   assertMarket(market);
+  refuseUnknownKeys(options, HISTORICAL_OPTIONS, "options");
   const o = {
     horizonDays: options.horizonDays ?? 1,
     overlapping: options.overlapping ?? true,

@@ -10,7 +10,7 @@
 import type { Backend } from "../../engine/backend.js";
 import type { Book } from "../../engine/book.js";
 import { ScenarioSet } from "../../engine/scenarios.js";
-import { InputError, LimitError } from "../../errors.js";
+import { InputError, LimitError, refuseUnknownKeys } from "../../errors.js";
 import { exp } from "../../math/deterministic.js";
 import { assertMarket, type Market } from "../../market/market.js";
 import type { Position } from "../../model/types.js";
@@ -118,6 +118,7 @@ export function prepareMonteCarlo(
   backend: Backend, positions: readonly Position[], market: Market, modelInput: MonteCarloModelInput = {}, options: MonteCarloOptions = {},
 ): MonteCarloRun {
   assertMarket(market);
+  refuseUnknownKeys(options, ["chunkPaths", "onProgress"] satisfies (keyof MonteCarloOptions)[], "options");
   const model = withDefaults(modelInput);
   const n = model.paths;
   if (!Number.isSafeInteger(n) || n < 1) throw new InputError("model.paths", `must be a whole number ≥ 1, got ${n}`);
