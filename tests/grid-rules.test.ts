@@ -8,6 +8,7 @@ import { InputError } from "../src/errors.js";
 import { black76Price } from "../src/math/black76.js";
 import { log } from "../src/math/deterministic.js";
 import { prepareInputs } from "../src/market/inputs.js";
+import { gridAttribution } from "../src/methods/grid/attribution.js";
 import { gridMargin } from "../src/methods/grid/grid.js";
 import { valueBook } from "../src/methods/valuation.js";
 import type { Position } from "../src/model/types.js";
@@ -93,5 +94,39 @@ describe("extended table factor", () => {
     expect(() => parseProfile({ ...base, defaults: { ...grid, extended: [{ move: -0.5, weight: 0.2 }], extendedTableFactor: 1 } })).toThrow(InputError);
     expect(() => parseProfile({ ...base, defaults: { ...grid, extended: [{ move: -0.5 }] } })).toThrow(/extended\[0\] needs a weight/);
     expect(() => parseProfile({ ...base, defaults: { ...grid, extended: [{ move: 1e-300 }], extendedTableFactor: 1 } })).toThrow(/extended\[0\]\.move .* within the regular range/);
+  });
+});
+
+describe("separate settlement books (Deribit S:PM)", () => {
+  const mixed: Position[] = [
+    { id: "BTC-PERPETUAL", kind: "future", underlying: "BTC", settlement: "inverse", quantity: 50_000, faceValue: 10 },
+    { id: "BTC-25SEP26-70000-P", kind: "option", underlying: "BTC", settlement: "inverse", right: "put", strike: 70_000, expiry: EXPIRY, quantity: -3 },
+    { id: "BTC_USDC-25SEP26-85000-C", kind: "option", underlying: "BTC", settlement: "linear", right: "call", strike: 85_000, expiry: EXPIRY, quantity: -4 },
+  ];
+
+  it("margin an underlying's coin-settled and USD-settled positions apart, and sum them: each book as if held alone", () => {
+    const { market } = prepareInputs({ positions: mixed }, read("market.json"));
+    const profile = builtInProfile("deribit");
+    const whole = gridMargin(engine, mixed, market, { profile }).underlyings[0]!;
+    const coin = gridMargin(engine, mixed.slice(0, 2), market, { profile }).underlyings[0]!;
+    const usd = gridMargin(engine, mixed.slice(2), market, { profile }).underlyings[0]!;
+    expect(whole.settlements!.map((b) => b.reportCurrency)).toEqual(["BTC", "USD"]);
+    expect(whole.settlements![0]!.initial).toEqual(coin.initial);
+    expect(whole.settlements![1]!.initial).toEqual(usd.initial);
+    expect(whole.initial.usd).toBe(coin.initial.usd + usd.initial.usd);
+    expect(whole.settlements![0]!.deribit!.currency).toBe("BTC");
+    expect(whole.settlements![1]!.deribit!.currency).toBe("USD");
+    // One book for both, measured in USD, is another figure.
+    const together = gridMargin(engine, mixed, market, { profile: { ...profile, settlementBooks: "together" } }).underlyings[0]!;
+    expect(together.settlements).toBeUndefined();
+    expect(together.initial.usd).not.toBe(whole.initial.usd);
+  });
+
+  it("keep attribution's shares adding up to the underlying's worst loss, book by book", () => {
+    const { market } = prepareInputs({ positions: mixed }, read("market.json"));
+    const profile = builtInProfile("deribit");
+    const u = gridMargin(engine, mixed, market, { profile }).underlyings[0]!;
+    const shares = gridAttribution(engine, mixed, market, profile).reduce((a, r) => a + r.worstLossShareUsd, 0);
+    expect(shares).toBeCloseTo(u.worstLoss.usd, 6);
   });
 });

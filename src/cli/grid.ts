@@ -48,7 +48,7 @@ export async function gridCommand(portfolioPath: string, marketPath: string, opt
   console.log(`Initial margin ${fmt(result.initial)} USD, maintenance ${fmt(result.maintenance)} USD` +
     (result.spreadCredit > 0 ? ` (after an inter-underlying credit of ${fmt(result.spreadCredit)} USD)` : ""));
   console.log(`Single-position margin ${fmt(result.standalone)} USD: portfolio margining saves ${fmt(result.offsetBenefit)} USD`);
-  for (const m of result.underlyings) if (m.deribit) console.log(deribitLine(m.underlying, m.deribit));
+  for (const m of result.underlyings) for (const book of m.settlements ?? [m]) if (book.deribit) console.log(deribitLine(m.underlying, book.deribit));
   if (opts.matrix) for (const m of result.underlyings) console.log(riskMatrix(m));
   if (opts.greeks) console.log(greeksTable(engine, portfolio.positions, market, profile));
   if (opts.attribution) {

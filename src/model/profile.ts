@@ -118,6 +118,12 @@ export interface MarginProfile {
   crossUnderlying: "sum" | { spreadCredits: { underlyings: [string, string]; credit: number }[] };
   /** "deribit": each underlying's result also carries Deribit's private/pme/simulate figures under Deribit's names. */
   report?: "deribit";
+  /**
+   * "separate" (Deribit S:PM): an underlying's coin-settled positions (inverse, spot) and its
+   * USD-settled ones (linear) are margined as two books and their requirements summed;
+   * "together" (default): one book, measured in USD when it mixes both.
+   */
+  settlementBooks?: "together" | "separate";
 }
 
 /** The names of the margin profiles that ship with pmargin (src/profiles/*.json). */

@@ -46,6 +46,7 @@ export const profileSchema = v.pipe(
     underlyings: v.optional(v.record(symbol, v.partial(strict("an underlying's parameters", params)), rule("must map underlyings to their parameters"))),
     mmFactor: v.pipe(positive, v.maxValue(1, rule("must be within (0, 1]"))),
     report: v.optional(v.literal("deribit", rule('must be "deribit"'))),
+    settlementBooks: v.optional(v.picklist(["together", "separate"], rule('must be "together" or "separate"'))),
     crossUnderlying: v.union(
       [v.literal("sum"), strict("crossUnderlying", {
         spreadCredits: v.array(strict("a spread credit", { underlyings: v.strictTuple([symbol, symbol], rule("must be a pair of underlyings")), credit: fraction })),

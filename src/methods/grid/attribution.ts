@@ -4,10 +4,10 @@
 // (the book's initial margin less the book's without it).
 import type { Backend } from "../../engine/backend.js";
 import { assertMarket, type Market } from "../../market/market.js";
-import type { Position } from "../../model/types.js";
+import { isCoinSettled, type Position } from "../../model/types.js";
 import { coinPnl } from "../../risk/reduce.js";
 import { valueBook } from "../valuation.js";
-import { gridMargin } from "./grid.js";
+import { gridMargin, type UnderlyingGridMargin } from "./grid.js";
 import type { MarginProfile } from "../../model/profile.js";
 
 export interface PositionAttribution {
@@ -34,15 +34,20 @@ export function gridAttribution(backend: Backend, positions: readonly Position[]
   const whole = gridMargin(backend, positions, market, { profile, perPosition: true });
   const byUnderlying = new Map(whole.underlyings.map((u) => [u.underlying, u]));
   const values = valueBook(backend, backend.compile(positions, market), market).positions;
-  // Each position's row among its underlying's (the grid compiles each underlying's positions in order).
-  const seen = new Map<string, number>();
+  // Each position's book (its underlying's, or its settlement book's when those are separate)
+  // and its row there: a book compiles its positions in order.
+  const bookOf = (p: Position): UnderlyingGridMargin => {
+    const u = byUnderlying.get(p.underlying)!;
+    return u.settlements ? u.settlements[isCoinSettled([p]) ? 0 : 1]! : u;
+  };
+  const seen = new Map<UnderlyingGridMargin, number>();
   const rowOf = positions.map((p) => {
-    const r = seen.get(p.underlying) ?? 0;
-    seen.set(p.underlying, r + 1);
+    const r = seen.get(bookOf(p)) ?? 0;
+    seen.set(bookOf(p), r + 1);
     return r;
   });
   return positions.map((p, k) => {
-    const u = byUnderlying.get(p.underlying)!;
+    const u = bookOf(p);
     const w = u.worstScenario;
     let share = 0;
     if (w) {

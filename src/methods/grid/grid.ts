@@ -69,6 +69,12 @@ export interface UnderlyingGridMargin {
   positions?: { id: string; pnlUsd: number[] }[];
   /** With a profile that reports as Deribit: the figures of Deribit's private/pme/simulate, under its names. */
   deribit?: DeribitRiskMatrix;
+  /**
+   * With a profile's settlementBooks "separate" and both kinds held: the coin-settled book's
+   * margin and the USD-settled book's, which this entry sums (its worst scenario is the
+   * larger book's; its PnL vectors are the two books' USD and coin sums).
+   */
+  settlements?: UnderlyingGridMargin[];
 }
 
 export interface GridMarginResult {
@@ -180,6 +186,10 @@ export function valuedUnderlyingMargin(
   backend: Backend, positions: readonly Position[], u: string, market: Market, options: GridOptions,
 ): { margin: UnderlyingGridMargin; valuation: ValuationResult } {
   const { profile } = options;
+  if (profile.settlementBooks === "separate") {
+    const groups = settlementGroups(positions);
+    if (groups.length > 1) return separateSettlements(backend, positions, groups, u, market, options);
+  }
   const p = paramsFor(profile, u);
   const scenarios = gridScenarios(u, p);
   // Only the smile nodes the grid's moves read are compiled.
@@ -239,6 +249,59 @@ export function valuedUnderlyingMargin(
     const each = options.perPosition ? positions.map((q, k) => ({ id: q.id ?? String(k), valueUsd: values[k]!, pnlUsd: rows[k]! })) : undefined;
     margin.deribit = deribitRiskMatrix(margin, weighed, p, each, profile.mmFactor);
   }
+  return { margin, valuation };
+}
+
+/** Indices of the coin-settled positions (inverse, spot) and of the USD-settled ones (linear), an empty group left out. */
+function settlementGroups(positions: readonly Position[]): number[][] {
+  const coin: number[] = [];
+  const usd: number[] = [];
+  positions.forEach((q, k) => (isCoinSettled([q]) ? coin : usd).push(k));
+  return [coin, usd].filter((g) => g.length > 0);
+}
+
+/**
+ * Separate settlement books (S:PM): each group margined as a book of its own — the
+ * coin-settled one measured in coin, the USD-settled one in USD — and their requirements
+ * summed; the market-maker-protection margin is reserved once for the underlying.
+ */
+function separateSettlements(
+  backend: Backend, positions: readonly Position[], groups: number[][], u: string, market: Market, options: GridOptions,
+): { margin: UnderlyingGridMargin; valuation: ValuationResult } {
+  const { profile, perPosition, measureIn } = options;
+  const alone: GridOptions = { profile: { ...profile, settlementBooks: "together" }, ...(perPosition ? { perPosition } : {}), ...(measureIn ? { measureIn } : {}) };
+  const parts = groups.map((g) => valuedUnderlyingMargin(backend, g.map((k) => positions[k]!), u, market, alone).margin);
+  const valuation = valueBook(backend, backend.compile(positions, market), market);
+  const s0 = parts[0]!.index;
+  const sum = (f: (m: UnderlyingGridMargin) => number): number => parts.reduce((a, m) => a + f(m), 0);
+  const total = (f: (m: UnderlyingGridMargin) => Amount): Amount => amount(sum((m) => f(m).usd), s0, u);
+  const p = paramsFor(profile, u);
+  const mmpUsd = mmpCharge(options.mmp, u, p, s0);
+  const worst = parts.reduce((a, m) => (m.worstLoss.usd > a.worstLoss.usd ? m : a));
+  // Each book's rows back in the order of `positions`.
+  const rows = perPosition ? groups.flatMap((g, i) => g.map((k, j) => [k, parts[i]!.positions![j]!] as const)).sort((a, b) => a[0] - b[0]).map(([, r]) => r) : undefined;
+  const margin: UnderlyingGridMargin = {
+    underlying: u,
+    index: s0,
+    netDelta: sum((m) => m.netDelta),
+    valueUsd: sum((m) => m.valueUsd),
+    reportCurrency: "USD",
+    worstLoss: total((m) => m.worstLoss),
+    worstScenario: worst.worstScenario,
+    contingencies: {
+      shortOption: total((m) => m.contingencies.shortOption), roll: total((m) => m.contingencies.roll),
+      deltaShock: total((m) => m.contingencies.deltaShock), minimum: total((m) => m.contingencies.minimum),
+      ...(p.mmpMarginRate ? { mmp: amount(mmpUsd, s0, u) } : {}),
+    },
+    initial: amount(sum((m) => m.initial.usd) + mmpUsd, s0, u),
+    maintenance: amount(profile.mmFactor * sum((m) => m.initial.usd), s0, u),
+    standalone: total((m) => m.standalone),
+    scenarios: parts[0]!.scenarios,
+    pnlUsd: parts[0]!.pnlUsd.map((_, s) => sum((m) => m.pnlUsd[s]!)),
+    pnlCoin: parts[0]!.pnlCoin.map((_, s) => sum((m) => m.pnlCoin[s]!)),
+    ...(rows ? { positions: rows } : {}),
+    settlements: parts,
+  };
   return { margin, valuation };
 }
 
