@@ -18,11 +18,8 @@ export interface EngineOptions {
   limits?: Partial<Limits>;
 }
 
-/** Where a resident book lives in linear memory; valid while its generation is the engine's. */
+/** Where a resident book lives in linear memory. */
 interface Region {
-  generation: number;
-  /** Loaded by withResident: stays until its run ends. */
-  held: boolean;
   opt: number;
   lin: number;
   agg: number;
@@ -43,8 +40,9 @@ const F64 = 8;
  * until another is loaded in its place — the latest one stays, as a grid, a valuation
  * or a what-if uses a book and moves on — unless it is held: within `withResident(run)`
  * every book loaded stays loaded, side by side, until `run` returns (Monte Carlo and a
- * backtest revalue one book per underlying in turn, chunk after chunk). `reset()` drops them all. The JS Book is never written: addresses, base values
- * and vols live in the region only. Scratch (scenario planes, outputs, paths) lies after
+ * backtest revalue one book per underlying in turn, chunk after chunk). `reset()` drops
+ * them all. The JS Book is never written: addresses, base values and vols live in the
+ * region only. Scratch (scenario planes, outputs, paths) lies after
  * the last region. Calls are synchronous, so concurrent async callers cannot interleave
  * inside one; memory grows only up to `limits.memoryBytes`.
  */
@@ -53,8 +51,8 @@ export class Engine implements Backend {
   readonly limits: Limits;
   /** Books copied into linear memory (each builds its smile tables there) since the engine was made. */
   readonly counters = { loads: 0 };
+  /** The resident books' regions: the held ones and the latest. */
   private regions = new WeakMap<Book, Region>();
-  private generation = 0;
   /** Per withResident scope, innermost last, the books it holds. */
   private holding: Book[][] = [];
   /** The book loaded last and not held: the one region replaced by the next load. */
@@ -263,15 +261,16 @@ export class Engine implements Backend {
   }
 
   withResident<T>(run: () => T): T {
-    const [generation, heldTop] = [this.generation, this.heldTop];
+    const [regions, heldTop] = [this.regions, this.heldTop];
     const held: Book[] = [];
     this.holding.push(held);
     try {
       return run();
     } finally {
       this.holding.pop();
-      // The books held here are released in one step: the regions above heldTop as it was.
-      if (this.generation === generation) {
+      // The books held here are released in one step: the regions above heldTop as it was
+      // (unless run reset the engine, which released them all).
+      if (this.regions === regions) {
         for (const book of held) this.regions.delete(book);
         this.dropLatest();
         this.heldTop = this.top = heldTop;
@@ -281,7 +280,7 @@ export class Engine implements Backend {
 
   /** Drops every resident book: each is loaded again on its next use. */
   reset(): void {
-    this.generation++;
+    this.regions = new WeakMap();
     this.latest = null;
     this.heldTop = this.top = this.mem.base;
   }
@@ -312,7 +311,8 @@ export class Engine implements Backend {
   private load(book: Book): Region {
     const scope = this.holding.at(-1);
     const known = this.regions.get(book);
-    if (known && known.generation === this.generation && (known.held || !scope)) return known;
+    // A held book stays where it is; the latest one is moved onto the held stack in a scope.
+    if (known && (!scope || book !== this.latest)) return known;
     // The latest book's region is replaced, by this one or by the held stack growing.
     this.dropLatest();
     const opt = this.top;
@@ -335,7 +335,7 @@ export class Engine implements Backend {
     this.mem.f64(slices, book.slices.length).set(book.slices);
     this.mem.f64(xs, book.xs.length).set(book.xs);
     this.k.smileTablesF64(opt, book.nOpt, book.optCap, slices, xs, book.slots, zeroMoveSlot(book) * F64, end);
-    const region: Region = { generation: this.generation, held: scope !== undefined, opt, lin, agg, nodeOffsets, tables, end };
+    const region: Region = { opt, lin, agg, nodeOffsets, tables, end };
     this.regions.set(book, region);
     this.top = end;
     if (scope) {

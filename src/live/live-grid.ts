@@ -194,8 +194,8 @@ export class LiveGridMargin {
       this.parts.delete(u);
       return;
     }
-    const { margin, valuation } = valuedUnderlyingMargin(this.backend, mine, u, this.market, this.options);
-    this.parts.set(u, { margin, positions: mine, values: valuation.positions });
+    const { margin, values } = valuedUnderlyingMargin(this.backend, mine, u, this.market, this.options);
+    this.parts.set(u, { margin, positions: mine, values });
   }
 
   /** The book's positions, underlying by underlying in market order, with their values and Greeks now (no recomputation). */

@@ -9,7 +9,7 @@ import { log } from "../../math/deterministic.js";
 import { assertMarket, type Market } from "../../market/market.js";
 import { isCoinSettled, type MmpSetting, type Position } from "../../model/types.js";
 import { coinPnl, WorstWeightedLoss } from "../../risk/reduce.js";
-import { valueBook, type ValuationResult } from "../valuation.js";
+import { valueBook, type PositionValue } from "../valuation.js";
 import type { MarginProfile, RollShock, UnderlyingGridParams, VolTermScaling } from "../../model/profile.js";
 import { dampen, extendedWeight, weighing, type Weighing } from "./extended.js";
 import { deribitRiskMatrix, type DeribitRiskMatrix } from "./risk-matrix.js";
@@ -181,10 +181,10 @@ export function underlyingMargin(backend: Backend, positions: readonly Position[
   return valuedUnderlyingMargin(backend, positions, u, market, options).margin;
 }
 
-/** underlyingMargin, with the valuation of the positions it made on the way (values and Greeks now). */
+/** underlyingMargin, with each position's value and Greeks now, found on the way. */
 export function valuedUnderlyingMargin(
   backend: Backend, positions: readonly Position[], u: string, market: Market, options: GridOptions,
-): { margin: UnderlyingGridMargin; valuation: ValuationResult } {
+): { margin: UnderlyingGridMargin; values: PositionValue[] } {
   const { profile } = options;
   if (profile.settlementBooks === "separate") {
     const groups = settlementGroups(positions);
@@ -249,7 +249,7 @@ export function valuedUnderlyingMargin(
     const each = options.perPosition ? positions.map((q, k) => ({ id: q.id ?? String(k), valueUsd: values[k]!, pnlUsd: rows[k]! })) : undefined;
     margin.deribit = deribitRiskMatrix(margin, weighed, p, each, profile.mmFactor);
   }
-  return { margin, valuation };
+  return { margin, values: valuation.positions };
 }
 
 /** Indices of the coin-settled positions (inverse, spot) and of the USD-settled ones (linear), an empty group left out. */
@@ -267,19 +267,23 @@ function settlementGroups(positions: readonly Position[]): number[][] {
  */
 function separateSettlements(
   backend: Backend, positions: readonly Position[], groups: number[][], u: string, market: Market, options: GridOptions,
-): { margin: UnderlyingGridMargin; valuation: ValuationResult } {
+): { margin: UnderlyingGridMargin; values: PositionValue[] } {
   const { profile, perPosition, measureIn } = options;
   const alone: GridOptions = { profile: { ...profile, settlementBooks: "together" }, ...(perPosition ? { perPosition } : {}), ...(measureIn ? { measureIn } : {}) };
-  const parts = groups.map((g) => valuedUnderlyingMargin(backend, g.map((k) => positions[k]!), u, market, alone).margin);
-  const valuation = valueBook(backend, backend.compile(positions, market), market);
+  const books = groups.map((g) => valuedUnderlyingMargin(backend, g.map((k) => positions[k]!), u, market, alone));
+  const parts = books.map((b) => b.margin);
+  // Each book's per-position items back in the order of `positions`.
+  const inPositionOrder = <T>(perBook: readonly (readonly T[])[]): T[] => {
+    const out = new Array<T>(positions.length);
+    groups.forEach((g, i) => g.forEach((k, j) => (out[k] = perBook[i]![j]!)));
+    return out;
+  };
   const s0 = parts[0]!.index;
   const sum = (f: (m: UnderlyingGridMargin) => number): number => parts.reduce((a, m) => a + f(m), 0);
   const total = (f: (m: UnderlyingGridMargin) => Amount): Amount => amount(sum((m) => f(m).usd), s0, u);
   const p = paramsFor(profile, u);
   const mmpUsd = mmpCharge(options.mmp, u, p, s0);
   const worst = parts.reduce((a, m) => (m.worstLoss.usd > a.worstLoss.usd ? m : a));
-  // Each book's rows back in the order of `positions`.
-  const rows = perPosition ? groups.flatMap((g, i) => g.map((k, j) => [k, parts[i]!.positions![j]!] as const)).sort((a, b) => a[0] - b[0]).map(([, r]) => r) : undefined;
   const margin: UnderlyingGridMargin = {
     underlying: u,
     index: s0,
@@ -299,10 +303,10 @@ function separateSettlements(
     scenarios: parts[0]!.scenarios,
     pnlUsd: parts[0]!.pnlUsd.map((_, s) => sum((m) => m.pnlUsd[s]!)),
     pnlCoin: parts[0]!.pnlCoin.map((_, s) => sum((m) => m.pnlCoin[s]!)),
-    ...(rows ? { positions: rows } : {}),
+    ...(perPosition ? { positions: inPositionOrder(parts.map((m) => m.positions!)) } : {}),
     settlements: parts,
   };
-  return { margin, valuation };
+  return { margin, values: inPositionOrder(books.map((b) => b.values)) };
 }
 
 interface Measured {
