@@ -16,6 +16,7 @@ import { workerCommand, type WorkerCommandOptions } from "./queue.js";
 import { verifyCommand } from "./verify.js";
 import { watchCommand, type WatchCommandOptions } from "./watch.js";
 import { accountCommand, type AccountCommandOptions } from "./account.js";
+import { conformanceCommand, DEFAULT_DERIVE_CASES, importDeriveCaseCommand } from "./derive.js";
 
 // A reader that stops early (`pmargin watch … | head`) closes the pipe: that ends the command, quietly.
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
@@ -101,7 +102,7 @@ onPortfolio("backtest", "backtest margin models day by day over a price history:
 /** The flags that choose a margin method, shared by margin and whatif. */
 const withMethod = (command: Command): Command => command
   .option("--method <grid|mc|hist>", "grid: the profile's IM/MM; mc / hist: IM = ES 97.5%, MM = --mm-ratio × IM", "grid")
-  .option("-p, --profile <name|file.json>", "grid profile: deribit, paradex, bybit, okx, span, or a file", "deribit")
+  .option("-p, --profile <name|file.json>", "grid profile: deribit, paradex, bybit, okx, span, or a file; a Derive profile file (model derive-pmrm2) runs Derive's PMRM_2 on Derive portfolio and market files", "deribit")
   .option("-m, --model <file.json>", "Monte Carlo model for --method mc")
   .option("--paths <n>", "Monte Carlo paths")
   .option("--seed <n>", "Monte Carlo seed")
@@ -152,7 +153,7 @@ program
   .action((opts: WorkerCommandOptions) => run(() => workerCommand(opts)));
 
 onPortfolio("watch", "continuous monitoring: JSON-lines updates on stdin (price, surface, fill, order, remove, asOf), JSON-lines events on stdout; the portfolio may be an account file (its collateral and status followed)")
-  .option("-p, --profile <name|file.json>", "grid profile: deribit, paradex, bybit, okx, span, or a file", "deribit")
+  .option("-p, --profile <name|file.json>", "grid profile: deribit, paradex, bybit, okx, span, or a file; a Derive profile file (model derive-pmrm2) runs Derive's PMRM_2 on Derive portfolio and market files", "deribit")
   .option("--margin-change <r>", "a margin event when IM moves by more than this fraction (0: every change)", "0.05")
   .option("--vol-jump <r>", "a regime event when an EWMA vol moves by more than this fraction", "0.5")
   .option("--corr-jump <c>", "a regime event when an EWMA correlation moves by more than this", "0.3")
@@ -160,6 +161,24 @@ onPortfolio("watch", "continuous monitoring: JSON-lines updates on stdin (price,
   .option("--lambda <λ>", "EWMA decay per bar", "0.94")
   .option("--seed-returns <n>", "returns averaged before the EWMA starts (and regime events can fire)", "30")
   .action((portfolio: string, market: string, opts: WatchCommandOptions) => run(() => watchCommand(portfolio, market, opts)));
+
+program
+  .command("import")
+  .description("turn another format into pmargin's input files")
+  .command("derive-case")
+  .description("a Derive PMRM_2 portfolio case (derivexyz/v2-core portfolio_cases) → Derive portfolio, market and profile files")
+  .argument("<case>", "the case's JSON file")
+  .option("-o, --out <dir>", "where to write portfolio.json, market.json and profile.json", ".")
+  .option("--underlying <name>", "the underlying's name (cases do not say)", "ETH")
+  .action((file: string, opts: { out: string; underlying?: string }) => run(() => importDeriveCaseCommand(file, opts)));
+
+program
+  .command("conformance")
+  .description("run a venue's published test cases through pmargin's model of the venue: a table of errors, exit 0 only when every case passes")
+  .argument("<suite>", "derive: Derive's PMRM_2 portfolio cases")
+  .argument("[folder]", `the folder of case files (default ${DEFAULT_DERIVE_CASES})`)
+  .option("--json", "machine-readable JSON output")
+  .action((suite: string, folder: string | undefined, opts: { json?: boolean }) => run(() => conformanceCommand(suite, folder, opts)));
 
 program
   .command("verify")

@@ -12,6 +12,8 @@ import { fmt, style } from "./format.js";
 import { loadProfile } from "./grid.js";
 import { historyFiles } from "./history.js";
 import { readPortfolioInputs, recordedRun, withHistoryOf } from "./recorded.js";
+import { deriveMarginCommand } from "./derive.js";
+import { isDeriveProfile } from "../schema/derive.js";
 import { number, readJsonFile } from "./run.js";
 
 export interface MarginCommandOptions {
@@ -59,6 +61,17 @@ export async function marginMethodOf(opts: MarginCommandOptions): Promise<Margin
 }
 
 export async function marginCommand(portfolioPath: string, marketPath: string, opts: MarginCommandOptions): Promise<void> {
+  // A Derive profile names its own model, on its own portfolio and market files.
+  if (opts.profile === "derive") {
+    throw new InputError("--profile", "Derive's PMRM_2 parameters are set per market on chain: give them as a profile file with \"model\": \"derive-pmrm2\" (docs/derive.md; `pmargin import derive-case` writes one)");
+  }
+  if (opts.profile.endsWith(".json")) {
+    const profile = await readJsonFile(opts.profile);
+    if (isDeriveProfile(profile)) {
+      if (opts.method !== "grid") throw new InputError("--method", `a Derive profile is its own method: leave --method out, got ${opts.method}`);
+      return deriveMarginCommand(portfolioPath, marketPath, opts.profile, profile, opts.json);
+    }
+  }
   const given = await readPortfolioInputs(portfolioPath, marketPath);
   const spec = { command: "margin" as const, ...(await marginRunOf(opts)) };
   const engine = await createEngine();

@@ -34,6 +34,9 @@ import type { MarketData, Portfolio, Position } from "../model/types.js";
 import { checkAccountAgainstMarket, parseAccount } from "../schema/account.js";
 import { checkAgainstMarket, parseMarket, parsePortfolio } from "../schema/index.js";
 import { valueBook, type ValuationResult } from "../methods/valuation.js";
+import { deriveMargin } from "../methods/derive/pmrm2.js";
+import type { DeriveMarket, DerivePortfolio, DeriveProfile, DeriveMarginResult } from "../model/derive.js";
+import { parseDeriveInputs } from "../schema/derive.js";
 
 // ——— Inputs: as recorded, and validated once ———
 
@@ -50,6 +53,7 @@ export interface InputSources {
   portfolio?: string;
   market?: string;
   orders?: string;
+  profile?: string;
 }
 
 const RECORD_SOURCES = { portfolio: "portfolio", market: "market", orders: "orders" } as const;
@@ -337,6 +341,12 @@ export const METHODS = {
     readsHistory: always,
     run: (engine, run: { command: "backtest"; options: Omit<BacktestOptions, "onProgress"> }, inputs): BacktestResult =>
       backtest(engine, inputs.portfolio.positions, inputs.marketData, needHistory(inputs), run.options),
+  }),
+  derive: recordedMethod({
+    parse: (inputs, sources, run: { command: "derive"; profile: unknown }): { portfolio: DerivePortfolio; market: DeriveMarket; profile: DeriveProfile } =>
+      parseDeriveInputs(inputs.portfolio, inputs.market, run.profile, { ...sources, profile: sources?.profile ?? "reproducibility.run.profile" }),
+    readsHistory: never,
+    run: (engine, _, { portfolio, market, profile }): DeriveMarginResult => deriveMargin(engine, portfolio, market, profile),
   }),
   account: recordedMethod({
     parse: accountInputs,

@@ -1,0 +1,44 @@
+// Raw SVI (Gatheral): the total implied variance of one expiry as a function of log-moneyness,
+// w(k) = a + b·(ρ·(k − m) + √((k − m)² + σ²)); the vol at k is √(w(k)/τ).
+
+/** Raw SVI parameters of one expiry, with the forward and the year fraction they were fitted on. */
+export interface SviParams {
+  a: number;
+  b: number;
+  rho: number;
+  m: number;
+  sigma: number;
+  /** The forward k = ln(K/F) is measured from. */
+  forward: number;
+  /** Years the total variance is spread over (vol = √(w/τ)). */
+  tau: number;
+}
+
+/**
+ * Guards a venue applies when it reads a vol off SVI: log-moneyness clipped to
+ * ±kScale·√(a + b·σ) and total variance capped (Derive's vol feed: 4 and 144).
+ */
+export interface SviGuards {
+  kScale: number;
+  maxTotalVariance: number;
+}
+
+/** Total variance at log-moneyness k. */
+export function sviTotalVariance(p: SviParams, k: number): number {
+  const x = k - p.m;
+  return p.a + p.b * (Math.sqrt(x * x + p.sigma * p.sigma) + p.rho * x);
+}
+
+/** Implied vol at a strike; with guards, as the venue reads it. NaN when w < 0 (no arbitrage-free vol). */
+export function sviVol(p: SviParams, strike: number, guards?: SviGuards): number {
+  let k = Math.log(strike / p.forward);
+  let w: number;
+  if (guards) {
+    const bound = guards.kScale * Math.sqrt(p.a + p.b * p.sigma);
+    k = Math.min(bound, Math.max(-bound, k));
+    w = Math.min(sviTotalVariance(p, k), guards.maxTotalVariance);
+  } else {
+    w = sviTotalVariance(p, k);
+  }
+  return w < 0 ? Number.NaN : Math.sqrt(w / p.tau);
+}
