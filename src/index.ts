@@ -48,6 +48,15 @@ export { valueBook, type ValuationResult, type PositionValue, type UnderlyingTot
 export { gridMargin, type GridMarginResult, type GridOptions, type GridScenario, type UnderlyingGridMargin, type Amount, type Contingencies } from "./methods/grid/grid.js";
 export type { DeribitRiskMatrix, RiskVectors } from "./methods/grid/risk-matrix.js";
 export { gridAttribution, type PositionAttribution } from "./methods/grid/attribution.js";
+export { deriveMargin } from "./methods/derive/pmrm2.js";
+export { compareDerive, type DeriveComparison } from "./methods/derive/conformance.js";
+export type {
+  DerivePortfolio, DeriveOption, DeriveMarket, DeriveExpiryFeed, DeriveProfile, DeriveScenario, DeriveVolShock,
+  DeriveMarginResult, DeriveScenarioPnl, DeriveExpiryResult, ConfidentPrice,
+} from "./model/derive.js";
+export { parseDeriveInputs } from "./schema/derive.js";
+export { importDeriveCase, type DeriveCase, type DeriveCaseOptions, type DeriveExpected } from "./schema/derive-case.js";
+export { sviVol, type SviParams, type SviGuards } from "./math/svi.js";
 export { greeksMargin, type GreeksMarginUnderlying, type GreeksScenario } from "./methods/greeks-margin.js";
 export { monteCarlo, type MonteCarloResult, type MonteCarloOptions, type EsContribution, type PathPnl, type UnderlyingRisk, type WorstPath } from "./methods/montecarlo/montecarlo.js";
 export type { UnderlyingDynamics } from "./methods/montecarlo/plan.js";

@@ -92,8 +92,11 @@ function parseWith<T>(schema: v.GenericSchema<unknown, T>, input: unknown, sourc
 }
 
 const RESERVED = new Set(["__proto__", "constructor", "prototype"]);
-function refuseReserved(keys: readonly string[], path: string, source?: string): void {
-  const bad = keys.find((k) => RESERVED.has(k));
+/** valibot's records drop these keys without a word: refused, by name, before parsing. */
+function refuseReserved(input: unknown, path: string, source?: string): void {
+  const map = typeof input === "object" && input !== null ? (input as Record<string, unknown>)[path] : undefined;
+  if (typeof map !== "object" || map === null) return;
+  const bad = Object.keys(map).find((k) => RESERVED.has(k));
   if (bad !== undefined) throw new InputError(`${path}.${bad}`, "is a reserved name, not an asset", source);
 }
 
@@ -104,8 +107,8 @@ export function parseDerivePortfolio(input: unknown, source?: string): DerivePor
 
 /** Validates a Derive market: every expiry and collateral at most once. */
 export function parseDeriveMarket(input: unknown, source?: string): DeriveMarket {
+  refuseReserved(input, "collaterals", source);
   const market = parseWith(marketSchema, input, source);
-  refuseReserved(Object.keys(market.collaterals), "collaterals", source);
   const seen = new Set<number>();
   market.expiries.forEach((e, i) => {
     const t = Date.parse(e.expiry);
@@ -118,9 +121,8 @@ export function parseDeriveMarket(input: unknown, source?: string): DeriveMarket
 
 /** Validates a Derive (PMRM_2) profile. */
 export function parseDeriveProfile(input: unknown, source?: string): DeriveProfile {
-  const profile = parseWith(profileSchema, input, source);
-  refuseReserved(Object.keys(profile.collaterals), "collaterals", source);
-  return profile;
+  refuseReserved(input, "collaterals", source);
+  return parseWith(profileSchema, input, source);
 }
 
 /** True for a profile document of Derive's model (what `--profile` reads decides the method). */

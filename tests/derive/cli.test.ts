@@ -1,0 +1,103 @@
+// The Derive commands end to end (issue 22): a case imported into pmargin's three Derive files,
+// margined through `pmargin margin --profile <file>` with a verifiable record, and
+// `pmargin conformance derive` on a folder of cases. The case here is our own, written in
+// the suite's format (tests/fixtures/derive/case-format.json).
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const cli = new URL("../../dist/cli/main.js", import.meta.url).pathname;
+const fixture = new URL("../fixtures/derive/case-format.json", import.meta.url).pathname;
+const examples = new URL("../../examples/derive/", import.meta.url).pathname;
+
+function pmargin(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  if (!existsSync(cli)) throw new Error("dist/cli/main.js is missing: run `npm run build` (npm test does)");
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: "utf8" });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+const tmp = mkdtempSync(join(tmpdir(), "pmargin-derive-"));
+
+describe("pmargin import derive-case → margin → verify", () => {
+  it("writes the three files, which margin as Derive's PMRM_2 and verify bit for bit", () => {
+    const out = join(tmp, "case");
+    const imported = pmargin("import", "derive-case", fixture, "--out", out, "--underlying", "BTC");
+    expect(imported.code, imported.stderr).toBe(0);
+    const market = JSON.parse(readFileSync(join(out, "market.json"), "utf8"));
+    expect(market.asOf).toBe("2021-08-26T17:46:40.000Z");
+    expect(market.expiries[0].expiry).toBe("2021-09-09T17:46:40.000Z");
+    const margin = pmargin("margin", join(out, "portfolio.json"), join(out, "market.json"), "--profile", join(out, "profile.json"), "--json");
+    expect(margin.code, margin.stderr).toBe(0);
+    const result = JSON.parse(margin.stdout);
+    expect(result.underlying).toBe("BTC");
+    expect(result.scenarios).toHaveLength(5);
+    expect(result.scenarios.map((s: { kind: string }) => s.kind)).toEqual(["regular", "regular", "regular", "tail", "skew"]);
+    expect(result.reproducibility.run.command).toBe("derive");
+    writeFileSync(join(tmp, "result.json"), margin.stdout);
+    const verified = pmargin("verify", join(tmp, "result.json"));
+    expect(verified.code, verified.stdout + verified.stderr).toBe(0);
+    expect(verified.stdout).toMatch(/verified/);
+  });
+
+  it("prints each scenario, the contingencies and IM/MM for the example", () => {
+    const r = pmargin("margin", `${examples}portfolio.json`, `${examples}market.json`, "--profile", `${examples}profile.json`);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/Derive PMRM_2 \(ETH\)/);
+    expect(r.stdout).toMatch(/skew 30 .* abs/);
+    expect(r.stdout).toMatch(/IM [\d,.-]+ USD \(loss factor 1\), MM [\d,.-]+ USD \(loss factor 0\.8\)/);
+  });
+
+  it("--profile derive names what to give instead (exit 2)", () => {
+    const r = pmargin("margin", `${examples}portfolio.json`, `${examples}market.json`, "--profile", "derive");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--profile: .*derive-pmrm2/);
+  });
+
+  it("a bad case field is named (exit 2)", () => {
+    const bad = JSON.parse(readFileSync(fixture, "utf8"));
+    bad.Scenario.Options[0].Strike = "abc";
+    writeFileSync(join(tmp, "bad.json"), JSON.stringify(bad));
+    const r = pmargin("import", "derive-case", join(tmp, "bad.json"), "--out", join(tmp, "bad"));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/Scenario\.Options\[0\]\.Strike/);
+  });
+});
+
+describe("pmargin conformance derive", () => {
+  /** The fixture with the figures the model gives it as its Result, so that it passes; `tamper` then breaks one. */
+  function caseFolder(name: string, tamper?: (c: { Result: { IM: number } }) => void): string {
+    const dir = join(tmp, name);
+    const out = join(dir, "files");
+    pmargin("import", "derive-case", fixture, "--out", out);
+    const m = JSON.parse(pmargin("margin", join(out, "portfolio.json"), join(out, "market.json"), "--profile", join(out, "profile.json"), "--json").stdout);
+    const pnl = (kind: string) => m.scenarios.filter((s: { kind: string }) => s.kind === kind).map((s: { pnl: number }) => [0, 0, String(s.pnl)]);
+    const c = JSON.parse(readFileSync(fixture, "utf8"));
+    c.Result = { reg_losses: pnl("regular"), tail_losses: pnl("tail"), skew_losses: pnl("skew").map((x: unknown[]) => ["LINEAR", x[2]]), IM: m.im, MM: m.mm };
+    tamper?.(c);
+    writeFileSync(join(dir, "test_1_own.json"), JSON.stringify(c));
+    return dir;
+  }
+
+  it("prints a table and exits 0 when every case passes", () => {
+    const r = pmargin("conformance", "derive", caseFolder("passing"));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/test_1_own\.json .* pass/);
+    expect(r.stdout).toMatch(/1 of 1 cases pass/);
+  });
+
+  it("exits 3 and says which figure is off when a case fails; --json gives the errors", () => {
+    const dir = caseFolder("failing", (c) => { c.Result.IM *= 1 + 1e-6; });
+    const r = pmargin("conformance", "derive", dir, "--json");
+    expect(r.code).toBe(3);
+    const report = JSON.parse(r.stdout);
+    expect(report.passed).toBe(0);
+    expect(report.outcomes[0].comparison.imError).toBeGreaterThan(9e-7);
+    expect(report.outcomes[0].comparison.mmError).toBeLessThanOrEqual(1e-8);
+  });
+
+  it("an unknown suite or an empty folder is the user's mistake (exit 2)", () => {
+    expect(pmargin("conformance", "paradex", tmp).code).toBe(2);
+    expect(pmargin("conformance", "derive", join(tmp, "nowhere")).code).toBe(2);
+  });
+});
