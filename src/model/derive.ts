@@ -134,4 +134,38 @@ export interface DeriveMarginResult {
   mmContingency: number;
   imContingency: number;
   expiries: DeriveExpiryResult[];
+  /** The same figures under the names Derive's own model output uses (contingencies negative, as there). */
+  derive: DeriveReport;
+}
+
+/** Derive's names for a margin's figures, as its PMRM_2 test cases state their results. */
+export interface DeriveReport {
+  IM: number;
+  MM: number;
+  PortfolioMTM: number;
+  Cash: number;
+  OptionMTM: number;
+  OptionMTMPerExpiry: number[];
+  CollateralMTM: number;
+  /** The perp's unrealised PnL; its unsettled funding apart, as Derive reports them (both in PortfolioMTM). */
+  PerpMTM: number;
+  UnrealisedFunding: number;
+  IMLossFactor: number;
+  MMLossFactor: number;
+  worst_reg_loss: number;
+  worst_tail_loss: number;
+  worst_skew_loss: number;
+  /** [spot move, vol shock (1 up, 0 none, −1 down), PnL] per regular scenario; tail ones also carry the dampening. */
+  reg_losses: [number, number, number][];
+  tail_losses: [number, number, number, number][];
+  skew_losses: [string, number][];
+  worst_all_scenarios: "regular" | "tail" | "skew" | "fwd_contingency";
+  ForwardContingency: number;
+  MMPerpCont: number;
+  IMPerpCont: number;
+  MMOptionCont: number;
+  IMOptionCont: number;
+  MMBaseCont: number;
+  IMBaseCont: number;
+  OracleCont: number;
 }

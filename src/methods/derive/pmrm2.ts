@@ -8,7 +8,7 @@ import type { OptionTerms } from "../../engine/book.js";
 import { worstWeightedLoss } from "../../risk/reduce.js";
 import { sviVol, type SviGuards } from "../../math/svi.js";
 import type {
-  DeriveExpiryResult, DeriveMarginResult, DeriveMarket, DeriveOption, DerivePortfolio, DeriveProfile, DeriveScenario,
+  DeriveExpiryResult, DeriveMarginResult, DeriveMarket, DeriveOption, DerivePortfolio, DeriveProfile, DeriveReport, DeriveScenario,
 } from "../../model/derive.js";
 
 const DAY = 86_400;
@@ -278,10 +278,28 @@ export function deriveMargin(backend: Backend, portfolio: DerivePortfolio, marke
   const mmContingency = c.mmPerp + c.mmOption + c.mmCollateral;
   const imContingency = c.imPerp + c.imOption + c.imCollateral + c.oracle;
   const equity = perpMtm + optionMtm + collateralMtm + portfolio.cash;
+  const im = worst.pnl * imFactor - imContingency - mmContingency + equity;
+  const mm = worst.pnl * profile.margin.mmFactor - mmContingency + equity;
+  const worstOf = (kind: DeriveScenario["kind"]) => Math.min(0, ...scenarios.filter((s) => s.kind === kind).map((s) => s.pnl));
+  const VOL_SIGN = { up: 1, none: 0, down: -1 } as const;
+  const derive: DeriveReport = {
+    IM: im, MM: mm, PortfolioMTM: equity, Cash: portfolio.cash, OptionMTM: optionMtm, OptionMTMPerExpiry: mtms,
+    CollateralMTM: collateralMtm,
+    PerpMTM: perpHeld ? portfolio.perp!.unrealisedPnl : 0, UnrealisedFunding: perpHeld ? portfolio.perp!.unrealisedFunding : 0,
+    IMLossFactor: imFactor, MMLossFactor: profile.margin.mmFactor,
+    worst_reg_loss: worstOf("regular"), worst_tail_loss: worstOf("tail"), worst_skew_loss: worstOf("skew"),
+    reg_losses: scenarios.filter((s) => s.kind === "regular").map((s) => [s.spotShock - 1, VOL_SIGN[s.vol as "up"], s.pnl]),
+    tail_losses: scenarios.filter((s) => s.kind === "tail").map((s) => [s.spotShock - 1, VOL_SIGN[s.vol as "up"], s.pnl, s.dampening]),
+    skew_losses: scenarios.filter((s) => s.kind === "skew").map((s) => [s.vol.toUpperCase(), s.pnl]),
+    // A tie goes to the scenario here (the contract's index names the contingency): as Derive's model output labels it.
+    worst_all_scenarios: basisContingency < -scan.loss ? "fwd_contingency" : scenarios[scan.index]!.kind,
+    ForwardContingency: basisContingency,
+    MMPerpCont: -c.mmPerp, IMPerpCont: -c.imPerp, MMOptionCont: -c.mmOption, IMOptionCont: -c.imOption,
+    MMBaseCont: -c.mmCollateral, IMBaseCont: -c.imCollateral, OracleCont: -c.oracle,
+  };
   return {
     underlying: portfolio.underlying,
-    im: worst.pnl * imFactor - imContingency - mmContingency + equity,
-    mm: worst.pnl * profile.margin.mmFactor - mmContingency + equity,
+    im, mm, derive,
     mtm: equity, cash: portfolio.cash, optionMtm, perpMtm, collateralMtm,
     scenarios, worst, basisContingency, imFactor, mmFactor: profile.margin.mmFactor,
     contingencies: c, mmContingency, imContingency,
