@@ -52,7 +52,7 @@ export { deriveMargin } from "./methods/derive/pmrm2.js";
 export { compareDerive, type DeriveComparison } from "./methods/derive/conformance.js";
 export type {
   DerivePortfolio, DeriveOption, DeriveMarket, DeriveExpiryFeed, DeriveProfile, DeriveScenario, DeriveVolShock,
-  DeriveMarginResult, DeriveScenarioPnl, DeriveExpiryResult, ConfidentPrice,
+  DeriveMarginResult, DeriveScenarioPnl, DeriveExpiryResult, DeriveReport, ConfidentPrice,
 } from "./model/derive.js";
 export { parseDeriveInputs } from "./schema/derive.js";
 export { importDeriveCase, type DeriveCase, type DeriveCaseOptions, type DeriveExpected } from "./schema/derive-case.js";

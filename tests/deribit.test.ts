@@ -191,7 +191,8 @@ describe("a captured live response (ETH X:PM, 2026-02-15): the same rules with E
 // the model before 2024), whose contingencies pmargin's grid expresses as profile parameters:
 // its two worked examples, in BTC, with that page's 1% and 0.01 BTC.
 describe("Deribit's older portfolio-margin page: its two contingency examples", () => {
-  const deribit = builtInProfile("deribit");
+  // That page had one roll shock for every book: no usd currency parameters.
+  const { usdSettled: _, ...deribit } = builtInProfile("deribit");
   const old: MarginProfile = {
     ...deribit,
     defaults: { ...deribit.defaults, shortOptionMinimum: 0.01, rollShock: { annualisedMoveRisk: 0, minMove: 0.01 } },
@@ -215,5 +216,36 @@ describe("Deribit's older portfolio-margin page: its two contingency examples", 
     const future = { kind: "future", underlying: "BTC", settlement: "linear", contractSize: 1 };
     const c = margin([{ ...future, quantity: 100, expiry: expiry("09") }, { ...future, quantity: -100, expiry: expiry("12") }]);
     expect(c.roll.coin).toBeCloseTo(0.01 * 100, 12);
+  });
+});
+
+// D1's model_params publish the usd currency's own roll shock (annualised_move_risk 0.1,
+// min_annualised_move 0.01) beside btc's (0.075, 0.01): a USDC-settled book takes it.
+describe("Deribit's per settlement currency roll shock", () => {
+  const deribit = builtInProfile("deribit");
+  const asOf = "2026-08-22T08:00:00Z";
+  const expiry = "2027-02-26T08:00:00Z";
+  const years = (Date.parse(expiry) - Date.parse(asOf)) / (365 * 86_400_000);
+  const index = 77_000;
+  const roll = (positions: unknown[]) => {
+    const { portfolio, market } = prepareInputs({ positions }, { asOf, underlyings: { BTC: { index } } });
+    const u = gridMargin(engine, portfolio.positions, market, { profile: deribit }).underlyings[0]!;
+    return { total: u.contingencies.roll.usd, books: u.settlements?.map((b) => b.contingencies.roll.usd) };
+  };
+  const linear = { kind: "future", underlying: "BTC", settlement: "linear", contractSize: 1, quantity: 2, expiry };
+  const inverse = { kind: "future", underlying: "BTC", settlement: "inverse", faceValue: 10, quantity: -15_400, expiry };
+
+  it("a USDC-settled future: |q| × max(0.1·T, 0.01) × index", () => {
+    expect(roll([linear]).total).toBeCloseTo(2 * Math.max(0.1 * years, 0.01) * index, 8);
+  });
+
+  it("beside a coin-settled one, each book its own currency's: 0.075·T for BTC, 0.1·T for USDC", () => {
+    const { total, books } = roll([linear, inverse]);
+    const coinBook = (15_400 * 10) / index * Math.max(0.075 * years, 0.01) * index;
+    const usdBook = 2 * Math.max(0.1 * years, 0.01) * index;
+    expect(books).toHaveLength(2);
+    expect(books![0]).toBeCloseTo(coinBook, 6);
+    expect(books![1]).toBeCloseTo(usdBook, 6);
+    expect(total).toBeCloseTo(coinBook + usdBook, 6);
   });
 });

@@ -108,6 +108,11 @@ export interface MarginProfile {
   defaults: UnderlyingGridParams;
   /** Per-underlying overrides (merged over defaults field by field). */
   underlyings?: Record<string, Partial<UnderlyingGridParams>>;
+  /**
+   * Parameters of a USD-settled book (linear futures and options only), merged over its
+   * underlying's: Deribit publishes its `usd` currency's roll shock apart from the coins'.
+   */
+  usdSettled?: Partial<UnderlyingGridParams>;
   /** Maintenance margin = mmFactor × initial margin. */
   mmFactor: number;
   /**

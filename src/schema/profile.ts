@@ -44,6 +44,7 @@ export const profileSchema = v.pipe(
     sources: v.array(text, rule("must be an array of strings")),
     defaults: strict("defaults", params),
     underlyings: v.optional(v.record(symbol, v.partial(strict("an underlying's parameters", params)), rule("must map underlyings to their parameters"))),
+    usdSettled: v.optional(v.partial(strict("a USD-settled book's parameters", params))),
     mmFactor: v.pipe(positive, v.maxValue(1, rule("must be within (0, 1]"))),
     report: v.optional(v.literal("deribit", rule('must be "deribit"'))),
     settlementBooks: v.optional(v.picklist(["together", "separate"], rule('must be "together" or "separate"'))),
@@ -65,6 +66,7 @@ export const profileSchema = v.pipe(
     }][] = [
       ["defaults", p.defaults],
       ...Object.entries(p.underlyings ?? {}).map(([u, o]): [string, typeof p.defaults] => [`underlyings.${u}`, { ...p.defaults, ...o }]),
+      ...(p.usdSettled ? [["usdSettled", { ...p.defaults, ...p.usdSettled }] as [string, typeof p.defaults]] : []),
     ];
     for (const [where, g] of grids) {
       const bad = g.extended.find((e) => e.vol !== undefined && !g.volStates.some((s) => s.name === e.vol));

@@ -112,6 +112,13 @@ export function paramsFor(profile: MarginProfile, underlying: string): Underlyin
   return { ...profile.defaults, ...profile.underlyings?.[underlying] };
 }
 
+/** The parameters of one book: its underlying's, with the profile's usdSettled ones over them when every position settles in USD. */
+function bookParams(profile: MarginProfile, underlying: string, positions: readonly Position[]): UnderlyingGridParams {
+  const p = paramsFor(profile, underlying);
+  const usdSettled = positions.length > 0 && positions.every((q) => q.kind !== "spot" && q.settlement === "linear");
+  return profile.usdSettled && usdSettled ? { ...p, ...profile.usdSettled } : p;
+}
+
 /** Weight of a vol shock for an option `days` from expiry: (ref / max(days, min))^p. */
 export function termWeight(s: VolTermScaling | undefined, days: number): number {
   if (!s) return 1;
@@ -190,7 +197,7 @@ export function valuedUnderlyingMargin(
     const groups = settlementGroups(positions);
     if (groups.length > 1) return separateSettlements(backend, positions, groups, u, market, options);
   }
-  const p = paramsFor(profile, u);
+  const p = bookParams(profile, u, positions);
   const scenarios = gridScenarios(u, p);
   // Only the smile nodes the grid's moves read are compiled.
   const moves = scenarios.map((sc) => log(1 + sc.move));
