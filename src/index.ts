@@ -56,7 +56,7 @@ export type {
 } from "./model/derive.js";
 export { parseDeriveInputs } from "./schema/derive.js";
 export { importDeriveCase, type DeriveCase, type DeriveCaseOptions, type DeriveExpected } from "./schema/derive-case.js";
-export { sviVol, type SviParams, type SviGuards } from "./math/svi.js";
+export { sviVol, type SviSmile, type SviParams, type SviGuards } from "./math/svi.js";
 export { greeksMargin, type GreeksMarginUnderlying, type GreeksScenario } from "./methods/greeks-margin.js";
 export { monteCarlo, type MonteCarloResult, type MonteCarloOptions, type EsContribution, type PathPnl, type UnderlyingRisk, type WorstPath } from "./methods/montecarlo/montecarlo.js";
 export type { UnderlyingDynamics } from "./methods/montecarlo/plan.js";

@@ -1,13 +1,17 @@
 // Raw SVI (Gatheral): the total implied variance of one expiry as a function of log-moneyness,
 // w(k) = a + b·(ρ·(k − m) + √((k − m)² + σ²)); the vol at k is √(w(k)/τ).
 
-/** Raw SVI parameters of one expiry, with the forward and the year fraction they were fitted on. */
-export interface SviParams {
+/** A raw SVI smile: total variance in log-moneyness. */
+export interface SviSmile {
   a: number;
   b: number;
   rho: number;
   m: number;
   sigma: number;
+}
+
+/** A raw SVI smile of one expiry, with the forward and the year fraction it was fitted on. */
+export interface SviParams extends SviSmile {
   /** The forward k = ln(K/F) is measured from. */
   forward: number;
   /** Years the total variance is spread over (vol = √(w/τ)). */
@@ -24,7 +28,7 @@ export interface SviGuards {
 }
 
 /** Total variance at log-moneyness k. */
-export function sviTotalVariance(p: SviParams, k: number): number {
+export function sviTotalVariance(p: SviSmile, k: number): number {
   const x = k - p.m;
   return p.a + p.b * (Math.sqrt(x * x + p.sigma * p.sigma) + p.rho * x);
 }
