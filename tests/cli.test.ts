@@ -1,18 +1,12 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { POOL_FROM_REVALUATIONS, workersFor } from "../src/cli/workers.js";
+import { pmargin } from "./helpers/cli.js";
 
-const cli = new URL("../dist/cli/main.js", import.meta.url).pathname;
 const examples = new URL("../examples/", import.meta.url).pathname;
-
-function pmargin(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  if (!existsSync(cli)) throw new Error("dist/cli/main.js is missing: run `npm run build` (npm test does)");
-  const r = spawnSync(process.execPath, [cli, ...args], { encoding: "utf8" });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 const tmp = mkdtempSync(join(tmpdir(), "pmargin-cli-"));
 const file = (name: string, text: string): string => {

@@ -2,21 +2,15 @@
 // margined through `pmargin margin --profile <file>` with a verifiable record, and
 // `pmargin conformance derive` on a folder of cases. The case here is our own, written in
 // the suite's format (tests/fixtures/derive/case-format.json).
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { pmargin } from "../helpers/cli.js";
 
-const cli = new URL("../../dist/cli/main.js", import.meta.url).pathname;
 const fixture = new URL("../fixtures/derive/case-format.json", import.meta.url).pathname;
 const examples = new URL("../../examples/derive/", import.meta.url).pathname;
 
-function pmargin(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  if (!existsSync(cli)) throw new Error("dist/cli/main.js is missing: run `npm run build` (npm test does)");
-  const r = spawnSync(process.execPath, [cli, ...args], { encoding: "utf8" });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 const tmp = mkdtempSync(join(tmpdir(), "pmargin-derive-"));
 
 describe("pmargin import derive-case → margin → verify", () => {
