@@ -12,7 +12,7 @@ import { paradexMargin, type ParadexMarginResult } from "../src/methods/paradex/
 import type { OpenOrder } from "../src/model/orders.js";
 import type { MarginProfile } from "../src/model/profile.js";
 import type { MarketData, Position } from "../src/model/types.js";
-import { parseOrders } from "../src/schema/orders.js";
+import { parseOpenOrders } from "../src/schema/orders.js";
 import { parseProfile } from "../src/schema/profile.js";
 import { builtInProfile } from "../src/schema/profiles.js";
 import { prng } from "./fixtures/synthetic.js";
@@ -319,10 +319,10 @@ describe("bad input is a typed error naming the field", () => {
 
   it("an orders file: an inverse order, a missing price, an order on spot", () => {
     const order = { kind: "future", settlement: "linear", underlying: "BTC", quantity: 1, price: 80_000 };
-    expect(parseOrders({ orders: [order] })).toHaveLength(1);
-    expect(() => parseOrders({ orders: [{ ...order, settlement: "inverse" }] }, "orders.json")).toThrow(/orders\[0\]\.settlement/);
-    expect(() => parseOrders({ orders: [{ ...order, price: undefined }] }, "orders.json")).toThrow(/orders\[0\]\.price/);
-    expect(() => parseOrders({ orders: [{ ...order, kind: "spot" }] }, "orders.json")).toThrow(/orders\[0\]\.kind/);
-    expect(() => parseOrders({ orders: [order], extra: 1 }, "orders.json")).toThrow(/extra/);
+    expect(parseOpenOrders({ orders: [order] })).toHaveLength(1);
+    expect(() => parseOpenOrders({ orders: [{ ...order, settlement: "inverse" }] }, "orders.json")).toThrow(/orders\[0\]\.settlement/);
+    expect(() => parseOpenOrders({ orders: [{ ...order, price: undefined }] }, "orders.json")).toThrow(/orders\[0\]\.price/);
+    expect(() => parseOpenOrders({ orders: [{ ...order, kind: "spot" }] }, "orders.json")).toThrow(/orders\[0\]\.kind/);
+    expect(() => parseOpenOrders({ orders: [order], extra: 1 }, "orders.json")).toThrow(/extra/);
   });
 });

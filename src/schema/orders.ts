@@ -26,11 +26,11 @@ export const ordersSchema = group("an orders file", {
  *
  * @example
  * ```ts
- * import { parseOrders } from "pmargin";
- * const orders = parseOrders({ orders: [{ id: "BTC-USD-PERP", kind: "future", settlement: "linear", underlying: "BTC", quantity: 0.5, price: 76_000 }] });
+ * import { parseOpenOrders } from "pmargin";
+ * const orders = parseOpenOrders({ orders: [{ id: "BTC-USD-PERP", kind: "future", settlement: "linear", underlying: "BTC", quantity: 0.5, price: 76_000 }] });
  * ```
  */
-export function parseOrders(input: unknown, source?: string): OpenOrder[] {
+export function parseOpenOrders(input: unknown, source?: string): OpenOrder[] {
   const result = v.safeParse(ordersSchema, input, PARSE);
   if (!result.success) throw toInputError(result.issues, source);
   return result.output.orders;
