@@ -14,6 +14,7 @@ import type { Position } from "../../model/types.js";
 import { gridScenarioSet, gridScenarios, paramsFor, termWeight, type GridScenario } from "../grid/grid.js";
 import { valueBook } from "../valuation.js";
 
+/** What paradexMargin reads beside the positions and the market. */
 export interface ParadexOptions {
   /** A profile with a `paradex` section (the built-in "paradex"). */
   profile: MarginProfile;
@@ -27,52 +28,77 @@ const OPTIONS: readonly (keyof ParadexOptions)[] = ["profile", "orders", "feeRat
 
 /** A scenario as Paradex's portfolio-margin config lists it. */
 export interface ParadexScenario {
+  /** Simple return of the spot (−0.66 = −66 %). */
   spot_shock: number;
+  /** Relative IV shock at 30 days (+0.4 = IV × 1.4). */
   vol_shock: number;
+  /** The share of the scenario's loss that counts. */
   weight: number;
 }
 
 /** One underlying (a Paradex base asset), in USD, under the names of Paradex's compute_pm. */
 export interface ParadexUnderlyingMargin {
+  /** The underlying. */
   base_asset: string;
   /** The index (Paradex's spot oracle price). */
   spot: number;
+  /** Initial margin requirement: max(worst_loss, delta_min) + fund_p + fee_provision_imr + spot_balance_margin. */
   IMR: number;
+  /** Maintenance margin requirement: mmFactor × max(position_worst_loss, position_delta_min) + the positions' funding and fee provisions + spot_balance_margin. */
   MMR: number;
   /** SCAN risk: the largest weighted loss of positions and orders. */
   worst_loss: number;
   /** Its scenario, 0-based in the order of Paradex's table (scenario worst_idx + 1). */
   worst_idx: number;
+  /** That scenario. */
   worst_scenario: ParadexScenario;
   /** Minimum delta requirement with orders: (hedged × hedged factor + maxU × unhedged factor) × spot. */
   delta_min: number;
+  /** Long delta of positions and buy orders, coins. */
   maxL: number;
+  /** Short delta of positions and sell orders, coins (positive). */
   maxS: number;
+  /** Unhedged delta: the larger of maxL − the positions' short delta and maxS − their long delta, ≥ 0. */
   maxU: number;
+  /** Hedged delta: max(maxL, maxS) − maxU, ≥ 0. */
   hedged: number;
   /** Funding provision in IMR (positions and orders); MMR has the positions' part only. */
   fund_p: number;
+  /** Fee provision of positions and orders (IMR). */
   fee_provision_imr: number;
+  /** Fee provision of positions (MMR). */
   fee_provision_mmr: number;
   /** Spot holdings, charged at their full value in IMR and MMR. */
   spot_balance_margin: number;
+  /** Net delta of the positions, coins. */
   position_delta: number;
+  /** Net delta of the orders, coins. */
   order_delta: number;
+  /** position_delta + order_delta. */
   portfolio_delta: number;
   /** MMR's basis, the positions alone: their worst weighted loss and their minimum delta requirement. */
   position_worst_loss: number;
+  /** The positions' minimum delta requirement, (net × |net delta| + hedged × (gross − |net|)/2) × spot. */
   position_delta_min: number;
   /** The scenarios in the order of Paradex's table, and per scenario the positions' and the orders' weighted PnL. */
   scenarios: ParadexScenario[];
+  /** Weighted PnL of the positions per scenario. */
   position_pnl: number[];
+  /** Weighted loss (≤ 0) of the orders per scenario. */
   order_pnl: number[];
 }
 
+/** An account's Paradex margin: the sum of its base assets' (none of Paradex's sources says how assets combine). */
 export interface ParadexMarginResult {
+  /** The profile's name. */
   profile: string;
+  /** The currency of every figure. */
   currency: "USD";
+  /** Σ of the base assets' IMR. */
   IMR: number;
+  /** Σ of the base assets' MMR. */
   MMR: number;
+  /** Per base asset, in market order. */
   underlyings: ParadexUnderlyingMargin[];
 }
 
