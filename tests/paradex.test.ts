@@ -263,7 +263,7 @@ describe("random books of perps, dated options and orders: pmargin against the p
         },
       },
     };
-    const option = (): Omit<Position & { kind: "option" }, "quantity"> => ({
+    const option = (): Omit<Position & { kind: "option" }, "quantity"> & { settlement: "linear" } => ({
       kind: "option", settlement: "linear", underlying: "BTC", right: r() < 0.5 ? "call" : "put",
       strike: strikes[Math.floor(r() * strikes.length)]!, expiry: expiries[Math.floor(r() * expiries.length)]!,
     });
