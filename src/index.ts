@@ -40,6 +40,7 @@ export type { Correlation, CorrelationInput } from "./math/correlation.js";
 // Profiles
 export type {
   BuiltInProfileName, MarginProfile, UnderlyingGridParams, VolState, VolTermScaling, ExtendedMove, ExtendedWeighting, ExtendedDampener, SmileDynamics, RollShock,
+  ParadexRules,
 } from "./model/profile.js";
 export { builtInProfile, builtInProfileNames } from "./schema/profiles.js";
 
@@ -57,6 +58,9 @@ export type {
 export { parseDeriveInputs } from "./schema/derive.js";
 export { importDeriveCase, type DeriveCase, type DeriveCaseOptions, type DeriveExpected } from "./schema/derive-case.js";
 export { sviVol, type SviSmile, type SviParams, type SviGuards } from "./math/svi.js";
+export { paradexMargin, type ParadexOptions, type ParadexMarginResult, type ParadexUnderlyingMargin, type ParadexScenario } from "./methods/paradex/pm.js";
+export type { OpenOrder } from "./model/orders.js";
+export { parseOpenOrders } from "./schema/orders.js";
 export { greeksMargin, type GreeksMarginUnderlying, type GreeksScenario } from "./methods/greeks-margin.js";
 export { monteCarlo, type MonteCarloResult, type MonteCarloOptions, type EsContribution, type PathPnl, type UnderlyingRisk, type WorstPath } from "./methods/montecarlo/montecarlo.js";
 export type { UnderlyingDynamics } from "./methods/montecarlo/plan.js";

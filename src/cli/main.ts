@@ -17,6 +17,7 @@ import { verifyCommand } from "./verify.js";
 import { watchCommand, type WatchCommandOptions } from "./watch.js";
 import { accountCommand, type AccountCommandOptions } from "./account.js";
 import { conformanceCommand, DEFAULT_DERIVE_CASES, importDeriveCaseCommand } from "./derive.js";
+import { paradexCommand, type ParadexCommandOptions } from "./paradex.js";
 
 // A reader that stops early (`pmargin watch … | head`) closes the pipe: that ends the command, quietly.
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
@@ -47,6 +48,13 @@ onPortfolio("grid", "scenario-grid (risk-matrix) margin: initial and maintenance
   .option("--per-position", "with --json: each position's PnL per scenario")
   .option("--json", "machine-readable JSON output")
   .action((portfolio: string, market: string, opts: GridCommandOptions) => run(() => gridCommand(portfolio, market, opts)));
+
+onPortfolio("paradex", "Paradex portfolio margin as the venue charges it: the scan with resting orders, the delta floor, funding and fee provisions; IMR and MMR under Paradex's names")
+  .option("-p, --profile <name|file.json>", "paradex, or a profile file with a paradex section", "paradex")
+  .option("-o, --orders <file.json>", "resting orders { \"orders\": [{ kind, underlying, settlement: \"linear\", quantity (+ buy, − sell), price, … }] }")
+  .option("--fee-rate <rate>", "the account's taker fee rate for the fee provision (0.0003 = 3 bp; default 0)")
+  .option("--json", "machine-readable JSON output")
+  .action((portfolio: string, market: string, opts: ParadexCommandOptions) => run(() => paradexCommand(portfolio, market, opts)));
 
 onPortfolio("var", "Monte Carlo VaR and Expected Shortfall: correlated fat-tailed paths, full revaluation, per underlying")
   .alias("mc")

@@ -21,6 +21,8 @@ export interface UnderlyingCurves {
   liquidity?: UnderlyingLiquidity;
   /** Futures' own mark prices by instrument id (MarketData's marks). */
   marks: ReadonlyMap<string, number>;
+  /** The perpetual's funding rate per 8 hours (MarketData's fundingRate8h), 0 when not given. */
+  fundingRate8h: number;
   /** surface.vol(t, k), or InputError when there is no surface. */
   vol(t: number, k: number): number;
   /** The surface, or InputError when there is none. */
@@ -77,6 +79,7 @@ function buildCurves(name: string, m: UnderlyingMarket, asOfMs: number): Underly
     surface,
     ...(m.liquidity ? { liquidity: m.liquidity } : {}),
     marks: new Map(Object.entries(m.marks ?? {})),
+    fundingRate8h: m.fundingRate8h ?? 0,
     vol: (t, k) => surfaceOf().vol(t, k),
     volSurface: surfaceOf,
   };

@@ -99,6 +99,25 @@ export interface UnderlyingGridParams {
   mmpMarginRate?: number;
 }
 
+/**
+ * Paradex's portfolio-margin pipeline beyond the scan (paradexMargin, docs/paradex.md):
+ * open orders, the funding and fee provisions, spot balances and the settlement TWAP.
+ */
+export interface ParadexRules {
+  /** Hours of expected funding reserved, at the perpetual's 8-hour funding rate (Paradex funding_provision_hour 8). */
+  fundingProvisionHours: number;
+  /**
+   * How perpetual orders enter the funding provision: "separate", each order's funding cost
+   * on its own, never offsetting (Paradex's pm-pipeline.md); "netted", orders netted with
+   * the positions before the floor at 0 (paradex-py's compute_pm).
+   */
+  orderFunding: "separate" | "netted";
+  /** An option's fee provision per unit is min(fee rate × index, optionFeeCap × its mark) (paradex-py OPTION_FEE_CAP 0.125). */
+  optionFeeCap: number;
+  /** Within this many minutes of expiry an option's scenario PnL counts × minutes left / this (the settlement TWAP, 30). */
+  settlementTwapMinutes: number;
+}
+
 export interface MarginProfile {
   name: string;
   description: string;
@@ -129,6 +148,8 @@ export interface MarginProfile {
    * "together" (default): one book, measured in USD when it mixes both.
    */
   settlementBooks?: "together" | "separate";
+  /** Paradex's pipeline beyond the scan, read by paradexMargin (the grid alone ignores it). */
+  paradex?: ParadexRules;
 }
 
 /** The names of the margin profiles that ship with pmargin (src/profiles/*.json). */

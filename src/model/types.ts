@@ -108,6 +108,8 @@ export interface UnderlyingMarket {
    * or dated future listed here is valued at its own mark, not at the index or the forward curve.
    */
   marks?: Record<string, number>;
+  /** The perpetual's funding rate per 8 hours (Paradex's market summary funding_rate): Paradex's funding provision. */
+  fundingRate8h?: number;
 }
 
 /** Market depth of an underlying, for the liquidity and concentration add-ons. */

@@ -37,6 +37,9 @@ import { valueBook, type ValuationResult } from "../methods/valuation.js";
 import { deriveMargin } from "../methods/derive/pmrm2.js";
 import type { DeriveMarket, DerivePortfolio, DeriveProfile, DeriveMarginResult } from "../model/derive.js";
 import { parseDeriveInputs } from "../schema/derive.js";
+import { paradexMargin, type ParadexMarginResult } from "../methods/paradex/pm.js";
+import type { OpenOrder } from "../model/orders.js";
+import { parseOpenOrders } from "../schema/orders.js";
 
 // ——— Inputs: as recorded, and validated once ———
 
@@ -347,6 +350,13 @@ export const METHODS = {
       parseDeriveInputs(inputs.portfolio, inputs.market, run.profile, { ...sources, profile: sources?.profile ?? "reproducibility.run.profile" }),
     readsHistory: never,
     run: (engine, _, { portfolio, market, profile }): DeriveMarginResult => deriveMargin(engine, portfolio, market, profile),
+  }),
+  paradex: recordedMethod({
+    parse: (inputs, sources, run: { command: "paradex"; profile: MarginProfile; orders: unknown; feeRate?: number }): PortfolioInputs & { orders: OpenOrder[] } =>
+      ({ ...portfolioInputs(inputs, sources), orders: parseOpenOrders(run.orders, sources?.orders ?? "reproducibility.run.orders") }),
+    readsHistory: never,
+    run: (engine, run, { portfolio, market, orders }): ParadexMarginResult =>
+      paradexMargin(engine, portfolio.positions, market, { profile: run.profile, orders, ...(run.feeRate !== undefined ? { feeRate: run.feeRate } : {}) }),
   }),
   account: recordedMethod({
     parse: accountInputs,

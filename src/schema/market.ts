@@ -76,6 +76,7 @@ export const underlyingSchema = strict("an underlying", {
   surface: v.optional(v.array(slice, rule("must be an array of surface slices"))),
   liquidity: v.optional(liquidity),
   marks: v.optional(v.record(symbol, price, rule("must map instrument ids to mark prices"))),
+  fundingRate8h: v.optional(within(-1, 1, " (a funding rate per 8 hours: 0.0001 means 0.01%)")),
 });
 
 export const marketSchema = group("a market", {

@@ -48,6 +48,12 @@ export const profileSchema = v.pipe(
     mmFactor: v.pipe(positive, v.maxValue(1, rule("must be within (0, 1]"))),
     report: v.optional(v.literal("deribit", rule('must be "deribit"'))),
     settlementBooks: v.optional(v.picklist(["together", "separate"], rule('must be "together" or "separate"'))),
+    paradex: v.optional(strict("paradex", {
+      fundingProvisionHours: within(0, 24 * 365),
+      orderFunding: v.picklist(["separate", "netted"], rule('must be "separate" or "netted"')),
+      optionFeeCap: fraction,
+      settlementTwapMinutes: within(0, 24 * 60),
+    })),
     crossUnderlying: v.union(
       [v.literal("sum"), strict("crossUnderlying", {
         spreadCredits: v.array(strict("a spread credit", { underlyings: v.strictTuple([symbol, symbol], rule("must be a pair of underlyings")), credit: fraction })),
