@@ -1,7 +1,7 @@
-// Distributed runs on a real Redis (PMARGIN_REDIS_URL, default redis://127.0.0.1:6379;
-// `.ci/run` starts one): worker processes margin a batch and one is killed mid-job,
-// Monte Carlo over the queue gives monteCarlo()'s bits, and a restarted coordinator
-// re-uses the shards already done. Workers run dist/cli/main.js: `npm run build` first.
+// Distributed runs on a real Redis (a redis-server of this file's own, on a free port):
+// worker processes margin a batch and one is killed mid-job, Monte Carlo over the queue
+// gives monteCarlo()'s bits, and a restarted coordinator re-uses the shards already
+// done. Workers run dist/cli/main.js: `npm run build` first.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { Queue, QueueEvents } from "bullmq";
@@ -18,8 +18,13 @@ import type { Position } from "../src/model/types.js";
 import { RiskPool, type BatchAccount, type BatchAccountResult } from "../src/parallel/pool.js";
 import { parseMarket, parsePortfolio } from "../src/schema/index.js";
 import { prng } from "./fixtures/synthetic.js";
+import { RedisServer } from "./helpers/redis.js";
 
-const REDIS = process.env.PMARGIN_REDIS_URL ?? "redis://127.0.0.1:6379";
+// The secret this process and its worker processes share.
+process.env.PMARGIN_QUEUE_SECRET = "distributed-test-secret-0123456789";
+let server: RedisServer;
+let REDIS = "";
+const connection = (): { host: string; port: number } => ({ host: "127.0.0.1", port: server.port });
 const examples = new URL("../examples/", import.meta.url);
 const cli = new URL("../dist/cli/main.js", import.meta.url).pathname;
 const read = (name: string): unknown => JSON.parse(readFileSync(new URL(name, examples), "utf8"));
@@ -74,16 +79,8 @@ const exited = (child: ChildProcess): Promise<void> =>
   child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once("exit", () => resolve()));
 
 beforeAll(async () => {
-  const probe = new Redis(REDIS, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-  probe.on("error", () => undefined);
-  try {
-    await probe.connect();
-    await probe.ping();
-  } catch (error) {
-    throw new Error(`Redis does not answer at ${REDIS} (${(error as Error).message}): start redis-server (.ci/run does) or set PMARGIN_REDIS_URL`);
-  } finally {
-    probe.disconnect();
-  }
+  server = await RedisServer.start();
+  REDIS = server.url;
 });
 
 let serial = 0;
@@ -95,7 +92,7 @@ afterEach(async () => {
     if (c.exitCode === null && c.signalCode === null) c.kill("SIGTERM");
     await exited(c);
   }
-  const queue = new Queue(queueName, { connection: { url: REDIS } });
+  const queue = new Queue(queueName, { connection: connection() });
   await queue.obliterate({ force: true });
   await queue.close();
   const redis = new Redis(REDIS);
@@ -115,11 +112,11 @@ describe("batch margining across worker processes", () => {
   it("3 workers, one killed mid-job: every account margined exactly once, equal to the single-process batch", async () => {
     freshQueue();
     const workers = await Promise.all(["w1", "w2", "w3"].map(spawnWorker));
-    const events = new QueueEvents(queueName, { connection: { url: REDIS } });
+    const events = new QueueEvents(queueName, { connection: connection() });
     const stalled: string[] = [];
     events.on("stalled", ({ jobId }) => stalled.push(jobId));
     await events.waitUntilReady();
-    const queue = new Queue(queueName, { connection: { url: REDIS } });
+    const queue = new Queue(queueName, { connection: connection() });
 
     // Freeze w1; if it holds a job it is mid-job for good: kill it. If not, let it go on and try again.
     let killedJob: string | undefined;
@@ -185,7 +182,7 @@ describe("batch margining across worker processes", () => {
     });
     await expect(aborted).rejects.toThrow("coordinator stopped");
     // The queue loses its pending jobs too: the restart must queue them from the results alone.
-    const queue = new Queue(queueName, { connection: { url: REDIS } });
+    const queue = new Queue(queueName, { connection: connection() });
     await queue.obliterate({ force: true });
     await queue.close();
     const redis = new Redis(REDIS);
@@ -292,4 +289,5 @@ describe("the queue's command line and bad input", () => {
 
 afterAll(async () => {
   for (const c of children) c.kill("SIGKILL");
+  await server.stop();
 });
