@@ -145,6 +145,10 @@ export async function workerCommand(opts: WorkerCommandOptions): Promise<void> {
   process.once("SIGTERM", onSignal);
   try {
     await Promise.race([signalled, worker.stopped]);
+  } catch (error) {
+    // Stopped on its own (Redis gone): BullMQ's worker still holds a retry timer for a while; nothing is left to finish.
+    console.error(`pmargin: ${(error as Error).message}`);
+    process.exit(1);
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);

@@ -306,7 +306,9 @@ export class ShardedRun {
         }
         if (now - idleChecked >= IDLE_CHECK_MS) {
           idleChecked = now;
-          if ((await this.ask(() => this.queue.getActiveCount())) > 0) busySince = now;
+          // A job taken by a worker of another build goes back to the queue: it does not count.
+          const [active, refusing] = await this.ask(() => Promise.all([this.queue.getActiveCount(), this.redis.hlen(this.keys.refused)]));
+          if (active > 0 && refusing === 0) busySince = now;
           else if (now - busySince >= this.limits.idleMs) {
             busySince = now;
             options.onNotice?.(await this.idleNotice(phase, accepted.size, total));
@@ -345,7 +347,7 @@ export class ShardedRun {
   private async idleNotice(phase: Phase, done: number, total: number): Promise<string> {
     const refused = await this.ask(() => this.redis.hgetall(this.keys.refused));
     const others = Object.entries(refused).map(([worker, build]) => `${worker} (${build})`);
-    return `run ${this.stats.runId}: no worker has taken a job for ${Math.round(this.limits.idleMs / 1000)} s (${done} of ${total} ${phase} shards done); ` +
+    return `run ${this.stats.runId}: no worker has taken a job for ${this.limits.idleMs / 1000} s (${done} of ${total} ${phase} shards done); ` +
       (others.length > 0
         ? `workers of another build left its jobs: ${others.join(", ")}; it needs ${describeBuild(this.build)}`
         : `is a \`pmargin worker\` running on queue ${this.queue.name} at ${this.target.where}?`);
