@@ -7,7 +7,7 @@
 // left in the queue for a worker of that build (and the refusal noted for the run).
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
+import { UnrecoverableError, WaitingError, Worker, type Job } from "bullmq";
 import * as v from "valibot";
 import workerpool from "workerpool";
 import { createEngine } from "../engine/engine.js";
@@ -27,7 +27,7 @@ export interface WorkerOptions extends QueueOptions {
   concurrency?: number;
   /**
    * How long a job stays claimed without a sign of life, ms (renewed at half of it); a
-   * killed worker's job is taken again within about this + 1 s. Default 4,000.
+   * killed worker's job is taken again within about this + 1 s. Default 3,000.
    */
   lockDuration?: number;
   /** Name recorded on each job it processes and each result it stores. Default host:pid:random. */
@@ -47,8 +47,8 @@ export interface DistributedWorker {
 
 // Runs whose inputs are kept decoded.
 const CACHED_RUNS = 4;
-// A job of another build goes back to the queue for this long, for a worker of its build.
-const REFUSED_DELAY_MS = 1_000;
+// After leaving a job of another build back in the queue, this worker waits this long before its next job.
+const REFUSED_PAUSE_MS = 200;
 // How often the stalled-job check runs: a dead worker's job waits at most its lock plus this.
 const STALLED_CHECK_MS = 1_000;
 
@@ -66,7 +66,7 @@ function opened<S extends v.GenericSchema>(seal: RunSeal, label: string, text: s
 export async function startWorker(options: WorkerOptions): Promise<DistributedWorker> {
   const queue = queueOf(options);
   const concurrency = wholeNumber("concurrency", options.concurrency ?? 1);
-  const lockDuration = wholeNumber("lockDuration", options.lockDuration ?? 4_000, 100);
+  const lockDuration = wholeNumber("lockDuration", options.lockDuration ?? 3_000, 100);
   const name = options.name ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const secret = queueSecret(options.secret);
   const target = redisTarget(options);
@@ -116,8 +116,9 @@ export async function startWorker(options: WorkerOptions): Promise<DistributedWo
       refusedRuns.add(keys.refused);
       report(new Error(`job ${job.id}: made for ${describeBuild(made)}, this worker is ${describeBuild(build)}: left for a worker of that build`));
     }
-    await job.moveToDelayed(Date.now() + REFUSED_DELAY_MS, token);
-    throw new DelayedError();
+    await job.moveToWait(token);
+    await new Promise((resolve) => setTimeout(resolve, REFUSED_PAUSE_MS));
+    throw new WaitingError();
   };
 
   const processJob = async (job: Job, token?: string): Promise<void> => {
@@ -150,7 +151,7 @@ export async function startWorker(options: WorkerOptions): Promise<DistributedWo
   });
   worker.on("error", report);
   worker.on("failed", (job, error) => {
-    if (!(error instanceof DelayedError)) report(new Error(`job ${job?.id ?? "?"}: ${error.message}`));
+    if (!(error instanceof WaitingError)) report(new Error(`job ${job?.id ?? "?"}: ${error.message}`));
   });
   let closing = false;
   const stop = async (): Promise<void> => {
