@@ -273,8 +273,8 @@ describe("a worker of another build", () => {
     const old = await spawnCli(["worker", "--queue", server.url, "--name", "old"], {}, "waiting for jobs", otherBuild("0.2.9"));
     const notices: string[] = [];
     await expect(batch(server.url, { runId: "builds", timeoutSeconds: 2, idleSeconds: 0.5, onNotice: (m) => notices.push(m) })).rejects.toThrow(/not finished after 2 s/);
-    expect(notices.join("\n")).toMatch(/no worker has taken a job for 0\.5 s \(0 of 12 margins shards done\); workers of another build left its jobs: old \(pmargin 0\.2\.9, wasm [0-9a-f]{12}\); it needs pmargin 0\.3\.0/);
-    expect(old.stderr()).toMatch(/made for pmargin 0\.3\.0, wasm [0-9a-f]{12}, this worker is pmargin 0\.2\.9, wasm [0-9a-f]{12}: left for a worker of that build/);
+    expect(notices.join("\n")).toMatch(/no worker has taken a job for 0\.5 s \(0 of 12 margins shards done\); workers left its jobs: old \(made for pmargin 0\.3\.0, wasm [0-9a-f]{12}, this worker is pmargin 0\.2\.9, wasm [0-9a-f]{12}\)/);
+    expect(old.stderr()).toMatch(/job \S+: made for pmargin 0\.3\.0, wasm [0-9a-f]{12}, this worker is pmargin 0\.2\.9, wasm [0-9a-f]{12}: left for another worker/);
     await worker(server.url);
     const { results, run } = await batch(server.url, { runId: "builds" });
     expect(run.refused).toBe(0);
@@ -328,6 +328,17 @@ describe("forged results", () => {
     expect(refused[2]).toMatch(/shard 2: result refused: result:margins:2: not a sealed payload/);
     expect(refused[3]).toMatch(/shard 3: result refused: from worker buggy \(pmargin 0\.3\.0, .*\): its accounts are not the shard's: 1 accounts \(acct-15…\), expected 5/);
     expect(run.refused).toBe(4);
+    expect(results).toStrictEqual(single);
+  });
+
+  it("a worker with another secret leaves the jobs (its inputs do not open) and is named; the right worker computes them", async () => {
+    const server = await redisServer();
+    await worker(server.url, { name: "stranger", secret: "not-the-queues-secret-at-all" });
+    const notices: string[] = [];
+    await expect(batch(server.url, { runId: "stranger", timeoutSeconds: 1.5, idleSeconds: 0.5, onNotice: (m) => notices.push(m) })).rejects.toThrow(/not finished after 1\.5 s/);
+    expect(notices.join("\n")).toMatch(/workers left its jobs: stranger \(inputs: its HMAC does not verify .*\(another PMARGIN_QUEUE_SECRET than the coordinator's, or altered in Redis\)\)/);
+    await worker(server.url);
+    const { results } = await batch(server.url, { runId: "stranger" });
     expect(results).toStrictEqual(single);
   });
 

@@ -157,7 +157,7 @@ withQueueSecrets(program
   .requiredOption("--queue <redis[s]://host:port>", "the Redis server of the queue")
   .option("--queue-name <name>", "queue name (the coordinator's too)", "pmargin")
   .option("--concurrency <n>", "jobs at a time in this process, each on a thread", "1")
-  .option("--lock-duration <ms>", "a killed worker's job is taken by another within about this + 1 s", "4000")
+  .option("--lock-duration <ms>", "a killed worker's job is taken by another within about this + 1 s", "3000")
   .option("--name <name>", "name recorded on the jobs it processes and the results it stores (default host:pid:random)"))
   .action((opts: WorkerCommandOptions) => run(() => workerCommand(opts)));
 

@@ -17,7 +17,7 @@ import {
   bounded, checkName, clientOptions, fingerprintOf, jobId, openRedis, queueOf, redisError, redisTarget, runKeys, wholeNumber,
   type Phase, type QueueOptions, type RedisTarget,
 } from "./redis.js";
-import { buildOf, describeBuild, newNonce, queueSecret, RunSeal, sameBuild, SealError, type Build } from "./seal.js";
+import { buildOf, describeBuild, newNonce, queueSecret, RunSeal, sameBuild, type Build } from "./seal.js";
 
 export interface RunOptions extends QueueOptions {
   /** The run's name; the same name resumes it. Default: derived from the inputs, so the same command resumes. */
@@ -346,10 +346,10 @@ export class ShardedRun {
 
   private async idleNotice(phase: Phase, done: number, total: number): Promise<string> {
     const refused = await this.ask(() => this.redis.hgetall(this.keys.refused));
-    const others = Object.entries(refused).map(([worker, build]) => `${worker} (${build})`);
+    const others = Object.entries(refused).map(([worker, why]) => `${worker} (${why})`);
     return `run ${this.stats.runId}: no worker has taken a job for ${this.limits.idleMs / 1000} s (${done} of ${total} ${phase} shards done); ` +
       (others.length > 0
-        ? `workers of another build left its jobs: ${others.join(", ")}; it needs ${describeBuild(this.build)}`
+        ? `workers left its jobs: ${others.join("; ")}`
         : `is a \`pmargin worker\` running on queue ${this.queue.name} at ${this.target.where}?`);
   }
 

@@ -3,8 +3,9 @@
 // pool's task, a split method's range with the registry's part — and stores each
 // result sealed, with its build. The main thread only talks to Redis, so its job
 // locks are renewed however long a shard takes: a killed or frozen worker's job is
-// taken by another within about lockDuration + 1 s. A job made for another build is
-// left in the queue for a worker of that build (and the refusal noted for the run).
+// taken by another within about lockDuration + 1 s. A job it cannot take — made for
+// another build, or sealed under another secret — is left in the queue for the other
+// workers, and the reason noted for the run.
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { UnrecoverableError, WaitingError, Worker, type Job } from "bullmq";
@@ -19,7 +20,7 @@ import { JobData, LABELS, type ResultBody } from "./coordinator.js";
 import {
   clientOptions, openRedis, queueOf, redisError, redisTarget, runKeys, STORE_RESULT, wholeNumber, type Phase, type QueueOptions,
 } from "./redis.js";
-import { buildOf, describeBuild, queueSecret, RunSeal, sameBuild, type Build } from "./seal.js";
+import { buildOf, describeBuild, queueSecret, RunSeal, sameBuild, SealError, type Build } from "./seal.js";
 import { SplitRunInputs, StageTask } from "./split.js";
 
 export interface WorkerOptions extends QueueOptions {
@@ -52,15 +53,11 @@ const REFUSED_PAUSE_MS = 200;
 // How often the stalled-job check runs: a dead worker's job waits at most its lock plus this.
 const STALLED_CHECK_MS = 1_000;
 
-/** The thing sealed, opened and validated; one that does not open is a job no retry can mend. */
+/** A payload sealed as `label`, opened and validated; one that does not open is a SealError. */
 function opened<S extends v.GenericSchema>(seal: RunSeal, label: string, text: string, schema: S): v.InferOutput<S> {
-  try {
-    const parsed = v.safeParse(schema, decode(seal.open(label, text)));
-    if (!parsed.success) throw new PmarginError(`${label}: ${v.summarize(parsed.issues)}`);
-    return parsed.output;
-  } catch (error) {
-    throw error instanceof PmarginError ? new UnrecoverableError(`${error.message} (is this worker's PMARGIN_QUEUE_SECRET the coordinator's?)`) : error;
-  }
+  const parsed = v.safeParse(schema, decode(seal.open(label, text)));
+  if (!parsed.success) throw new SealError(`${label}: ${v.summarize(parsed.issues)}`);
+  return parsed.output;
 }
 
 export async function startWorker(options: WorkerOptions): Promise<DistributedWorker> {
@@ -95,26 +92,31 @@ export async function startWorker(options: WorkerOptions): Promise<DistributedWo
     return cache.get(run) as v.InferOutput<S>;
   };
 
-  const compute = async (phase: Phase, seal: RunSeal, dataKey: string, run: string, task: string, shared: string | null, shard: number): Promise<unknown> => {
+  /** The job's work, opened (a payload that does not open throws before anything is computed), to run on a thread. */
+  const work = async (phase: Phase, seal: RunSeal, dataKey: string, run: string, task: string, shared: string | null, shard: number): Promise<() => Promise<unknown>> => {
     const label = LABELS.task(phase, shard);
     if (phase === MARGINS) {
       const { marketData, spec } = await inputsOf(dataKey, seal, run, BatchRunInputs);
-      return threads.exec("margins", [opened(seal, label, task, BatchTask), marketData, spec]);
+      const accounts = opened(seal, label, task, BatchTask);
+      return () => threads.exec("margins", [accounts, marketData, spec]);
     }
     const { method, input } = await inputsOf(dataKey, seal, run, SplitRunInputs);
     const { start, count, shared: readsShared } = opened(seal, label, task, StageTask);
     if (readsShared && shared === null) throw new UnrecoverableError(`the run's shared value of its ${phase} phase is missing from Redis`);
     const sharedValue = shared === null ? undefined : opened(seal, LABELS.shared(phase), shared, v.unknown());
-    return threads.exec("part", [method, input, phase, { start, count }, sharedValue]);
+    return () => threads.exec("part", [method, input, phase, { start, count }, sharedValue]);
   };
 
-  /** Leaves a job of another build to a worker of that build, and tells its run. */
-  const refuse = async (job: Job, made: Build, token: string | undefined): Promise<never> => {
-    const keys = runKeys(queue, (job.data as JobData).runId);
-    await redis.multi().hset(keys.refused, name, describeBuild(build)).expire(keys.refused, 86_400).exec();
+  /**
+   * Leaves a job this worker cannot take (another build, or another secret) to the other
+   * workers, and tells its run why; once per run on this worker's stderr.
+   */
+  const leave = async (job: Job, runId: string, why: string, token: string | undefined): Promise<never> => {
+    const keys = runKeys(queue, runId);
+    await redis.multi().hset(keys.refused, name, why).expire(keys.refused, 86_400).exec();
     if (!refusedRuns.has(keys.refused)) {
       refusedRuns.add(keys.refused);
-      report(new Error(`job ${job.id}: made for ${describeBuild(made)}, this worker is ${describeBuild(build)}: left for a worker of that build`));
+      report(new Error(`job ${job.id}: ${why}: left for another worker`));
     }
     await job.moveToWait(token);
     await new Promise((resolve) => setTimeout(resolve, REFUSED_PAUSE_MS));
@@ -125,7 +127,7 @@ export async function startWorker(options: WorkerOptions): Promise<DistributedWo
     const data = v.safeParse(JobData, job.data);
     if (!data.success) throw new UnrecoverableError(`not a pmargin job: ${v.summarize(data.issues)}`);
     const { runId, shard, fingerprint } = data.output;
-    if (!sameBuild(data.output, build)) return refuse(job, data.output, token);
+    if (!sameBuild(data.output, build)) return leave(job, runId, `made for ${describeBuild(data.output)}, this worker is ${describeBuild(build)}`, token);
     const phase = job.name as Phase;
     const keys = runKeys(queue, runId);
     const [nonce, stored, task, shared] = await redis.hmget(keys.data, "nonce", "fingerprint", LABELS.task(phase, shard), LABELS.shared(phase));
@@ -135,7 +137,14 @@ export async function startWorker(options: WorkerOptions): Promise<DistributedWo
     // Stored by an earlier attempt that died before the job was marked complete.
     if (await redis.hexists(keys.results(phase), String(shard))) return;
     const seal = new RunSeal(secret, queue, runId, nonce);
-    const value = await compute(phase, seal, keys.data, `${runId}:${nonce}`, task, shared ?? null, shard);
+    let compute: () => Promise<unknown>;
+    try {
+      compute = await work(phase, seal, keys.data, `${runId}:${nonce}`, task, shared ?? null, shard);
+    } catch (error) {
+      if (!(error instanceof PmarginError)) throw error;
+      return leave(job, runId, `${error.message} (another PMARGIN_QUEUE_SECRET than the coordinator's, or altered in Redis)`, token);
+    }
+    const value = await compute();
     const body = encode({ runId, phase, shard, ...build, worker: name, value } satisfies ResultBody);
     await redis.eval(STORE_RESULT, 3, keys.results(phase), keys.computed, keys.data, String(shard), seal.seal(LABELS.result(phase, shard), body), `${phase}:${shard}`);
   };
