@@ -3,7 +3,6 @@
 // gives monteCarlo()'s bits, and a restarted coordinator re-uses the shards already
 // done. Workers run dist/cli/main.js: `npm run build` first.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { Queue, QueueEvents } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
@@ -14,10 +13,8 @@ import { buildMarket } from "../src/market/market.js";
 import { builtInProfile } from "../src/schema/profiles.js";
 import type { MarginMethod } from "../src/methods/margin.js";
 import { monteCarlo } from "../src/methods/montecarlo/montecarlo.js";
-import type { Position } from "../src/model/types.js";
 import { RiskPool, type BatchAccount, type BatchAccountResult } from "../src/parallel/pool.js";
-import { parseMarket, parsePortfolio } from "../src/schema/index.js";
-import { prng } from "./fixtures/synthetic.js";
+import { accountsOf, book, cli, grid, marketData, root } from "./helpers/queue.js";
 import { RedisServer } from "./helpers/redis.js";
 
 // The secret this process and its worker processes share.
@@ -25,25 +22,7 @@ process.env.PMARGIN_QUEUE_SECRET = "distributed-test-secret-0123456789";
 let server: RedisServer;
 let REDIS = "";
 const connection = (): { host: string; port: number } => ({ host: "127.0.0.1", port: server.port });
-const examples = new URL("../examples/", import.meta.url);
-const cli = new URL("../dist/cli/main.js", import.meta.url).pathname;
-const read = (name: string): unknown => JSON.parse(readFileSync(new URL(name, examples), "utf8"));
-const marketData = parseMarket(read("market.json"));
-const book = parsePortfolio(read("portfolio.json")).positions;
-const grid: MarginMethod = { method: "grid", profile: builtInProfile("deribit") };
-
-/** n accounts of 2–5 of the example book's instruments at seeded sizes; account 7 has a bad strike. */
-function accountsOf(n: number): BatchAccount[] {
-  return Array.from({ length: n }, (_, i) => {
-    const rnd = prng(1_000 + i);
-    const positions: Position[] = Array.from({ length: 2 + Math.floor(rnd() * 4) }, (_, j) => {
-      const p = book[Math.floor(rnd() * book.length)]!;
-      return { ...p, id: `${p.id}#${j}`, quantity: p.quantity * (rnd() - 0.4) };
-    });
-    if (i === 7) positions[0] = { ...book.find((p) => p.kind === "option")!, strike: -5 } as Position;
-    return { id: `acct-${i}`, positions };
-  });
-}
+const examples = new URL("examples/", root);
 
 /** The single-process batch the distributed one must equal. */
 async function localBatch(accounts: BatchAccount[]): Promise<BatchAccountResult[]> {

@@ -19,35 +19,12 @@ import { encode } from "../src/distributed/codec.js";
 import { LABELS } from "../src/distributed/coordinator.js";
 import { runKeys } from "../src/distributed/redis.js";
 import { buildOf, RunSeal } from "../src/distributed/seal.js";
-import type { MarginMethod } from "../src/methods/margin.js";
-import type { Position } from "../src/model/types.js";
 import { marginAccounts, type BatchAccount, type BatchAccountResult } from "../src/parallel/tasks.js";
-import { parseMarket, parsePortfolio } from "../src/schema/index.js";
-import { builtInProfile } from "../src/schema/profiles.js";
-import { prng } from "./fixtures/synthetic.js";
+import { accountsOf, cli, grid, marketData, root } from "./helpers/queue.js";
 import { freePort, RedisServer, selfSignedCertificate } from "./helpers/redis.js";
 
 const SECRET = "queue-faults-test-secret-0123456789";
 process.env.PMARGIN_QUEUE_SECRET = SECRET;
-const root = new URL("../", import.meta.url);
-const cli = new URL("dist/cli/main.js", root).pathname;
-const read = (name: string): unknown => JSON.parse(readFileSync(new URL(`examples/${name}`, root), "utf8"));
-const marketData = parseMarket(read("market.json"));
-const book = parsePortfolio(read("portfolio.json")).positions;
-const grid: MarginMethod = { method: "grid", profile: builtInProfile("deribit") };
-
-/** n accounts of 2–4 of the example book's instruments at seeded sizes. */
-function accountsOf(n: number): BatchAccount[] {
-  return Array.from({ length: n }, (_, i) => {
-    const rnd = prng(7_000 + i);
-    const positions: Position[] = Array.from({ length: 2 + Math.floor(rnd() * 3) }, (_, j) => {
-      const p = book[Math.floor(rnd() * book.length)]!;
-      return { ...p, id: `${p.id}#${j}`, quantity: p.quantity * (rnd() - 0.4) };
-    });
-    return { id: `acct-${i}`, positions };
-  });
-}
-
 const examples = [new URL("examples/accounts.jsonl", root).pathname, new URL("examples/market.json", root).pathname];
 
 /** What `pmargin batch examples/accounts.jsonl examples/market.json` prints, margined here. */

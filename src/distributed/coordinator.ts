@@ -58,26 +58,20 @@ export class ResultError extends PmarginError {
   override name = "ResultError";
 }
 
-/** What a job carries: its run, the inputs and build it was made for, and its shard of the phase (the job's name). */
-export const JobData = v.strictObject({
+/** What jobs and results both carry: the run and shard, and the build (version and WASM digest). */
+const STAMPS = {
   runId: v.string(),
-  fingerprint: v.string(),
   shard: v.pipe(v.number(), v.integer(), v.minValue(0)),
   version: v.string(),
   wasmSha256: v.string(),
-});
+};
+
+/** What a job carries: its stamps and the inputs it was made for (its phase is the job's name). */
+export const JobData = v.strictObject({ ...STAMPS, fingerprint: v.string() });
 export type JobData = v.InferOutput<typeof JobData>;
 
-/** A result as a worker seals it: the value and where it comes from. */
-export const ResultBody = v.strictObject({
-  runId: v.string(),
-  phase: v.string(),
-  shard: v.pipe(v.number(), v.integer(), v.minValue(0)),
-  version: v.string(),
-  wasmSha256: v.string(),
-  worker: v.string(),
-  value: v.unknown(),
-});
+/** A result as a worker seals it: the value, its stamps, its phase and its worker. */
+export const ResultBody = v.strictObject({ ...STAMPS, phase: v.string(), worker: v.string(), value: v.unknown() });
 export type ResultBody = v.InferOutput<typeof ResultBody>;
 
 /** The labels payloads are sealed under. */
