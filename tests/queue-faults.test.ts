@@ -361,10 +361,12 @@ describe("credentials", () => {
     expect(w.stderr()).toMatch(/^pmargin worker \S+ \(pmargin 0\.3\.0, wasm [0-9a-f]{12}\): waiting for jobs on queue pmargin at redis:\/\/127\.0\.0\.1:\d+ /);
   });
 
-  it("no shared secret, or a short one: an error naming PMARGIN_QUEUE_SECRET before anything is queued", async () => {
+  it("no shared secret, or a short one: an error naming PMARGIN_QUEUE_SECRET before anything is queued; plain redis:// to another host is warned about", async () => {
     await expect(batch("redis://127.0.0.1:1", { secret: "short" })).rejects.toThrow(/secret: must be at least 16 bytes, got 5/);
-    const r = spawnSync(process.execPath, [cli, "worker", "--queue", "redis://127.0.0.1:1"], { encoding: "utf8", env: { ...process.env, PMARGIN_QUEUE_SECRET: "" } });
+    // 192.0.2.1 (TEST-NET-1) is never reached: the secret is checked first.
+    const r = spawnSync(process.execPath, [cli, "worker", "--queue", "redis://192.0.2.1:6379"], { encoding: "utf8", env: { ...process.env, PMARGIN_QUEUE_SECRET: "" } });
     expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^pmargin: warning: redis:\/\/192\.0\.2\.1:6379 is plain redis:\/\/: the queue's data crosses the network unencrypted .* use rediss:\/\/\n/);
     expect(oneLine(r.stderr)).toMatch(/^pmargin: PMARGIN_QUEUE_SECRET \(or --queue-secret-file\): the queue needs the secret/);
   });
 

@@ -142,20 +142,20 @@ export class ShardedRun {
       if (stored !== null && stored !== fingerprint) {
         throw new InputError("runId", `run ${runId} is under way with other inputs, another split or another build; choose another run id`);
       }
-      let nonce = storedNonce ?? null;
-      if (stored === null || nonce === null) {
+      const resumed = stored !== null && storedNonce ? storedNonce : undefined;
+      const nonce = resumed ?? newNonce();
+      const seal = new RunSeal(secret, queueName, runId, nonce);
+      if (resumed) {
+        await redis.expire(keys.data, limits.ttl);
+      } else {
         // A new start: results left without their data cannot be trusted (and no longer open).
-        nonce = newNonce();
-        const seal = new RunSeal(secret, queueName, runId, nonce);
         await redis.multi()
           .del(keys.data, keys.computed, keys.refused, ...phases.map((p) => keys.results(p)))
           .hset(keys.data, { inputs: seal.seal(LABELS.inputs, inputsText), fingerprint, nonce })
           .expire(keys.data, limits.ttl)
           .exec();
-      } else {
-        await redis.expire(keys.data, limits.ttl);
       }
-      return new ShardedRun(options, target, redis, queue, events, limits, fingerprint, build, new RunSeal(secret, queueName, runId, nonce), nonce, runId);
+      return new ShardedRun(options, target, redis, queue, events, limits, fingerprint, build, seal, nonce, runId);
     } catch (error) {
       await closeAll(target, queue, events, redis);
       throw error instanceof PmarginError ? error : new PmarginError(redisError(target, error));
