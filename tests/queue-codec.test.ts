@@ -67,9 +67,11 @@ describe("seals", () => {
       new RunSeal(secret, "pmargin", "run-2", "00ff"),
       new RunSeal(secret, "pmargin", "run-1", "00fe"),
     ]) expect(refused(other, "result:margins:3", sealed)).toMatch(/HMAC does not verify/);
-    const { body, mac } = JSON.parse(sealed) as { body: string; mac: string };
-    expect(refused(seal, "result:margins:3", JSON.stringify({ body: "[1,3]", mac }))).toMatch(/HMAC does not verify/);
-    expect(refused(seal, "result:margins:3", JSON.stringify({ body, mac, extra: 1 }))).toMatch(/not a sealed payload/);
+    const mac = sealed.slice(0, 64);
+    expect(sealed).toBe(`${mac}:[1,2]`);
+    expect(refused(seal, "result:margins:3", `${mac}:[1,3]`)).toMatch(/HMAC does not verify/);
+    expect(refused(seal, "result:margins:3", `${mac.slice(1)}:[1,2]`)).toMatch(/not a sealed payload/);
+    expect(refused(seal, "result:margins:3", `${mac.toUpperCase()}:[1,2]`)).toMatch(/not a sealed payload/);
     expect(refused(seal, "result:margins:3", "[1,2]")).toMatch(/not a sealed payload/);
   });
 });

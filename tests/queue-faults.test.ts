@@ -287,7 +287,7 @@ describe("forged results", () => {
     const plant = async (): Promise<void> => {
       const forged = {
         0: await sealedResult(server, "forged", 0, one(0), { secret: "a-secret-that-is-not-the-queues" }),
-        1: JSON.stringify({ body: encode({ runId: "forged", phase: "margins", shard: 1, value: one(1) }), mac: "0".repeat(64) }),
+        1: `${"0".repeat(64)}:${encode({ runId: "forged", phase: "margins", shard: 1, value: one(1) })}`,
         2: serialize({ runId: "forged", shard: 2, value: one(2) }),
         3: await sealedResult(server, "forged", 3, one(3), { worker: "buggy" }),
       };
