@@ -10,7 +10,8 @@ import { fileURLToPath } from "node:url";
 import { Queue } from "bullmq";
 import { createEngine } from "../src/engine/engine.js";
 import { distributedBatch } from "../src/distributed/batch.js";
-import { pack } from "../src/distributed/redis.js";
+import { encode } from "../src/distributed/codec.js";
+import { redisTarget } from "../src/distributed/redis.js";
 import type { MarginMethod } from "../src/methods/margin.js";
 import { marginAccounts, type BatchAccountResult } from "../src/parallel/tasks.js";
 import { accountsOf, deribit, marketData } from "./fixtures.js";
@@ -18,6 +19,8 @@ import { cell, consume, count, medians, ms, times, timing, type Section } from "
 
 const REDIS = process.env.PMARGIN_REDIS_URL ?? "redis://127.0.0.1:6379";
 const CLI = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
+// The secret the coordinator here and its worker processes share (a bench's own).
+process.env.PMARGIN_QUEUE_SECRET ??= randomUUID();
 
 /** `pmargin worker` processes on `queue`, once each listens. */
 async function spawnWorkers(n: number, queue: string): Promise<ChildProcess[]> {
@@ -59,8 +62,8 @@ export async function benchDistributed(nAccounts = 10_000, shardSize = 250, work
   let single: BatchAccountResult[] = [];
   const [singleMs] = await medians([["one thread", () => { single = marginAccounts(engine, accounts, marketData, spec); consume(initial(single[0]!)); }]], o);
   const singleT = timing(singleMs!, nAccounts, "accounts");
-  // What the shards carry through Redis: the accounts, V8-serialised as the coordinator stores them.
-  const payloadMB = pack(accounts).length / 1e6;
+  // What the shards carry through Redis: the accounts, in the queue's JSON as the coordinator stores them.
+  const payloadMB = Buffer.byteLength(encode(accounts)) / 1e6;
 
   const rows: { workers: number; t: ReturnType<typeof timing> }[] = [];
   let overhead = { jobMs: 0, perJobMs: 0, accountMs: 0 };
@@ -85,7 +88,7 @@ export async function benchDistributed(nAccounts = 10_000, shardSize = 250, work
       }
     }
   } finally {
-    const q = new Queue(queue, { connection: { url: REDIS } });
+    const q = new Queue(queue, { connection: redisTarget({ connection: REDIS }).options });
     await q.obliterate({ force: true });
     await q.close();
   }
@@ -107,7 +110,7 @@ export async function benchDistributed(nAccounts = 10_000, shardSize = 250, work
     ],
     notes: [
       "Each distributed run: a coordinator in this process stores the run's market and profile once in Redis, queues one BullMQ job per shard, " +
-        "and polls for the shards' results (every 50 ms); each worker process has its own engine. Every run's margins equal one thread's (checked).",
+        "and polls for the shards' results (every 50 ms), opening (HMAC) and checking each; each result is sealed (HMAC-SHA256) by its worker; each worker process has its own engine. Every run's margins equal one thread's (checked).",
       `The shards carry ${payloadMB.toFixed(1)} MB of accounts into Redis and out to the workers, who decode them again: ` +
         "a cost on top of the per-job round trips, paid whatever the number of workers.",
       "This machine has 2 cores shared by the workers, Redis and the coordinator: beyond 2 workers there is nothing left to gain here.",

@@ -1,9 +1,8 @@
-// Distributed runs on a real Redis (PMARGIN_REDIS_URL, default redis://127.0.0.1:6379;
-// `.ci/run` starts one): worker processes margin a batch and one is killed mid-job,
-// Monte Carlo over the queue gives monteCarlo()'s bits, and a restarted coordinator
-// re-uses the shards already done. Workers run dist/cli/main.js: `npm run build` first.
+// Distributed runs on a real Redis (a redis-server of this file's own, on a free port):
+// worker processes margin a batch and one is killed mid-job, Monte Carlo over the queue
+// gives monteCarlo()'s bits, and a restarted coordinator re-uses the shards already
+// done. Workers run dist/cli/main.js: `npm run build` first.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { Queue, QueueEvents } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
@@ -14,31 +13,16 @@ import { buildMarket } from "../src/market/market.js";
 import { builtInProfile } from "../src/schema/profiles.js";
 import type { MarginMethod } from "../src/methods/margin.js";
 import { monteCarlo } from "../src/methods/montecarlo/montecarlo.js";
-import type { Position } from "../src/model/types.js";
 import { RiskPool, type BatchAccount, type BatchAccountResult } from "../src/parallel/pool.js";
-import { parseMarket, parsePortfolio } from "../src/schema/index.js";
-import { prng } from "./fixtures/synthetic.js";
+import { accountsOf, book, cli, grid, marketData, root } from "./helpers/queue.js";
+import { RedisServer } from "./helpers/redis.js";
 
-const REDIS = process.env.PMARGIN_REDIS_URL ?? "redis://127.0.0.1:6379";
-const examples = new URL("../examples/", import.meta.url);
-const cli = new URL("../dist/cli/main.js", import.meta.url).pathname;
-const read = (name: string): unknown => JSON.parse(readFileSync(new URL(name, examples), "utf8"));
-const marketData = parseMarket(read("market.json"));
-const book = parsePortfolio(read("portfolio.json")).positions;
-const grid: MarginMethod = { method: "grid", profile: builtInProfile("deribit") };
-
-/** n accounts of 2–5 of the example book's instruments at seeded sizes; account 7 has a bad strike. */
-function accountsOf(n: number): BatchAccount[] {
-  return Array.from({ length: n }, (_, i) => {
-    const rnd = prng(1_000 + i);
-    const positions: Position[] = Array.from({ length: 2 + Math.floor(rnd() * 4) }, (_, j) => {
-      const p = book[Math.floor(rnd() * book.length)]!;
-      return { ...p, id: `${p.id}#${j}`, quantity: p.quantity * (rnd() - 0.4) };
-    });
-    if (i === 7) positions[0] = { ...book.find((p) => p.kind === "option")!, strike: -5 } as Position;
-    return { id: `acct-${i}`, positions };
-  });
-}
+// The secret this process and its worker processes share.
+process.env.PMARGIN_QUEUE_SECRET = "distributed-test-secret-0123456789";
+let server: RedisServer;
+let REDIS = "";
+const connection = (): { host: string; port: number } => ({ host: "127.0.0.1", port: server.port });
+const examples = new URL("examples/", root);
 
 /** The single-process batch the distributed one must equal. */
 async function localBatch(accounts: BatchAccount[]): Promise<BatchAccountResult[]> {
@@ -74,16 +58,8 @@ const exited = (child: ChildProcess): Promise<void> =>
   child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once("exit", () => resolve()));
 
 beforeAll(async () => {
-  const probe = new Redis(REDIS, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-  probe.on("error", () => undefined);
-  try {
-    await probe.connect();
-    await probe.ping();
-  } catch (error) {
-    throw new Error(`Redis does not answer at ${REDIS} (${(error as Error).message}): start redis-server (.ci/run does) or set PMARGIN_REDIS_URL`);
-  } finally {
-    probe.disconnect();
-  }
+  server = await RedisServer.start();
+  REDIS = server.url;
 });
 
 let serial = 0;
@@ -95,7 +71,7 @@ afterEach(async () => {
     if (c.exitCode === null && c.signalCode === null) c.kill("SIGTERM");
     await exited(c);
   }
-  const queue = new Queue(queueName, { connection: { url: REDIS } });
+  const queue = new Queue(queueName, { connection: connection() });
   await queue.obliterate({ force: true });
   await queue.close();
   const redis = new Redis(REDIS);
@@ -106,20 +82,20 @@ afterEach(async () => {
 
 // toStrictEqual compares numbers with Object.is: −0 ≠ 0, so equal means the same bits (NaN aside).
 describe("batch margining across worker processes", () => {
-  const accounts = accountsOf(10_000);
+  const accounts = accountsOf(3_000);
   let expected: BatchAccountResult[];
   beforeAll(async () => {
     expected = await localBatch(accounts);
-  });
+  }, 60_000);
 
   it("3 workers, one killed mid-job: every account margined exactly once, equal to the single-process batch", async () => {
     freshQueue();
     const workers = await Promise.all(["w1", "w2", "w3"].map(spawnWorker));
-    const events = new QueueEvents(queueName, { connection: { url: REDIS } });
+    const events = new QueueEvents(queueName, { connection: connection() });
     const stalled: string[] = [];
     events.on("stalled", ({ jobId }) => stalled.push(jobId));
     await events.waitUntilReady();
-    const queue = new Queue(queueName, { connection: { url: REDIS } });
+    const queue = new Queue(queueName, { connection: connection() });
 
     // Freeze w1; if it holds a job it is mid-job for good: kill it. If not, let it go on and try again.
     let killedJob: string | undefined;
@@ -140,7 +116,7 @@ describe("batch margining across worker processes", () => {
     };
     let killing: Promise<void> | undefined;
     const { results, run } = await distributedBatch({
-      connection: REDIS, queue: queueName, runId: "batch-10k", accounts, marketData, spec: grid, shardSize: 40,
+      connection: REDIS, queue: queueName, runId: "batch-3k", accounts, marketData, spec: grid, shardSize: 40,
       onProgress: (done) => {
         if (!started && done >= 10) {
           started = true;
@@ -156,10 +132,10 @@ describe("batch margining across worker processes", () => {
     await events.close();
     await queue.close();
 
-    expect(run).toMatchObject({ runId: "batch-10k", shards: 250, reused: 0, enqueued: 250 });
-    expect(run.computed).toBe(250);
+    expect(run).toMatchObject({ runId: "batch-3k", shards: 75, reused: 0, enqueued: 75 });
+    expect(run.computed).toBe(75);
     const ids = results.map((r) => r.id);
-    expect(new Set(ids).size).toBe(10_000);
+    expect(new Set(ids).size).toBe(3_000);
     expect(ids).toEqual(accounts.map((a) => a.id));
     expect(results[7]).toMatchObject({ id: "acct-7", error: expect.stringMatching(/account acct-7: positions\[0\]\.strike/) });
     expect(results).toStrictEqual(expected);
@@ -185,7 +161,7 @@ describe("batch margining across worker processes", () => {
     });
     await expect(aborted).rejects.toThrow("coordinator stopped");
     // The queue loses its pending jobs too: the restart must queue them from the results alone.
-    const queue = new Queue(queueName, { connection: { url: REDIS } });
+    const queue = new Queue(queueName, { connection: connection() });
     await queue.obliterate({ force: true });
     await queue.close();
     const redis = new Redis(REDIS);
@@ -292,4 +268,5 @@ describe("the queue's command line and bad input", () => {
 
 afterAll(async () => {
   for (const c of children) c.kill("SIGKILL");
+  await server.stop();
 });

@@ -30,6 +30,16 @@ const program = new Command()
   .description("Portfolio margin and risk for crypto derivatives (SIMD WebAssembly core)")
   .showHelpAfterError();
 
+/** The queue's secret, password and Redis timeout: every queue command takes them (docs/queue.md). */
+const withQueueSecrets = (command: Command): Command => command
+  .option("--queue-secret-file <file>", "with --queue: the secret shared with the workers (default: $PMARGIN_QUEUE_SECRET)")
+  .option("--redis-password-file <file>", "with --queue: the Redis password (default: $PMARGIN_REDIS_PASSWORD, or the URL's)")
+  .option("--redis-timeout <s>", "with --queue: stop with an error once Redis is unreachable or silent this long", "20");
+
+/** The flags of a queue coordinator (batch, var). */
+const withQueue = (command: Command): Command => withQueueSecrets(command)
+  .option("--timeout <s>", "with --queue: stop with an error when the run is not done in this many seconds (finished shards are kept for a resume)");
+
 /** A subcommand on a portfolio and a market, the two inputs every command takes. */
 const onPortfolio = (name: string, description: string): Command =>
   program.command(name).description(description)
@@ -56,7 +66,7 @@ onPortfolio("paradex", "Paradex portfolio margin as the venue charges it: the sc
   .option("--json", "machine-readable JSON output")
   .action((portfolio: string, market: string, opts: ParadexCommandOptions) => run(() => paradexCommand(portfolio, market, opts)));
 
-onPortfolio("var", "Monte Carlo VaR and Expected Shortfall: correlated fat-tailed paths, full revaluation, per underlying")
+withQueue(onPortfolio("var", "Monte Carlo VaR and Expected Shortfall: correlated fat-tailed paths, full revaluation, per underlying")
   .alias("mc")
   .option("-m, --model <file.json>", "Monte Carlo model (defaults: 100,000 paths, 1 day, Student-t ν=5, 99% VaR, 97.5% ES)")
   .option("--paths <n>", "number of paths (overrides the model)")
@@ -66,12 +76,12 @@ onPortfolio("var", "Monte Carlo VaR and Expected Shortfall: correlated fat-taile
   .option("--horizon-days <d>", "horizon in days (overrides the model)")
   .option("--horizon-hours <h>", "horizon in hours (overrides the model)")
   .option("--workers <n>", "split the paths across n worker threads, same result bit for bit (default: every core from 25 M positions × paths, else 1)")
-  .option("--queue <redis://host:port>", "or across `pmargin worker` processes on any hosts, through the Redis job queue (same result, bit for bit)")
+  .option("--queue <redis[s]://host:port>", "or across `pmargin worker` processes on any hosts, through the Redis job queue (same result, bit for bit; see docs/queue.md)")
   .option("--queue-name <name>", "with --queue: the queue (the workers' too)", "pmargin")
   .option("--run-id <id>", "with --queue: the run's name; the same id resumes an interrupted run (default: from the inputs)")
   .option("--block-paths <n>", "with --queue: paths per job", "65536")
   .option("--attribution", "also each position's contribution to the ES (Euler allocation; they sum to the ES)")
-  .option("--json", "machine-readable JSON output")
+  .option("--json", "machine-readable JSON output"))
   .action((portfolio: string, market: string, opts: VarCommandOptions) => run(() => varCommand(portfolio, market, opts)));
 
 onPortfolio("historical", "historical (or filtered historical) VaR and ES: every h-day joint return of a price history applied to today's book")
@@ -137,27 +147,27 @@ withMethod(program.command("account")
   .option("--no-distance", "skip the distance-to-liquidation search (a re-margin per trial move)"))
   .action((account: string, market: string, opts: AccountCommandOptions) => run(() => accountCommand(account, market, opts)));
 
-withMethod(program.command("batch")
+withQueue(withMethod(program.command("batch")
   .description("margin many accounts on one market (an exchange's periodic run), across every core: one line per account")
   .argument("<accounts>", "accounts: JSON lines { \"id\", \"positions\": [...] }, or a JSON array of them")
   .argument("<market>", "market data JSON file")
   .option("--format <jsonl|csv>", "output format", "jsonl")
   .option("--workers <n>", "worker threads (default: every core; 1 = this thread)")
   .option("--out <file>", "write the lines to a file instead of stdout")
-  .option("--queue <redis://host:port>", "through the Redis job queue instead: shards of accounts as jobs for `pmargin worker` processes on any hosts")
+  .option("--queue <redis[s]://host:port>", "through the Redis job queue instead: shards of accounts as jobs for `pmargin worker` processes on any hosts (see docs/queue.md)")
   .option("--queue-name <name>", "queue name (the workers' too)", "pmargin")
   .option("--run-id <id>", "with --queue: the run's name; the same id resumes an interrupted run (default: from the inputs)")
-  .option("--shard-size <n>", "with --queue: accounts per job", "500"))
+  .option("--shard-size <n>", "with --queue: accounts per job", "500")))
   .action((accounts: string, market: string, opts: BatchCommandOptions) => run(() => batchCommand(accounts, market, opts)));
 
-program
+withQueueSecrets(program
   .command("worker")
-  .description("process the jobs of `pmargin batch --queue` runs (and library runs) until SIGINT or SIGTERM; start any number, on any hosts")
-  .requiredOption("--queue <redis://host:port>", "the Redis server of the queue")
+  .description("process the jobs of `pmargin batch --queue` and `pmargin var --queue` runs (and library runs) until SIGINT or SIGTERM; start any number, on any hosts")
+  .requiredOption("--queue <redis[s]://host:port>", "the Redis server of the queue")
   .option("--queue-name <name>", "queue name (the coordinator's too)", "pmargin")
-  .option("--concurrency <n>", "jobs at a time in this process", "1")
-  .option("--lock-duration <ms>", "a killed worker's job is retried elsewhere after about twice this", "30000")
-  .option("--name <name>", "name recorded on the jobs it processes (default host:pid:random)")
+  .option("--concurrency <n>", "jobs at a time in this process, each on a thread", "1")
+  .option("--lock-duration <ms>", "a killed worker's job is taken by another within about this + 1 s", "3000")
+  .option("--name <name>", "name recorded on the jobs it processes and the results it stores (default host:pid:random)"))
   .action((opts: WorkerCommandOptions) => run(() => workerCommand(opts)));
 
 onPortfolio("watch", "continuous monitoring: JSON-lines updates on stdin (price, surface, fill, order, remove, asOf), JSON-lines events on stdout; the portfolio may be an account file (its collateral and status followed)")

@@ -1,7 +1,13 @@
-// The command line over the Redis job queue: `pmargin batch --queue` as coordinator,
-// `pmargin worker` on any number of hosts.
+// The command line over the Redis job queue: `pmargin batch --queue` and `pmargin var
+// --queue` as coordinators, `pmargin worker` on any number of hosts. Secrets never go
+// on the command line: the queue's shared secret comes from PMARGIN_QUEUE_SECRET or
+// --queue-secret-file, the Redis password from PMARGIN_REDIS_PASSWORD or
+// --redis-password-file, and no message prints either.
+import { readFile } from "node:fs/promises";
 import { distributedBatch } from "../distributed/batch.js";
 import type { RunOptions, RunStats } from "../distributed/coordinator.js";
+import { redisTarget, type QueueOptions } from "../distributed/redis.js";
+import { describeBuild } from "../distributed/seal.js";
 import { distributedMonteCarlo } from "../distributed/split.js";
 import { InputError } from "../errors.js";
 import { startWorker } from "../distributed/worker.js";
@@ -13,51 +19,100 @@ import type { MonteCarloInput } from "../runs/registry.js";
 import { progressBar } from "./progress.js";
 import { number } from "./run.js";
 
-/** Flags of `pmargin batch` that send the accounts through the queue. */
-export interface QueueBatchOptions {
+/** The flags every queue command takes. */
+interface QueueFlags {
+  queueName?: string;
+  queueSecretFile?: string;
+  redisPasswordFile?: string;
+  redisTimeout?: string;
+}
+
+/** Flags of a coordinator (`batch --queue`, `var --queue`). */
+interface CoordinatorFlags extends QueueFlags {
   /** The Redis URL. */
   queue?: string;
-  queueName?: string;
   runId?: string;
+  timeout?: string;
+}
+
+/** Flags of `pmargin batch` that send the accounts through the queue. */
+export interface QueueBatchOptions extends CoordinatorFlags {
   shardSize?: string;
 }
 
-export interface WorkerCommandOptions {
+/** Flags of `pmargin var` that send the path blocks through the queue. */
+export interface QueueMonteCarloOptions extends CoordinatorFlags {
+  blockPaths?: string;
+}
+
+export interface WorkerCommandOptions extends QueueFlags {
   queue: string;
-  queueName?: string;
   concurrency?: string;
   lockDuration?: string;
   name?: string;
 }
 
-/** The library names the Redis server "connection"; here it is the --queue flag. */
-function asFlag(error: unknown): never {
-  throw error instanceof InputError && error.path === "connection" ? new InputError("--queue", error.reason) : error;
+/** The first line of a secret's file (a trailing newline is not part of it). */
+async function secretFile(flag: string, path: string): Promise<string> {
+  try {
+    return (await readFile(path, "utf8")).replace(/\r?\n$/, "");
+  } catch (error) {
+    throw new InputError(flag, `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
 }
 
-/** Flags of `pmargin var` that send the path blocks through the queue. */
-export interface QueueMonteCarloOptions {
-  queue?: string;
-  queueName?: string;
-  runId?: string;
-  blockPaths?: string;
+/** The library's names for the queue's settings, as the command line calls them. */
+const FLAGS: Record<string, string> = {
+  connection: "--queue",
+  secret: "PMARGIN_QUEUE_SECRET (or --queue-secret-file)",
+  redisTimeoutSeconds: "--redis-timeout",
+  timeoutSeconds: "--timeout",
+};
+
+function asFlag(error: unknown): never {
+  throw error instanceof InputError && Object.hasOwn(FLAGS, error.path) ? new InputError(FLAGS[error.path]!, error.reason) : error;
+}
+
+/** The queue's connection, password and secret from the flags and the environment; a plain redis:// to another host is warned about. */
+async function queueOptions(url: string, opts: QueueFlags): Promise<QueueOptions> {
+  const password = opts.redisPasswordFile !== undefined ? await secretFile("--redis-password-file", opts.redisPasswordFile) : process.env.PMARGIN_REDIS_PASSWORD;
+  const options: QueueOptions = {
+    connection: url,
+    ...(opts.queueName !== undefined ? { queue: opts.queueName } : {}),
+    ...(password ? { password } : {}),
+    ...(opts.queueSecretFile !== undefined ? { secret: await secretFile("--queue-secret-file", opts.queueSecretFile) } : {}),
+    ...(opts.redisTimeout !== undefined ? { redisTimeoutSeconds: number("--redis-timeout", opts.redisTimeout) } : {}),
+  };
+  const target = (() => {
+    try {
+      return redisTarget(options);
+    } catch (error) {
+      return asFlag(error);
+    }
+  })();
+  const host = target.options.host ?? "127.0.0.1";
+  if (!target.options.tls && !["127.0.0.1", "localhost", "::1"].includes(host)) {
+    console.error(`pmargin: warning: ${target.where} is plain redis://: the queue's data crosses the network unencrypted (authenticated, not hidden); use rediss://`);
+  }
+  return options;
 }
 
 /**
- * A run on the queue at `url` with the flags' queue and run id, a progress bar of its
- * shards, and on stderr what it did: its id (to resume it after an interruption) and its shards.
+ * A run on the queue at `url` with the flags' settings, a progress bar of its shards,
+ * its notices on stderr, and what it did: its id (to resume it after an interruption) and its shards.
  */
-async function queued<T extends { run: RunStats }>(url: string, opts: { queueName?: string; runId?: string }, unit: string, go: (options: RunOptions) => Promise<T>): Promise<T> {
+async function queued<T extends { run: RunStats }>(url: string, opts: CoordinatorFlags, unit: string, go: (options: RunOptions) => Promise<T>): Promise<T> {
   const bar = progressBar(unit);
   const r = await go({
-    connection: url,
-    ...(opts.queueName !== undefined ? { queue: opts.queueName } : {}),
+    ...(await queueOptions(url, opts)),
     ...(opts.runId !== undefined ? { runId: opts.runId } : {}),
+    ...(opts.timeout !== undefined ? { timeoutSeconds: number("--timeout", opts.timeout) } : {}),
     ...(bar.onProgress ? { onProgress: bar.onProgress } : {}),
-  }).catch(asFlag);
-  bar.stop();
+    onNotice: (message) => console.error(`pmargin: ${message}`),
+  }).catch(asFlag).finally(() => bar.stop());
   const { run } = r;
-  console.error(`pmargin: run ${run.runId}: ${run.shards} shard${run.shards === 1 ? "" : "s"}, ${run.reused} done before this start, ${run.computed} computed`);
+  console.error(`pmargin: run ${run.runId}: ${run.shards} shard${run.shards === 1 ? "" : "s"}, ${run.reused} done before this start, ${run.computed} computed` +
+    (run.refused > 0 ? `, ${run.refused} result${run.refused === 1 ? "" : "s"} refused` : ""));
   return r;
 }
 
@@ -73,20 +128,30 @@ export async function queueMonteCarlo(input: MonteCarloInput, url: string, opts:
   return (await queued(url, opts, "path and tail blocks", (o) => distributedMonteCarlo({ ...o, ...input, ...blockPaths }))).result;
 }
 
-/** Processes jobs until SIGINT or SIGTERM, then finishes the jobs in hand and exits. */
+/** Processes jobs until SIGINT or SIGTERM (then finishes the jobs in hand), or until Redis is gone for longer than its timeout. */
 export async function workerCommand(opts: WorkerCommandOptions): Promise<void> {
+  const options = await queueOptions(opts.queue, opts);
   const worker = await startWorker({
-    connection: opts.queue,
-    ...(opts.queueName !== undefined ? { queue: opts.queueName } : {}),
+    ...options,
     ...(opts.concurrency !== undefined ? { concurrency: number("--concurrency", opts.concurrency) } : {}),
     ...(opts.lockDuration !== undefined ? { lockDuration: number("--lock-duration", opts.lockDuration) } : {}),
     ...(opts.name !== undefined ? { name: opts.name } : {}),
     onError: (error) => console.error(`pmargin worker: ${error.message}`),
   }).catch(asFlag);
-  console.error(`pmargin worker ${worker.name}: waiting for jobs at ${opts.queue} (SIGINT or SIGTERM to stop)`);
-  await new Promise<void>((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
-  });
+  console.error(`pmargin worker ${worker.name} (${describeBuild(worker.build)}): waiting for jobs on queue ${options.queue ?? "pmargin"} at ${redisTarget(options).where} (SIGINT or SIGTERM to stop)`);
+  let onSignal = (): void => undefined;
+  const signalled = new Promise<void>((resolve) => (onSignal = resolve));
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  try {
+    await Promise.race([signalled, worker.stopped]);
+  } catch (error) {
+    // Stopped on its own (Redis gone): BullMQ's worker still holds a retry timer for a while; nothing is left to finish.
+    console.error(`pmargin: ${(error as Error).message}`);
+    process.exit(1);
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
   await worker.close();
 }

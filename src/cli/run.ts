@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { InputError, LimitError } from "../errors.js";
+import { InputError, LimitError, PmarginError } from "../errors.js";
 import { parseJson } from "../schema/index.js";
 
 /** Runs a command, mapping user errors to exit code 2 and others to 1, without stack traces. */
@@ -10,6 +10,10 @@ export async function run(command: () => Promise<void>): Promise<void> {
     if (error instanceof InputError || error instanceof LimitError) {
       console.error(`pmargin: ${error.message}`);
       process.exitCode = 2;
+    } else if (error instanceof PmarginError) {
+      // Raised on purpose (e.g. a queue run that lost Redis): its message says what happened.
+      console.error(`pmargin: ${error.message}`);
+      process.exitCode = 1;
     } else {
       console.error(`pmargin: internal error: ${error instanceof Error ? error.message : String(error)}`);
       process.exitCode = 1;

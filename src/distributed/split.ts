@@ -3,30 +3,70 @@
 // Carlo: path ranges, then the ES tail's blocks), summarised here. A part depends on
 // its range alone and the parts are combined in range order, so the result is the
 // one-process result, bit for bit, for any split and any set of hosts.
+import * as v from "valibot";
 import { createEngine } from "../engine/engine.js";
 import type { MonteCarloModelInput } from "../model/montecarlo.js";
 import type { MonteCarloResult } from "../methods/montecarlo/montecarlo.js";
 import type { MarketData, Position } from "../model/types.js";
 import { evenRanges } from "../parallel/tasks.js";
-import { splitMethod, type SendStage, type SplitInputOf, type SplitName, type SplitResultOf } from "../runs/registry.js";
-import { withRun, type RunOptions, type RunStats } from "./coordinator.js";
-import { pack, unpack, wholeNumber } from "./redis.js";
+import {
+  splitMethod, type MonteCarloInput, type Range, type SendStage, type SplitInputOf, type SplitName, type SplitResultOf,
+} from "../runs/registry.js";
+import { ResultError, withRun, type RunOptions, type RunStats } from "./coordinator.js";
+import { wholeNumber } from "./redis.js";
 
 /** What a split run stores once for its jobs: the method's name and its plain inputs. */
-export interface SplitRunInputs {
-  method: SplitName;
-  input: unknown;
+export const SplitRunInputs = v.strictObject({ method: v.picklist(["monte-carlo", "historical"] satisfies SplitName[]), input: v.unknown() });
+
+/** What a stage's job carries: its range, and whether it reads the value the stage shares. */
+export const StageTask = v.strictObject({
+  start: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  count: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  shared: v.boolean(),
+});
+export type StageTask = v.InferOutput<typeof StageTask>;
+
+const f64 = v.instance(Float64Array);
+const PartSummary = v.strictObject({
+  start: v.number(),
+  losses: f64,
+  largest: v.strictObject({ portfolio: f64, usd: v.array(f64), coin: v.array(v.optional(f64)) }),
+  worst: v.strictObject({ indices: v.array(v.number()), losses: v.array(v.number()) }),
+  worstPnl: v.array(v.array(v.number())),
+});
+
+/** A part checked against its range (and the run's input); a wrong one throws, saying why. */
+type PartCheck = (value: unknown, range: Range, input: unknown) => unknown;
+
+function parsed<S extends v.GenericSchema>(schema: S, value: unknown, what: string): v.InferOutput<S> {
+  const result = v.safeParse(schema, value);
+  if (!result.success) throw new ResultError(`not ${what}: ${v.summarize(result.issues)}`);
+  return result.output;
 }
 
-/** What a stage's job carries: its range, and whether it reads the value the stage shares (`shared:<stage>`). */
-export interface StageTask {
-  start: number;
-  count: number;
-  shared: boolean;
-}
+/** A summary of scenarios [start, start + count): exactly its range. */
+const summaryPart: PartCheck = (value, range) => {
+  const part = parsed(PartSummary, value, "a part summary");
+  if (part.start !== range.start || part.losses.length !== range.count) {
+    throw new ResultError(`it covers scenarios ${part.start}..${part.start + part.losses.length}, its range is ${range.start}..${range.start + range.count}`);
+  }
+  return part;
+};
 
-/** The field of a run's data that holds the value a stage's jobs share (e.g. Monte Carlo's ES tail). */
-export const sharedField = (stage: string): string => `shared:${stage}`;
+/** Each stage's check: what a part of that stage is. */
+const PART_CHECKS = {
+  "monte-carlo": {
+    paths: summaryPart,
+    // One weighted tail loss per block and position.
+    tail: (value, range, input) => {
+      const blocks = parsed(f64, value, "tail blocks");
+      const expected = range.count * (input as MonteCarloInput).positions.length;
+      if (blocks.length !== expected) throw new ResultError(`${blocks.length} tail losses, expected ${expected} (${range.count} blocks)`);
+      return blocks;
+    },
+  },
+  historical: { windows: summaryPart },
+} satisfies Record<SplitName, Record<string, PartCheck>>;
 
 /**
  * A split method's run through the queue: the first stage in jobs of `itemsPerJob`
@@ -38,15 +78,16 @@ export async function distributedRun<N extends SplitName>(
   const method = splitMethod(name);
   // Set up (and validated) here first, so bad input fails before any job is queued.
   const planned = method.plan(await createEngine(), input);
-  const inputs: SplitRunInputs = { method: name, input };
-  const { value, run } = await withRun(options, pack(inputs), [pack({ itemsPerJob })], Object.keys(method.stages), (r) => {
+  const checks: Record<string, PartCheck> = PART_CHECKS[name];
+  const { value, run } = await withRun(options, { method: name, input }, { itemsPerJob }, Object.keys(method.stages), (r) => {
     let jobs: number | undefined;
     const send: SendStage = async <Part>(stage: string, items: number, shared?: unknown) => {
       jobs ??= Math.ceil(items / itemsPerJob);
-      if (shared !== undefined) await r.share(sharedField(stage), pack(shared));
-      const tasks = evenRanges(items, jobs).map((range): Buffer => pack({ ...range, shared: shared !== undefined } satisfies StageTask));
-      const collect = await r.start(stage, tasks);
-      return (await collect()).map((b) => unpack<Part>(b));
+      if (shared !== undefined) await r.share(stage, shared);
+      const ranges = evenRanges(items, jobs);
+      const tasks = ranges.map((range): StageTask => ({ ...range, shared: shared !== undefined }));
+      const collect = await r.start(stage, tasks, (part, shard) => checks[stage]!(part, ranges[shard]!, input) as Part);
+      return collect();
     };
     return method.coordinate(planned, send);
   });

@@ -31,7 +31,7 @@ export interface PoolOptions {
 
 // Workers run compiled JavaScript: from dist/ the worker beside this module; from the
 // TypeScript sources (tests, tsx) the build's copy, which `npm run build` refreshes.
-const nodeWorker = (): URL => new URL(import.meta.url.endsWith(".ts") ? "../../dist/parallel/worker.js" : "./worker.js", import.meta.url);
+export const nodeWorker = (): URL => new URL(import.meta.url.endsWith(".ts") ? "../../dist/parallel/worker.js" : "./worker.js", import.meta.url);
 
 /** Every core: navigator.hardwareConcurrency in browsers, the CPU count in Node. */
 export function defaultWorkers(): number {
