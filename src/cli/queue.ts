@@ -1,10 +1,7 @@
 // The command line over the Redis job queue: `pmargin batch --queue` as coordinator,
 // `pmargin worker` on any number of hosts.
-import { distributedBatch } from "../distributed/batch.js";
 import type { RunOptions, RunStats } from "../distributed/coordinator.js";
-import { distributedMonteCarlo } from "../distributed/split.js";
 import { InputError } from "../errors.js";
-import { startWorker } from "../distributed/worker.js";
 import type { MarginMethod } from "../methods/margin.js";
 import type { MonteCarloResult } from "../methods/montecarlo/montecarlo.js";
 import type { MarketData } from "../model/types.js";
@@ -28,6 +25,22 @@ export interface WorkerCommandOptions {
   concurrency?: string;
   lockDuration?: string;
   name?: string;
+}
+
+/**
+ * The queue's code, loaded on first use: BullMQ and ioredis are optional peer dependencies,
+ * which a library or a page never installs, so only a queue command may ask for them.
+ */
+async function distributed(): Promise<typeof import("../distributed/index.js")> {
+  try {
+    return await import("../distributed/index.js");
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    if (code === "ERR_MODULE_NOT_FOUND" && /'(bullmq|ioredis)'/.test(message)) {
+      throw new InputError("--queue", "needs the optional packages bullmq and ioredis: npm install bullmq ioredis");
+    }
+    throw error;
+  }
 }
 
 /** The library names the Redis server "connection"; here it is the --queue flag. */
@@ -64,17 +77,20 @@ async function queued<T extends { run: RunStats }>(url: string, opts: { queueNam
 /** The batch's results through the queue at `url`. */
 export async function queueBatch(accounts: BatchAccount[], marketData: MarketData, spec: MarginMethod, url: string, opts: QueueBatchOptions): Promise<BatchAccountResult[]> {
   const shardSize = opts.shardSize !== undefined ? { shardSize: number("--shard-size", opts.shardSize) } : {};
+  const { distributedBatch } = await distributed();
   return (await queued(url, opts, "shards", (o) => distributedBatch({ ...o, accounts, marketData, spec, ...shardSize }))).results;
 }
 
 /** Monte Carlo with its path blocks and ES-tail blocks as jobs on the queue at `url`: monteCarlo()'s bits. */
 export async function queueMonteCarlo(input: MonteCarloInput, url: string, opts: QueueMonteCarloOptions): Promise<MonteCarloResult> {
   const blockPaths = opts.blockPaths !== undefined ? { blockPaths: number("--block-paths", opts.blockPaths) } : {};
+  const { distributedMonteCarlo } = await distributed();
   return (await queued(url, opts, "path and tail blocks", (o) => distributedMonteCarlo({ ...o, ...input, ...blockPaths }))).result;
 }
 
 /** Processes jobs until SIGINT or SIGTERM, then finishes the jobs in hand and exits. */
 export async function workerCommand(opts: WorkerCommandOptions): Promise<void> {
+  const { startWorker } = await distributed();
   const worker = await startWorker({
     connection: opts.queue,
     ...(opts.queueName !== undefined ? { queue: opts.queueName } : {}),
