@@ -14,7 +14,7 @@ import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import json from "@rollup/plugin-json";
+import jsonModule from "@rollup/plugin-json";
 import { nodeResolve } from "@rollup/plugin-node-resolve";
 import * as esbuild from "esbuild";
 import type { Browser } from "playwright-core";
@@ -24,6 +24,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import webpack from "webpack";
 import { CHROMIUM, launchChromium, serve, skipBrowser } from "./helpers/chromium.js";
 
+// The plugin's types read as a CommonJS module's; Node's import gives the function itself.
+const json = jsonModule as unknown as typeof jsonModule.default;
 const repo = fileURLToPath(new URL("..", import.meta.url));
 const appSource = fileURLToPath(new URL("./consumers/app/", import.meta.url));
 

@@ -41,7 +41,9 @@ import { valueBook, type ValuationResult } from "../methods/valuation.js";
 export interface RecordedInputs {
   /** The portfolio file; for the account command, the account file. */
   portfolio: unknown;
+  /** The market data file. */
   market: unknown;
+  /** The price history's CSV files (base name and text), for a method that reads one. */
   history?: { name: string; text: string }[];
 }
 
