@@ -136,6 +136,19 @@ describe("a consumer's install", () => {
     });
   });
 
+  it("the README's first example runs as printed and prints what the README shows", () => {
+    const readme = readFileSync(join(repo, "README.md"), "utf8");
+    const [, code, output] = /```js\n([^]*?)```\s*```\n([^]*?)```/.exec(readme.slice(readme.indexOf("## First margin")))!;
+    writeFileSync(join(app, "first.mjs"), code!);
+    expect(node(["first.mjs"], app)).toBe(output);
+  });
+
+  it("`pmargin examples` copies the inputs the README's commands then run on", () => {
+    const bin = join(app, "node_modules/.bin/pmargin");
+    expect(node([bin, "examples"], app)).toContain("pmargin value examples/portfolio.json examples/market.json");
+    expect(node([bin, "margin", "examples/portfolio.json", "examples/market.json"], app)).toMatch(/initial/i);
+  });
+
   it("runs in Node by require() and import, on the packaged wasm file", () => {
     const viaRequire = node(["-e", "require('pmargin').createEngine().then((e) => console.log(e.wasmSha256))"], app).trim();
     const viaImport = computeInNode();
