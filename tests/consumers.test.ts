@@ -12,7 +12,7 @@ import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import type { Server } from "node:http";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import jsonModule from "@rollup/plugin-json";
 import { nodeResolve } from "@rollup/plugin-node-resolve";
@@ -23,6 +23,7 @@ import { build as viteBuild, createServer, type ViteDevServer } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import webpack from "webpack";
 import { CHROMIUM, launchChromium, serve, skipBrowser } from "./helpers/chromium.js";
+import { NPM_CLI } from "./helpers/npm.js";
 
 // The plugin's types read as a CommonJS module's; Node's import gives the function itself.
 const json = jsonModule as unknown as typeof jsonModule.default;
@@ -82,8 +83,6 @@ function consumerLock(tarball: string, root: Record<string, string>): { lockfile
 let tmp: string;
 let app: string;
 
-/** Node's own npm, not an old one some devDependency puts on node_modules/.bin. */
-const NPM = process.env.npm_execpath?.endsWith("npm-cli.js") ? process.env.npm_execpath : join(dirname(process.execPath), "../lib/node_modules/npm/bin/npm-cli.js");
 
 /** Runs node with `args` in `cwd`, failing with its output. */
 const node = (args: string[], cwd: string): string => {
@@ -91,7 +90,7 @@ const node = (args: string[], cwd: string): string => {
   if (r.status !== 0) throw new Error(`node ${args.join(" ")} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
   return r.stdout;
 };
-const npm = (args: string[], cwd: string): string => node([NPM, ...args], cwd);
+const npm = (args: string[], cwd: string): string => node([NPM_CLI, ...args], cwd);
 /** The consumer's compute() run in Node. */
 const computeInNode = (): Computed =>
   JSON.parse(node(["--input-type=module", "-e", "import { compute } from './compute.js'; console.log(JSON.stringify(await compute()))"], app)) as Computed;
@@ -147,6 +146,12 @@ describe("a consumer's install", () => {
     const bin = join(app, "node_modules/.bin/pmargin");
     expect(node([bin, "examples"], app)).toContain("pmargin value examples/portfolio.json examples/market.json");
     expect(node([bin, "margin", "examples/portfolio.json", "examples/market.json"], app)).toMatch(/initial/i);
+  });
+
+  it("TypeScript finds the types of every entry point (strict, NodeNext)", () => {
+    const compilerOptions = { module: "NodeNext", moduleResolution: "NodeNext", target: "ES2022", lib: ["ES2022", "DOM"], types: [], strict: true, noEmit: true, skipLibCheck: true, resolveJsonModule: true };
+    writeFileSync(join(app, "tsconfig.json"), JSON.stringify({ compilerOptions, files: ["types.ts"] }));
+    node([join(repo, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], app);
   });
 
   it("runs in Node by require() and import, on the packaged wasm file", () => {

@@ -6,6 +6,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
+import { NPM_CLI } from "./helpers/npm.js";
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
 const pkg = JSON.parse(readFileSync(`${repo}package.json`, "utf8")) as {
@@ -18,7 +19,7 @@ const pkg = JSON.parse(readFileSync(`${repo}package.json`, "utf8")) as {
 let files: Set<string>;
 beforeAll(() => {
   // --ignore-scripts: the tarball of the build at hand (`prepare` would build again).
-  const out = execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: repo, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+  const out = execFileSync(process.execPath, [NPM_CLI, "pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: repo, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
   const [packed] = JSON.parse(out) as [{ files: { path: string }[] }];
   files = new Set(packed.files.map((f) => f.path));
   if (!files.has("dist/index.js")) throw new Error("dist/ is missing: run `npm run build` first");
