@@ -102,7 +102,7 @@ for (const id of wanted) {
   }
 }
 
-// One table of every suite's headline figures, for the README.
+// One table of every suite's headline figures, for docs/benchmarks.md.
 const summary = summarise(sections);
 if (summary.rows.length > 0) console.log(`${markdown(summary)}\n`);
 

@@ -1,5 +1,5 @@
 // The headline table: one row per suite and size, from the rows' own figures
-// (nothing recomputed), so that the README can carry a whole run in one table.
+// (nothing recomputed), so that docs/benchmarks.md can carry a whole run in one table.
 import { count, ms, pct, rate, times, type Section, type Timing } from "./lib.js";
 
 type Data = Record<string, unknown>;

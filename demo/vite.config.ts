@@ -10,7 +10,7 @@ export default defineConfig({
   root: here("."),
   // Relative asset URLs, so the site can be opened from any directory or sub-path.
   base: "./",
-  // The package as a consumer gets it: the built entry, whose wasm Vite emits as an asset.
+  // The package as a consumer gets it: the built entry, whose kernels come inline under the "browser" condition.
   resolve: { alias: [{ find: /^pmargin$/, replacement: here("../dist/index.js") }] },
   worker: { format: "es" },
   build: { outDir: here("../build/demo"), emptyOutDir: true },

@@ -1,11 +1,10 @@
 // pmargin account: an account's margin status — combined and per venue — with its
 // collateral, add-ons, distance to liquidation, depeg and venue-failure stresses.
-import Table from "cli-table3";
 import type { AccountMarginResult } from "../account/account.js";
 import { createEngine } from "../engine/engine.js";
 import { accountInputs } from "../runs/registry.js";
 import type { MarginStatus } from "../account/status.js";
-import { fmt, pct, signed, style } from "./format.js";
+import { fmt, pct, signed, TerminalTable } from "./format.js";
 import { marginRunOf, type MarginCommandOptions } from "./margin.js";
 import { recordedRun, withHistoryOf } from "./recorded.js";
 import { readJsonFile } from "./run.js";
@@ -16,7 +15,7 @@ export async function accountCommand(accountPath: string, marketPath: string, op
   const recorded = { portfolio: await readJsonFile(accountPath), market: await readJsonFile(marketPath) };
   const parsed = accountInputs(recorded, { portfolio: accountPath, market: marketPath });
   const spec = { command: "account" as const, margin: await marginRunOf(opts), distanceToLiquidation: opts.distance !== false };
-  const r = await recordedRun(await createEngine(), spec, await withHistoryOf(spec, { recorded, parsed }, opts.history), opts.json);
+  const r = await recordedRun(await createEngine(), spec, await withHistoryOf(spec, { recorded, parsed }, opts.history), opts);
   if (r) print(r, parsed.account.name ?? accountPath);
 }
 
@@ -25,7 +24,7 @@ const ratio = (s: MarginStatus): string => (s.marginRatio === null ? "no equity"
 function print(r: AccountMarginResult, name: string): void {
   console.log(`${name} — ${r.basis}; margin call at ${pct(r.thresholds.marginCall)}, liquidation at ${pct(r.thresholds.liquidation)} of MM / equity`);
   const columns = [{ label: "combined", m: r }, ...(r.venues.length > 1 || r.venues[0]!.basis !== r.basis ? r.venues.map((v) => ({ label: v.basis === r.basis ? v.venue : `${v.venue} (${v.basis})`, m: v })) : [])];
-  const status = new Table({ head: ["USD", ...columns.map((c) => c.label)], style });
+  const status = new TerminalTable({ head: ["USD", ...columns.map((c) => c.label)] });
   const row = (label: string, f: (m: AccountMarginResult | AccountMarginResult["venues"][number]) => string): void => {
     status.push([label, ...columns.map((c) => f(c.m))]);
   };
@@ -41,7 +40,7 @@ function print(r: AccountMarginResult, name: string): void {
   row("state", (m) => m.state);
   console.log(status.toString());
 
-  const collateral = new Table({ head: ["venue", "asset", "quantity", "price", "value, USD", "haircut", "after haircut, USD"], style });
+  const collateral = new TerminalTable({ head: ["venue", "asset", "quantity", "price", "value, USD", "haircut", "after haircut, USD"] });
   for (const c of r.collateral) collateral.push([c.venue, c.asset, fmt(c.quantity, 4), fmt(c.price), fmt(c.valueUsd), pct(c.haircut), fmt(c.haircutValueUsd)]);
   console.log(collateral.toString());
 
@@ -50,7 +49,7 @@ function print(r: AccountMarginResult, name: string): void {
 
   if (r.distanceToLiquidation.length > 0) {
     const point = (p: { move: number; price: number } | null, searched: number): string => (p ? `${signed(p.move)} (${fmt(p.price)})` : `none within ±${pct(searched)}`);
-    const distance = new Table({ head: ["distance to liquidation", "index", "down", "up"], style });
+    const distance = new TerminalTable({ head: ["distance to liquidation", "index", "down", "up"] });
     for (const d of r.distanceToLiquidation) distance.push([d.underlying, fmt(d.index), point(d.down, d.searched), point(d.up, d.searched)]);
     console.log(distance.toString());
   }
@@ -61,7 +60,7 @@ function print(r: AccountMarginResult, name: string): void {
   }
 
   if (r.venueFailures.length > 0) {
-    const failures = new Table({ head: ["venue fails", "frozen equity", "loss", "equity left", "IM", "MM", "margin ratio", "state"], style });
+    const failures = new TerminalTable({ head: ["venue fails", "frozen equity", "loss", "equity left", "IM", "MM", "margin ratio", "state"] });
     for (const f of r.venueFailures) {
       const s = f.remaining;
       failures.push([f.venue, fmt(f.frozenEquity), fmt(f.lossUsd), fmt(s.equity), fmt(s.initial), fmt(s.maintenance), ratio(s), s.state]);

@@ -1,9 +1,8 @@
-import Table from "cli-table3";
 import { createEngine } from "../engine/engine.js";
 import { InputError } from "../errors.js";
 import { backtest, DEFAULT_BACKTEST_MODELS } from "../methods/backtest/backtest.js";
 import type { VolRule } from "../methods/historical/historical.js";
-import { fmt, pct, style } from "./format.js";
+import { fmt, pct, TerminalTable } from "./format.js";
 import { progressBar } from "./progress.js";
 import { needHistory } from "../runs/registry.js";
 import { readPortfolioInputs, recordedRun, withHistoryOf } from "./recorded.js";
@@ -38,15 +37,14 @@ export async function backtestCommand(portfolioPath: string, marketPath: string,
   const bar = progressBar("test days");
   // The same run as recorded, with a progress bar on a terminal.
   const engine = await createEngine();
-  const r = await recordedRun(engine, spec, inputs, opts.json, () =>
+  const r = await recordedRun(engine, spec, inputs, opts, () =>
     backtest(engine, portfolio.positions, marketData, needHistory(inputs.parsed), { ...options, ...(bar.onProgress ? { onProgress: bar.onProgress } : {}) }));
   bar.stop();
   if (!r) return;
   console.log(`${portfolio.name ?? portfolioPath} — backtest of ${pct(r.level)} ${r.horizonDays}-day margin, ${r.period.from} … ${r.period.to} ` +
     `(${r.testDays} days, ${r.lookbackDays}-day lookback, vols ${r.volRule}); expected breaches ${(r.testDays * (1 - r.level)).toFixed(1)}`);
-  const table = new Table({
+  const table = new TerminalTable({
     head: ["model", "breaches", "rate", "Kupiec LR (p)", "Christoffersen LR ind (p)", "cond. coverage p", "Basel, last 250 d", "avg margin, USD"],
-    style,
   });
   for (const m of r.models) {
     table.push([

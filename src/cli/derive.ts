@@ -2,7 +2,6 @@
 // case turned into pmargin's three Derive files, and a folder of cases run against the model.
 import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import Table from "cli-table3";
 import { createEngine, type Engine } from "../engine/engine.js";
 import { InputError } from "../errors.js";
 import { compareDerive, type DeriveComparison } from "../methods/derive/conformance.js";
@@ -10,8 +9,8 @@ import { deriveMargin } from "../methods/derive/pmrm2.js";
 import type { DeriveMarginResult } from "../model/derive.js";
 import { importDeriveCase } from "../schema/derive-case.js";
 import { parseDeriveInputs } from "../schema/derive.js";
-import { fmt, style } from "./format.js";
-import { recordedRun } from "./recorded.js";
+import { fmt, TerminalTable } from "./format.js";
+import { recordedRun, type RecordFlags } from "./recorded.js";
 import { readJsonFile } from "./run.js";
 import { NOT_REPRODUCED } from "./verify.js";
 
@@ -21,17 +20,17 @@ export const DEFAULT_DERIVE_CASES = "../shared/vectors/derive-pmrm2";
 const e = (x: number): string => x.toExponential(2);
 
 /** `pmargin margin <portfolio> <market> --profile derive.json`: PMRM_2's IM and MM, each scenario and contingency. */
-export async function deriveMarginCommand(portfolioPath: string, marketPath: string, profilePath: string, profileJson: unknown, json?: boolean): Promise<void> {
+export async function deriveMarginCommand(portfolioPath: string, marketPath: string, profilePath: string, profileJson: unknown, flags: RecordFlags): Promise<void> {
   const recorded = { portfolio: await readJsonFile(portfolioPath), market: await readJsonFile(marketPath) };
   const spec = { command: "derive" as const, profile: profileJson };
   const parsed = parseDeriveInputs(recorded.portfolio, recorded.market, profileJson, { portfolio: portfolioPath, market: marketPath, profile: profilePath });
-  const r = await recordedRun(await createEngine(), spec, { recorded, parsed }, json);
+  const r = await recordedRun(await createEngine(), spec, { recorded, parsed }, flags);
   if (r) printDeriveMargin(r, portfolioPath);
 }
 
 function printDeriveMargin(r: DeriveMarginResult, name: string): void {
   console.log(`${name} — Derive PMRM_2 (${r.underlying}); margins are equity after the requirement: ≥ 0 passes`);
-  const table = new Table({ head: ["scenario", "spot", "vol", "dampening", "PnL, USD"], style });
+  const table = new TerminalTable({ head: ["scenario", "spot", "vol", "dampening", "PnL, USD"] });
   r.scenarios.forEach((s, i) => {
     const mark = r.worst.source === "scenario" && r.worst.index === i ? " ← worst" : "";
     table.push([`${s.kind} ${i}`, `×${+s.spotShock.toPrecision(6)}`, s.vol, `${+s.dampening.toPrecision(6)}`, fmt(s.pnl) + mark]);
@@ -96,7 +95,7 @@ export async function conformanceCommand(suite: string, folder: string | undefin
   if (opts.json) {
     console.log(JSON.stringify({ suite, folder: dir, passed, cases: outcomes.length, outcomes }, null, 2));
   } else {
-    const table = new Table({ head: ["case", "IM rel. error", "MM rel. error", "worst scenario error", "result"], style });
+    const table = new TerminalTable({ head: ["case", "IM rel. error", "MM rel. error", "worst scenario error", "result"] });
     for (const o of outcomes) {
       const c = o.comparison;
       table.push(c

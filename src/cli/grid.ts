@@ -1,4 +1,3 @@
-import Table from "cli-table3";
 import { createEngine, type Engine } from "../engine/engine.js";
 import type { Market } from "../market/market.js";
 import { greeksMargin } from "../methods/greeks-margin.js";
@@ -11,7 +10,7 @@ import { builtInProfile, type BuiltInProfileName } from "../schema/profiles.js";
 import type { MarginProfile } from "../model/profile.js";
 import { parseProfile } from "../schema/profile.js";
 import { readJsonFile } from "./run.js";
-import { fmt, signed, style } from "./format.js";
+import { fmt, signed, TerminalTable } from "./format.js";
 
 export interface GridCommandOptions {
   profile: string;
@@ -27,11 +26,10 @@ export async function gridCommand(portfolioPath: string, marketPath: string, opt
   const { portfolio, market } = inputs.parsed;
   const profile = await loadProfile(opts.profile);
   const engine = await createEngine();
-  const result = await recordedRun(engine, { command: "grid", profile, perPosition: opts.perPosition ?? false }, inputs, opts.json);
+  const result = await recordedRun(engine, { command: "grid", profile, perPosition: opts.perPosition ?? false }, inputs, opts);
   if (!result) return;
-  const table = new Table({
+  const table = new TerminalTable({
     head: ["underlying", "report in", "initial", "maintenance", "worst loss", "worst scenario", "short opt", "roll", "delta shock", "standalone"],
-    style,
   });
   for (const m of result.underlyings) {
     const both = (a: { usd: number; coin: number }): string =>
@@ -52,7 +50,7 @@ export async function gridCommand(portfolioPath: string, marketPath: string, opt
   if (opts.matrix) for (const m of result.underlyings) console.log(riskMatrix(m));
   if (opts.greeks) console.log(greeksTable(engine, portfolio.positions, market, profile));
   if (opts.attribution) {
-    const table = new Table({ head: ["position", "underlying", "share of worst loss, USD", "marginal initial margin, USD"], style });
+    const table = new TerminalTable({ head: ["position", "underlying", "share of worst loss, USD", "marginal initial margin, USD"] });
     for (const a of gridAttribution(engine, portfolio.positions, market, profile)) {
       table.push([a.id, a.underlying, fmt(a.worstLossShareUsd), fmt(a.marginalInitialUsd)]);
     }
@@ -78,7 +76,7 @@ function deribitLine(u: string, d: DeribitRiskMatrix): string {
 function riskMatrix(m: UnderlyingGridMargin): string {
   const vols = [...new Set(m.scenarios.filter((s) => !s.extended).map((s) => s.vol))];
   const moves = [...new Set(m.scenarios.filter((s) => !s.extended).map((s) => s.move))];
-  const table = new Table({ head: [`${m.underlying} PnL USD`, ...vols.map((v) => `vol ${v}`)], style });
+  const table = new TerminalTable({ head: [`${m.underlying} PnL USD`, ...vols.map((v) => `vol ${v}`)] });
   for (const move of moves) {
     table.push([signed(move), ...vols.map((vol) => fmt(m.pnlUsd[m.scenarios.findIndex((s) => !s.extended && s.move === move && s.vol === vol)]!))]);
   }
@@ -90,9 +88,8 @@ function riskMatrix(m: UnderlyingGridMargin): string {
 
 /** Greeks-based grid margin beside full revaluation, per underlying. */
 function greeksTable(engine: Engine, positions: Position[], market: Market, profile: MarginProfile): string {
-  const table = new Table({
+  const table = new TerminalTable({
     head: ["underlying", "delta (coin)", "gamma", "vega (USD/vol pt)", "worst loss, full", "worst loss, Greeks", "largest error", "at"],
-    style,
   });
   for (const u of greeksMargin(engine, positions, market, profile)) {
     const at = u.maxErrorScenario;

@@ -1,9 +1,8 @@
-import Table from "cli-table3";
 import { createEngine } from "../engine/engine.js";
 import { InputError } from "../errors.js";
 import type { VolRule } from "../methods/historical/historical.js";
 import { needHistory, splitInputOf } from "../runs/registry.js";
-import { diversificationLines, estimates, fmt, signed, style } from "./format.js";
+import { diversificationLines, estimates, fmt, signed, TerminalTable } from "./format.js";
 import { readPortfolioInputs, recordedRun, withHistoryOf } from "./recorded.js";
 import { number } from "./run.js";
 import { splitRun, workersFor } from "./workers.js";
@@ -41,7 +40,7 @@ export async function historicalCommand(portfolioPath: string, marketPath: strin
   const days = Math.max(0, ...needHistory(inputs.parsed).map((s) => s.times.length));
   const workers = workersFor(opts.workers, portfolio.positions.length * days);
   // Every way gives the same bits, so the record is the same.
-  const r = await recordedRun(engine, spec, inputs, opts.json, () => splitRun(engine, "historical", splitInputOf(spec, inputs.parsed), workers, { market }));
+  const r = await recordedRun(engine, spec, inputs, opts, () => splitRun(engine, "historical", splitInputOf(spec, inputs.parsed), workers, { market }));
   if (!r) return;
   const lines = [
     `${portfolio.name ?? portfolioPath} — ${r.method === "filtered-historical" ? `filtered historical (EWMA λ ${r.lambda})` : "historical"} VaR/ES, ` +
@@ -49,12 +48,12 @@ export async function historicalCommand(portfolioPath: string, marketPath: strin
       `(${r.windows} windows, ${r.skipped} skipped), vols ${r.volRule}, full revaluation`,
     `Portfolio (USD): ${estimates(r.portfolio).join(", ")}   (± one standard error; overlapping windows are dependent)`,
   ];
-  const table = new Table({ head: ["underlying", "standalone, USD", "coin-settled book, in coin"], style });
+  const table = new TerminalTable({ head: ["underlying", "standalone, USD", "coin-settled book, in coin"] });
   for (const u of r.underlyings) {
     table.push([u.underlying, estimates(u.usd).join("\n"), u.coin ? estimates(u.coin).map((s) => `${s} ${u.underlying}`).join("\n") : "—"]);
   }
   lines.push(table.toString(), ...diversificationLines(r.diversification), "Worst windows:");
-  const worst = new Table({ head: ["window", "loss, USD", ...r.underlyings.map((u) => `${u.underlying} move / vol shift`)], style });
+  const worst = new TerminalTable({ head: ["window", "loss, USD", ...r.underlyings.map((u) => `${u.underlying} move / vol shift`)] });
   for (const w of r.worst) worst.push([`${w.start} → ${w.end}`, fmt(w.lossUsd), ...w.moves.map((m) => `${signed(m.move)} / ${signed(m.volShift)}`)]);
   lines.push(worst.toString());
   if (r.history.gaps.length > 0) lines.push(`History gaps (not filled; windows across them skipped): ${r.history.gaps.map((g) => `${g.from} → ${g.to}`).join(", ")}`);

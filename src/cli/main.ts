@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // The pmargin command line: a thin shell over the library. User mistakes exit 2
-// with one line naming the file and field; anything else is an internal error (1).
+// with one line naming the file and field (a usage mistake: commander's message and the
+// help); anything else is an internal error (1).
 import { Command } from "commander";
+import { VERSION } from "../version.js";
+import { examplesCommand } from "./examples.js";
 import { run } from "./run.js";
 import { gridCommand, type GridCommandOptions } from "./grid.js";
 import { valueCommand } from "./value.js";
@@ -13,7 +16,7 @@ import { HISTORY_OPTION } from "./history.js";
 import { hedgeCommand, marginCommand, whatIfCommand, type MarginCommandOptions } from "./margin.js";
 import { batchCommand, type BatchCommandOptions } from "./batch.js";
 import { workerCommand, type WorkerCommandOptions } from "./queue.js";
-import { verifyCommand } from "./verify.js";
+import { verifyCommand, type VerifyCommandOptions } from "./verify.js";
 import { watchCommand, type WatchCommandOptions } from "./watch.js";
 import { accountCommand, type AccountCommandOptions } from "./account.js";
 import { conformanceCommand, DEFAULT_DERIVE_CASES, importDeriveCaseCommand } from "./derive.js";
@@ -28,7 +31,13 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
 const program = new Command()
   .name("pmargin")
   .description("Portfolio margin and risk for crypto derivatives (SIMD WebAssembly core)")
-  .showHelpAfterError();
+  .version(VERSION)
+  .showHelpAfterError()
+  // Unknown options and commands, missing arguments: the user's mistake, so 2 (help and --version: 0).
+  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));
+
+/** With --json, a record of the inputs' digest, not the inputs themselves (verify then takes the files). */
+const NO_INPUTS_OPTION = ["--no-inputs", "with --json: record only the inputs' digest, not the inputs (verify then takes them: --portfolio, --market, --history)"] as const;
 
 /** The queue's secret, password and Redis timeout: every queue command takes them (docs/queue.md). */
 const withQueueSecrets = (command: Command): Command => command
@@ -48,6 +57,7 @@ const onPortfolio = (name: string, description: string): Command =>
 
 onPortfolio("value", "value a portfolio now: per-position value, Greeks, totals per underlying")
   .option("--json", "machine-readable JSON output")
+  .option(...NO_INPUTS_OPTION)
   .action((portfolio: string, market: string, opts: { json?: boolean }) => run(() => valueCommand(portfolio, market, opts)));
 
 onPortfolio("grid", "scenario-grid (risk-matrix) margin: initial and maintenance, per underlying, against single-position margin")
@@ -57,6 +67,7 @@ onPortfolio("grid", "scenario-grid (risk-matrix) margin: initial and maintenance
   .option("--attribution", "also each position's share of its underlying's worst loss and its marginal margin")
   .option("--per-position", "with --json: each position's PnL per scenario")
   .option("--json", "machine-readable JSON output")
+  .option(...NO_INPUTS_OPTION)
   .action((portfolio: string, market: string, opts: GridCommandOptions) => run(() => gridCommand(portfolio, market, opts)));
 
 onPortfolio("paradex", "Paradex portfolio margin as the venue charges it: the scan with resting orders, the delta floor, funding and fee provisions; IMR and MMR under Paradex's names")
@@ -64,6 +75,7 @@ onPortfolio("paradex", "Paradex portfolio margin as the venue charges it: the sc
   .option("-o, --orders <file.json>", "resting orders { \"orders\": [{ kind, underlying, settlement: \"linear\", quantity (+ buy, − sell), price, … }] }")
   .option("--fee-rate <rate>", "the account's taker fee rate for the fee provision (0.0003 = 3 bp; default 0)")
   .option("--json", "machine-readable JSON output")
+  .option(...NO_INPUTS_OPTION)
   .action((portfolio: string, market: string, opts: ParadexCommandOptions) => run(() => paradexCommand(portfolio, market, opts)));
 
 withQueue(onPortfolio("var", "Monte Carlo VaR and Expected Shortfall: correlated fat-tailed paths, full revaluation, per underlying")
@@ -81,7 +93,8 @@ withQueue(onPortfolio("var", "Monte Carlo VaR and Expected Shortfall: correlated
   .option("--run-id <id>", "with --queue: the run's name; the same id resumes an interrupted run (default: from the inputs)")
   .option("--block-paths <n>", "with --queue: paths per job", "65536")
   .option("--attribution", "also each position's contribution to the ES (Euler allocation; they sum to the ES)")
-  .option("--json", "machine-readable JSON output"))
+  .option("--json", "machine-readable JSON output")
+  .option(...NO_INPUTS_OPTION))
   .action((portfolio: string, market: string, opts: VarCommandOptions) => run(() => varCommand(portfolio, market, opts)));
 
 onPortfolio("historical", "historical (or filtered historical) VaR and ES: every h-day joint return of a price history applied to today's book")
@@ -96,6 +109,7 @@ onPortfolio("historical", "historical (or filtered historical) VaR and ES: every
   .option("--vol-rule <rule>", "implied vols: unchanged, or realised (EWMA vol ratio of the window)", "unchanged")
   .option("--workers <n>", "split the windows across n worker threads, same result bit for bit (default: every core from 25 M positions × days, else 1)")
   .option("--json", "machine-readable JSON output")
+  .option(...NO_INPUTS_OPTION)
   .action((portfolio: string, market: string, opts: HistoricalCommandOptions) => run(() => historicalCommand(portfolio, market, opts)));
 
 onPortfolio("stress", "stress tests: named historical crashes and your own shocks, portfolio and per-position PnL")
@@ -104,6 +118,7 @@ onPortfolio("stress", "stress tests: named historical crashes and your own shock
   .option(...HISTORY_OPTION)
   .option("--per-position", "print each position's PnL per scenario")
   .option("--json", "machine-readable JSON output")
+  .option(...NO_INPUTS_OPTION)
   .action((portfolio: string, market: string, opts: StressCommandOptions) => run(() => stressCommand(portfolio, market, opts)));
 
 onPortfolio("backtest", "backtest margin models day by day over a price history: breaches, Kupiec, Christoffersen, Basel traffic light")
@@ -115,6 +130,7 @@ onPortfolio("backtest", "backtest margin models day by day over a price history:
   .option("--paths <n>", "Monte Carlo paths per day", "2000")
   .option("--vol-rule <rule>", "implied vols: realised (EWMA vol ratio) or unchanged", "realised")
   .option("--json", "machine-readable JSON output")
+  .option(...NO_INPUTS_OPTION)
   .action((portfolio: string, market: string, opts: BacktestCommandOptions) => run(() => backtestCommand(portfolio, market, opts)));
 
 /** The flags that choose a margin method, shared by margin and whatif. */
@@ -129,10 +145,12 @@ const withMethod = (command: Command): Command => command
   .option("--json", "machine-readable JSON output");
 
 withMethod(onPortfolio("margin", "the headline initial and maintenance margin, by a venue grid (default) or a risk measure"))
+  .option(...NO_INPUTS_OPTION)
   .action((portfolio: string, market: string, opts: MarginCommandOptions) => run(() => marginCommand(portfolio, market, opts)));
 
 withMethod(onPortfolio("whatif", "pre-trade margin: the book plus hypothetical orders, each order's incremental margin")
   .requiredOption("-o, --orders <file.json>", "the orders, written like a portfolio: { \"positions\": [...] }"))
+  .option(...NO_INPUTS_OPTION)
   .action((portfolio: string, market: string, opts: MarginCommandOptions & { orders: string }) => run(() => whatIfCommand(portfolio, market, opts)));
 
 withMethod(onPortfolio("hedge", "delta hedge: per underlying the perpetual that takes the delta to 0, and the margin before and after; or, with --candidates, the margin-minimising size of each candidate hedge")
@@ -145,6 +163,7 @@ withMethod(program.command("account")
   .argument("<account>", "account JSON file: venues with their positions and collateral (see examples/account.json)")
   .argument("<market>", "market data JSON file")
   .option("--no-distance", "skip the distance-to-liquidation search (a re-margin per trial move)"))
+  .option(...NO_INPUTS_OPTION)
   .action((account: string, market: string, opts: AccountCommandOptions) => run(() => accountCommand(account, market, opts)));
 
 withQueue(withMethod(program.command("batch")
@@ -199,10 +218,19 @@ program
   .action((suite: string, folder: string | undefined, opts: { json?: boolean }) => run(() => conformanceCommand(suite, folder, opts)));
 
 program
+  .command("examples")
+  .description("copy the example inputs (portfolio, market, account, model, scenarios, orders, updates) into a directory to start from")
+  .argument("[dir]", "where to copy them (created; nothing in it is overwritten)", "examples")
+  .action((dir: string) => run(() => examplesCommand(dir)));
+
+program
   .command("verify")
   .description("re-run a saved --json result (value, grid, mc, hist, stress, margin, whatif, backtest, account) from its reproducibility record and compare every figure, bit for bit (exit 3 if it differs)")
   .argument("<result>", "a result saved with --json")
-  .action((result: string) => run(() => verifyCommand(result)));
+  .option("--portfolio <file.json>", "for a result saved with --no-inputs: its portfolio (or account) file")
+  .option("--market <file.json>", "for a result saved with --no-inputs: its market file")
+  .option("--history <files...>", "for a result saved with --no-inputs whose method reads a price history: its CSV files (default: the shipped ones)")
+  .action((result: string, opts: VerifyCommandOptions) => run(() => verifyCommand(result, opts)));
 
 program.parseAsync().catch((error: unknown) => {
   console.error(`pmargin: internal error: ${error instanceof Error ? error.message : String(error)}`);

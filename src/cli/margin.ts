@@ -1,4 +1,3 @@
-import Table from "cli-table3";
 import { InputError } from "../errors.js";
 import { prepareInputs } from "../market/inputs.js";
 import { createEngine } from "../engine/engine.js";
@@ -8,7 +7,7 @@ import type { MarginMethod } from "../methods/margin.js";
 import { MARGIN_METHODS, marginMethod, marginReadsHistory, parseHistory, type MarginRun } from "../runs/registry.js";
 import { checkAgainstMarket, parseMonteCarloModel, parsePortfolio } from "../schema/index.js";
 import { parseHedgeCandidates } from "../schema/candidates.js";
-import { fmt, style } from "./format.js";
+import { fmt, TerminalTable } from "./format.js";
 import { loadProfile } from "./grid.js";
 import { historyFiles } from "./history.js";
 import { readPortfolioInputs, recordedRun, withHistoryOf } from "./recorded.js";
@@ -69,13 +68,13 @@ export async function marginCommand(portfolioPath: string, marketPath: string, o
     const profile = await readJsonFile(opts.profile);
     if (isDeriveProfile(profile)) {
       if (opts.method !== "grid") throw new InputError("--method", `a Derive profile is its own method: leave --method out, got ${opts.method}`);
-      return deriveMarginCommand(portfolioPath, marketPath, opts.profile, profile, opts.json);
+      return deriveMarginCommand(portfolioPath, marketPath, opts.profile, profile, opts);
     }
   }
   const given = await readPortfolioInputs(portfolioPath, marketPath);
   const spec = { command: "margin" as const, ...(await marginRunOf(opts)) };
   const engine = await createEngine();
-  const m = await recordedRun(engine, spec, await withHistoryOf(spec, given, opts.history), opts.json);
+  const m = await recordedRun(engine, spec, await withHistoryOf(spec, given, opts.history), opts);
   if (!m) return;
   console.log(`${given.parsed.portfolio.name ?? portfolioPath} — ${m.basis}`);
   console.log(`Initial margin ${fmt(m.initial)} USD, maintenance margin ${fmt(m.maintenance)} USD`);
@@ -90,10 +89,10 @@ export async function whatIfCommand(portfolioPath: string, marketPath: string, o
   const spec = { command: "whatif" as const, margin: await marginRunOf(opts), orders: orderFile.positions };
   const inputs = await withHistoryOf(spec, { ...given, parsed: { ...given.parsed, orders: orderFile.positions } }, opts.history);
   const engine = await createEngine();
-  const w = await recordedRun(engine, spec, inputs, opts.json);
+  const w = await recordedRun(engine, spec, inputs, opts);
   if (!w) return;
   console.log(`${portfolio.name ?? portfolioPath} — what-if margin, ${w.before.basis}`);
-  const table = new Table({ head: ["", "initial, USD", "maintenance, USD", "incremental initial, USD"], style });
+  const table = new TerminalTable({ head: ["", "initial, USD", "maintenance, USD", "incremental initial, USD"] });
   table.push(["book now", fmt(w.before.initial), fmt(w.before.maintenance), ""]);
   for (const o of w.orders) table.push([`+ ${o.id} alone`, fmt(o.initial), "", fmt(o.incrementalInitial)]);
   table.push(["+ all orders", fmt(w.after.initial), fmt(w.after.maintenance), fmt(w.incremental.initial)]);
@@ -115,7 +114,7 @@ export async function hedgeCommand(portfolioPath: string, marketPath: string, op
     return;
   }
   console.log(`${portfolio.name ?? portfolioPath} — delta hedge with ${opts.inverse ? "inverse" : "linear"} perpetuals, ${r.before.basis}`);
-  const table = new Table({ head: ["underlying", "delta now (coin)", "hedge", "delta after"], style });
+  const table = new TerminalTable({ head: ["underlying", "delta now (coin)", "hedge", "delta after"] });
   for (const h of r.hedges) {
     const q = h.hedge;
     const hedge = !q ? "none" : q.kind === "future" && q.settlement === "inverse" ? `${fmt(q.quantity, 0)} × ${q.faceValue} USD contracts` : `${fmt(q.quantity, 4)} coins`;
@@ -132,7 +131,7 @@ function optimisationReport(r: MarginOptimisationResult, name: string, json?: bo
   }
   console.log(`${name} — margin optimisation over the candidate hedges; initial margin now ${fmt(r.initialUsd)} USD`);
   const rows = (title: string, hedges: SizedHedge[]): void => {
-    const table = new Table({ head: [title, "size (units)", "IM after, USD", "saved, USD", "cost, USD"], style });
+    const table = new TerminalTable({ head: [title, "size (units)", "IM after, USD", "saved, USD", "cost, USD"] });
     for (const h of hedges) table.push([h.id, fmt(h.size, 4), fmt(h.initialUsd), fmt(h.savedUsd), fmt(h.costUsd)]);
     console.log(table.toString());
   };

@@ -1,11 +1,10 @@
-import Table from "cli-table3";
 import { createEngine } from "../engine/engine.js";
 import { InputError } from "../errors.js";
 import { DEFAULT_MODEL, type MonteCarloModelInput } from "../model/montecarlo.js";
 import type { MonteCarloResult } from "../methods/montecarlo/montecarlo.js";
 import { splitInputOf } from "../runs/registry.js";
 import { parseMonteCarloModel } from "../schema/montecarlo.js";
-import { diversificationLines, estimates, fmt, pct, sig, signed, style } from "./format.js";
+import { diversificationLines, estimates, fmt, pct, sig, signed, TerminalTable } from "./format.js";
 import { progressBar } from "./progress.js";
 import { queueMonteCarlo, type QueueMonteCarloOptions } from "./queue.js";
 import { readPortfolioInputs, recordedRun } from "./recorded.js";
@@ -49,7 +48,7 @@ export async function varCommand(portfolioPath: string, marketPath: string, opts
   // Every way gives the same bits, so the record is the same.
   const spec = { command: "monte-carlo", model } as const;
   const input = splitInputOf(spec, inputs.parsed);
-  const result = await recordedRun(engine, spec, inputs, opts.json, () =>
+  const result = await recordedRun(engine, spec, inputs, opts, () =>
     opts.queue !== undefined ? queueMonteCarlo(input, opts.queue, opts) : splitRun(engine, "monte-carlo", input, workers, { ...progress, market }));
   bar.stop();
   if (!result) return;
@@ -61,7 +60,7 @@ export async function varCommand(portfolioPath: string, marketPath: string, opts
 function attribution(r: MonteCarloResult): string {
   const { level, positions } = r.contributions;
   const total = positions.reduce((a, p) => a + p.esUsd, 0);
-  const table = new Table({ head: ["position", "underlying", `ES ${pct(level)} contribution, USD`, "share"], style });
+  const table = new TerminalTable({ head: ["position", "underlying", `ES ${pct(level)} contribution, USD`, "share"] });
   for (const p of [...positions].sort((a, b) => b.esUsd - a.esUsd)) table.push([p.id, p.underlying, fmt(p.esUsd), pct(p.esUsd / total)]);
   return `ES attribution (negative: the position offsets the tail):\n${table.toString()}\nSum of contributions ${fmt(total)} USD`;
 }
@@ -78,7 +77,7 @@ function report(name: string, r: MonteCarloResult): string {
   lines.push(`${name} — Monte Carlo VaR/ES over ${r.horizonDays * 24 >= 24 ? `${+r.horizonDays.toFixed(3)} day(s)` : `${+(r.horizonDays * 24).toFixed(3)} hour(s)`}, ` +
     `${r.paths.toLocaleString("en-US")} paths, seed ${r.seed}, ${marginal} moves${r.jumps ? " with jumps" : ""}, full revaluation`);
   lines.push(`Portfolio (USD): ${estimates(r.portfolio).join(", ")}   (± one standard error)`);
-  const table = new Table({ head: ["underlying", "vol", "vol of vol", "spot-vol ρ", "standalone, USD", "coin-settled book, in coin"], style });
+  const table = new TerminalTable({ head: ["underlying", "vol", "vol of vol", "spot-vol ρ", "standalone, USD", "coin-settled book, in coin"] });
   for (const u of r.underlyings) {
     const d = u.dynamics;
     table.push([
@@ -95,7 +94,7 @@ function report(name: string, r: MonteCarloResult): string {
   }
   if (r.worst.length > 0) {
     lines.push("Worst paths:");
-    const worst = new Table({ head: ["path", "loss, USD", ...r.underlyings.map((u) => `${u.underlying} move / vol shift`)], style });
+    const worst = new TerminalTable({ head: ["path", "loss, USD", ...r.underlyings.map((u) => `${u.underlying} move / vol shift`)] });
     for (const w of r.worst) {
       worst.push([String(w.path), fmt(w.lossUsd), ...w.moves.map((m) => `${signed(m.move)} / ${signed(m.volShift)}`)]);
     }

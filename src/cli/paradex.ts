@@ -1,11 +1,10 @@
 // Paradex's portfolio margin from the command line: IMR and MMR with their parts, under
 // Paradex's names, for a portfolio and its resting orders.
-import Table from "cli-table3";
 import { createEngine } from "../engine/engine.js";
 import { InputError } from "../errors.js";
 import type { ParadexMarginResult } from "../methods/paradex/pm.js";
 import { parseOpenOrders } from "../schema/orders.js";
-import { fmt, signed, style } from "./format.js";
+import { fmt, signed, TerminalTable } from "./format.js";
 import { loadProfile } from "./grid.js";
 import { readPortfolioInputs, recordedRun } from "./recorded.js";
 import { number, readJsonFile } from "./run.js";
@@ -15,6 +14,7 @@ export interface ParadexCommandOptions {
   orders?: string;
   feeRate?: string;
   json?: boolean;
+  inputs?: boolean;
 }
 
 /** `pmargin paradex <portfolio> <market> [--orders orders.json] [--fee-rate r]`. */
@@ -27,15 +27,14 @@ export async function paradexCommand(portfolioPath: string, marketPath: string, 
   const feeRate = opts.feeRate === undefined ? undefined : number("--fee-rate", opts.feeRate);
   if (feeRate !== undefined && !(feeRate >= 0 && feeRate <= 1)) throw new InputError("--fee-rate", `must be a fee rate within [0, 1] (0.0003 = 3 bp), got ${opts.feeRate}`);
   const spec = { command: "paradex" as const, profile, orders: ordersFile, ...(feeRate !== undefined ? { feeRate } : {}) };
-  const r = await recordedRun(await createEngine(), spec, { ...given, parsed: { ...given.parsed, orders } }, opts.json);
+  const r = await recordedRun(await createEngine(), spec, { ...given, parsed: { ...given.parsed, orders } }, opts);
   if (r) printParadex(r, given.parsed.portfolio.name ?? portfolioPath);
 }
 
 function printParadex(r: ParadexMarginResult, name: string): void {
   console.log(`${name} — Paradex portfolio margin, profile ${r.profile} (USD)`);
-  const table = new Table({
+  const table = new TerminalTable({
     head: ["base asset", "IMR", "MMR", "worst_loss", "scenario", "delta_min", "fund_p", "fee (IMR)", "spot balances", "portfolio delta"],
-    style,
   });
   for (const u of r.underlyings) {
     const w = u.worst_scenario;

@@ -4,13 +4,9 @@
 // --queue-secret-file, the Redis password from PMARGIN_REDIS_PASSWORD or
 // --redis-password-file, and no message prints either.
 import { readFile } from "node:fs/promises";
-import { distributedBatch } from "../distributed/batch.js";
 import type { RunOptions, RunStats } from "../distributed/coordinator.js";
-import { redisTarget, type QueueOptions } from "../distributed/redis.js";
-import { describeBuild } from "../distributed/seal.js";
-import { distributedMonteCarlo } from "../distributed/split.js";
+import type { QueueOptions } from "../distributed/redis.js";
 import { InputError } from "../errors.js";
-import { startWorker } from "../distributed/worker.js";
 import type { MarginMethod } from "../methods/margin.js";
 import type { MonteCarloResult } from "../methods/montecarlo/montecarlo.js";
 import type { MarketData } from "../model/types.js";
@@ -52,6 +48,22 @@ export interface WorkerCommandOptions extends QueueFlags {
   name?: string;
 }
 
+/**
+ * The queue's code, loaded on first use: BullMQ and ioredis are optional peer dependencies,
+ * which a library or a page never installs, so only a queue command may ask for them.
+ */
+async function distributed(): Promise<typeof import("../distributed/index.js")> {
+  try {
+    return await import("../distributed/index.js");
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    if (code === "ERR_MODULE_NOT_FOUND" && /'(bullmq|ioredis)'/.test(message)) {
+      throw new InputError("--queue", "needs the optional packages bullmq and ioredis: npm install bullmq ioredis");
+    }
+    throw error;
+  }
+}
+
 /** The first line of a secret's file (a trailing newline is not part of it). */
 async function secretFile(flag: string, path: string): Promise<string> {
   try {
@@ -83,6 +95,7 @@ async function queueOptions(url: string, opts: QueueFlags): Promise<QueueOptions
     ...(opts.queueSecretFile !== undefined ? { secret: await secretFile("--queue-secret-file", opts.queueSecretFile) } : {}),
     ...(opts.redisTimeout !== undefined ? { redisTimeoutSeconds: number("--redis-timeout", opts.redisTimeout) } : {}),
   };
+  const { redisTarget } = await distributed();
   const target = (() => {
     try {
       return redisTarget(options);
@@ -119,18 +132,21 @@ async function queued<T extends { run: RunStats }>(url: string, opts: Coordinato
 /** The batch's results through the queue at `url`. */
 export async function queueBatch(accounts: BatchAccount[], marketData: MarketData, spec: MarginMethod, url: string, opts: QueueBatchOptions): Promise<BatchAccountResult[]> {
   const shardSize = opts.shardSize !== undefined ? { shardSize: number("--shard-size", opts.shardSize) } : {};
+  const { distributedBatch } = await distributed();
   return (await queued(url, opts, "shards", (o) => distributedBatch({ ...o, accounts, marketData, spec, ...shardSize }))).results;
 }
 
 /** Monte Carlo with its path blocks and ES-tail blocks as jobs on the queue at `url`: monteCarlo()'s bits. */
 export async function queueMonteCarlo(input: MonteCarloInput, url: string, opts: QueueMonteCarloOptions): Promise<MonteCarloResult> {
   const blockPaths = opts.blockPaths !== undefined ? { blockPaths: number("--block-paths", opts.blockPaths) } : {};
+  const { distributedMonteCarlo } = await distributed();
   return (await queued(url, opts, "path and tail blocks", (o) => distributedMonteCarlo({ ...o, ...input, ...blockPaths }))).result;
 }
 
 /** Processes jobs until SIGINT or SIGTERM (then finishes the jobs in hand), or until Redis is gone for longer than its timeout. */
 export async function workerCommand(opts: WorkerCommandOptions): Promise<void> {
   const options = await queueOptions(opts.queue, opts);
+  const { startWorker, describeBuild, redisTarget } = await distributed();
   const worker = await startWorker({
     ...options,
     ...(opts.concurrency !== undefined ? { concurrency: number("--concurrency", opts.concurrency) } : {}),

@@ -5,6 +5,7 @@ import type { Engine } from "../engine/engine.js";
 import {
   methodOf, parseHistory, portfolioInputs, type InputsOf, type PortfolioInputs, type RecordedInputs, type ResultOf, type RunSpec,
 } from "../runs/registry.js";
+import { InputError } from "../errors.js";
 import { record } from "../verify/reproducibility.js";
 import { historyFiles } from "./history.js";
 import { readJsonFile } from "./run.js";
@@ -28,16 +29,24 @@ export async function withHistoryOf<In extends object>(spec: RunSpec, inputs: Co
   return { recorded: { ...inputs.recorded, history }, parsed: { ...inputs.parsed, history: parseHistory(history) } };
 }
 
+/** The output flags of a recorded command: --json, and --no-inputs (the record keeps the inputs' digest only). */
+export interface RecordFlags {
+  json?: boolean;
+  inputs?: boolean;
+}
+
 /**
  * The result, or with --json nothing: the result and its reproducibility record were
  * printed. `compute` may replace the plain run with one that gives the same bits
  * (a worker pool, a progress bar).
  */
 export async function recordedRun<S extends RunSpec>(
-  engine: Engine, spec: S, inputs: CommandInputs<InputsOf<S>>, json: boolean | undefined, compute?: () => Promise<ResultOf<S>> | ResultOf<S>,
+  engine: Engine, spec: S, inputs: CommandInputs<InputsOf<S>>, flags: RecordFlags, compute?: () => Promise<ResultOf<S>> | ResultOf<S>,
 ): Promise<ResultOf<S> | undefined> {
+  if (flags.inputs === false && !flags.json) throw new InputError("--no-inputs", "shapes the --json record: use it with --json");
   const result = compute ? await compute() : methodOf(spec).run(engine, spec, inputs.parsed);
-  if (!json) return result;
-  console.log(JSON.stringify({ ...(result as object), reproducibility: await record(engine, spec, inputs.recorded) }, null, 2));
+  if (!flags.json) return result;
+  const reproducibility = await record(engine, spec, inputs.recorded, { withInputs: flags.inputs !== false });
+  console.log(JSON.stringify({ ...(result as object), reproducibility }, null, 2));
   return undefined;
 }

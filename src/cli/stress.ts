@@ -1,9 +1,8 @@
-import Table from "cli-table3";
 import { createEngine } from "../engine/engine.js";
 import { builtInStressScenarios } from "../methods/stress/stress.js";
 import type { StressScenario } from "../model/stress.js";
 import { parseStressScenarios } from "../schema/stress.js";
-import { fmt, signed, style } from "./format.js";
+import { fmt, signed, TerminalTable } from "./format.js";
 import { readPortfolioInputs, recordedRun, withHistoryOf } from "./recorded.js";
 import { readJsonFile } from "./run.js";
 
@@ -25,11 +24,11 @@ export async function stressCommand(portfolioPath: string, marketPath: string, o
   const spec = { command: "stress", scenarios } as const;
   const inputs = await withHistoryOf(spec, given, opts.history);
   const engine = await createEngine();
-  const out = await recordedRun(engine, spec, inputs, opts.json);
+  const out = await recordedRun(engine, spec, inputs, opts);
   if (!out) return;
   const { results } = out;
   const names = results[0]?.underlyings.map((u) => u.underlying) ?? [];
-  const table = new Table({ head: ["scenario", "days", "PnL, USD", ...names.map((u) => `${u} move / vol shift`)], style });
+  const table = new TerminalTable({ head: ["scenario", "days", "PnL, USD", ...names.map((u) => `${u} move / vol shift`)] });
   for (const r of results) {
     table.push([r.name, String(+r.horizonDays.toFixed(3)), fmt(r.pnlUsd), ...r.underlyings.map((m) => `${signed(m.move)} / ${signed(m.volShift)}${m.source.startsWith("proxy") ? " (proxy)" : ""}`)]);
   }
@@ -38,7 +37,7 @@ export async function stressCommand(portfolioPath: string, marketPath: string, o
   const worst = results.reduce((a, r) => (r.pnlUsd < a.pnlUsd ? r : a), results[0]!);
   console.log(`Worst: ${worst.name}, ${fmt(worst.pnlUsd)} USD`);
   if (opts.perPosition) {
-    const rows = new Table({ head: ["position", ...results.map((r) => r.name)], style });
+    const rows = new TerminalTable({ head: ["position", ...results.map((r) => r.name)] });
     results[0]!.positions.forEach((p, k) => rows.push([p.id, ...results.map((r) => fmt(r.positions[k]!.pnlUsd))]));
     console.log(rows.toString());
   }

@@ -1,19 +1,17 @@
-import Table from "cli-table3";
 import { createEngine } from "../engine/engine.js";
 import { readPortfolioInputs, recordedRun } from "./recorded.js";
-import { fmt, sig, style } from "./format.js";
+import { fmt, sig, TerminalTable } from "./format.js";
 
 
 export async function valueCommand(portfolioPath: string, marketPath: string, opts: { json?: boolean }): Promise<void> {
   const inputs = await readPortfolioInputs(portfolioPath, marketPath);
   const { portfolio } = inputs.parsed;
   const engine = await createEngine();
-  const valuation = await recordedRun(engine, { command: "value" }, inputs, opts.json);
+  const valuation = await recordedRun(engine, { command: "value" }, inputs, opts);
   if (!valuation) return;
-  const positions = new Table({
+  const positions = new TerminalTable({
     head: ["id", "qty", "price", "ccy", "value", "value USD", "delta", "gamma", "vega/1%", "theta/day", "vol"],
     colAligns: ["left", "right", "right", "left", "right", "right", "right", "right", "right", "right", "right"],
-    style,
   });
   valuation.positions.forEach((p, i) => {
     positions.push([
@@ -21,10 +19,9 @@ export async function valueCommand(portfolioPath: string, marketPath: string, op
       sig(p.delta), sig(p.gamma), fmt(p.vega), fmt(p.theta), p.vol === undefined ? "" : `${fmt(100 * p.vol, 1)}%`,
     ]);
   });
-  const totals = new Table({
+  const totals = new TerminalTable({
     head: ["underlying", "index USD", "value USD", "delta (coin)", "delta USD", "gamma", "vega/1% USD", "theta/day USD"],
     colAligns: ["left", "right", "right", "right", "right", "right", "right", "right"],
-    style,
   });
   for (const u of valuation.underlyings) {
     totals.push([u.underlying, fmt(u.index), fmt(u.valueUsd), sig(u.delta), fmt(u.delta * u.index), sig(u.gamma), fmt(u.vega), fmt(u.theta)]);

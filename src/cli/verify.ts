@@ -1,13 +1,37 @@
 import { createEngine } from "../engine/engine.js";
-import { verify, type Reproducibility } from "../verify/reproducibility.js";
+import { InputError } from "../errors.js";
+import { methodOf } from "../runs/registry.js";
+import { verify, type RecordedInputs, type Reproducibility } from "../verify/reproducibility.js";
+import { historyFiles } from "./history.js";
 import { readJsonFile } from "./run.js";
 
 /** Exit code of a result that no longer reproduces: neither bad input (2) nor a crash (1). */
 export const NOT_REPRODUCED = 3;
 
-export async function verifyCommand(resultPath: string): Promise<void> {
+/** The input files of a result saved with --no-inputs. */
+export interface VerifyCommandOptions {
+  portfolio?: string;
+  market?: string;
+  history?: string[];
+}
+
+/** The inputs the files give, as a record holds them, or none when no file is given. */
+async function givenInputs(saved: unknown, opts: VerifyCommandOptions): Promise<RecordedInputs | undefined> {
+  if (opts.portfolio === undefined && opts.market === undefined && opts.history === undefined) return undefined;
+  if (opts.portfolio === undefined) throw new InputError("--portfolio", "is needed with --market or --history");
+  if (opts.market === undefined) throw new InputError("--market", "is needed with --portfolio");
+  const inputs = { portfolio: await readJsonFile(opts.portfolio), market: await readJsonFile(opts.market) };
+  const run = (saved as { reproducibility?: Partial<Reproducibility> } | null)?.reproducibility?.run;
+  if (!run || !methodOf(run).readsHistory(run)) {
+    if (opts.history !== undefined) throw new InputError("--history", "this result's method reads no price history");
+    return inputs;
+  }
+  return { ...inputs, history: await historyFiles(opts.history) };
+}
+
+export async function verifyCommand(resultPath: string, opts: VerifyCommandOptions = {}): Promise<void> {
   const saved = await readJsonFile(resultPath);
-  const v = await verify(await createEngine(), saved);
+  const v = await verify(await createEngine(), saved, await givenInputs(saved, opts));
   const rec = (saved as { reproducibility: Reproducibility }).reproducibility;
   for (const note of v.notes) console.log(`note: ${note}`);
   if (v.identical) {

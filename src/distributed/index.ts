@@ -4,4 +4,5 @@ export { distributedBatch, type DistributedBatchOptions } from "./batch.js";
 export { distributedMonteCarlo, distributedRun, type DistributedMonteCarloOptions } from "./split.js";
 export { startWorker, type DistributedWorker, type WorkerOptions } from "./worker.js";
 export type { RunOptions, RunStats } from "./coordinator.js";
-export type { Phase, QueueOptions, RedisConnection } from "./redis.js";
+export { redisTarget, type Phase, type QueueOptions, type RedisConnection } from "./redis.js";
+export { describeBuild } from "./seal.js";

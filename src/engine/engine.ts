@@ -378,7 +378,7 @@ export class Engine implements Backend {
  * @example
  * ```ts
  * import { createEngine } from "pmargin";
- * const engine = await createEngine(); // build/pmargin.wasm in Node, the bundled asset in browsers
+ * const engine = await createEngine(); // build/pmargin.wasm in Node, its inline copy in browsers
  * const bigger = await createEngine({ limits: { positions: 1_000_000 } });
  * ```
  */

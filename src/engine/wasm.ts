@@ -1,12 +1,13 @@
 // Loads the one pmargin.wasm in Node and in browsers/bundlers.
 //
-// The module is located with `new URL("../../build/pmargin.wasm", import.meta.url)`,
-// the pattern Vite, webpack 5, Rollup and esbuild understand: in a bundle the URL
-// points at the emitted asset and is fetched; in Node it is a file: URL and is read
-// from disk. The kernels take raw pointers into memory this package owns, so no
-// generated bindings or loader library are needed: a plain WebAssembly.instantiate.
+// By default the module is the package's own (#pmargin-wasm, package.json "imports"): a
+// file: URL read from disk in Node, the bytes themselves (dist/engine/wasm-inline.js) under
+// the "browser" condition, so bundlers need no asset handling. The kernels take raw pointers
+// into memory this package owns, so no generated bindings or loader library are needed: a
+// plain WebAssembly.instantiate.
 import { PmarginError } from "../errors.js";
 import { SLICE_HEADER } from "../market/vol-surface.js";
+import { packagedWasm } from "#pmargin-wasm";
 
 /** The raw exports of build/pmargin.wasm (see assembly/index.ts). */
 export interface Kernels {
@@ -98,7 +99,7 @@ const imports = {
 
 /** Instantiates the kernels; each call gives an independent instance with its own memory. */
 export async function instantiateKernels(source?: WasmSource): Promise<{ kernels: Kernels; layout: KernelLayout; sha256?: string }> {
-  const { module, sha256 } = await toModule(source ?? new URL("../../build/pmargin.wasm", import.meta.url));
+  const { module, sha256 } = await toModule(source ?? packagedWasm());
   const instance = await WebAssembly.instantiate(module, imports);
   const ex = instance.exports as unknown as Kernels & Record<string, WebAssembly.Global>;
   const g = (name: string): number => {

@@ -1,5 +1,5 @@
 // The Monte Carlo model: what a user sets, with defaults for crypto. Every
-// default is documented here and in the README, with where it comes from.
+// default is documented here and in docs/monte-carlo.md, with where it comes from.
 import type { CorrelationInput } from "../math/correlation.js";
 import type { VolTermScaling } from "./profile.js";
 

@@ -76,11 +76,18 @@ export class RiskPool {
     const run = method.plan(engine, input, options.market ? { market: options.market } : {});
     if (!method.worthSending(run, input)) return method.coordinate(run, sendHere(method, run));
     const send: SendStage = <Part>(stage: string, items: number, shared?: unknown) => {
-      let done = 0;
-      return Promise.all(evenRanges(items, this.workers).map(async (range) => {
-        const part = (await this.pool!.exec("part", [name, input, stage, range, shared])) as Part;
-        done += range.count;
-        if (stage === method.progressStage) options.onProgress?.(done, items);
+      const progress = stage === method.progressStage ? options.onProgress : undefined;
+      const ranges = evenRanges(items, this.workers);
+      // Each worker reports its range's items done as it goes; the run's progress is their sum.
+      const doneIn = ranges.map(() => 0);
+      const report = (i: number, done: number): void => {
+        doneIn[i] = done;
+        progress!(doneIn.reduce((a, b) => a + b, 0), items);
+      };
+      return Promise.all(ranges.map(async (range, i) => {
+        const on = progress ? { on: (done: number) => report(i, done) } : {};
+        const part = (await this.pool!.exec("part", [name, input, stage, range, shared, progress !== undefined], on)) as Part;
+        if (progress) report(i, range.count);
         return part;
       }));
     };

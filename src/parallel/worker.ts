@@ -21,8 +21,9 @@ function buffersOf(value: unknown, found = new Set<ArrayBuffer>()): Set<ArrayBuf
 }
 
 workerpool.worker({
-  async part(name: SplitName, input: unknown, stage: string, range: Range, shared: unknown) {
-    const part = runPart(await getEngine(), name, input, stage, range, shared);
+  /** One range of a stage; with `progress`, each step of it reported to the pool as the count done. */
+  async part(name: SplitName, input: unknown, stage: string, range: Range, shared: unknown, progress: boolean) {
+    const part = runPart(await getEngine(), name, input, stage, range, shared, progress ? (done) => workerpool.workerEmit(done) : undefined);
     return new workerpool.Transfer(part as object, [...buffersOf(part)]);
   },
   async margins(accounts: BatchAccount[], marketData: MarketData, spec: MarginMethod) {

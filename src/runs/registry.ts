@@ -47,7 +47,9 @@ import { parseOpenOrders } from "../schema/orders.js";
 export interface RecordedInputs {
   /** The portfolio file; for the account command, the account file. */
   portfolio: unknown;
+  /** The market data file. */
   market: unknown;
+  /** The price history's CSV files (base name and text), for a method that reads one. */
   history?: { name: string; text: string }[];
 }
 
@@ -414,12 +416,15 @@ export function splitInputOf<S extends Extract<RunSpec, { command: SplitName }>>
 
 /**
  * One range of a stage of a split method, planned on this engine from its plain
- * inputs: what a pool worker or a queue job computes.
+ * inputs: what a pool worker or a queue job computes. `onProgress` follows the
+ * range's items as they are done (Monte Carlo's paths, chunk by chunk).
  */
-export function runPart(engine: Engine, name: SplitName, input: unknown, stage: string, range: Range, shared: unknown): unknown {
+export function runPart(
+  engine: Engine, name: SplitName, input: unknown, stage: string, range: Range, shared: unknown, onProgress?: (done: number, total: number) => void,
+): unknown {
   const method = splitMethod(name) as SplitMethod<unknown, unknown, unknown>;
   const part = stagePart(method, stage);
-  return part(method.plan(engine, input), range, shared);
+  return part(method.plan(engine, input, onProgress ? { onProgress } : {}), range, shared);
 }
 
 /** A split method's whole run on this engine: planned here, each stage one range here. */

@@ -16,7 +16,8 @@ export interface Reproducibility {
   /** SHA-256 of the WASM module that computed the result. */
   wasmSha256?: string;
   run: RunSpec;
-  inputs: RecordedInputs;
+  /** The inputs, unless the record was made without them: then verify() takes them and checks their digest. */
+  inputs?: RecordedInputs;
   /** SHA-256 of the canonical JSON of `inputs`: the same digest means the same inputs. */
   inputsSha256: string;
 }
@@ -37,13 +38,13 @@ export async function sha256Hex(text: string): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** The record of a run, to save with its result. */
-export async function record(engine: Engine, run: RunSpec, inputs: RecordedInputs): Promise<Reproducibility> {
+/** The record of a run, to save with its result; `withInputs: false` keeps only the inputs' digest. */
+export async function record(engine: Engine, run: RunSpec, inputs: RecordedInputs, { withInputs = true }: { withInputs?: boolean } = {}): Promise<Reproducibility> {
   return {
     pmargin: VERSION,
     ...(engine.wasmSha256 ? { wasmSha256: engine.wasmSha256 } : {}),
     run,
-    inputs,
+    ...(withInputs ? { inputs } : {}),
     inputsSha256: await sha256Hex(canonicalJson(inputs)),
   };
 }
@@ -58,7 +59,8 @@ export interface Verification {
 
 /**
  * Re-runs a saved result ({ ...result, reproducibility }) and compares every figure,
- * bit for bit (canonical JSON: the shortest text that reads back to each double).
+ * bit for bit (canonical JSON: the shortest text that reads back to each double). A record
+ * made without its inputs takes them as `inputs`, which must have the recorded digest.
  *
  * @example
  * ```ts
@@ -67,17 +69,24 @@ export interface Verification {
  * const { identical, difference, notes } = await verify(await createEngine(), saved);
  * ```
  */
-export async function verify(engine: Engine, saved: unknown): Promise<Verification> {
+export async function verify(engine: Engine, saved: unknown, inputs?: RecordedInputs): Promise<Verification> {
   if (saved === null || typeof saved !== "object" || !("reproducibility" in saved)) {
     throw new InputError("reproducibility", "not a pmargin result with a reproducibility record (run the command with --json)");
   }
   const { reproducibility: rec, ...result } = saved as { reproducibility: Reproducibility } & Record<string, unknown>;
-  if (!rec || typeof rec !== "object" || !rec.run || !rec.inputs) throw new InputError("reproducibility", "the record lacks its run or its inputs");
+  if (!rec || typeof rec !== "object" || !rec.run) throw new InputError("reproducibility", "the record lacks its run");
+  if (rec.inputs && inputs) throw new InputError("inputs", "the record carries its inputs: give inputs only for a record made without them");
+  const given = rec.inputs ?? inputs;
+  if (!given) throw new InputError("reproducibility.inputs", "the record has only the inputs' digest: give the inputs it was made from (pmargin verify: --portfolio, --market, --history)");
   const notes: string[] = [];
-  if ((await sha256Hex(canonicalJson(rec.inputs))) !== rec.inputsSha256) throw new InputError("reproducibility.inputs", "the inputs do not match their recorded digest: the file was edited");
+  if ((await sha256Hex(canonicalJson(given))) !== rec.inputsSha256) {
+    throw rec.inputs
+      ? new InputError("reproducibility.inputs", "the inputs do not match their recorded digest: the file was edited")
+      : new InputError("inputs", "these are not the inputs the result was made from (their digest differs from the record's)");
+  }
   if (rec.pmargin !== VERSION) notes.push(`recorded with pmargin ${rec.pmargin}, re-run with ${VERSION}`);
   if (rec.wasmSha256 && engine.wasmSha256 && rec.wasmSha256 !== engine.wasmSha256) notes.push("recorded with another pmargin.wasm build");
-  const again = runRecorded(engine, rec.run, rec.inputs);
+  const again = runRecorded(engine, rec.run, given);
   const difference = firstDifference(JSON.parse(canonicalJson(result)), JSON.parse(canonicalJson(again)), "");
   return difference === undefined ? { identical: true, notes } : { identical: false, difference, notes };
 }

@@ -1,7 +1,8 @@
 // The same build/pmargin.wasm, loaded through a real Vite bundle in Chromium, must
 // compute bit-identical results to Node. This exercises what a consumer gets: the
-// package entry dist/index.js and its new URL("../../build/pmargin.wasm", import.meta.url),
-// which the bundler must turn into an emitted asset that the loader fetches.
+// package entry dist/index.js, whose #pmargin-wasm import the bundler resolves under the
+// "browser" condition to dist/engine/wasm-inline.js, the kernels' bytes inside the code.
+// (tests/consumers.test.ts installs the packed tarball for each bundler.)
 //
 // Bit-identity is asserted twice: on identical inputs (a book compiled in Node, sent
 // to the page), and end to end with the browser compiling the book itself. The second
@@ -9,6 +10,7 @@
 // last bit ECMAScript leaves to the engine (Node 20's V8 and Chromium 156 disagree on
 // Math.log(5129 / 3690.3259695721226)).
 import { existsSync } from "node:fs";
+import { createHash } from "node:crypto";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import type { Server } from "node:http";
 import { tmpdir } from "node:os";
@@ -53,6 +55,7 @@ describe.skipIf(skipBrowser)(
     let browserSameBook: Results;
     let browserOwnBook: Results;
     let browserPooled: unknown;
+    let browserWasmSha256: string | undefined;
 
     beforeAll(async () => {
       if (!existsSync(distEntry) || !existsSync(wasmPath)) {
@@ -91,9 +94,10 @@ describe.skipIf(skipBrowser)(
       await page.waitForFunction(() => window.pmarginPage?.done, undefined, { timeout: 60_000 }).catch((e: Error) => {
         throw new Error(`page never finished: ${e.message}\n${pageErrors.join("\n")}`);
       });
-      const state = await page.evaluate(() => ({ error: window.pmarginPage.error, ownBook: window.pmarginPage.ownBook, pooled: window.pmarginPage.pooled }));
+      const state = await page.evaluate(() => ({ error: window.pmarginPage.error, wasmSha256: window.pmarginPage.wasmSha256, ownBook: window.pmarginPage.ownBook, pooled: window.pmarginPage.pooled }));
       if (state.error !== undefined) throw new Error(`the page failed: ${state.error}`);
       browserOwnBook = state.ownBook!;
+      browserWasmSha256 = state.wasmSha256;
       browserPooled = state.pooled!;
 
       // Imported only now, so that a missing dist/ gets the message above.
@@ -111,14 +115,11 @@ describe.skipIf(skipBrowser)(
       if (outDir) await rm(outDir, { recursive: true, force: true });
     });
 
-    it("emits pmargin.wasm as a separate asset, byte-identical to build/, and fetches it by URL", async () => {
-      const wasmFiles = emitted.filter((f) => f.endsWith(".wasm"));
-      expect(wasmFiles).toHaveLength(1);
-      const asset = await readFile(join(outDir!, "assets", wasmFiles[0]!));
-      expect(asset.equals(await readFile(wasmPath))).toBe(true);
-      // Fetched by the page's engine, the pool's own (it summarises) and each of its two workers: that one asset.
-      expect(fetchedWasm).toHaveLength(4);
-      for (const f of fetchedWasm) expect(f).toEqual({ path: `/assets/${wasmFiles[0]}`, contentType: "application/wasm" });
+    it("carries build/pmargin.wasm inline: no wasm asset, no wasm fetched, the same bytes run", async () => {
+      expect(emitted.filter((f) => f.endsWith(".wasm"))).toEqual([]);
+      // Neither the page's engine nor the pool's workers fetch one.
+      expect(fetchedWasm).toEqual([]);
+      expect(browserWasmSha256).toBe(createHash("sha256").update(await readFile(wasmPath)).digest("hex"));
     });
 
     it("computes bit-identical results to Node from identical inputs", () => {

@@ -1,5 +1,6 @@
 // Loads the package as a consumer imports it ("pmargin" is aliased to dist/index.js,
-// so its wasm is an asset the bundle fetches) and publishes, for the test:
+// whose kernels come inline under the "browser" condition) and publishes, for the test:
+// - wasmSha256: the digest of the kernels the page's engine runs;
 // - ownBook: the whole pipeline run here, book compiled by this browser's JS;
 // - runOn: the kernels run on a book the test compiled in Node, so both sides feed
 //   the wasm identical inputs.
@@ -13,7 +14,7 @@ import { poolRunInputs, run, seededBook, type Results } from "./compute.js";
 
 declare global {
   interface Window {
-    pmarginPage: { done: boolean; error?: string; ownBook?: Results; runOn?: (book: main.Book) => Results; pooled?: unknown };
+    pmarginPage: { done: boolean; error?: string; wasmSha256?: string; ownBook?: Results; runOn?: (book: main.Book) => Results; pooled?: unknown };
   }
 }
 
@@ -34,6 +35,6 @@ pmargin
   .createEngine()
   .then(async (engine) => {
     const ownBook = run(pmargin, engine, seededBook(pmargin, engine));
-    window.pmarginPage = { done: true, ownBook, runOn: (book) => run(pmargin, engine, book), pooled: await pooled() };
+    window.pmarginPage = { done: true, wasmSha256: engine.wasmSha256, ownBook, runOn: (book) => run(pmargin, engine, book), pooled: await pooled() };
   })
   .catch((e: unknown) => (window.pmarginPage = { done: true, error: e instanceof Error ? (e.stack ?? e.message) : String(e) }));
