@@ -1,7 +1,7 @@
 // Delta hedging: for each underlying, the perpetual that brings the book's delta to
 // a target (0 by default), and the margin of the book with those hedges.
 import type { Backend } from "../engine/backend.js";
-import { InputError } from "../errors.js";
+import { InputError, own } from "../errors.js";
 import { assertMarket, type Market } from "../market/market.js";
 import type { Position } from "../model/types.js";
 import { valueBook } from "./valuation.js";
@@ -50,7 +50,7 @@ export function deltaHedge(
     if (!deltas.some((u) => u.underlying === name)) throw new InputError(`target.${name}`, `the book holds nothing on ${name}`);
   }
   const hedges = deltas.map((u): DeltaHedge => {
-    const want = options.target?.[u.underlying] ?? 0;
+    const want = own(options.target, u.underlying) ?? 0;
     if (!Number.isFinite(want)) throw new InputError(`target.${u.underlying}`, `must be finite, got ${want}`);
     const need = want - u.delta;
     if (need === 0) return { underlying: u.underlying, deltaBefore: u.delta, deltaAfter: u.delta };

@@ -2,18 +2,18 @@
 // their positions (written as in a portfolio) and collateral, haircuts, thresholds,
 // add-on parameters, depeg prices — and its checks against a market.
 import * as v from "valibot";
-import { InputError } from "../errors.js";
+import { InputError, refuseUnknownNames } from "../errors.js";
 import { builtInProfileNames, type BuiltInProfileName } from "./profiles.js";
 import { checkedThresholds, checkedTiers, isStable, USD_STABLES, type Account } from "../model/account.js";
 import type { MarketData } from "../model/types.js";
 import { checkAgainstMarket } from "./cross.js";
-import { atIndex, group, MAX_QUANTITY, oneOf, PARSE, positive, rule, schemaRef, strict, symbol, text, within } from "./fields.js";
+import { atIndex, group, keyed, MAX_QUANTITY, oneOf, PARSE, positive, rule, schemaRef, strict, symbol, text, within } from "./fields.js";
 import { toInputError } from "./issues.js";
 import { position } from "./portfolio.js";
 
 const HAIRCUT = rule("must be within [0, 1) (a fraction of the value: 0.05 means 5%)");
 const haircut = v.pipe(v.number(HAIRCUT), v.finite(HAIRCUT), v.minValue(0, HAIRCUT), v.ltValue(1, HAIRCUT));
-const haircuts = v.record(symbol, haircut, rule("must map assets to haircuts"));
+const haircuts = keyed(haircut, rule("must map assets to haircuts"));
 const ratio = v.pipe(positive, v.maxValue(100, rule("must be ≤ 100 (a ratio MM / equity: 1 means 100%)")));
 
 const collateral = strict("a collateral balance", { asset: symbol, quantity: within(0, MAX_QUANTITY, " (units of the asset held)") });
@@ -104,7 +104,12 @@ export function parseAccount(input: unknown, source?: string): Account {
  */
 export function checkAccountAgainstMarket(account: Account, market: MarketData, source?: string): void {
   const names = Object.keys(market.underlyings);
+  // A haircut for an asset the account cannot hold (a typo: btc for BTC) would never apply.
+  const assets = [...names, ...USD_STABLES];
+  const where = "the assets are the market's underlyings and the USD stables:";
+  refuseUnknownNames(account.haircuts, assets, "haircuts", "asset", where, source);
   account.venues.forEach((venue, i) => {
+    refuseUnknownNames(venue.haircuts, assets, `venues[${i}].haircuts`, "asset", where, source);
     under(`venues[${i}]`, source, () => checkAgainstMarket({ positions: venue.positions ?? [] }, market));
     venue.collateral?.forEach((c, j) => {
       if (isStable(c.asset) || Object.hasOwn(market.underlyings, c.asset)) return;

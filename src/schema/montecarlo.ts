@@ -2,7 +2,7 @@
 // field optional (defaults fill in), unknown fields refused so a typo fails.
 import * as v from "valibot";
 import { MAX_BINS, MAX_WORST, type MonteCarloModelInput } from "../model/montecarlo.js";
-import { finite, group, positive, rule, strict, symbol, schemaRef, volatility, within, PARSE } from "./fields.js";
+import { finite, group, keyed, positive, rule, strict, symbol, schemaRef, volatility, within, PARSE } from "./fields.js";
 import { toInputError } from "./issues.js";
 
 const level = v.pipe(finite, v.gtValue(0, rule("must be a level within (0, 1)")), v.ltValue(1, rule("must be a level within (0, 1)")));
@@ -12,7 +12,7 @@ const correlationValue = v.pipe(finite, v.minValue(-1, rule("must be within [−
 const whole = (what: string) => v.pipe(finite, v.integer(rule(`must be a whole number (${what})`)), v.minValue(1, rule(`must be ≥ 1 (${what})`)));
 
 const jump = { intensity: within(0, 1e4, " (jumps a year)"), mean: within(-5, 5, " (a log move)"), vol: within(0, 5, " (a log move)") };
-const underlyingMap = <T extends v.GenericSchema>(value: T, what: string) => v.record(symbol, value, rule(`must map underlyings to ${what}`));
+const underlyingMap = <T extends v.GenericSchema>(value: T, what: string) => keyed(value, rule(`must map underlyings to ${what}`));
 
 export const modelSchema = group("a Monte Carlo model", {
   ...schemaRef,

@@ -2,7 +2,7 @@
 // profile fails with the field named, like a portfolio or a market.
 import * as v from "valibot";
 import type { MarginProfile } from "../model/profile.js";
-import { finite, positive, rule, strict, symbol, text, schemaRef, group, within, PARSE } from "./fields.js";
+import { finite, keyed, positive, rule, strict, symbol, text, schemaRef, group, within, PARSE } from "./fields.js";
 import { toInputError } from "./issues.js";
 
 const MOVE = rule("must be a move > −100% and ≤ +10,000%");
@@ -43,7 +43,7 @@ export const profileSchema = v.pipe(
     description: text,
     sources: v.array(text, rule("must be an array of strings")),
     defaults: strict("defaults", params),
-    underlyings: v.optional(v.record(symbol, v.partial(strict("an underlying's parameters", params)), rule("must map underlyings to their parameters"))),
+    underlyings: v.optional(keyed(v.partial(strict("an underlying's parameters", params)), rule("must map underlyings to their parameters"))),
     mmFactor: v.pipe(positive, v.maxValue(1, rule("must be within (0, 1]"))),
     report: v.optional(v.literal("deribit", rule('must be "deribit"'))),
     settlementBooks: v.optional(v.picklist(["together", "separate"], rule('must be "together" or "separate"'))),

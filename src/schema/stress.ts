@@ -2,7 +2,7 @@
 // historical windows, given shocks and correlation-to-one shocks.
 import * as v from "valibot";
 import type { StressScenario } from "../model/stress.js";
-import { finite, isoDate, rule, strict, symbol, text, schemaRef, group, volatility, within, PARSE } from "./fields.js";
+import { finite, isoDate, keyed, rule, strict, symbol, text, schemaRef, group, volatility, within, PARSE } from "./fields.js";
 import { toInputError } from "./issues.js";
 
 const MOVE = rule("must be a move > −100% and ≤ +10,000%");
@@ -10,7 +10,7 @@ const move = v.pipe(finite, v.gtValue(-1, MOVE), v.maxValue(100, MOVE));
 const SHIFT = rule("must be a relative vol shift > −1 and ≤ 100");
 const shift = v.pipe(finite, v.gtValue(-1, SHIFT), v.maxValue(100, SHIFT));
 const days = within(0, 365, " (days)");
-const perUnderlying = <T extends v.GenericSchema>(value: T, what: string) => v.record(symbol, value, rule(`must map underlyings to ${what}`));
+const perUnderlying = <T extends v.GenericSchema>(value: T, what: string) => keyed(value, rule(`must map underlyings to ${what}`));
 
 const scenario = v.variant("type", [
   strict("a historical scenario", {

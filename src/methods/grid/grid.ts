@@ -4,7 +4,7 @@
 import type { Backend } from "../../engine/backend.js";
 import { futurePrice, type Book } from "../../engine/book.js";
 import { ScenarioSet } from "../../engine/scenarios.js";
-import { InputError, refuseUnknownKeys } from "../../errors.js";
+import { InputError, own, refuseUnknownKeys } from "../../errors.js";
 import { log } from "../../math/deterministic.js";
 import { assertMarket, type Market } from "../../market/market.js";
 import { isCoinSettled, type MmpSetting, type Position } from "../../model/types.js";
@@ -109,7 +109,7 @@ const GRID_OPTIONS: readonly (keyof GridOptions)[] = ["profile", "perPosition", 
 
 /** A profile's parameters for one underlying: its overrides merged over the defaults. */
 export function paramsFor(profile: MarginProfile, underlying: string): UnderlyingGridParams {
-  return { ...profile.defaults, ...profile.underlyings?.[underlying] };
+  return { ...profile.defaults, ...own(profile.underlyings, underlying) };
 }
 
 /** Weight of a vol shock for an option `days` from expiry: (ref / max(days, min))^p. */

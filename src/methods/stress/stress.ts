@@ -4,7 +4,7 @@
 // PnL by full revaluation.
 import type { Backend } from "../../engine/backend.js";
 import { ScenarioSet } from "../../engine/scenarios.js";
-import { InputError } from "../../errors.js";
+import { InputError, own, refuseUnknownNames } from "../../errors.js";
 import { ewmaVol } from "../../history/estimate.js";
 import { alignHistory, type PriceHistory, type PriceSeries } from "../../history/history.js";
 import { DAY_MS, DEFAULT_EWMA_LAMBDA, parseTime } from "../../conventions.js";
@@ -113,9 +113,11 @@ function shocksOf(
   const out = ((): Shock[] => {
     switch (sc.type) {
       case "shock":
+        refuseUnknownNames(sc.moves, market.names, `${path}.moves`);
+        refuseUnknownNames(sc.volShifts, market.names, `${path}.volShifts`);
         return names.map((u) => {
-          const move = sc.moves?.[u] ?? 0;
-          const shift = sc.volShifts?.[u] ?? 0;
+          const move = own(sc.moves, u) ?? 0;
+          const shift = own(sc.volShifts, u) ?? 0;
           if (!(move > -1 && move <= 100)) throw new InputError(`${path}.moves.${u}`, `must be a move > −100% and ≤ +10,000%, got ${move}`);
           if (!(shift > -1 && shift <= 100)) throw new InputError(`${path}.volShifts.${u}`, `must be > −1 and ≤ 100, got ${shift}`);
           return { logMove: log(1 + move), volShift: shift, source: "given" };
@@ -123,8 +125,9 @@ function shocksOf(
       case "correlation-to-one": {
         const h = (sc.horizonDays ?? 1) / 365;
         if (!(Math.abs(sc.sigmas) <= 50)) throw new InputError(`${path}.sigmas`, `must be within [−50, 50], got ${sc.sigmas}`);
+        refuseUnknownNames(sc.vols, market.names, `${path}.vols`);
         return names.map((u) => {
-          const vol = sc.vols?.[u] ?? referenceVol(market, u, `${path}.vols.${u}`, "it");
+          const vol = own(sc.vols, u) ?? referenceVol(market, u, `${path}.vols.${u}`, "it");
           return { logMove: sc.sigmas * vol * Math.sqrt(h), volShift: sc.volShift ?? 0, source: `${sc.sigmas}σ at ${(100 * vol).toFixed(1)}% vol` };
         });
       }
