@@ -78,6 +78,7 @@ const REMOVED: Record<string, string> = {
  */
 export function refuseUnknownKeys(options: object | undefined, known: readonly string[], path: string): void {
   if (options === undefined) return;
+  expectObject(options, path, `an object of options (${known.join(", ")})`);
   const key = Object.keys(options).find((k) => !known.includes(k));
   if (key !== undefined) throw new InputError(`${path}.${key}`, REMOVED[key] ?? `unknown option (known: ${known.join(", ")})`);
 }
@@ -133,4 +134,31 @@ export function refuseUnknownNames(
   if (map === undefined) return;
   const key = Object.keys(map).find((k) => !known.includes(k));
   if (key !== undefined) throw new InputError(`${path}.${key}`, unknownName(key, known, what, where), source);
+}
+
+/** A value as a message shows what was passed instead: 5, "swap", null, an array, an object. */
+function shown(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "function") return "a function";
+  if (value !== null && typeof value === "object") return value.constructor?.name && value.constructor !== Object ? `a ${value.constructor.name}` : "an object";
+  return String(value);
+}
+
+/** Throws an InputError naming `path` unless `value` is an object (not null, an array or a function); undefined passes when `optional`. */
+export function expectObject(value: unknown, path: string, what: string, optional = false): asserts value is object {
+  if (optional && value === undefined) return;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new InputError(path, `must be ${what}, got ${shown(value)}`);
+}
+
+/** Throws an InputError naming `path` unless `value` is a finite number. */
+export function expectFinite(value: unknown, path: string): asserts value is number {
+  if (typeof value !== "number" || !Number.isFinite(value)) throw new InputError(path, `must be a finite number, got ${shown(value)}`);
+}
+
+/** Throws an InputError naming `path` unless `value` is an array of non-empty strings. */
+export function expectNames(value: unknown, path: string): asserts value is string[] {
+  if (!Array.isArray(value)) throw new InputError(path, `must be an array of names, got ${shown(value)}`);
+  const i = value.findIndex((name) => typeof name !== "string" || name === "");
+  if (i >= 0) throw new InputError(`${path}[${i}]`, `must be a non-empty name, got ${shown(value[i])}`);
 }

@@ -183,10 +183,20 @@ export function compileBook(
       at += packed.length;
     }
   }
-  return {
+  const book: Book = {
     layout, underlyings, indexPrices, positions, refs, nOpt, optCap, opt, slots: xs.length, xs, nodeOffsets, slices,
     nLin, linCap, lin, linAgg, nLinAgg,
   };
+  compiled.add(book);
+  return book;
+}
+
+/** The books compileBook made: a backend revalues no other. */
+const compiled = new WeakSet<object>();
+
+/** Throws an InputError naming `path` unless `book` is one a backend compiled. */
+export function assertBook(book: unknown, path = "book"): asserts book is Book {
+  if (typeof book !== "object" || book === null || !compiled.has(book)) throw new InputError(path, "must be a book a backend compiled (backend.compile(positions, market))");
 }
 
 /** What the options of one underlying and expiry share: time, forward, surface slices (offsets in the book's), vol-shift weight. */

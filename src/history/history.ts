@@ -4,7 +4,7 @@
 // one symbol drops that time for all, and is reported; nothing is ever filled in. A
 // missing day in every symbol is a gap between consecutive common times, reported
 // too, and return windows spanning it are skipped (a 2-day return is not a 1-day one).
-import { InputError, PmarginError } from "../errors.js";
+import { expectNames, expectObject, InputError, PmarginError } from "../errors.js";
 import { DAY_MS, parseTime } from "../conventions.js";
 import { formatInstant, parsePriceCsv, type PriceSeries } from "./csv.js";
 
@@ -60,6 +60,7 @@ function validateSeries(series: PriceSeries[]): void {
     if (first !== undefined) throw new InputError(`${path}.symbol`, `${s.symbol} is also series[${first}]: one series per symbol`);
     seen.set(s.symbol, i);
     const { times, closes } = s;
+    if (!(times instanceof Float64Array) || !(closes instanceof Float64Array)) throw new InputError(path, "times and closes must be Float64Arrays (parsePriceCsv makes them)");
     if (times.length !== closes.length) throw new InputError(path, `${times.length} times but ${closes.length} closes`);
     for (let j = 0; j < times.length; j++) {
       if (!Number.isFinite(times[j]!) || (j > 0 && !(times[j]! > times[j - 1]!))) {
@@ -67,6 +68,28 @@ function validateSeries(series: PriceSeries[]): void {
       }
       if (!(closes[j]! > 0 && Number.isFinite(closes[j]!))) throw new InputError(`${path}.closes[${j}]`, `must be a positive price, got ${closes[j]}`);
     }
+  });
+}
+
+/**
+ * Throws an InputError naming `path` unless `history` is a PriceHistory as alignHistory
+ * makes it: names, ascending finite times, positive closes of the same length, a step.
+ */
+export function checkHistory(history: unknown, path = "history"): asserts history is PriceHistory {
+  expectObject(history, path, "a PriceHistory (alignHistory(series))");
+  const h = history as Partial<PriceHistory>;
+  expectNames(h.symbols, `${path}.symbols`);
+  const { times, closes, stepMs } = h;
+  if (!(times instanceof Float64Array)) throw new InputError(`${path}.times`, "must be a Float64Array");
+  if (!(typeof stepMs === "number" && stepMs > 0 && Number.isFinite(stepMs))) throw new InputError(`${path}.stepMs`, "must be a step > 0 ms");
+  if (!Array.isArray(closes) || closes.length !== h.symbols!.length) throw new InputError(`${path}.closes`, "must hold one Float64Array per symbol");
+  times.forEach((t, i) => {
+    if (!Number.isFinite(t) || (i > 0 && !(t > times[i - 1]!))) throw new InputError(`${path}.times[${i}]`, "times must be finite and strictly ascending");
+  });
+  closes.forEach((c, k) => {
+    if (!(c instanceof Float64Array) || c.length !== times.length) throw new InputError(`${path}.closes[${k}]`, `must be a Float64Array of ${times.length} closes`);
+    const i = c.findIndex((x) => !(x > 0 && Number.isFinite(x)));
+    if (i >= 0) throw new InputError(`${path}.closes[${k}][${i}]`, `must be a positive price, got ${c[i]}`);
   });
 }
 
@@ -142,6 +165,7 @@ function listTimes(times: number[]): string {
  */
 export function alignHistory(series: PriceSeries[], options: AlignOptions = {}): PriceHistory {
   validateSeries(series);
+  expectObject(options, "options", "an object of alignment options");
   let selected = series;
   if (options.symbols !== undefined) {
     const wanted = options.symbols;
@@ -320,6 +344,8 @@ export interface ReturnWindows {
  * allowGaps.
  */
 export function returnWindows(history: PriceHistory, options: { steps: number; overlapping?: boolean; allowGaps?: boolean }): ReturnWindows {
+  checkHistory(history);
+  expectObject(options, "options", "{ steps, overlapping?, allowGaps? }");
   const { steps, overlapping = true, allowGaps = false } = options;
   const n = history.times.length;
   if (!Number.isInteger(steps) || steps < 1) throw new InputError("steps", `must be a whole number ≥ 1, got ${steps}`);

@@ -6,6 +6,7 @@ import type { MarketData, UnderlyingMarket } from "../model/types.js";
 import { expiredReason, toMillis } from "./dates.js";
 import { atIndex, atKey, isoDate, keyed, MAX_QUANTITY, positive, price, rule, strict, symbol, volatility, schemaRef, group, within, PARSE } from "./fields.js";
 import { formatPath, toInputError } from "./issues.js";
+import { markParsed } from "./checked.js";
 
 /** Nodes are interpolated between, so each must lie strictly above the previous one. */
 function nodes(item: v.GenericSchema<unknown, number>) {
@@ -128,7 +129,7 @@ export function parseMarket(input: unknown, source?: string): MarketData {
     checkDated(u.forwards, ["underlyings", name, "forwards"], market.asOf, source);
     checkDated(u.surface, ["underlyings", name, "surface"], market.asOf, source);
   }
-  return market;
+  return markParsed(market, "market");
 }
 
 /** Validates one underlying's market data against asOf (a live update); errors name `underlyings.<name>.…`. */

@@ -4,6 +4,7 @@ import * as v from "valibot";
 import { MAX_BINS, MAX_WORST, type MonteCarloModelInput } from "../model/montecarlo.js";
 import { finite, group, keyed, positive, rule, strict, symbol, schemaRef, volatility, within, PARSE } from "./fields.js";
 import { toInputError } from "./issues.js";
+import { checked, markParsed } from "./checked.js";
 
 const level = v.pipe(finite, v.gtValue(0, rule("must be a level within (0, 1)")), v.ltValue(1, rule("must be a level within (0, 1)")));
 const levels = v.pipe(v.array(level, rule("must be an array of levels")), v.nonEmpty(rule("must list at least one level")));
@@ -65,5 +66,10 @@ export const modelSchema = group("a Monte Carlo model", {
 export function parseMonteCarloModel(input: unknown, source?: string): MonteCarloModelInput {
   const result = v.safeParse(modelSchema, input, PARSE);
   if (!result.success) throw toInputError(result.issues, source);
-  return result.output as MonteCarloModelInput;
+  return markParsed(result.output as MonteCarloModelInput, "model");
+}
+
+/** `model` as monteCarlo takes it: parseMonteCarloModel's output as it is, anything else parsed (errors under `path`). */
+export function checkedModel(model: unknown, path: string): MonteCarloModelInput {
+  return checked(model, "model", parseMonteCarloModel, path);
 }

@@ -10,11 +10,11 @@
 // the history). So the same risk is margined every day, at that day's price and
 // vol level.
 import { DAY_MS, DEFAULT_EWMA_LAMBDA } from "../../conventions.js";
-import type { Backend } from "../../engine/backend.js";
-import { InputError, LimitError } from "../../errors.js";
+import { assertBackend, type Backend } from "../../engine/backend.js";
+import { expectObject, InputError, LimitError, refuseUnknownKeys } from "../../errors.js";
 import { correlationFrom, ewmaVol } from "../../history/estimate.js";
 import { alignHistory, returnWindows, type PriceHistory, type PriceSeries } from "../../history/history.js";
-import { assertMarketData, buildMarket, movedUnderlying } from "../../market/market.js";
+import { checkedMarketData, marketFrom, movedUnderlying, type Market } from "../../market/market.js";
 import { log } from "../../math/deterministic.js";
 import type { MarketData, Position } from "../../model/types.js";
 import { christoffersen, kupiec, trafficLight, type Christoffersen, type Kupiec, type TrafficLight } from "../../risk/backtest-stats.js";
@@ -23,6 +23,9 @@ import type { MonteCarloModelInput } from "../../model/montecarlo.js";
 import { monteCarlo } from "../montecarlo/montecarlo.js";
 import { booksByUnderlying, revalueByUnderlying, type UnderlyingBook } from "../scenario-risk.js";
 import { historyFor, type VolRule } from "../historical/historical.js";
+import { checkedPositions } from "../../market/positions.js";
+import { markParsed } from "../../schema/checked.js";
+import { checkedModel } from "../../schema/montecarlo.js";
 
 /** A margin model under test: its VaR at the backtest's level is the margin. */
 export type BacktestModel =
@@ -103,20 +106,23 @@ export const DEFAULT_BACKTEST_MODELS: BacktestModel[] = [
 export function backtest(
   backend: Backend, positions: readonly Position[], marketData: MarketData, source: PriceHistory | PriceSeries[], options: BacktestOptions = {},
 ): BacktestResult {
-  assertMarketData(marketData, "market");
+  assertBackend(backend);
+  marketData = checkedMarketData(marketData, "market");
+  const today = marketFrom(marketData);
+  positions = checkedPositions(positions, today);
+  expectObject(options, "options", "an object of backtest options");
   const level = options.level ?? 0.99;
   const horizonDays = options.horizonDays ?? 1;
   const lookback = options.lookbackDays ?? 500;
   const lambda = options.lambda ?? DEFAULT_EWMA_LAMBDA;
   const volRule = options.volRule ?? "realised";
   if (volRule !== "realised" && volRule !== "unchanged") throw new InputError("volRule", `must be "realised" or "unchanged", got ${String(volRule)}`);
-  const models = options.models ?? DEFAULT_BACKTEST_MODELS;
+  const models = checkedModels(options.models ?? DEFAULT_BACKTEST_MODELS);
   if (!(level > 0 && level < 1)) throw new InputError("level", `must be within (0, 1), got ${level}`);
   if (!(Number.isInteger(lookback) && lookback >= 30)) throw new InputError("lookbackDays", `must be a whole number ≥ 30, got ${lookback}`);
   if (models.length === 0) throw new InputError("models", "must list at least one model");
   if (positions.length === 0) throw new InputError("portfolio.positions", "empty portfolio: nothing to backtest");
 
-  const today = buildMarket(marketData);
   const names = today.names.filter((u) => positions.some((p) => p.underlying === u));
   const history = historyFor(source, names);
   if (history.times.length > backend.limits.historyObservations) throw new LimitError("history observations", history.times.length, backend.limits.historyObservations);
@@ -148,7 +154,7 @@ export function backtest(
     // Today's book, rolled to day i's price and vol levels.
     const scale = names.map((_, u) => ({ price: closes[u]![i]! / closes[u]![last]!, vol: vols[u]![i - 1]! / vols[u]![last - 1]! }));
     const data = scaleMarketData(marketData, names, scale);
-    const market = buildMarket(data);
+    const market = marketFrom(data);
     const book = scalePositions(positions, names, scale);
 
     // What followed: the realised moves, vols moved by the rule.
@@ -191,10 +197,23 @@ export function backtest(
   };
 }
 
+const METHODS = ["historical", "filtered-historical", "monte-carlo"];
+
+/** The models under test, a Monte Carlo one's model checked (errors under `models[i]`). */
+function checkedModels(models: unknown): readonly BacktestModel[] {
+  if (!Array.isArray(models)) throw new InputError("models", "must be an array of models");
+  return models.map((m: BacktestModel, i) => {
+    const path = `models[${i}]`;
+    if (typeof m !== "object" || m === null || !METHODS.includes(m.method)) throw new InputError(`${path}.method`, `must be one of ${METHODS.join(", ")}`);
+    refuseUnknownKeys(m, m.method === "monte-carlo" ? ["name", "method", "model"] : ["name", "method"], path);
+    return m.method === "monte-carlo" && m.model !== undefined ? { ...m, model: checkedModel(m.model, `${path}.model`) } : m;
+  });
+}
+
 interface Day {
   backend: Backend;
   book: Position[];
-  market: ReturnType<typeof buildMarket>;
+  market: Market;
   books: UnderlyingBook[];
   i: number;
   lookback: number;
@@ -218,10 +237,11 @@ function marginOf(m: BacktestModel, c: Day): number {
     });
     const vols = Object.fromEntries(c.names.map((u, n) => [u, c.vols[n]![c.i - 1]!]));
     const correlation = c.names.length > 1 ? correlationFrom(window, { symbols: c.names }) : undefined;
-    const r = monteCarlo(c.backend, c.book, c.market, {
+    // The library's own model (VaR only, vols and correlation estimated from the history): checked as built.
+    const r = monteCarlo(c.backend, c.book, c.market, markParsed({
       paths: MC_PATHS, ...m.model, seed: (m.model?.seed ?? 1) + c.i, horizon: { days: c.horizonDays }, vols,
       ...(correlation ? { correlation } : {}), levels, output: { histogramBins: 1, worstPaths: 0 },
-    });
+    }, "model"));
     return r.portfolio.var[0]!.value;
   }
   // Historical windows that ended by day i and started within the lookback.
@@ -260,10 +280,11 @@ export function scaleMarketData(data: MarketData, names: string[], scale: { pric
 
 /** Positions with strikes and entry prices scaled with their underlying's prices. */
 function scalePositions(positions: readonly Position[], names: string[], scale: { price: number }[]): Position[] {
+  // Checked positions with their prices scaled as the market's are: checked as built.
   return positions.map((p) => {
     const f = scale[names.indexOf(p.underlying)]!.price;
-    if (p.kind === "option") return { ...p, strike: p.strike * f };
-    if (p.kind === "future" && p.entryPrice !== undefined) return { ...p, entryPrice: p.entryPrice * f };
+    if (p.kind === "option") return markParsed({ ...p, strike: p.strike * f }, "position");
+    if (p.kind === "future" && p.entryPrice !== undefined) return markParsed({ ...p, entryPrice: p.entryPrice * f }, "position");
     return p;
   });
 }

@@ -3,10 +3,10 @@
 // by EWMA volatility to today's level, as clearing houses do) and with implied
 // vols moved by the realised-vol change of the window.
 import { DAY_MS, DEFAULT_EWMA_LAMBDA, MS_PER_YEAR } from "../../conventions.js";
-import type { Backend } from "../../engine/backend.js";
+import { assertBackend, type Backend } from "../../engine/backend.js";
 import { InputError, LimitError, refuseUnknownKeys } from "../../errors.js";
 import { ewmaVol } from "../../history/estimate.js";
-import { alignHistory, returnWindows, type PriceHistory, type PriceSeries } from "../../history/history.js";
+import { alignHistory, checkHistory, returnWindows, type PriceHistory, type PriceSeries } from "../../history/history.js";
 import { exp } from "../../math/deterministic.js";
 import { assertMarket, type Market } from "../../market/market.js";
 import type { Position } from "../../model/types.js";
@@ -15,6 +15,7 @@ import {
   booksByUnderlying, checkCover, checkLevels, combineParts, heldBy, revalueByUnderlying, summarisePart,
   type Diversification, type PartSummary, type UnderlyingBook, type UnderlyingTail,
 } from "../scenario-risk.js";
+import { checkedPositions } from "../../market/positions.js";
 
 /** How implied vols move in a window: not at all, or by the ratio of EWMA vols at its end and start. */
 export type VolRule = "unchanged" | "realised";
@@ -85,6 +86,7 @@ export interface HistoricalScenarios {
 /** History aligned on `names` (series are aligned here; a given history must hold them). */
 export function historyFor(source: PriceHistory | PriceSeries[], names: string[], range: { from?: string; to?: string } = {}): PriceHistory {
   if (Array.isArray(source)) return alignHistory(source, { symbols: names, ...range });
+  checkHistory(source);
   const missing = names.filter((u) => !source.symbols.includes(u));
   if (missing.length > 0) throw new InputError("history", `no prices for ${missing.join(", ")} (the history has ${source.symbols.join(", ")})`);
   return range.from || range.to ? alignHistory(source.symbols.map((symbol, k) => ({ symbol, times: source.times, closes: source.closes[k]! })), { symbols: names, ...range }) : source;
@@ -157,8 +159,10 @@ const HISTORICAL_OPTIONS: readonly (keyof HistoricalOptions)[] = [
 export function prepareHistorical(
   backend: Backend, positions: readonly Position[], market: Market, source: PriceHistory | PriceSeries[], options: HistoricalOptions = {},
 ): HistoricalRun {
+  assertBackend(backend);
   assertMarket(market);
   refuseUnknownKeys(options, HISTORICAL_OPTIONS, "options");
+  positions = checkedPositions(positions, market);
   const o = {
     horizonDays: options.horizonDays ?? 1,
     overlapping: options.overlapping ?? true,
@@ -244,6 +248,7 @@ export function prepareHistorical(
 export function historicalVaR(
   backend: Backend, positions: readonly Position[], market: Market, source: PriceHistory | PriceSeries[], options: HistoricalOptions = {},
 ): HistoricalResult {
+  assertBackend(backend);
   assertMarket(market);
   const run = prepareHistorical(backend, positions, market, source, options);
   return run.summarise([run.part(0, run.windows)]);

@@ -2,7 +2,7 @@
 // shocks (given moves, or every underlying moving together by k of its own
 // sigmas — correlation to one). Each gives the portfolio's and every position's
 // PnL by full revaluation.
-import type { Backend } from "../../engine/backend.js";
+import { assertBackend, type Backend } from "../../engine/backend.js";
 import { ScenarioSet } from "../../engine/scenarios.js";
 import { InputError, own, refuseUnknownNames } from "../../errors.js";
 import { ewmaVol } from "../../history/estimate.js";
@@ -14,6 +14,8 @@ import type { CorrelationToOneStress, HistoricalStress, ShockStress, StressScena
 import type { Position } from "../../model/types.js";
 import { EWMA_WARM_UP } from "../historical/historical.js";
 import events from "./events.json" with { type: "json" };
+import { checkedScenarios, parseStressScenarios } from "../../schema/stress.js";
+import { checkedPositions } from "../../market/positions.js";
 
 export interface StressResult {
   name: string;
@@ -35,7 +37,7 @@ export interface StressResult {
  * ```
  */
 export function builtInStressScenarios(): HistoricalStress[] {
-  return events.events.map((e) => ({ type: "historical", ...e }));
+  return parseStressScenarios({ scenarios: events.events.map((e) => ({ type: "historical", ...e })) }) as HistoricalStress[];
 }
 
 const DEFAULT_PROXY = "BTC";
@@ -60,7 +62,10 @@ export interface StressOptions {
 export function stressTest(
   backend: Backend, positions: readonly Position[], market: Market, scenarios: readonly StressScenario[], options: StressOptions = {},
 ): StressResult[] {
+  assertBackend(backend);
   assertMarket(market);
+  positions = checkedPositions(positions, market);
+  scenarios = checkedScenarios(scenarios);
   if (positions.length === 0) throw new InputError("portfolio.positions", "empty portfolio: nothing to stress");
   const book = backend.compile(positions, market);
   const names = book.underlyings;
