@@ -83,5 +83,5 @@ export { EwmaTracker, type EwmaOptions } from "./live/ewma.js";
 // Verifiable results
 // (a saved --json result re-run from its record; recording through the library, record() and
 // runRecorded(), takes the method registry's run specs and stays internal with it for now)
-export { verify, type Verification } from "./verify/reproducibility.js";
+export { verify, type Verification, type VerifyOptions } from "./verify/reproducibility.js";
 export { VERSION } from "./version.js";

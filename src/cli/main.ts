@@ -14,6 +14,7 @@ import { hedgeCommand, marginCommand, whatIfCommand, type MarginCommandOptions }
 import { batchCommand, type BatchCommandOptions } from "./batch.js";
 import { workerCommand, type WorkerCommandOptions } from "./queue.js";
 import { verifyCommand } from "./verify.js";
+import { signRecordsWith } from "./recorded.js";
 import { watchCommand, type WatchCommandOptions } from "./watch.js";
 import { accountCommand, type AccountCommandOptions } from "./account.js";
 
@@ -26,7 +27,9 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
 const program = new Command()
   .name("pmargin")
   .description("Portfolio margin and risk for crypto derivatives (SIMD WebAssembly core)")
+  .option("--sign <key.pem>", "with --json: sign the reproducibility record with this Ed25519 private key (PKCS#8 PEM; docs/records.md)")
   .showHelpAfterError();
+program.hook("preAction", () => signRecordsWith(program.opts<{ sign?: string }>().sign));
 
 /** A subcommand on a portfolio and a market, the two inputs every command takes. */
 const onPortfolio = (name: string, description: string): Command =>
@@ -165,7 +168,8 @@ program
   .command("verify")
   .description("re-run a saved --json result (value, grid, mc, hist, stress, margin, whatif, backtest, account) from its reproducibility record and compare every figure, bit for bit (exit 3 if it differs)")
   .argument("<result>", "a result saved with --json")
-  .action((result: string) => run(() => verifyCommand(result)));
+  .option("--public-key <key.pem>", "the signer's Ed25519 public key (SPKI PEM): the record must be signed with its private key")
+  .action((result: string, opts: { publicKey?: string }) => run(() => verifyCommand(result, opts)));
 
 program.parseAsync().catch((error: unknown) => {
   console.error(`pmargin: internal error: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,3 +1,4 @@
+import type { MonteCarloModelInput } from "../model/montecarlo.js";
 import Table from "cli-table3";
 import { InputError } from "../errors.js";
 import { prepareInputs } from "../market/inputs.js";
@@ -32,7 +33,8 @@ type MmRatio = { mmRatio?: number };
 const FROM_FLAGS: { [M in MarginMethodName]: (opts: MarginCommandOptions, mmRatio: MmRatio) => Promise<Extract<MarginRun, { method: M }>> } = {
   grid: async (opts) => ({ method: "grid", profile: await loadProfile(opts.profile) }),
   "monte-carlo": async (opts, mmRatio) => {
-    const model = opts.model ? parseMonteCarloModel(await readJsonFile(opts.model), opts.model) : {};
+    // A copy: the flags below override the file's (parsed, so frozen) fields.
+    const model: MonteCarloModelInput = opts.model ? { ...parseMonteCarloModel(await readJsonFile(opts.model), opts.model) } : {};
     if (opts.paths !== undefined) model.paths = number("--paths", opts.paths);
     if (opts.seed !== undefined) model.seed = number("--seed", opts.seed);
     return { method: "monte-carlo", model, ...mmRatio };

@@ -28,7 +28,8 @@ export interface VarCommandOptions extends QueueMonteCarloOptions {
 export async function varCommand(portfolioPath: string, marketPath: string, opts: VarCommandOptions): Promise<void> {
   const inputs = await readPortfolioInputs(portfolioPath, marketPath);
   const { portfolio, market } = inputs.parsed;
-  const model: MonteCarloModelInput = opts.model ? parseMonteCarloModel(await readJsonFile(opts.model), opts.model) : {};
+  // A copy: the flags below override the file's (parsed, so frozen) fields.
+  const model: MonteCarloModelInput = opts.model ? { ...parseMonteCarloModel(await readJsonFile(opts.model), opts.model) } : {};
   if (opts.paths !== undefined) model.paths = wholeNumber("--paths", opts.paths);
   if (opts.seed !== undefined) model.seed = wholeNumber("--seed", opts.seed);
   if (opts.varLevel || opts.esLevel) {

@@ -5,9 +5,10 @@ import type { Engine } from "../engine/engine.js";
 import {
   methodOf, parseHistory, portfolioInputs, type InputsOf, type PortfolioInputs, type RecordedInputs, type ResultOf, type RunSpec,
 } from "../runs/registry.js";
-import { record } from "../verify/reproducibility.js";
+import { InputError } from "../errors.js";
+import { record, signRecord } from "../verify/reproducibility.js";
 import { historyFiles } from "./history.js";
-import { readJsonFile } from "./run.js";
+import { readJsonFile, readKey } from "./run.js";
 
 /** A command's inputs: as recorded (the files' JSON, the history's CSV files) and validated once. */
 export interface CommandInputs<In> {
@@ -28,6 +29,14 @@ export async function withHistoryOf<In extends object>(spec: RunSpec, inputs: Co
   return { recorded: { ...inputs.recorded, history }, parsed: { ...inputs.parsed, history: parseHistory(history) } };
 }
 
+/** The private key `--sign` names (read when a record is written), for every command of this process. */
+let signingKey: string | undefined;
+
+/** Sets the PEM file whose Ed25519 private key signs the records --json prints (pmargin --sign key.pem). */
+export function signRecordsWith(path: string | undefined): void {
+  signingKey = path;
+}
+
 /**
  * The result, or with --json nothing: the result and its reproducibility record were
  * printed. `compute` may replace the plain run with one that gives the same bits
@@ -37,7 +46,12 @@ export async function recordedRun<S extends RunSpec>(
   engine: Engine, spec: S, inputs: CommandInputs<InputsOf<S>>, json: boolean | undefined, compute?: () => Promise<ResultOf<S>> | ResultOf<S>,
 ): Promise<ResultOf<S> | undefined> {
   const result = compute ? await compute() : methodOf(spec).run(engine, spec, inputs.parsed);
-  if (!json) return result;
-  console.log(JSON.stringify({ ...(result as object), reproducibility: await record(engine, spec, inputs.recorded) }, null, 2));
+  if (!json) {
+    if (signingKey !== undefined) throw new InputError("--sign", "signs the reproducibility record of a --json result: give --json too");
+    return result;
+  }
+  const rec = await record(engine, spec, inputs.recorded);
+  const reproducibility = signingKey === undefined ? rec : await signRecord(rec, await readKey(signingKey, "--sign"));
+  console.log(JSON.stringify({ ...(result as object), reproducibility }, null, 2));
   return undefined;
 }

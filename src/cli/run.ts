@@ -18,6 +18,15 @@ export async function run(command: () => Promise<void>): Promise<void> {
 }
 
 /** Reads and parses a JSON file; a missing file or bad JSON is the user's InputError. */
+/** A key file's PEM text; a file that cannot be read is an InputError naming the option. */
+export async function readKey(path: string, option: string): Promise<string> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    throw new InputError(option, `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+}
+
 export async function readJsonFile(path: string): Promise<unknown> {
   let text: string;
   try {

@@ -1,13 +1,14 @@
 import { createEngine } from "../engine/engine.js";
 import { verify, type Reproducibility } from "../verify/reproducibility.js";
-import { readJsonFile } from "./run.js";
+import { readJsonFile, readKey } from "./run.js";
 
 /** Exit code of a result that no longer reproduces: neither bad input (2) nor a crash (1). */
 export const NOT_REPRODUCED = 3;
 
-export async function verifyCommand(resultPath: string): Promise<void> {
+export async function verifyCommand(resultPath: string, opts: { publicKey?: string } = {}): Promise<void> {
   const saved = await readJsonFile(resultPath);
-  const v = await verify(await createEngine(), saved);
+  const publicKey = opts.publicKey === undefined ? undefined : await readKey(opts.publicKey, "--public-key");
+  const v = await verify(await createEngine(), saved, publicKey === undefined ? {} : { publicKey });
   const rec = (saved as { reproducibility: Reproducibility }).reproducibility;
   for (const note of v.notes) console.log(`note: ${note}`);
   if (v.identical) {
