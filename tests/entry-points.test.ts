@@ -121,7 +121,7 @@ const CASES: Case[] = [
   { name: "valueBook", args: () => [engine, engine.compile(inputs.portfolio.positions, inputs.market), built()], json: [], call: fn(api.valueBook) },
   { name: "monteCarlo", args: () => [engine, positions(), built(), few()], json: [1, 3], call: fn(api.monteCarlo) },
   { name: "historicalVaR", args: () => [engine, positions(), built(), history, { horizonDays: 1 }], json: [1, 4], call: fn(api.historicalVaR) },
-  { name: "stressTest", args: () => [engine, positions(), built(), read("stress") && (read("stress") as { scenarios: unknown[] }).scenarios], json: [1, 3], call: fn(api.stressTest) },
+  { name: "stressTest", args: () => [engine, positions(), built(), (read("stress") as { scenarios: unknown[] }).scenarios, { history }], json: [1, 3], call: fn(api.stressTest) },
   { name: "headlineMargin", args: () => [engine, positions(), built(), spec()], json: [1, 3], call: fn(api.headlineMargin) },
   { name: "whatIf", args: () => [engine, positions(), built(), [{ kind: "future", settlement: "linear", underlying: "BTC", quantity: 1 }], spec()], json: [1, 3, 4], call: fn(api.whatIf) },
   { name: "deltaHedge", args: () => [engine, positions(), built(), spec(), {}], json: [1, 3, 4], call: fn(api.deltaHedge) },
@@ -135,7 +135,7 @@ const CASES: Case[] = [
   { name: "backtest", args: () => [engine, positions(), structuredClone(MARKET), recent(45), { lookbackDays: 30, models: [{ method: "historical" }] }], json: [1, 2, 4], call: fn(api.backtest) },
   { name: "alignHistory", args: () => [history, {}], json: [1], call: fn(api.alignHistory) },
   { name: "estimateModelInputs", args: () => [api.alignHistory(history), {}], json: [1], call: fn(api.estimateModelInputs) },
-  { name: "parsePriceCsv", args: () => ["date,close\n2025-01-01,100\n2025-01-02,101\n", "BTC"], json: [], call: fn(api.parsePriceCsv) },
+  { name: "parsePriceCsv", args: () => ["date,BTC\n2025-01-01,100\n2025-01-02,101\n", { source: "btc.csv" }], json: [], call: fn(api.parsePriceCsv) },
   { name: "engine.compile", args: () => [positions(), built()], json: [0], call: (...a) => engine.compile(...(a as Parameters<api.Engine["compile"]>)) },
   { name: "ScenarioSet", args: () => [["BTC", "ETH", "SOL"], 3], json: [0], call: (...a) => new engineTier.ScenarioSet(...(a as ConstructorParameters<typeof engineTier.ScenarioSet>)) },
   { name: "engine.revalue", args: () => [engine.compile(inputs.portfolio.positions, inputs.market), new engineTier.ScenarioSet(inputs.market.names, 2), { dt: 0.01 }], json: [2], call: (...a) => engine.revalue(...(a as Parameters<api.Engine["revalue"]>)) },
@@ -144,7 +144,7 @@ const CASES: Case[] = [
   { name: "christoffersen", args: () => [Array.from({ length: 250 }, (_, i) => i % 50 === 0), 0.99], json: [0], call: fn(riskTier.christoffersen) },
   { name: "trafficLight", args: () => [3, 250, 0.99], json: [], call: fn(riskTier.trafficLight) },
   { name: "prepareCorrelation", args: () => [{ underlyings: ["BTC", "ETH"], matrix: [[1, 0.8], [0.8, 1]] }], json: [0], call: fn(riskTier.prepareCorrelation) },
-  { name: "nearestCorrelation", args: () => [[[1, 0.9], [0.9, 1]]], json: [0], call: fn(riskTier.nearestCorrelation) },
+  { name: "nearestCorrelation", args: () => [Float64Array.from([1, 0.9, 0.9, 1]), 2, {}], json: [2], call: fn(riskTier.nearestCorrelation) },
   { name: "realisedVol", args: () => [api.alignHistory(history), "BTC", {}], json: [2], call: fn(riskTier.realisedVol) },
   { name: "ewmaVol", args: () => [api.alignHistory(history), "BTC", {}], json: [2], call: fn(riskTier.ewmaVol) },
   { name: "correlationFrom", args: () => [api.alignHistory(history), {}], json: [1], call: fn(riskTier.correlationFrom) },
@@ -193,8 +193,8 @@ describe("every exported function: mutated inputs get typed errors only", () => 
     expect(exported.filter((name) => !covered.has(name) && !elsewhere.has(name))).toEqual([]);
   });
 
-  it("valid arguments give finite results", () => {
-    for (const c of CASES) expectTyped(c, c.args(), "no change");
+  it("valid arguments give results, all finite", () => {
+    for (const c of CASES) expect(nonFinite(c.call(...c.args())), c.name).toEqual([]);
   });
 
   it.each(CASES.map((c) => [c.name, c] as const))("%s: an argument replaced by a wrong value", (_, c) => {

@@ -1,5 +1,6 @@
+import { cliEngine } from "./engine.js";
 import Table from "cli-table3";
-import { createEngine, type Engine } from "../engine/engine.js";
+import type { Engine } from "../engine/engine.js";
 import type { Market } from "../market/market.js";
 import { greeksMargin } from "../methods/greeks-margin.js";
 import { gridAttribution } from "../methods/grid/attribution.js";
@@ -26,7 +27,7 @@ export async function gridCommand(portfolioPath: string, marketPath: string, opt
   const inputs = await readPortfolioInputs(portfolioPath, marketPath);
   const { portfolio, market } = inputs.parsed;
   const profile = await loadProfile(opts.profile);
-  const engine = await createEngine();
+  const engine = await cliEngine();
   const result = await recordedRun(engine, { command: "grid", profile, perPosition: opts.perPosition ?? false }, inputs, opts.json);
   if (!result) return;
   const table = new Table({

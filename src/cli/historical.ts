@@ -1,5 +1,6 @@
+import { cliEngine } from "./engine.js";
+import { outlierWarning } from "./history.js";
 import Table from "cli-table3";
-import { createEngine } from "../engine/engine.js";
 import { InputError } from "../errors.js";
 import type { VolRule } from "../methods/historical/historical.js";
 import { needHistory, splitInputOf } from "../runs/registry.js";
@@ -12,6 +13,7 @@ export interface HistoricalCommandOptions {
   history?: string[];
   from?: string;
   to?: string;
+  strict?: boolean;
   horizonDays: string;
   nonOverlapping?: boolean;
   filtered?: boolean;
@@ -28,13 +30,14 @@ export async function historicalCommand(portfolioPath: string, marketPath: strin
   const options = {
     ...(opts.from ? { from: opts.from } : {}),
     ...(opts.to ? { to: opts.to } : {}),
+    ...(opts.strict ? { strict: true } : {}),
     horizonDays: number("--horizon-days", opts.horizonDays),
     overlapping: !opts.nonOverlapping,
     filtered: opts.filtered ?? false,
     lambda: number("--lambda", opts.lambda),
     volRule: opts.volRule as VolRule,
   };
-  const engine = await createEngine();
+  const engine = await cliEngine();
   const spec = { command: "historical", options } as const;
   const inputs = await withHistoryOf(spec, given, opts.history);
   // A window starts on every day of the longest series at most.
@@ -57,6 +60,7 @@ export async function historicalCommand(portfolioPath: string, marketPath: strin
   const worst = new Table({ head: ["window", "loss, USD", ...r.underlyings.map((u) => `${u.underlying} move / vol shift`)], style });
   for (const w of r.worst) worst.push([`${w.start} → ${w.end}`, fmt(w.lossUsd), ...w.moves.map((m) => `${signed(m.move)} / ${signed(m.volShift)}`)]);
   lines.push(worst.toString());
+  for (const o of r.history.outliers ?? []) lines.push(outlierWarning(o));
   if (r.history.gaps.length > 0) lines.push(`History gaps (not filled; windows across them skipped): ${r.history.gaps.map((g) => `${g.from} → ${g.to}`).join(", ")}`);
   console.log(lines.join("\n"));
 }

@@ -1,8 +1,8 @@
+import { cliEngine } from "./engine.js";
 import type { MonteCarloModelInput } from "../model/montecarlo.js";
 import Table from "cli-table3";
 import { InputError } from "../errors.js";
 import { prepareInputs } from "../market/inputs.js";
-import { createEngine } from "../engine/engine.js";
 import { deltaHedge } from "../methods/hedge.js";
 import { optimiseMargin, type MarginOptimisationResult, type SizedHedge } from "../methods/optimise.js";
 import type { MarginMethod } from "../methods/margin.js";
@@ -63,7 +63,7 @@ export async function marginMethodOf(opts: MarginCommandOptions): Promise<Margin
 export async function marginCommand(portfolioPath: string, marketPath: string, opts: MarginCommandOptions): Promise<void> {
   const given = await readPortfolioInputs(portfolioPath, marketPath);
   const spec = { command: "margin" as const, ...(await marginRunOf(opts)) };
-  const engine = await createEngine();
+  const engine = await cliEngine();
   const m = await recordedRun(engine, spec, await withHistoryOf(spec, given, opts.history), opts.json);
   if (!m) return;
   console.log(`${given.parsed.portfolio.name ?? portfolioPath} — ${m.basis}`);
@@ -78,7 +78,7 @@ export async function whatIfCommand(portfolioPath: string, marketPath: string, o
   checkAgainstMarket(orderFile, marketData, opts.orders);
   const spec = { command: "whatif" as const, margin: await marginRunOf(opts), orders: orderFile.positions };
   const inputs = await withHistoryOf(spec, { ...given, parsed: { ...given.parsed, orders: orderFile.positions } }, opts.history);
-  const engine = await createEngine();
+  const engine = await cliEngine();
   const w = await recordedRun(engine, spec, inputs, opts.json);
   if (!w) return;
   console.log(`${portfolio.name ?? portfolioPath} — what-if margin, ${w.before.basis}`);
@@ -91,7 +91,7 @@ export async function whatIfCommand(portfolioPath: string, marketPath: string, o
 
 export async function hedgeCommand(portfolioPath: string, marketPath: string, opts: MarginCommandOptions & { inverse?: boolean; candidates?: string }): Promise<void> {
   const { portfolio, marketData, market } = prepareInputs(await readJsonFile(portfolioPath), await readJsonFile(marketPath), { portfolio: portfolioPath, market: marketPath });
-  const engine = await createEngine();
+  const engine = await cliEngine();
   const spec = await marginMethodOf(opts);
   if (opts.candidates) {
     const candidates = parseHedgeCandidates(await readJsonFile(opts.candidates), opts.candidates);

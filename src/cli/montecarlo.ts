@@ -1,5 +1,5 @@
+import { cliEngine } from "./engine.js";
 import Table from "cli-table3";
-import { createEngine } from "../engine/engine.js";
 import { InputError } from "../errors.js";
 import { DEFAULT_MODEL, type MonteCarloModelInput } from "../model/montecarlo.js";
 import type { MonteCarloResult } from "../methods/montecarlo/montecarlo.js";
@@ -46,7 +46,7 @@ export async function varCommand(portfolioPath: string, marketPath: string, opts
   const progress = bar.onProgress ? { onProgress: bar.onProgress } : {};
   const workers = workersFor(opts.workers, portfolio.positions.length * (model.paths ?? DEFAULT_MODEL.paths));
   if (opts.queue !== undefined && opts.workers !== undefined) throw new InputError("--workers", "give --workers or --queue, not both");
-  const engine = await createEngine();
+  const engine = await cliEngine();
   // Every way gives the same bits, so the record is the same.
   const spec = { command: "monte-carlo", model } as const;
   const input = splitInputOf(spec, inputs.parsed);

@@ -1,13 +1,18 @@
 import { readFile } from "node:fs/promises";
 import { InputError, LimitError } from "../errors.js";
 import { parseJson } from "../schema/index.js";
+import { raiseHint } from "./engine.js";
 
 /** Runs a command, mapping user errors to exit code 2 and others to 1, without stack traces. */
 export async function run(command: () => Promise<void>): Promise<void> {
   try {
     await command();
   } catch (error) {
-    if (error instanceof InputError || error instanceof LimitError) {
+    if (error instanceof LimitError) {
+      const hint = raiseHint(error.limit);
+      console.error(`pmargin: ${hint ? `${error.limit}: ${error.requested} requested, limit ${error.allowed}${hint}` : error.message}`);
+      process.exitCode = 2;
+    } else if (error instanceof InputError) {
       console.error(`pmargin: ${error.message}`);
       process.exitCode = 2;
     } else {

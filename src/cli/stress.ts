@@ -1,5 +1,5 @@
+import { cliEngine } from "./engine.js";
 import Table from "cli-table3";
-import { createEngine } from "../engine/engine.js";
 import { builtInStressScenarios } from "../methods/stress/stress.js";
 import type { StressScenario } from "../model/stress.js";
 import { parseStressScenarios } from "../schema/stress.js";
@@ -24,7 +24,7 @@ export async function stressCommand(portfolioPath: string, marketPath: string, o
   ];
   const spec = { command: "stress", scenarios } as const;
   const inputs = await withHistoryOf(spec, given, opts.history);
-  const engine = await createEngine();
+  const engine = await cliEngine();
   const out = await recordedRun(engine, spec, inputs, opts.json);
   if (!out) return;
   const { results } = out;

@@ -1,5 +1,5 @@
+import { cliEngine } from "./engine.js";
 import Table from "cli-table3";
-import { createEngine } from "../engine/engine.js";
 import { readPortfolioInputs, recordedRun } from "./recorded.js";
 import { fmt, sig, style } from "./format.js";
 
@@ -7,7 +7,7 @@ import { fmt, sig, style } from "./format.js";
 export async function valueCommand(portfolioPath: string, marketPath: string, opts: { json?: boolean }): Promise<void> {
   const inputs = await readPortfolioInputs(portfolioPath, marketPath);
   const { portfolio } = inputs.parsed;
-  const engine = await createEngine();
+  const engine = await cliEngine();
   const valuation = await recordedRun(engine, { command: "value" }, inputs, opts.json);
   if (!valuation) return;
   const positions = new Table({

@@ -1,4 +1,4 @@
-import { createEngine } from "../engine/engine.js";
+import { cliEngine } from "./engine.js";
 import { verify, type Reproducibility } from "../verify/reproducibility.js";
 import { readJsonFile, readKey } from "./run.js";
 
@@ -8,7 +8,7 @@ export const NOT_REPRODUCED = 3;
 export async function verifyCommand(resultPath: string, opts: { publicKey?: string } = {}): Promise<void> {
   const saved = await readJsonFile(resultPath);
   const publicKey = opts.publicKey === undefined ? undefined : await readKey(opts.publicKey, "--public-key");
-  const v = await verify(await createEngine(), saved, publicKey === undefined ? {} : { publicKey });
+  const v = await verify(await cliEngine(), saved, publicKey === undefined ? {} : { publicKey });
   const rec = (saved as { reproducibility: Reproducibility }).reproducibility;
   for (const note of v.notes) console.log(`note: ${note}`);
   if (v.identical) {

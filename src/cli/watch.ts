@@ -1,8 +1,8 @@
 // pmargin watch: JSON-lines updates on stdin, JSON-lines events on stdout — a start
 // line with the margin, then what the monitor raises, then an end line. The first file
 // is a portfolio, or an account (venues, collateral) whose status is followed too.
+import { cliEngine } from "./engine.js";
 import { createInterface } from "node:readline";
-import { createEngine } from "../engine/engine.js";
 import { MarginMonitor, watch } from "../live/monitor.js";
 import { parseAccount } from "../schema/account.js";
 import { checkAgainstMarket, parseMarket, parsePortfolio } from "../schema/index.js";
@@ -27,7 +27,7 @@ export async function watchCommand(portfolioPath: string, marketPath: string, op
   const account = isAccount ? parseAccount(first, portfolioPath) : undefined;
   const positions = account ? [] : parsePortfolio(first, portfolioPath).positions;
   if (!account) checkAgainstMarket({ positions }, marketData, portfolioPath);
-  const monitor = new MarginMonitor(await createEngine(), positions, marketData, {
+  const monitor = new MarginMonitor(await cliEngine(), positions, marketData, {
     ...(account ? { account } : {}),
     profile: await loadProfile(opts.profile),
     marginChange: number("--margin-change", opts.marginChange),

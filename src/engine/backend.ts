@@ -28,6 +28,12 @@ export interface Limits {
   pathCells: number;
   /** Observations of a price history a historical simulation or backtest may use. */
   historyObservations: number;
+  /**
+   * The work budget: revaluations (positions × scenarios, summed over every call a method
+   * makes — a backtest's test days × its models' paths and windows) one method call may do,
+   * checked before anything is allocated. 1e10 is a few minutes on one core.
+   */
+  revaluations: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -37,7 +43,13 @@ export const DEFAULT_LIMITS: Limits = {
   memoryBytes: 1 << 30,
   pathCells: 50_000_000,
   historyObservations: 1_000_000,
+  revaluations: 1e10,
 };
+
+/** Throws a LimitError unless `revaluations` (what `what` spells out) fit in the backend's work budget. */
+export function checkBudget(limits: Limits, revaluations: number, what: string): void {
+  if (revaluations > limits.revaluations) throw new LimitError(`revaluations (${what})`, revaluations, limits.revaluations);
+}
 
 /** How a revaluation's PnL planes are reduced before they are returned. */
 export type Reduction =

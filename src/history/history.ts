@@ -23,6 +23,8 @@ export interface PriceHistory {
     symbols: { symbol: string; first: string; last: string; observations: number; droppedForAlignment: number }[];
     /** Consecutive common times further apart than stepMs (missing days), from the observation before to the one after: never filled, reported. */
     gaps: { from: string; to: string; missingSteps: number }[];
+    /** One-step jumps beyond OUTLIER_DEVIATIONS robust deviations (only when there are any): reported, used as they are unless `strict`. */
+    outliers?: PriceOutlier[];
     notes: string[];
   };
 }
@@ -34,6 +36,47 @@ export interface AlignOptions {
   from?: string;
   /** Last time kept, ISO (inclusive; a bare date keeps that whole day). */
   to?: string;
+  /** Refuse (InputError) a history with an outlier instead of reporting it (the CLI's --strict). */
+  strict?: boolean;
+}
+
+/**
+ * A one-step log return further than this many robust deviations (1.4826 × the median
+ * absolute deviation from the median) is an outlier: a bad tick, not a market move. The
+ * shipped history's largest move, BTC on 12 March 2020, is 22.7; a 10⁵× tick is ~500.
+ */
+export const OUTLIER_DEVIATIONS = 30;
+
+/** A one-step return the screen found, in PriceHistory.report.outliers. */
+export interface PriceOutlier {
+  symbol: string;
+  /** The close that jumped, and the one before it. */
+  at: string;
+  from: string;
+  logReturn: number;
+  deviations: number;
+}
+
+function median(sorted: Float64Array): number {
+  const m = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[m]! : (sorted[m - 1]! + sorted[m]!) / 2;
+}
+
+/** The returns of `closes` (at `times`) beyond OUTLIER_DEVIATIONS robust deviations. */
+function outliersOf(symbol: string, times: Float64Array, closes: Float64Array): PriceOutlier[] {
+  const n = closes.length - 1;
+  if (n < 3) return [];
+  const r = new Float64Array(n);
+  for (let i = 0; i < n; i++) r[i] = Math.log(closes[i + 1]! / closes[i]!);
+  const centre = median(r.slice().sort());
+  const scale = 1.4826 * median(r.map((x) => Math.abs(x - centre)).sort());
+  if (!(scale > 0)) return [];
+  const out: PriceOutlier[] = [];
+  r.forEach((x, i) => {
+    const deviations = Math.abs(x - centre) / scale;
+    if (deviations > OUTLIER_DEVIATIONS) out.push({ symbol, at: formatInstant(times[i + 1]!), from: formatInstant(times[i]!), logReturn: x, deviations });
+  });
+  return out;
 }
 
 /** Times listed in a note; the rest are counted. */
@@ -233,6 +276,13 @@ export function alignHistory(series: PriceSeries[], options: AlignOptions = {}):
     notes.push(`${gaps.length} gap${gaps.length > 1 ? "s" : ""} (${missing} missing step${missing > 1 ? "s" : ""}), not filled: windows spanning them are skipped`);
   }
   if (shorter > 0) notes.push(`${shorter} spacing${shorter > 1 ? "s" : ""} shorter than the step of ${describeStep(stepMs)}: windows spanning them are skipped`);
+  const outliers = ranged.flatMap((s, k) => outliersOf(s.symbol, times, closes[k]!));
+  if (outliers.length > 0) {
+    const listed = outliers.slice(0, LISTED).map((o) => `${o.symbol} ${o.from} → ${o.at} (${o.logReturn >= 0 ? "×" : "÷"}${Math.exp(Math.abs(o.logReturn)).toPrecision(3)}, ${Math.round(o.deviations)} deviations)`).join(", ");
+    const what = `${outliers.length} price jump${outliers.length > 1 ? "s" : ""} beyond ${OUTLIER_DEVIATIONS} robust deviations, likely bad ticks: ${listed}${outliers.length > LISTED ? ` and ${outliers.length - LISTED} more` : ""}`;
+    if (options.strict) throw new InputError("history", `${what} (refused: --strict; fix the file or leave out --strict to use it as it is)`);
+    notes.push(`warning: ${what}; used as they are (--strict refuses them)`);
+  }
 
   return {
     symbols: ranged.map((s) => s.symbol),
@@ -248,6 +298,7 @@ export function alignHistory(series: PriceSeries[], options: AlignOptions = {}):
         droppedForAlignment: s.times.length - n,
       })),
       gaps,
+      ...(outliers.length > 0 ? { outliers } : {}),
       notes,
     },
   };

@@ -50,6 +50,8 @@ export class RiskPool {
   constructor(options: PoolOptions = {}) {
     const workers = options.workers ?? defaultWorkers();
     if (!(Number.isInteger(workers) && workers >= 1)) throw new InputError("workers", `must be a whole number ≥ 1, got ${workers}`);
+    // Each worker holds its own kernels, book and paths: beyond the cores they add memory, not speed.
+    if (workers > defaultWorkers()) throw new InputError("workers", `must be at most ${defaultWorkers()}, this machine's cores, got ${workers} (docs/limits.md)`);
     this.workers = workers;
     const script = options.script ?? (workerpool.platform === "node" ? nodeWorker() : undefined);
     if (workers > 1 && script === undefined) throw new InputError("script", "in a browser the pool needs the bundled worker script (pmargin/parallel-worker)");

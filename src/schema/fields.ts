@@ -109,3 +109,13 @@ export function keyed<T extends v.GenericSchema>(value: T, message: v.ErrorMessa
     v.record(symbol, value, message),
   );
 }
+
+/**
+ * How a vol shock scales with an option's days to expiry, (refDays / max(days, minDays))^power:
+ * days and powers bounded (docs/limits.md) so that every weight is a finite number.
+ */
+export function termScaling(what: string) {
+  const days = within(1e-3, 36_500, " (days)");
+  const power = within(-4, 4, " (a power of a ratio of days)");
+  return group(what, { refDays: days, minDays: days, shortPower: power, longPower: power });
+}

@@ -2,7 +2,7 @@
 // field optional (defaults fill in), unknown fields refused so a typo fails.
 import * as v from "valibot";
 import { MAX_BINS, MAX_WORST, type MonteCarloModelInput } from "../model/montecarlo.js";
-import { finite, group, keyed, positive, rule, strict, symbol, schemaRef, volatility, within, PARSE } from "./fields.js";
+import { finite, group, keyed, positive, rule, strict, symbol, schemaRef, termScaling, volatility, within, PARSE } from "./fields.js";
 import { toInputError } from "./issues.js";
 import { checked, markParsed } from "./checked.js";
 
@@ -45,7 +45,7 @@ export const modelSchema = group("a Monte Carlo model", {
     underlyings: v.optional(underlyingMap(strict("an underlying's vol dynamics", {
       volOfVol: v.optional(volOfVol), spotVolCorrelation: v.optional(correlationValue),
     }), "their vol dynamics")),
-    termScaling: v.optional(group("termScaling", { refDays: positive, minDays: positive, shortPower: finite, longPower: finite })),
+    termScaling: v.optional(termScaling("termScaling")),
   })),
   output: v.optional(group("output", {
     histogramBins: v.optional(v.pipe(whole("bins"), v.maxValue(MAX_BINS, rule(`must be ≤ ${MAX_BINS}`)))),

@@ -2,7 +2,7 @@
 // profile fails with the field named, like a portfolio or a market.
 import * as v from "valibot";
 import type { MarginProfile } from "../model/profile.js";
-import { finite, keyed, positive, rule, strict, symbol, text, schemaRef, group, within, PARSE } from "./fields.js";
+import { finite, keyed, positive, rule, strict, symbol, text, schemaRef, group, termScaling, within, PARSE } from "./fields.js";
 import { toInputError } from "./issues.js";
 import { checked, markParsed } from "./checked.js";
 
@@ -23,7 +23,7 @@ const atMost = <T>(n: number, what: string) => v.maxLength<T[], number, string>(
 const params = {
   moves: v.pipe(v.array(moveSchema, rule("must be an array of moves")), v.nonEmpty(rule("must list at least one move")), atMost<number>(MAX_MOVES, "moves")),
   volStates: v.pipe(v.array(volState, rule("must be an array of vol states")), v.nonEmpty(rule("must list at least one vol state")), atMost<v.InferOutput<typeof volState>>(MAX_VOL_STATES, "vol states")),
-  volScaling: v.optional(strict("volScaling", { refDays: positive, minDays: positive, shortPower: finite, longPower: finite })),
+  volScaling: v.optional(termScaling("volScaling")),
   extended: v.pipe(v.array(strict("an extended move", { move: moveSchema, weight: v.optional(fraction), vol: v.optional(symbol) }), rule("must be an array")), atMost<{ move: number; weight?: number | undefined; vol?: string | undefined }>(MAX_MOVES, "extended moves")),
   extendedTableFactor: v.optional(within(0, 10)),
   extendedWeighting: v.optional(v.picklist(["measured", "usdAtRangeEdge"], rule('must be "measured" or "usdAtRangeEdge"'))),

@@ -10,10 +10,10 @@
 // the history). So the same risk is margined every day, at that day's price and
 // vol level.
 import { DAY_MS, DEFAULT_EWMA_LAMBDA } from "../../conventions.js";
-import { assertBackend, type Backend } from "../../engine/backend.js";
+import { assertBackend, checkBudget, type Backend } from "../../engine/backend.js";
 import { expectObject, InputError, LimitError, refuseUnknownKeys } from "../../errors.js";
 import { correlationFrom, ewmaVol } from "../../history/estimate.js";
-import { alignHistory, returnWindows, type PriceHistory, type PriceSeries } from "../../history/history.js";
+import { alignHistory, returnWindows, type PriceHistory, type PriceOutlier, type PriceSeries } from "../../history/history.js";
 import { checkedMarketData, marketFrom, movedUnderlying, type Market } from "../../market/market.js";
 import { log } from "../../math/deterministic.js";
 import type { MarketData, Position } from "../../model/types.js";
@@ -51,6 +51,8 @@ export interface BacktestOptions {
    * default — there is no implied-vol history to replay), or not at all ("unchanged").
    */
   volRule?: VolRule;
+  /** Refuse a history with outliers (closes that jump beyond OUTLIER_DEVIATIONS robust deviations) instead of reporting them (default false). */
+  strict?: boolean;
   /** Default: Gaussian and Student-t (ν 5) Monte Carlo with 2,000 paths, historical, filtered historical. */
   models?: BacktestModel[];
   /** Called after each test day with the days done and their number (for progress bars). */
@@ -79,6 +81,8 @@ export interface BacktestResult {
   period: { from: string; to: string };
   testDays: number;
   models: BacktestModelResult[];
+  /** The history's closes that jumped beyond the outlier screen (likely bad ticks), used as they are: only when there are any. */
+  outliers?: PriceOutlier[];
 }
 
 const BASEL_DAYS = 250;
@@ -124,7 +128,7 @@ export function backtest(
   if (positions.length === 0) throw new InputError("portfolio.positions", "empty portfolio: nothing to backtest");
 
   const names = today.names.filter((u) => positions.some((p) => p.underlying === u));
-  const history = historyFor(source, names);
+  const history = historyFor(source, names, options.strict ? { strict: true } : {});
   if (history.times.length > backend.limits.historyObservations) throw new LimitError("history observations", history.times.length, backend.limits.historyObservations);
   const steps = Math.round((horizonDays * DAY_MS) / history.stepMs);
   if (!(steps >= 1 && Math.abs(steps * history.stepMs - horizonDays * DAY_MS) < 1)) {
@@ -144,6 +148,9 @@ export function backtest(
     if (t[i]! >= fromMs && t[i]! <= toMs && t[i + steps]! - t[i]! === steps * history.stepMs) testDays.push(i);
   }
   if (testDays.length === 0) throw new InputError("from", `no test day in the history with ${lookback} days before it and ${horizonDays} after`);
+  // Every test day revalues the book under each model's paths, or its lookback's windows.
+  const perDay = models.reduce((a, m) => a + (m.method === "monte-carlo" ? (m.model?.paths ?? MC_PATHS) : lookback), 0);
+  checkBudget(backend.limits, testDays.length * perDay * positions.length, "test days × paths and windows × positions");
 
   const dt = horizonDays / 365;
   const last = t.length - 1;
@@ -178,6 +185,7 @@ export function backtest(
     level, volRule, horizonDays, lookbackDays: lookback,
     period: { from: dates[0]!, to: dates[dates.length - 1]! },
     testDays: testDays.length,
+    ...(history.report.outliers ? { outliers: history.report.outliers } : {}),
     models: models.map((m, j) => {
       const margin = margins[j]!;
       const breach = Uint8Array.from(losses, (l, d) => (l > margin[d]! ? 1 : 0));

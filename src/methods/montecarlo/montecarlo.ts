@@ -7,7 +7,7 @@
 // gives the same bits. Each underlying's positions are compiled and revalued
 // on their own, which gives the standalone risks at no extra cost: the
 // portfolio PnL of a path is the sum of its underlyings' PnL.
-import { assertBackend, type Backend } from "../../engine/backend.js";
+import { assertBackend, checkBudget, type Backend } from "../../engine/backend.js";
 import type { Book } from "../../engine/book.js";
 import { ScenarioSet } from "../../engine/scenarios.js";
 import { InputError, LimitError, refuseUnknownKeys } from "../../errors.js";
@@ -127,6 +127,7 @@ export function prepareMonteCarlo(
   const n = model.paths;
   if (!Number.isSafeInteger(n) || n < 1) throw new InputError("model.paths", `must be a whole number ≥ 1, got ${n}`);
   if (n > backend.limits.scenarios) throw new LimitError("model.paths", n, backend.limits.scenarios);
+  checkBudget(backend.limits, n * positions.length, "positions × paths");
   checkLevels(model.levels, n, "model.levels", "paths");
   const { histogramBins, worstPaths } = model.output;
   if (!(Number.isInteger(histogramBins) && histogramBins >= 1 && histogramBins <= MAX_BINS)) {

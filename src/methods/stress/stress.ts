@@ -4,7 +4,7 @@
 // PnL by full revaluation.
 import { assertBackend, type Backend } from "../../engine/backend.js";
 import { ScenarioSet } from "../../engine/scenarios.js";
-import { InputError, own, refuseUnknownNames } from "../../errors.js";
+import { expectObject, InputError, own, refuseUnknownNames } from "../../errors.js";
 import { ewmaVol } from "../../history/estimate.js";
 import { alignHistory, type PriceHistory, type PriceSeries } from "../../history/history.js";
 import { DAY_MS, DEFAULT_EWMA_LAMBDA, parseTime } from "../../conventions.js";
@@ -66,6 +66,7 @@ export function stressTest(
   assertMarket(market);
   positions = checkedPositions(positions, market);
   scenarios = checkedScenarios(scenarios);
+  expectObject(options, "options", "{ history?, lambda? }");
   if (positions.length === 0) throw new InputError("portfolio.positions", "empty portfolio: nothing to stress");
   const book = backend.compile(positions, market);
   const names = book.underlyings;
