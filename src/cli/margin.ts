@@ -8,6 +8,7 @@ import { optimiseMargin, type MarginOptimisationResult, type SizedHedge } from "
 import type { MarginMethod } from "../methods/margin.js";
 import { MARGIN_METHODS, marginMethod, marginReadsHistory, parseHistory, type MarginRun } from "../runs/registry.js";
 import { checkAgainstMarket, parseMonteCarloModel, parsePortfolio } from "../schema/index.js";
+import { checkPriceable } from "../schema/cross.js";
 import { parseHedgeCandidates } from "../schema/candidates.js";
 import { fmt, style } from "./format.js";
 import { loadProfile } from "./grid.js";
@@ -95,7 +96,7 @@ export async function hedgeCommand(portfolioPath: string, marketPath: string, op
   const spec = await marginMethodOf(opts);
   if (opts.candidates) {
     const candidates = parseHedgeCandidates(await readJsonFile(opts.candidates), opts.candidates);
-    checkAgainstMarket({ positions: candidates.map((c) => c.position) }, marketData, opts.candidates);
+    checkPriceable({ positions: candidates.map((c) => c.position) }, marketData, opts.candidates);
     return optimisationReport(optimiseMargin(engine, portfolio.positions, market, candidates, spec), portfolio.name ?? portfolioPath, opts.json);
   }
   const r = deltaHedge(engine, portfolio.positions, market, spec, { settlement: opts.inverse ? "inverse" : "linear" });

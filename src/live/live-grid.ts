@@ -10,7 +10,8 @@ import { InputError, refuseUnknownKeys } from "../errors.js";
 import { checkedMarketData, marketFrom, movedUnderlying, withUnderlying, type Market } from "../market/market.js";
 import { combineInMarketOrder, underlyingMargin, valuedUnderlyingMargin, type GridMarginResult, type GridOptions, type UnderlyingGridMargin } from "../methods/grid/grid.js";
 import { instrumentKey, type ForwardQuote, type MarketData, type Position, type UnderlyingMarket, type VolSlice } from "../model/types.js";
-import { checkAgainstMarket, parseMarket } from "../schema/index.js";
+import { checkPriceable } from "../schema/cross.js";
+import { parseMarket } from "../schema/index.js";
 import { parseUnderlyingMarket } from "../schema/market.js";
 import { parseUpdate, type Update } from "../schema/updates.js";
 import type { PositionValue } from "../methods/valuation.js";
@@ -119,7 +120,7 @@ export class LiveGridMargin {
     const checked = parseUnderlyingMarket(underlying, data, this.data.asOf);
     const next: MarketData = { asOf: this.data.asOf, underlyings: { ...this.data.underlyings, [underlying]: checked } };
     // Positions must stay priceable: an option needs a surface.
-    checkAgainstMarket({ positions: this.book.filter((p) => p.underlying === underlying) }, next);
+    checkPriceable({ positions: this.book.filter((p) => p.underlying === underlying) }, next);
     this.data = next;
     this.market = withUnderlying(this.market, underlying, checked);
     return this.changed(underlying);
@@ -157,7 +158,7 @@ export class LiveGridMargin {
   /** Moves the valuation time: every option ages, so everything is re-margined. */
   setAsOf(asOf: string): GridMarginResult {
     const next = parseMarket({ ...this.data, asOf });
-    checkAgainstMarket({ positions: this.book }, next);
+    checkPriceable({ positions: this.book }, next);
     this.data = next;
     this.market = marketFrom(next);
     this.parts.clear();
@@ -225,7 +226,7 @@ export class LiveGridMargin {
   /** A position the schema has passed, checked against the market now (an option needs a surface, …). */
   private priceable(p: Position): Position {
     try {
-      checkAgainstMarket({ positions: [p] }, this.data);
+      checkPriceable({ positions: [p] }, this.data);
     } catch (error) {
       if (error instanceof InputError) throw new InputError(error.path.replace(/^positions\[0\]/, "position"), error.reason);
       throw error;
