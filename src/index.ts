@@ -22,7 +22,7 @@ export { buildMarket, type Market, type UnderlyingCurves } from "./market/market
 export type { ForwardCurve, ForwardNode } from "./market/forward-curve.js";
 export type { VolSurface, SurfaceSlice, SliceRef } from "./market/vol-surface.js";
 export { prepareInputs, type Inputs } from "./market/inputs.js";
-export { loadPriceHistory, loadPriceSeries, alignHistory, parsePriceCsv, type PriceHistory, type PriceSeries, type AlignOptions, type LoadOptions, type PriceCsvOptions } from "./history/history.js";
+export { loadPriceHistory, loadPriceSeries, alignHistory, parsePriceCsv, OUTLIER_DEVIATIONS, type PriceHistory, type PriceOutlier, type PriceSeries, type AlignOptions, type LoadOptions, type PriceCsvOptions } from "./history/history.js";
 export { estimateModelInputs, type ModelInputOptions } from "./history/estimate.js";
 
 // The backend a method takes: the WASM engine, or its pure-JS twin.
