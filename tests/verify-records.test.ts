@@ -22,7 +22,7 @@ const file = (name: string, content: unknown): string => {
 };
 const pmargin = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: "utf8" });
 
-type Saved = Record<string, unknown> & { reproducibility: Reproducibility & { run: Record<string, unknown> } };
+type Saved = Record<string, unknown> & { reproducibility: Omit<Reproducibility, "run"> & { run: Record<string, unknown> } };
 const OLD = JSON.parse(readFileSync(new URL("./recorded/0.3.0/grid-deribit.json", import.meta.url), "utf8")) as Saved;
 
 const keys = () => {
