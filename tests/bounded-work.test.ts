@@ -77,7 +77,7 @@ describe("the work budget is checked before anything is allocated", () => {
 });
 
 describe("workers are capped by the cores", () => {
-  it("a pool of more workers than cores is refused; the CLI caps --workers 1000 with a note", () => {
+  it("a pool of more than 4 workers per core is refused; the CLI caps --workers 1000 at the cores with a note", () => {
     expect(() => new RiskPool({ workers: 1000 })).toThrow(InputError);
     const r = spawnSync(process.execPath, [cli, "var", `${examples}portfolio.json`, `${examples}market.json`, "--paths", "2000", "--workers", "1000"], { encoding: "utf8" });
     expect(r.status).toBe(0);
