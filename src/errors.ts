@@ -78,6 +78,87 @@ const REMOVED: Record<string, string> = {
  */
 export function refuseUnknownKeys(options: object | undefined, known: readonly string[], path: string): void {
   if (options === undefined) return;
+  expectObject(options, path, `an object of options (${known.join(", ")})`);
   const key = Object.keys(options).find((k) => !known.includes(k));
   if (key !== undefined) throw new InputError(`${path}.${key}`, REMOVED[key] ?? `unknown option (known: ${known.join(", ")})`);
+}
+
+/**
+ * Names a plain object must not be looked up by: they reach Object.prototype's members
+ * (`obj["constructor"]` is a function), and valibot's records drop them silently.
+ */
+export const RESERVED_NAMES: readonly string[] = ["__proto__", "constructor", "prototype"];
+
+/** `map[key]` when `key` is the map's own key: a name like "toString" must not find Object.prototype's member. */
+export function own<T>(map: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return map !== undefined && Object.hasOwn(map, key) ? map[key] : undefined;
+}
+
+/** Edit distance (insertions, deletions, substitutions), for suggesting the name a typo meant. */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length]!;
+}
+
+/** The known name `name` most likely meant: the same letters in another case, else one within 2 edits. */
+export function closestName(name: string, known: readonly string[]): string | undefined {
+  const folded = known.find((k) => k.toLowerCase() === name.toLowerCase());
+  if (folded !== undefined) return folded;
+  let best: string | undefined;
+  let bestDistance = Math.min(2, Math.floor(name.length / 2));
+  for (const k of known) {
+    const d = distance(name.toLowerCase(), k.toLowerCase());
+    if (d <= bestDistance && (best === undefined || d < bestDistance)) [best, bestDistance] = [k, d];
+  }
+  return best;
+}
+
+/** "unknown underlying btc (did you mean BTC? the market has BTC, ETH)". */
+export function unknownName(name: string, known: readonly string[], what = "underlying", where = "the market has"): string {
+  const guess = closestName(name, known);
+  return `unknown ${what} ${JSON.stringify(name)} (${guess !== undefined ? `did you mean ${guess}? ` : ""}${where} ${known.join(", ") || "none"})`;
+}
+
+/**
+ * Throws an InputError naming `path.key` for the first key of `map` (keyed by underlying,
+ * asset…) that is not in `known`: a typo (`btc` for `BTC`) must fail, not match nothing.
+ */
+export function refuseUnknownNames(
+  map: object | undefined, known: readonly string[], path: string, what = "underlying", where = "the market has", source?: string,
+): void {
+  if (map === undefined) return;
+  const key = Object.keys(map).find((k) => !known.includes(k));
+  if (key !== undefined) throw new InputError(`${path}.${key}`, unknownName(key, known, what, where), source);
+}
+
+/** A value as a message shows what was passed instead: 5, "swap", null, an array, an object. */
+function shown(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "function") return "a function";
+  if (value !== null && typeof value === "object") return value.constructor?.name && value.constructor !== Object ? `a ${value.constructor.name}` : "an object";
+  return String(value);
+}
+
+/** Throws an InputError naming `path` unless `value` is an object (not null, an array or a function); undefined passes when `optional`. */
+export function expectObject(value: unknown, path: string, what: string, optional = false): asserts value is object {
+  if (optional && value === undefined) return;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new InputError(path, `must be ${what}, got ${shown(value)}`);
+}
+
+/** Throws an InputError naming `path` unless `value` is a finite number. */
+export function expectFinite(value: unknown, path: string): asserts value is number {
+  if (typeof value !== "number" || !Number.isFinite(value)) throw new InputError(path, `must be a finite number, got ${shown(value)}`);
+}
+
+/** Throws an InputError naming `path` unless `value` is an array of non-empty strings. */
+export function expectNames(value: unknown, path: string): asserts value is string[] {
+  if (!Array.isArray(value)) throw new InputError(path, `must be an array of names, got ${shown(value)}`);
+  const i = value.findIndex((name) => typeof name !== "string" || name === "");
+  if (i >= 0) throw new InputError(`${path}[${i}]`, `must be a non-empty name, got ${shown(value[i])}`);
 }

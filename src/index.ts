@@ -22,7 +22,7 @@ export { buildMarket, type Market, type UnderlyingCurves } from "./market/market
 export type { ForwardCurve, ForwardNode } from "./market/forward-curve.js";
 export type { VolSurface, SurfaceSlice, SliceRef } from "./market/vol-surface.js";
 export { prepareInputs, type Inputs } from "./market/inputs.js";
-export { loadPriceHistory, loadPriceSeries, alignHistory, parsePriceCsv, type PriceHistory, type PriceSeries, type AlignOptions, type LoadOptions, type PriceCsvOptions } from "./history/history.js";
+export { loadPriceHistory, loadPriceSeries, alignHistory, parsePriceCsv, OUTLIER_DEVIATIONS, type PriceHistory, type PriceOutlier, type PriceSeries, type AlignOptions, type LoadOptions, type PriceCsvOptions } from "./history/history.js";
 export { estimateModelInputs, type ModelInputOptions } from "./history/estimate.js";
 
 // The backend a method takes: the WASM engine, or its pure-JS twin.
@@ -96,5 +96,5 @@ export { EwmaTracker, type EwmaOptions } from "./live/ewma.js";
 // Verifiable results
 // (a saved --json result re-run from its record; recording through the library, record() and
 // runRecorded(), takes the method registry's run specs and stays internal with it for now)
-export { verify, type Verification, type RecordedInputs } from "./verify/reproducibility.js";
+export { verify, type Verification, type VerifyOptions, type RecordedInputs } from "./verify/reproducibility.js";
 export { VERSION } from "./version.js";

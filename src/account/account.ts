@@ -2,17 +2,19 @@
 // method, as an exchange reports it — equity, IM, MM (each with its add-ons), margin
 // ratio, available funds, state — with the distance to liquidation per underlying, the
 // depeg stress, each venue on its own and each venue's failure.
-import type { Backend } from "../engine/backend.js";
-import { assertMarketData, buildMarket } from "../market/market.js";
-import type { MarginMethod } from "../methods/margin.js";
+import { assertBackend, type Backend } from "../engine/backend.js";
+import { expectObject } from "../errors.js";
+import { checkedMarketData, marketFrom } from "../market/market.js";
+import { checkSpec, type MarginMethod } from "../methods/margin.js";
 import type { MarketData } from "../model/types.js";
-import { checkAccountAgainstMarket } from "../schema/account.js";
+import { checkAccountAgainstMarket, parseAccount } from "../schema/account.js";
 import { heldCollateral, measuredBook } from "./collateral.js";
 import { depegPrices, depegStress, type DepegStress } from "./depeg.js";
 import { holdingsMargin, holdingsMarginMovingOne, type Holdings, type HoldingsMargin, type HoldingsParams, type MarketPair } from "./holdings.js";
 import { checkedSearch, firstRoot, movedMarket, type LiquidationDistance } from "./liquidation.js";
 import { checkedThresholds, type Account, type StatusThresholds } from "../model/account.js";
 import { crossVenue, together, venueFailure, venueMethod, type CrossVenue, type VenueFailure, type VenueMargin } from "./venues.js";
+import { checked } from "../schema/checked.js";
 
 export interface AccountMarginResult extends HoldingsMargin {
   name?: string;
@@ -45,11 +47,16 @@ export interface AccountMarginOptions {
  * ```
  */
 export function accountMargin(backend: Backend, account: Account, data: MarketData, method: MarginMethod, options: AccountMarginOptions = {}): AccountMarginResult {
-  assertMarketData(data, "market");
+  assertBackend(backend);
+  data = checkedMarketData(data, "market");
+  // An account is a document of its own: its errors name its fields, as in account.json.
+  account = checked(account, "account", parseAccount, "");
+  method = checkSpec(method);
+  expectObject(options, "options", "an object of options");
   const thresholds = checkedThresholds(account.thresholds);
   const search = checkedSearch(account.liquidationSearch);
   checkAccountAgainstMarket(account, data);
-  const m: MarketPair = { data, market: buildMarket(data) };
+  const m: MarketPair = { data, market: marketFrom(data) };
   const holdings: Holdings[] = account.venues.map((venue, v) => ({ positions: venue.positions ?? [], collateral: heldCollateral(account, venue, v) }));
   const params: HoldingsParams = { ...(account.addOns ? { addOns: account.addOns } : {}), thresholds };
   const all = together(holdings);

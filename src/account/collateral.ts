@@ -1,7 +1,7 @@
 // Collateral: each balance valued (USD stables at 1 USD or their depeg price, coins at
 // their index) and haircut, and coin balances turned into the spot positions that make
 // every margin method revalue them with the book.
-import { InputError } from "../errors.js";
+import { InputError, own } from "../errors.js";
 import type { Market } from "../market/market.js";
 import type { Position, SpotPosition } from "../model/types.js";
 import { isStable, type Account, type Venue } from "../model/account.js";
@@ -33,10 +33,10 @@ export function heldCollateral(account: Account, venue: Venue, v: number): HeldC
   return (venue.collateral ?? []).map((c, i) => {
     const path = `venues[${v}].collateral[${i}]`;
     if (!(c.quantity >= 0 && Number.isFinite(c.quantity))) throw new InputError(`${path}.quantity`, `must be a finite number ≥ 0, got ${c.quantity}`);
-    const own = venue.haircuts?.[c.asset];
-    const haircut = own ?? account.haircuts?.[c.asset] ?? 0;
+    const venues = own(venue.haircuts, c.asset);
+    const haircut = venues ?? own(account.haircuts, c.asset) ?? 0;
     if (!(haircut >= 0 && haircut < 1)) {
-      throw new InputError(own !== undefined ? `venues[${v}].haircuts.${c.asset}` : `haircuts.${c.asset}`, `must be within [0, 1) (a fraction of the value), got ${haircut}`);
+      throw new InputError(venues !== undefined ? `venues[${v}].haircuts.${c.asset}` : `haircuts.${c.asset}`, `must be within [0, 1) (a fraction of the value), got ${haircut}`);
     }
     return { venue: venue.name, asset: c.asset, quantity: c.quantity, haircut, path };
   });

@@ -1,6 +1,7 @@
 // Margin status as exchanges report it: equity against IM and MM, the margin ratio
 // MM / equity, available funds, and the state the thresholds put the account in.
-import type { StatusThresholds } from "../model/account.js";
+import { expectFinite } from "../errors.js";
+import { checkedThresholds, type StatusThresholds } from "../model/account.js";
 
 export type MarginState = "healthy" | "margin-call" | "liquidation";
 
@@ -26,6 +27,10 @@ export interface MarginStatus {
  * ```
  */
 export function marginStatus(equity: number, initial: number, maintenance: number, thresholds: StatusThresholds): MarginStatus {
+  expectFinite(equity, "equity");
+  expectFinite(initial, "initial");
+  expectFinite(maintenance, "maintenance");
+  thresholds = checkedThresholds(thresholds);
   const marginRatio = equity > 0 ? maintenance / equity : null;
   // Without equity: bankrupt if anything is owed or held at risk, else an empty account.
   const empty = equity === 0 && maintenance === 0;

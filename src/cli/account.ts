@@ -1,7 +1,7 @@
 // pmargin account: an account's margin status — combined and per venue — with its
 // collateral, add-ons, distance to liquidation, depeg and venue-failure stresses.
+import { cliEngine } from "./engine.js";
 import type { AccountMarginResult } from "../account/account.js";
-import { createEngine } from "../engine/engine.js";
 import { accountInputs } from "../runs/registry.js";
 import type { MarginStatus } from "../account/status.js";
 import { fmt, pct, signed, TerminalTable } from "./format.js";
@@ -15,7 +15,7 @@ export async function accountCommand(accountPath: string, marketPath: string, op
   const recorded = { portfolio: await readJsonFile(accountPath), market: await readJsonFile(marketPath) };
   const parsed = accountInputs(recorded, { portfolio: accountPath, market: marketPath });
   const spec = { command: "account" as const, margin: await marginRunOf(opts), distanceToLiquidation: opts.distance !== false };
-  const r = await recordedRun(await createEngine(), spec, await withHistoryOf(spec, { recorded, parsed }, opts.history), opts);
+  const r = await recordedRun(await cliEngine(), spec, await withHistoryOf(spec, { recorded, parsed }, opts.history), opts);
   if (r) print(r, parsed.account.name ?? accountPath);
 }
 

@@ -1,4 +1,5 @@
-import { createEngine } from "../engine/engine.js";
+import { cliEngine } from "./engine.js";
+import { outlierWarning } from "./history.js";
 import { InputError } from "../errors.js";
 import { backtest, DEFAULT_BACKTEST_MODELS } from "../methods/backtest/backtest.js";
 import type { VolRule } from "../methods/historical/historical.js";
@@ -12,6 +13,7 @@ export interface BacktestCommandOptions {
   history?: string[];
   from?: string;
   to?: string;
+  strict?: boolean;
   level: string;
   lookback: string;
   paths: string;
@@ -27,6 +29,7 @@ export async function backtestCommand(portfolioPath: string, marketPath: string,
   const options = {
     ...(opts.from ? { from: opts.from } : {}),
     ...(opts.to ? { to: opts.to } : {}),
+    ...(opts.strict ? { strict: true } : {}),
     level: number("--level", opts.level),
     lookbackDays: number("--lookback", opts.lookback),
     volRule: opts.volRule as VolRule,
@@ -36,7 +39,7 @@ export async function backtestCommand(portfolioPath: string, marketPath: string,
   const inputs = await withHistoryOf(spec, given, opts.history);
   const bar = progressBar("test days");
   // The same run as recorded, with a progress bar on a terminal.
-  const engine = await createEngine();
+  const engine = await cliEngine();
   const r = await recordedRun(engine, spec, inputs, opts, () =>
     backtest(engine, portfolio.positions, marketData, needHistory(inputs.parsed), { ...options, ...(bar.onProgress ? { onProgress: bar.onProgress } : {}) }));
   bar.stop();
@@ -57,4 +60,5 @@ export async function backtestCommand(portfolioPath: string, marketPath: string,
   }
   console.log(table.toString());
   for (const m of r.models) if (m.breaches > 0) console.log(`${m.name} breached on ${m.breachDates.join(", ")}`);
+  for (const o of r.outliers ?? []) console.log(outlierWarning(o));
 }

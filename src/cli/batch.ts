@@ -1,4 +1,5 @@
 import { readFile, writeFile } from "node:fs/promises";
+import { workersFor } from "./workers.js";
 import { InputError } from "../errors.js";
 import { parseMarket } from "../schema/index.js";
 import type { BatchAccount, BatchAccountResult } from "../parallel/tasks.js";
@@ -6,7 +7,7 @@ import { RiskPool } from "../parallel/pool.js";
 import { marginMethodOf, type MarginCommandOptions } from "./margin.js";
 import { progressBar } from "./progress.js";
 import { queueBatch, type QueueBatchOptions } from "./queue.js";
-import { number, readJsonFile } from "./run.js";
+import { readJsonFile } from "./run.js";
 
 export interface BatchCommandOptions extends MarginCommandOptions, QueueBatchOptions {
   format: string;
@@ -61,7 +62,7 @@ export async function batchCommand(accountsPath: string, marketPath: string, opt
     if (opts.workers !== undefined) throw new InputError("--workers", "not used with --queue: start `pmargin worker` processes instead");
     return writeResults(await queueBatch(accounts, marketData, spec, opts.queue, opts), opts);
   }
-  const pool = new RiskPool(opts.workers !== undefined ? { workers: number("--workers", opts.workers) } : {});
+  const pool = new RiskPool({ workers: workersFor(opts.workers, Number.POSITIVE_INFINITY) });
   const bar = progressBar("accounts");
   try {
     const results = await pool.marginBatch(accounts, marketData, spec, bar.onProgress ? { onProgress: bar.onProgress } : {});

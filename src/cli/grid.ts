@@ -1,4 +1,5 @@
-import { createEngine, type Engine } from "../engine/engine.js";
+import { cliEngine } from "./engine.js";
+import type { Engine } from "../engine/engine.js";
 import type { Market } from "../market/market.js";
 import { greeksMargin } from "../methods/greeks-margin.js";
 import { gridAttribution } from "../methods/grid/attribution.js";
@@ -25,7 +26,7 @@ export async function gridCommand(portfolioPath: string, marketPath: string, opt
   const inputs = await readPortfolioInputs(portfolioPath, marketPath);
   const { portfolio, market } = inputs.parsed;
   const profile = await loadProfile(opts.profile);
-  const engine = await createEngine();
+  const engine = await cliEngine();
   const result = await recordedRun(engine, { command: "grid", profile, perPosition: opts.perPosition ?? false }, inputs, opts);
   if (!result) return;
   const table = new TerminalTable({

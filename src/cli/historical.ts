@@ -1,4 +1,5 @@
-import { createEngine } from "../engine/engine.js";
+import { cliEngine } from "./engine.js";
+import { outlierWarning } from "./history.js";
 import { InputError } from "../errors.js";
 import type { VolRule } from "../methods/historical/historical.js";
 import { needHistory, splitInputOf } from "../runs/registry.js";
@@ -11,6 +12,7 @@ export interface HistoricalCommandOptions {
   history?: string[];
   from?: string;
   to?: string;
+  strict?: boolean;
   horizonDays: string;
   nonOverlapping?: boolean;
   filtered?: boolean;
@@ -27,13 +29,14 @@ export async function historicalCommand(portfolioPath: string, marketPath: strin
   const options = {
     ...(opts.from ? { from: opts.from } : {}),
     ...(opts.to ? { to: opts.to } : {}),
+    ...(opts.strict ? { strict: true } : {}),
     horizonDays: number("--horizon-days", opts.horizonDays),
     overlapping: !opts.nonOverlapping,
     filtered: opts.filtered ?? false,
     lambda: number("--lambda", opts.lambda),
     volRule: opts.volRule as VolRule,
   };
-  const engine = await createEngine();
+  const engine = await cliEngine();
   const spec = { command: "historical", options } as const;
   const inputs = await withHistoryOf(spec, given, opts.history);
   // A window starts on every day of the longest series at most.
@@ -56,6 +59,7 @@ export async function historicalCommand(portfolioPath: string, marketPath: strin
   const worst = new TerminalTable({ head: ["window", "loss, USD", ...r.underlyings.map((u) => `${u.underlying} move / vol shift`)] });
   for (const w of r.worst) worst.push([`${w.start} → ${w.end}`, fmt(w.lossUsd), ...w.moves.map((m) => `${signed(m.move)} / ${signed(m.volShift)}`)]);
   lines.push(worst.toString());
+  for (const o of r.history.outliers ?? []) lines.push(outlierWarning(o));
   if (r.history.gaps.length > 0) lines.push(`History gaps (not filled; windows across them skipped): ${r.history.gaps.map((g) => `${g.from} → ${g.to}`).join(", ")}`);
   console.log(lines.join("\n"));
 }

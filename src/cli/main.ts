@@ -17,6 +17,7 @@ import { hedgeCommand, marginCommand, whatIfCommand, type MarginCommandOptions }
 import { batchCommand, type BatchCommandOptions } from "./batch.js";
 import { workerCommand, type WorkerCommandOptions } from "./queue.js";
 import { verifyCommand, type VerifyCommandOptions } from "./verify.js";
+import { signRecordsWith } from "./recorded.js";
 import { watchCommand, type WatchCommandOptions } from "./watch.js";
 import { accountCommand, type AccountCommandOptions } from "./account.js";
 import { conformanceCommand, DEFAULT_DERIVE_CASES, importDeriveCaseCommand } from "./derive.js";
@@ -32,9 +33,11 @@ const program = new Command()
   .name("pmargin")
   .description("Portfolio margin and risk for crypto derivatives (SIMD WebAssembly core)")
   .version(VERSION)
+  .option("--sign <key.pem>", "with --json: sign the reproducibility record with this Ed25519 private key (PKCS#8 PEM; docs/records.md)")
   .showHelpAfterError()
   // Unknown options and commands, missing arguments: the user's mistake, so 2 (help and --version: 0).
   .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));
+program.hook("preAction", () => signRecordsWith(program.opts<{ sign?: string }>().sign));
 
 /** With --json, a record of the inputs' digest, not the inputs themselves (verify then takes the files). */
 const NO_INPUTS_OPTION = ["--no-inputs", "with --json: record only the inputs' digest, not the inputs (verify then takes them: --portfolio, --market, --history)"] as const;
@@ -102,6 +105,7 @@ onPortfolio("historical", "historical (or filtered historical) VaR and ES: every
   .option(...HISTORY_OPTION)
   .option("--from <date>", "first day of history to use")
   .option("--to <date>", "last day of history to use")
+  .option("--strict", "refuse a price history whose closes jump beyond 30 robust deviations (likely bad ticks) instead of warning (docs/limits.md)")
   .option("--horizon-days <n>", "holding period in days", "1")
   .option("--non-overlapping", "windows h days apart (default: every start)")
   .option("--filtered", "filtered historical simulation: returns rescaled by EWMA vol to today's")
@@ -125,6 +129,7 @@ onPortfolio("backtest", "backtest margin models day by day over a price history:
   .option(...HISTORY_OPTION)
   .option("--from <date>", "first test day")
   .option("--to <date>", "last test day")
+  .option("--strict", "refuse a price history whose closes jump beyond 30 robust deviations (likely bad ticks) instead of warning (docs/limits.md)")
   .option("--level <α>", "VaR level of the margin", "0.99")
   .option("--lookback <days>", "days of history each model uses", "500")
   .option("--paths <n>", "Monte Carlo paths per day", "2000")
@@ -230,6 +235,7 @@ program
   .option("--portfolio <file.json>", "for a result saved with --no-inputs: its portfolio (or account) file")
   .option("--market <file.json>", "for a result saved with --no-inputs: its market file")
   .option("--history <files...>", "for a result saved with --no-inputs whose method reads a price history: its CSV files (default: the shipped ones)")
+  .option("--public-key <key.pem>", "the signer's Ed25519 public key (SPKI PEM): the record must be signed with its private key")
   .action((result: string, opts: VerifyCommandOptions) => run(() => verifyCommand(result, opts)));
 
 program.parseAsync().catch((error: unknown) => {

@@ -1,11 +1,13 @@
+import { cliEngine } from "./engine.js";
+import type { MonteCarloModelInput } from "../model/montecarlo.js";
 import { InputError } from "../errors.js";
 import { prepareInputs } from "../market/inputs.js";
-import { createEngine } from "../engine/engine.js";
 import { deltaHedge } from "../methods/hedge.js";
 import { optimiseMargin, type MarginOptimisationResult, type SizedHedge } from "../methods/optimise.js";
 import type { MarginMethod } from "../methods/margin.js";
 import { MARGIN_METHODS, marginMethod, marginReadsHistory, parseHistory, type MarginRun } from "../runs/registry.js";
 import { checkAgainstMarket, parseMonteCarloModel, parsePortfolio } from "../schema/index.js";
+import { checkPriceable } from "../schema/cross.js";
 import { parseHedgeCandidates } from "../schema/candidates.js";
 import { fmt, TerminalTable } from "./format.js";
 import { loadProfile } from "./grid.js";
@@ -33,7 +35,8 @@ type MmRatio = { mmRatio?: number };
 const FROM_FLAGS: { [M in MarginMethodName]: (opts: MarginCommandOptions, mmRatio: MmRatio) => Promise<Extract<MarginRun, { method: M }>> } = {
   grid: async (opts) => ({ method: "grid", profile: await loadProfile(opts.profile) }),
   "monte-carlo": async (opts, mmRatio) => {
-    const model = opts.model ? parseMonteCarloModel(await readJsonFile(opts.model), opts.model) : {};
+    // A copy: the flags below override the file's (parsed, so frozen) fields.
+    const model: MonteCarloModelInput = opts.model ? { ...parseMonteCarloModel(await readJsonFile(opts.model), opts.model) } : {};
     if (opts.paths !== undefined) model.paths = number("--paths", opts.paths);
     if (opts.seed !== undefined) model.seed = number("--seed", opts.seed);
     return { method: "monte-carlo", model, ...mmRatio };
@@ -73,7 +76,7 @@ export async function marginCommand(portfolioPath: string, marketPath: string, o
   }
   const given = await readPortfolioInputs(portfolioPath, marketPath);
   const spec = { command: "margin" as const, ...(await marginRunOf(opts)) };
-  const engine = await createEngine();
+  const engine = await cliEngine();
   const m = await recordedRun(engine, spec, await withHistoryOf(spec, given, opts.history), opts);
   if (!m) return;
   console.log(`${given.parsed.portfolio.name ?? portfolioPath} — ${m.basis}`);
@@ -88,7 +91,7 @@ export async function whatIfCommand(portfolioPath: string, marketPath: string, o
   checkAgainstMarket(orderFile, marketData, opts.orders);
   const spec = { command: "whatif" as const, margin: await marginRunOf(opts), orders: orderFile.positions };
   const inputs = await withHistoryOf(spec, { ...given, parsed: { ...given.parsed, orders: orderFile.positions } }, opts.history);
-  const engine = await createEngine();
+  const engine = await cliEngine();
   const w = await recordedRun(engine, spec, inputs, opts);
   if (!w) return;
   console.log(`${portfolio.name ?? portfolioPath} — what-if margin, ${w.before.basis}`);
@@ -101,11 +104,11 @@ export async function whatIfCommand(portfolioPath: string, marketPath: string, o
 
 export async function hedgeCommand(portfolioPath: string, marketPath: string, opts: MarginCommandOptions & { inverse?: boolean; candidates?: string }): Promise<void> {
   const { portfolio, marketData, market } = prepareInputs(await readJsonFile(portfolioPath), await readJsonFile(marketPath), { portfolio: portfolioPath, market: marketPath });
-  const engine = await createEngine();
+  const engine = await cliEngine();
   const spec = await marginMethodOf(opts);
   if (opts.candidates) {
     const candidates = parseHedgeCandidates(await readJsonFile(opts.candidates), opts.candidates);
-    checkAgainstMarket({ positions: candidates.map((c) => c.position) }, marketData, opts.candidates);
+    checkPriceable({ positions: candidates.map((c) => c.position) }, marketData, opts.candidates);
     return optimisationReport(optimiseMargin(engine, portfolio.positions, market, candidates, spec), portfolio.name ?? portfolioPath, opts.json);
   }
   const r = deltaHedge(engine, portfolio.positions, market, spec, { settlement: opts.inverse ? "inverse" : "linear" });

@@ -1,4 +1,4 @@
-import { createEngine } from "../engine/engine.js";
+import { cliEngine } from "./engine.js";
 import { InputError } from "../errors.js";
 import { DEFAULT_MODEL, type MonteCarloModelInput } from "../model/montecarlo.js";
 import type { MonteCarloResult } from "../methods/montecarlo/montecarlo.js";
@@ -27,7 +27,8 @@ export interface VarCommandOptions extends QueueMonteCarloOptions {
 export async function varCommand(portfolioPath: string, marketPath: string, opts: VarCommandOptions): Promise<void> {
   const inputs = await readPortfolioInputs(portfolioPath, marketPath);
   const { portfolio, market } = inputs.parsed;
-  const model: MonteCarloModelInput = opts.model ? parseMonteCarloModel(await readJsonFile(opts.model), opts.model) : {};
+  // A copy: the flags below override the file's (parsed, so frozen) fields.
+  const model: MonteCarloModelInput = opts.model ? { ...parseMonteCarloModel(await readJsonFile(opts.model), opts.model) } : {};
   if (opts.paths !== undefined) model.paths = wholeNumber("--paths", opts.paths);
   if (opts.seed !== undefined) model.seed = wholeNumber("--seed", opts.seed);
   if (opts.varLevel || opts.esLevel) {
@@ -44,7 +45,7 @@ export async function varCommand(portfolioPath: string, marketPath: string, opts
   const progress = bar.onProgress ? { onProgress: bar.onProgress } : {};
   const workers = workersFor(opts.workers, portfolio.positions.length * (model.paths ?? DEFAULT_MODEL.paths));
   if (opts.queue !== undefined && opts.workers !== undefined) throw new InputError("--workers", "give --workers or --queue, not both");
-  const engine = await createEngine();
+  const engine = await cliEngine();
   // Every way gives the same bits, so the record is the same.
   const spec = { command: "monte-carlo", model } as const;
   const input = splitInputOf(spec, inputs.parsed);

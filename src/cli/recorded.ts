@@ -6,9 +6,9 @@ import {
   methodOf, parseHistory, portfolioInputs, type InputsOf, type PortfolioInputs, type RecordedInputs, type ResultOf, type RunSpec,
 } from "../runs/registry.js";
 import { InputError } from "../errors.js";
-import { record } from "../verify/reproducibility.js";
+import { record, signRecord } from "../verify/reproducibility.js";
 import { historyFiles } from "./history.js";
-import { readJsonFile } from "./run.js";
+import { readJsonFile, readKey } from "./run.js";
 
 /** A command's inputs: as recorded (the files' JSON, the history's CSV files) and validated once. */
 export interface CommandInputs<In> {
@@ -35,6 +35,14 @@ export interface RecordFlags {
   inputs?: boolean;
 }
 
+/** The private key `--sign` names (read when a record is written), for every command of this process. */
+let signingKey: string | undefined;
+
+/** Sets the PEM file whose Ed25519 private key signs the records --json prints (pmargin --sign key.pem). */
+export function signRecordsWith(path: string | undefined): void {
+  signingKey = path;
+}
+
 /**
  * The result, or with --json nothing: the result and its reproducibility record were
  * printed. `compute` may replace the plain run with one that gives the same bits
@@ -45,8 +53,12 @@ export async function recordedRun<S extends RunSpec>(
 ): Promise<ResultOf<S> | undefined> {
   if (flags.inputs === false && !flags.json) throw new InputError("--no-inputs", "shapes the --json record: use it with --json");
   const result = compute ? await compute() : methodOf(spec).run(engine, spec, inputs.parsed);
-  if (!flags.json) return result;
-  const reproducibility = await record(engine, spec, inputs.recorded, { withInputs: flags.inputs !== false });
+  if (!flags.json) {
+    if (signingKey !== undefined) throw new InputError("--sign", "signs the reproducibility record of a --json result: give --json too");
+    return result;
+  }
+  const rec = await record(engine, spec, inputs.recorded, { withInputs: flags.inputs !== false });
+  const reproducibility = signingKey === undefined ? rec : await signRecord(rec, await readKey(signingKey, "--sign"));
   console.log(JSON.stringify({ ...(result as object), reproducibility }, null, 2));
   return undefined;
 }

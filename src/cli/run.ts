@@ -1,13 +1,18 @@
 import { readFile } from "node:fs/promises";
 import { InputError, LimitError, PmarginError } from "../errors.js";
 import { parseJson } from "../schema/index.js";
+import { raiseHint } from "./engine.js";
 
 /** Runs a command, mapping user errors to exit code 2 and others to 1, without stack traces. */
 export async function run(command: () => Promise<void>): Promise<void> {
   try {
     await command();
   } catch (error) {
-    if (error instanceof InputError || error instanceof LimitError) {
+    if (error instanceof LimitError) {
+      const hint = raiseHint(error.limit);
+      console.error(`pmargin: ${hint ? `${error.limit}: ${error.requested} requested, limit ${error.allowed}${hint}` : error.message}`);
+      process.exitCode = 2;
+    } else if (error instanceof InputError) {
       console.error(`pmargin: ${error.message}`);
       process.exitCode = 2;
     } else if (error instanceof PmarginError) {
@@ -22,6 +27,15 @@ export async function run(command: () => Promise<void>): Promise<void> {
 }
 
 /** Reads and parses a JSON file; a missing file or bad JSON is the user's InputError. */
+/** A key file's PEM text; a file that cannot be read is an InputError naming the option. */
+export async function readKey(path: string, option: string): Promise<string> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    throw new InputError(option, `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+}
+
 export async function readJsonFile(path: string): Promise<unknown> {
   let text: string;
   try {

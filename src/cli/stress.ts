@@ -1,4 +1,4 @@
-import { createEngine } from "../engine/engine.js";
+import { cliEngine } from "./engine.js";
 import { builtInStressScenarios } from "../methods/stress/stress.js";
 import type { StressScenario } from "../model/stress.js";
 import { parseStressScenarios } from "../schema/stress.js";
@@ -23,7 +23,7 @@ export async function stressCommand(portfolioPath: string, marketPath: string, o
   ];
   const spec = { command: "stress", scenarios } as const;
   const inputs = await withHistoryOf(spec, given, opts.history);
-  const engine = await createEngine();
+  const engine = await cliEngine();
   const out = await recordedRun(engine, spec, inputs, opts);
   if (!out) return;
   const { results } = out;

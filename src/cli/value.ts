@@ -1,4 +1,4 @@
-import { createEngine } from "../engine/engine.js";
+import { cliEngine } from "./engine.js";
 import { readPortfolioInputs, recordedRun } from "./recorded.js";
 import { fmt, sig, TerminalTable } from "./format.js";
 
@@ -6,7 +6,7 @@ import { fmt, sig, TerminalTable } from "./format.js";
 export async function valueCommand(portfolioPath: string, marketPath: string, opts: { json?: boolean }): Promise<void> {
   const inputs = await readPortfolioInputs(portfolioPath, marketPath);
   const { portfolio } = inputs.parsed;
-  const engine = await createEngine();
+  const engine = await cliEngine();
   const valuation = await recordedRun(engine, { command: "value" }, inputs, opts);
   if (!valuation) return;
   const positions = new TerminalTable({

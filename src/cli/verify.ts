@@ -1,15 +1,16 @@
-import { createEngine } from "../engine/engine.js";
 import { InputError } from "../errors.js";
 import { methodOf } from "../runs/registry.js";
 import { verify, type RecordedInputs, type Reproducibility } from "../verify/reproducibility.js";
+import { cliEngine } from "./engine.js";
 import { historyFiles } from "./history.js";
-import { readJsonFile } from "./run.js";
+import { readJsonFile, readKey } from "./run.js";
 
 /** Exit code of a result that no longer reproduces: neither bad input (2) nor a crash (1). */
 export const NOT_REPRODUCED = 3;
 
-/** The input files of a result saved with --no-inputs. */
+/** The public key to check a signature with, and the input files of a result saved with --no-inputs. */
 export interface VerifyCommandOptions {
+  publicKey?: string;
   portfolio?: string;
   market?: string;
   history?: string[];
@@ -31,7 +32,9 @@ async function givenInputs(saved: unknown, opts: VerifyCommandOptions): Promise<
 
 export async function verifyCommand(resultPath: string, opts: VerifyCommandOptions = {}): Promise<void> {
   const saved = await readJsonFile(resultPath);
-  const v = await verify(await createEngine(), saved, await givenInputs(saved, opts));
+  const publicKey = opts.publicKey === undefined ? undefined : await readKey(opts.publicKey, "--public-key");
+  const inputs = await givenInputs(saved, opts);
+  const v = await verify(await cliEngine(), saved, { ...(publicKey === undefined ? {} : { publicKey }), ...(inputs ? { inputs } : {}) });
   const rec = (saved as { reproducibility: Reproducibility }).reproducibility;
   for (const note of v.notes) console.log(`note: ${note}`);
   if (v.identical) {

@@ -2,6 +2,7 @@ import { availableParallelism } from "node:os";
 import type { Engine } from "../engine/engine.js";
 import { withPool } from "../parallel/pool.js";
 import { runSplitHere, type PlanOptions, type SplitInputOf, type SplitName, type SplitResultOf } from "../runs/registry.js";
+import { InputError } from "../errors.js";
 import { number } from "./run.js";
 
 /**
@@ -13,10 +14,18 @@ import { number } from "./run.js";
  */
 export const POOL_FROM_REVALUATIONS = 25_000_000;
 
-/** `--workers` if given, else every core for a run large enough to repay the pool, else this thread. */
+/**
+ * `--workers` if given (at most the cores: more add memory, not speed, so more is capped
+ * with a note), else every core for a run large enough to repay the pool, else this thread.
+ */
 export function workersFor(flag: string | undefined, revaluations: number): number {
-  if (flag !== undefined) return number("--workers", flag);
-  return revaluations >= POOL_FROM_REVALUATIONS ? availableParallelism() : 1;
+  const cores = availableParallelism();
+  if (flag === undefined) return revaluations >= POOL_FROM_REVALUATIONS ? cores : 1;
+  const given = number("--workers", flag);
+  if (!(Number.isInteger(given) && given >= 1)) throw new InputError("--workers", `must be a whole number ≥ 1, got ${flag}`);
+  if (given <= cores) return given;
+  console.error(`pmargin: --workers ${given}: capped at ${cores}, this machine's cores (docs/limits.md)`);
+  return cores;
 }
 
 /**

@@ -7,11 +7,12 @@
 // takes a pricing engine.
 import { InputError, LimitError } from "../errors.js";
 import { assertMarket, type Market } from "../market/market.js";
+import { checkedPositions } from "../market/positions.js";
 import type { Position } from "../model/types.js";
 import type { Black76Greeks } from "../math/black76.js";
-import { assertMovesCompiled, compileBook, type Book, type CompileOptions, type OptionTerms } from "./book.js";
+import { assertBook, assertMovesCompiled, compileBook, type Book, type CompileOptions, type OptionTerms } from "./book.js";
 import type { PathBlock, PathPlan } from "./path-plan.js";
-import type { ScenarioSet } from "./scenarios.js";
+import { MAX_SCENARIOS, ScenarioSet } from "./scenarios.js";
 import type { Selector } from "./select.js";
 import type { KernelLayout } from "./wasm.js";
 
@@ -27,16 +28,28 @@ export interface Limits {
   pathCells: number;
   /** Observations of a price history a historical simulation or backtest may use. */
   historyObservations: number;
+  /**
+   * The work budget: revaluations (positions × scenarios, summed over every call a method
+   * makes — a backtest's test days × its models' paths and windows) one method call may do,
+   * checked before anything is allocated. 1e10 is a few minutes on one core.
+   */
+  revaluations: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
   positions: 100_000,
-  scenarios: 50_000_000,
+  scenarios: MAX_SCENARIOS,
   perPositionCells: 50_000_000,
   memoryBytes: 1 << 30,
   pathCells: 50_000_000,
   historyObservations: 1_000_000,
+  revaluations: 1e10,
 };
+
+/** Throws a LimitError unless `revaluations` (what `what` spells out) fit in the backend's work budget. */
+export function checkBudget(limits: Limits, revaluations: number, what: string): void {
+  if (revaluations > limits.revaluations) throw new LimitError(`revaluations (${what})`, revaluations, limits.revaluations);
+}
 
 /** How a revaluation's PnL planes are reduced before they are returned. */
 export type Reduction =
@@ -100,12 +113,28 @@ export interface Backend {
 /** compile() of either backend: the positions limit, then the book. */
 export function compileWithin(limits: Limits, layout: KernelLayout, positions: readonly Position[], market: Market, options?: CompileOptions): Book {
   assertMarket(market);
-  if (positions.length > limits.positions) throw new LimitError("positions", positions.length, limits.positions);
-  return compileBook(positions, market, layout, options);
+  if (Array.isArray(positions) && positions.length > limits.positions) throw new LimitError("positions", positions.length, limits.positions);
+  return compileBook(checkedPositions(positions, market), market, layout, options);
+}
+
+const BACKEND_METHODS = ["compile", "revalue", "greeks", "smileTables", "bookGreeks", "paths", "pathsAt", "selector", "withResident"] as const;
+
+/**
+ * Throws an InputError naming `path` unless `backend` is a Backend (an Engine from
+ * createEngine, referenceBackend(engine), or an object with every Backend method).
+ */
+export function assertBackend(backend: unknown, path = "backend"): asserts backend is Backend {
+  const b = backend as Record<string, unknown> | null;
+  const ok = typeof b === "object" && b !== null && typeof b.limits === "object" && b.limits !== null &&
+    BACKEND_METHODS.every((m) => typeof b[m] === "function");
+  if (!ok) throw new InputError(path, "must be a Backend: await createEngine(), or referenceBackend(engine)");
 }
 
 /** A revaluation request checked once for either backend: the currency's plane (−1 for USD) and the reduction. */
 export function checkRevalue(limits: Limits, book: Book, scenarios: ScenarioSet, options: RevalueOptions): { dt: number; currency: string; ccy: number; rows: boolean } {
+  assertBook(book);
+  if (!(scenarios instanceof ScenarioSet)) throw new InputError("scenarios", "must be a ScenarioSet (new ScenarioSet(book.underlyings, count))");
+  if (typeof options !== "object" || options === null) throw new InputError("options", "must be an object of revaluation options");
   const dt = options.dt ?? 0;
   if (!(dt >= 0 && Number.isFinite(dt))) throw new InputError("dt", `must be a finite number of years ≥ 0, got ${dt}`);
   const currency = options.currency ?? "USD";

@@ -183,10 +183,36 @@ export function compileBook(
       at += packed.length;
     }
   }
-  return {
+  const book: Book = {
     layout, underlyings, indexPrices, positions, refs, nOpt, optCap, opt, slots: xs.length, xs, nodeOffsets, slices,
     nLin, linCap, lin, linAgg, nLinAgg,
   };
+  compiled.add(book);
+  return book;
+}
+
+/** The books compileBook made here: checked once. */
+const compiled = new WeakSet<object>();
+
+/** Whether `b` has a compiled book's shape: its planes as long as its counts say, so no kernel reads past them. */
+function bookShaped(b: Partial<Book>): boolean {
+  const { layout, underlyings, positions, refs, opt, lin, linAgg, indexPrices, xs, slices, nodeOffsets } = b;
+  const whole = (x: unknown): x is number => Number.isInteger(x) && (x as number) >= 0;
+  return typeof layout?.opt?.cols === "number" && typeof layout.lin?.cols === "number" && Array.isArray(underlyings) && Array.isArray(positions) && Array.isArray(refs) &&
+    opt instanceof Float64Array && lin instanceof Float64Array && linAgg instanceof Float64Array && indexPrices instanceof Float64Array &&
+    xs instanceof Float64Array && slices instanceof Float64Array && nodeOffsets instanceof Int32Array &&
+    whole(b.nOpt) && whole(b.nLin) && whole(b.optCap) && whole(b.linCap) && whole(b.nLinAgg) && b.slots === xs.length &&
+    b.nOpt <= b.optCap && b.nLin <= b.linCap && b.nOpt + b.nLin === positions.length && refs.length === positions.length &&
+    opt.length === layout.opt.cols * b.optCap && lin.length === layout.lin.cols * b.linCap && indexPrices.length === underlyings.length;
+}
+
+/**
+ * Throws an InputError naming `path` unless `book` is a compiled book: one compiled here, or
+ * one with a compiled book's shape (a book may be compiled in one place and sent to another).
+ */
+export function assertBook(book: unknown, path = "book"): asserts book is Book {
+  if (typeof book === "object" && book !== null && (compiled.has(book) || bookShaped(book))) return;
+  throw new InputError(path, "must be a book a backend compiled (backend.compile(positions, market))");
 }
 
 /** What the options of one underlying and expiry share: time, forward, surface slices (offsets in the book's), vol-shift weight. */

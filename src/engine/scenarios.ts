@@ -1,4 +1,7 @@
-import { InputError } from "../errors.js";
+import { expectNames, InputError, LimitError } from "../errors.js";
+
+/** Scenarios one set may hold unless a backend's limits say otherwise (DEFAULT_LIMITS.scenarios). */
+export const MAX_SCENARIOS = 50_000_000;
 import { log } from "../math/deterministic.js";
 
 /**
@@ -17,8 +20,12 @@ export class ScenarioSet {
   constructor(
     readonly underlyings: readonly string[],
     readonly count: number,
+    /** The most scenarios allowed (a backend's limits.scenarios), checked before anything is allocated. */
+    limit = MAX_SCENARIOS,
   ) {
+    expectNames(underlyings, "scenarios.underlyings");
     if (!Number.isInteger(count) || count < 1) throw new InputError("scenarios.count", `must be a whole number ≥ 1, got ${count}`);
+    if (count > limit) throw new LimitError("scenarios", count, limit);
     this.logMoves = new Float64Array(underlyings.length * count);
     this.volShifts = new Float64Array(underlyings.length * count);
     this.volFloors = new Float64Array(underlyings.length * count);

@@ -35,7 +35,7 @@
 // (`{ BTCUSDT: "BTC" }`); any other symbol quoted in USDT, USDC, BUSD or USD (after an
 // optional `/` or `-`) is reduced to its base (`BTCUSDT` → `BTC`, `ETH/USD` → `ETH`),
 // and the reduction is reported in the notes.
-import { InputError } from "../errors.js";
+import { expectObject, InputError } from "../errors.js";
 import { DAY_MS, parseTime } from "../conventions.js";
 
 /** One symbol's closes at ascending, distinct times (ms UTC). */
@@ -298,6 +298,8 @@ function toSeries(symbol: string, rows: Collected, source: string | undefined, d
  * ```
  */
 export function parsePriceCsv(text: string, options: PriceCsvOptions = {}): { series: PriceSeries[]; notes: string[] } {
+  if (typeof text !== "string") throw new InputError("text", "must be the CSV text (a string)");
+  expectObject(options, "options", "an object of CSV options");
   const { source } = options;
   const lines = text.replace(/^\uFEFF/, "").split(/\r\n|\n|\r/);
   const namer = new SymbolNamer(options.symbols);

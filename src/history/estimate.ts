@@ -6,15 +6,16 @@
 // stepMs / (365·86,400,000) of a year. A return spanning a gap (several steps) is not
 // a one-step return: the sample estimators leave it out, the EWMA takes its per-step
 // variance r²/steps.
-import { InputError } from "../errors.js";
+import { expectObject, InputError } from "../errors.js";
 import type { CorrelationInput } from "../math/correlation.js";
 import { DEFAULT_EWMA_LAMBDA, MS_PER_YEAR } from "../conventions.js";
-import { returnWindows, type PriceHistory } from "./history.js";
+import { checkHistory, returnWindows, type PriceHistory } from "./history.js";
 
 /** One-step returns whose mean square starts the EWMA recursion. */
 export const DEFAULT_SEED = 30;
 
 function symbolIndex(history: PriceHistory, symbol: string, path: string): number {
+  checkHistory(history);
   const k = history.symbols.indexOf(symbol);
   if (k < 0) throw new InputError(path, `no ${symbol} in the history; it has ${history.symbols.join(", ")}`);
   return k;
@@ -45,6 +46,7 @@ function stepsPerYear(history: PriceHistory): number {
  */
 export function realisedVol(history: PriceHistory, symbol: string, options: { window?: number; end?: number } = {}): number {
   const k = symbolIndex(history, symbol, "symbol");
+  expectObject(options, "options", "{ window?, end? }");
   const last = history.times.length - 1;
   const end = options.end ?? last;
   if (!Number.isInteger(end) || end < 1 || end > last) throw new InputError("end", `must be an observation index in [1, ${last}], got ${end}`);
@@ -69,6 +71,7 @@ export function realisedVol(history: PriceHistory, symbol: string, options: { wi
  */
 export function ewmaVol(history: PriceHistory, symbol: string, options: { lambda?: number; seed?: number } = {}): { vols: Float64Array; last: number } {
   const k = symbolIndex(history, symbol, "symbol");
+  expectObject(options, "options", "{ lambda?, seed? }");
   const lambda = checkLambda(options.lambda ?? DEFAULT_EWMA_LAMBDA);
   const m = history.times.length - 1;
   const seed = options.seed ?? Math.min(DEFAULT_SEED, m);
@@ -101,6 +104,8 @@ export function ewmaVol(history: PriceHistory, symbol: string, options: { lambda
  * of the window weighs λ^(window−1−t) in the means and (co)variances (EWMA weights).
  */
 export function correlationFrom(history: PriceHistory, options: { symbols?: string[]; window?: number; lambda?: number } = {}): CorrelationInput {
+  checkHistory(history);
+  expectObject(options, "options", "an object of options");
   const names = options.symbols ?? history.symbols;
   if (!Array.isArray(names) || names.length === 0) throw new InputError("symbols", "must name at least one symbol");
   const indices = names.map((name, i) => {
@@ -161,6 +166,8 @@ export interface ModelInputOptions {
  * ```
  */
 export function estimateModelInputs(history: PriceHistory, options: ModelInputOptions = {}): { vols: Record<string, number>; correlation: CorrelationInput } {
+  checkHistory(history);
+  expectObject(options, "options", "an object of options");
   const { method = "ewma", lambda, seed, window } = options;
   if (method !== "ewma" && method !== "simple") throw new InputError("method", `must be "ewma" or "simple", got ${JSON.stringify(method)}`);
   if (method === "simple" && lambda !== undefined) throw new InputError("lambda", 'applies to the "ewma" method only');

@@ -4,7 +4,7 @@
 // one symbol drops that time for all, and is reported; nothing is ever filled in. A
 // missing day in every symbol is a gap between consecutive common times, reported
 // too, and return windows spanning it are skipped (a 2-day return is not a 1-day one).
-import { InputError, PmarginError } from "../errors.js";
+import { expectNames, expectObject, InputError, PmarginError } from "../errors.js";
 import { DAY_MS, parseTime } from "../conventions.js";
 import { formatInstant, parsePriceCsv, type PriceSeries } from "./csv.js";
 
@@ -23,6 +23,8 @@ export interface PriceHistory {
     symbols: { symbol: string; first: string; last: string; observations: number; droppedForAlignment: number }[];
     /** Consecutive common times further apart than stepMs (missing days), from the observation before to the one after: never filled, reported. */
     gaps: { from: string; to: string; missingSteps: number }[];
+    /** One-step jumps beyond OUTLIER_DEVIATIONS robust deviations (only when there are any): reported, used as they are unless `strict`. */
+    outliers?: PriceOutlier[];
     notes: string[];
   };
 }
@@ -34,6 +36,47 @@ export interface AlignOptions {
   from?: string;
   /** Last time kept, ISO (inclusive; a bare date keeps that whole day). */
   to?: string;
+  /** Refuse (InputError) a history with an outlier instead of reporting it (the CLI's --strict). */
+  strict?: boolean;
+}
+
+/**
+ * A one-step log return further than this many robust deviations (1.4826 × the median
+ * absolute deviation from the median) is an outlier: a bad tick, not a market move. The
+ * shipped history's largest move, BTC on 12 March 2020, is 22.7; a 10⁵× tick is ~500.
+ */
+export const OUTLIER_DEVIATIONS = 30;
+
+/** A one-step return the screen found, in PriceHistory.report.outliers. */
+export interface PriceOutlier {
+  symbol: string;
+  /** The close that jumped, and the one before it. */
+  at: string;
+  from: string;
+  logReturn: number;
+  deviations: number;
+}
+
+function median(sorted: Float64Array): number {
+  const m = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[m]! : (sorted[m - 1]! + sorted[m]!) / 2;
+}
+
+/** The returns of `closes` (at `times`) beyond OUTLIER_DEVIATIONS robust deviations. */
+function outliersOf(symbol: string, times: Float64Array, closes: Float64Array): PriceOutlier[] {
+  const n = closes.length - 1;
+  if (n < 3) return [];
+  const r = new Float64Array(n);
+  for (let i = 0; i < n; i++) r[i] = Math.log(closes[i + 1]! / closes[i]!);
+  const centre = median(r.slice().sort());
+  const scale = 1.4826 * median(r.map((x) => Math.abs(x - centre)).sort());
+  if (!(scale > 0)) return [];
+  const out: PriceOutlier[] = [];
+  r.forEach((x, i) => {
+    const deviations = Math.abs(x - centre) / scale;
+    if (deviations > OUTLIER_DEVIATIONS) out.push({ symbol, at: formatInstant(times[i + 1]!), from: formatInstant(times[i]!), logReturn: x, deviations });
+  });
+  return out;
 }
 
 /** Times listed in a note; the rest are counted. */
@@ -60,6 +103,7 @@ function validateSeries(series: PriceSeries[]): void {
     if (first !== undefined) throw new InputError(`${path}.symbol`, `${s.symbol} is also series[${first}]: one series per symbol`);
     seen.set(s.symbol, i);
     const { times, closes } = s;
+    if (!(times instanceof Float64Array) || !(closes instanceof Float64Array)) throw new InputError(path, "times and closes must be Float64Arrays (parsePriceCsv makes them)");
     if (times.length !== closes.length) throw new InputError(path, `${times.length} times but ${closes.length} closes`);
     for (let j = 0; j < times.length; j++) {
       if (!Number.isFinite(times[j]!) || (j > 0 && !(times[j]! > times[j - 1]!))) {
@@ -67,6 +111,28 @@ function validateSeries(series: PriceSeries[]): void {
       }
       if (!(closes[j]! > 0 && Number.isFinite(closes[j]!))) throw new InputError(`${path}.closes[${j}]`, `must be a positive price, got ${closes[j]}`);
     }
+  });
+}
+
+/**
+ * Throws an InputError naming `path` unless `history` is a PriceHistory as alignHistory
+ * makes it: names, ascending finite times, positive closes of the same length, a step.
+ */
+export function checkHistory(history: unknown, path = "history"): asserts history is PriceHistory {
+  expectObject(history, path, "a PriceHistory (alignHistory(series))");
+  const h = history as Partial<PriceHistory>;
+  expectNames(h.symbols, `${path}.symbols`);
+  const { times, closes, stepMs } = h;
+  if (!(times instanceof Float64Array)) throw new InputError(`${path}.times`, "must be a Float64Array");
+  if (!(typeof stepMs === "number" && stepMs > 0 && Number.isFinite(stepMs))) throw new InputError(`${path}.stepMs`, "must be a step > 0 ms");
+  if (!Array.isArray(closes) || closes.length !== h.symbols!.length) throw new InputError(`${path}.closes`, "must hold one Float64Array per symbol");
+  times.forEach((t, i) => {
+    if (!Number.isFinite(t) || (i > 0 && !(t > times[i - 1]!))) throw new InputError(`${path}.times[${i}]`, "times must be finite and strictly ascending");
+  });
+  closes.forEach((c, k) => {
+    if (!(c instanceof Float64Array) || c.length !== times.length) throw new InputError(`${path}.closes[${k}]`, `must be a Float64Array of ${times.length} closes`);
+    const i = c.findIndex((x) => !(x > 0 && Number.isFinite(x)));
+    if (i >= 0) throw new InputError(`${path}.closes[${k}][${i}]`, `must be a positive price, got ${c[i]}`);
   });
 }
 
@@ -142,6 +208,7 @@ function listTimes(times: number[]): string {
  */
 export function alignHistory(series: PriceSeries[], options: AlignOptions = {}): PriceHistory {
   validateSeries(series);
+  expectObject(options, "options", "an object of alignment options");
   let selected = series;
   if (options.symbols !== undefined) {
     const wanted = options.symbols;
@@ -209,6 +276,13 @@ export function alignHistory(series: PriceSeries[], options: AlignOptions = {}):
     notes.push(`${gaps.length} gap${gaps.length > 1 ? "s" : ""} (${missing} missing step${missing > 1 ? "s" : ""}), not filled: windows spanning them are skipped`);
   }
   if (shorter > 0) notes.push(`${shorter} spacing${shorter > 1 ? "s" : ""} shorter than the step of ${describeStep(stepMs)}: windows spanning them are skipped`);
+  const outliers = ranged.flatMap((s, k) => outliersOf(s.symbol, times, closes[k]!));
+  if (outliers.length > 0) {
+    const listed = outliers.slice(0, LISTED).map((o) => `${o.symbol} ${o.from} → ${o.at} (${o.logReturn >= 0 ? "×" : "÷"}${Math.exp(Math.abs(o.logReturn)).toPrecision(3)}, ${Math.round(o.deviations)} deviations)`).join(", ");
+    const what = `${outliers.length} price jump${outliers.length > 1 ? "s" : ""} beyond ${OUTLIER_DEVIATIONS} robust deviations, likely bad ticks: ${listed}${outliers.length > LISTED ? ` and ${outliers.length - LISTED} more` : ""}`;
+    if (options.strict) throw new InputError("history", `${what} (refused: --strict; fix the file or leave out --strict to use it as it is)`);
+    notes.push(`warning: ${what}; used as they are (--strict refuses them)`);
+  }
 
   return {
     symbols: ranged.map((s) => s.symbol),
@@ -224,6 +298,7 @@ export function alignHistory(series: PriceSeries[], options: AlignOptions = {}):
         droppedForAlignment: s.times.length - n,
       })),
       gaps,
+      ...(outliers.length > 0 ? { outliers } : {}),
       notes,
     },
   };
@@ -320,6 +395,8 @@ export interface ReturnWindows {
  * allowGaps.
  */
 export function returnWindows(history: PriceHistory, options: { steps: number; overlapping?: boolean; allowGaps?: boolean }): ReturnWindows {
+  checkHistory(history);
+  expectObject(options, "options", "{ steps, overlapping?, allowGaps? }");
   const { steps, overlapping = true, allowGaps = false } = options;
   const n = history.times.length;
   if (!Number.isInteger(steps) || steps < 1) throw new InputError("steps", `must be a whole number ≥ 1, got ${steps}`);

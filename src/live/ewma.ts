@@ -4,7 +4,7 @@
 // synchronous log return per underlying — what a correlation needs. The recursion is
 // RiskMetrics' zero-mean one, seeded like ewmaVol() (src/history/estimate.ts): the
 // first `seed` returns are averaged, then C ← λ·C + (1 − λ)·r·rᵀ.
-import { InputError } from "../errors.js";
+import { expectNames, expectObject, InputError } from "../errors.js";
 import { DEFAULT_EWMA_LAMBDA, MS_PER_YEAR } from "../conventions.js";
 import { DEFAULT_SEED } from "../history/estimate.js";
 
@@ -43,6 +43,8 @@ export class EwmaTracker {
   private closedBar = -Infinity;
 
   constructor(readonly names: readonly string[], options: EwmaOptions = {}) {
+    expectNames(names, "names");
+    expectObject(options, "ewma", "an object of EWMA options");
     this.lambda = options.lambda ?? DEFAULT_EWMA_LAMBDA;
     this.intervalMs = options.intervalMs ?? 60_000;
     this.seed = options.seed ?? DEFAULT_SEED;

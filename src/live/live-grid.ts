@@ -4,15 +4,18 @@
 // BTC's positions alone; every other underlying's result is kept. The result is
 // always the one gridMargin() computes from scratch on the same book and market,
 // bit for bit — only less of it is recomputed.
-import type { Backend } from "../engine/backend.js";
-import { InputError } from "../errors.js";
-import { assertMarketData, buildMarket, movedUnderlying, withUnderlying, type Market } from "../market/market.js";
+import { assertBackend, type Backend } from "../engine/backend.js";
+import { checkedProfile } from "../schema/profile.js";
+import { InputError, refuseUnknownKeys } from "../errors.js";
+import { checkedMarketData, marketFrom, movedUnderlying, withUnderlying, type Market } from "../market/market.js";
 import { combineInMarketOrder, underlyingMargin, valuedUnderlyingMargin, type GridMarginResult, type GridOptions, type UnderlyingGridMargin } from "../methods/grid/grid.js";
 import { instrumentKey, type ForwardQuote, type MarketData, type Position, type UnderlyingMarket, type VolSlice } from "../model/types.js";
-import { checkAgainstMarket, parseMarket, parsePortfolio } from "../schema/index.js";
+import { checkPriceable } from "../schema/cross.js";
+import { parseMarket } from "../schema/index.js";
 import { parseUnderlyingMarket } from "../schema/market.js";
 import { parseUpdate, type Update } from "../schema/updates.js";
 import type { PositionValue } from "../methods/valuation.js";
+import { checkedPositions } from "../market/positions.js";
 
 /** What an update changed: the margin after it, and for an order its incremental margin. */
 export interface LiveResult {
@@ -36,6 +39,7 @@ export type LiveGridOptions = Omit<GridOptions, "perPosition">;
  * ```
  */
 export class LiveGridMargin {
+  private readonly options: LiveGridOptions;
   private data: MarketData;
   private market: Market;
   private book: Position[] = [];
@@ -47,16 +51,15 @@ export class LiveGridMargin {
     private readonly backend: Backend,
     positions: readonly Position[],
     marketData: MarketData,
-    private readonly options: LiveGridOptions,
+    options: LiveGridOptions,
   ) {
-    assertMarketData(marketData, "market");
-    this.data = parseMarket(marketData);
-    this.market = buildMarket(this.data);
+    assertBackend(backend);
+    refuseUnknownKeys(options ?? {}, ["profile", "measureIn", "mmp"], "options");
+    this.options = { ...options, profile: checkedProfile(options?.profile, "options.profile") };
+    this.data = checkedMarketData(marketData, "market");
+    this.market = marketFrom(this.data);
     // A live book may start empty and fill up.
-    if (positions.length > 0) {
-      this.book = parsePortfolio({ positions }).positions;
-      checkAgainstMarket({ positions: this.book }, this.data);
-    }
+    this.book = [...checkedPositions(positions, this.market)];
     const ids = new Map<string, number>();
     this.book.forEach((p, i) => {
       if (p.id === undefined) return;
@@ -117,7 +120,7 @@ export class LiveGridMargin {
     const checked = parseUnderlyingMarket(underlying, data, this.data.asOf);
     const next: MarketData = { asOf: this.data.asOf, underlyings: { ...this.data.underlyings, [underlying]: checked } };
     // Positions must stay priceable: an option needs a surface.
-    checkAgainstMarket({ positions: this.book.filter((p) => p.underlying === underlying) }, next);
+    checkPriceable({ positions: this.book.filter((p) => p.underlying === underlying) }, next);
     this.data = next;
     this.market = withUnderlying(this.market, underlying, checked);
     return this.changed(underlying);
@@ -155,9 +158,9 @@ export class LiveGridMargin {
   /** Moves the valuation time: every option ages, so everything is re-margined. */
   setAsOf(asOf: string): GridMarginResult {
     const next = parseMarket({ ...this.data, asOf });
-    checkAgainstMarket({ positions: this.book }, next);
+    checkPriceable({ positions: this.book }, next);
     this.data = next;
-    this.market = buildMarket(next);
+    this.market = marketFrom(next);
     this.parts.clear();
     for (const u of this.market.names) this.remargin(u);
     this.current = this.combine();
@@ -223,7 +226,7 @@ export class LiveGridMargin {
   /** A position the schema has passed, checked against the market now (an option needs a surface, …). */
   private priceable(p: Position): Position {
     try {
-      checkAgainstMarket({ positions: [p] }, this.data);
+      checkPriceable({ positions: [p] }, this.data);
     } catch (error) {
       if (error instanceof InputError) throw new InputError(error.path.replace(/^positions\[0\]/, "position"), error.reason);
       throw error;

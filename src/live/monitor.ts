@@ -7,9 +7,9 @@ import { addOns, type AddOns } from "../account/addons.js";
 import { collateralPositions, heldCollateral } from "../account/collateral.js";
 import { marginStatus, type MarginState, type MarginStatus } from "../account/status.js";
 import { checkedThresholds, isStable, type Account, type AddOnParams, type StatusThresholds } from "../model/account.js";
-import type { Backend } from "../engine/backend.js";
-import { InputError } from "../errors.js";
-import { assertMarketData } from "../market/market.js";
+import { assertBackend, type Backend } from "../engine/backend.js";
+import { expectObject, InputError } from "../errors.js";
+import { checkedMarketData } from "../market/market.js";
 import type { GridMarginResult } from "../methods/grid/grid.js";
 import type { MarginProfile } from "../model/profile.js";
 import type { MarketData, Position } from "../model/types.js";
@@ -19,6 +19,8 @@ import { parseJson } from "../schema/json.js";
 import { parseUpdate, type Update } from "../schema/updates.js";
 import { EwmaTracker, type EwmaOptions } from "./ewma.js";
 import { LiveGridMargin } from "./live-grid.js";
+import { checked } from "../schema/checked.js";
+import { parseAccount } from "../schema/account.js";
 
 export interface MonitorOptions {
   profile: MarginProfile;
@@ -86,11 +88,13 @@ export class MarginMonitor {
   private readonly account: FollowedAccount | null = null;
 
   constructor(backend: Backend, positions: readonly Position[], marketData: MarketData, options: MonitorOptions) {
-    assertMarketData(marketData, "market");
+    assertBackend(backend);
+    marketData = checkedMarketData(marketData, "market");
+    expectObject(options, "options", "{ profile, ... }");
     this.marginChange = checkedFraction("marginChange", options.marginChange ?? 0.05);
     this.volJump = checkedFraction("volJump", options.volJump ?? 0.5);
     this.correlationJump = checkedFraction("correlationJump", options.correlationJump ?? 0.3);
-    const account = options.account;
+    const account = options.account === undefined ? undefined : checked(options.account, "account", parseAccount, "");
     let book = positions;
     if (account) {
       checkAccountAgainstMarket(account, marketData);

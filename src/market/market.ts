@@ -1,6 +1,8 @@
 // The market the engine prices against, built once from the user's MarketData:
 // times converted to year fractions from asOf, forward curves, vol surfaces.
 import { InputError } from "../errors.js";
+import { checked } from "../schema/checked.js";
+import { parseMarket } from "../schema/market.js";
 import type { MarketData, UnderlyingLiquidity, UnderlyingMarket } from "../model/types.js";
 import { ForwardCurve } from "./forward-curve.js";
 import { DAYS_PER_YEAR, parseTime, REFERENCE_TENOR_DAYS, yearFraction } from "../conventions.js";
@@ -119,30 +121,36 @@ function described(value: unknown): string {
   return "an object that is neither";
 }
 
+/** The markets buildMarket (and withUnderlying) made: a method takes no other. */
+const built = new WeakSet<object>();
+
 /**
- * Throws an InputError naming `path` unless `market` is a built Market: the methods
- * take it, not the MarketData it is built from (which in plain JS would otherwise
- * fail deep inside with a bare TypeError). Called at each public method's entry.
+ * Throws an InputError naming `path` unless `market` is a Market that buildMarket made
+ * (from checked data): the methods take it, not the MarketData it is built from, nor an
+ * object shaped like it. Called at each public method's entry.
  */
 export function assertMarket(market: unknown, path = "market"): asserts market is Market {
-  const m = market as Partial<Market> | null;
-  if (typeof m === "object" && m !== null && typeof m.get === "function" && Array.isArray(m.names) && typeof m.yearFraction === "function") return;
+  if (typeof market === "object" && market !== null && built.has(market)) return;
   throw new InputError(path, `must be a built Market, got ${described(market)}: pass buildMarket(data) or prepareInputs(...).market`);
 }
 
 /**
- * Throws an InputError naming `path` unless `data` is MarketData: the methods that
- * rebuild the market as it moves (backtest, accountMargin, LiveGridMargin,
- * MarginMonitor) take the data, not a built Market.
+ * `data` as checked MarketData, or an InputError naming `path`: the methods that rebuild the
+ * market as it moves (backtest, accountMargin, LiveGridMargin, MarginMonitor) take the data,
+ * not a built Market. parseMarket's output passes as it is; anything else is parsed (its
+ * errors under `fields`).
  */
-export function assertMarketData(data: unknown, path = "market"): asserts data is MarketData {
+export function checkedMarketData(data: unknown, path = "market", fields = path): MarketData {
   const d = data as Partial<MarketData> | null;
-  if (typeof d === "object" && d !== null && typeof d.asOf === "string" && typeof d.underlyings === "object" && d.underlyings !== null) return;
-  throw new InputError(path, `must be MarketData (the parsed market JSON; this method rebuilds the market as it moves), got ${described(data)}: pass parseMarket(json) or prepareInputs(...).marketData`);
+  if (typeof d !== "object" || d === null || !("underlyings" in d) || "names" in d) {
+    throw new InputError(path, `must be MarketData (the parsed market JSON; this method rebuilds the market as it moves), got ${described(data)}: pass parseMarket(json) or prepareInputs(...).marketData`);
+  }
+  return checked(data, "market", parseMarket, fields);
 }
 
 /**
- * Build the market from validated market data.
+ * Build the market from market data: parseMarket's output is taken as it is, anything else
+ * is validated first (an InputError naming the field under `market`).
  *
  * @example
  * ```ts
@@ -152,6 +160,12 @@ export function assertMarketData(data: unknown, path = "market"): asserts data i
  * ```
  */
 export function buildMarket(data: MarketData): Market {
+  // Its only argument: errors name the field as parseMarket does.
+  return marketFrom(checkedMarketData(data, "market", ""));
+}
+
+/** buildMarket for data the library derived from checked data itself (a moved price, an update). */
+export function marketFrom(data: MarketData): Market {
   const asOfMs = timeAt(data.asOf, "asOf");
   const names = Object.keys(data.underlyings);
   return marketOf(asOfMs, names, new Map(names.map((name) => [name, buildCurves(name, data.underlyings[name]!, asOfMs)])), new Map());
@@ -185,5 +199,6 @@ function marketOf(asOfMs: number, names: string[], curves: Map<string, Underlyin
     },
   };
   expiriesOf.set(market, expiries);
+  built.add(market);
   return market;
 }

@@ -1,7 +1,7 @@
 // Correlation matrices for the Monte Carlo model: validation, repair to the nearest
 // correlation matrix when the input is not positive definite, and a Cholesky factor
 // for sampling correlated normals.
-import { InputError, PmarginError } from "../errors.js";
+import { expectObject, InputError, PmarginError } from "../errors.js";
 import { cholesky, symmetricEigen } from "./linear-algebra.js";
 
 export interface CorrelationInput {
@@ -31,6 +31,7 @@ const MIN_PIVOT = 1e-10;
  * `path` prefixes the field names of InputErrors.
  */
 export function prepareCorrelation(input: CorrelationInput, path = "correlation"): Correlation {
+  expectObject(input, path, "{ underlyings: [...], matrix: [[...]] }");
   const { underlyings, matrix } = input;
   if (!Array.isArray(underlyings)) throw new InputError(`${path}.underlyings`, "must be an array of underlying names");
   const n = underlyings.length;
@@ -116,6 +117,10 @@ export function nearestCorrelation(
   n: number,
   options: { tolerance?: number; maxIterations?: number; minEigenvalue?: number } = {},
 ): { matrix: Float64Array; iterations: number } {
+  if (!(a instanceof Float64Array)) throw new InputError("a", "must be a Float64Array holding an n × n matrix, row by row");
+  if (!(Number.isInteger(n) && n >= 1 && n * n <= a.length)) throw new InputError("n", `must be a whole number ≥ 1 with n² ≤ ${a.length} (the matrix's cells), got ${n}`);
+  expectObject(options, "options", "an object of options");
+  if (!a.subarray(0, n * n).every(Number.isFinite)) throw new InputError("a", "must hold finite numbers");
   const { tolerance = 1e-12, maxIterations = 1000, minEigenvalue = 1e-8 } = options;
   if (!(tolerance > 0)) throw new InputError("tolerance", `must be > 0, got ${tolerance}`);
   if (!(Number.isInteger(maxIterations) && maxIterations >= 1)) throw new InputError("maxIterations", `must be a whole number ≥ 1, got ${maxIterations}`);

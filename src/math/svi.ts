@@ -1,3 +1,5 @@
+import { InputError } from "../errors.js";
+
 // Raw SVI (Gatheral): the total implied variance of one expiry as a function of log-moneyness,
 // w(k) = a + b·(ρ·(k − m) + √((k − m)² + σ²)); the vol at k is √(w(k)/τ).
 
@@ -33,8 +35,24 @@ export function sviTotalVariance(p: SviSmile, k: number): number {
   return p.a + p.b * (Math.sqrt(x * x + p.sigma * p.sigma) + p.rho * x);
 }
 
-/** Implied vol at a strike; with guards, as the venue reads it. NaN when w < 0 (no arbitrage-free vol). */
+function finiteField(value: unknown, path: string, positive = false): void {
+  if (typeof value !== "number" || !Number.isFinite(value) || (positive && !(value > 0))) {
+    throw new InputError(path, `must be a finite number${positive ? " > 0" : ""}, got ${String(value)}`);
+  }
+}
+
+/** Implied vol at a strike; with guards, as the venue reads it. A negative total variance there is an InputError. */
 export function sviVol(p: SviParams, strike: number, guards?: SviGuards): number {
+  if (p === null || typeof p !== "object") throw new InputError("", `must be SVI parameters { a, b, rho, m, sigma, forward, tau }, got ${String(p)}`);
+  for (const f of ["a", "b", "rho", "m", "sigma"] as const) finiteField(p[f], f);
+  finiteField(p.forward, "forward", true);
+  finiteField(p.tau, "tau", true);
+  finiteField(strike, "strike", true);
+  if (guards !== undefined) {
+    if (guards === null || typeof guards !== "object") throw new InputError("guards", `must be { kScale, maxTotalVariance }, got ${String(guards)}`);
+    finiteField(guards.kScale, "guards.kScale");
+    finiteField(guards.maxTotalVariance, "guards.maxTotalVariance");
+  }
   let k = Math.log(strike / p.forward);
   let w: number;
   if (guards) {
@@ -44,5 +62,6 @@ export function sviVol(p: SviParams, strike: number, guards?: SviGuards): number
   } else {
     w = sviTotalVariance(p, k);
   }
-  return w < 0 ? Number.NaN : Math.sqrt(w / p.tau);
+  if (!(w >= 0)) throw new InputError("", `the smile's total variance at strike ${strike} is ${w} < 0: no vol (an arbitrage)`);
+  return Math.sqrt(w / p.tau);
 }

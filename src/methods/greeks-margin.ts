@@ -2,13 +2,15 @@
 // delta–gamma–vega approximation, PnL ≈ Σ δ·ΔS + ½·Γ·ΔS² + vega·Δσ, set against the
 // kernel's full revaluation of the same scenario — to show where Greeks are not
 // enough (short gamma, large moves, the smile moving with the price).
-import type { Backend } from "../engine/backend.js";
+import { assertBackend, type Backend } from "../engine/backend.js";
 import { assertMarket, type Market } from "../market/market.js";
 import type { Position } from "../model/types.js";
 import { valueBook } from "./valuation.js";
 import { worstWeightedLoss } from "../risk/reduce.js";
 import { gridMargin, gridScenarios, paramsFor, termWeight, type GridScenario } from "./grid/grid.js";
 import type { MarginProfile } from "../model/profile.js";
+import { checkedProfile } from "../schema/profile.js";
+import { checkedPositions } from "../market/positions.js";
 
 export interface GreeksScenario extends GridScenario {
   /** Full revaluation and the Greeks' approximation of the underlying's PnL, USD. */
@@ -42,7 +44,10 @@ export interface GreeksMarginUnderlying {
  * ```
  */
 export function greeksMargin(backend: Backend, positions: readonly Position[], market: Market, profile: MarginProfile): GreeksMarginUnderlying[] {
+  assertBackend(backend);
   assertMarket(market);
+  positions = checkedPositions(positions, market);
+  profile = checkedProfile(profile, "profile");
   const full = gridMargin(backend, positions, market, { profile });
   return full.underlyings.map((g) => {
     const mine = positions.filter((p) => p.underlying === g.underlying);

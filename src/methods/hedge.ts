@@ -1,11 +1,12 @@
 // Delta hedging: for each underlying, the perpetual that brings the book's delta to
 // a target (0 by default), and the margin of the book with those hedges.
-import type { Backend } from "../engine/backend.js";
-import { InputError } from "../errors.js";
+import { assertBackend, type Backend } from "../engine/backend.js";
+import { expectObject, InputError, own } from "../errors.js";
 import { assertMarket, type Market } from "../market/market.js";
 import type { Position } from "../model/types.js";
 import { valueBook } from "./valuation.js";
-import { headlineMargin, type MarginResult, type MarginMethod } from "./margin.js";
+import { checkSpec, headlineMargin, type MarginResult, type MarginMethod } from "./margin.js";
+import { checkedPositions } from "../market/positions.js";
 
 export interface DeltaHedgeOptions {
   /** Target delta per underlying, coins (default 0 for every underlying held). */
@@ -41,7 +42,11 @@ export interface DeltaHedgeResult {
 export function deltaHedge(
   backend: Backend, positions: readonly Position[], market: Market, spec: MarginMethod, options: DeltaHedgeOptions = {},
 ): DeltaHedgeResult {
+  assertBackend(backend);
   assertMarket(market);
+  spec = checkSpec(spec);
+  positions = checkedPositions(positions, market);
+  expectObject(options, "options", "an object of options");
   const settlement = options.settlement ?? "linear";
   const faceValue = options.faceValue ?? 10;
   if (!(faceValue > 0 && Number.isFinite(faceValue))) throw new InputError("faceValue", `must be > 0, got ${faceValue}`);
@@ -50,7 +55,7 @@ export function deltaHedge(
     if (!deltas.some((u) => u.underlying === name)) throw new InputError(`target.${name}`, `the book holds nothing on ${name}`);
   }
   const hedges = deltas.map((u): DeltaHedge => {
-    const want = options.target?.[u.underlying] ?? 0;
+    const want = own(options.target, u.underlying) ?? 0;
     if (!Number.isFinite(want)) throw new InputError(`target.${u.underlying}`, `must be finite, got ${want}`);
     const need = want - u.delta;
     if (need === 0) return { underlying: u.underlying, deltaBefore: u.delta, deltaAfter: u.delta };

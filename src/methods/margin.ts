@@ -1,7 +1,7 @@
 // The headline margin of a book — initial and maintenance, USD — by any method,
 // and what-if (pre-trade) margin: the book plus hypothetical orders, each
 // order's incremental margin, the book itself unchanged.
-import type { Backend } from "../engine/backend.js";
+import { assertBackend, type Backend } from "../engine/backend.js";
 import { InputError, refuseUnknownKeys } from "../errors.js";
 import type { PriceHistory, PriceSeries } from "../history/history.js";
 import { assertMarket, type Market } from "../market/market.js";
@@ -11,6 +11,9 @@ import type { MarginProfile } from "../model/profile.js";
 import { historicalVaR, type HistoricalOptions } from "./historical/historical.js";
 import type { MonteCarloModelInput } from "../model/montecarlo.js";
 import { monteCarlo } from "./montecarlo/montecarlo.js";
+import { checkedModel } from "../schema/montecarlo.js";
+import { checkedProfile } from "../schema/profile.js";
+import { checkedPositions } from "../market/positions.js";
 
 /** Maintenance over initial margin for the VaR/ES methods unless given (Deribit's and this package's grid default). */
 export const DEFAULT_MM_RATIO = 0.8;
@@ -40,11 +43,14 @@ const SPEC_KEYS: Record<MarginMethod["method"], readonly string[]> = {
   historical: ["method", "history", "options", "mmRatio"],
 };
 
-/** A margin method with a known `method` and only its own keys (a misspelt or removed one fails). */
-function checkSpec(spec: MarginMethod): void {
-  const known = Object.hasOwn(SPEC_KEYS, spec?.method) ? SPEC_KEYS[spec.method] : undefined;
+/** A margin method with a known `method`, only its own keys (a misspelt or removed one fails) and a checked profile or model. */
+export function checkSpec(spec: MarginMethod): MarginMethod {
+  const known = typeof spec?.method === "string" && Object.hasOwn(SPEC_KEYS, spec.method) ? SPEC_KEYS[spec.method] : undefined;
   if (!known) throw new InputError("spec.method", `must be ${Object.keys(SPEC_KEYS).join(", ")}, got ${String(spec?.method)}`);
   refuseUnknownKeys(spec, known, "spec");
+  if (spec.method === "grid") return { ...spec, profile: checkedProfile(spec.profile, "spec.profile") };
+  if (spec.method === "monte-carlo" && spec.model !== undefined) return { ...spec, model: checkedModel(spec.model, "spec.model") };
+  return spec;
 }
 
 /**
@@ -58,8 +64,10 @@ function checkSpec(spec: MarginMethod): void {
  * ```
  */
 export function headlineMargin(backend: Backend, positions: readonly Position[], market: Market, spec: MarginMethod): MarginResult {
+  assertBackend(backend);
   assertMarket(market);
-  checkSpec(spec);
+  spec = checkSpec(spec);
+  positions = checkedPositions(positions, market);
   switch (spec.method) {
     case "grid":
       return gridHeadline(gridMargin(backend, positions, market, gridOptions(spec)));
@@ -113,8 +121,11 @@ export interface WhatIfResult {
  * ```
  */
 export function whatIf(backend: Backend, positions: readonly Position[], market: Market, orders: readonly Position[], spec: MarginMethod): WhatIfResult {
+  assertBackend(backend);
   assertMarket(market);
-  checkSpec(spec);
+  spec = checkSpec(spec);
+  positions = checkedPositions(positions, market);
+  orders = checkedPositions(orders, market, "orders");
   if (orders.length === 0) throw new InputError("orders", "list at least one order");
   const margin = marginWithExtra(backend, positions, market, spec);
   // An empty book needs no margin; the methods refuse to measure one.

@@ -5,13 +5,15 @@
 // position, plus contingencies that are convex in it (|net delta|, net short
 // options), so margin(size) is convex along a line and a golden-section search
 // over a bracket finds its minimum.
-import type { Backend } from "../engine/backend.js";
+import { assertBackend, type Backend } from "../engine/backend.js";
 import { InputError } from "../errors.js";
 import { assertMarket, type Market } from "../market/market.js";
 import type { HedgeCandidate } from "../model/hedge.js";
 import type { Position } from "../model/types.js";
 import { valueBook } from "./valuation.js";
-import { headlineMargin, marginWithExtra, type MarginMethod } from "./margin.js";
+import { checkSpec, headlineMargin, marginWithExtra, type MarginMethod } from "./margin.js";
+import { checkedCandidates } from "../schema/candidates.js";
+import { checkedPositions } from "../market/positions.js";
 
 export interface SizedHedge {
   id: string;
@@ -49,7 +51,11 @@ const STEPS = 40;
 export function optimiseMargin(
   backend: Backend, positions: readonly Position[], market: Market, candidates: readonly HedgeCandidate[], spec: MarginMethod,
 ): MarginOptimisationResult {
+  assertBackend(backend);
   assertMarket(market);
+  spec = checkSpec(spec);
+  positions = checkedPositions(positions, market);
+  candidates = checkedCandidates(candidates);
   if (candidates.length === 0) throw new InputError("candidates", "list at least one candidate hedge");
   candidates.forEach((c, i) => {
     if (!(c.maxSize > 0 && Number.isFinite(c.maxSize))) throw new InputError(`candidates[${i}].maxSize`, `must be > 0, got ${c.maxSize}`);

@@ -70,7 +70,7 @@ export function revalueByUnderlying(backend: Backend, books: UnderlyingBook[], b
   const usd: Float64Array[] = [];
   const coin: (Float64Array | undefined)[] = [];
   books.forEach((b, u) => {
-    const set = new ScenarioSet([b.underlying], n);
+    const set = new ScenarioSet([b.underlying], n, backend.limits.scenarios);
     set.logMoves.set(block.logMoves.subarray(u * n, (u + 1) * n));
     set.volShifts.set(block.volShifts.subarray(u * n, (u + 1) * n));
     const p = backend.revalue(b.book, set, { dt }).pnl;

@@ -2,8 +2,8 @@
 // and in USD, and its Greeks, with option prices and Greeks from the SIMD
 // Black-76 kernel (or its JS twin, on the reference backend).
 import type { Book } from "../engine/book.js";
-import type { Backend } from "../engine/backend.js";
-import { futurePrice } from "../engine/book.js";
+import { assertBackend, type Backend } from "../engine/backend.js";
+import { assertBook, futurePrice } from "../engine/book.js";
 import { assertMarket, type Market } from "../market/market.js";
 
 /**
@@ -67,6 +67,8 @@ export interface ValuationResult {
  * ```
  */
 export function valueBook(backend: Backend, book: Book, market: Market): ValuationResult {
+  assertBackend(backend);
+  assertBook(book);
   assertMarket(market);
   // Option rows' Greeks, with each option's vol now.
   const greeks = backend.bookGreeks(book);

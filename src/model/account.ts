@@ -1,6 +1,6 @@
 // The account a margin figure is held against: positions and collateral on one or
 // more venues, haircuts, the status thresholds and the add-ons' parameters.
-import { InputError } from "../errors.js";
+import { expectObject, InputError } from "../errors.js";
 import type { BuiltInProfileName } from "./profile.js";
 import type { Position } from "./types.js";
 
@@ -91,6 +91,7 @@ export const isStable = (asset: string): boolean => (USD_STABLES as readonly str
 
 /** The thresholds given, checked: 0 < marginCall ≤ liquidation. */
 export function checkedThresholds(t: StatusThresholds = DEFAULT_THRESHOLDS): StatusThresholds {
+  expectObject(t, "thresholds", "{ marginCall, liquidation }");
   if (!(t.liquidation > 0 && Number.isFinite(t.liquidation))) throw new InputError("thresholds.liquidation", `must be a finite ratio > 0, got ${t.liquidation}`);
   if (!(t.marginCall > 0 && t.marginCall <= t.liquidation)) {
     throw new InputError("thresholds.marginCall", `must be > 0 and ≤ thresholds.liquidation (${t.liquidation}), got ${t.marginCall}`);

@@ -33,6 +33,9 @@ export interface PoolOptions {
 // TypeScript sources (tests, tsx) the build's copy, which `npm run build` refreshes.
 export const nodeWorker = (): URL => new URL(import.meta.url.endsWith(".ts") ? "../../dist/parallel/worker.js" : "./worker.js", import.meta.url);
 
+/** Workers a pool may have per core: a few, to split a run into more ranges than cores; no more (docs/limits.md). */
+export const MAX_WORKERS_PER_CORE = 4;
+
 /** Every core: navigator.hardwareConcurrency in browsers, the CPU count in Node. */
 export function defaultWorkers(): number {
   return workerpool.cpus;
@@ -50,6 +53,9 @@ export class RiskPool {
   constructor(options: PoolOptions = {}) {
     const workers = options.workers ?? defaultWorkers();
     if (!(Number.isInteger(workers) && workers >= 1)) throw new InputError("workers", `must be a whole number ≥ 1, got ${workers}`);
+    // Each worker holds its own kernels, book and paths: beyond the cores they add memory, not speed.
+    const most = MAX_WORKERS_PER_CORE * defaultWorkers();
+    if (workers > most) throw new InputError("workers", `must be at most ${most} (${MAX_WORKERS_PER_CORE} per core of this machine's ${defaultWorkers()}), got ${workers} (docs/limits.md)`);
     this.workers = workers;
     const script = options.script ?? (workerpool.platform === "node" ? nodeWorker() : undefined);
     if (workers > 1 && script === undefined) throw new InputError("script", "in a browser the pool needs the bundled worker script (pmargin/parallel-worker)");

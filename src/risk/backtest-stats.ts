@@ -39,12 +39,12 @@ export interface Christoffersen {
   n01: number;
   n10: number;
   n11: number;
-  /** P(breach | no breach yesterday) = n01 / (n00 + n01); NaN when no pair starts without a breach. */
-  pi0: number;
-  /** P(breach | breach yesterday) = n11 / (n10 + n11); NaN when no pair starts with a breach. */
-  pi1: number;
-  /** Unconditional breach rate over the pairs, (n01 + n11) / (n − 1); NaN when n = 1. */
-  pi: number;
+  /** P(breach | no breach yesterday) = n01 / (n00 + n01); null when no pair starts without a breach. */
+  pi0: number | null;
+  /** P(breach | breach yesterday) = n11 / (n10 + n11); null when no pair starts with a breach. */
+  pi1: number | null;
+  /** Unconditional breach rate over the pairs, (n01 + n11) / (n − 1); null when n = 1. */
+  pi: number | null;
   lrInd: number;
   pValueInd: number;
   /** LR_POF (over all n observations) + LR_ind, χ²(2). */
@@ -87,7 +87,7 @@ export function kupiec(breaches: boolean[] | Uint8Array, level: number, signific
  *   c_j = n_0j + n_1j.
  *
  * A state never left (no breach before the last day, or no non-breach) has no
- * transitions: its π is NaN and its likelihood factor is 1, so the Markov and
+ * transitions: its π is null and its likelihood factor is 1, so the Markov and
  * the independent likelihood coincide and LR_ind = 0. The same holds with no
  * breaches at all, and for n = 1 (no pairs). LR_POF counts all n observations
  * while LR_ind counts the n − 1 pairs, the usual decomposition, which drops
@@ -125,9 +125,9 @@ export function christoffersen(breaches: boolean[] | Uint8Array, level: number, 
     n01,
     n10,
     n11,
-    pi0: r0 > 0 ? n01 / r0 : NaN,
-    pi1: r1 > 0 ? n11 / r1 : NaN,
-    pi: pairs > 0 ? c1 / pairs : NaN,
+    pi0: r0 > 0 ? n01 / r0 : null,
+    pi1: r1 > 0 ? n11 / r1 : null,
+    pi: pairs > 0 ? c1 / pairs : null,
     lrInd,
     pValueInd: chiSquareSf(lrInd, 1),
     lrCc,
@@ -302,6 +302,7 @@ function checkSignificance(significance: number): void {
 function breachSequence(breaches: boolean[] | Uint8Array, level: number, significance: number): Uint8Array {
   checkLevel(level);
   checkSignificance(significance);
+  if (!Array.isArray(breaches) && !(breaches instanceof Uint8Array)) throw new InputError("breaches", "must be an array of booleans or a Uint8Array");
   if (breaches.length < 1) throw new InputError("breaches", "must hold at least one observation");
   return Uint8Array.from({ length: breaches.length }, (_, i) => (isBreach(breaches, i) ? 1 : 0));
 }

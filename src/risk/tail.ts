@@ -42,8 +42,9 @@
  * code on the WASM kernel or on the JS reference.
  */
 import type { Selector } from "../engine/select.js";
-import { InputError } from "../errors.js";
+import { expectObject, InputError } from "../errors.js";
 import { jsSelector } from "../reference/select.js";
+import { MAX_BINS } from "../model/montecarlo.js";
 
 export interface TailEstimate {
   level: number;
@@ -85,6 +86,7 @@ function checkLosses(losses: Float64Array, field: string): void {
 }
 
 function checkLevels(levels: number[], field: string): void {
+  if (!Array.isArray(levels)) throw new InputError(field, "must be an array of levels in (0, 1)");
   levels.forEach((a, i) => {
     if (!(typeof a === "number" && a > 0 && a < 1)) throw new InputError(`${field}[${i}]`, `must be in (0, 1), got ${a}`);
   });
@@ -147,6 +149,11 @@ const before = (a: number, b: number): boolean => a < b || (a === b && Object.is
  * works on its own copy.
  */
 export function tailRisk(losses: Float64Array, levels: { var: number[]; es: number[] }, selector: Selector): TailRisk {
+  if (!(losses instanceof Float64Array)) throw new InputError("losses", "must be a Float64Array of losses");
+  expectObject(levels, "levels", "{ var: [...], es: [...] }");
+  if (typeof selector?.load !== "function" || typeof selector.select !== "function" || typeof selector.view !== "function") {
+    throw new InputError("selector", "must be a Selector (backend.selector())");
+  }
   checkLevels(levels.var, "levels.var");
   checkLevels(levels.es, "levels.es");
   return tailRiskOfLargest(largest(losses, tailCount(losses.length, levels), selector), losses.length, levels);
@@ -199,9 +206,10 @@ export function tailRiskOfLargest(top: Float64Array, n: number, levels: { var: n
 export function histogram(losses: Float64Array | readonly Float64Array[], bins: number): { edges: number[]; counts: number[] } {
   // Parts (workers' ranges) count into the same bins as their whole would.
   const parts = losses instanceof Float64Array ? [losses] : losses;
+  if (!Array.isArray(parts) || !parts.every((p) => p instanceof Float64Array)) throw new InputError("losses", "must be a Float64Array of losses, or an array of them");
   if (parts.every((p) => p.length === 0)) throw new InputError("losses", "at least one loss is needed");
   parts.forEach((p, j) => p.length > 0 && checkLosses(p, parts.length === 1 ? "losses" : `losses[${j}]`));
-  if (!Number.isInteger(bins) || bins < 1) throw new InputError("bins", `must be a positive integer, got ${bins}`);
+  if (!Number.isInteger(bins) || bins < 1 || bins > MAX_BINS) throw new InputError("bins", `must be a whole number within 1..${MAX_BINS}, got ${bins}`);
   let min = Infinity, max = -Infinity, n = 0;
   for (const part of parts) {
     n += part.length;

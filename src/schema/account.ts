@@ -2,18 +2,20 @@
 // their positions (written as in a portfolio) and collateral, haircuts, thresholds,
 // add-on parameters, depeg prices — and its checks against a market.
 import * as v from "valibot";
-import { InputError } from "../errors.js";
+import { InputError, refuseUnknownNames } from "../errors.js";
 import { builtInProfileNames, type BuiltInProfileName } from "./profiles.js";
 import { checkedThresholds, checkedTiers, isStable, USD_STABLES, type Account } from "../model/account.js";
 import type { MarketData } from "../model/types.js";
-import { checkAgainstMarket } from "./cross.js";
-import { atIndex, group, MAX_QUANTITY, oneOf, PARSE, positive, rule, schemaRef, strict, symbol, text, within } from "./fields.js";
+import { checkPriceable } from "./cross.js";
+import { atIndex, group, keyed, MAX_QUANTITY, oneOf, PARSE, positive, rule, schemaRef, strict, symbol, text, within } from "./fields.js";
 import { toInputError } from "./issues.js";
+import { checked, markParsed } from "./checked.js";
+import { parseMarket } from "./market.js";
 import { position } from "./portfolio.js";
 
 const HAIRCUT = rule("must be within [0, 1) (a fraction of the value: 0.05 means 5%)");
 const haircut = v.pipe(v.number(HAIRCUT), v.finite(HAIRCUT), v.minValue(0, HAIRCUT), v.ltValue(1, HAIRCUT));
-const haircuts = v.record(symbol, haircut, rule("must map assets to haircuts"));
+const haircuts = keyed(haircut, rule("must map assets to haircuts"));
 const ratio = v.pipe(positive, v.maxValue(100, rule("must be ≤ 100 (a ratio MM / equity: 1 means 100%)")));
 
 const collateral = strict("a collateral balance", { asset: symbol, quantity: within(0, MAX_QUANTITY, " (units of the asset held)") });
@@ -89,7 +91,8 @@ export function parseAccount(input: unknown, source?: string): Account {
     checkedThresholds(account.thresholds);
     checkedTiers(account.addOns?.concentration?.tiers);
   });
-  return account;
+  for (const venue of account.venues) for (const p of venue.positions ?? []) markParsed(p, "position");
+  return markParsed(account, "account");
 }
 
 /**
@@ -103,9 +106,16 @@ export function parseAccount(input: unknown, source?: string): Account {
  * ```
  */
 export function checkAccountAgainstMarket(account: Account, market: MarketData, source?: string): void {
+  account = checked(account, "account", parseAccount, "account");
+  market = checked(market, "market", parseMarket, "market");
   const names = Object.keys(market.underlyings);
+  // A haircut for an asset the account cannot hold (a typo: btc for BTC) would never apply.
+  const assets = [...names, ...USD_STABLES];
+  const where = "the assets are the market's underlyings and the USD stables:";
+  refuseUnknownNames(account.haircuts, assets, "haircuts", "asset", where, source);
   account.venues.forEach((venue, i) => {
-    under(`venues[${i}]`, source, () => checkAgainstMarket({ positions: venue.positions ?? [] }, market));
+    refuseUnknownNames(venue.haircuts, assets, `venues[${i}].haircuts`, "asset", where, source);
+    under(`venues[${i}]`, source, () => checkPriceable({ positions: venue.positions ?? [] }, market));
     venue.collateral?.forEach((c, j) => {
       if (isStable(c.asset) || Object.hasOwn(market.underlyings, c.asset)) return;
       throw new InputError(`venues[${i}].collateral[${j}].asset`, `unknown asset ${c.asset}: neither an underlying of the market (${names.join(", ")}) nor a USD stable (${USD_STABLES.join(", ")})`, source);

@@ -3,6 +3,9 @@ import { InputError } from "../errors.js";
 import type { MarketData, Portfolio } from "../model/types.js";
 import { expiredReason, toMillis } from "./dates.js";
 import { formatPath } from "./issues.js";
+import { checked } from "./checked.js";
+import { parseMarket } from "./market.js";
+import { parsePortfolio } from "./portfolio.js";
 
 /**
  * Throws InputError (paths into the portfolio) for a position whose underlying the market
@@ -16,6 +19,11 @@ import { formatPath } from "./issues.js";
  * ```
  */
 export function checkAgainstMarket(portfolio: Portfolio, market: MarketData, source?: string): void {
+  checkPriceable(checked(portfolio, "portfolio", parsePortfolio, "portfolio"), checked(market, "market", parseMarket, "market"), source);
+}
+
+/** checkAgainstMarket's checks, on a checked portfolio (or a venue's positions) and market. */
+export function checkPriceable(portfolio: Pick<Portfolio, "positions" | "mmp">, market: MarketData, source?: string): void {
   const asOf = toMillis(market.asOf);
   const names = Object.keys(market.underlyings);
   portfolio.positions.forEach((position, i) => {

@@ -3,7 +3,7 @@
 // (Parameters) and every result (Result). This turns a case into pmargin's three Derive files
 // and the figures to compare with; the harness's conventions are stated where they apply.
 import * as v from "valibot";
-import { InputError } from "../errors.js";
+import { expectObject, InputError, refuseUnknownKeys } from "../errors.js";
 import type { DeriveMarket, DerivePortfolio, DeriveProfile, DeriveScenario, DeriveVolShock } from "../model/derive.js";
 import { describe, toInputError } from "./issues.js";
 import { PARSE } from "./fields.js";
@@ -98,8 +98,12 @@ export function importDeriveCase(input: unknown, options: DeriveCaseOptions = {}
   const parsed = v.safeParse(caseSchema, input, PARSE);
   if (!parsed.success) throw toInputError(parsed.issues, source);
   const { Scenario: s, Parameters: p, Result: r } = parsed.output;
+  expectObject(options, "options", "{ underlying?, regularRange? }");
+  refuseUnknownKeys(options, ["underlying", "regularRange"], "options");
   const underlying = options.underlying ?? "ETH";
   const regularRange = options.regularRange ?? 0.18;
+  if (typeof underlying !== "string" || underlying === "") throw new InputError("options.underlying", `must be a name, got ${String(underlying)}`);
+  if (!(typeof regularRange === "number" && regularRange >= 0 && regularRange < 100)) throw new InputError("options.regularRange", `must be a move ≥ 0 (0.18 = ±18%), got ${String(regularRange)}`);
 
   const names = new Set<string>();
   s.Collaterals.forEach((c, i) => {

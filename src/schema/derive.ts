@@ -1,7 +1,7 @@
 // The Derive (PMRM_2) input files: a subaccount (portfolio), the feeds it reads (market) and
 // the manager's parameters (profile). Each refuses unknown keys and names the bad field.
 import * as v from "valibot";
-import { InputError } from "../errors.js";
+import { expectObject, InputError } from "../errors.js";
 import type { DeriveMarket, DerivePortfolio, DeriveProfile } from "../model/derive.js";
 import { atIndex, group, isoDate, oneOf, positive, price, quantity, rule, schemaRef, strict, symbol, text, within, PARSE } from "./fields.js";
 import { toInputError } from "./issues.js";
@@ -134,6 +134,7 @@ export function parseDeriveInputs(
   portfolioInput: unknown, marketInput: unknown, profileInput: unknown,
   sources: { portfolio?: string; market?: string; profile?: string } = {},
 ): { portfolio: DerivePortfolio; market: DeriveMarket; profile: DeriveProfile } {
+  expectObject(sources, "sources", "{ portfolio?, market?, profile? } (the names errors give each input)");
   const portfolio = parseDerivePortfolio(portfolioInput, sources.portfolio);
   const market = parseDeriveMarket(marketInput, sources.market);
   const profile = parseDeriveProfile(profileInput, sources.profile);

@@ -1,6 +1,7 @@
 // Field schemas shared by the portfolio and market schemas. Every schema carries its own
 // message so that a reason states the rule and the offending value, never valibot's wording.
 import * as v from "valibot";
+import { RESERVED_NAMES } from "../errors.js";
 import { isoDateToMillis } from "./dates.js";
 import { describe } from "./issues.js";
 
@@ -88,4 +89,33 @@ export function atKey(input: Record<string, unknown>, key: string): v.ObjectPath
 
 export function atIndex(input: readonly unknown[], key: number): v.ArrayPathItem {
   return { type: "array", origin: "value", input, key, value: input[key] };
+}
+
+const reservedKey = (x: unknown): string | undefined =>
+  x !== null && typeof x === "object" ? Object.keys(x).find((k) => RESERVED_NAMES.includes(k)) : undefined;
+
+/**
+ * An object keyed by names (underlyings, assets, instrument ids): valibot's records drop the
+ * keys `__proto__`, `constructor` and `prototype` silently, so they are refused here first.
+ */
+export function keyed<T extends v.GenericSchema>(value: T, message: v.ErrorMessage<v.RecordIssue>) {
+  return v.pipe(
+    v.custom<unknown>(() => true),
+    v.rawCheck(({ dataset, addIssue }) => {
+      const x = dataset.value as Record<string, unknown>;
+      const key = reservedKey(x);
+      if (key !== undefined) addIssue({ message: `${JSON.stringify(key)} is a reserved name (${RESERVED_NAMES.join(", ")}), not a key this object may have`, path: [atKey(x, key)] });
+    }),
+    v.record(symbol, value, message),
+  );
+}
+
+/**
+ * How a vol shock scales with an option's days to expiry, (refDays / max(days, minDays))^power:
+ * days and powers bounded (docs/limits.md) so that every weight is a finite number.
+ */
+export function termScaling(what: string) {
+  const days = within(1e-3, 36_500, " (days)");
+  const power = within(-4, 4, " (a power of a ratio of days)");
+  return group(what, { refDays: days, minDays: days, shortPower: power, longPower: power });
 }

@@ -1,6 +1,7 @@
 // JSON text to a value, with errors that say where the text is broken.
 import { parse, printParseErrorCode, type ParseError } from "jsonc-parser";
 import { InputError } from "../errors.js";
+import { describe } from "./issues.js";
 
 // jsonc-parser's error codes in words; strict JSON, so comments and trailing commas are errors.
 const REASONS: Record<string, string> = {
@@ -49,12 +50,36 @@ function describeFlaw(text: string): string | undefined {
  * ```
  */
 export function parseJson(text: string, source?: string): unknown {
+  if (typeof text !== "string") throw new InputError("", `must be JSON text (a string), got ${describe(text)}`, source);
   // Editors on Windows save a byte-order mark, which JSON.parse rejects.
   const body = text.startsWith("\uFEFF") ? text.slice(1) : text;
+  let value: unknown;
   try {
-    return JSON.parse(body);
+    value = JSON.parse(body);
   } catch (error) {
     const reason = describeFlaw(body) ?? (error instanceof Error ? error.message : String(error));
     throw new InputError("", `malformed JSON: ${reason}`, source);
+  }
+  checkDepth(value, source);
+  return value;
+}
+
+/** Nesting deeper than this is no pmargin document (a record nests about 10 levels): refused before anything recurses into it. */
+export const MAX_DEPTH = 100;
+
+/**
+ * Throws an InputError unless `value` nests at most MAX_DEPTH objects and arrays deep,
+ * found without recursion, so that 20,000 levels are an error and not a stack overflow.
+ */
+export function checkDepth(value: unknown, source?: string): void {
+  const stack: [unknown, number][] = [[value, 0]];
+  // An object met again (shared, as library callers may pass) is walked once.
+  const seen = new WeakSet<object>();
+  while (stack.length > 0) {
+    const [x, depth] = stack.pop()!;
+    if (x === null || typeof x !== "object" || ArrayBuffer.isView(x) || seen.has(x)) continue;
+    seen.add(x);
+    if (depth >= MAX_DEPTH) throw new InputError("", `nested more than ${MAX_DEPTH} levels deep (docs/limits.md)`, source);
+    for (const item of Object.values(x)) stack.push([item, depth + 1]);
   }
 }

@@ -4,8 +4,9 @@ import * as v from "valibot";
 import { InputError } from "../errors.js";
 import type { MarketData, UnderlyingMarket } from "../model/types.js";
 import { expiredReason, toMillis } from "./dates.js";
-import { atIndex, atKey, isoDate, MAX_QUANTITY, positive, price, rule, strict, symbol, volatility, schemaRef, group, within, PARSE } from "./fields.js";
+import { atIndex, atKey, isoDate, keyed, MAX_QUANTITY, positive, price, rule, strict, symbol, volatility, schemaRef, group, within, PARSE } from "./fields.js";
 import { formatPath, toInputError } from "./issues.js";
+import { markParsed } from "./checked.js";
 
 /** Nodes are interpolated between, so each must lie strictly above the previous one. */
 function nodes(item: v.GenericSchema<unknown, number>) {
@@ -75,7 +76,7 @@ export const underlyingSchema = strict("an underlying", {
   basis: v.optional(within(-10, 10, " (a continuous annual basis)")),
   surface: v.optional(v.array(slice, rule("must be an array of surface slices"))),
   liquidity: v.optional(liquidity),
-  marks: v.optional(v.record(symbol, price, rule("must map instrument ids to mark prices"))),
+  marks: v.optional(keyed(price, rule("must map instrument ids to mark prices"))),
   fundingRate8h: v.optional(within(-1, 1, " (a funding rate per 8 hours: 0.0001 means 0.01%)")),
 });
 
@@ -83,7 +84,7 @@ export const marketSchema = group("a market", {
   ...schemaRef,
   asOf: isoDate,
   underlyings: v.pipe(
-    v.record(symbol, underlyingSchema, rule("must be an object keyed by underlying symbol")),
+    keyed(underlyingSchema, rule("must be an object keyed by underlying symbol")),
     v.check((u) => Object.keys(u).length > 0, "no underlyings: the market must describe at least one"),
   ),
 });
@@ -129,7 +130,7 @@ export function parseMarket(input: unknown, source?: string): MarketData {
     checkDated(u.forwards, ["underlyings", name, "forwards"], market.asOf, source);
     checkDated(u.surface, ["underlyings", name, "surface"], market.asOf, source);
   }
-  return market;
+  return markParsed(market, "market");
 }
 
 /** Validates one underlying's market data against asOf (a live update); errors name `underlyings.<name>.…`. */

@@ -2,8 +2,9 @@
 // field optional (defaults fill in), unknown fields refused so a typo fails.
 import * as v from "valibot";
 import { MAX_BINS, MAX_WORST, type MonteCarloModelInput } from "../model/montecarlo.js";
-import { finite, group, positive, rule, strict, symbol, schemaRef, volatility, within, PARSE } from "./fields.js";
+import { finite, group, keyed, positive, rule, strict, symbol, schemaRef, termScaling, volatility, within, PARSE } from "./fields.js";
 import { toInputError } from "./issues.js";
+import { checked, markParsed } from "./checked.js";
 
 const level = v.pipe(finite, v.gtValue(0, rule("must be a level within (0, 1)")), v.ltValue(1, rule("must be a level within (0, 1)")));
 const levels = v.pipe(v.array(level, rule("must be an array of levels")), v.nonEmpty(rule("must list at least one level")));
@@ -12,7 +13,7 @@ const correlationValue = v.pipe(finite, v.minValue(-1, rule("must be within [−
 const whole = (what: string) => v.pipe(finite, v.integer(rule(`must be a whole number (${what})`)), v.minValue(1, rule(`must be ≥ 1 (${what})`)));
 
 const jump = { intensity: within(0, 1e4, " (jumps a year)"), mean: within(-5, 5, " (a log move)"), vol: within(0, 5, " (a log move)") };
-const underlyingMap = <T extends v.GenericSchema>(value: T, what: string) => v.record(symbol, value, rule(`must map underlyings to ${what}`));
+const underlyingMap = <T extends v.GenericSchema>(value: T, what: string) => keyed(value, rule(`must map underlyings to ${what}`));
 
 export const modelSchema = group("a Monte Carlo model", {
   ...schemaRef,
@@ -44,7 +45,7 @@ export const modelSchema = group("a Monte Carlo model", {
     underlyings: v.optional(underlyingMap(strict("an underlying's vol dynamics", {
       volOfVol: v.optional(volOfVol), spotVolCorrelation: v.optional(correlationValue),
     }), "their vol dynamics")),
-    termScaling: v.optional(group("termScaling", { refDays: positive, minDays: positive, shortPower: finite, longPower: finite })),
+    termScaling: v.optional(termScaling("termScaling")),
   })),
   output: v.optional(group("output", {
     histogramBins: v.optional(v.pipe(whole("bins"), v.maxValue(MAX_BINS, rule(`must be ≤ ${MAX_BINS}`)))),
@@ -65,5 +66,10 @@ export const modelSchema = group("a Monte Carlo model", {
 export function parseMonteCarloModel(input: unknown, source?: string): MonteCarloModelInput {
   const result = v.safeParse(modelSchema, input, PARSE);
   if (!result.success) throw toInputError(result.issues, source);
-  return result.output as MonteCarloModelInput;
+  return markParsed(result.output as MonteCarloModelInput, "model");
+}
+
+/** `model` as monteCarlo takes it: parseMonteCarloModel's output as it is, anything else parsed (errors under `path`). */
+export function checkedModel(model: unknown, path: string): MonteCarloModelInput {
+  return checked(model, "model", parseMonteCarloModel, path);
 }

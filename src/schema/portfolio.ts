@@ -1,8 +1,9 @@
 // The portfolio.json schema: exactly the Portfolio type of src/model/types.ts.
 import * as v from "valibot";
-import type { Portfolio } from "../model/types.js";
+import type { Portfolio, Position } from "../model/types.js";
 import { atKey, isoDate, MAX_QUANTITY, oneOf, price, quantity, rule, size, strict, symbol, text, schemaRef, group, within, PARSE } from "./fields.js";
 import { toInputError } from "./issues.js";
+import { markParsed } from "./checked.js";
 
 const base = { id: v.optional(text), underlying: symbol, quantity };
 const settlement = oneOf(["linear", "inverse"]);
@@ -76,5 +77,13 @@ export const portfolioSchema = group("a portfolio", {
 export function parsePortfolio(input: unknown, source?: string): Portfolio {
   const result = v.safeParse(portfolioSchema, input, PARSE);
   if (!result.success) throw toInputError(result.issues, source);
-  return result.output;
+  for (const p of result.output.positions) markParsed(p, "position");
+  return markParsed(result.output, "portfolio");
+}
+
+/** Validates one position (a library caller's, or an order); throws InputError naming the field. */
+export function parsePosition(input: unknown, source?: string): Position {
+  const result = v.safeParse(position, input, PARSE);
+  if (!result.success) throw toInputError(result.issues, source);
+  return markParsed(result.output, "position");
 }

@@ -2,8 +2,9 @@
 // profile fails with the field named, like a portfolio or a market.
 import * as v from "valibot";
 import type { MarginProfile } from "../model/profile.js";
-import { finite, positive, rule, strict, symbol, text, schemaRef, group, within, PARSE } from "./fields.js";
+import { finite, keyed, positive, rule, strict, symbol, text, schemaRef, group, termScaling, within, PARSE } from "./fields.js";
 import { toInputError } from "./issues.js";
+import { checked, markParsed } from "./checked.js";
 
 const MOVE = rule("must be a move > −100% and ≤ +10,000%");
 const moveSchema = v.pipe(v.number(MOVE), v.finite(MOVE), v.gtValue(-1, MOVE), v.maxValue(100, MOVE));
@@ -14,11 +15,16 @@ const SHIFT = rule("must be a relative shift > −1 and ≤ 100");
 const volState = strict("a vol state", {
   name: symbol, shift: v.pipe(finite, v.gtValue(-1, SHIFT), v.maxValue(100, SHIFT)), floor: v.optional(within(0, 10, " (a vol)")),
 });
+/** A grid's size (docs/limits.md): every venue's lists a few dozen; a grid is revalued per underlying on every call. */
+export const MAX_MOVES = 1_000;
+export const MAX_VOL_STATES = 100;
+const atMost = <T>(n: number, what: string) => v.maxLength<T[], number, string>(n, `must list at most ${n.toLocaleString("en-US")} ${what} (docs/limits.md), got more`);
+
 const params = {
-  moves: v.pipe(v.array(moveSchema, rule("must be an array of moves")), v.nonEmpty(rule("must list at least one move"))),
-  volStates: v.pipe(v.array(volState, rule("must be an array of vol states")), v.nonEmpty(rule("must list at least one vol state"))),
-  volScaling: v.optional(strict("volScaling", { refDays: positive, minDays: positive, shortPower: finite, longPower: finite })),
-  extended: v.array(strict("an extended move", { move: moveSchema, weight: v.optional(fraction), vol: v.optional(symbol) }), rule("must be an array")),
+  moves: v.pipe(v.array(moveSchema, rule("must be an array of moves")), v.nonEmpty(rule("must list at least one move")), atMost<number>(MAX_MOVES, "moves")),
+  volStates: v.pipe(v.array(volState, rule("must be an array of vol states")), v.nonEmpty(rule("must list at least one vol state")), atMost<v.InferOutput<typeof volState>>(MAX_VOL_STATES, "vol states")),
+  volScaling: v.optional(termScaling("volScaling")),
+  extended: v.pipe(v.array(strict("an extended move", { move: moveSchema, weight: v.optional(fraction), vol: v.optional(symbol) }), rule("must be an array")), atMost<{ move: number; weight?: number | undefined; vol?: string | undefined }>(MAX_MOVES, "extended moves")),
   extendedTableFactor: v.optional(within(0, 10)),
   extendedWeighting: v.optional(v.picklist(["measured", "usdAtRangeEdge"], rule('must be "measured" or "usdAtRangeEdge"'))),
   extendedDampener: v.optional(strict("extendedDampener", { coinUsd: nonNegative, usdUsd: nonNegative })),
@@ -43,7 +49,7 @@ export const profileSchema = v.pipe(
     description: text,
     sources: v.array(text, rule("must be an array of strings")),
     defaults: strict("defaults", params),
-    underlyings: v.optional(v.record(symbol, v.partial(strict("an underlying's parameters", params)), rule("must map underlyings to their parameters"))),
+    underlyings: v.optional(keyed(v.partial(strict("an underlying's parameters", params)), rule("must map underlyings to their parameters"))),
     usdSettled: v.optional(v.partial(strict("a USD-settled book's parameters", params))),
     mmFactor: v.pipe(positive, v.maxValue(1, rule("must be within (0, 1]"))),
     report: v.optional(v.literal("deribit", rule('must be "deribit"'))),
@@ -115,5 +121,10 @@ export const profileSchema = v.pipe(
 export function parseProfile(input: unknown, source?: string): MarginProfile {
   const result = v.safeParse(profileSchema, input, PARSE);
   if (!result.success) throw toInputError(result.issues, source);
-  return result.output as MarginProfile;
+  return markParsed(result.output as MarginProfile, "profile");
+}
+
+/** `profile` as a method takes it: parseProfile's output as it is, anything else parsed (errors under `path`). */
+export function checkedProfile(profile: unknown, path: string): MarginProfile {
+  return checked(profile, "profile", parseProfile, path);
 }

@@ -2,15 +2,17 @@
 // historical windows, given shocks and correlation-to-one shocks.
 import * as v from "valibot";
 import type { StressScenario } from "../model/stress.js";
-import { finite, isoDate, rule, strict, symbol, text, schemaRef, group, volatility, within, PARSE } from "./fields.js";
-import { toInputError } from "./issues.js";
+import { finite, isoDate, keyed, rule, strict, symbol, text, schemaRef, group, volatility, within, PARSE } from "./fields.js";
+import { describe, toInputError } from "./issues.js";
+import { checked, markParsed } from "./checked.js";
+import { InputError } from "../errors.js";
 
 const MOVE = rule("must be a move > −100% and ≤ +10,000%");
 const move = v.pipe(finite, v.gtValue(-1, MOVE), v.maxValue(100, MOVE));
 const SHIFT = rule("must be a relative vol shift > −1 and ≤ 100");
 const shift = v.pipe(finite, v.gtValue(-1, SHIFT), v.maxValue(100, SHIFT));
 const days = within(0, 365, " (days)");
-const perUnderlying = <T extends v.GenericSchema>(value: T, what: string) => v.record(symbol, value, rule(`must map underlyings to ${what}`));
+const perUnderlying = <T extends v.GenericSchema>(value: T, what: string) => keyed(value, rule(`must map underlyings to ${what}`));
 
 const scenario = v.variant("type", [
   strict("a historical scenario", {
@@ -30,6 +32,16 @@ const scenario = v.variant("type", [
 
 export const stressFileSchema = group("a stress-scenario file", { ...schemaRef, scenarios: v.pipe(v.array(scenario, rule("must be an array of scenarios")), v.nonEmpty(rule("must list at least one scenario"))) });
 
+/** `scenarios` as stressTest takes them: parseStressScenarios' as they are, others parsed (errors under `path[i]`). */
+export function checkedScenarios(scenarios: unknown, path = "scenarios"): StressScenario[] {
+  if (!Array.isArray(scenarios)) throw new InputError(path, `must be an array of scenarios, got ${describe(scenarios)}`);
+  return scenarios.map((s: unknown, i) => checked(s, "scenario", (x) => {
+    const result = v.safeParse(scenario, x, PARSE);
+    if (!result.success) throw toInputError(result.issues);
+    return markParsed(result.output as StressScenario, "scenario");
+  }, `${path}[${i}]`));
+}
+
 /**
  * Validates a stress-scenario file ({ scenarios: [...] }); throws InputError naming the field.
  *
@@ -43,5 +55,5 @@ export const stressFileSchema = group("a stress-scenario file", { ...schemaRef, 
 export function parseStressScenarios(input: unknown, source?: string): StressScenario[] {
   const result = v.safeParse(stressFileSchema, input, PARSE);
   if (!result.success) throw toInputError(result.issues, source);
-  return result.output.scenarios as StressScenario[];
+  return result.output.scenarios.map((s) => markParsed(s as StressScenario, "scenario"));
 }

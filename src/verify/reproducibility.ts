@@ -5,11 +5,15 @@
 // browsers). `verify` re-runs a saved result and compares.
 import type { Engine } from "../engine/engine.js";
 import { InputError } from "../errors.js";
+import { checkedRun } from "../runs/checked-run.js";
 import { runRecorded, type RecordedInputs, type RunSpec } from "../runs/registry.js";
+import { checkDepth } from "../schema/json.js";
 import { VERSION } from "../version.js";
+import { checkSignature, keyFingerprint, sign, type RecordSignature } from "./signing.js";
 
 // The methods, their recorded form and how a record runs are the registry's (src/runs).
 export { runRecorded, type MarginRun, type RecordedInputs, type RunSpec } from "../runs/registry.js";
+export type { RecordSignature } from "./signing.js";
 
 export interface Reproducibility {
   pmargin: string;
@@ -20,6 +24,14 @@ export interface Reproducibility {
   inputs?: RecordedInputs;
   /** SHA-256 of the canonical JSON of `inputs`: the same digest means the same inputs. */
   inputsSha256: string;
+  /**
+   * SHA-256 of the canonical JSON of the whole record but this digest and the signature:
+   * version, WASM, method, parameters and inputs. Records from 0.4 on carry it; 0.3.0's
+   * have inputsSha256 only, which verify still accepts (and says so).
+   */
+  recordSha256?: string;
+  /** An Ed25519 signature of the record (without it), when it was made with --sign. */
+  signature?: RecordSignature;
 }
 
 /** JSON with object keys sorted and typed arrays as arrays: equal values give equal text. */
@@ -38,15 +50,30 @@ export async function sha256Hex(text: string): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/** The canonical JSON a record's digest and signature cover: the record without them. */
+function covered(rec: Reproducibility): string {
+  const { recordSha256: _digest, signature: _signature, ...rest } = rec;
+  return canonicalJson(rest);
+}
+
 /** The record of a run, to save with its result; `withInputs: false` keeps only the inputs' digest. */
 export async function record(engine: Engine, run: RunSpec, inputs: RecordedInputs, { withInputs = true }: { withInputs?: boolean } = {}): Promise<Reproducibility> {
-  return {
+  const rec: Reproducibility = {
     pmargin: VERSION,
     ...(engine.wasmSha256 ? { wasmSha256: engine.wasmSha256 } : {}),
     run,
     ...(withInputs ? { inputs } : {}),
     inputsSha256: await sha256Hex(canonicalJson(inputs)),
   };
+  return { ...rec, recordSha256: await sha256Hex(covered(rec)) };
+}
+
+/**
+ * The record signed with an Ed25519 private key (PKCS#8 PEM, as `openssl genpkey
+ * -algorithm ed25519` writes it): verify with the public key then proves who made it.
+ */
+export async function signRecord(rec: Reproducibility, privateKeyPem: string): Promise<Reproducibility> {
+  return { ...rec, signature: await sign(covered(rec), privateKeyPem) };
 }
 
 export interface Verification {
@@ -57,19 +84,32 @@ export interface Verification {
   notes: string[];
 }
 
+export interface VerifyOptions {
+  /** An Ed25519 public key (SPKI PEM): the record must carry a signature that verifies with it. */
+  publicKey?: string;
+  /** The inputs of a record made without them (--no-inputs): they must have its digest. */
+  inputs?: RecordedInputs;
+}
+
 /**
  * Re-runs a saved result ({ ...result, reproducibility }) and compares every figure,
- * bit for bit (canonical JSON: the shortest text that reads back to each double). A record
- * made without its inputs takes them as `inputs`, which must have the recorded digest.
+ * bit for bit (canonical JSON: the shortest text that reads back to each double). The
+ * record's digest must match (a 0.3.0 record's covers its inputs only; a note says so),
+ * its method and parameters pass the parsers a command's files pass, and with
+ * `publicKey` its signature must verify. A record made without its inputs takes them as
+ * `inputs`, which must have the recorded digest.
  *
  * @example
  * ```ts
  * import { createEngine, verify } from "pmargin";
  * const saved = JSON.parse(await readFile("result.json", "utf8")); // pmargin mc … --json > result.json
  * const { identical, difference, notes } = await verify(await createEngine(), saved);
+ * const signed = await verify(await createEngine(), saved, { publicKey: await readFile("desk.pub.pem", "utf8") });
  * ```
  */
-export async function verify(engine: Engine, saved: unknown, inputs?: RecordedInputs): Promise<Verification> {
+export async function verify(engine: Engine, saved: unknown, options: VerifyOptions = {}): Promise<Verification> {
+  checkDepth(saved);
+  const { inputs } = options;
   if (saved === null || typeof saved !== "object" || !("reproducibility" in saved)) {
     throw new InputError("reproducibility", "not a pmargin result with a reproducibility record (run the command with --json)");
   }
@@ -84,9 +124,21 @@ export async function verify(engine: Engine, saved: unknown, inputs?: RecordedIn
       ? new InputError("reproducibility.inputs", "the inputs do not match their recorded digest: the file was edited")
       : new InputError("inputs", "these are not the inputs the result was made from (their digest differs from the record's)");
   }
+  if (rec.recordSha256 === undefined) {
+    notes.push("a record without recordSha256 (pmargin 0.3.0): its digest covers the inputs, not the method and parameters");
+  } else if ((await sha256Hex(covered(rec))) !== rec.recordSha256) {
+    throw new InputError("reproducibility.recordSha256", "the record does not match its digest: its method, parameters or versions were edited");
+  }
+  if (options.publicKey !== undefined) {
+    await checkSignature(covered(rec), rec.signature, options.publicKey);
+    notes.push(`signature verified: signed by the key given (sha256 ${(await keyFingerprint(rec.signature!.publicKey)).slice(0, 16)}…)`);
+  } else if (rec.signature !== undefined) {
+    const signer = typeof rec.signature?.publicKey === "string" ? ` (key sha256 ${(await keyFingerprint(rec.signature.publicKey)).slice(0, 16)}…)` : "";
+    notes.push(`the record is signed${signer}, not checked: give the signer's public key to check it`);
+  }
   if (rec.pmargin !== VERSION) notes.push(`recorded with pmargin ${rec.pmargin}, re-run with ${VERSION}`);
   if (rec.wasmSha256 && engine.wasmSha256 && rec.wasmSha256 !== engine.wasmSha256) notes.push("recorded with another pmargin.wasm build");
-  const again = runRecorded(engine, rec.run, given);
+  const again = runRecorded(engine, checkedRun(rec.run), given);
   const difference = firstDifference(JSON.parse(canonicalJson(result)), JSON.parse(canonicalJson(again)), "");
   return difference === undefined ? { identical: true, notes } : { identical: false, difference, notes };
 }

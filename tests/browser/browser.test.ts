@@ -9,14 +9,15 @@
 // holds because compiling uses src/math/deterministic.ts rather than Math.log/exp, whose
 // last bit ECMAScript leaves to the engine (Node 20's V8 and Chromium 156 disagree on
 // Math.log(5129 / 3690.3259695721226)).
+import { generateKeyPairSync, type KeyObject } from "node:crypto";
 import { existsSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import type { Browser } from "playwright-core";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import type { Browser, Page } from "playwright-core";
 import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHROMIUM, launchChromium, serve, skipBrowser } from "../helpers/chromium.js";
@@ -49,6 +50,7 @@ describe.skipIf(skipBrowser)(
     let outDir: string | undefined;
     let server: Server | undefined;
     let browser: Browser | undefined;
+    let page: Page | undefined;
     let emitted: string[] = [];
     const fetchedWasm: { path: string; contentType: string | undefined }[] = [];
     let nodeResults: Results;
@@ -83,7 +85,7 @@ describe.skipIf(skipBrowser)(
       server = site.server;
 
       browser = await launchChromium();
-      const page = await browser.newPage();
+      page = await browser.newPage();
       page.on("response", (r) => {
         const path = new URL(r.url()).pathname;
         if (path.endsWith(".wasm")) fetchedWasm.push({ path, contentType: r.headers()["content-type"] });
@@ -135,6 +137,26 @@ describe.skipIf(skipBrowser)(
       const pm = await api();
       const node = pm.monteCarlo(await pm.createEngine(), ...poolRunInputs(pm));
       expect(browserPooled).toEqual(JSON.parse(JSON.stringify(node)));
+    });
+
+    it("verifies a record signed in Node with Ed25519 through the browser's WebCrypto, and refuses another key", async () => {
+      const keys = () => generateKeyPairSync("ed25519");
+      const signer = keys();
+      const pm = await api();
+      const { record, signRecord } = await import(pathToFileURL(join(repo, "dist/verify/reproducibility.js")).href) as typeof import("../../src/verify/reproducibility.js");
+      const engine = await pm.createEngine();
+      const inputs = { portfolio: JSON.parse(await readFile(join(repo, "examples/portfolio.json"), "utf8")) as unknown, market: JSON.parse(await readFile(join(repo, "examples/market.json"), "utf8")) as unknown };
+      const { portfolio, market } = pm.prepareInputs(inputs.portfolio, inputs.market);
+      const profile = pm.builtInProfile("span");
+      const result = pm.gridMargin(engine, portfolio.positions, market, { profile, perPosition: false });
+      const rec = await signRecord(await record(engine as unknown as Parameters<typeof record>[0], { command: "grid", profile, perPosition: false }, inputs), signer.privateKey.export({ type: "pkcs8", format: "pem" }).toString());
+      const saved = JSON.parse(JSON.stringify({ ...result, reproducibility: rec })) as unknown;
+      const pem = (k: KeyObject): string => k.export({ type: "spki", format: "pem" }).toString();
+      const ok = await page!.evaluate(([s, k]) => window.pmarginPage.verify!(s, k), [saved, pem(signer.publicKey)] as const);
+      expect(ok).toMatchObject({ identical: true });
+      expect((ok as { notes: string[] }).notes.some((n) => n.startsWith("signature verified"))).toBe(true);
+      const other = await page!.evaluate(([s, k]) => window.pmarginPage.verify!(s, k), [saved, pem(keys().publicKey)] as const);
+      expect(other).toMatch(/reproducibility\.signature: does not verify with the public key given/);
     });
 
     it("computes bit-identical results to Node when the browser compiles the book itself", () => {

@@ -46,8 +46,9 @@ describe("SVI", () => {
     const huge = { ...p, a: 500 };
     expect(sviVol(huge, 2000, DERIVE_SVI_GUARDS)).toBeCloseTo(Math.sqrt(144 / p.tau), 12);
   });
-  it("a negative total variance has no vol (NaN), which the model refuses by name", () => {
-    expect(sviVol({ ...p, a: -1 }, 2000)).toBeNaN();
+  it("a negative total variance has no vol: an InputError, never NaN", () => {
+    expect(() => sviVol({ ...p, a: -1 }, 2000)).toThrow(InputError);
+    expect(() => sviVol({ ...p, tau: 0 }, 2000)).toThrow(/tau/);
   });
 });
 

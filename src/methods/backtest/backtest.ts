@@ -10,11 +10,11 @@
 // the history). So the same risk is margined every day, at that day's price and
 // vol level.
 import { DAY_MS, DEFAULT_EWMA_LAMBDA } from "../../conventions.js";
-import type { Backend } from "../../engine/backend.js";
-import { InputError, LimitError } from "../../errors.js";
+import { assertBackend, checkBudget, type Backend } from "../../engine/backend.js";
+import { expectObject, InputError, LimitError, refuseUnknownKeys } from "../../errors.js";
 import { correlationFrom, ewmaVol } from "../../history/estimate.js";
-import { alignHistory, returnWindows, type PriceHistory, type PriceSeries } from "../../history/history.js";
-import { assertMarketData, buildMarket, movedUnderlying } from "../../market/market.js";
+import { alignHistory, returnWindows, type PriceHistory, type PriceOutlier, type PriceSeries } from "../../history/history.js";
+import { checkedMarketData, marketFrom, movedUnderlying, type Market } from "../../market/market.js";
 import { log } from "../../math/deterministic.js";
 import type { MarketData, Position } from "../../model/types.js";
 import { christoffersen, kupiec, trafficLight, type Christoffersen, type Kupiec, type TrafficLight } from "../../risk/backtest-stats.js";
@@ -23,6 +23,9 @@ import type { MonteCarloModelInput } from "../../model/montecarlo.js";
 import { monteCarlo } from "../montecarlo/montecarlo.js";
 import { booksByUnderlying, revalueByUnderlying, type UnderlyingBook } from "../scenario-risk.js";
 import { historyFor, type VolRule } from "../historical/historical.js";
+import { checkedPositions } from "../../market/positions.js";
+import { markParsed } from "../../schema/checked.js";
+import { checkedModel } from "../../schema/montecarlo.js";
 
 /** A margin model under test: its VaR at the backtest's level is the margin. */
 export type BacktestModel =
@@ -48,6 +51,8 @@ export interface BacktestOptions {
    * default — there is no implied-vol history to replay), or not at all ("unchanged").
    */
   volRule?: VolRule;
+  /** Refuse a history with outliers (closes that jump beyond OUTLIER_DEVIATIONS robust deviations) instead of reporting them (default false). */
+  strict?: boolean;
   /** Default: Gaussian and Student-t (ν 5) Monte Carlo with 2,000 paths, historical, filtered historical. */
   models?: BacktestModel[];
   /** Called after each test day with the days done and their number (for progress bars). */
@@ -76,6 +81,8 @@ export interface BacktestResult {
   period: { from: string; to: string };
   testDays: number;
   models: BacktestModelResult[];
+  /** The history's closes that jumped beyond the outlier screen (likely bad ticks), used as they are: only when there are any. */
+  outliers?: PriceOutlier[];
 }
 
 const BASEL_DAYS = 250;
@@ -103,22 +110,25 @@ export const DEFAULT_BACKTEST_MODELS: BacktestModel[] = [
 export function backtest(
   backend: Backend, positions: readonly Position[], marketData: MarketData, source: PriceHistory | PriceSeries[], options: BacktestOptions = {},
 ): BacktestResult {
-  assertMarketData(marketData, "market");
+  assertBackend(backend);
+  marketData = checkedMarketData(marketData, "market");
+  const today = marketFrom(marketData);
+  positions = checkedPositions(positions, today);
+  expectObject(options, "options", "an object of backtest options");
   const level = options.level ?? 0.99;
   const horizonDays = options.horizonDays ?? 1;
   const lookback = options.lookbackDays ?? 500;
   const lambda = options.lambda ?? DEFAULT_EWMA_LAMBDA;
   const volRule = options.volRule ?? "realised";
   if (volRule !== "realised" && volRule !== "unchanged") throw new InputError("volRule", `must be "realised" or "unchanged", got ${String(volRule)}`);
-  const models = options.models ?? DEFAULT_BACKTEST_MODELS;
+  const models = checkedModels(options.models ?? DEFAULT_BACKTEST_MODELS);
   if (!(level > 0 && level < 1)) throw new InputError("level", `must be within (0, 1), got ${level}`);
   if (!(Number.isInteger(lookback) && lookback >= 30)) throw new InputError("lookbackDays", `must be a whole number ≥ 30, got ${lookback}`);
   if (models.length === 0) throw new InputError("models", "must list at least one model");
   if (positions.length === 0) throw new InputError("portfolio.positions", "empty portfolio: nothing to backtest");
 
-  const today = buildMarket(marketData);
   const names = today.names.filter((u) => positions.some((p) => p.underlying === u));
-  const history = historyFor(source, names);
+  const history = historyFor(source, names, options.strict ? { strict: true } : {});
   if (history.times.length > backend.limits.historyObservations) throw new LimitError("history observations", history.times.length, backend.limits.historyObservations);
   const steps = Math.round((horizonDays * DAY_MS) / history.stepMs);
   if (!(steps >= 1 && Math.abs(steps * history.stepMs - horizonDays * DAY_MS) < 1)) {
@@ -138,6 +148,9 @@ export function backtest(
     if (t[i]! >= fromMs && t[i]! <= toMs && t[i + steps]! - t[i]! === steps * history.stepMs) testDays.push(i);
   }
   if (testDays.length === 0) throw new InputError("from", `no test day in the history with ${lookback} days before it and ${horizonDays} after`);
+  // Every test day revalues the book under each model's paths, or its lookback's windows.
+  const perDay = models.reduce((a, m) => a + (m.method === "monte-carlo" ? (m.model?.paths ?? MC_PATHS) : lookback), 0);
+  checkBudget(backend.limits, testDays.length * perDay * positions.length, "test days × paths and windows × positions");
 
   const dt = horizonDays / 365;
   const last = t.length - 1;
@@ -148,7 +161,7 @@ export function backtest(
     // Today's book, rolled to day i's price and vol levels.
     const scale = names.map((_, u) => ({ price: closes[u]![i]! / closes[u]![last]!, vol: vols[u]![i - 1]! / vols[u]![last - 1]! }));
     const data = scaleMarketData(marketData, names, scale);
-    const market = buildMarket(data);
+    const market = marketFrom(data);
     const book = scalePositions(positions, names, scale);
 
     // What followed: the realised moves, vols moved by the rule.
@@ -172,6 +185,7 @@ export function backtest(
     level, volRule, horizonDays, lookbackDays: lookback,
     period: { from: dates[0]!, to: dates[dates.length - 1]! },
     testDays: testDays.length,
+    ...(history.report.outliers ? { outliers: history.report.outliers } : {}),
     models: models.map((m, j) => {
       const margin = margins[j]!;
       const breach = Uint8Array.from(losses, (l, d) => (l > margin[d]! ? 1 : 0));
@@ -191,10 +205,23 @@ export function backtest(
   };
 }
 
+const METHODS = ["historical", "filtered-historical", "monte-carlo"];
+
+/** The models under test, a Monte Carlo one's model checked (errors under `models[i]`). */
+function checkedModels(models: unknown): readonly BacktestModel[] {
+  if (!Array.isArray(models)) throw new InputError("models", "must be an array of models");
+  return models.map((m: BacktestModel, i) => {
+    const path = `models[${i}]`;
+    if (typeof m !== "object" || m === null || !METHODS.includes(m.method)) throw new InputError(`${path}.method`, `must be one of ${METHODS.join(", ")}`);
+    refuseUnknownKeys(m, m.method === "monte-carlo" ? ["name", "method", "model"] : ["name", "method"], path);
+    return m.method === "monte-carlo" && m.model !== undefined ? { ...m, model: checkedModel(m.model, `${path}.model`) } : m;
+  });
+}
+
 interface Day {
   backend: Backend;
   book: Position[];
-  market: ReturnType<typeof buildMarket>;
+  market: Market;
   books: UnderlyingBook[];
   i: number;
   lookback: number;
@@ -218,10 +245,11 @@ function marginOf(m: BacktestModel, c: Day): number {
     });
     const vols = Object.fromEntries(c.names.map((u, n) => [u, c.vols[n]![c.i - 1]!]));
     const correlation = c.names.length > 1 ? correlationFrom(window, { symbols: c.names }) : undefined;
-    const r = monteCarlo(c.backend, c.book, c.market, {
+    // The library's own model (VaR only, vols and correlation estimated from the history): checked as built.
+    const r = monteCarlo(c.backend, c.book, c.market, markParsed({
       paths: MC_PATHS, ...m.model, seed: (m.model?.seed ?? 1) + c.i, horizon: { days: c.horizonDays }, vols,
       ...(correlation ? { correlation } : {}), levels, output: { histogramBins: 1, worstPaths: 0 },
-    });
+    }, "model"));
     return r.portfolio.var[0]!.value;
   }
   // Historical windows that ended by day i and started within the lookback.
@@ -260,10 +288,11 @@ export function scaleMarketData(data: MarketData, names: string[], scale: { pric
 
 /** Positions with strikes and entry prices scaled with their underlying's prices. */
 function scalePositions(positions: readonly Position[], names: string[], scale: { price: number }[]): Position[] {
+  // Checked positions with their prices scaled as the market's are: checked as built.
   return positions.map((p) => {
     const f = scale[names.indexOf(p.underlying)]!.price;
-    if (p.kind === "option") return { ...p, strike: p.strike * f };
-    if (p.kind === "future" && p.entryPrice !== undefined) return { ...p, entryPrice: p.entryPrice * f };
+    if (p.kind === "option") return markParsed({ ...p, strike: p.strike * f }, "position");
+    if (p.kind === "future" && p.entryPrice !== undefined) return markParsed({ ...p, entryPrice: p.entryPrice * f }, "position");
     return p;
   });
 }

@@ -1,6 +1,7 @@
 // Comparing a PMRM_2 margin with what a Derive portfolio case states, at the authors'
 // tolerance: 1e-8 relative, and 1e-8 absolute where either value is below 1e-10 in
 // magnitude (their harness compares 18-decimal fixed point: 1e10 wei, under 1e8 wei).
+import { expectFinite, expectObject, InputError } from "../../errors.js";
 import type { DeriveMarginResult } from "../../model/derive.js";
 import type { DeriveExpected } from "../../schema/derive-case.js";
 
@@ -26,6 +27,16 @@ export interface DeriveComparison {
 
 /** Measures a result against a case's figures; passes when every figure is within tolerance. */
 export function compareDerive(result: DeriveMarginResult, expected: DeriveExpected): DeriveComparison {
+  expectObject(result, "result", "a deriveMargin result");
+  expectObject(expected, "expected", "{ scenarioPnls, im, mm }");
+  expectFinite(result.im, "result.im");
+  expectFinite(result.mm, "result.mm");
+  expectFinite(expected.im, "expected.im");
+  expectFinite(expected.mm, "expected.mm");
+  if (!Array.isArray(result.scenarios)) throw new InputError("result.scenarios", "must be the result's array of scenarios");
+  if (!Array.isArray(expected.scenarioPnls)) throw new InputError("expected.scenarioPnls", "must be an array of PnLs");
+  result.scenarios.forEach((s, i) => expectFinite(s?.pnl, `result.scenarios[${i}].pnl`));
+  expected.scenarioPnls.forEach((x, i) => expectFinite(x, `expected.scenarioPnls[${i}]`));
   const imError = deriveError(result.im, expected.im);
   const mmError = deriveError(result.mm, expected.mm);
   let worstScenario = { index: -1, error: 0 };

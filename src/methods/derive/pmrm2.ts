@@ -3,9 +3,11 @@
 // basis (forward) contingency, the perp, option, collateral and oracle-confidence
 // contingencies, the peg-loss factor, and IM and MM net of the mark-to-market.
 import { InputError } from "../../errors.js";
-import type { Backend } from "../../engine/backend.js";
+import { assertBackend, type Backend } from "../../engine/backend.js";
 import type { OptionTerms } from "../../engine/book.js";
 import { worstWeightedLoss } from "../../risk/reduce.js";
+import { under } from "../../schema/checked.js";
+import { parseDeriveInputs } from "../../schema/derive.js";
 import { sviVol, type SviGuards } from "../../math/svi.js";
 import type {
   DeriveExpiryResult, DeriveMarginResult, DeriveMarket, DeriveOption, DerivePortfolio, DeriveProfile, DeriveReport, DeriveScenario,
@@ -161,8 +163,7 @@ function buildExpiries(portfolio: DerivePortfolio, market: DeriveMarket, profile
     const discount = Math.exp(-rate * tau);
     const fixed = feed.forwardFixed ?? 0;
     const holdings = options.map((o): Holding => {
-      const vol = sviVol(feed.svi, o.strike, DERIVE_SVI_GUARDS);
-      if (!(vol >= 0)) throw new InputError(`expiries[${feedIndex}].svi`, `gives a negative total variance at strike ${o.strike}`);
+      const vol = under(`expiries[${feedIndex}].svi`, () => sviVol(feed.svi, o.strike, DERIVE_SVI_GUARDS));
       return { strike: o.strike, vol, quantity: o.quantity, phi: o.right === "call" ? 1 : -1 };
     });
     const shocks = volShocks(profile, seconds);
@@ -191,7 +192,9 @@ function buildExpiries(portfolio: DerivePortfolio, market: DeriveMarket, profile
  * const { im, mm, worst } = deriveMargin(engine, portfolio, market, profile);
  * ```
  */
-export function deriveMargin(backend: Backend, portfolio: DerivePortfolio, market: DeriveMarket, profile: DeriveProfile): DeriveMarginResult {
+export function deriveMargin(backend: Backend, portfolioInput: DerivePortfolio, marketInput: DeriveMarket, profileInput: DeriveProfile): DeriveMarginResult {
+  assertBackend(backend);
+  const { portfolio, market, profile } = parseDeriveInputs(portfolioInput, marketInput, profileInput, { portfolio: "portfolio", market: "market", profile: "profile" });
   const spot = market.spot.price;
   const perpHeld = portfolio.perp !== undefined && portfolio.perp.quantity !== 0;
   if (perpHeld && market.perp === undefined) throw new InputError("perp", "a perpetual is held but the market has no perp price");

@@ -2,13 +2,15 @@
 // worst weighted loss (its own weighted loss in that scenario — the shares add up
 // to the worst loss, and a hedge's share is negative), and its marginal margin
 // (the book's initial margin less the book's without it).
-import type { Backend } from "../../engine/backend.js";
+import { assertBackend, type Backend } from "../../engine/backend.js";
 import { assertMarket, type Market } from "../../market/market.js";
 import { isCoinSettled, type Position } from "../../model/types.js";
 import { coinPnl } from "../../risk/reduce.js";
 import { valueBook } from "../valuation.js";
 import { gridMargin, type UnderlyingGridMargin } from "./grid.js";
 import type { MarginProfile } from "../../model/profile.js";
+import { checkedProfile } from "../../schema/profile.js";
+import { checkedPositions } from "../../market/positions.js";
 
 export interface PositionAttribution {
   id: string;
@@ -30,7 +32,10 @@ export interface PositionAttribution {
  * ```
  */
 export function gridAttribution(backend: Backend, positions: readonly Position[], market: Market, profile: MarginProfile): PositionAttribution[] {
+  assertBackend(backend);
   assertMarket(market);
+  positions = checkedPositions(positions, market);
+  profile = checkedProfile(profile, "profile");
   const whole = gridMargin(backend, positions, market, { profile, perPosition: true });
   const byUnderlying = new Map(whole.underlyings.map((u) => [u.underlying, u]));
   const values = valueBook(backend, backend.compile(positions, market), market).positions;

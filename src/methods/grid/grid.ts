@@ -1,10 +1,10 @@
 // Scenario-grid (risk-matrix) margin: per underlying, the worst weighted loss over
 // a grid of price moves × vol shocks with full revaluation by the kernel, plus
 // contingencies; single-position and portfolio margin side by side.
-import type { Backend } from "../../engine/backend.js";
+import { assertBackend, type Backend } from "../../engine/backend.js";
 import { futurePrice, type Book } from "../../engine/book.js";
 import { ScenarioSet } from "../../engine/scenarios.js";
-import { InputError, refuseUnknownKeys } from "../../errors.js";
+import { expectObject, InputError, own, refuseUnknownKeys } from "../../errors.js";
 import { log } from "../../math/deterministic.js";
 import { assertMarket, type Market } from "../../market/market.js";
 import { isCoinSettled, type MmpSetting, type Position } from "../../model/types.js";
@@ -13,6 +13,8 @@ import { valueBook, type PositionValue } from "../valuation.js";
 import type { MarginProfile, RollShock, UnderlyingGridParams, VolTermScaling } from "../../model/profile.js";
 import { dampen, extendedWeight, weighing, type Weighing } from "./extended.js";
 import { deribitRiskMatrix, type DeribitRiskMatrix } from "./risk-matrix.js";
+import { checkedProfile } from "../../schema/profile.js";
+import { checkedPositions } from "../../market/positions.js";
 
 /** One cell of an underlying's risk matrix. */
 export interface GridScenario {
@@ -109,7 +111,7 @@ const GRID_OPTIONS: readonly (keyof GridOptions)[] = ["profile", "perPosition", 
 
 /** A profile's parameters for one underlying: its overrides merged over the defaults. */
 export function paramsFor(profile: MarginProfile, underlying: string): UnderlyingGridParams {
-  return { ...profile.defaults, ...profile.underlyings?.[underlying] };
+  return { ...profile.defaults, ...own(profile.underlyings, underlying) };
 }
 
 /** The parameters of one book: its underlying's, with the profile's usdSettled ones over them when every position settles in USD. */
@@ -144,9 +146,13 @@ export function gridScenarios(underlying: string, p: UnderlyingGridParams): Grid
  * ```
  */
 export function gridMargin(backend: Backend, positions: readonly Position[], market: Market, options: GridOptions): GridMarginResult {
+  assertBackend(backend);
   assertMarket(market);
+  expectObject(options, "options", "{ profile, ... }");
   refuseUnknownKeys(options, GRID_OPTIONS, "options");
-  return combineInMarketOrder(options.profile, market, (u) => heldUnderlyingMargin(backend, positions, u, market, options));
+  const checked = { ...options, profile: checkedProfile(options.profile, "options.profile") };
+  const book = checkedPositions(positions, market);
+  return combineInMarketOrder(checked.profile, market, (u) => heldUnderlyingMargin(backend, book, u, market, checked));
 }
 
 /** The grid margin of the book's positions on `u`; undefined if it holds none. */

@@ -3,10 +3,10 @@
 // by EWMA volatility to today's level, as clearing houses do) and with implied
 // vols moved by the realised-vol change of the window.
 import { DAY_MS, DEFAULT_EWMA_LAMBDA, MS_PER_YEAR } from "../../conventions.js";
-import type { Backend } from "../../engine/backend.js";
+import { assertBackend, checkBudget, type Backend } from "../../engine/backend.js";
 import { InputError, LimitError, refuseUnknownKeys } from "../../errors.js";
 import { ewmaVol } from "../../history/estimate.js";
-import { alignHistory, returnWindows, type PriceHistory, type PriceSeries } from "../../history/history.js";
+import { alignHistory, checkHistory, returnWindows, type PriceHistory, type PriceSeries } from "../../history/history.js";
 import { exp } from "../../math/deterministic.js";
 import { assertMarket, type Market } from "../../market/market.js";
 import type { Position } from "../../model/types.js";
@@ -15,6 +15,7 @@ import {
   booksByUnderlying, checkCover, checkLevels, combineParts, heldBy, revalueByUnderlying, summarisePart,
   type Diversification, type PartSummary, type UnderlyingBook, type UnderlyingTail,
 } from "../scenario-risk.js";
+import { checkedPositions } from "../../market/positions.js";
 
 /** How implied vols move in a window: not at all, or by the ratio of EWMA vols at its end and start. */
 export type VolRule = "unchanged" | "realised";
@@ -27,6 +28,8 @@ export interface HistoricalOptions {
   /** Restrict the history used (ISO dates, inclusive). */
   from?: string;
   to?: string;
+  /** Refuse a history whose closes jump beyond OUTLIER_DEVIATIONS robust deviations (likely bad ticks) instead of reporting them in history.outliers (default false). */
+  strict?: boolean;
   /** Filtered historical simulation: returns rescaled by EWMA vol to today's (default false). */
   filtered?: boolean;
   /** EWMA decay for filtering and for the realised vol rule (default 0.94, RiskMetrics). */
@@ -83,8 +86,10 @@ export interface HistoricalScenarios {
 }
 
 /** History aligned on `names` (series are aligned here; a given history must hold them). */
-export function historyFor(source: PriceHistory | PriceSeries[], names: string[], range: { from?: string; to?: string } = {}): PriceHistory {
+export function historyFor(source: PriceHistory | PriceSeries[], names: string[], range: { from?: string; to?: string; strict?: boolean } = {}): PriceHistory {
   if (Array.isArray(source)) return alignHistory(source, { symbols: names, ...range });
+  checkHistory(source);
+  if (range.strict && source.report.outliers) throw new InputError("history", `holds ${source.report.outliers.length} price jump(s) beyond the outlier screen (history.report.outliers): refused with strict`);
   const missing = names.filter((u) => !source.symbols.includes(u));
   if (missing.length > 0) throw new InputError("history", `no prices for ${missing.join(", ")} (the history has ${source.symbols.join(", ")})`);
   return range.from || range.to ? alignHistory(source.symbols.map((symbol, k) => ({ symbol, times: source.times, closes: source.closes[k]! })), { symbols: names, ...range }) : source;
@@ -151,14 +156,16 @@ export interface HistoricalRun {
 }
 
 const HISTORICAL_OPTIONS: readonly (keyof HistoricalOptions)[] = [
-  "horizonDays", "overlapping", "from", "to", "filtered", "lambda", "volRule", "levels", "histogramBins", "worstWindows",
+  "horizonDays", "overlapping", "from", "to", "strict", "filtered", "lambda", "volRule", "levels", "histogramBins", "worstWindows",
 ];
 
 export function prepareHistorical(
   backend: Backend, positions: readonly Position[], market: Market, source: PriceHistory | PriceSeries[], options: HistoricalOptions = {},
 ): HistoricalRun {
+  assertBackend(backend);
   assertMarket(market);
   refuseUnknownKeys(options, HISTORICAL_OPTIONS, "options");
+  positions = checkedPositions(positions, market);
   const o = {
     horizonDays: options.horizonDays ?? 1,
     overlapping: options.overlapping ?? true,
@@ -174,6 +181,7 @@ export function prepareHistorical(
   if (history.times.length > backend.limits.historyObservations) throw new LimitError("history observations", history.times.length, backend.limits.historyObservations);
   const sc = historicalScenarios(history, names, o);
   const n = sc.start.length;
+  checkBudget(backend.limits, n * positions.length, "positions × windows");
   checkLevels(levels, n, "levels", "historical windows");
   // Compiled when a part is first revalued (a pool's main thread never does). Every
   // window is known before compiling: the smile tables need only the nodes they read.
@@ -244,6 +252,7 @@ export function prepareHistorical(
 export function historicalVaR(
   backend: Backend, positions: readonly Position[], market: Market, source: PriceHistory | PriceSeries[], options: HistoricalOptions = {},
 ): HistoricalResult {
+  assertBackend(backend);
   assertMarket(market);
   const run = prepareHistorical(backend, positions, market, source, options);
   return run.summarise([run.part(0, run.windows)]);

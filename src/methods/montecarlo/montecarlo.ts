@@ -7,7 +7,7 @@
 // gives the same bits. Each underlying's positions are compiled and revalued
 // on their own, which gives the standalone risks at no extra cost: the
 // portfolio PnL of a path is the sum of its underlyings' PnL.
-import type { Backend } from "../../engine/backend.js";
+import { assertBackend, checkBudget, type Backend } from "../../engine/backend.js";
 import type { Book } from "../../engine/book.js";
 import { ScenarioSet } from "../../engine/scenarios.js";
 import { InputError, LimitError, refuseUnknownKeys } from "../../errors.js";
@@ -22,6 +22,8 @@ import {
 } from "../scenario-risk.js";
 import { MAX_BINS, MAX_WORST, withDefaults, type MonteCarloModel, type MonteCarloModelInput } from "../../model/montecarlo.js";
 import { planPaths, type MonteCarloPlan, type UnderlyingDynamics } from "./plan.js";
+import { checkedModel } from "../../schema/montecarlo.js";
+import { checkedPositions } from "../../market/positions.js";
 
 export interface MonteCarloOptions {
   /** Paths per chunk (memory stays flat; results do not depend on it). Default 16,384. */
@@ -117,12 +119,15 @@ export const TAIL_BLOCK = 1_024;
 export function prepareMonteCarlo(
   backend: Backend, positions: readonly Position[], market: Market, modelInput: MonteCarloModelInput = {}, options: MonteCarloOptions = {},
 ): MonteCarloRun {
+  assertBackend(backend);
   assertMarket(market);
   refuseUnknownKeys(options, ["chunkPaths", "onProgress"] satisfies (keyof MonteCarloOptions)[], "options");
-  const model = withDefaults(modelInput);
+  positions = checkedPositions(positions, market);
+  const model = withDefaults(checkedModel(modelInput, "model"));
   const n = model.paths;
   if (!Number.isSafeInteger(n) || n < 1) throw new InputError("model.paths", `must be a whole number ≥ 1, got ${n}`);
   if (n > backend.limits.scenarios) throw new LimitError("model.paths", n, backend.limits.scenarios);
+  checkBudget(backend.limits, n * positions.length, "positions × paths");
   checkLevels(model.levels, n, "model.levels", "paths");
   const { histogramBins, worstPaths } = model.output;
   if (!(Number.isInteger(histogramBins) && histogramBins >= 1 && histogramBins <= MAX_BINS)) {
@@ -231,7 +236,7 @@ export function prepareMonteCarlo(
     for (let b = 0; b < count; b++) {
       const from = (first + b) * TAIL_BLOCK;
       const inBlock = tail.paths.slice(from, from + TAIL_BLOCK);
-      const set = new ScenarioSet(names, inBlock.length);
+      const set = new ScenarioSet(names, inBlock.length, backend.limits.scenarios);
       // The planes of pathsAt are laid out as a scenario set's: [u·m + j].
       const at = pathsAt(plan, inBlock);
       set.logMoves.set(at.logMoves);
@@ -288,6 +293,7 @@ function weightedSum(row: Float64Array, weights: readonly number[], from: number
 export function monteCarlo(
   backend: Backend, positions: readonly Position[], market: Market, modelInput: MonteCarloModelInput = {}, options: MonteCarloOptions = {},
 ): MonteCarloResult {
+  assertBackend(backend);
   assertMarket(market);
   const run = prepareMonteCarlo(backend, positions, market, modelInput, options);
   return run.summarise([run.part(0, run.model.paths)]);

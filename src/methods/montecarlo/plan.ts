@@ -1,7 +1,7 @@
 // Resolves a Monte Carlo model against a market into the flat parameters the
 // path kernel reads (assembly/paths.ts): per underlying the diffusion sd, jump
 // terms and vol dynamics over the horizon, the correlation factor, the seed.
-import { InputError } from "../../errors.js";
+import { InputError, own, refuseUnknownNames } from "../../errors.js";
 import { prepareCorrelation, subCorrelation, type Correlation } from "../../math/correlation.js";
 import { exp } from "../../math/deterministic.js";
 import { referenceVol, type Market } from "../../market/market.js";
@@ -44,6 +44,10 @@ export function planPaths(model: MonteCarloModel, market: Market, underlyings: s
   }
   const common = model.jumps.common;
   const idio = model.jumps.idiosyncratic;
+  refuseUnknownNames(model.vols, market.names, "model.vols");
+  refuseUnknownNames(idio?.underlyings, market.names, "model.jumps.idiosyncratic.underlyings");
+  refuseUnknownNames(common?.beta, market.names, "model.jumps.common.beta");
+  refuseUnknownNames(model.volDynamics.underlyings, market.names, "model.volDynamics.underlyings");
   if (common) checkJump(common, "model.jumps.common", h);
   const dynamics = underlyings.map((u) => resolveUnderlying(model, market, u, h));
   const G = layout.globals;
@@ -86,7 +90,7 @@ export function planPaths(model: MonteCarloModel, market: Market, underlyings: s
 }
 
 function resolveUnderlying(model: MonteCarloModel, market: Market, u: string, h: number): UnderlyingDynamics {
-  const given = model.vols[u];
+  const given = own(model.vols, u);
   let vol: number;
   if (given !== undefined) {
     if (!(given > 0 && given <= MAX_VOL)) throw new InputError(`model.vols.${u}`, `must be an annualised vol within (0, ${MAX_VOL}], got ${given}`);
@@ -94,10 +98,11 @@ function resolveUnderlying(model: MonteCarloModel, market: Market, u: string, h:
   } else {
     vol = referenceVol(market, u, `model.vols.${u}`, "its annualised vol");
   }
-  const jump = model.jumps.idiosyncratic ? { ...model.jumps.idiosyncratic, ...model.jumps.idiosyncratic.underlyings?.[u] } : undefined;
-  if (jump) checkJump(jump, `model.jumps.idiosyncratic${model.jumps.idiosyncratic?.underlyings?.[u] ? `.underlyings.${u}` : ""}`, h);
+  const ownJump = own(model.jumps.idiosyncratic?.underlyings, u);
+  const jump = model.jumps.idiosyncratic ? { ...model.jumps.idiosyncratic, ...ownJump } : undefined;
+  if (jump) checkJump(jump, `model.jumps.idiosyncratic${ownJump ? `.underlyings.${u}` : ""}`, h);
   const common = model.jumps.common;
-  const beta = common ? (common.beta?.[u] ?? 1) : undefined;
+  const beta = common ? (own(common.beta, u) ?? 1) : undefined;
   if (beta !== undefined && !Number.isFinite(beta)) throw new InputError(`model.jumps.common.beta.${u}`, `must be finite, got ${beta}`);
   // Jumps add variance λ·(μ² + σ²) per year; the diffusion carries the rest of vol².
   // (Products, not **: Math.pow need not give the same bits in every engine.)
@@ -107,7 +112,7 @@ function resolveUnderlying(model: MonteCarloModel, market: Market, u: string, h:
   if (!(diffusionVariance > 0)) {
     throw new InputError("model.jumps", `jumps of ${u} carry a variance of ${jumpVariance.toPrecision(4)}/year, at least its total vol² ${(vol * vol).toPrecision(4)}: lower their intensity or size, or raise model.vols.${u}`);
   }
-  const over = model.volDynamics.underlyings?.[u];
+  const over = own(model.volDynamics.underlyings, u);
   const volOfVol = over?.volOfVol ?? model.volDynamics.volOfVol;
   const rho = over?.spotVolCorrelation ?? model.volDynamics.spotVolCorrelation;
   const where = over?.volOfVol !== undefined ? `model.volDynamics.underlyings.${u}` : "model.volDynamics";

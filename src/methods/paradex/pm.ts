@@ -3,8 +3,12 @@
 // spot balances; IMR from all of it, MMR from the positions alone. The scenarios are the
 // profile's grid (gridScenarios), revalued by the engine; results under the names of
 // Paradex's calculator (compute_pm of paradex-py and of paradex-skills' pm_math.py).
-import type { Backend } from "../../engine/backend.js";
-import { InputError, refuseUnknownKeys } from "../../errors.js";
+import { assertBackend, type Backend } from "../../engine/backend.js";
+import { expectObject, InputError, refuseUnknownKeys } from "../../errors.js";
+import { checkedPositions } from "../../market/positions.js";
+import { under } from "../../schema/checked.js";
+import { parseOpenOrders } from "../../schema/orders.js";
+import { checkedProfile } from "../../schema/profile.js";
 import { DAYS_PER_YEAR } from "../../conventions.js";
 import { log } from "../../math/deterministic.js";
 import { assertMarket, type Market } from "../../market/market.js";
@@ -113,10 +117,13 @@ export interface ParadexMarginResult {
  * r.IMR; // USD
  * ```
  */
-export function paradexMargin(backend: Backend, positions: readonly Position[], market: Market, options: ParadexOptions): ParadexMarginResult {
+export function paradexMargin(backend: Backend, book: readonly Position[], market: Market, options: ParadexOptions): ParadexMarginResult {
+  assertBackend(backend);
   assertMarket(market);
+  expectObject(options, "options", "{ profile, orders?, feeRate? }");
   refuseUnknownKeys(options, OPTIONS, "options");
-  const { profile } = options;
+  const profile = checkedProfile(options.profile, "options.profile");
+  const positions = checkedPositions(book, market);
   const rules = profile.paradex;
   if (!rules) throw new InputError("options.profile.paradex", `profile ${profile.name} has no paradex section (funding, fees, orders): use the built-in "paradex" or a copy of it`);
   const feeRate = options.feeRate ?? 0;
@@ -125,7 +132,7 @@ export function paradexMargin(backend: Backend, positions: readonly Position[], 
     if (q.kind !== "spot" && q.settlement !== "linear") throw new InputError(`positions[${k}].settlement`, "Paradex instruments are USD-settled: must be \"linear\"");
     if (!market.get(q.underlying)) throw new InputError(`positions[${k}].underlying`, `${q.underlying} is not in the market data`);
   });
-  const orders = options.orders ?? [];
+  const orders = options.orders === undefined ? [] : under("options", () => parseOpenOrders({ orders: options.orders }));
   orders.forEach((o, k) => {
     if (!market.get(o.underlying)) throw new InputError(`orders[${k}].underlying`, `${o.underlying} is not in the market data`);
   });

@@ -2,9 +2,9 @@
 // shocks (given moves, or every underlying moving together by k of its own
 // sigmas — correlation to one). Each gives the portfolio's and every position's
 // PnL by full revaluation.
-import type { Backend } from "../../engine/backend.js";
+import { assertBackend, type Backend } from "../../engine/backend.js";
 import { ScenarioSet } from "../../engine/scenarios.js";
-import { InputError } from "../../errors.js";
+import { expectObject, InputError, own, refuseUnknownNames } from "../../errors.js";
 import { ewmaVol } from "../../history/estimate.js";
 import { alignHistory, type PriceHistory, type PriceSeries } from "../../history/history.js";
 import { DAY_MS, DEFAULT_EWMA_LAMBDA, parseTime } from "../../conventions.js";
@@ -14,6 +14,8 @@ import type { CorrelationToOneStress, HistoricalStress, ShockStress, StressScena
 import type { Position } from "../../model/types.js";
 import { EWMA_WARM_UP } from "../historical/historical.js";
 import events from "./events.json" with { type: "json" };
+import { checkedScenarios, parseStressScenarios } from "../../schema/stress.js";
+import { checkedPositions } from "../../market/positions.js";
 
 export interface StressResult {
   name: string;
@@ -35,7 +37,7 @@ export interface StressResult {
  * ```
  */
 export function builtInStressScenarios(): HistoricalStress[] {
-  return events.events.map((e) => ({ type: "historical", ...e }));
+  return parseStressScenarios({ scenarios: events.events.map((e) => ({ type: "historical", ...e })) }) as HistoricalStress[];
 }
 
 const DEFAULT_PROXY = "BTC";
@@ -60,7 +62,11 @@ export interface StressOptions {
 export function stressTest(
   backend: Backend, positions: readonly Position[], market: Market, scenarios: readonly StressScenario[], options: StressOptions = {},
 ): StressResult[] {
+  assertBackend(backend);
   assertMarket(market);
+  positions = checkedPositions(positions, market);
+  scenarios = checkedScenarios(scenarios);
+  expectObject(options, "options", "{ history?, lambda? }");
   if (positions.length === 0) throw new InputError("portfolio.positions", "empty portfolio: nothing to stress");
   const book = backend.compile(positions, market);
   const names = book.underlyings;
@@ -113,9 +119,11 @@ function shocksOf(
   const out = ((): Shock[] => {
     switch (sc.type) {
       case "shock":
+        refuseUnknownNames(sc.moves, market.names, `${path}.moves`);
+        refuseUnknownNames(sc.volShifts, market.names, `${path}.volShifts`);
         return names.map((u) => {
-          const move = sc.moves?.[u] ?? 0;
-          const shift = sc.volShifts?.[u] ?? 0;
+          const move = own(sc.moves, u) ?? 0;
+          const shift = own(sc.volShifts, u) ?? 0;
           if (!(move > -1 && move <= 100)) throw new InputError(`${path}.moves.${u}`, `must be a move > −100% and ≤ +10,000%, got ${move}`);
           if (!(shift > -1 && shift <= 100)) throw new InputError(`${path}.volShifts.${u}`, `must be > −1 and ≤ 100, got ${shift}`);
           return { logMove: log(1 + move), volShift: shift, source: "given" };
@@ -123,8 +131,9 @@ function shocksOf(
       case "correlation-to-one": {
         const h = (sc.horizonDays ?? 1) / 365;
         if (!(Math.abs(sc.sigmas) <= 50)) throw new InputError(`${path}.sigmas`, `must be within [−50, 50], got ${sc.sigmas}`);
+        refuseUnknownNames(sc.vols, market.names, `${path}.vols`);
         return names.map((u) => {
-          const vol = sc.vols?.[u] ?? referenceVol(market, u, `${path}.vols.${u}`, "it");
+          const vol = own(sc.vols, u) ?? referenceVol(market, u, `${path}.vols.${u}`, "it");
           return { logMove: sc.sigmas * vol * Math.sqrt(h), volShift: sc.volShift ?? 0, source: `${sc.sigmas}σ at ${(100 * vol).toFixed(1)}% vol` };
         });
       }

@@ -14,7 +14,11 @@ import { poolRunInputs, run, seededBook, type Results } from "./compute.js";
 
 declare global {
   interface Window {
-    pmarginPage: { done: boolean; error?: string; wasmSha256?: string; ownBook?: Results; runOn?: (book: main.Book) => Results; pooled?: unknown };
+    pmarginPage: {
+      done: boolean; error?: string; wasmSha256?: string; ownBook?: Results; runOn?: (book: main.Book) => Results; pooled?: unknown;
+      /** verify() in this browser: a record, optionally checked against a signer's public key; an error as its message. */
+      verify?: (saved: unknown, publicKey?: string) => Promise<main.Verification | string>;
+    };
   }
 }
 
@@ -35,6 +39,8 @@ pmargin
   .createEngine()
   .then(async (engine) => {
     const ownBook = run(pmargin, engine, seededBook(pmargin, engine));
-    window.pmarginPage = { done: true, wasmSha256: engine.wasmSha256, ownBook, runOn: (book) => run(pmargin, engine, book), pooled: await pooled() };
+    const verify = (saved: unknown, publicKey?: string) =>
+      pmargin.verify(engine, saved, publicKey === undefined ? {} : { publicKey }).catch((e: unknown) => (e instanceof Error ? e.message : String(e)));
+    window.pmarginPage = { done: true, wasmSha256: engine.wasmSha256, ownBook, runOn: (book) => run(pmargin, engine, book), pooled: await pooled(), verify };
   })
   .catch((e: unknown) => (window.pmarginPage = { done: true, error: e instanceof Error ? (e.stack ?? e.message) : String(e) }));

@@ -1,0 +1,32 @@
+// Positions as a method takes them: each one checked (parsePortfolio's are already) and
+// priceable with the built market it will be valued against.
+import { InputError, unknownName } from "../errors.js";
+import type { Position } from "../model/types.js";
+import { isParsed, under } from "../schema/checked.js";
+import { describe } from "../schema/issues.js";
+import { parsePosition } from "../schema/portfolio.js";
+import type { Market } from "./market.js";
+
+/**
+ * `positions` checked and priceable with `market`: a parser's positions pass as they are,
+ * others are parsed; every underlying must be in the market, an option's must have a vol
+ * surface, and nothing may have expired. InputErrors name `path[i].field`.
+ */
+export function checkedPositions(positions: unknown, market: Market, path = "positions"): readonly Position[] {
+  if (!Array.isArray(positions)) throw new InputError(path, `must be an array of positions, got ${describe(positions)}`);
+  let out: Position[] | undefined;
+  positions.forEach((item: unknown, i) => {
+    const p = isParsed(item, "position") ? (item as Position) : under(`${path}[${i}]`, () => parsePosition(item));
+    if (p !== item) (out ??= positions.slice(0, i))[i] = p;
+    else if (out) out[i] = p;
+    const curves = market.get(p.underlying);
+    if (!curves) throw new InputError(`${path}[${i}].underlying`, unknownName(p.underlying, market.names));
+    if (p.kind === "option" && !curves.surface) {
+      throw new InputError(`${path}[${i}]`, `an option needs an implied-vol surface, but the market has none for ${p.underlying}`);
+    }
+    if (p.kind !== "spot" && p.expiry !== undefined && !(market.yearFraction(p.expiry) > 0)) {
+      throw new InputError(`${path}[${i}].expiry`, `expired: ${p.expiry} is not after the market's asOf ${new Date(market.asOfMs).toISOString()}`);
+    }
+  });
+  return out ?? (positions as readonly Position[]);
+}
