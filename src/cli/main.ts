@@ -16,6 +16,7 @@ import { workerCommand, type WorkerCommandOptions } from "./queue.js";
 import { verifyCommand } from "./verify.js";
 import { watchCommand, type WatchCommandOptions } from "./watch.js";
 import { accountCommand, type AccountCommandOptions } from "./account.js";
+import { registerImport } from "./import.js";
 
 // A reader that stops early (`pmargin watch … | head`) closes the pipe: that ends the command, quietly.
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
@@ -160,6 +161,8 @@ onPortfolio("watch", "continuous monitoring: JSON-lines updates on stdin (price,
   .option("--lambda <λ>", "EWMA decay per bar", "0.94")
   .option("--seed-returns <n>", "returns averaged before the EWMA starts (and regime events can fire)", "30")
   .action((portfolio: string, market: string, opts: WatchCommandOptions) => run(() => watchCommand(portfolio, market, opts)));
+
+registerImport(program);
 
 program
   .command("verify")
