@@ -86,7 +86,7 @@ export function registerImport(program: Command): Command {
       .argument("<files...>", "response JSON files, each one response (recognised by its fields); - reads stdin")
       .option("--out <dir>", "where to write the files", ".")
       .option("--smile <mark|mid>", "smile from the venue's mark IVs, or from bid/ask mids through the implied-vol solver", "mark")
-      .option("--wings <n>", "leave out strikes beyond n standard deviations, |ln(K/F)| > n·σ_ATM·√T (default 6)")
+      .option("--wings <n>", "leave out strikes beyond n standard deviations, |ln(K/F)| > n·σ_ATM·√T (default: 6 for mids, none for mark IVs)")
       .option("--svi", "take each expiry's vols from its SVI fit at the nodes")
       .option("--as-of <date>", "valuation time (default the latest timestamp in the responses)")
       .option("--max-age <seconds>", "a quote older than this before asOf is an error (default 300)")

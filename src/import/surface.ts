@@ -14,7 +14,10 @@ import type { FutureQuote, OptionQuote } from "./responses.js";
 export interface SurfaceOptions {
   /** Where a smile's vols come from: the venue's mark IVs (default), or the bid/ask mids through pmargin's implied-vol solver. */
   smile?: "mark" | "mid";
-  /** Strikes beyond this many standard deviations, |ln(K/F)| > wings·σ_ATM·√T, are left out (default 6). */
+  /**
+   * Strikes beyond this many standard deviations, |ln(K/F)| > wings·σ_ATM·√T, are left out: default 6
+   * for mids (far quotes are wide and stale), none for mark IVs (the venue's own smile, which prices its marks).
+   */
   wings?: number;
   /** Take each slice's vols from its SVI fit at the nodes instead of the quotes (slices of 5 nodes or more). */
   svi?: boolean;
@@ -30,8 +33,13 @@ export interface ExpiryReport {
   quotes: number;
   nodes: number;
   dropped: Partial<Record<DropReason, number>>;
-  /** Discrete butterfly check of the node smile: call prices decreasing and convex in strike. */
-  butterfly: { ok: boolean; worst?: { strike: number; convexity: number } };
+  /**
+   * Discrete butterfly check of the node smile: at each inner node the butterfly
+   * λ·C(Kᵢ₋₁) + (1 − λ)·C(Kᵢ₊₁) − C(Kᵢ), λ = (Kᵢ₊₁ − Kᵢ)/(Kᵢ₊₁ − Kᵢ₋₁), USD per coin, must not be
+   * negative by more than `tolerance`, what rounding the vols to 4 decimals can move it by; `worst`
+   * the node where value + tolerance is least.
+   */
+  butterfly: { ok: boolean; worst?: { strike: number; value: number; tolerance: number } };
   svi?: { params: SviParams; rmse: number; butterfly: { ok: boolean; minG: number; atLogMoneyness: number } };
 }
 
@@ -48,9 +56,12 @@ export interface SurfaceReport {
   sviCalendar?: CalendarReport;
 }
 
-const DEFAULT_WINGS = 6;
-/** Relative tolerance of the no-arbitrage checks: differences below it are rounding, not arbitrage. */
-const TOLERANCE = 1e-9;
+const DEFAULT_WINGS = { mark: Infinity, mid: 6 };
+/**
+ * The venues quote implied vols to 4 decimals (Deribit's percent to 2): a no-arbitrage check forgives
+ * what moving each vol by half of that can do. A smaller violation is rounding, not arbitrage.
+ */
+const VOL_ROUNDING = 5e-5;
 
 /** The expiry's forward, and where it came from. */
 function forwardOf(quotes: OptionQuote[], futures: FutureQuote[], expiry: string, underlying: string): Pick<ExpiryReport, "forward" | "forwardFrom"> {
@@ -122,25 +133,24 @@ function smileNodes(quotes: OptionQuote[], forward: number, t: number, options: 
   });
   if (strikes.length === 0) return { strikes, vols };
   const atm = strikes.reduce((best, k, i) => (Math.abs(k - forward) < Math.abs(strikes[best]! - forward) ? i : best), 0);
-  const bound = (options.wings ?? DEFAULT_WINGS) * vols[atm]! * Math.sqrt(t);
+  const bound = (options.wings ?? DEFAULT_WINGS[smile]) * vols[atm]! * Math.sqrt(t);
   const kept = strikes.map((k) => Math.abs(Math.log(k / forward)) <= bound);
   const far = kept.filter((x) => !x).length;
   if (far > 0) dropped["far wing"] = (dropped["far wing"] ?? 0) + far;
   return { strikes: strikes.filter((_, i) => kept[i]), vols: vols.filter((_, i) => kept[i]) };
 }
 
-/** Call prices at the nodes decreasing and convex in strike (discrete butterflies and call spreads ≥ 0). */
+/** Call prices at the nodes convex in strike, to the vols' rounding (see ExpiryReport.butterfly). */
 function nodeButterfly(strikes: number[], vols: number[], forward: number, t: number): ExpiryReport["butterfly"] {
-  const calls = strikes.map((k, i) => black76({ forward, strike: k, time: t, vol: vols[i]!, rate: 0, phi: 1 }).price);
-  let worst: { strike: number; convexity: number } | undefined;
+  const calls = strikes.map((k, i) => black76({ forward, strike: k, time: t, vol: vols[i]!, rate: 0, phi: 1 }));
+  let worst: { strike: number; value: number; tolerance: number } | undefined;
   for (let i = 1; i < strikes.length - 1; i++) {
-    const left = (calls[i]! - calls[i - 1]!) / (strikes[i]! - strikes[i - 1]!);
-    const right = (calls[i + 1]! - calls[i]!) / (strikes[i + 1]! - strikes[i]!);
-    const convexity = right - left;
-    if (!worst || convexity < worst.convexity) worst = { strike: strikes[i]!, convexity };
+    const lambda = (strikes[i + 1]! - strikes[i]!) / (strikes[i + 1]! - strikes[i - 1]!);
+    const value = lambda * calls[i - 1]!.price + (1 - lambda) * calls[i + 1]!.price - calls[i]!.price;
+    const tolerance = VOL_ROUNDING * (lambda * calls[i - 1]!.vega + calls[i]!.vega + (1 - lambda) * calls[i + 1]!.vega);
+    if (!worst || value + tolerance < worst.value + worst.tolerance) worst = { strike: strikes[i]!, value, tolerance };
   }
-  const decreasing = calls.every((c, i) => i === 0 || c <= calls[i - 1]! * (1 + TOLERANCE));
-  return { ok: decreasing && (!worst || worst.convexity >= -TOLERANCE), ...(worst ? { worst } : {}) };
+  return { ok: !worst || worst.value >= -worst.tolerance, ...(worst ? { worst } : {}) };
 }
 
 /** g(k) on a grid over the nodes' range: its minimum and where. */
@@ -153,18 +163,25 @@ function sviButterfly(p: SviParams, k: number[]): { ok: boolean; minG: number; a
     const g = sviButterflyG(p, x);
     if (g < min.minG) min = { minG: g, atLogMoneyness: x };
   }
-  return { ok: min.minG >= -TOLERANCE, ...min };
+  return { ok: min.minG >= 0, ...min };
 }
 
-/** Total variance of consecutive slices compared at the later slice's and the earlier slice's nodes. */
+/**
+ * Total variance of consecutive slices compared at both slices' nodes where their ranges overlap
+ * (beyond a slice's last node its smile is flat by construction, not by the quotes), to the vols'
+ * rounding: dw = 2σt·dσ for each of the two.
+ */
 function calendar(slices: { expiry: string; t: number; k: number[]; variance: (k: number) => number }[]): CalendarReport {
   const violations: CalendarReport["violations"] = [];
   for (let i = 1; i < slices.length; i++) {
     const [prev, next] = [slices[i - 1]!, slices[i]!];
-    for (const k of [...new Set([...prev.k, ...next.k])].sort((a, b) => a - b)) {
+    const lo = Math.max(prev.k[0]!, next.k[0]!);
+    const hi = Math.min(prev.k[prev.k.length - 1]!, next.k[next.k.length - 1]!);
+    for (const k of [...new Set([...prev.k, ...next.k])].filter((x) => x >= lo && x <= hi).sort((a, b) => a - b)) {
       const variance = next.variance(k);
       const previousVariance = prev.variance(k);
-      if (variance < previousVariance * (1 - TOLERANCE)) violations.push({ expiry: next.expiry, logMoneyness: k, variance, previousVariance });
+      const tolerance = 2 * VOL_ROUNDING * (Math.sqrt(variance * next.t) + Math.sqrt(previousVariance * prev.t));
+      if (variance < previousVariance - tolerance) violations.push({ expiry: next.expiry, logMoneyness: k, variance, previousVariance });
     }
   }
   return { ok: violations.length === 0, violations };

@@ -68,6 +68,45 @@ export function nelderMead(f: (x: number[]) => number, start: number[], step: nu
 /** Unconstrained coordinates → raw SVI parameters with b > 0, |ρ| < 1, σ > 0 (a and m free). */
 const fromCoordinates = ([a, lnB, atanhRho, m, lnSigma]: number[]): SviParams =>
   ({ a: a!, b: Math.exp(lnB!), rho: Math.tanh(atanhRho!), m: m!, sigma: Math.exp(lnSigma!) });
+const toCoordinates = (p: SviParams): number[] => [p.a, Math.log(p.b), Math.atanh(p.rho), p.m, Math.log(p.sigma)];
+
+/** The solution of the 3×3 system A·x = r (Gaussian elimination with partial pivoting); undefined if singular. */
+function solve3(a: number[][], r: number[]): number[] | undefined {
+  const m = a.map((row, i) => [...row, r[i]!]);
+  for (let c = 0; c < 3; c++) {
+    const p = [c, c + 1, c + 2].filter((i) => i < 3).reduce((best, i) => (Math.abs(m[i]![c]!) > Math.abs(m[best]![c]!) ? i : best), c);
+    [m[c], m[p]] = [m[p]!, m[c]!];
+    if (Math.abs(m[c]![c]!) < 1e-300) return undefined;
+    for (let i = c + 1; i < 3; i++) {
+      const f = m[i]![c]! / m[c]![c]!;
+      for (let j = c; j < 4; j++) m[i]![j]! -= f * m[c]![j]!;
+    }
+  }
+  const x = [0, 0, 0];
+  for (let i = 2; i >= 0; i--) x[i] = (m[i]![3]! - [0, 1, 2].filter((j) => j > i).reduce((s, j) => s + m[i]![j]! * x[j]!, 0)) / m[i]![i]!;
+  return x;
+}
+
+/**
+ * For fixed m and σ the raw SVI is linear in (a, bρ, b) — Zeliade's quasi-explicit reduction: the
+ * weighted least-squares (a, bρ, b), then moved into the admissible set (b > 0, |ρ| < 1, minimum
+ * variance a + bσ√(1 − ρ²) ≥ 0).
+ */
+function innerFit(m: number, sigma: number, k: readonly number[], w: readonly number[], weights: readonly number[]): SviParams {
+  const sums = [[0, 0, 0], [0, 0, 0], [0, 0, 0]];
+  const rhs = [0, 0, 0];
+  k.forEach((x, i) => {
+    const row = [1, x - m, Math.sqrt((x - m) ** 2 + sigma * sigma)];
+    for (let r = 0; r < 3; r++) {
+      rhs[r]! += weights[i]! * row[r]! * w[i]!;
+      for (let c = 0; c < 3; c++) sums[r]![c]! += weights[i]! * row[r]! * row[c]!;
+    }
+  });
+  const [a = 0, d = 0, c = 0] = solve3(sums, rhs) ?? [];
+  const b = Math.max(c, 1e-8);
+  const rho = Math.max(-0.999, Math.min(0.999, d / b));
+  return { a: Math.max(a, -b * sigma * Math.sqrt(1 - rho * rho)), b, rho, m, sigma };
+}
 
 export interface SviFit {
   params: SviParams;
@@ -76,27 +115,26 @@ export interface SviFit {
 }
 
 /**
- * Raw SVI fitted to one expiry's implied vols by least squares in total variance, with w ≥ 0 at its
- * minimum (a + b·σ·√(1 − ρ²) ≥ 0) enforced by a penalty. `t` years; `k` log-moneyness nodes; `vols` decimal.
- * Needs at least 5 nodes (5 parameters).
+ * Raw SVI fitted to one expiry's implied vols by least squares, each total-variance residual weighted
+ * by 1/(2σᵢt)² so that it counts as a vol error (dw = 2σt·dσ). The (m, σ) plane is searched with the
+ * other three parameters solved exactly (innerFit), then all five polished together, the minimum
+ * variance kept ≥ 0 by a penalty. `t` years; `k` log-moneyness nodes; `vols` decimal; at least 5 nodes.
  */
 export function fitSvi(t: number, k: readonly number[], vols: readonly number[]): SviFit {
   const w = vols.map((v) => v * v * t);
-  const minW = Math.min(...w);
-  const atm = k.reduce((best, x, i) => (Math.abs(x) < Math.abs(k[best]!) ? i : best), 0);
+  const weights = vols.map((v) => 1 / (2 * v * t) ** 2);
+  const error = (p: SviParams): number => k.reduce((s, x, i) => s + weights[i]! * (sviVariance(p, x) - w[i]!) ** 2, 0);
   const span = Math.max(k[k.length - 1]! - k[0]!, 1e-3);
-  const objective = (c: number[]): number => {
+  const plane = nelderMead(([m, lnSigma]) => error(innerFit(m!, Math.exp(lnSigma!), k, w, weights)), [0, Math.log(span / 4)], [span / 4, 1]);
+  const start = innerFit(plane.x[0]!, Math.exp(plane.x[1]!), k, w, weights);
+  const polished = nelderMead((c) => {
     const p = fromCoordinates(c);
     const floor = p.a + p.b * p.sigma * Math.sqrt(1 - p.rho * p.rho);
-    let sum = floor < 0 ? 1e3 * floor * floor : 0;
-    for (let i = 0; i < k.length; i++) sum += (sviVariance(p, k[i]!) - w[i]!) ** 2;
-    return sum;
-  };
-  // A start near a flat smile at the ATM variance, then a restart from the first optimum.
-  const start = [minW * 0.5, Math.log(Math.max(w[atm]!, 1e-8) / span), 0, k[atm]!, Math.log(span / 4)];
-  const first = nelderMead(objective, start, [minW * 0.5 + 1e-6, 1, 0.5, span / 4, 1]);
-  const best = nelderMead(objective, first.x, [Math.abs(first.x[0]!) * 0.1 + 1e-6, 0.2, 0.2, span / 10, 0.2]);
-  const params = fromCoordinates(best.x);
+    return error(p) + (floor < 0 ? 1e6 * floor * floor : 0);
+  }, toCoordinates(start), [Math.abs(start.a) * 0.1 + 1e-6, 0.1, 0.1, span / 20, 0.1]);
+  const candidate = fromCoordinates(polished.x);
+  const admissible = candidate.a + candidate.b * candidate.sigma * Math.sqrt(1 - candidate.rho * candidate.rho) >= 0;
+  const params = admissible && error(candidate) < error(start) ? candidate : start;
   const squared = k.reduce((s, x, i) => s + (Math.sqrt(Math.max(sviVariance(params, x), 0) / t) - vols[i]!) ** 2, 0);
   return { params, rmse: Math.sqrt(squared / k.length) };
 }
