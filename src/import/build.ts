@@ -104,6 +104,7 @@ export function buildImport(venue: VenueName, data: VenueData, options: ImportOp
   const asOf = new Date(asOfMs).toISOString();
 
   const names = [...new Set([...data.options, ...data.futures].map((q) => q.instrument.underlying).concat(data.positions.map((p) => p.instrument.underlying)))].sort();
+  if (names.length === 0) throw new InputError("", `no instruments: the ${venue} responses hold no option chain, futures marks or positions`);
   const underlyings: Record<string, UnderlyingMarket> = {};
   const reports: UnderlyingImportReport[] = [];
   for (const u of names) {

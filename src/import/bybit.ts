@@ -7,19 +7,19 @@ import * as v from "valibot";
 import { InputError } from "../errors.js";
 import type { Instrument } from "./instruments.js";
 import {
-  addQuote, checkListedExpiry, classify, emptyVenueData, field, has, instrumentIn, maybeNumeric, millis, name, numeric, originOf,
+  addQuote, item, checkListedExpiry, classify, emptyVenueData, field, has, instrumentIn, maybeNumeric, millis, name, numeric, originOf,
   parseAt, parseItems, positiveNumeric, signed, type ResponseDocument, type VenueData,
 } from "./responses.js";
 
 const CATEGORIES = ["spot", "linear", "inverse", "option"] as const;
-const envelope = v.looseObject({
+const envelope = item("a Bybit v5 response", {
   retCode: v.literal(0, "must be 0 (a successful response)"),
-  result: v.looseObject({ category: v.picklist(CATEGORIES, "must be spot, linear, inverse or option"), list: v.array(v.unknown(), "must be an array") }),
+  result: item("its result", { category: v.picklist(CATEGORIES, "must be spot, linear, inverse or option"), list: v.array(v.unknown(), "must be an array") }),
   time: millis,
 });
 
-const instrument = v.looseObject({ symbol: name, deliveryTime: maybeNumeric });
-const ticker = v.looseObject({
+const instrument = item("a market/instruments-info item", { symbol: name, deliveryTime: maybeNumeric });
+const ticker = item("a market/tickers item", {
   symbol: name,
   markPrice: positiveNumeric,
   indexPrice: maybeNumeric,
@@ -28,7 +28,7 @@ const ticker = v.looseObject({
   bid1Price: maybeNumeric,
   ask1Price: maybeNumeric,
 });
-const position = v.looseObject({ symbol: name, side: v.picklist(["Buy", "Sell", ""], 'must be "Buy", "Sell" or ""'), size: numeric, avgPrice: maybeNumeric });
+const position = item("a position/list item", { symbol: name, side: v.picklist(["Buy", "Sell", ""], 'must be "Buy", "Sell" or ""'), size: numeric, avgPrice: maybeNumeric });
 
 const ENDPOINTS = {
   "position/list": (x: unknown) => has(x, "symbol", "side", "size"),

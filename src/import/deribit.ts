@@ -8,20 +8,20 @@ import * as v from "valibot";
 import { InputError } from "../errors.js";
 import type { Instrument } from "./instruments.js";
 import {
-  addQuote, checkListedExpiry, classify, emptyVenueData, field, has, instrumentIn, maybeNumeric, millis, name, numeric, originOf,
+  addQuote, item, checkListedExpiry, classify, emptyVenueData, field, has, instrumentIn, maybeNumeric, millis, name, numeric, originOf,
   parseAt, parseItems, positiveNumeric, type ResponseDocument, type VenueData, type VenuePosition,
 } from "./responses.js";
 
-const envelope = v.looseObject({ jsonrpc: v.literal("2.0", 'must be "2.0" (a JSON-RPC response)'), result: v.unknown(), usOut: v.optional(numeric) });
+const envelope = item("a JSON-RPC response", { jsonrpc: v.literal("2.0", 'must be "2.0" (a JSON-RPC response)'), result: v.unknown(), usOut: v.optional(numeric) });
 
-const instrument = v.looseObject({
+const instrument = item("a public/get_instruments item", {
   instrument_name: name,
   kind: v.picklist(["future", "option", "spot", "future_combo", "option_combo"], 'must be "future", "option", "spot" or a combo'),
   expiration_timestamp: millis,
   contract_size: positiveNumeric,
 });
 
-const summary = v.looseObject({
+const summary = item("a public/get_book_summary_by_currency item", {
   instrument_name: name,
   creation_timestamp: millis,
   mark_price: numeric,
@@ -32,7 +32,7 @@ const summary = v.looseObject({
   estimated_delivery_price: maybeNumeric,
 });
 
-const ticker = v.looseObject({
+const ticker = item("a public/ticker result", {
   instrument_name: name,
   timestamp: millis,
   mark_price: numeric,
@@ -43,9 +43,9 @@ const ticker = v.looseObject({
   best_ask_price: maybeNumeric,
 });
 
-const index = v.looseObject({ index_price: positiveNumeric, estimated_delivery_price: numeric });
+const index = item("a public/get_index_price result", { index_price: positiveNumeric, estimated_delivery_price: numeric });
 
-const position = v.looseObject({
+const position = item("a private/get_positions item", {
   instrument_name: name,
   kind: v.picklist(["future", "option", "spot", "future_combo", "option_combo"], 'must be "future", "option", "spot" or a combo'),
   direction: v.picklist(["buy", "sell", "zero"], 'must be "buy", "sell" or "zero"'),
@@ -54,7 +54,7 @@ const position = v.looseObject({
   average_price: maybeNumeric,
 });
 
-const order = v.looseObject({
+const order = item("a private/get_open_orders_by_currency item", {
   instrument_name: name,
   direction: v.picklist(["buy", "sell"], 'must be "buy" or "sell"'),
   amount: v.pipe(numeric, v.minValue(0, "must be ≥ 0")),

@@ -5,22 +5,22 @@
 import * as v from "valibot";
 import { InputError } from "../errors.js";
 import {
-  addQuote, classify, emptyVenueData, field, has, instrumentIn, maybeNumeric, millis, name, numeric, originOf,
+  addQuote, item, classify, emptyVenueData, field, has, instrumentIn, maybeNumeric, millis, name, numeric, originOf,
   parseAt, parseItems, positiveNumeric, type ResponseDocument, type VenueData,
 } from "./responses.js";
 
-const envelope = v.looseObject({ result: v.unknown() });
-const ticker = v.looseObject({
+const envelope = item("a JSON-RPC response", { result: v.unknown() });
+const ticker = item("a ticker", {
   instrument_name: name,
   timestamp: millis,
   mark_price: positiveNumeric,
   index_price: maybeNumeric,
   best_bid_price: maybeNumeric,
   best_ask_price: maybeNumeric,
-  option_pricing: v.optional(v.nullable(v.looseObject({ iv: maybeNumeric, forward_price: maybeNumeric }))),
+  option_pricing: v.optional(v.nullable(item("option_pricing", { iv: maybeNumeric, forward_price: maybeNumeric }))),
 });
-const positions = v.looseObject({ positions: v.array(v.unknown(), "must be an array") });
-const position = v.looseObject({ instrument_name: name, amount: numeric, average_price: maybeNumeric });
+const positions = item("a private/get_positions result", { positions: v.array(v.unknown(), "must be an array") });
+const position = item("a private/get_positions item", { instrument_name: name, amount: numeric, average_price: maybeNumeric });
 
 const ENDPOINTS = {
   "private/get_positions": (x: unknown) => has(x, "subaccount_id", "positions"),

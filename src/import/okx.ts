@@ -7,23 +7,23 @@ import * as v from "valibot";
 import { InputError } from "../errors.js";
 import type { Instrument } from "./instruments.js";
 import {
-  addQuote, checkListedExpiry, classify, emptyVenueData, field, has, instrumentIn, maybeNumeric, millis, name, numeric, originOf,
+  addQuote, item, checkListedExpiry, classify, emptyVenueData, field, has, instrumentIn, maybeNumeric, millis, name, numeric, originOf,
   parseAt, parseItems, positiveNumeric, signed, type ResponseDocument, type VenueData,
 } from "./responses.js";
 
-const envelope = v.looseObject({ code: v.literal("0", 'must be "0" (a successful response)'), data: v.array(v.unknown(), "must be an array") });
+const envelope = item("an OKX response", { code: v.literal("0", 'must be "0" (a successful response)'), data: v.array(v.unknown(), "must be an array") });
 
-const instrument = v.looseObject({
+const instrument = item("a public/instruments item", {
   instType: v.picklist(["SPOT", "MARGIN", "SWAP", "FUTURES", "OPTION"], "must be SPOT, MARGIN, SWAP, FUTURES or OPTION"),
   instId: name,
   ctVal: maybeNumeric,
   ctMult: maybeNumeric,
   expTime: maybeNumeric,
 });
-const optSummary = v.looseObject({ instId: name, markVol: maybeNumeric, fwdPx: positiveNumeric, ts: millis });
-const markPrice = v.looseObject({ instId: name, markPx: positiveNumeric, ts: millis });
-const indexTicker = v.looseObject({ instId: name, idxPx: positiveNumeric, ts: millis });
-const position = v.looseObject({
+const optSummary = item("a public/opt-summary item", { instId: name, markVol: maybeNumeric, fwdPx: positiveNumeric, ts: millis });
+const markPrice = item("a public/mark-price item", { instId: name, markPx: positiveNumeric, ts: millis });
+const indexTicker = item("a market/index-tickers item", { instId: name, idxPx: positiveNumeric, ts: millis });
+const position = item("an account/positions item", {
   instType: name,
   instId: name,
   pos: numeric,

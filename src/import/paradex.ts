@@ -4,12 +4,12 @@
 import * as v from "valibot";
 import { InputError } from "../errors.js";
 import {
-  addQuote, classify, emptyVenueData, field, has, instrumentIn, maybeNumeric, millis, name, numeric, originOf,
+  addQuote, item, classify, emptyVenueData, field, has, instrumentIn, maybeNumeric, millis, name, numeric, originOf,
   parseAt, parseItems, positiveNumeric, signed, type ResponseDocument, type VenueData,
 } from "./responses.js";
 
-const envelope = v.looseObject({ results: v.array(v.unknown(), "must be an array") });
-const summary = v.looseObject({
+const envelope = item("a Paradex response", { results: v.array(v.unknown(), "must be an array") });
+const summary = item("a markets/summary item", {
   symbol: name,
   mark_price: positiveNumeric,
   created_at: millis,
@@ -18,7 +18,7 @@ const summary = v.looseObject({
   bid: maybeNumeric,
   ask: maybeNumeric,
 });
-const position = v.looseObject({
+const position = item("a positions item", {
   market: name,
   side: v.picklist(["LONG", "SHORT", ""], 'must be "LONG", "SHORT" or ""'),
   size: numeric,

@@ -7,20 +7,27 @@ import { PARSE, rule } from "../schema/fields.js";
 import { describe, formatPath, toInputError } from "../schema/issues.js";
 import { parseInstrumentName, type Instrument, type VenueName } from "./instruments.js";
 
+const DECIMAL = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
+const decimalString = v.pipe(v.string(), v.regex(DECIMAL, (issue) => `must be a number or a decimal string, got ${describe(issue.input)}`));
+const toNumber = (x: number | string): number => (typeof x === "number" ? x : Number(x));
+
 /** A finite number, or a decimal string of one ("70000", "0.4512"). */
 export const numeric = v.pipe(
-  v.union([v.number(), v.string()], rule("must be a number or a decimal string")),
-  v.transform((x) => (typeof x === "number" ? x : x.trim() === "" ? Number.NaN : Number(x))),
-  v.check((x: number) => Number.isFinite(x), (issue) => `must be a finite number, got ${describe(issue.input)}`),
+  v.union([v.pipe(v.number(), v.finite()), decimalString], rule("must be a finite number or a decimal string")),
+  v.transform(toNumber),
 );
 /** `numeric`, or absent: undefined, null and "" (the venues' ways of saying "no quote"). */
 export const maybeNumeric = v.pipe(
-  v.optional(v.nullable(v.union([v.number(), v.string()], rule("must be a number, a decimal string or empty")))),
-  v.transform((x) => (x === undefined || x === null || x === "" ? undefined : typeof x === "number" ? x : Number(x))),
-  v.check((x) => x === undefined || Number.isFinite(x), (issue) => `must be a finite number or empty, got ${describe(issue.input)}`),
+  v.optional(v.nullable(v.union([v.pipe(v.number(), v.finite()), v.literal(""), decimalString], rule("must be a finite number, a decimal string or empty")))),
+  v.transform((x) => (x === undefined || x === null || x === "" ? undefined : toNumber(x))),
 );
 /** `numeric` and > 0 (a price, a contract size). */
 export const positiveNumeric = v.pipe(numeric, v.gtValue(0, (issue) => `must be > 0, got ${describe(issue.input)}`));
+
+/** An item of a venue's response: the fields read are checked, the others (venues add fields) pass. */
+export function item<const E extends v.ObjectEntries>(what: string, entries: E) {
+  return v.looseObject(entries, (issue) => (issue.path ? `is required in ${what}` : `must be an object (${what}), got ${describe(issue.input)}`));
+}
 export const name = v.pipe(v.string(rule("must be a string")), v.nonEmpty(rule("must be a non-empty string")));
 /** Epoch milliseconds, as a number or a string of digits. */
 export const millis = v.pipe(numeric, v.check((x) => Number.isInteger(x) && x > 0, rule("must be a time in epoch milliseconds")));
