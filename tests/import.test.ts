@@ -1,5 +1,5 @@
 // Venue API responses → portfolio and market (src/import/): the instrument names of every venue, the
-// five readers on the small fixtures of tests/fixtures/import/ (the documented formats with the team's
+// five readers on the small fixtures of examples/import/ (the documented formats with the team's
 // own values), the surface built from a chain, and the errors a bad response gets.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
@@ -15,7 +15,7 @@ import { prepareInputs } from "../src/market/inputs.js";
 import { valueBook } from "../src/methods/valuation.js";
 import { inputError } from "./helpers/errors.js";
 
-const FIXTURES = new URL("fixtures/import/", import.meta.url).pathname;
+const FIXTURES = new URL("../examples/import/", import.meta.url).pathname;
 const files = (venue: VenueName): string[] => readdirSync(join(FIXTURES, venue)).sort().map((f) => join(FIXTURES, venue, f));
 const docs = (venue: VenueName, edit?: (name: string, json: any) => void): ResponseDocument[] =>
   files(venue).map((path) => {

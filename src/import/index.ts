@@ -46,3 +46,4 @@ export { parseInstrumentName, VENUES, type Instrument, type VenueName } from "./
 export { chainSurface, parityForward, type SurfaceOptions, type SurfaceReport, type ExpiryReport, type CalendarReport, type DropReason, type ChainSurface } from "./surface.js";
 export type { ResponseDocument, VenueData, OptionQuote, FutureQuote, VenuePosition, Origin } from "./responses.js";
 export { fitSvi, sviVariance, sviButterflyG, type SviParams, type SviFit } from "../market/svi.js";
+export type { MarketData, Portfolio, Position, SpotPosition, FuturePosition, OptionPosition, PositionBase, MmpSetting, UnderlyingMarket, UnderlyingLiquidity, ForwardQuote, VolSlice, Settlement, OptionRight } from "../model/types.js";
