@@ -55,9 +55,12 @@ describe.skipIf(!present)("the real Deribit chain of 2026-08-22 imported from it
     expect(Math.max(...errors)).toBeLessThanOrEqual(2e-4);
   });
 
-  it("each expiry's forward is the underlying price Deribit priced it on, and each expiry has a smile", () => {
+  it("the index is the chain's estimated delivery price; each expiry's forward the underlying price Deribit priced it on; each expiry has a smile", () => {
     for (const c of currencies) {
       const u = result.report.underlyings.find((x) => x.underlying === c)!;
+      const indices = rows[c]!.map((r) => r.index);
+      expect(u.indexFrom).toBe("index");
+      expect(u.index >= Math.min(...indices) && u.index <= Math.max(...indices)).toBe(true);
       const expiries = new Set(rows[c]!.map((r) => Date.parse(r.expiry)));
       expect(u.expiries.map((e) => Date.parse(e.expiry)).sort()).toEqual([...expiries].sort());
       for (const e of u.expiries) {

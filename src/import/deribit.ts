@@ -112,8 +112,8 @@ export function readDeribit(documents: readonly ResponseDocument[]): VenueData {
       const i = named(s.instrument_name, `${at.path}.instrument_name`, doc.source);
       const markIv = s.mark_iv === undefined ? undefined : s.mark_iv / 100;
       addQuote(data, i, { mark: s.mark_price, markIv, forward: s.underlying_price, bid: s.bid_price, ask: s.ask_price, timestamp: s.creation_timestamp, timestampPath: `${at.path}.creation_timestamp` }, at);
-      // A future's estimated delivery price is its index now.
-      if (i.kind !== "option" && s.estimated_delivery_price !== undefined && s.estimated_delivery_price > 0) {
+      // A derivative's estimated delivery price is its index now.
+      if (s.estimated_delivery_price !== undefined && s.estimated_delivery_price > 0) {
         data.indices.push({ underlying: i.underlying, price: s.estimated_delivery_price, timestamp: s.creation_timestamp, origin: at });
       }
     });
