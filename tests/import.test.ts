@@ -123,6 +123,44 @@ describe("the venues' fixtures imported", () => {
   });
 });
 
+describe("the other endpoints", () => {
+  const rpc = (result: unknown) => ({ jsonrpc: "2.0", id: 1, result, usIn: 1771588799998000, usOut: 1771588799998100, usDiff: 100, testnet: false });
+  const instrument = (name: string, kind: string, expiration: number, contractSize: number) => ({
+    tick_size: 0.5, taker_commission: 0.0005, settlement_period: "month", settlement_currency: "BTC", quote_currency: "USD", price_index: "btc_usd",
+    min_trade_amount: 10, max_leverage: 50, maker_commission: 0, kind, is_active: true, instrument_name: name, instrument_id: 1, expiration_timestamp: expiration,
+    creation_timestamp: 1769500800000, counter_currency: "USD", contract_size: contractSize, block_trade_tick_size: 0.01, base_currency: "BTC", state: "open",
+  });
+
+  it("Deribit get_instruments: an inverse future's face value is its contract_size; an expiry that is not the name's is an error", () => {
+    const listed = rpc([instrument("BTC-27MAR26", "future", Date.parse("2026-03-27T08:00:00Z"), 25)]);
+    const r = importVenue("deribit", [...docs("deribit"), { json: listed, source: "instruments.json" }]);
+    expect(r.portfolio!.positions.find((p) => p.id === "BTC-27MAR26")).toMatchObject({ faceValue: 25, quantity: 20000 / 25 });
+    const wrong = rpc([instrument("BTC-27MAR26", "future", Date.parse("2026-03-27T09:00:00Z"), 10)]);
+    const e = inputError(() => importVenue("deribit", [...docs("deribit"), { json: wrong, source: "instruments.json" }]));
+    expect([e.source, e.path]).toEqual(["instruments.json", "result[0].expiration_timestamp"]);
+    expect(e.reason).toMatch(/BTC-27MAR26: 2026-03-27T09:00:00.000Z is not the expiry its name gives, 2026-03-27T08:00:00Z/);
+  });
+
+  it("Deribit public/ticker: an option's quote (mark IV in percent) and its index", () => {
+    const ticker = rpc({
+      timestamp: 1771588799500, stats: { volume: 1.2, price_change: 0, low: 0.01, high: 0.02 }, state: "open", settlement_price: 0.015, open_interest: 40,
+      min_price: 0.0001, max_price: 0.2, mark_price: 0.0150, mark_iv: 52.1, last_price: 0.0155, interest_rate: 0, instrument_name: "BTC-27FEB26-72000-C",
+      index_price: 70003.1, greeks: { vega: 40, theta: -90, rho: 3, gamma: 0.0001, delta: 0.4 }, estimated_delivery_price: 70003.1, bid_iv: 51, best_bid_price: 0.0145,
+      best_bid_amount: 3, best_ask_price: 0.0155, best_ask_amount: 2, ask_iv: 53.2, underlying_price: 70085.5, underlying_index: "BTC-27FEB26",
+    });
+    const r = importVenue("deribit", [{ json: ticker, source: "ticker.json" }]);
+    expect(r.market.underlyings.BTC).toMatchObject({ index: 70003.1, forwards: [{ expiry: "2026-02-27T08:00:00Z", price: 70085.5 }], surface: [{ strikes: [72000], vols: [0.521] }] });
+  });
+
+  it("Derive public/get_ticker: one instrument's ticker, its option_pricing's iv and forward", () => {
+    const tickers = docs("derive").find((d) => d.source === "tickers.json")!.json as any;
+    const one = { id: 3, result: tickers.result.tickers["BTC-20260227-70000-C"] };
+    const r = importVenue("derive", [{ json: one, source: "ticker.json" }]);
+    expect(r.market.underlyings.BTC!.surface![0]!.vols).toEqual([Number(one.result.option_pricing.iv)]);
+    expect(r.report.underlyings[0]!.expiries[0]!.forward).toBe(70085.5);
+  });
+});
+
 describe("surfaces from a chain", () => {
   it("forwards by put–call parity when the venue gives no underlying price and no future: the fixture's forward back, inverse (Deribit) and linear (Bybit)", () => {
     const summary = docs("deribit").find((d) => d.source === "book_summary.json")!.json as any;
