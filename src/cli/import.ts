@@ -6,10 +6,9 @@ import type { Command } from "commander";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { InputError } from "../errors.js";
-import { importVenue, VENUE_READERS, VENUES, type ImportOptions, type ImportResult, type VenueName } from "../import/index.js";
+import { importReportLines, importVenue, VENUE_READERS, VENUES, type ImportOptions, type VenueName } from "../import/index.js";
 import type { ResponseDocument } from "../import/responses.js";
 import { parseJson } from "../schema/index.js";
-import { fmt, sig } from "./format.js";
 import { number, readJsonFile, run } from "./run.js";
 
 export interface ImportCommandOptions {
@@ -48,23 +47,6 @@ function optionsOf(opts: ImportCommandOptions): ImportOptions {
   };
 }
 
-/** The report as lines: per underlying its index, per expiry its forward, nodes, drops and checks. */
-export function reportLines(result: ImportResult): string[] {
-  const { report, portfolio, orders } = result;
-  const lines = [`${report.venue}: ${portfolio?.positions.length ?? 0} positions, ${orders?.positions.length ?? 0} open orders; market as of ${report.asOf}`];
-  for (const u of report.underlyings) {
-    lines.push(`${u.underlying}  index ${fmt(u.index)} (${u.indexFrom})`);
-    for (const e of u.expiries) {
-      const dropped = Object.entries(e.dropped).map(([why, n]) => `${n} ${why}`).join(", ");
-      const svi = e.svi ? `  SVI rmse ${sig(e.svi.rmse)}, g(k) ${e.svi.butterfly.ok ? "≥ 0" : `< 0 (${sig(e.svi.butterfly.minG)} at k = ${sig(e.svi.butterfly.atLogMoneyness)})`}` : "";
-      lines.push(`  ${e.expiry.slice(0, 10)}  forward ${fmt(e.forward)} (${e.forwardFrom})  ${e.nodes} nodes from ${e.quotes} quotes${dropped ? ` (left out: ${dropped})` : ""}  butterfly ${e.butterfly.ok ? "ok" : `ARBITRAGE near ${e.butterfly.worst?.strike}`}${svi}`);
-    }
-    const calendar = (c: { ok: boolean; violations: unknown[] }): string => (c.ok ? "ok" : `${c.violations.length} decreases of total variance`);
-    if (u.expiries.length > 1) lines.push(`  calendar: nodes ${calendar(u.calendar)}${u.sviCalendar ? `, SVI ${calendar(u.sviCalendar)}` : ""}`);
-  }
-  return lines;
-}
-
 async function importCommand(venue: VenueName, files: string[], opts: ImportCommandOptions): Promise<void> {
   const result = importVenue(venue, await readDocuments(files), optionsOf(opts));
   await mkdir(opts.out, { recursive: true });
@@ -72,7 +54,7 @@ async function importCommand(venue: VenueName, files: string[], opts: ImportComm
   if (result.portfolio) outputs.unshift(["portfolio.json", result.portfolio]);
   if (result.orders) outputs.push(["orders.json", result.orders]);
   for (const [name, json] of outputs) await writeFile(join(opts.out, name), `${JSON.stringify(json, null, 2)}\n`);
-  for (const line of reportLines(result)) console.log(line);
+  for (const line of importReportLines(result)) console.log(line);
   console.log(`wrote ${outputs.map(([name]) => join(opts.out, name)).join(", ")}`);
 }
 
