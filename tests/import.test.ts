@@ -179,6 +179,15 @@ describe("surfaces from a chain", () => {
     }
   });
 
+  it("an option without a mark IV takes the vol of its mark price: OKX marks alone give the fixture's vols", () => {
+    const marksOnly = importVenue("okx", docs("okx").filter((d) => d.source !== "opt_summary.json" && d.source !== "positions.json"), { asOf: "2026-02-20T12:00:00Z" });
+    const withIv = load("okx").market.underlyings.BTC!;
+    const near = marksOnly.report.underlyings[0]!.expiries[0]!;
+    // No venue forward without opt-summary: put–call parity on the marks gives it.
+    expect(near.forwardFrom).toBe("put-call parity");
+    marksOnly.market.underlyings.BTC!.surface!.forEach((s, i) => s.vols.forEach((v, j) => expect(Math.abs(v - withIv.surface![i]!.vols[j]!)).toBeLessThan(1e-5)));
+  });
+
   it("a smile from bid/ask mids: crossed and empty quotes are left out and counted", () => {
     const r = load("deribit", { smile: "mid" }, (name, json) => {
       if (name !== "book_summary.json") return;

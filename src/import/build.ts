@@ -2,7 +2,7 @@
 // pmargin's own parsers, and the report of how the market was made.
 import { InputError } from "../errors.js";
 import type { MarketData, Portfolio, Position, UnderlyingMarket } from "../model/types.js";
-import { checkAgainstMarket, parseMarket, parsePortfolio } from "../schema/index.js";
+import { checkAgainstMarket, isoDateToMillis, parseMarket, parsePortfolio } from "../schema/index.js";
 import type { Instrument, VenueName } from "./instruments.js";
 import type { FutureQuote, Origin, VenueData, VenuePosition } from "./responses.js";
 import { chainSurface, type SurfaceOptions, type SurfaceReport } from "./surface.js";
@@ -97,8 +97,8 @@ function checkQuoted(p: VenuePosition, data: VenueData): void {
  * parsePortfolio and checkAgainstMarket: what `pmargin import` writes.
  */
 export function buildImport(venue: VenueName, data: VenueData, options: ImportOptions = {}): ImportResult {
-  const asOfMs = options.asOf !== undefined ? Date.parse(options.asOf) : latest(data);
-  if (!Number.isFinite(asOfMs)) throw new InputError("asOf", `must be an ISO-8601 date-time, got ${JSON.stringify(options.asOf)}`);
+  const asOfMs = options.asOf !== undefined ? isoDateToMillis(options.asOf) : latest(data);
+  if (asOfMs === undefined) throw new InputError("asOf", `must be an ISO-8601 date-time, got ${JSON.stringify(options.asOf)}`);
   checkFresh(data, asOfMs, (options.maxAgeSeconds ?? DEFAULT_MAX_AGE_S) * 1000);
   for (const p of [...data.positions, ...data.orders]) checkQuoted(p, data);
   const asOf = new Date(asOfMs).toISOString();

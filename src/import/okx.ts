@@ -8,7 +8,7 @@ import { InputError } from "../errors.js";
 import type { Instrument } from "./instruments.js";
 import {
   addQuote, item, checkListedExpiry, classify, emptyVenueData, field, has, instrumentIn, maybeNumeric, millis, name, numeric, originOf,
-  parseAt, parseItems, positiveNumeric, signed, type ResponseDocument, type VenueData,
+  parseAt, parseItems, positiveNumeric, signed, type Origin, type ResponseDocument, type VenueData,
 } from "./responses.js";
 
 const envelope = item("an OKX response", { code: v.literal("0", 'must be "0" (a successful response)'), data: v.array(v.unknown(), "must be an array") });
@@ -67,21 +67,25 @@ export function readOkx(documents: readonly ResponseDocument[]): VenueData {
   const named = (text: string, path: string, source?: string): Instrument => instrumentIn("okx", text, path, source, listed);
 
   // A mark price and the option summary of one option are one quote.
-  const marks = new Map<string, { mark: number; ts: number }>();
+  const marks = new Map<string, { instrument: Instrument; mark: number; ts: number; at: Origin }>();
   for (const { doc, payload: body } of docs["public/mark-price"]) {
     items(markPrice, body, doc.source).forEach((m, j) => {
       const i = named(m.instId, `data[${j}].instId`, doc.source);
-      if (i.kind === "option") marks.set(i.name, { mark: m.markPx, ts: m.ts });
-      else addQuote(data, i, { mark: m.markPx, timestamp: m.ts, timestampPath: `data[${j}].ts` }, originOf(`data[${j}]`, doc.source), "markPx");
+      const at = originOf(`data[${j}]`, doc.source);
+      if (i.kind === "option") marks.set(i.name, { instrument: i, mark: m.markPx, ts: m.ts, at });
+      else addQuote(data, i, { mark: m.markPx, timestamp: m.ts, timestampPath: `${at.path}.ts` }, at, "markPx");
     });
   }
   for (const { doc, payload: body } of docs["public/opt-summary"]) {
     items(optSummary, body, doc.source).forEach((s, j) => {
       const i = named(s.instId, `data[${j}].instId`, doc.source);
       const mark = marks.get(i.name);
+      marks.delete(i.name);
       addQuote(data, i, { mark: mark?.mark, markIv: s.markVol, forward: s.fwdPx, timestamp: Math.min(s.ts, mark?.ts ?? s.ts), timestampPath: `data[${j}].ts` }, originOf(`data[${j}]`, doc.source));
     });
   }
+  // An option marked but not in an option summary: its mark alone.
+  for (const m of marks.values()) addQuote(data, m.instrument, { mark: m.mark, timestamp: m.ts, timestampPath: `${m.at.path}.ts` }, m.at, "markPx");
   for (const { doc, payload: body } of docs["market/index-tickers"]) {
     items(indexTicker, body, doc.source).forEach((x, j) => {
       // Index ids are "BTC-USD", "BTC-USDT": the coin is the underlying.

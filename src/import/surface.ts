@@ -12,7 +12,10 @@ import type { ForwardQuote, VolSlice } from "../model/types.js";
 import type { FutureQuote, OptionQuote } from "./responses.js";
 
 export interface SurfaceOptions {
-  /** Where a smile's vols come from: the venue's mark IVs (default), or the bid/ask mids through pmargin's implied-vol solver. */
+  /**
+   * Where a smile's vols come from: the venue's mark IVs (default; an option without one, the vol of
+   * its mark price), or the bid/ask mids, through pmargin's implied-vol solver.
+   */
   smile?: "mark" | "mid";
   /**
    * Strikes beyond this many standard deviations, |ln(K/F)| > wings·σ_ATM·√T, are left out: default 6
@@ -97,19 +100,27 @@ export function parityForward(quotes: readonly OptionQuote[], underlying = "", e
   return f;
 }
 
-/** The implied vol of one quote, or why it has none. */
-function quoteVol(q: OptionQuote, forward: number, t: number, smile: "mark" | "mid"): number | DropReason {
-  if (smile === "mark") return q.markIv !== undefined && q.markIv > 0 ? q.markIv : "no mark IV";
-  if (q.bid === undefined || q.ask === undefined || !(q.bid > 0) || !(q.ask > 0)) return "empty quote";
-  if (q.bid > q.ask) return "crossed quote";
+/** The Black-76 vol of a price in the quote's premium currency, or undefined when the solver refuses it. */
+function solvedVol(q: OptionQuote, price: number, forward: number, t: number): number | undefined {
   const usd = q.instrument.settlement === "inverse" ? forward : 1;
   try {
-    const vol = impliedVol({ price: ((q.bid + q.ask) / 2) * usd, forward, strike: q.instrument.strike!, time: t, rate: 0, phi: q.instrument.right === "call" ? 1 : -1 });
-    return vol > 0 ? vol : "no implied vol";
+    const vol = impliedVol({ price: price * usd, forward, strike: q.instrument.strike!, time: t, rate: 0, phi: q.instrument.right === "call" ? 1 : -1 });
+    return vol > 0 ? vol : undefined;
   } catch (e) {
-    if (e instanceof InputError) return "no implied vol";
+    if (e instanceof InputError) return undefined;
     throw e;
   }
+}
+
+/** The implied vol of one quote — its mark IV (else the vol of its mark price), or its mid's — or why it has none. */
+function quoteVol(q: OptionQuote, forward: number, t: number, smile: "mark" | "mid"): number | DropReason {
+  if (smile === "mark") {
+    if (q.markIv !== undefined && q.markIv > 0) return q.markIv;
+    return (q.mark !== undefined && q.mark > 0 ? solvedVol(q, q.mark, forward, t) : undefined) ?? "no mark IV";
+  }
+  if (q.bid === undefined || q.ask === undefined || !(q.bid > 0) || !(q.ask > 0)) return "empty quote";
+  if (q.bid > q.ask) return "crossed quote";
+  return solvedVol(q, (q.bid + q.ask) / 2, forward, t) ?? "no implied vol";
 }
 
 /** One expiry's smile nodes: per strike the mean of its mark IVs, or the out-of-the-money option's mid IV. */
