@@ -6,7 +6,7 @@ import type { Command } from "commander";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { InputError } from "../errors.js";
-import { importReportLines, importVenue, VENUE_READERS, VENUES, type ImportOptions, type VenueName } from "../import/index.js";
+import { fetchPublic, importReportLines, importVenue, VENUE_READERS, VENUES, type ImportOptions, type VenueName } from "../import/index.js";
 import type { ResponseDocument } from "../import/responses.js";
 import { parseJson } from "../schema/index.js";
 import { number, readJsonFile, run } from "./run.js";
@@ -18,6 +18,8 @@ export interface ImportCommandOptions {
   svi?: boolean;
   asOf?: string;
   maxAge?: string;
+  fetch?: string;
+  baseUrl?: string;
 }
 
 /** The responses of the files, or of stdin for "-" (one response, or a JSON array of them). */
@@ -48,7 +50,10 @@ function optionsOf(opts: ImportCommandOptions): ImportOptions {
 }
 
 async function importCommand(venue: VenueName, files: string[], opts: ImportCommandOptions): Promise<void> {
-  const result = importVenue(venue, await readDocuments(files), optionsOf(opts));
+  if (opts.baseUrl !== undefined && opts.fetch === undefined) throw new InputError("--base-url", "applies only with --fetch");
+  if (files.length === 0 && opts.fetch === undefined) throw new InputError("files", "give the response files (or -), or --fetch <currency>");
+  const fetched = opts.fetch !== undefined ? await fetchPublic(venue, opts.fetch, opts.baseUrl) : [];
+  const result = importVenue(venue, [...fetched, ...(await readDocuments(files))], optionsOf(opts));
   await mkdir(opts.out, { recursive: true });
   const outputs: [string, unknown][] = [["market.json", result.market], ["import-report.json", result.report]];
   if (result.portfolio) outputs.unshift(["portfolio.json", result.portfolio]);
@@ -65,13 +70,15 @@ export function registerImport(program: Command): Command {
   for (const venue of VENUES) {
     command.command(venue)
       .description(`read ${venue}'s ${VENUE_READERS[venue].endpoints.join(", ")} responses`)
-      .argument("<files...>", "response JSON files, each one response (recognised by its fields); - reads stdin")
+      .argument("[files...]", "response JSON files, each one response (recognised by its fields); - reads stdin")
       .option("--out <dir>", "where to write the files", ".")
       .option("--smile <mark|mid>", "smile from the venue's mark IVs, or from bid/ask mids through the implied-vol solver", "mark")
       .option("--wings <n>", "leave out strikes beyond n standard deviations, |ln(K/F)| > n·σ_ATM·√T (default: 6 for mids, none for mark IVs)")
       .option("--svi", "take each expiry's vols from its SVI fit at the nodes")
       .option("--as-of <date>", "valuation time (default the latest timestamp in the responses)")
       .option("--max-age <seconds>", "a quote older than this before asOf is an error (default 300)")
+      .option("--fetch <currency>", "also GET the currency's chain, futures marks and index from the venue's public endpoints (the only network calls pmargin makes)")
+      .option("--base-url <url>", "with --fetch: the venue's API base URL instead of its production one")
       .action((files: string[], opts: ImportCommandOptions) => run(() => importCommand(venue, files, opts)));
   }
   return command;

@@ -43,6 +43,7 @@ export function importVenue(venue: VenueName, documents: readonly ResponseDocume
 
 export { buildImport, positionOf, type ImportOptions, type ImportResult, type ImportReport, type UnderlyingImportReport } from "./build.js";
 export { importReportLines } from "./report.js";
+export { fetchPublic, PUBLIC_ENDPOINTS, type PublicEndpoints } from "./fetch.js";
 export { parseInstrumentName, VENUES, type Instrument, type VenueName } from "./instruments.js";
 export { chainSurface, parityForward, type SurfaceOptions, type SurfaceReport, type ExpiryReport, type CalendarReport, type DropReason, type ChainSurface } from "./surface.js";
 export type { ResponseDocument, VenueData, OptionQuote, FutureQuote, VenuePosition, Origin } from "./responses.js";
