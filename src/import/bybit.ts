@@ -67,7 +67,7 @@ export function readBybit(documents: readonly ResponseDocument[]): VenueData {
       const at = originOf(`result.list[${j}]`, doc.source);
       const i = named(t.symbol, `${at.path}.symbol`, doc.source);
       addQuote(data, i, { mark: t.markPrice, markIv: t.markIv, forward: t.underlyingPrice, bid: t.bid1Price, ask: t.ask1Price, timestamp: time, timestampPath: "time" }, at, "markPrice");
-      if (t.indexPrice !== undefined && t.indexPrice > 0) data.indices.push({ underlying: i.underlying, price: t.indexPrice, timestamp: time, origin: at });
+      if (t.indexPrice !== undefined && t.indexPrice > 0) data.indices.push({ underlying: i.underlying, price: t.indexPrice, timestamp: time });
     });
   }
   for (const { doc, payload: body } of docs["position/list"]) {

@@ -114,7 +114,7 @@ export function readDeribit(documents: readonly ResponseDocument[]): VenueData {
       addQuote(data, i, { mark: s.mark_price, markIv, forward: s.underlying_price, bid: s.bid_price, ask: s.ask_price, timestamp: s.creation_timestamp, timestampPath: `${at.path}.creation_timestamp` }, at);
       // A derivative's estimated delivery price is its index now.
       if (s.estimated_delivery_price !== undefined && s.estimated_delivery_price > 0) {
-        data.indices.push({ underlying: i.underlying, price: s.estimated_delivery_price, timestamp: s.creation_timestamp, origin: at });
+        data.indices.push({ underlying: i.underlying, price: s.estimated_delivery_price, timestamp: s.creation_timestamp });
       }
     });
   }
@@ -124,7 +124,7 @@ export function readDeribit(documents: readonly ResponseDocument[]): VenueData {
     const i = named(t.instrument_name, "result.instrument_name", doc.source);
     const markIv = t.mark_iv === undefined ? undefined : t.mark_iv / 100;
     addQuote(data, i, { mark: t.mark_price, markIv, forward: t.underlying_price, bid: t.best_bid_price, ask: t.best_ask_price, timestamp: t.timestamp, timestampPath: "result.timestamp" }, at);
-    data.indices.push({ underlying: i.underlying, price: t.index_price, timestamp: t.timestamp, origin: at });
+    data.indices.push({ underlying: i.underlying, price: t.index_price, timestamp: t.timestamp });
   }
   // get_index_price names no currency: it is the one currency the other responses are of.
   for (const { doc, payload: body } of docs["public/get_index_price"]) {
@@ -134,7 +134,7 @@ export function readDeribit(documents: readonly ResponseDocument[]): VenueData {
       throw new InputError("result.index_price", `public/get_index_price does not say its currency, and the other responses are of ${currencies.length === 0 ? "none" : currencies.join(" and ")}: give it with the chain of one currency`, doc.source);
     }
     const usOut = parseAt(envelope, doc.json, [], doc.source).usOut;
-    data.indices.push({ underlying: currencies[0]!, price: x.index_price, ...(usOut !== undefined ? { timestamp: Math.floor(usOut / 1000) } : {}), origin: originOf("result.index_price", doc.source) });
+    data.indices.push({ underlying: currencies[0]!, price: x.index_price, ...(usOut !== undefined ? { timestamp: Math.floor(usOut / 1000) } : {}) });
   }
 
   for (const { doc, payload: body } of docs["private/get_positions"]) {

@@ -43,7 +43,7 @@ export function readDerive(documents: readonly ResponseDocument[]): VenueData {
     const i = instrumentIn("derive", t.instrument_name, `${path}.instrument_name`, source);
     const pricing = t.option_pricing ?? undefined;
     addQuote(data, i, { mark: t.mark_price, markIv: pricing?.iv, forward: pricing?.forward_price, bid: t.best_bid_price, ask: t.best_ask_price, timestamp: t.timestamp, timestampPath: `${path}.timestamp` }, at);
-    if (t.index_price !== undefined && t.index_price > 0) data.indices.push({ underlying: i.underlying, price: t.index_price, timestamp: t.timestamp, origin: at });
+    if (t.index_price !== undefined && t.index_price > 0) data.indices.push({ underlying: i.underlying, price: t.index_price, timestamp: t.timestamp });
   };
   for (const { doc, payload: body } of docs["public/get_ticker"]) addTicker(parseAt(ticker, body, ["result"], doc.source), "result", doc.source);
   for (const { doc, payload: body } of docs["public/get_tickers"]) {

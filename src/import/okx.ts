@@ -89,7 +89,7 @@ export function readOkx(documents: readonly ResponseDocument[]): VenueData {
   for (const { doc, payload: body } of docs["market/index-tickers"]) {
     items(indexTicker, body, doc.source).forEach((x, j) => {
       // Index ids are "BTC-USD", "BTC-USDT": the coin is the underlying.
-      data.indices.push({ underlying: x.instId.split("-")[0]!, price: x.idxPx, timestamp: x.ts, origin: originOf(`data[${j}]`, doc.source) });
+      data.indices.push({ underlying: x.instId.split("-")[0]!, price: x.idxPx, timestamp: x.ts });
     });
   }
   for (const { doc, payload: body } of docs["account/positions"]) {

@@ -47,7 +47,7 @@ export function readParadex(documents: readonly ResponseDocument[]): VenueData {
       const i = instrumentIn("paradex", s.symbol, `${at.path}.symbol`, doc.source);
       addQuote(data, i, { mark: s.mark_price, markIv: s.mark_iv, forward: i.kind === "option" ? s.underlying_price : undefined, bid: s.bid, ask: s.ask, timestamp: s.created_at, timestampPath: `${at.path}.created_at` }, at);
       // A perpetual's underlying price is the spot index.
-      if (i.kind === "perpetual" && s.underlying_price !== undefined && s.underlying_price > 0) data.indices.push({ underlying: i.underlying, price: s.underlying_price, timestamp: s.created_at, origin: at });
+      if (i.kind === "perpetual" && s.underlying_price !== undefined && s.underlying_price > 0) data.indices.push({ underlying: i.underlying, price: s.underlying_price, timestamp: s.created_at });
     });
   }
   for (const { doc, payload: body } of docs["positions"]) {

@@ -101,7 +101,7 @@ export interface VenueData {
   options: OptionQuote[];
   futures: FutureQuote[];
   /** Index prices by underlying, USD, with the time they were read. */
-  indices: { underlying: string; price: number; timestamp?: number; origin: Origin }[];
+  indices: { underlying: string; price: number; timestamp?: number }[];
   positions: VenuePosition[];
   orders: VenuePosition[];
 }
