@@ -6,8 +6,8 @@ import type { Command } from "commander";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { InputError } from "../errors.js";
-import { fetchPublic, importReportLines, importVenue, VENUE_READERS, VENUES, type ImportOptions, type VenueName } from "../import/index.js";
-import type { ResponseDocument } from "../import/responses.js";
+import type { ImportOptions, ResponseDocument } from "../import/index.js";
+import { VENUE_ENDPOINTS, VENUES, type VenueName } from "../import/venues.js";
 import { parseJson } from "../schema/index.js";
 import { number, readJsonFile, run } from "./run.js";
 
@@ -52,6 +52,8 @@ function optionsOf(opts: ImportCommandOptions): ImportOptions {
 async function importCommand(venue: VenueName, files: string[], opts: ImportCommandOptions): Promise<void> {
   if (opts.baseUrl !== undefined && opts.fetch === undefined) throw new InputError("--base-url", "applies only with --fetch");
   if (files.length === 0 && opts.fetch === undefined) throw new InputError("files", "give the response files (or -), or --fetch <currency>");
+  // The readers load only when an import runs, not with every command.
+  const { fetchPublic, importReportLines, importVenue } = await import("../import/index.js");
   const fetched = opts.fetch !== undefined ? await fetchPublic(venue, opts.fetch, opts.baseUrl) : [];
   const result = importVenue(venue, [...fetched, ...(await readDocuments(files))], optionsOf(opts));
   await mkdir(opts.out, { recursive: true });
@@ -69,7 +71,7 @@ export function registerImport(program: Command): Command {
     .description("a venue's API responses (JSON files, or - for stdin) → portfolio.json, market.json, orders.json and import-report.json");
   for (const venue of VENUES) {
     command.command(venue)
-      .description(`read ${venue}'s ${VENUE_READERS[venue].endpoints.join(", ")} responses`)
+      .description(`read ${venue}'s ${VENUE_ENDPOINTS[venue].join(", ")} responses`)
       .argument("[files...]", "response JSON files, each one response (recognised by its fields); - reads stdin")
       .option("--out <dir>", "where to write the files", ".")
       .option("--smile <mark|mid>", "smile from the venue's mark IVs, or from bid/ask mids through the implied-vol solver", "mark")

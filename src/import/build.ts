@@ -3,7 +3,8 @@
 import { InputError } from "../errors.js";
 import type { MarketData, Portfolio, Position, UnderlyingMarket } from "../model/types.js";
 import { checkAgainstMarket, isoDateToMillis, parseMarket, parsePortfolio } from "../schema/index.js";
-import type { Instrument, VenueName } from "./instruments.js";
+import type { Instrument } from "./instruments.js";
+import type { VenueName } from "./venues.js";
 import type { FutureQuote, Origin, VenueData, VenuePosition } from "./responses.js";
 import { chainSurface, type SurfaceOptions, type SurfaceReport } from "./surface.js";
 

@@ -3,7 +3,7 @@
 // never called: their responses are given as files.
 import { InputError } from "../errors.js";
 import { parseJson } from "../schema/json.js";
-import type { VenueName } from "./instruments.js";
+import type { VenueName } from "./venues.js";
 import type { ResponseDocument } from "./responses.js";
 
 export interface PublicEndpoints {

@@ -6,25 +6,16 @@ import { readDeribit } from "./deribit.js";
 import { readDerive } from "./derive.js";
 import { readOkx } from "./okx.js";
 import { readParadex } from "./paradex.js";
-import type { VenueName } from "./instruments.js";
+import type { VenueName } from "./venues.js";
 import type { ResponseDocument, VenueData } from "./responses.js";
 
-export interface VenueReader {
-  /** The endpoints whose responses it reads, for help texts. */
-  endpoints: readonly string[];
-  read(documents: readonly ResponseDocument[]): VenueData;
-}
-
-/** Every venue's reader. */
-export const VENUE_READERS: Record<VenueName, VenueReader> = {
-  deribit: {
-    endpoints: ["public/get_instruments", "public/get_book_summary_by_currency", "public/ticker", "public/get_index_price", "private/get_positions", "private/get_open_orders_by_currency"],
-    read: readDeribit,
-  },
-  okx: { endpoints: ["public/instruments", "public/opt-summary", "public/mark-price", "market/index-tickers", "account/positions"], read: readOkx },
-  bybit: { endpoints: ["market/instruments-info", "market/tickers", "position/list"], read: readBybit },
-  paradex: { endpoints: ["markets/summary", "positions"], read: readParadex },
-  derive: { endpoints: ["public/get_ticker", "public/get_tickers", "private/get_positions"], read: readDerive },
+/** Each venue's reader of its responses. */
+export const VENUE_READERS: Record<VenueName, (documents: readonly ResponseDocument[]) => VenueData> = {
+  deribit: readDeribit,
+  okx: readOkx,
+  bybit: readBybit,
+  paradex: readParadex,
+  derive: readDerive,
 };
 
 /**
@@ -38,13 +29,14 @@ export const VENUE_READERS: Record<VenueName, VenueReader> = {
  * ```
  */
 export function importVenue(venue: VenueName, documents: readonly ResponseDocument[], options: ImportOptions = {}): ImportResult {
-  return buildImport(venue, VENUE_READERS[venue].read(documents), options);
+  return buildImport(venue, VENUE_READERS[venue](documents), options);
 }
 
 export { buildImport, positionOf, type ImportOptions, type ImportResult, type ImportReport, type UnderlyingImportReport } from "./build.js";
 export { importReportLines } from "./report.js";
 export { fetchPublic, PUBLIC_ENDPOINTS, type PublicEndpoints } from "./fetch.js";
-export { parseInstrumentName, VENUES, type Instrument, type VenueName } from "./instruments.js";
+export { parseInstrumentName, type Instrument } from "./instruments.js";
+export { VENUES, VENUE_ENDPOINTS, type VenueName } from "./venues.js";
 export { chainSurface, parityForward, type SurfaceOptions, type SurfaceReport, type ExpiryReport, type CalendarReport, type DropReason, type ChainSurface } from "./surface.js";
 export type { ResponseDocument, VenueData, OptionQuote, FutureQuote, VenuePosition, Origin } from "./responses.js";
 export { fitSvi, sviVariance, sviButterflyG, type SviParams, type SviFit } from "../market/svi.js";

@@ -4,8 +4,7 @@
 import { InputError } from "../errors.js";
 import type { OptionRight, Settlement } from "../model/types.js";
 
-export const VENUES = ["deribit", "okx", "bybit", "paradex", "derive"] as const;
-export type VenueName = (typeof VENUES)[number];
+import type { VenueName } from "./venues.js";
 
 /**
  * One listed instrument. `contractSize` (coins, linear and options) or `faceValue` (USD, inverse

@@ -5,7 +5,8 @@ import * as v from "valibot";
 import { InputError } from "../errors.js";
 import { PARSE, rule } from "../schema/fields.js";
 import { describe, formatPath, toInputError } from "../schema/issues.js";
-import { parseInstrumentName, type Instrument, type VenueName } from "./instruments.js";
+import { parseInstrumentName, type Instrument } from "./instruments.js";
+import type { VenueName } from "./venues.js";
 
 const DECIMAL = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
 const decimalString = v.pipe(v.string(), v.regex(DECIMAL, (issue) => `must be a number or a decimal string, got ${describe(issue.input)}`));
