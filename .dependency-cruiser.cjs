@@ -12,7 +12,8 @@
 //   0 base     src/errors.ts, src/conventions.ts, src/version.ts, src/math/
 //   1 model    src/model/                     the input and result types, their constants
 //   2 schema   src/schema/                    parses raw JSON into model types (and the shipped profiles)
-//   3 market   src/market/, src/history/      curves and surfaces, price histories
+//   3 market   src/market/, src/history/,     curves and surfaces, price histories, venue API responses
+//              src/import/                    read into portfolios and markets
 //   4 engine   src/engine/, src/reference/    the WASM kernels and their pure-JS twins
 //   5 risk     src/risk/                      reductions of revaluation results
 //   6 methods  src/methods/                   grid, Monte Carlo, historical, stress, …; valuation
@@ -31,7 +32,7 @@ const LAYERS = [
   ["base", ["src/(errors|conventions|version)\\.ts$", "src/math/"]],
   ["model", ["src/model/"]],
   ["schema", ["src/schema/"]],
-  ["market", ["src/market/", "src/history/"]],
+  ["market", ["src/market/", "src/history/", "src/import/"]],
   ["engine", ["src/engine/", "src/reference/"]],
   ["risk", ["src/risk/"]],
   ["methods", ["src/methods/"]],

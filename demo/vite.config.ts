@@ -11,7 +11,7 @@ export default defineConfig({
   // Relative asset URLs, so the site can be opened from any directory or sub-path.
   base: "./",
   // The package as a consumer gets it: the built entry, whose kernels come inline under the "browser" condition.
-  resolve: { alias: [{ find: /^pmargin$/, replacement: here("../dist/index.js") }] },
+  resolve: { alias: [{ find: /^pmargin$/, replacement: here("../dist/index.js") }, { find: /^pmargin\/import$/, replacement: here("../dist/import/index.js") }] },
   worker: { format: "es" },
   build: { outDir: here("../build/demo"), emptyOutDir: true },
 });

@@ -4,7 +4,7 @@
 import { Extractor, ExtractorConfig, type ExtractorMessage } from "@microsoft/api-extractor";
 import { fileURLToPath } from "node:url";
 
-const CONFIGS = ["api-extractor.json", "api/engine.json", "api/reference.json", "api/risk.json"];
+const CONFIGS = ["api-extractor.json", "api/engine.json", "api/reference.json", "api/risk.json", "api/import.json"];
 const update = process.argv.includes("--update");
 const root = fileURLToPath(new URL("..", import.meta.url));
 

@@ -1,6 +1,7 @@
 // The page: reads the inputs and controls, hands them to the worker, and shows
 // what comes back. Nothing is computed here, so the page stays responsive.
 import { builtInProfileNames, InputError, parseJson, type BuiltInProfileName } from "pmargin";
+import { importReportLines, importVenue, VENUES, type ResponseDocument, type VenueName } from "pmargin/import";
 // Bundled, not fetched: "Load example" works offline.
 import examplePortfolio from "../../examples/portfolio.json" with { type: "json" };
 import exampleMarket from "../../examples/market.json" with { type: "json" };
@@ -22,6 +23,10 @@ const progress = $<HTMLProgressElement>("progress");
 const stage = $("stage");
 const message = $("message");
 const results = $("results");
+const importVenueSelect = $<HTMLSelectElement>("import-venue");
+const importFiles = $<HTMLInputElement>("import-files");
+const importText = $<HTMLTextAreaElement>("import-text");
+const importReport = $("import-report");
 
 window.pmarginDemo = { done: false };
 
@@ -54,6 +59,29 @@ for (const [input, target] of [["portfolio-file", portfolioText], ["market-file"
     if (file) target.value = await file.text();
   });
 }
+
+// Import: a venue's API responses (files, or pasted: one response or a JSON array of them) become
+// the portfolio, market and orders above, by the same readers as `pmargin import`.
+for (const venue of VENUES) importVenueSelect.append(new Option(venue, venue));
+$("import").addEventListener("click", async () => {
+  message.textContent = "";
+  importReport.textContent = "";
+  try {
+    const documents: ResponseDocument[] = [];
+    for (const file of importFiles.files ?? []) documents.push({ json: parseJson(await file.text(), file.name), source: file.name });
+    if (importText.value.trim() !== "") {
+      const pasted = parseJson(importText.value, "pasted responses");
+      documents.push(...(Array.isArray(pasted) ? pasted : [pasted]).map((json, i) => ({ json, source: Array.isArray(pasted) ? `pasted responses[${i}]` : "pasted response" })));
+    }
+    const result = importVenue(importVenueSelect.value as VenueName, documents);
+    portfolioText.value = result.portfolio ? JSON.stringify(result.portfolio, null, 2) : "";
+    marketText.value = JSON.stringify(result.market, null, 2);
+    ordersText.value = result.orders ? JSON.stringify(result.orders, null, 2) : "";
+    importReport.textContent = importReportLines(result).join("\n");
+  } catch (error) {
+    message.textContent = error instanceof InputError ? error.message : `internal error: ${String(error)}`;
+  }
+});
 
 $("controls").addEventListener("submit", (event) => {
   event.preventDefault();

@@ -22,6 +22,7 @@ import { watchCommand, type WatchCommandOptions } from "./watch.js";
 import { accountCommand, type AccountCommandOptions } from "./account.js";
 import { conformanceCommand, DEFAULT_DERIVE_CASES, importDeriveCaseCommand } from "./derive.js";
 import { paradexCommand, type ParadexCommandOptions } from "./paradex.js";
+import { registerImport } from "./import.js";
 
 // A reader that stops early (`pmargin watch … | head`) closes the pipe: that ends the command, quietly.
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
@@ -204,9 +205,7 @@ onPortfolio("watch", "continuous monitoring: JSON-lines updates on stdin (price,
   .option("--seed-returns <n>", "returns averaged before the EWMA starts (and regime events can fire)", "30")
   .action((portfolio: string, market: string, opts: WatchCommandOptions) => run(() => watchCommand(portfolio, market, opts)));
 
-program
-  .command("import")
-  .description("turn another format into pmargin's input files")
+registerImport(program)
   .command("derive-case")
   .description("a Derive PMRM_2 portfolio case (derivexyz/v2-core portfolio_cases) → Derive portfolio, market and profile files")
   .argument("<case>", "the case's JSON file")

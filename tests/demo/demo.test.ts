@@ -266,5 +266,30 @@ describe.skipIf(skipBrowser)(
       expect(await page.getByRole("alert").textContent()).toBe("");
       expect(good.results!.monteCarlo.portfolio.es).toEqual(node.monteCarlo.portfolio.es);
     });
+
+    it("imports a venue's API responses into the portfolio, market and orders, as importVenue does in Node, then computes on them", async () => {
+      const dir = join(repo, "examples/import/deribit");
+      const names = ["book_summary.json", "index.json", "open_orders.json", "positions.json"];
+      await page.getByLabel("Venue").selectOption("deribit");
+      await page.locator("#import-files").setInputFiles(names.map((n) => join(dir, n)));
+      await page.getByRole("button", { name: "Import" }).click();
+      await page.waitForFunction(() => document.getElementById("import-report")!.textContent !== "");
+      const im = (await import(join(repo, "dist/import/index.js"))) as typeof import("pmargin/import");
+      const expected = im.importVenue("deribit", await Promise.all(names.map(async (n) => ({ json: await readJson(`examples/import/deribit/${n}`), source: n }))));
+      expect(JSON.parse(await page.locator("#portfolio").inputValue())).toEqual(expected.portfolio);
+      expect(JSON.parse(await page.locator("#market").inputValue())).toEqual(expected.market);
+      expect(JSON.parse(await page.locator("#orders").inputValue())).toEqual(expected.orders);
+      expect(await page.getByTestId("import-report").textContent()).toBe(im.importReportLines(expected).join("\n"));
+      const run = await compute(page);
+      expect(run.error).toBeUndefined();
+      expect(run.results!.grid.initial).toBeGreaterThan(0);
+    });
+
+    it("names the file and field of a bad response in the alert", async () => {
+      await page.locator("#import-files").setInputFiles([]);
+      await page.locator("#import-text").fill(JSON.stringify({ jsonrpc: "2.0", result: [{ instrument_name: "BTC-27FEB26-70000-P", creation_timestamp: 1771588800000, mark_price: "x" }] }));
+      await page.getByRole("button", { name: "Import" }).click();
+      await expect.poll(() => page.getByRole("alert").textContent()).toBe('pasted response: result[0].mark_price: BTC-27FEB26-70000-P: must be a number or a decimal string, got "x"');
+    });
   },
 );

@@ -12,6 +12,10 @@ export interface ChainRow {
   expiry: string;
   /** Mark price, BTC. */
   mark: number;
+  /** Best bid and ask, BTC; 0 when the book has none. */
+  bid: number;
+  ask: number;
+  futuresInstrument: string;
   futures: number;
   /** Mark IV, decimal; NaN when empty. */
   iv: number;
@@ -35,6 +39,9 @@ export function readChain(csv: string, currency = "BTC"): ChainRow[] {
       strike: Number(at(cells, "strike")),
       expiry: iso(at(cells, "expiry_datetime")),
       mark: Number(at(cells, "mark_price")),
+      bid: Number(at(cells, "bid_price")),
+      ask: Number(at(cells, "ask_price")),
+      futuresInstrument: at(cells, "futures_instrument_name"),
       futures: Number(at(cells, "futures_price")),
       iv: at(cells, "implied_volatility") === "" ? Number.NaN : Number(at(cells, "implied_volatility")),
       delta: Number(at(cells, "delta")),
