@@ -4,7 +4,9 @@
 import { InputError } from "../errors.js";
 
 /** What a parser makes: an entry point taking one kind accepts no other kind's output. */
-export type Parsed = "portfolio" | "position" | "market" | "profile" | "model" | "scenario" | "account" | "candidate";
+export type Parsed =
+  | "portfolio" | "position" | "market" | "profile" | "model" | "scenario" | "account" | "candidate" | "orders"
+  | "derivePortfolio" | "deriveMarket" | "deriveProfile";
 
 const parsed = new WeakMap<object, Parsed>();
 

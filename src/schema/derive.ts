@@ -3,7 +3,8 @@
 import * as v from "valibot";
 import { expectObject, InputError } from "../errors.js";
 import type { DeriveMarket, DerivePortfolio, DeriveProfile } from "../model/derive.js";
-import { atIndex, group, isoDate, oneOf, positive, price, quantity, rule, schemaRef, strict, symbol, text, within, PARSE } from "./fields.js";
+import { atIndex, group, keyed, isoDate, oneOf, positive, price, quantity, rule, schemaRef, strict, symbol, text, within, PARSE } from "./fields.js";
+import { isParsed, markParsed } from "./checked.js";
 import { toInputError } from "./issues.js";
 
 const unit = within(0, 1);
@@ -33,7 +34,7 @@ const marketSchema = group("a Derive market", {
     expiry: isoDate, forward: price, forwardFixed: v.optional(nonNegative), forwardConfidence: unit,
     rate: within(-10, 10), rateConfidence: unit, svi, volConfidence: unit,
   }), rule("must be an array of expiry feeds")),
-  collaterals: v.record(symbol, confident, rule("must map collateral assets to their prices")),
+  collaterals: keyed(confident, rule("must map collateral assets to their prices")),
 });
 
 const VOL_SHOCKS = ["up", "down", "none", "linear", "abs"] as const;
@@ -79,7 +80,7 @@ const profileSchema = group("a Derive profile", {
     pegLossThreshold: within(0, 100), pegLossFactor: within(0, 10), confThreshold: unit, confMargin: within(0, 20),
     mmPerpPercent: within(0, 3), imPerpPercent: within(0, 3), mmOptionPercent: within(0, 2), imOptionPercent: within(0, 2),
   }),
-  collaterals: v.record(symbol, v.pipe(
+  collaterals: keyed(v.pipe(
     strict("a collateral's parameters", { riskCancelling: v.boolean(rule("must be true or false")), imHaircut: unit, mmHaircut: unit }),
     v.check((c) => c.imHaircut + c.mmHaircut <= 1, "imHaircut + mmHaircut must be ≤ 1 (PMRMLib_2's bound)"),
   ), rule("must map collateral assets to their parameters")),
@@ -91,23 +92,13 @@ function parseWith<T>(schema: v.GenericSchema<unknown, T>, input: unknown, sourc
   return result.output;
 }
 
-const RESERVED = new Set(["__proto__", "constructor", "prototype"]);
-/** valibot's records drop these keys without a word: refused, by name, before parsing. */
-function refuseReserved(input: unknown, path: string, source?: string): void {
-  const map = typeof input === "object" && input !== null ? (input as Record<string, unknown>)[path] : undefined;
-  if (typeof map !== "object" || map === null) return;
-  const bad = Object.keys(map).find((k) => RESERVED.has(k));
-  if (bad !== undefined) throw new InputError(`${path}.${bad}`, "is a reserved name, not an asset", source);
-}
-
 /** Validates a Derive portfolio (one PMRM_2 subaccount); throws InputError naming the first bad field. */
 export function parseDerivePortfolio(input: unknown, source?: string): DerivePortfolio {
-  return parseWith(portfolioSchema, input, source);
+  return markParsed(parseWith(portfolioSchema, input, source), "derivePortfolio");
 }
 
 /** Validates a Derive market: every expiry and collateral at most once. */
 export function parseDeriveMarket(input: unknown, source?: string): DeriveMarket {
-  refuseReserved(input, "collaterals", source);
   const market = parseWith(marketSchema, input, source);
   const seen = new Set<number>();
   market.expiries.forEach((e, i) => {
@@ -116,18 +107,27 @@ export function parseDeriveMarket(input: unknown, source?: string): DeriveMarket
     seen.add(t);
     if ((e.forwardFixed ?? 0) > e.forward) throw new InputError(`expiries[${i}].forwardFixed`, `must be ≤ the forward ${e.forward}, got ${e.forwardFixed}`, source);
   });
-  return market;
+  return markParsed(market, "deriveMarket");
 }
 
 /** Validates a Derive (PMRM_2) profile. */
 export function parseDeriveProfile(input: unknown, source?: string): DeriveProfile {
-  refuseReserved(input, "collaterals", source);
-  return parseWith(profileSchema, input, source);
+  return markParsed(parseWith(profileSchema, input, source), "deriveProfile");
 }
 
 /** True for a profile document of Derive's model (what `--profile` reads decides the method). */
 export const isDeriveProfile = (input: unknown): boolean =>
   typeof input === "object" && input !== null && (input as { model?: unknown }).model === "derive-pmrm2";
+
+/** The three inputs as parseDeriveInputs gives them: as they are when its parsers made them, parsed otherwise. */
+export function checkedDeriveInputs(
+  portfolio: unknown, market: unknown, profile: unknown,
+): { portfolio: DerivePortfolio; market: DeriveMarket; profile: DeriveProfile } {
+  if (isParsed(portfolio, "derivePortfolio") && isParsed(market, "deriveMarket") && isParsed(profile, "deriveProfile")) {
+    return { portfolio: portfolio as DerivePortfolio, market: market as DeriveMarket, profile: profile as DeriveProfile };
+  }
+  return parseDeriveInputs(portfolio, market, profile, { portfolio: "portfolio", market: "market", profile: "profile" });
+}
 
 /** The three files, and the cross-checks between them: every option's expiry has a feed, every collateral a price and parameters. */
 export function parseDeriveInputs(

@@ -7,7 +7,7 @@ import { assertBackend, type Backend } from "../../engine/backend.js";
 import type { OptionTerms } from "../../engine/book.js";
 import { worstWeightedLoss } from "../../risk/reduce.js";
 import { under } from "../../schema/checked.js";
-import { parseDeriveInputs } from "../../schema/derive.js";
+import { checkedDeriveInputs } from "../../schema/derive.js";
 import { sviVol, type SviGuards } from "../../math/svi.js";
 import type {
   DeriveExpiryResult, DeriveMarginResult, DeriveMarket, DeriveOption, DerivePortfolio, DeriveProfile, DeriveReport, DeriveScenario,
@@ -194,7 +194,7 @@ function buildExpiries(portfolio: DerivePortfolio, market: DeriveMarket, profile
  */
 export function deriveMargin(backend: Backend, portfolioInput: DerivePortfolio, marketInput: DeriveMarket, profileInput: DeriveProfile): DeriveMarginResult {
   assertBackend(backend);
-  const { portfolio, market, profile } = parseDeriveInputs(portfolioInput, marketInput, profileInput, { portfolio: "portfolio", market: "market", profile: "profile" });
+  const { portfolio, market, profile } = checkedDeriveInputs(portfolioInput, marketInput, profileInput);
   const spot = market.spot.price;
   const perpHeld = portfolio.perp !== undefined && portfolio.perp.quantity !== 0;
   if (perpHeld && market.perp === undefined) throw new InputError("perp", "a perpetual is held but the market has no perp price");
