@@ -2,6 +2,7 @@
 import * as v from "valibot";
 import type { OpenOrder } from "../model/orders.js";
 import { isoDate, oneOf, price, quantity, rule, size, strict, symbol, text, schemaRef, group, PARSE } from "./fields.js";
+import { markParsed } from "./checked.js";
 import { toInputError } from "./issues.js";
 
 const LINEAR = rule('must be "linear": an order\'s price is USD per coin, so only USD-settled instruments take orders');
@@ -33,5 +34,5 @@ export const ordersSchema = group("an orders file", {
 export function parseOpenOrders(input: unknown, source?: string): OpenOrder[] {
   const result = v.safeParse(ordersSchema, input, PARSE);
   if (!result.success) throw toInputError(result.issues, source);
-  return result.output.orders;
+  return markParsed(result.output.orders, "orders");
 }

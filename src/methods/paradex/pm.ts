@@ -6,7 +6,7 @@
 import { assertBackend, type Backend } from "../../engine/backend.js";
 import { expectObject, InputError, refuseUnknownKeys } from "../../errors.js";
 import { checkedPositions } from "../../market/positions.js";
-import { under } from "../../schema/checked.js";
+import { checked } from "../../schema/checked.js";
 import { parseOpenOrders } from "../../schema/orders.js";
 import { checkedProfile } from "../../schema/profile.js";
 import { DAYS_PER_YEAR } from "../../conventions.js";
@@ -132,7 +132,7 @@ export function paradexMargin(backend: Backend, book: readonly Position[], marke
     if (q.kind !== "spot" && q.settlement !== "linear") throw new InputError(`positions[${k}].settlement`, "Paradex instruments are USD-settled: must be \"linear\"");
     if (!market.get(q.underlying)) throw new InputError(`positions[${k}].underlying`, `${q.underlying} is not in the market data`);
   });
-  const orders = options.orders === undefined ? [] : under("options", () => parseOpenOrders({ orders: options.orders }));
+  const orders = options.orders === undefined ? [] : checked(options.orders, "orders", (x) => parseOpenOrders({ orders: x }), "options");
   orders.forEach((o, k) => {
     if (!market.get(o.underlying)) throw new InputError(`orders[${k}].underlying`, `${o.underlying} is not in the market data`);
   });
