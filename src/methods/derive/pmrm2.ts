@@ -10,7 +10,7 @@ import { under } from "../../schema/checked.js";
 import { checkedDeriveInputs } from "../../schema/derive.js";
 import { sviVol, type SviGuards } from "../../math/svi.js";
 import type {
-  DeriveExpiryResult, DeriveMarginResult, DeriveMarket, DeriveOption, DerivePortfolio, DeriveProfile, DeriveReport, DeriveScenario,
+  DeriveExpiryResult, DeriveMarginResult, DeriveMarket, DeriveOption, DerivePortfolio, DeriveProfile, DeriveReport, DeriveScenario, DeriveVolShock,
 } from "../../model/derive.js";
 
 const DAY = 86_400;
@@ -101,6 +101,24 @@ export function skewMultiplier(profile: DeriveProfile, kind: "linear" | "abs", t
 function planSkewed(v: Valuations, e: Expiry, kind: "linear" | "abs", profile: DeriveProfile): number {
   const forward = e.forwardVariable + e.forwardFixed;
   return v.add(e, 1, (o) => o.vol * Math.max(0, skewMultiplier(profile, kind, e.tau, o.strike, forward)));
+}
+
+/**
+ * An expiry's valuations, each planned once: the mark, the basis moves and every scenario
+ * that shares a spot shock and vol shock with another (a skew scenario keeps today's forward).
+ */
+function planner(v: Valuations, e: Expiry, profile: DeriveProfile): (spotShock: number, vol: DeriveVolShock) => number {
+  const handles = new Map<string, number>();
+  return (spotShock, vol) => {
+    const skew = vol === "linear" || vol === "abs";
+    const key = skew ? vol : `${vol} ${spotShock}`;
+    let handle = handles.get(key);
+    if (handle === undefined) {
+      handle = skew ? planSkewed(v, e, vol, profile) : planShocked(v, e, spotShock, vol, profile);
+      handles.set(key, handle);
+    }
+    return handle;
+  };
 }
 
 /** Short contracts per strike not covered by a long at the same strike (calls and puts alike), paired as the contract pairs them. */
@@ -208,15 +226,15 @@ export function deriveMargin(backend: Backend, portfolioInput: DerivePortfolio, 
   const expiries = buildExpiries(portfolio, market, profile, portfolioConfidence);
   const v = new Valuations();
   const basis = profile.basisContingency;
-  const planned = expiries.map((e) => ({
-    mtm: planShocked(v, e, 1, "none", profile),
-    up: planShocked(v, e, basis.spotUp, "none", profile),
-    down: planShocked(v, e, basis.spotDown, "none", profile),
-    scenarios: profile.scenarios.map((s) => {
-      if (s.vol === "linear" || s.vol === "abs") return planSkewed(v, e, s.vol, profile);
-      return s.vol === "none" && s.spotShock === 1 ? -1 : planShocked(v, e, s.spotShock, s.vol, profile);
-    }),
-  }));
+  const planned = expiries.map((e) => {
+    const plan = planner(v, e, profile);
+    return {
+      mtm: plan(1, "none"),
+      up: plan(basis.spotUp, "none"),
+      down: plan(basis.spotDown, "none"),
+      scenarios: profile.scenarios.map((s) => plan(s.spotShock, s.vol)),
+    };
+  });
   v.price(backend);
 
   const perpNotional = Math.abs(perpQuantity) * spot;
@@ -262,7 +280,7 @@ export function deriveMargin(backend: Backend, portfolioInput: DerivePortfolio, 
     const skew = s.vol === "linear" || s.vol === "abs";
     expiries.forEach((e, i) => {
       const handle = planned[i]!.scenarios[k]!;
-      let value = handle < 0 ? mtms[i]! : v.value(e, handle);
+      let value = v.value(e, handle);
       value *= value >= 0 ? e.staticDiscountPos : e.staticDiscountNeg;
       const expiryPnl = (value - mtms[i]!) * s.dampening;
       // A skew scenario counts each expiry's move against the holder: a gain is the loss of the opposite tilt.
