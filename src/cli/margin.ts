@@ -6,7 +6,7 @@ import { deltaHedge } from "../methods/hedge.js";
 import { optimiseMargin, type MarginOptimisationResult, type SizedHedge } from "../methods/optimise.js";
 import type { MarginMethod } from "../methods/margin.js";
 import { MARGIN_METHODS, marginMethod, marginReadsHistory, parseHistory, type MarginRun } from "../runs/registry.js";
-import { checkAgainstMarket, parseMonteCarloModel, parsePortfolio } from "../schema/index.js";
+import { checkAgainstMarket, parseMonteCarloModel, parsePortfolio, parseProfile } from "../schema/index.js";
 import { checkPriceable } from "../schema/cross.js";
 import { parseHedgeCandidates } from "../schema/candidates.js";
 import { fmt, TerminalTable } from "./format.js";
@@ -32,8 +32,9 @@ type MarginMethodName = MarginRun["method"];
 type MmRatio = { mmRatio?: number };
 
 /** Each margin method of the registry from its flags (the price history's files are read with the inputs). */
-const FROM_FLAGS: { [M in MarginMethodName]: (opts: MarginCommandOptions, mmRatio: MmRatio) => Promise<Extract<MarginRun, { method: M }>> } = {
-  grid: async (opts) => ({ method: "grid", profile: await loadProfile(opts.profile) }),
+const FROM_FLAGS: { [M in MarginMethodName]: (opts: MarginCommandOptions, mmRatio: MmRatio, profileJson?: unknown) => Promise<Extract<MarginRun, { method: M }>> } = {
+  grid: async (opts, _, profileJson) =>
+    ({ method: "grid", profile: profileJson === undefined ? await loadProfile(opts.profile) : parseProfile(profileJson, opts.profile) }),
   "monte-carlo": async (opts, mmRatio) => {
     // A copy: the flags below override the file's (parsed, so frozen) fields.
     const model: MonteCarloModelInput = opts.model ? { ...parseMonteCarloModel(await readJsonFile(opts.model), opts.model) } : {};
@@ -44,8 +45,11 @@ const FROM_FLAGS: { [M in MarginMethodName]: (opts: MarginCommandOptions, mmRati
   historical: async (_, mmRatio) => ({ method: "historical", ...mmRatio }),
 };
 
-/** The margin method the flags ask for (--method names it as the registry's entry does), as recorded. */
-export async function marginRunOf(opts: MarginCommandOptions): Promise<MarginRun> {
+/**
+ * The margin method the flags ask for (--method names it as the registry's entry does), as
+ * recorded; `profileJson`, the --profile file when it was read already.
+ */
+export async function marginRunOf(opts: MarginCommandOptions, profileJson?: unknown): Promise<MarginRun> {
   const mmRatio = opts.mmRatio !== undefined ? { mmRatio: number("--mm-ratio", opts.mmRatio) } : {};
   const names = Object.keys(MARGIN_METHODS) as MarginMethodName[];
   const method = names.find((m) => MARGIN_METHODS[m].flag === opts.method);
@@ -53,7 +57,7 @@ export async function marginRunOf(opts: MarginCommandOptions): Promise<MarginRun
     const flags = names.map((m) => MARGIN_METHODS[m].flag);
     throw new InputError("--method", `must be ${flags.slice(0, -1).join(", ")} or ${flags.at(-1)}, got ${opts.method}`);
   }
-  return FROM_FLAGS[method](opts, mmRatio);
+  return FROM_FLAGS[method](opts, mmRatio, profileJson);
 }
 
 /** The margin method the flags ask for, ready to run (for commands that keep no record). */
@@ -67,15 +71,13 @@ export async function marginCommand(portfolioPath: string, marketPath: string, o
   if (opts.profile === "derive") {
     throw new InputError("--profile", "Derive's PMRM_2 parameters are set per market on chain: give them as a profile file with \"model\": \"derive-pmrm2\" (docs/derive.md; `pmargin import derive-case` writes one)");
   }
-  if (opts.profile.endsWith(".json")) {
-    const profile = await readJsonFile(opts.profile);
-    if (isDeriveProfile(profile)) {
-      if (opts.method !== "grid") throw new InputError("--method", `a Derive profile is its own method: leave --method out, got ${opts.method}`);
-      return deriveMarginCommand(portfolioPath, marketPath, opts.profile, profile, opts);
-    }
+  const profileJson = opts.profile.endsWith(".json") ? await readJsonFile(opts.profile) : undefined;
+  if (isDeriveProfile(profileJson)) {
+    if (opts.method !== "grid") throw new InputError("--method", `a Derive profile is its own method: leave --method out, got ${opts.method}`);
+    return deriveMarginCommand(portfolioPath, marketPath, opts.profile, profileJson, opts);
   }
   const given = await readPortfolioInputs(portfolioPath, marketPath);
-  const spec = { command: "margin" as const, ...(await marginRunOf(opts)) };
+  const spec = { command: "margin" as const, ...(await marginRunOf(opts, profileJson)) };
   const engine = await cliEngine();
   const m = await recordedRun(engine, spec, await withHistoryOf(spec, given, opts.history), opts);
   if (!m) return;
