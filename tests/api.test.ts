@@ -12,6 +12,7 @@ import type { Market } from "../src/market/market.js";
 import type { MarketData, Position } from "../src/model/types.js";
 import { AS_OF, syntheticMarket, syntheticPositions } from "./fixtures/synthetic.js";
 import { dailyHistory } from "./fixtures/history.js";
+import { inputError } from "./helpers/errors.js";
 import { readFileSync } from "node:fs";
 import { createEngine } from "../src/engine/engine.js";
 import { prepareInputs } from "../src/market/inputs.js";
@@ -38,15 +39,9 @@ const builtAsData = market as unknown as MarketData;
 
 /** `call` throws an InputError at `market` whose reason says what to pass. */
 function refusesMarket(call: () => unknown, hint: RegExp): void {
-  let error: unknown;
-  try {
-    call();
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(InputError);
-  expect((error as InputError).path).toBe("market");
-  expect((error as InputError).reason).toMatch(hint);
+  const error = inputError(call);
+  expect(error.path).toBe("market");
+  expect(error.reason).toMatch(hint);
 }
 
 describe("tiers", () => {
