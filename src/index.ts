@@ -67,7 +67,7 @@ export type { UnderlyingDynamics } from "./methods/montecarlo/plan.js";
 export { DEFAULT_MODEL, type MonteCarloModel, type MonteCarloModelInput, type JumpParams, type CommonJumpParams } from "./model/montecarlo.js";
 export type { Diversification, ScenarioPnl, UnderlyingTail } from "./methods/scenario-risk.js";
 export type { TailEstimate, TailRisk } from "./risk/tail.js";
-export { historicalVaR, type HistoricalOptions, type HistoricalResult, type HistoricalWindow, type VolRule } from "./methods/historical/historical.js";
+export { historicalVaR, type HistoricalOptions, type HistoricalProgress, type HistoricalResult, type HistoricalWindow, type VolRule } from "./methods/historical/historical.js";
 export { stressTest, builtInStressScenarios, type StressResult, type StressOptions } from "./methods/stress/stress.js";
 export type { StressScenario, HistoricalStress, ShockStress, CorrelationToOneStress } from "./model/stress.js";
 export { backtest, DEFAULT_BACKTEST_MODELS, type BacktestOptions, type BacktestResult, type BacktestModel, type BacktestModelResult } from "./methods/backtest/backtest.js";

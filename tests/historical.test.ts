@@ -9,7 +9,7 @@ import { ewmaVol } from "../src/history/estimate.js";
 import { alignHistory, type PriceSeries } from "../src/history/history.js";
 import { shippedSeries } from "../src/history/shipped.js";
 import { buildMarket } from "../src/market/market.js";
-import { historicalVaR, prepareHistorical } from "../src/methods/historical/historical.js";
+import { HISTORICAL_CHUNK, historicalVaR, prepareHistorical } from "../src/methods/historical/historical.js";
 import type { Position } from "../src/model/types.js";
 import { AS_OF, expiryIn } from "./fixtures/synthetic.js";
 
@@ -147,6 +147,21 @@ describe("historical windows in parts (as pool workers revalue them)", () => {
     const b = prepareHistorical(other, mixed, market, series, { volRule: "realised" });
     const cut = 777;
     expect(a.summarise([b.part(cut, a.windows - cut), a.part(0, cut)])).toEqual(whole);
+  });
+
+  it("a part reports its windows done chunk by chunk (HISTORICAL_CHUNK), ending at its size, with the same bits", () => {
+    const seen: [number, number][] = [];
+    const reported = historicalVaR(engine, mixed, market, series, {}, { onProgress: (done, total) => seen.push([done, total]) });
+    const n = reported.windows;
+    expect(n).toBeGreaterThan(2 * HISTORICAL_CHUNK);
+    const chunks = Array.from({ length: Math.ceil(n / HISTORICAL_CHUNK) }, (_, i): [number, number] => [Math.min((i + 1) * HISTORICAL_CHUNK, n), n]);
+    expect(seen).toEqual(chunks);
+    expect(reported).toEqual(historicalVaR(engine, mixed, market, series));
+  });
+
+  it("a progress report that is not a function, or an unknown progress key, is refused by name", () => {
+    expect(() => historicalVaR(engine, book, market, series, {}, { onProgress: 5 as never })).toThrow(/progress\.onProgress/);
+    expect(() => historicalVaR(engine, book, market, series, {}, { every: 1 } as never)).toThrow(/progress\.every/);
   });
 
   it("parts that leave windows out, or a range outside the windows, are refused", () => {

@@ -71,6 +71,25 @@ describe("historical VaR on a worker pool", () => {
     }
   }, 60_000);
 
+  it("reports progress within each worker's range, chunk by chunk, ending at the number of windows", async () => {
+    const series = await shippedSeries();
+    const book = syntheticPositions(250, 50, 10);
+    const seen: number[] = [];
+    const r = await pools[0]!.historicalVaR(book, marketData, series, {}, { onProgress: (done) => seen.push(done) });
+    expect(seen.at(-1)).toBe(r.windows);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    // Two ranges of about half the windows each, each over HISTORICAL_CHUNK: progress moves before either range ends.
+    expect(seen.filter((done) => done < r.windows / 2).length).toBeGreaterThanOrEqual(1);
+    expect(seen.length).toBeGreaterThanOrEqual(4);
+  }, 60_000);
+
+  it("a small book runs on this thread, with the same result and its progress", async () => {
+    const series = await shippedSeries();
+    const seen: number[] = [];
+    const r = await pools[0]!.historicalVaR(positions, marketData, series, {}, { onProgress: (done) => seen.push(done) });
+    expect(seen.at(-1)).toBe(r.windows);
+  });
+
   it("a small book runs on this thread, with the same result", async () => {
     const series = await shippedSeries();
     expect(await pools[0]!.historicalVaR(positions, marketData, series)).toEqual(historicalVaR(engine, positions, market, series));

@@ -1,5 +1,6 @@
 import { cliEngine } from "./engine.js";
 import { outlierWarning } from "./history.js";
+import { progressBar } from "./progress.js";
 import { InputError } from "../errors.js";
 import type { VolRule } from "../methods/historical/historical.js";
 import { needHistory, splitInputOf } from "../runs/registry.js";
@@ -43,7 +44,10 @@ export async function historicalCommand(portfolioPath: string, marketPath: strin
   const days = Math.max(0, ...needHistory(inputs.parsed).map((s) => s.times.length));
   const workers = workersFor(opts.workers, portfolio.positions.length * days);
   // Every way gives the same bits, so the record is the same.
-  const r = await recordedRun(engine, spec, inputs, opts, () => splitRun(engine, "historical", splitInputOf(spec, inputs.parsed), workers, { market }));
+  const bar = progressBar("windows");
+  const r = await recordedRun(engine, spec, inputs, opts, () =>
+    splitRun(engine, "historical", splitInputOf(spec, inputs.parsed), workers, { market, ...(bar.onProgress ? { onProgress: bar.onProgress } : {}) }));
+  bar.stop();
   if (!r) return;
   const lines = [
     `${portfolio.name ?? portfolioPath} — ${r.method === "filtered-historical" ? `filtered historical (EWMA λ ${r.lambda})` : "historical"} VaR/ES, ` +

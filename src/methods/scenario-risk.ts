@@ -81,6 +81,34 @@ export function revalueByUnderlying(backend: Backend, books: UnderlyingBook[], b
   return { usd, coin };
 }
 
+/**
+ * revalueByUnderlying over `count` scenarios in chunks of at most `chunk`, the books held
+ * loaded throughout: the same bits as one call (each scenario is revalued on its own),
+ * in bounded scratch memory, with `onProgress(done, count)` after each chunk.
+ */
+export function revalueInChunks(
+  backend: Backend, books: () => UnderlyingBook[], count: number, chunk: number, blockAt: (at: number, m: number) => PathBlock, dt: number,
+  onProgress?: (done: number, total: number) => void,
+): ScenarioPnl {
+  const usd: Float64Array[] = [];
+  const coin: (Float64Array | undefined)[] = [];
+  backend.withResident(() => {
+    const all = books();
+    all.forEach((b) => {
+      usd.push(new Float64Array(count));
+      coin.push(b.coinSettled ? new Float64Array(count) : undefined);
+    });
+    for (let at = 0; at < count; at += chunk) {
+      const m = Math.min(chunk, count - at);
+      const part = revalueByUnderlying(backend, all, blockAt(at, m), m, dt);
+      part.usd.forEach((row, u) => usd[u]!.set(row, at));
+      part.coin.forEach((row, u) => row && coin[u]!.set(row, at));
+      onProgress?.(at + m, count);
+    }
+  });
+  return { usd, coin };
+}
+
 export interface Levels {
   var: number[];
   es: number[];

@@ -9,7 +9,7 @@ import workerpool from "workerpool";
 import { createEngine, type Engine } from "../engine/engine.js";
 import { InputError } from "../errors.js";
 import type { MarginMethod } from "../methods/margin.js";
-import type { HistoricalOptions, HistoricalResult } from "../methods/historical/historical.js";
+import type { HistoricalOptions, HistoricalProgress, HistoricalResult } from "../methods/historical/historical.js";
 import type { MonteCarloModelInput } from "../model/montecarlo.js";
 import type { MonteCarloOptions, MonteCarloResult } from "../methods/montecarlo/montecarlo.js";
 import type { MarketData, Position } from "../model/types.js";
@@ -79,7 +79,8 @@ export class RiskPool {
     const engine = await this.engine();
     if (!this.pool) return runSplitHere(engine, name, input, options);
     const method = splitMethod(name);
-    const run = method.plan(engine, input, options.market ? { market: options.market } : {});
+    // With its progress report: the parts run here when sending them out would not repay.
+    const run = method.plan(engine, input, options);
     if (!method.worthSending(run, input)) return method.coordinate(run, sendHere(method, run));
     const send: SendStage = <Part>(stage: string, items: number, shared?: unknown) => {
       const progress = stage === method.progressStage ? options.onProgress : undefined;
@@ -109,8 +110,10 @@ export class RiskPool {
    * Historical (or filtered historical) VaR/ES with the windows split across the
    * workers (on this thread for small books); the same bits as historicalVaR() on one thread.
    */
-  historicalVaR(positions: Position[], marketData: MarketData, source: PriceHistory | PriceSeries[], options: HistoricalOptions = {}): Promise<HistoricalResult> {
-    return this.run("historical", { positions, marketData, history: source, options });
+  historicalVaR(
+    positions: Position[], marketData: MarketData, source: PriceHistory | PriceSeries[], options: HistoricalOptions = {}, progress: HistoricalProgress = {},
+  ): Promise<HistoricalResult> {
+    return this.run("historical", { positions, marketData, history: source, options }, progress);
   }
 
   /** Headline margin of many accounts on one market, in slices across the workers, in input order. */

@@ -258,7 +258,7 @@ const monteCarloSplit: SplitMethod<MonteCarloInput, MonteCarloRun, MonteCarloRes
 
 const historicalSplit: SplitMethod<HistoricalInput, HistoricalRun, HistoricalResult> = {
   plan: (engine, { positions, marketData, history, options = {} }, planOptions = {}) =>
-    prepareHistorical(engine, positions, marketOf(marketData, planOptions), history, options),
+    prepareHistorical(engine, positions, marketOf(marketData, planOptions), history, options, planOptions.onProgress ? { onProgress: planOptions.onProgress } : {}),
   stages: { windows: (run, { start, count }) => run.part(start, count) },
   progressStage: "windows",
   // A small book's windows cost less than sending them out (the same bits either way).

@@ -10,9 +10,10 @@ import { alignHistory, checkHistory, returnWindows, type PriceHistory, type Pric
 import { exp } from "../../math/deterministic.js";
 import { assertMarket, type Market } from "../../market/market.js";
 import type { Position } from "../../model/types.js";
+import type { PathBlock } from "../../engine/path-plan.js";
 import type { TailRisk } from "../../risk/tail.js";
 import {
-  booksByUnderlying, checkCover, checkLevels, combineParts, heldBy, revalueByUnderlying, summarisePart,
+  booksByUnderlying, checkCover, checkLevels, combineParts, heldBy, revalueInChunks, summarisePart,
   type Diversification, type PartSummary, type UnderlyingBook, type UnderlyingTail,
 } from "../scenario-risk.js";
 import { checkedPositions } from "../../market/positions.js";
@@ -159,12 +160,23 @@ const HISTORICAL_OPTIONS: readonly (keyof HistoricalOptions)[] = [
   "horizonDays", "overlapping", "from", "to", "strict", "filtered", "lambda", "volRule", "levels", "histogramBins", "worstWindows",
 ];
 
+/** Windows revalued per chunk: a progress report moves within a range, scratch memory stays bounded. */
+export const HISTORICAL_CHUNK = 512;
+
+/** How a run reports: after each chunk of a range, the windows done and the range's size (for progress bars). */
+export interface HistoricalProgress {
+  onProgress?: (done: number, total: number) => void;
+}
+
 export function prepareHistorical(
   backend: Backend, positions: readonly Position[], market: Market, source: PriceHistory | PriceSeries[], options: HistoricalOptions = {},
+  progress: HistoricalProgress = {},
 ): HistoricalRun {
   assertBackend(backend);
   assertMarket(market);
   refuseUnknownKeys(options, HISTORICAL_OPTIONS, "options");
+  refuseUnknownKeys(progress, ["onProgress"] satisfies (keyof HistoricalProgress)[], "progress");
+  if (progress.onProgress !== undefined && typeof progress.onProgress !== "function") throw new InputError("progress.onProgress", "must be a function (done, total)");
   positions = checkedPositions(positions, market);
   const o = {
     horizonDays: options.horizonDays ?? 1,
@@ -196,13 +208,15 @@ export function prepareHistorical(
     if (!(Number.isSafeInteger(start) && Number.isSafeInteger(count) && start >= 0 && count >= 1 && start + count <= n)) {
       throw new InputError("windows", `a range of windows must lie within 0..${n}, got ${start}..${start + count}`);
     }
-    const planes = (all: Float64Array): Float64Array => {
-      if (count === n) return all;
-      const out = new Float64Array(names.length * count);
-      names.forEach((_, u) => out.set(all.subarray(u * n + start, u * n + start + count), u * count));
+    // Windows [from, from + m) of a plane, per underlying.
+    const planes = (all: Float64Array, from: number, m: number): Float64Array => {
+      if (m === n) return all;
+      const out = new Float64Array(names.length * m);
+      names.forEach((_, u) => out.set(all.subarray(u * n + from, u * n + from + m), u * m));
       return out;
     };
-    const pnl = revalueByUnderlying(backend, books(), { logMoves: planes(sc.logMoves), volShifts: planes(sc.volShifts) }, count, dt);
+    const block = (at: number, m: number): PathBlock => ({ logMoves: planes(sc.logMoves, start + at, m), volShifts: planes(sc.volShifts, start + at, m) });
+    const pnl = revalueInChunks(backend, books, count, HISTORICAL_CHUNK, block, dt, progress.onProgress);
     return summarisePart(pnl, start, n, levels, { worst: listed, listed }, backend);
   };
 
@@ -251,9 +265,10 @@ export function prepareHistorical(
  */
 export function historicalVaR(
   backend: Backend, positions: readonly Position[], market: Market, source: PriceHistory | PriceSeries[], options: HistoricalOptions = {},
+  progress: HistoricalProgress = {},
 ): HistoricalResult {
   assertBackend(backend);
   assertMarket(market);
-  const run = prepareHistorical(backend, positions, market, source, options);
+  const run = prepareHistorical(backend, positions, market, source, options, progress);
   return run.summarise([run.part(0, run.windows)]);
 }
