@@ -55,7 +55,7 @@ export type {
   DerivePortfolio, DeriveOption, DeriveMarket, DeriveExpiryFeed, DeriveProfile, DeriveScenario, DeriveVolShock,
   DeriveMarginResult, DeriveScenarioPnl, DeriveExpiryResult, DeriveReport, ConfidentPrice,
 } from "./model/derive.js";
-export { parseDeriveInputs } from "./schema/derive.js";
+export { builtInDeriveProfile, parseDeriveInputs } from "./schema/derive.js";
 export { importDeriveCase, type DeriveCase, type DeriveCaseOptions, type DeriveExpected } from "./schema/derive-case.js";
 export { sviVol, type SviSmile, type SviParams, type SviGuards } from "./math/svi.js";
 export { paradexMargin, type ParadexOptions, type ParadexMarginResult, type ParadexUnderlyingMargin, type ParadexScenario } from "./methods/paradex/pm.js";

@@ -194,7 +194,7 @@ describe("every exported function: mutated inputs get typed errors only", () => 
       .filter(([, v]) => typeof v === "function").map(([k]) => k);
     // Those without inputs to check, async loaders (tests/history), verify (tests/verify-records) and kernels' internals.
     const elsewhere = new Set([
-      "PmarginError", "InputError", "LimitError", "createEngine", "referenceBackend", "builtInStressScenarios", "VERSION",
+      "PmarginError", "InputError", "LimitError", "createEngine", "referenceBackend", "builtInStressScenarios", "builtInDeriveProfile", "VERSION",
       "loadPriceHistory", "loadPriceSeries", "verify", "watch", "Engine", "createEngine",
       "tailRiskOfLargest", "tailCount", "largest", "mergeLargest", "mergeWorst", "worstIndices", "coinPnl", "WorstWeightedLoss", "worstWeightedLoss", "lossesOf", "returnWindows",
     ]);

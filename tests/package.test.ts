@@ -38,7 +38,7 @@ describe("the npm tarball", () => {
       "dist/index.js", "dist/index.d.ts", "dist/cli/main.js",
       "build/pmargin.wasm", "dist/engine/wasm-inline.js", "dist/engine/wasm-file.js",
       "dist/schemas/portfolio.schema.json", "dist/schemas/market.schema.json",
-      "dist/profiles/deribit.json", "dist/profiles/span.json",
+      "dist/profiles/deribit.json", "dist/profiles/span.json", "dist/profiles/derive.json",
       "examples/portfolio.json", "examples/market.json", "data/binance-daily/Binance_BTCUSDT_d.csv",
     ]) expect(files.has(f), f).toBe(true);
   });

@@ -142,7 +142,7 @@ onPortfolio("backtest", "backtest margin models day by day over a price history:
 /** The flags that choose a margin method, shared by margin and whatif. */
 const withMethod = (command: Command): Command => command
   .option("--method <grid|mc|hist>", "grid: the profile's IM/MM; mc / hist: IM = ES 97.5%, MM = --mm-ratio × IM", "grid")
-  .option("-p, --profile <name|file.json>", "grid profile: deribit, paradex, bybit, okx, span, or a file; a Derive profile file (model derive-pmrm2) runs Derive's PMRM_2 on Derive portfolio and market files", "deribit")
+  .option("-p, --profile <name|file.json>", "grid profile: deribit, paradex, bybit, okx, span, or a file; derive (the parameters of Derive's deployment script) or a Derive profile file (model derive-pmrm2) runs Derive's PMRM_2 on Derive portfolio and market files", "deribit")
   .option("-m, --model <file.json>", "Monte Carlo model for --method mc")
   .option("--paths <n>", "Monte Carlo paths")
   .option("--seed <n>", "Monte Carlo seed")

@@ -16,6 +16,7 @@ import { readPortfolioInputs, recordedRun, withHistoryOf } from "./recorded.js";
 import { deriveMarginCommand } from "./derive.js";
 import { isDeriveProfile } from "../schema/derive.js";
 import { number, readJsonFile } from "./run.js";
+import deriveProfileJson from "../profiles/derive.json" with { type: "json" };
 
 export interface MarginCommandOptions {
   method: string;
@@ -68,13 +69,10 @@ export async function marginMethodOf(opts: MarginCommandOptions): Promise<Margin
 
 export async function marginCommand(portfolioPath: string, marketPath: string, opts: MarginCommandOptions): Promise<void> {
   // A Derive profile names its own model, on its own portfolio and market files.
-  if (opts.profile === "derive") {
-    throw new InputError("--profile", "Derive's PMRM_2 parameters are set per market on chain: give them as a profile file with \"model\": \"derive-pmrm2\" (docs/derive.md; `pmargin import derive-case` writes one)");
-  }
-  const profileJson = opts.profile.endsWith(".json") ? await readJsonFile(opts.profile) : undefined;
+  const profileJson = opts.profile === "derive" ? deriveProfileJson : opts.profile.endsWith(".json") ? await readJsonFile(opts.profile) : undefined;
   if (isDeriveProfile(profileJson)) {
     if (opts.method !== "grid") throw new InputError("--method", `a Derive profile is its own method: leave --method out, got ${opts.method}`);
-    return deriveMarginCommand(portfolioPath, marketPath, opts.profile, profileJson, opts);
+    return deriveMarginCommand(portfolioPath, marketPath, opts.profile === "derive" ? "profiles/derive.json" : opts.profile, profileJson, opts);
   }
   const given = await readPortfolioInputs(portfolioPath, marketPath);
   const spec = { command: "margin" as const, ...(await marginRunOf(opts, profileJson)) };

@@ -6,6 +6,7 @@ import type { DeriveMarket, DerivePortfolio, DeriveProfile } from "../model/deri
 import { atIndex, group, keyed, isoDate, oneOf, positive, price, quantity, rule, schemaRef, strict, symbol, text, within, PARSE } from "./fields.js";
 import { isParsed, markParsed } from "./checked.js";
 import { toInputError } from "./issues.js";
+import deriveProfileJson from "../profiles/derive.json" with { type: "json" };
 
 const unit = within(0, 1);
 const nonNegative = within(0, 1e12);
@@ -113,6 +114,24 @@ export function parseDeriveMarket(input: unknown, source?: string): DeriveMarket
 /** Validates a Derive (PMRM_2) profile. */
 export function parseDeriveProfile(input: unknown, source?: string): DeriveProfile {
   return markParsed(parseWith(profileSchema, input, source), "deriveProfile");
+}
+
+/**
+ * Derive's PMRM_2 parameters as its deployment script sets them on a new market
+ * (src/profiles/derive.json, its source inside): the scenarios, vol and skew shocks,
+ * margin factors and contingencies. Collateral parameters are set per market on chain
+ * and are not there: a portfolio holding collateral other than cash needs a profile
+ * file that gives them.
+ *
+ * @example
+ * ```ts
+ * import { builtInDeriveProfile, createEngine, deriveMargin, parseDeriveInputs } from "pmargin";
+ * const { portfolio, market } = parseDeriveInputs(portfolioJson, marketJson, builtInDeriveProfile());
+ * const margin = deriveMargin(await createEngine(), portfolio, market, builtInDeriveProfile());
+ * ```
+ */
+export function builtInDeriveProfile(): DeriveProfile {
+  return parseDeriveProfile(deriveProfileJson, "profiles/derive.json");
 }
 
 /** True for a profile document of Derive's model (what `--profile` reads decides the method). */

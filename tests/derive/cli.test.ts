@@ -7,6 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { pmargin } from "../helpers/cli.js";
+import { createEngine } from "../../src/engine/engine.js";
+import { deriveMargin } from "../../src/methods/derive/pmrm2.js";
+import { builtInDeriveProfile, parseDeriveInputs } from "../../src/schema/derive.js";
 
 const fixture = new URL("../fixtures/derive/case-format.json", import.meta.url).pathname;
 const examples = new URL("../../examples/derive/", import.meta.url).pathname;
@@ -42,10 +45,31 @@ describe("pmargin import derive-case → margin → verify", () => {
     expect(r.stdout).toMatch(/IM [\d,.-]+ USD \(loss factor 1\), MM [\d,.-]+ USD \(loss factor 0\.8\)/);
   });
 
-  it("--profile derive names what to give instead (exit 2)", () => {
-    const r = pmargin("margin", `${examples}portfolio.json`, `${examples}market.json`, "--profile", "derive");
+  it("--profile derive runs the built-in profile (Derive's deployment parameters), the same as the library", async () => {
+    // The example's portfolio without its collateral, which the built-in profile has no haircuts for.
+    const noCollateral = { ...JSON.parse(readFileSync(`${examples}portfolio.json`, "utf8")), collaterals: [] };
+    writeFileSync(join(tmp, "no-collateral.json"), JSON.stringify(noCollateral));
+    const r = pmargin("margin", join(tmp, "no-collateral.json"), `${examples}market.json`, "--profile", "derive", "--json");
+    expect(r.code, r.stderr).toBe(0);
+    const cli = JSON.parse(r.stdout);
+    const profile = builtInDeriveProfile();
+    const { portfolio, market } = parseDeriveInputs(noCollateral, JSON.parse(readFileSync(`${examples}market.json`, "utf8")), profile);
+    const lib = deriveMargin(await createEngine(), portfolio, market, profile);
+    expect(cli.im).toBe(lib.im);
+    expect(cli.mm).toBe(lib.mm);
+    expect(cli.scenarios).toHaveLength(33);
+    expect(cli.reproducibility.run.profile.source).toMatch(/config-mainnet\.sol/);
+    // The example's own profile (the suite's parameters) asks for a different margin.
+    const own = JSON.parse(pmargin("margin", join(tmp, "no-collateral.json"), `${examples}market.json`, "--profile", `${examples}profile.json`, "--json").stdout);
+    expect(own.im).not.toBe(lib.im);
+  });
+
+  it("--profile derive refuses collateral the built-in profile has no parameters for, by name (exit 2)", () => {
+    const withCollateral = JSON.parse(readFileSync(`${examples}portfolio.json`, "utf8"));
+    writeFileSync(join(tmp, "collateral.json"), JSON.stringify({ ...withCollateral, collaterals: [{ asset: "ETH", amount: 1 }] }));
+    const r = pmargin("margin", join(tmp, "collateral.json"), `${examples}market.json`, "--profile", "derive");
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--profile: .*derive-pmrm2/);
+    expect(r.stderr).toMatch(/collaterals\[0\]\.asset.*ETH is not a collateral of the profile/);
   });
 
   it("a bad case field is named (exit 2)", () => {
