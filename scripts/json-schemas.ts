@@ -40,8 +40,9 @@ const PUBLISHED: Record<string, Published> = {
     valibot: marketSchema,
     description:
       `Index levels, rates, forwards and implied-vol surfaces at asOf. ${LEAD} (parseMarket) also checks what JSON Schema cannot express: ` +
-      `${DATES}; underlyings names at least one underlying; a surface slice gives exactly one of strikes and logMoneyness, ` +
-      "with strictly increasing nodes and one vol per node; every forward and surface-slice expiry is after asOf, " +
+      `${DATES}; underlyings names at least one underlying; a surface slice gives exactly one of strikes and logMoneyness ` +
+      "(with strictly increasing nodes and one vol per node) and svi (without vols; sviRange only with svi, holding 0, " +
+      "and a positive total variance over it); every forward and surface-slice expiry is after asOf, " +
       "with at most one forward and one slice per expiry of an underlying.",
   },
   "montecarlo-model": {

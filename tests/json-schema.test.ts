@@ -47,7 +47,8 @@ function readJson(path: string): unknown {
   return JSON.parse(readFileSync(new URL(`../${path}`, import.meta.url), "utf8"));
 }
 
-const PROFILES = readdirSync(new URL("../src/profiles/", import.meta.url)).filter((f) => f.endsWith(".json"));
+// Grid profiles; a Derive profile (src/profiles/derive.json) is its own format, parsed by parseDeriveProfile.
+const PROFILES = readdirSync(new URL("../src/profiles/", import.meta.url)).filter((f) => f.endsWith(".json") && f !== "derive.json");
 
 const spot = { kind: "spot", underlying: "BTC", quantity: 1 };
 const call = { kind: "option", underlying: "BTC", settlement: "inverse", right: "call", strike: 100000, expiry: "2026-12-25T08:00:00Z", quantity: -2 };
@@ -93,6 +94,7 @@ describe("the published JSON Schemas", () => {
     ["market", "the test fixture (strikes for BTC, logMoneyness for ETH)", market()],
     ["market", "a market with only an index", minimalMarket({})],
     ["market", "a slice on strikes instead of logMoneyness", minimalMarket({ surface: [slice] })],
+    ["market", "a slice given as SVI", minimalMarket({ surface: [{ expiry: slice.expiry, svi: { a: 0.04, b: 0.2, rho: -0.3, m: 0, sigma: 0.2 }, sviRange: [-2, 2] }] })],
     ["montecarlo-model", "an empty model (all defaults)", {}],
     ["montecarlo-model", "a horizon in hours with a normal marginal", { horizon: { hours: 4 }, marginal: { type: "normal" } }],
     ["montecarlo-model", "per-underlying jumps and vol dynamics", {
@@ -125,7 +127,6 @@ describe("the published JSON Schemas", () => {
     ["market", "an index given as a string", minimalMarket({ index: "77000" })],
     ["market", "a market without asOf", { underlyings: minimalMarket({}).underlyings }],
     ["market", "an underlying with index misspelt indx", { asOf: AS_OF, underlyings: { BTC: { indx: 77000 } } }],
-    ["market", "a slice without vols", minimalMarket({ surface: [{ ...slice, vols: undefined }] })],
     ["montecarlo-model", "a VaR level of 1.5", { levels: { var: [1.5] } }],
     ["montecarlo-model", "paths given as a string", { paths: "1000" }],
     ["montecarlo-model", "a fractional number of paths", { paths: 1000.5 }],
@@ -158,6 +159,9 @@ describe("the published JSON Schemas", () => {
     ["market", "a slice with both strikes and logMoneyness", minimalMarket({ surface: [{ ...slice, logMoneyness: [-0.1, 0, 0.1] }] })],
     ["market", "strikes that decrease", minimalMarket({ surface: [{ ...slice, strikes: [100000, 80000, 60000] }] })],
     ["market", "fewer vols than strikes", minimalMarket({ surface: [{ ...slice, vols: [0.4] }] })],
+    ["market", "a node slice without vols", JSON.parse(JSON.stringify(minimalMarket({ surface: [{ ...slice, vols: undefined }] })))],
+    ["market", "an SVI slice with vols", minimalMarket({ surface: [{ expiry: slice.expiry, svi: { a: 0.04, b: 0.2, rho: -0.3, m: 0, sigma: 0.2 }, vols: [0.5] }] })],
+    ["market", "an SVI range that leaves out the forward", minimalMarket({ surface: [{ expiry: slice.expiry, svi: { a: 0.04, b: 0.2, rho: -0.3, m: 0, sigma: 0.2 }, sviRange: [0.1, 1] }] })],
     ["market", "a forward expiring at asOf", minimalMarket({ forwards: [{ expiry: AS_OF, price: 77000 }] })],
     ["market", "two slices with the same expiry", minimalMarket({ surface: [slice, slice] })],
     ["profile", "an extended move naming an unknown vol state", minimalProfile({ defaults: { ...grid, extended: [{ move: -0.5, weight: 0.3, vol: "down" }] } })],

@@ -1,6 +1,6 @@
 // Forward prices by time to expiry, from the index and the quoted futures.
 import { exp, log } from "../math/deterministic.js";
-import { bracket } from "./bracket.js";
+import { bracket } from "../math/bracket.js";
 
 /** A quoted forward: `t` years from the valuation time, `price` in USD. */
 export interface ForwardNode {

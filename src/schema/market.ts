@@ -2,7 +2,9 @@
 // rules that need asOf (nothing in the market may expire at or before it).
 import * as v from "valibot";
 import { InputError } from "../errors.js";
-import type { MarketData, UnderlyingMarket } from "../model/types.js";
+import { yearFraction } from "../conventions.js";
+import { sampleSvi, SVI_DEFAULT_RANGE } from "../math/svi.js";
+import type { MarketData, UnderlyingMarket, VolSlice } from "../model/types.js";
 import { expiredReason, toMillis } from "./dates.js";
 import { atIndex, atKey, isoDate, keyed, MAX_QUANTITY, positive, price, rule, strict, symbol, volatility, schemaRef, group, within, PARSE } from "./fields.js";
 import { formatPath, toInputError } from "./issues.js";
@@ -30,26 +32,49 @@ function nodes(item: v.GenericSchema<unknown, number>) {
   );
 }
 
-/** One expiry of a vol surface: vols on strike or log-moneyness nodes. */
+/** Raw SVI parameters of one expiry: total variance a + b·(ρ·(k − m) + √((k − m)² + σ²)) in k = ln(K/F). */
+const sviSmile = strict("SVI parameters", {
+  a: within(-10, 10),
+  b: within(0, 100),
+  rho: v.pipe(v.number(rule("must be a number within (−1, 1)")), v.gtValue(-1, rule("must be > −1")), v.ltValue(1, rule("must be < 1"))),
+  m: within(-10, 10, " (ln K/F)"),
+  sigma: v.pipe(positive, v.maxValue(10, rule("must be ≤ 10"))),
+});
+
+/** One expiry of a vol surface: vols on strike or log-moneyness nodes, or an SVI smile. */
 export const slice = v.pipe(
   strict("a surface slice", {
     expiry: isoDate,
     logMoneyness: v.optional(nodes(within(-10, 10, " (ln K/F)"))),
     strikes: v.optional(nodes(price)),
-    vols: v.pipe(
+    vols: v.optional(v.pipe(
       v.array(volatility, rule("must be an array of vols")),
       v.minLength(1, "must hold at least one vol"),
-    ),
+    )),
+    svi: v.optional(sviSmile),
+    sviRange: v.optional(v.pipe(
+      v.array(within(-10, 10), rule("must be [lowest, highest] log-moneyness")),
+      v.length(2, "must be [lowest, highest] log-moneyness"),
+      v.check((r) => r[0]! < 0 && r[1]! > 0, "must hold the forward: [lowest < 0, highest > 0]"),
+    )),
   }),
   v.rawCheck(({ dataset, addIssue }) => {
     if (!dataset.typed) return;
-    const { strikes, logMoneyness, vols } = dataset.value;
-    const grid = strikes ?? logMoneyness;
-    if (grid === undefined || (strikes && logMoneyness)) {
-      addIssue({ message: `give exactly one of strikes and logMoneyness, got ${grid ? "both" : "neither"}` });
+    const { strikes, logMoneyness, vols, svi, sviRange } = dataset.value;
+    const forms = [strikes && "strikes", logMoneyness && "logMoneyness", svi && "svi"].filter(Boolean);
+    if (forms.length !== 1) {
+      addIssue({ message: `give exactly one of strikes (with vols), logMoneyness (with vols) and svi, got ${forms.length === 0 ? "none" : forms.join(" and ")}` });
       return;
     }
-    if (grid.length !== vols.length) {
+    if (svi) {
+      if (vols) addIssue({ message: "an SVI slice gives no vols: they are read off its parameters", path: [atKey(dataset.value, "vols")] });
+      return;
+    }
+    if (sviRange) addIssue({ message: "sviRange goes with svi only", path: [atKey(dataset.value, "sviRange")] });
+    const grid = (strikes ?? logMoneyness)!;
+    if (!vols) {
+      addIssue({ message: `give the vols at the ${strikes ? "strikes" : "logMoneyness"} nodes` });
+    } else if (grid.length !== vols.length) {
       addIssue({
         message: `has ${vols.length} vols for ${grid.length} ${strikes ? "strikes" : "logMoneyness"} nodes; give one vol per node`,
         path: [atKey(dataset.value, "vols")],
@@ -57,6 +82,29 @@ export const slice = v.pipe(
     }
   }),
 );
+
+type ParsedSlice = v.InferOutput<typeof slice>;
+
+/** An underlying's parsed data with its surface as node slices. */
+function withNodeSlices(u: v.InferOutput<typeof underlyingSchema>, path: [string, string, string], asOf: string, source?: string): UnderlyingMarket {
+  const { surface, ...rest } = u;
+  return surface ? { ...u, surface: asNodeSlices(surface, path, asOf, source) } : rest;
+}
+
+/**
+ * A surface's slices as node slices: an SVI slice sampled on log-moneyness nodes (math/svi.ts
+ * sampleSvi: within SVI_SAMPLING_TOLERANCE in vol over its sviRange, flat beyond), node slices as given.
+ */
+function asNodeSlices(surface: readonly ParsedSlice[], path: [string, string, string], asOf: string, source?: string): VolSlice[] {
+  return surface.map((s, j): VolSlice => {
+    if (!s.svi) return s as VolSlice;
+    const t = yearFraction(toMillis(asOf), toMillis(s.expiry));
+    const at = formatPath([...path, j, "svi"]);
+    const range = s.sviRange ? ([s.sviRange[0]!, s.sviRange[1]!] as const) : SVI_DEFAULT_RANGE;
+    const { logMoneyness, vols } = sampleSvi(s.svi, t, range, at, source);
+    return { expiry: s.expiry, logMoneyness, vols };
+  });
+}
 
 /** Depth of an underlying's market (UnderlyingLiquidity): volumes in coins, spread and vol as decimals. */
 const liquidity = strict("liquidity", {
@@ -125,12 +173,14 @@ export function checkDated(
 export function parseMarket(input: unknown, source?: string): MarketData {
   const result = v.safeParse(marketSchema, input, PARSE);
   if (!result.success) throw toInputError(result.issues, source);
-  const market = result.output;
-  for (const [name, u] of Object.entries(market.underlyings)) {
-    checkDated(u.forwards, ["underlyings", name, "forwards"], market.asOf, source);
-    checkDated(u.surface, ["underlyings", name, "surface"], market.asOf, source);
+  const { asOf, underlyings } = result.output;
+  const sampled: Record<string, UnderlyingMarket> = {};
+  for (const [name, u] of Object.entries(underlyings)) {
+    checkDated(u.forwards, ["underlyings", name, "forwards"], asOf, source);
+    checkDated(u.surface, ["underlyings", name, "surface"], asOf, source);
+    sampled[name] = withNodeSlices(u, ["underlyings", name, "surface"], asOf, source);
   }
-  return markParsed(market, "market");
+  return markParsed({ ...result.output, underlyings: sampled }, "market");
 }
 
 /** Validates one underlying's market data against asOf (a live update); errors name `underlyings.<name>.…`. */
@@ -142,5 +192,5 @@ export function parseUnderlyingMarket(name: string, input: unknown, asOf: string
   }
   checkDated(result.output.forwards, ["underlyings", name, "forwards"], asOf, source);
   checkDated(result.output.surface, ["underlyings", name, "surface"], asOf, source);
-  return result.output;
+  return withNodeSlices(result.output, ["underlyings", name, "surface"], asOf, source);
 }
