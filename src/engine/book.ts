@@ -4,6 +4,7 @@
 // (spot, futures) the two coefficients of its USD value alpha + beta·m, where
 // m = S'/S0 is the scenario's price factor of its underlying.
 import type { Market, UnderlyingCurves } from "../market/market.js";
+import { SLICE_HEADER } from "../market/vol-surface.js";
 import type { OptionPosition, Position } from "../model/types.js";
 import type { Black76Inputs } from "../math/black76.js";
 import type { KernelLayout } from "./wasm.js";
@@ -138,9 +139,19 @@ export function compileBook(
       const { t, f } = e;
       const k0 = log(p.strike / f);
       const size = p.contractSize ?? 1;
-      opt[O.sliceA * optCap + row] = e.a;
-      opt[O.sliceB * optCap + row] = e.b;
-      opt[O.sliceW * optCap + row] = e.w;
+      // An option with its own mark IV reads a slice of its own: one node, a flat smile at that IV.
+      const markIv = p.id === undefined ? undefined : curves.markIvs.get(p.id);
+      if (markIv !== undefined) {
+        surfaces.push(Float64Array.of(t, 1, 0, markIv, 0));
+        opt[O.sliceA * optCap + row] = sliceCount;
+        opt[O.sliceB * optCap + row] = -1;
+        opt[O.sliceW * optCap + row] = 0;
+        sliceCount += SLICE_HEADER + 3;
+      } else {
+        opt[O.sliceA * optCap + row] = e.a;
+        opt[O.sliceB * optCap + row] = e.b;
+        opt[O.sliceW * optCap + row] = e.w;
+      }
       opt[O.u * optCap + row] = u;
       opt[O.lnFK * optCap + row] = -k0;
       opt[O.fk * optCap + row] = f / p.strike;

@@ -116,11 +116,16 @@ export function buildImport(venue: VenueName, data: VenueData, options: ImportOp
     const forwards = [...chain.forwards, ...dated.map((f) => ({ expiry: f.instrument.expiry!, price: f.mark }))].sort((a, b) => a.expiry.localeCompare(b.expiry));
     const { index, indexFrom } = indexOf(data, u, futures.find((f) => f.instrument.kind === "perpetual"), forwards[0]?.price);
     const marks = Object.fromEntries(futures.map((f) => [f.instrument.name, f.mark]));
+    // Each live option at the venue's own mark IV, as the venue margins it.
+    const markIvs = Object.fromEntries(data.options
+      .filter((q) => q.instrument.underlying === u && q.markIv !== undefined && q.markIv > 0 && Date.parse(q.instrument.expiry!) > asOfMs)
+      .map((q) => [q.instrument.name, q.markIv!]));
     underlyings[u] = {
       index, rate: 0,
       ...(forwards.length > 0 ? { forwards } : {}),
       ...(chain.surface.length > 0 ? { surface: chain.surface } : {}),
       ...(futures.length > 0 ? { marks } : {}),
+      ...(Object.keys(markIvs).length > 0 ? { markIvs } : {}),
     };
     reports.push({ underlying: u, index, indexFrom, ...chain.report });
   }

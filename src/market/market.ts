@@ -23,6 +23,8 @@ export interface UnderlyingCurves {
   liquidity?: UnderlyingLiquidity;
   /** Futures' own mark prices by instrument id (MarketData's marks). */
   marks: ReadonlyMap<string, number>;
+  /** Options' own mark implied vols by instrument id (MarketData's markIvs). */
+  markIvs: ReadonlyMap<string, number>;
   /** The perpetual's funding rate per 8 hours (MarketData's fundingRate8h), 0 when not given. */
   fundingRate8h: number;
   /** surface.vol(t, k), or InputError when there is no surface. */
@@ -81,6 +83,7 @@ function buildCurves(name: string, m: UnderlyingMarket, asOfMs: number): Underly
     surface,
     ...(m.liquidity ? { liquidity: m.liquidity } : {}),
     marks: new Map(Object.entries(m.marks ?? {})),
+    markIvs: new Map(Object.entries(m.markIvs ?? {})),
     fundingRate8h: m.fundingRate8h ?? 0,
     vol: (t, k) => surfaceOf().vol(t, k),
     volSurface: surfaceOf,

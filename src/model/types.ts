@@ -108,6 +108,12 @@ export interface UnderlyingMarket {
    * or dated future listed here is valued at its own mark, not at the index or the forward curve.
    */
   marks?: Record<string, number>;
+  /**
+   * Mark implied vols of options by instrument id (a position's `id`): an option listed here
+   * is valued at its own mark IV, and the vol shocks apply to it (its smile is flat at that
+   * IV, sticky strike), instead of reading the surface.
+   */
+  markIvs?: Record<string, number>;
   /** The perpetual's funding rate per 8 hours (Paradex's market summary funding_rate): Paradex's funding provision. */
   fundingRate8h?: number;
 }

@@ -125,6 +125,7 @@ export const underlyingSchema = strict("an underlying", {
   surface: v.optional(v.array(slice, rule("must be an array of surface slices"))),
   liquidity: v.optional(liquidity),
   marks: v.optional(keyed(price, rule("must map instrument ids to mark prices"))),
+  markIvs: v.optional(keyed(volatility, rule("must map option instrument ids to mark implied vols"))),
   fundingRate8h: v.optional(within(-1, 1, " (a funding rate per 8 hours: 0.0001 means 0.01%)")),
 });
 
