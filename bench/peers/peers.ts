@@ -212,6 +212,9 @@ export function runPeers(problem: PeerProblem, o: PeerRunOptions): PeerResult[] 
   }
 }
 
+/** Flops per iteration of the peak probes (assembly/peak.ts, peak.c): 14 f64x2 operations. */
+export const PEAK_FLOPS_PER_ITERATION = 28;
+
 /** The core's native f64x2 multiply/add ceiling by peak.c (GFLOP/s), or why it was not measured. */
 export function nativePeak(host: Host = realHost): { gflops: number; version: string } | { skipped: string } {
   if (host.arch !== "x64") return { skipped: `the native probe is SSE2, x86-64 only (this is ${host.arch})` };
@@ -224,7 +227,7 @@ export function nativePeak(host: Host = realHost): { gflops: number; version: st
     if (r.status !== 0) return { skipped: `peak.c failed: ${firstLine(r.stderr) || `exit ${r.status}`}` };
     const t = parsePeerOutput(r.stdout);
     const iterations = (JSON.parse(r.stdout.trim()) as { iterations: number }).iterations;
-    return { gflops: (24 * iterations) / t.medianNs, version: t.version };
+    return { gflops: (PEAK_FLOPS_PER_ITERATION * iterations) / t.medianNs, version: t.version };
   } catch (error) {
     return { skipped: error instanceof Error ? error.message : String(error) };
   } finally {
