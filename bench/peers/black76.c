@@ -18,12 +18,12 @@ static double *scratch(size_t n) {
   return buf;
 }
 
-/* e^x of every scenario's move, per underlying, and for the kernel also e^-x: hoisted as the kernel hoists them. */
+/* e^x and e^-x of every scenario's move, per underlying: hoisted as the kernel hoists them. */
 static void priceFactors(const Problem *p, double *m, double *mi) {
   size_t n = (size_t)p->nUnd * p->nScen;
   for (size_t i = 0; i < n; i++) {
     m[i] = exp(p->x[i]);
-    if (mi) mi[i] = exp(-p->x[i]);
+    mi[i] = exp(-p->x[i]);
   }
 }
 
@@ -34,25 +34,38 @@ static void intrinsicRow(const Problem *p, int o, const double *m, double *out) 
   }
 }
 
-static void revalueLibm(const Problem *p, double *out) {
+/* One live option's row: its scenarios' values added to out. m and mi are e^x and e^-x of its
+ * underlying's scenarios, sv room for one row. */
+typedef void (*LiveRow)(const Problem *p, int o, double sqrtT, double scale, const double *x, const double *m, const double *mi, double *sv, double *out);
+
+/* The options' sums per scenario: the hoisting both algorithms share, then each live option's row. */
+static void revalueWith(const Problem *p, double *out, LiveRow row) {
   size_t n = (size_t)p->nUnd * p->nScen;
-  double *m = scratch(n);
-  priceFactors(p, m, 0);
+  double *m = scratch(3 * n + p->nScen), *mi = m + n, *sv = mi + n;
+  priceFactors(p, m, mi);
   memset(out, 0, sizeof(double) * p->nScen);
   for (int o = 0; o < p->nOpt; o++) {
     size_t base = (size_t)p->u[o] * p->nScen;
     double tLeft = p->t[o] - p->dt;
     if (!(tLeft > 0)) { intrinsicRow(p, o, m + base, out); continue; }
-    double sqrtT = sqrt(tLeft), scale = p->phi[o] * p->w[o] * exp(-p->rate[o] * tLeft);
-    double f = p->f[o], k = p->k[o], phi = p->phi[o], lnFK = p->lnFK[o];
-    for (int s = 0; s < p->nScen; s++) {
-      size_t i = base + s;
-      double sv = shockedStdDev(p, o, i, sqrtT);
-      double d1 = (lnFK + p->x[i]) / sv + 0.5 * sv;
-      double n1 = 0.5 * erfc(-phi * d1 * M_SQRT1_2), n2 = 0.5 * erfc(-phi * (d1 - sv) * M_SQRT1_2);
-      out[s] += scale * (f * m[i] * n1 - k * n2);
-    }
+    row(p, o, sqrt(tLeft), p->phi[o] * p->w[o] * exp(-p->rate[o] * tLeft), p->x + base, m + base, mi + base, sv, out);
   }
+}
+
+static void libmRow(const Problem *p, int o, double sqrtT, double scale, const double *x, const double *m, const double *mi, double *sv, double *out) {
+  (void)mi; (void)sv;
+  double f = p->f[o], k = p->k[o], phi = p->phi[o], lnFK = p->lnFK[o];
+  size_t base = (size_t)p->u[o] * p->nScen;
+  for (int s = 0; s < p->nScen; s++) {
+    double sd = shockedStdDev(p, o, base + s, sqrtT);
+    double d1 = (lnFK + x[s]) / sd + 0.5 * sd;
+    double n1 = 0.5 * erfc(-phi * d1 * M_SQRT1_2), n2 = 0.5 * erfc(-phi * (d1 - sd) * M_SQRT1_2);
+    out[s] += scale * (f * m[s] * n1 - k * n2);
+  }
+}
+
+static void revalueLibm(const Problem *p, double *out) {
+  revalueWith(p, out, libmRow);
 }
 
 /* assembly/math.ts's constants. */
@@ -109,37 +122,31 @@ static inline double cdfOf(double q, double x, int central) {
   return central ? 0.5 + q : x < 0 ? q : 1 - q;
 }
 
-static void revalueKernel(const Problem *p, double *out) {
-  size_t n = (size_t)p->nUnd * p->nScen;
-  double *m = scratch(3 * n + p->nScen), *mi = m + n, *sv = mi + n;
-  priceFactors(p, m, mi);
-  memset(out, 0, sizeof(double) * p->nScen);
-  for (int o = 0; o < p->nOpt; o++) {
-    size_t base = (size_t)p->u[o] * p->nScen;
-    double tLeft = p->t[o] - p->dt;
-    if (!(tLeft > 0)) { intrinsicRow(p, o, m + base, out); continue; }
-    double sqrtT = sqrt(tLeft), scale = p->phi[o] * p->w[o] * exp(-p->rate[o] * tLeft);
-    double f = p->f[o], k = p->k[o], phi = p->phi[o], lnFK = p->lnFK[o], fk = f / k, kf = k / f;
-    /* The smile lookup gathers: a loop of its own, so that the next one is contiguous. */
-    for (int s = 0; s < p->nScen; s++) sv[s] = shockedStdDev(p, o, base + s, sqrtT);
-    const double *xs = p->x + base, *ms = m + base, *mis = mi + base;
-    for (int s = 0; s < p->nScen; s++) {
-      /* Every load up front: GCC if-converts (and so vectorises) selects between loaded values only. */
-      double sd = sv[s], mu = ms[s], mui = mis[s], lnfk = lnFK + xs[s];
-      double d1 = lnfk / sd + 0.5 * sd, d2 = d1 - sd;
-      int belowK = lnfk <= 0;
-      double dNear = belowK ? d1 : d2;
-      double e = expNonPositive(-0.5 * (dNear * dNear));
-      double g1 = e * (belowK ? 1 : kf * mui), g2 = e * (belowK ? fk * mu : 1);
-      double x1 = phi * d1, x2 = phi * d2, num1, den1, num2, den2;
-      int c1, c2;
-      codyRatio(x1, g1, &num1, &den1, &c1);
-      codyRatio(x2, g2, &num2, &den2, &c2);
-      double inv = 1 / (den1 * den2);
-      double n1 = cdfOf(num1 * den2 * inv, x1, c1), n2 = cdfOf(num2 * den1 * inv, x2, c2);
-      out[s] += scale * (f * mu * n1 - k * n2);
-    }
+static void kernelRow(const Problem *p, int o, double sqrtT, double scale, const double *x, const double *m, const double *mi, double *sv, double *out) {
+  double f = p->f[o], k = p->k[o], phi = p->phi[o], lnFK = p->lnFK[o], fk = f / k, kf = k / f;
+  size_t base = (size_t)p->u[o] * p->nScen;
+  /* The smile lookup gathers: a loop of its own, so that the next one is contiguous. */
+  for (int s = 0; s < p->nScen; s++) sv[s] = shockedStdDev(p, o, base + s, sqrtT);
+  for (int s = 0; s < p->nScen; s++) {
+    /* Every load up front: GCC if-converts (and so vectorises) selects between loaded values only. */
+    double sd = sv[s], mu = m[s], mui = mi[s], lnfk = lnFK + x[s];
+    double d1 = lnfk / sd + 0.5 * sd, d2 = d1 - sd;
+    int belowK = lnfk <= 0;
+    double dNear = belowK ? d1 : d2;
+    double e = expNonPositive(-0.5 * (dNear * dNear));
+    double g1 = e * (belowK ? 1 : kf * mui), g2 = e * (belowK ? fk * mu : 1);
+    double x1 = phi * d1, x2 = phi * d2, num1, den1, num2, den2;
+    int c1, c2;
+    codyRatio(x1, g1, &num1, &den1, &c1);
+    codyRatio(x2, g2, &num2, &den2, &c2);
+    double inv = 1 / (den1 * den2);
+    double n1 = cdfOf(num1 * den2 * inv, x1, c1), n2 = cdfOf(num2 * den1 * inv, x2, c2);
+    out[s] += scale * (f * mu * n1 - k * n2);
   }
+}
+
+static void revalueKernel(const Problem *p, double *out) {
+  revalueWith(p, out, kernelRow);
 }
 
 int main(int argc, char **argv) {
