@@ -5,7 +5,7 @@
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { nativePeak, parsePeerOutput, PEERS, runPeers, type Host, type Peer } from "../bench/peers/peers.js";
+import { nativePeak, parsePeakOutput, parsePeerOutput, PEERS, runPeers, type Host, type Peer } from "../bench/peers/peers.js";
 import { encodeProblem, HEADER, OPTION_COLUMNS, peerProblem, SCENARIO_PLANES, shockedVol, valueNow, worstDifference, type PeerProblem } from "../bench/peers/problem.js";
 import { createEngine, type Engine } from "../src/engine/engine.js";
 import { ScenarioSet } from "../src/engine/scenarios.js";
@@ -70,6 +70,11 @@ describe("the peers' problem", () => {
 });
 
 describe("a peer's output", () => {
+  it("peak.c's line: 28 flops an iteration over its fastest call; anything else refused", () => {
+    expect(parsePeakOutput('{"version":"gcc 12.2.0","iterations":2000000,"fastestNs":2000000.0,"sink":1.5}\n')).toEqual({ version: "gcc 12.2.0", gflops: 28 });
+    expect(() => parsePeakOutput('{"version":"gcc 12.2.0","iterations":2000000,"fastestNs":0}')).toThrow(/peak.c printed/);
+  });
+
   it("is its last JSON line, field by field", () => {
     expect(parsePeerOutput('warming up\n{"variant":"libm","version":"gcc 12.2.0","runs":7,"medianNs":1234.5}\n'))
       .toEqual({ variant: "libm", version: "gcc 12.2.0", runs: 7, medianNs: 1234.5 });
