@@ -4,9 +4,10 @@
  *   kernel  the WASM kernel's own algorithm (assembly/revalue.ts, assembly/math.ts): branch-free,
  *           exp by the same range reduction and degree-13 polynomial, the normal CDF by the same
  *           Cody rationals, one exp shared by both densities, one division shared by both CDFs.
- * bench/peers/peers.ts compiles this file twice: -O3 -fno-tree-vectorize (scalar) and
- * -O3 -msse2 -mno-avx (GCC vectorises the kernel's scenario loop to 128-bit SSE2, two f64 lanes,
- * the width of WASM SIMD). */
+ * bench/peers/peers.ts compiles this file twice, both -O3 -fno-trapping-math (which lets GCC turn
+ * the selects into masks; no result changes): with -fno-tree-vectorize (scalar) and with -msse2
+ * -mno-avx (GCC vectorises the kernel's scenario loop to 128-bit SSE2, two f64 lanes, the width of
+ * WASM SIMD). */
 #include <math.h>
 #include <stdint.h>
 #include "problem.h"
