@@ -143,7 +143,7 @@ if (json) {
     machine: m,
     command: `tsx bench/index.ts ${args.join(" ")}`.trim(),
     durationSeconds: seconds,
-    conventions: "times are tinybench medians (p50) in ms, each suite in a fresh process; perSecond = work / median; speedup = JS reference time / WASM time",
+    conventions: "times are tinybench medians (p50) in ms, each suite in a fresh process; perSecond = work / median; speedup = JS reference time / WASM time; the f64x2 peak is the fastest call of each probe in a second of calls; peers time themselves (median of their own runs)",
     sections: sections.map((s) => ({ id: s.id, title: s.title, notes: s.notes, ...(s.data ? { data: s.data } : {}), rows: s.rows.map((r) => r.data) })),
     // The revaluation kernel's peers on this machine and the core's f64x2 peak (docs/benchmarks.md shows both).
     ...(peers ? { peak: peers.data?.peak, peers: peers.rows.map((r) => r.data) } : {}),

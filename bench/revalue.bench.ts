@@ -121,7 +121,7 @@ export async function benchRevalue(optionCounts = [10, 200, 2_000], nScenarios =
       `GFLOP/s = pairs/s × ${FLOPS_PER_OPTION} f64 operations per option (counted off the branch-free kernel; bench/revalue.bench.ts); ` +
         `peak = this core's f64x2 ceiling measured in the same run by simdPeakF64x2 (six multiply and eight add chains, the fastest call in ${PEAK_SECONDS} s of calls): ${peakGflops.toFixed(2)} GFLOP/s.`,
       `${pkg} prices ${PACKAGE_OPTIONS} options × ${count(nScenarios)} scenarios of the same book per call (its 100-term series CDF is slow), ` +
-        `each pair at the kernel's shocked vol and aged forward, and agrees with the kernel to ${PACKAGE_TOLERANCE} relative (checked before timing).`,
+        `each pair at the kernel's shocked vol and aged a day, and agrees with the kernel to ${PACKAGE_TOLERANCE} relative (checked before timing).`,
       "WASM and the JS reference agree to 1e-8 relative on every scenario of every book (checked before timing).",
     ],
   };
