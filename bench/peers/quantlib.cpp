@@ -7,7 +7,9 @@
 #include <ql/pricingengines/blackcalculator.hpp>
 #include <ql/pricingengines/blackformula.hpp>
 #include <ql/version.hpp>
+#include <algorithm>
 #include <cmath>
+#include <vector>
 #include "problem.h"
 
 using QuantLib::Option;
