@@ -138,12 +138,15 @@ const seconds = (performance.now() - started) / 1000;
 console.log(`Total ${seconds.toFixed(0)} s.`);
 
 if (json) {
+  const peers = find("peers");
   const report = {
     machine: m,
     command: `tsx bench/index.ts ${args.join(" ")}`.trim(),
     durationSeconds: seconds,
-    conventions: "times are tinybench medians (p50) in ms, each suite in a fresh process; perSecond = work / median; speedup = JS reference time / WASM time",
-    sections: sections.map((s) => ({ id: s.id, title: s.title, notes: s.notes, rows: s.rows.map((r) => r.data) })),
+    conventions: "times are tinybench medians (p50) in ms, each suite in a fresh process; perSecond = work / median; speedup = JS reference time / WASM time; the f64x2 peak is the fastest call of each probe in a second of calls; peers time themselves (median of their own runs)",
+    sections: sections.map((s) => ({ id: s.id, title: s.title, notes: s.notes, ...(s.data ? { data: s.data } : {}), rows: s.rows.map((r) => r.data) })),
+    // The revaluation kernel's peers on this machine and the core's f64x2 peak (docs/benchmarks.md shows both).
+    ...(peers ? { peak: peers.data?.peak, peers: peers.rows.map((r) => r.data) } : {}),
     summary: summary.rows.map((r) => r.cells),
     targets,
   };

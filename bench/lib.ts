@@ -142,6 +142,8 @@ export interface Section {
   align?: ("l" | "r")[];
   rows: { cells: string[]; data: Record<string, unknown> }[];
   notes: string[];
+  /** Figures of the section as a whole (the peers' f64x2 peak), written to JSON beside its rows. */
+  data?: Record<string, unknown>;
 }
 
 export function markdown(s: Section): string {
