@@ -406,9 +406,14 @@ const RV_K = memory.data<f64>([1.0, VOL_FLOOR, 0.5, -0.5], 16);
   }
 }
 
+/** Three Horner steps on the partial sum s: ((s·x + c1)·x + c2)·x + c3. */
+@inline function horner3(s: v128, x: v128, c1: v128, c2: v128, c3: v128): v128 {
+  return madd(madd(madd(s, x, c1), x, c2), x, c3);
+}
+
 /**
  * a = min(|x|, cap) and Cody's tail P8(a), Q8(a) to their fourth Horner step, for x1
- * and x2 side by side. A Horner step is s·a + c (`madd`), carried as the sum s.
+ * and x2 side by side. A Horner step is s·a + c (`madd`), carried as the partial sum s.
  */
 @inline function tailHeadPairs(pairs: i32, pass: usize): void {
   // Cody's tail P8/Q8 in |x|, highest power first (Q8 monic).
@@ -420,17 +425,11 @@ const RV_K = memory.data<f64>([1.0, VOL_FLOOR, 0.5, -0.5], 16);
   for (let w = pass, end = pass + <usize>pairs * PS_BYTES; w < end; w += PS_BYTES) {
     const ax1 = f64x2.pmin(f64x2.abs(v128.load(w, PS_X1)), cap);
     const ax2 = f64x2.pmin(f64x2.abs(v128.load(w, PS_X2)), cap);
-    let tn1 = madd(p0, ax1, p1), tn2 = madd(p0, ax2, p1);
-    let td1 = f64x2.add(ax1, q0), td2 = f64x2.add(ax2, q0);
-    tn1 = madd(tn1, ax1, p2); tn2 = madd(tn2, ax2, p2);
-    td1 = madd(td1, ax1, q1); td2 = madd(td2, ax2, q1);
-    tn1 = madd(tn1, ax1, p3); tn2 = madd(tn2, ax2, p3);
-    td1 = madd(td1, ax1, q2); td2 = madd(td2, ax2, q2);
-    tn1 = madd(tn1, ax1, p4); tn2 = madd(tn2, ax2, p4);
-    td1 = madd(td1, ax1, q3); td2 = madd(td2, ax2, q3);
     v128.store(w, ax1, PS_A1); v128.store(w, ax2, PS_A2);
-    v128.store(w, tn1, PS_TN1); v128.store(w, tn2, PS_TN2);
-    v128.store(w, td1, PS_TD1); v128.store(w, td2, PS_TD2);
+    v128.store(w, horner3(madd(p0, ax1, p1), ax1, p2, p3, p4), PS_TN1);
+    v128.store(w, horner3(madd(p0, ax2, p1), ax2, p2, p3, p4), PS_TN2);
+    v128.store(w, horner3(f64x2.add(ax1, q0), ax1, q1, q2, q3), PS_TD1);
+    v128.store(w, horner3(f64x2.add(ax2, q0), ax2, q1, q2, q3), PS_TD2);
   }
 }
 
@@ -451,25 +450,15 @@ const RV_K = memory.data<f64>([1.0, VOL_FLOOR, 0.5, -0.5], 16);
   for (let w = pass, end = pass + <usize>pairs * PS_BYTES; w < end; w += PS_BYTES) {
     const x1 = v128.load(w, PS_X1), x2 = v128.load(w, PS_X2);
     const ax1 = v128.load(w, PS_A1), ax2 = v128.load(w, PS_A2);
-    let tn1 = v128.load(w, PS_TN1), tn2 = v128.load(w, PS_TN2);
-    let td1 = v128.load(w, PS_TD1), td2 = v128.load(w, PS_TD2);
-    tn1 = madd(tn1, ax1, p5); tn2 = madd(tn2, ax2, p5);
-    td1 = madd(td1, ax1, q4); td2 = madd(td2, ax2, q4);
-    tn1 = madd(tn1, ax1, p6); tn2 = madd(tn2, ax2, p6);
-    td1 = madd(td1, ax1, q5); td2 = madd(td2, ax2, q5);
-    tn1 = madd(tn1, ax1, p7); tn2 = madd(tn2, ax2, p7);
-    td1 = madd(td1, ax1, q6); td2 = madd(td2, ax2, q6);
-    tn1 = f64x2.mul(v128.load(w, PS_G1), madd(tn1, ax1, p8)); tn2 = f64x2.mul(v128.load(w, PS_G2), madd(tn2, ax2, p8));
-    td1 = madd(td1, ax1, q7); td2 = madd(td2, ax2, q7);
+    const tn1 = f64x2.mul(v128.load(w, PS_G1), madd(horner3(v128.load(w, PS_TN1), ax1, p5, p6, p7), ax1, p8));
+    const tn2 = f64x2.mul(v128.load(w, PS_G2), madd(horner3(v128.load(w, PS_TN2), ax2, p5, p6, p7), ax2, p8));
+    const td1 = madd(horner3(v128.load(w, PS_TD1), ax1, q4, q5, q6), ax1, q7);
+    const td2 = madd(horner3(v128.load(w, PS_TD2), ax2, q4, q5, q6), ax2, q7);
     const z1 = f64x2.mul(x1, x1), z2 = f64x2.mul(x2, x2);
-    let cn1 = madd(a0, z1, a1), cn2 = madd(a0, z2, a1);
-    let cd1 = f64x2.add(z1, b0), cd2 = f64x2.add(z2, b0);
-    cn1 = madd(cn1, z1, a2); cn2 = madd(cn2, z2, a2);
-    cd1 = madd(cd1, z1, b1); cd2 = madd(cd2, z2, b1);
-    cn1 = madd(cn1, z1, a3); cn2 = madd(cn2, z2, a3);
-    cd1 = madd(cd1, z1, b2); cd2 = madd(cd2, z2, b2);
-    cn1 = f64x2.mul(x1, madd(cn1, z1, a4)); cn2 = f64x2.mul(x2, madd(cn2, z2, a4));
-    cd1 = madd(cd1, z1, b3); cd2 = madd(cd2, z2, b3);
+    const cn1 = f64x2.mul(x1, horner3(madd(a0, z1, a1), z1, a2, a3, a4));
+    const cn2 = f64x2.mul(x2, horner3(madd(a0, z2, a1), z2, a2, a3, a4));
+    const cd1 = horner3(f64x2.add(z1, b0), z1, b1, b2, b3);
+    const cd2 = horner3(f64x2.add(z2, b0), z2, b1, b2, b3);
     const central1 = f64x2.lt(ax1, centralLimit);
     const central2 = f64x2.lt(ax2, centralLimit);
     v128.store(w, v128.bitselect(cn1, tn1, central1), PS_N1);
