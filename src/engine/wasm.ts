@@ -73,7 +73,7 @@ export type WasmModuleName = "portable" | "fma";
 /** Which module an engine runs: one of the two, or "fastest": "fma" where relaxed SIMD validates, else "portable". */
 export type WasmModuleChoice = WasmModuleName | "fastest";
 
-export const WASM_MODULES: readonly WasmModuleChoice[] = ["portable", "fma", "fastest"];
+const WASM_MODULES: readonly WasmModuleChoice[] = ["portable", "fma", "fastest"];
 
 // The smallest module using relaxed SIMD: one function returning f64x2.relaxed_madd of three zero vectors.
 const V128_ZERO = [0xfd, 0x0c, ...new Array<number>(16).fill(0)];
