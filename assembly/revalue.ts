@@ -1,4 +1,5 @@
 import { expF64x2, EXP_K, EXP_SPLIT, TAIL_P, TAIL_Q, CENT_P, CENT_Q, CDF_K } from "./math";
+import { madd, nmadd } from "./madd";
 
 // The smile of each option is compiled to a table of its implied vol against
 // the scenario's log price move x on a uniform grid; the kernel interpolates
@@ -319,8 +320,8 @@ const RV_K = memory.data<f64>([1.0, VOL_FLOOR, 0.5, -0.5], 16);
     const nodes1 = v128.load(table + <usize>load<i32>(r, SC_IDX + 4));
     const lo = i64x2.shuffle(nodes0, nodes1, 0, 2);
     const hi = i64x2.shuffle(nodes0, nodes1, 1, 3);
-    const smile = f64x2.add(lo, f64x2.mul(v128.load(r, SC_FR), f64x2.sub(hi, lo)));
-    const shock = f64x2.add(one, f64x2.mul(vVolW, v128.load(r, SC_V)));
+    const smile = madd(v128.load(r, SC_FR), f64x2.sub(hi, lo), lo);
+    const shock = madd(vVolW, v128.load(r, SC_V), one);
     const vol = f64x2.pmax(f64x2.pmax(f64x2.mul(smile, shock), v128.load(r, SC_FL)), volFloor);
     v128.store(w, f64x2.mul(vol, vSqrtT), PS_SV);
   }
@@ -338,7 +339,7 @@ const RV_K = memory.data<f64>([1.0, VOL_FLOOR, 0.5, -0.5], 16);
   for (let r = sc, w = pass, end = sc + <usize>pairs * SC_BYTES; r < end; r += SC_BYTES, w += PS_BYTES) {
     const sv = v128.load(w, PS_SV);
     const lnfk = f64x2.add(vLnFK, v128.load(r, SC_X));
-    const d1 = f64x2.add(f64x2.div(lnfk, sv), f64x2.mul(half, sv));
+    const d1 = madd(half, sv, f64x2.div(lnfk, sv));
     const d2 = f64x2.sub(d1, sv);
     // φ(d2) = φ(d1)·F'/K: one exp, taken at the d nearer zero so the other
     // factor is ≤ 1 and cannot overflow. F' ≤ K exactly when d1² ≤ d2².
@@ -362,10 +363,10 @@ const RV_K = memory.data<f64>([1.0, VOL_FLOOR, 0.5, -0.5], 16);
   for (let w = pass, end = pass + <usize>pairs * PS_BYTES; w < end; w += PS_BYTES) {
     // ex ≤ 0 (or NaN): expF64x2 without its overflow clamp.
     const xc = f64x2.pmax(v128.load(w, PS_EX), expMin);
-    const t = f64x2.add(f64x2.mul(xc, log2e), shifter);
+    const t = madd(xc, log2e, shifter);
     const nf = f64x2.sub(t, shifter);
     v128.store(w, t, PS_T);
-    v128.store(w, f64x2.sub(f64x2.sub(xc, f64x2.mul(nf, ln2Hi)), f64x2.mul(nf, ln2Lo)), PS_R);
+    v128.store(w, nmadd(nf, ln2Lo, nmadd(nf, ln2Hi, xc)), PS_R);
   }
 }
 
@@ -381,11 +382,11 @@ const RV_K = memory.data<f64>([1.0, VOL_FLOOR, 0.5, -0.5], 16);
     const r2 = f64x2.mul(r, r);
     const r4 = f64x2.mul(r2, r2);
     const r8 = f64x2.mul(r4, r4);
-    const p0_3 = f64x2.add(f64x2.add(e0, r), f64x2.mul(r2, f64x2.add(e1, f64x2.mul(r, e2))));
-    const p4_7 = f64x2.add(f64x2.add(e3, f64x2.mul(r, e4)), f64x2.mul(r2, f64x2.add(e5, f64x2.mul(r, e6))));
-    const p8_11 = f64x2.add(f64x2.add(e7, f64x2.mul(r, e8)), f64x2.mul(r2, f64x2.add(e9, f64x2.mul(r, e10))));
-    const p8_13 = f64x2.add(p8_11, f64x2.mul(r4, f64x2.add(e11, f64x2.mul(r, e12))));
-    v128.store(w, f64x2.add(f64x2.add(p0_3, f64x2.mul(r4, p4_7)), f64x2.mul(r8, p8_13)), PS_R);
+    const p0_3 = madd(r2, madd(r, e2, e1), f64x2.add(e0, r));
+    const p4_7 = madd(r2, madd(r, e6, e5), madd(r, e4, e3));
+    const p8_11 = madd(r2, madd(r, e10, e9), madd(r, e8, e7));
+    const p8_13 = madd(r4, madd(r, e12, e11), p8_11);
+    v128.store(w, madd(r8, p8_13, madd(r4, p4_7, p0_3)), PS_R);
   }
 }
 
@@ -405,12 +406,15 @@ const RV_K = memory.data<f64>([1.0, VOL_FLOOR, 0.5, -0.5], 16);
   }
 }
 
-/** One Horner step, (acc + c)·x: the rationals' steps, spread over two passes. */
-@inline function horner(acc: v128, c: v128, x: v128): v128 {
-  return f64x2.mul(f64x2.add(acc, c), x);
+/** Three Horner steps on the partial sum s: ((s·x + c1)·x + c2)·x + c3. */
+@inline function horner3(s: v128, x: v128, c1: v128, c2: v128, c3: v128): v128 {
+  return madd(madd(madd(s, x, c1), x, c2), x, c3);
 }
 
-/** a = min(|x|, cap) and Cody's tail P8(a), Q8(a) to their fourth Horner step, for x1 and x2 side by side. */
+/**
+ * a = min(|x|, cap) and Cody's tail P8(a), Q8(a) to their fourth Horner step, for x1
+ * and x2 side by side. A Horner step is s·a + c (`madd`), carried as the partial sum s.
+ */
 @inline function tailHeadPairs(pairs: i32, pass: usize): void {
   // Cody's tail P8/Q8 in |x|, highest power first (Q8 monic).
   const p0 = v128.load64_splat(TAIL_P, 0), p1 = v128.load64_splat(TAIL_P, 8), p2 = v128.load64_splat(TAIL_P, 16);
@@ -421,19 +425,11 @@ const RV_K = memory.data<f64>([1.0, VOL_FLOOR, 0.5, -0.5], 16);
   for (let w = pass, end = pass + <usize>pairs * PS_BYTES; w < end; w += PS_BYTES) {
     const ax1 = f64x2.pmin(f64x2.abs(v128.load(w, PS_X1)), cap);
     const ax2 = f64x2.pmin(f64x2.abs(v128.load(w, PS_X2)), cap);
-    let tn1 = f64x2.mul(p0, ax1), tn2 = f64x2.mul(p0, ax2);
-    let td1 = ax1, td2 = ax2;
-    tn1 = horner(tn1, p1, ax1); tn2 = horner(tn2, p1, ax2);
-    td1 = horner(td1, q0, ax1); td2 = horner(td2, q0, ax2);
-    tn1 = horner(tn1, p2, ax1); tn2 = horner(tn2, p2, ax2);
-    td1 = horner(td1, q1, ax1); td2 = horner(td2, q1, ax2);
-    tn1 = horner(tn1, p3, ax1); tn2 = horner(tn2, p3, ax2);
-    td1 = horner(td1, q2, ax1); td2 = horner(td2, q2, ax2);
-    tn1 = horner(tn1, p4, ax1); tn2 = horner(tn2, p4, ax2);
-    td1 = horner(td1, q3, ax1); td2 = horner(td2, q3, ax2);
     v128.store(w, ax1, PS_A1); v128.store(w, ax2, PS_A2);
-    v128.store(w, tn1, PS_TN1); v128.store(w, tn2, PS_TN2);
-    v128.store(w, td1, PS_TD1); v128.store(w, td2, PS_TD2);
+    v128.store(w, horner3(madd(p0, ax1, p1), ax1, p2, p3, p4), PS_TN1);
+    v128.store(w, horner3(madd(p0, ax2, p1), ax2, p2, p3, p4), PS_TN2);
+    v128.store(w, horner3(f64x2.add(ax1, q0), ax1, q1, q2, q3), PS_TD1);
+    v128.store(w, horner3(f64x2.add(ax2, q0), ax2, q1, q2, q3), PS_TD2);
   }
 }
 
@@ -454,27 +450,15 @@ const RV_K = memory.data<f64>([1.0, VOL_FLOOR, 0.5, -0.5], 16);
   for (let w = pass, end = pass + <usize>pairs * PS_BYTES; w < end; w += PS_BYTES) {
     const x1 = v128.load(w, PS_X1), x2 = v128.load(w, PS_X2);
     const ax1 = v128.load(w, PS_A1), ax2 = v128.load(w, PS_A2);
-    let tn1 = v128.load(w, PS_TN1), tn2 = v128.load(w, PS_TN2);
-    let td1 = v128.load(w, PS_TD1), td2 = v128.load(w, PS_TD2);
-    tn1 = horner(tn1, p5, ax1); tn2 = horner(tn2, p5, ax2);
-    td1 = horner(td1, q4, ax1); td2 = horner(td2, q4, ax2);
-    tn1 = horner(tn1, p6, ax1); tn2 = horner(tn2, p6, ax2);
-    td1 = horner(td1, q5, ax1); td2 = horner(td2, q5, ax2);
-    tn1 = horner(tn1, p7, ax1); tn2 = horner(tn2, p7, ax2);
-    td1 = horner(td1, q6, ax1); td2 = horner(td2, q6, ax2);
-    tn1 = f64x2.mul(v128.load(w, PS_G1), f64x2.add(tn1, p8)); tn2 = f64x2.mul(v128.load(w, PS_G2), f64x2.add(tn2, p8));
-    td1 = f64x2.add(td1, q7); td2 = f64x2.add(td2, q7);
+    const tn1 = f64x2.mul(v128.load(w, PS_G1), madd(horner3(v128.load(w, PS_TN1), ax1, p5, p6, p7), ax1, p8));
+    const tn2 = f64x2.mul(v128.load(w, PS_G2), madd(horner3(v128.load(w, PS_TN2), ax2, p5, p6, p7), ax2, p8));
+    const td1 = madd(horner3(v128.load(w, PS_TD1), ax1, q4, q5, q6), ax1, q7);
+    const td2 = madd(horner3(v128.load(w, PS_TD2), ax2, q4, q5, q6), ax2, q7);
     const z1 = f64x2.mul(x1, x1), z2 = f64x2.mul(x2, x2);
-    let cn1 = f64x2.mul(a0, z1), cn2 = f64x2.mul(a0, z2);
-    let cd1 = z1, cd2 = z2;
-    cn1 = horner(cn1, a1, z1); cn2 = horner(cn2, a1, z2);
-    cd1 = horner(cd1, b0, z1); cd2 = horner(cd2, b0, z2);
-    cn1 = horner(cn1, a2, z1); cn2 = horner(cn2, a2, z2);
-    cd1 = horner(cd1, b1, z1); cd2 = horner(cd2, b1, z2);
-    cn1 = horner(cn1, a3, z1); cn2 = horner(cn2, a3, z2);
-    cd1 = horner(cd1, b2, z1); cd2 = horner(cd2, b2, z2);
-    cn1 = f64x2.mul(x1, f64x2.add(cn1, a4)); cn2 = f64x2.mul(x2, f64x2.add(cn2, a4));
-    cd1 = f64x2.add(cd1, b3); cd2 = f64x2.add(cd2, b3);
+    const cn1 = f64x2.mul(x1, horner3(madd(a0, z1, a1), z1, a2, a3, a4));
+    const cn2 = f64x2.mul(x2, horner3(madd(a0, z2, a1), z2, a2, a3, a4));
+    const cd1 = horner3(f64x2.add(z1, b0), z1, b1, b2, b3);
+    const cd2 = horner3(f64x2.add(z2, b0), z2, b1, b2, b3);
     const central1 = f64x2.lt(ax1, centralLimit);
     const central2 = f64x2.lt(ax2, centralLimit);
     v128.store(w, v128.bitselect(cn1, tn1, central1), PS_N1);
@@ -505,9 +489,9 @@ const RV_K = memory.data<f64>([1.0, VOL_FLOOR, 0.5, -0.5], 16);
     const below1 = f64x2.lt(v128.load(w, PS_X1), zero), below2 = f64x2.lt(v128.load(w, PS_X2), zero);
     const n1 = v128.bitselect(f64x2.add(half, q1r), v128.bitselect(q1r, f64x2.sub(one, q1r), below1), v128.load(w, PS_C1));
     const n2 = v128.bitselect(f64x2.add(half, q2r), v128.bitselect(q2r, f64x2.sub(one, q2r), below2), v128.load(w, PS_C2));
-    const value = f64x2.mul(vScale, f64x2.sub(f64x2.mul(f64x2.mul(vF, v128.load(r, SC_M)), n1), f64x2.mul(vK, n2)));
-    v128.store(acc + o, f64x2.add(v128.load(acc + o), value));
-    if (dst) v128.store(dst + o, value);
+    const price = nmadd(vK, n2, f64x2.mul(f64x2.mul(vF, v128.load(r, SC_M)), n1));
+    v128.store(acc + o, madd(vScale, price, v128.load(acc + o)));
+    if (dst) v128.store(dst + o, f64x2.mul(vScale, price));
   }
 }
 

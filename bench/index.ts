@@ -7,6 +7,7 @@ import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { benchBatch } from "./batch.bench.js";
 import { benchDistributed } from "./distributed.bench.js";
+import { benchFma, FMA_TARGET } from "./fma.bench.js";
 import { benchGrid } from "./grid.bench.js";
 import { benchHistorical } from "./historical.bench.js";
 import { benchLive } from "./live.bench.js";
@@ -37,6 +38,7 @@ const SUITES = {
   batch: () => benchBatch(),
   distributed: () => benchDistributed(),
   marshalling: () => benchOverhead(),
+  fma: () => benchFma(),
 } satisfies Record<string, () => Promise<Section | Section[]>>;
 type SuiteId = keyof typeof SUITES;
 const IDS = Object.keys(SUITES) as SuiteId[];
@@ -129,6 +131,13 @@ for (const r of find("marshalling")?.rows ?? []) {
   targets.push({
     target: `marshalling ≤ ${pct(d.target)} of the call: ${d.call}`,
     measured: `${pct(d.marshallingShare)} (all JavaScript outside the kernels: ${pct(d.outsideShare)})`, met: d.met,
+  });
+}
+const fma = find("fma")?.rows.find((r) => r.data.host === "Chromium" && r.data.options === 200)?.data as { speedup: number; maxRelativeAll: number } | undefined;
+if (fma) {
+  targets.push({
+    target: `the FMA module ≥ ${FMA_TARGET.speedup}× the portable one in Chromium (200 options), its figures within ${FMA_TARGET.relative} relative`,
+    measured: `${times(fma.speedup)}, largest difference ${fma.maxRelativeAll.toExponential(1)}`, met: fma.speedup >= FMA_TARGET.speedup && fma.maxRelativeAll <= FMA_TARGET.relative,
   });
 }
 if (targets.length > 0) {

@@ -33,7 +33,7 @@ export type { Book, CompileOptions, OptionTerms, PositionRef } from "./engine/bo
 export type { ScenarioSet } from "./engine/scenarios.js";
 export type { PathBlock, PathPlan } from "./engine/path-plan.js";
 export type { Selector } from "./engine/select.js";
-export type { KernelLayout, Kernels, PathLayout, WasmSource } from "./engine/wasm.js";
+export { relaxedSimdSupported, type KernelLayout, type Kernels, type PathLayout, type WasmModuleChoice, type WasmModuleName, type WasmSource } from "./engine/wasm.js";
 export type { Black76Greeks, Black76Inputs } from "./math/black76.js";
 export type { Correlation, CorrelationInput } from "./math/correlation.js";
 
@@ -96,5 +96,5 @@ export { EwmaTracker, type EwmaOptions } from "./live/ewma.js";
 // Verifiable results
 // (a saved --json result re-run from its record; recording through the library, record() and
 // runRecorded(), takes the method registry's run specs and stays internal with it for now)
-export { verify, type Verification, type VerifyOptions, type RecordedInputs } from "./verify/reproducibility.js";
+export { verify, ACROSS_MODULES_TOLERANCE, type Verification, type VerifyOptions, type RecordedInputs } from "./verify/reproducibility.js";
 export { VERSION } from "./version.js";

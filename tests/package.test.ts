@@ -36,7 +36,7 @@ describe("the npm tarball", () => {
     for (const f of [
       "LICENSE", "README.md", "CHANGELOG.md", "package.json",
       "dist/index.js", "dist/index.d.ts", "dist/cli/main.js",
-      "build/pmargin.wasm", "dist/engine/wasm-inline.js", "dist/engine/wasm-file.js",
+      "build/pmargin.wasm", "build/pmargin-fma.wasm", "dist/engine/wasm-inline.js", "dist/engine/wasm-file.js",
       "dist/schemas/portfolio.schema.json", "dist/schemas/market.schema.json",
       "dist/profiles/deribit.json", "dist/profiles/span.json", "dist/profiles/derive.json",
       "examples/portfolio.json", "examples/market.json", "data/binance-daily/Binance_BTCUSDT_d.csv",
@@ -72,8 +72,9 @@ describe("the npm tarball", () => {
     expect(resolve("pmargin/schemas/portfolio.schema.json")).toBe(`file://${repo}dist/schemas/portfolio.schema.json`);
   });
 
-  it("the browser's inline kernels are build/pmargin.wasm, byte for byte", async () => {
-    const inline = (await import(`${repo}dist/engine/wasm-inline.js`)) as { packagedWasm(): Uint8Array };
-    expect(Buffer.from(inline.packagedWasm()).equals(readFileSync(`${repo}build/pmargin.wasm`))).toBe(true);
+  it("the browser's inline kernels are build/pmargin.wasm and build/pmargin-fma.wasm, byte for byte", async () => {
+    const inline = (await import(`${repo}dist/engine/wasm-inline.js`)) as { packagedWasm(module: "portable" | "fma"): Uint8Array };
+    expect(Buffer.from(inline.packagedWasm("portable")).equals(readFileSync(`${repo}build/pmargin.wasm`))).toBe(true);
+    expect(Buffer.from(inline.packagedWasm("fma")).equals(readFileSync(`${repo}build/pmargin-fma.wasm`))).toBe(true);
   });
 });

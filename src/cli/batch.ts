@@ -8,6 +8,7 @@ import { marginMethodOf, type MarginCommandOptions } from "./margin.js";
 import { progressBar } from "./progress.js";
 import { queueBatch, type QueueBatchOptions } from "./queue.js";
 import { readJsonFile } from "./run.js";
+import { portableOnly } from "./engine.js";
 
 export interface BatchCommandOptions extends MarginCommandOptions, QueueBatchOptions {
   format: string;
@@ -62,6 +63,7 @@ export async function batchCommand(accountsPath: string, marketPath: string, opt
     if (opts.workers !== undefined) throw new InputError("--workers", "not used with --queue: start `pmargin worker` processes instead");
     return writeResults(await queueBatch(accounts, marketData, spec, opts.queue, opts), opts);
   }
+  portableOnly("batch (its pool's engines)");
   const pool = new RiskPool({ workers: workersFor(opts.workers, Number.POSITIVE_INFINITY) });
   const bar = progressBar("accounts");
   try {

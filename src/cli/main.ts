@@ -18,6 +18,7 @@ import { batchCommand, type BatchCommandOptions } from "./batch.js";
 import { workerCommand, type WorkerCommandOptions } from "./queue.js";
 import { verifyCommand, type VerifyCommandOptions } from "./verify.js";
 import { signRecordsWith } from "./recorded.js";
+import { useWasmModule } from "./engine.js";
 import { watchCommand, type WatchCommandOptions } from "./watch.js";
 import { accountCommand, type AccountCommandOptions } from "./account.js";
 import { conformanceCommand, DEFAULT_DERIVE_CASES, importDeriveCaseCommand } from "./derive.js";
@@ -35,10 +36,15 @@ const program = new Command()
   .description("Portfolio margin and risk for crypto derivatives (SIMD WebAssembly core)")
   .version(VERSION)
   .option("--sign <key.pem>", "with --json: sign the reproducibility record with this Ed25519 private key (PKCS#8 PEM; docs/records.md)")
+  .option("--wasm-module <portable|fma|fastest>", "the build of the kernels: portable (the same bits on every machine), fma (relaxed SIMD: faster, within 1e-9 relative), fastest (fma where it runs; docs/kernel.md)", "portable")
   .showHelpAfterError()
   // Unknown options and commands, missing arguments: the user's mistake, so 2 (help and --version: 0).
   .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));
-program.hook("preAction", () => signRecordsWith(program.opts<{ sign?: string }>().sign));
+program.hook("preAction", () => {
+  const { sign, wasmModule } = program.opts<{ sign?: string; wasmModule?: string }>();
+  signRecordsWith(sign);
+  useWasmModule(wasmModule);
+});
 
 /** With --json, a record of the inputs' digest, not the inputs themselves (verify then takes the files). */
 const NO_INPUTS_OPTION = ["--no-inputs", "with --json: record only the inputs' digest, not the inputs (verify then takes them: --portfolio, --market, --history)"] as const;
@@ -235,6 +241,7 @@ program
   .option("--market <file.json>", "for a result saved with --no-inputs: its market file")
   .option("--history <files...>", "for a result saved with --no-inputs whose method reads a price history: its CSV files (default: the shipped ones)")
   .option("--public-key <key.pem>", "the signer's Ed25519 public key (SPKI PEM): the record must be signed with its private key")
+  .option("--across-modules", "re-run a result made by the other build of the kernels (portable or fma; pmargin --wasm-module) and compare within 1e-9 relative instead of bit for bit")
   .action((result: string, opts: VerifyCommandOptions) => run(() => verifyCommand(result, opts)));
 
 program.parseAsync().catch((error: unknown) => {

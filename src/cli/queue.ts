@@ -14,6 +14,7 @@ import type { BatchAccount, BatchAccountResult } from "../parallel/tasks.js";
 import type { MonteCarloInput } from "../runs/registry.js";
 import { progressBar } from "./progress.js";
 import { number } from "./run.js";
+import { portableOnly } from "./engine.js";
 
 /** The flags every queue command takes. */
 interface QueueFlags {
@@ -87,6 +88,7 @@ function asFlag(error: unknown): never {
 
 /** The queue's connection, password and secret from the flags and the environment; a plain redis:// to another host is warned about. */
 async function queueOptions(url: string, opts: QueueFlags): Promise<QueueOptions> {
+  portableOnly("the job queue (--queue, pmargin worker)");
   const password = opts.redisPasswordFile !== undefined ? await secretFile("--redis-password-file", opts.redisPasswordFile) : process.env.PMARGIN_REDIS_PASSWORD;
   const options: QueueOptions = {
     connection: url,

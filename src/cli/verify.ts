@@ -14,6 +14,7 @@ export interface VerifyCommandOptions {
   portfolio?: string;
   market?: string;
   history?: string[];
+  acrossModules?: boolean;
 }
 
 /** The inputs the files give, as a record holds them, or none when no file is given. */
@@ -34,11 +35,14 @@ export async function verifyCommand(resultPath: string, opts: VerifyCommandOptio
   const saved = await readJsonFile(resultPath);
   const publicKey = opts.publicKey === undefined ? undefined : await readKey(opts.publicKey, "--public-key");
   const inputs = await givenInputs(saved, opts);
-  const v = await verify(await cliEngine(), saved, { ...(publicKey === undefined ? {} : { publicKey }), ...(inputs ? { inputs } : {}) });
+  const v = await verify(await cliEngine(), saved, {
+    ...(publicKey === undefined ? {} : { publicKey }), ...(inputs ? { inputs } : {}), acrossModules: opts.acrossModules === true,
+  });
   const rec = (saved as { reproducibility: Reproducibility }).reproducibility;
   for (const note of v.notes) console.log(`note: ${note}`);
   if (v.identical) {
-    console.log(`verified: re-running ${rec.run.command} on the recorded inputs (sha256 ${rec.inputsSha256.slice(0, 16)}…) gives every figure of ${resultPath}, bit for bit`);
+    const how = v.tolerance === undefined ? "bit for bit" : `within ${v.tolerance} relative`;
+    console.log(`verified: re-running ${rec.run.command} on the recorded inputs (sha256 ${rec.inputsSha256.slice(0, 16)}…) gives every figure of ${resultPath}, ${how}`);
     return;
   }
   console.log(`NOT reproduced: ${v.difference}`);

@@ -4,6 +4,7 @@ import { withPool } from "../parallel/pool.js";
 import { runSplitHere, type PlanOptions, type SplitInputOf, type SplitName, type SplitResultOf } from "../runs/registry.js";
 import { InputError } from "../errors.js";
 import { number } from "./run.js";
+import { cliModule, portableOnly } from "./engine.js";
 
 /**
  * Revaluations (positions × paths, or positions × windows) from which the CLI
@@ -16,11 +17,13 @@ export const POOL_FROM_REVALUATIONS = 25_000_000;
 
 /**
  * `--workers` if given (at most the cores: more add memory, not speed, so more is capped
- * with a note), else every core for a run large enough to repay the pool, else this thread.
+ * with a note), else every core for a run large enough to repay the pool (with the
+ * portable module), else this thread.
  */
 export function workersFor(flag: string | undefined, revaluations: number): number {
   const cores = availableParallelism();
-  if (flag === undefined) return revaluations >= POOL_FROM_REVALUATIONS ? cores : 1;
+  // The pool's workers run the portable module: with --wasm-module fma, this thread only.
+  if (flag === undefined) return revaluations >= POOL_FROM_REVALUATIONS && cliModule() === "portable" ? cores : 1;
   const given = number("--workers", flag);
   if (!(Number.isInteger(given) && given >= 1)) throw new InputError("--workers", `must be a whole number ≥ 1, got ${flag}`);
   if (given <= cores) return given;
@@ -35,5 +38,7 @@ export function workersFor(flag: string | undefined, revaluations: number): numb
 export function splitRun<N extends SplitName>(
   engine: Engine, name: N, input: SplitInputOf<N>, workers: number, options: PlanOptions = {},
 ): Promise<SplitResultOf<N>> {
-  return workers === 1 ? runSplitHere(engine, name, input, options) : withPool({ workers }, (pool) => pool.run(name, input, options));
+  if (workers === 1) return runSplitHere(engine, name, input, options);
+  portableOnly("--workers (worker threads)");
+  return withPool({ workers }, (pool) => pool.run(name, input, options));
 }

@@ -10,11 +10,19 @@ import { align16, LinearMemory } from "./memory.js";
 import type { ScenarioSet } from "./scenarios.js";
 import { STREAM, type PathBlock, type PathPlan } from "./path-plan.js";
 import { wasmSelector, type Selector } from "./select.js";
-import { instantiateKernels, type KernelLayout, type Kernels, type WasmSource } from "./wasm.js";
+import { instantiateKernels, resolveModule, type KernelLayout, type Kernels, type WasmModuleChoice, type WasmModuleName, type WasmSource } from "./wasm.js";
 
 export interface EngineOptions {
-  /** The module to use instead of the packaged build/pmargin.wasm. */
+  /** The module to use instead of the packaged one (`module` then says which build it is). */
   wasm?: WasmSource;
+  /**
+   * Which build of the kernels: "portable" (default: the same bits on every machine),
+   * "fma" (relaxed SIMD, fused multiply-adds: faster, within 1e-9 relative of the portable
+   * figures, last bits machine-dependent), or "fastest" ("fma" where the runtime validates
+   * relaxed SIMD, else "portable"; packaged modules only). "fma" where relaxed SIMD is
+   * missing is an InputError.
+   */
+  module?: WasmModuleChoice;
   limits?: Partial<Limits>;
 }
 
@@ -68,6 +76,8 @@ export class Engine implements Backend {
     readonly layout: KernelLayout,
     private readonly mem: LinearMemory,
     limits: Limits,
+    /** Which build of the kernels runs: "portable" or "fma" (see EngineOptions.module). */
+    readonly module: WasmModuleName,
     /** SHA-256 of the module's bytes, when it was loaded from bytes (not given compiled). */
     readonly wasmSha256?: string,
   ) {
@@ -78,8 +88,13 @@ export class Engine implements Backend {
 
   static async create(options: EngineOptions = {}): Promise<Engine> {
     const limits = { ...DEFAULT_LIMITS, ...options.limits };
-    const { kernels, layout, sha256 } = await instantiateKernels(options.wasm);
-    return new Engine(kernels, layout, new LinearMemory(kernels.memory, kernels.heapBase(), limits.memoryBytes), limits, sha256);
+    const choice = options.module ?? "portable";
+    if (choice === "fastest" && options.wasm !== undefined) {
+      throw new InputError("module", "\"fastest\" chooses between the packaged modules: with `wasm`, say which build it is (\"portable\" or \"fma\")");
+    }
+    const module = resolveModule(choice);
+    const { kernels, layout, sha256 } = await instantiateKernels(options.wasm, module);
+    return new Engine(kernels, layout, new LinearMemory(kernels.memory, kernels.heapBase(), limits.memoryBytes), limits, module, sha256);
   }
 
   compile(positions: readonly Position[], market: Market, options?: CompileOptions): Book {
@@ -380,6 +395,7 @@ export class Engine implements Backend {
  * import { createEngine } from "pmargin";
  * const engine = await createEngine(); // build/pmargin.wasm in Node, its inline copy in browsers
  * const bigger = await createEngine({ limits: { positions: 1_000_000 } });
+ * const fast = await createEngine({ module: "fastest" }); // the FMA module where relaxed SIMD runs: fast.module
  * ```
  */
 export const createEngine = (options?: EngineOptions): Promise<Engine> => Engine.create(options);

@@ -9,7 +9,7 @@ export type { Book, CompileOptions, OptionTerms, PositionRef } from "./book.js";
 export { ScenarioSet } from "./scenarios.js";
 export { STREAM, type PathBlock, type PathPlan } from "./path-plan.js";
 export type { Selector } from "./select.js";
-export type { KernelLayout, Kernels, PathLayout, WasmSource } from "./wasm.js";
+export { relaxedSimdSupported, type KernelLayout, type Kernels, type PathLayout, type WasmModuleChoice, type WasmModuleName, type WasmSource } from "./wasm.js";
 // The inputs and closed-form types the signatures above mention, from the layers below.
 export type { Position, PositionBase, SpotPosition, FuturePosition, OptionPosition, Settlement, OptionRight, UnderlyingLiquidity } from "../model/types.js";
 export type { Market, UnderlyingCurves } from "../market/market.js";

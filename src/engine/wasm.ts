@@ -1,11 +1,14 @@
-// Loads the one pmargin.wasm in Node and in browsers/bundlers.
+// Loads pmargin.wasm in Node and in browsers/bundlers.
 //
+// Two builds of the same kernels ship: the portable module (SIMD; the same bits on every
+// machine) and the FMA module (relaxed SIMD: fused multiply-adds where the CPU has them;
+// faster, last bits machine-dependent; assembly/madd.ts). The portable one is the default.
 // By default the module is the package's own (#pmargin-wasm, package.json "imports"): a
 // file: URL read from disk in Node, the bytes themselves (dist/engine/wasm-inline.js) under
 // the "browser" condition, so bundlers need no asset handling. The kernels take raw pointers
 // into memory this package owns, so no generated bindings or loader library are needed: a
 // plain WebAssembly.instantiate.
-import { PmarginError } from "../errors.js";
+import { InputError, PmarginError } from "../errors.js";
 import { SLICE_HEADER } from "../market/vol-surface.js";
 import { packagedWasm } from "#pmargin-wasm";
 
@@ -64,6 +67,38 @@ export type PathLayout = Record<
 /** Where the module comes from: bytes, a compiled module, a URL, or a fetch Response. */
 export type WasmSource = BufferSource | WebAssembly.Module | URL | string | Response;
 
+/** The two builds of the kernels: "portable" (the same bits everywhere) and "fma" (relaxed SIMD). */
+export type WasmModuleName = "portable" | "fma";
+
+/** Which module an engine runs: one of the two, or "fastest": "fma" where relaxed SIMD validates, else "portable". */
+export type WasmModuleChoice = WasmModuleName | "fastest";
+
+const WASM_MODULES: readonly WasmModuleChoice[] = ["portable", "fma", "fastest"];
+
+// The smallest module using relaxed SIMD: one function returning f64x2.relaxed_madd of three zero vectors.
+const V128_ZERO = [0xfd, 0x0c, ...new Array<number>(16).fill(0)];
+const RELAXED_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
+  0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, // types: () -> v128
+  0x03, 0x02, 0x01, 0x00, // functions: one of type 0
+  0x0a, 0x3d, 0x01, 0x3b, 0x00, ...V128_ZERO, ...V128_ZERO, ...V128_ZERO, 0xfd, 0x87, 0x02, 0x0b, // code: f64x2.relaxed_madd
+]);
+
+/** Whether this runtime validates relaxed SIMD (Chromium ≥ 114; Node 20 only with --experimental-wasm-relaxed-simd). */
+export const relaxedSimdSupported = (): boolean => WebAssembly.validate(RELAXED_PROBE);
+
+/** The module a choice names here: "fastest" resolved by feature detection; "fma" refused where it cannot run. */
+export function resolveModule(choice: unknown, field = "module"): WasmModuleName {
+  if (!WASM_MODULES.includes(choice as WasmModuleChoice)) {
+    throw new InputError(field, `must be one of ${WASM_MODULES.join(", ")}, got ${JSON.stringify(choice)}`);
+  }
+  if (choice === "fastest") return relaxedSimdSupported() ? "fma" : "portable";
+  if (choice === "fma" && !relaxedSimdSupported()) {
+    throw new InputError(field, "\"fma\" needs relaxed SIMD, which this runtime does not validate (Node 20: run node with --experimental-wasm-relaxed-simd); \"fastest\" falls back to \"portable\"");
+  }
+  return choice as WasmModuleName;
+}
+
 const NODE_FS = "node:fs/promises";
 
 /** Bytes from a URL: read from disk for file: URLs (Node), fetched otherwise. */
@@ -97,10 +132,13 @@ const imports = {
   },
 };
 
-/** Instantiates the kernels; each call gives an independent instance with its own memory. */
-export async function instantiateKernels(source?: WasmSource): Promise<{ kernels: Kernels; layout: KernelLayout; sha256?: string }> {
-  const { module, sha256 } = await toModule(source ?? packagedWasm());
-  const instance = await WebAssembly.instantiate(module, imports);
+/**
+ * Instantiates the kernels; each call gives an independent instance with its own memory.
+ * `source` defaults to the packaged build of `module` (which otherwise names the build given).
+ */
+export async function instantiateKernels(source?: WasmSource, module: WasmModuleName = "portable"): Promise<{ kernels: Kernels; layout: KernelLayout; sha256?: string }> {
+  const { module: compiled, sha256 } = await toModule(source ?? packagedWasm(module));
+  const instance = await WebAssembly.instantiate(compiled, imports);
   const ex = instance.exports as unknown as Kernels & Record<string, WebAssembly.Global>;
   const g = (name: string): number => {
     const global = ex[name];

@@ -2,8 +2,9 @@
 // package version, the WASM's digest, the method and its parameters (seed included)
 // and the inputs themselves with their digest — so that anyone can re-run it and
 // get the same figures, bit for bit (every kernel is deterministic, in Node and in
-// browsers). `verify` re-runs a saved result and compares.
+// browsers, for one build of the kernels). `verify` re-runs a saved result and compares.
 import type { Engine } from "../engine/engine.js";
+import type { WasmModuleName } from "../engine/wasm.js";
 import { InputError } from "../errors.js";
 import { checkedRun } from "../runs/checked-run.js";
 import { runRecorded, type RecordedInputs, type RunSpec } from "../runs/registry.js";
@@ -19,6 +20,8 @@ export interface Reproducibility {
   pmargin: string;
   /** SHA-256 of the WASM module that computed the result. */
   wasmSha256?: string;
+  /** Which build of the kernels computed it (EngineOptions.module); a record without it is the portable one's. */
+  wasmModule?: WasmModuleName;
   run: RunSpec;
   /** The inputs, unless the record was made without them: then verify() takes them and checks their digest. */
   inputs?: RecordedInputs;
@@ -61,6 +64,7 @@ export async function record(engine: Engine, run: RunSpec, inputs: RecordedInput
   const rec: Reproducibility = {
     pmargin: VERSION,
     ...(engine.wasmSha256 ? { wasmSha256: engine.wasmSha256 } : {}),
+    wasmModule: engine.module,
     run,
     ...(withInputs ? { inputs } : {}),
     inputsSha256: await sha256Hex(canonicalJson(inputs)),
@@ -76,8 +80,17 @@ export async function signRecord(rec: Reproducibility, privateKeyPem: string): P
   return { ...rec, signature: await sign(covered(rec), privateKeyPem) };
 }
 
+/**
+ * How far the FMA and the portable modules' figures may be apart: a figure a and its
+ * re-run b agree when |a − b| ≤ 1e-9 · max(|a|, |b|, 1) (relative, and absolute below 1).
+ */
+export const ACROSS_MODULES_TOLERANCE = 1e-9;
+
 export interface Verification {
+  /** Every figure the same, bit for bit; across modules (VerifyOptions.acrossModules), within `tolerance`. */
   identical: boolean;
+  /** The relative tolerance the figures were compared to, when across modules. */
+  tolerance?: number;
   /** Where the re-run first differs from the saved result (a JSON path), when it does. */
   difference?: string;
   /** Why the re-run may differ: another version or WASM build than the one recorded. */
@@ -89,6 +102,12 @@ export interface VerifyOptions {
   publicKey?: string;
   /** The inputs of a record made without them (--no-inputs): they must have its digest. */
   inputs?: RecordedInputs;
+  /**
+   * Re-run a record made by the other build of the kernels (portable or FMA) and compare
+   * its figures within ACROSS_MODULES_TOLERANCE instead of bit for bit; without it such a
+   * record is refused.
+   */
+  acrossModules?: boolean;
 }
 
 /**
@@ -97,7 +116,9 @@ export interface VerifyOptions {
  * record's digest must match (a 0.3.0 record's covers its inputs only; a note says so),
  * its method and parameters pass the parsers a command's files pass, and with
  * `publicKey` its signature must verify. A record made without its inputs takes them as
- * `inputs`, which must have the recorded digest.
+ * `inputs`, which must have the recorded digest. A record made by the other build of the
+ * kernels (its `wasmModule`) is refused unless `acrossModules`: then figures are compared
+ * within ACROSS_MODULES_TOLERANCE, and a note says so.
  *
  * @example
  * ```ts
@@ -105,6 +126,7 @@ export interface VerifyOptions {
  * const saved = JSON.parse(await readFile("result.json", "utf8")); // pmargin mc … --json > result.json
  * const { identical, difference, notes } = await verify(await createEngine(), saved);
  * const signed = await verify(await createEngine(), saved, { publicKey: await readFile("desk.pub.pem", "utf8") });
+ * const fromFma = await verify(await createEngine(), saved, { acrossModules: true }); // saved by the FMA module
  * ```
  */
 export async function verify(engine: Engine, saved: unknown, options: VerifyOptions = {}): Promise<Verification> {
@@ -137,18 +159,35 @@ export async function verify(engine: Engine, saved: unknown, options: VerifyOpti
     notes.push(`the record is signed${signer}, not checked: give the signer's public key to check it`);
   }
   if (rec.pmargin !== VERSION) notes.push(`recorded with pmargin ${rec.pmargin}, re-run with ${VERSION}`);
-  if (rec.wasmSha256 && engine.wasmSha256 && rec.wasmSha256 !== engine.wasmSha256) notes.push("recorded with another pmargin.wasm build");
+  const tolerance = moduleTolerance(rec, engine, options.acrossModules === true, notes);
+  if (tolerance === 0 && rec.wasmSha256 && engine.wasmSha256 && rec.wasmSha256 !== engine.wasmSha256) notes.push("recorded with another pmargin.wasm build");
   const again = runRecorded(engine, checkedRun(rec.run), given);
-  const difference = firstDifference(JSON.parse(canonicalJson(result)), JSON.parse(canonicalJson(again)), "");
-  return difference === undefined ? { identical: true, notes } : { identical: false, difference, notes };
+  const difference = firstDifference(JSON.parse(canonicalJson(result)), JSON.parse(canonicalJson(again)), "", tolerance);
+  const compared = tolerance === 0 ? {} : { tolerance };
+  return difference === undefined ? { identical: true, ...compared, notes } : { identical: false, difference, ...compared, notes };
 }
 
-function firstDifference(a: unknown, b: unknown, path: string): string | undefined {
+/** 0 (bit for bit) when the record's module is the engine's; else, when allowed, the tolerance across modules. */
+function moduleTolerance(rec: Reproducibility, engine: Engine, acrossModules: boolean, notes: string[]): number {
+  const recorded = rec.wasmModule ?? "portable";
+  if (recorded !== "portable" && recorded !== "fma") {
+    throw new InputError("reproducibility.wasmModule", `must be "portable" or "fma", got ${JSON.stringify(recorded)}`);
+  }
+  if (recorded === engine.module) return 0;
+  if (!acrossModules) {
+    throw new InputError("reproducibility.wasmModule", `the result was made by the ${recorded} module and this engine runs the ${engine.module} one: their figures agree within ${ACROSS_MODULES_TOLERANCE} relative, not bit for bit; re-run with the ${recorded} module, or compare across modules (acrossModules, pmargin verify --across-modules)`);
+  }
+  notes.push(`across modules: made by the ${recorded} module, re-run by the ${engine.module} one; figures compared within ${ACROSS_MODULES_TOLERANCE} relative (|a − b| ≤ ${ACROSS_MODULES_TOLERANCE}·max(|a|, |b|, 1)), not bit for bit`);
+  return ACROSS_MODULES_TOLERANCE;
+}
+
+function firstDifference(a: unknown, b: unknown, path: string, tolerance: number): string | undefined {
   if (a === b) return undefined;
+  if (typeof a === "number" && typeof b === "number" && Math.abs(a - b) <= tolerance * Math.max(Math.abs(a), Math.abs(b), 1)) return undefined;
   if (Array.isArray(a) && Array.isArray(b)) {
     if (a.length !== b.length) return `${path || "(top)"}: ${a.length} items saved, ${b.length} now`;
     for (let i = 0; i < a.length; i++) {
-      const d = firstDifference(a[i], b[i], `${path}[${i}]`);
+      const d = firstDifference(a[i], b[i], `${path}[${i}]`, tolerance);
       if (d) return d;
     }
     return undefined;
@@ -156,7 +195,7 @@ function firstDifference(a: unknown, b: unknown, path: string): string | undefin
   if (a && b && typeof a === "object" && typeof b === "object") {
     const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
     for (const k of keys) {
-      const d = firstDifference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], path ? `${path}.${k}` : k);
+      const d = firstDifference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], path ? `${path}.${k}` : k, tolerance);
       if (d) return d;
     }
     return undefined;
