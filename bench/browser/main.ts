@@ -1,8 +1,8 @@
 // The page of bench/browser.bench.ts: the package as a consumer bundles it ("pmargin" is
 // aliased to dist/index.js, whose kernels come inline under the "browser" condition),
-// and the timed Monte Carlo run of ./parts.ts, called by the benchmark with its inputs.
+// and one timed Monte Carlo run of ./parts.ts at a time, called by the benchmark with its inputs.
 import * as pmargin from "pmargin";
-import { medianParts, type McParts } from "./parts.js";
+import { timedRun, type McParts } from "./parts.js";
 
 declare global {
   interface Window {
@@ -10,7 +10,7 @@ declare global {
       ready?: boolean;
       error?: string;
       crossOriginIsolated?: boolean;
-      run?: (positions: pmargin.Position[], marketData: pmargin.MarketData, model: pmargin.MonteCarloModelInput, warmup: number, runs: number, options?: pmargin.MonteCarloOptions) => McParts;
+      run?: (positions: pmargin.Position[], marketData: pmargin.MarketData, model: pmargin.MonteCarloModelInput) => McParts;
     };
   }
 }
@@ -22,7 +22,7 @@ pmargin
     window.pmarginBench = {
       ready: true,
       crossOriginIsolated: globalThis.crossOriginIsolated,
-      run: (positions, marketData, model, warmup, runs, options) => medianParts(pmargin, engine, positions, pmargin.buildMarket(marketData), model, warmup, runs, options),
+      run: (positions, marketData, model) => timedRun(pmargin, engine, positions, pmargin.buildMarket(marketData), model),
     };
   })
   .catch((e: unknown) => (window.pmarginBench = { error: e instanceof Error ? (e.stack ?? e.message) : String(e) }));

@@ -20,7 +20,7 @@ export interface McParts {
 const PARTS = { paths: "pathsMs", pathsAt: "pathsMs", revalue: "revalueMs", compile: "compileMs" } as const;
 
 /** One timed monteCarlo() run on `engine`, its parts measured by the engine's methods wrapped with timers. */
-export function timedRun(pm: typeof Pmargin, engine: Pmargin.Engine, positions: Pmargin.Position[], market: Pmargin.Market, model: Pmargin.MonteCarloModelInput, options: Pmargin.MonteCarloOptions = {}): McParts {
+export function timedRun(pm: typeof Pmargin, engine: Pmargin.Engine, positions: Pmargin.Position[], market: Pmargin.Market, model: Pmargin.MonteCarloModelInput): McParts {
   const spent = { pathsMs: 0, revalueMs: 0, compileMs: 0 };
   const host = engine as unknown as Record<string, (...args: unknown[]) => unknown>;
   for (const [name, part] of Object.entries(PARTS)) {
@@ -36,7 +36,7 @@ export function timedRun(pm: typeof Pmargin, engine: Pmargin.Engine, positions: 
   }
   try {
     const t0 = performance.now();
-    const r = pm.monteCarlo(engine, positions, market, model, options);
+    const r = pm.monteCarlo(engine, positions, market, model);
     const totalMs = performance.now() - t0;
     return {
       totalMs, ...spent, summaryMs: totalMs - spent.pathsMs - spent.revalueMs - spent.compileMs,
@@ -47,10 +47,8 @@ export function timedRun(pm: typeof Pmargin, engine: Pmargin.Engine, positions: 
   }
 }
 
-/** `runs` timed runs after `warmup` untimed ones: each part's median. */
-export function medianParts(pm: typeof Pmargin, engine: Pmargin.Engine, positions: Pmargin.Position[], market: Pmargin.Market, model: Pmargin.MonteCarloModelInput, warmup: number, runs: number, options: Pmargin.MonteCarloOptions = {}): McParts {
-  for (let i = 0; i < warmup; i++) timedRun(pm, engine, positions, market, model, options);
-  const all = Array.from({ length: runs }, () => timedRun(pm, engine, positions, market, model, options));
+/** Each part's median over runs. */
+export function medianParts(all: readonly McParts[]): McParts {
   const mid = (pick: (p: McParts) => number): number => {
     const s = all.map(pick).sort((a, b) => a - b);
     return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
