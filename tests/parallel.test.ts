@@ -11,6 +11,7 @@ import { historicalVaR } from "../src/methods/historical/historical.js";
 import { monteCarlo } from "../src/methods/montecarlo/montecarlo.js";
 import { shippedSeries } from "../src/history/shipped.js";
 import { RiskPool } from "../src/parallel/pool.js";
+import { LOCAL_MONTE_CARLO } from "../src/runs/registry.js";
 import { syntheticMarket, syntheticPositions } from "./fixtures/synthetic.js";
 
 let engine: Engine;
@@ -36,6 +37,27 @@ describe("Monte Carlo on a worker pool", () => {
       const split = await pool.monteCarlo(positions, marketData, model);
       expect(split).toEqual(single);
     }
+  }, 60_000);
+
+  it("around the local threshold and the chunks' edges, every path once: one thread's bits, ES contributions included", async () => {
+    // 50 positions: below LOCAL_MONTE_CARLO / 50 paths the run stays here, from it the workers
+    // take halves (25,000 = 16,384 + 8,616 paths), and 65,537 paths give halves of 32,769 and
+    // 32,768: two full chunks each, and one path more for the first.
+    const least = LOCAL_MONTE_CARLO / positions.length;
+    for (const paths of [least - 1, least, 4 * 16_384 + 1]) {
+      const m: MonteCarloModelInput = { ...model, paths, seed: paths };
+      expect(await pools[0]!.monteCarlo(positions, marketData, m)).toEqual(monteCarlo(engine, positions, market, m));
+    }
+  }, 60_000);
+
+  it("runs one after another on the same workers each give their own result (a worker's kept plan is its run's)", async () => {
+    const a: MonteCarloModelInput = { ...model, seed: 1 };
+    const b: MonteCarloModelInput = { ...model, seed: 2, paths: 60_000 };
+    const pool = pools[0]!;
+    const [ra, rb] = [await pool.monteCarlo(positions, marketData, a), await pool.monteCarlo(positions, marketData, b)];
+    expect(ra).toEqual(monteCarlo(engine, positions, market, a));
+    expect(rb).toEqual(monteCarlo(engine, positions, market, b));
+    expect(rb.portfolio.var[0]!.value).not.toBe(ra.portfolio.var[0]!.value);
   }, 60_000);
 
   it("reports progress within each worker's range, chunk by chunk, ending at the number of paths", async () => {

@@ -104,7 +104,8 @@ export async function startWorker(options: WorkerOptions): Promise<DistributedWo
     const { start, count, shared: readsShared } = opened(seal, label, task, StageTask);
     if (readsShared && shared === null) throw new UnrecoverableError(`the run's shared value of its ${phase} phase is missing from Redis`);
     const sharedValue = shared === null ? undefined : opened(seal, LABELS.shared(phase), shared, v.unknown());
-    return () => threads.exec("part", [method, input, phase, { start, count }, sharedValue]);
+    // The run's key: a thread keeps the run it planned for the run's next jobs.
+    return () => threads.exec("part", [run, method, input, phase, { start, count }, sharedValue, false]);
   };
 
   /**

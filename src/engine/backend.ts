@@ -65,6 +65,12 @@ export interface RevalueOptions {
   currency?: string;
   /** Default "sum". */
   reduce?: Reduction;
+  /**
+   * Where the results are written — count entries, (1 + positions) × count with reduce
+   * "rows" — and returned as views of it, nothing allocated: for callers revaluing
+   * chunk after chunk.
+   */
+  into?: Float64Array;
 }
 
 export interface RevalueResult {
@@ -96,8 +102,11 @@ export interface Backend {
   smileTables(book: Book): Float64Array;
   /** Prices, Greeks and vols now of a book's options, in its option-row order. */
   bookGreeks(book: Book): BookGreeks[];
-  /** Monte Carlo paths [start, start + n) of a plan. */
-  paths(plan: PathPlan, start: number, n: number): PathBlock;
+  /**
+   * Monte Carlo paths [start, start + n) of a plan; written into `into`'s planes (each of at
+   * least underlyings × n entries, laid out [u·n + i]) when given, and returned as views of them.
+   */
+  paths(plan: PathPlan, start: number, n: number, into?: PathBlock): PathBlock;
   /** The Monte Carlo paths listed (any order, repeats allowed), as paths(plan, p, 1) of each p. */
   pathsAt(plan: PathPlan, list: ArrayLike<number>): PathBlock;
   /** Selection for tail statistics. */
@@ -131,7 +140,7 @@ export function assertBackend(backend: unknown, path = "backend"): asserts backe
 }
 
 /** A revaluation request checked once for either backend: the currency's plane (−1 for USD) and the reduction. */
-export function checkRevalue(limits: Limits, book: Book, scenarios: ScenarioSet, options: RevalueOptions): { dt: number; currency: string; ccy: number; rows: boolean } {
+export function checkRevalue(limits: Limits, book: Book, scenarios: ScenarioSet, options: RevalueOptions): { dt: number; currency: string; ccy: number; rows: boolean; into?: Float64Array } {
   assertBook(book);
   if (!(scenarios instanceof ScenarioSet)) throw new InputError("scenarios", "must be a ScenarioSet (new ScenarioSet(book.underlyings, count))");
   if (typeof options !== "object" || options === null) throw new InputError("options", "must be an object of revaluation options");
@@ -154,7 +163,20 @@ export function checkRevalue(limits: Limits, book: Book, scenarios: ScenarioSet,
   if (rows && nPos * count > limits.perPositionCells) {
     throw new LimitError("per-position cells (positions × scenarios)", nPos * count, limits.perPositionCells);
   }
+  const cells = (rows ? 1 + nPos : 1) * count;
+  if (options.into !== undefined && !(options.into instanceof Float64Array && options.into.length >= cells)) {
+    throw new InputError("into", `must be a Float64Array of at least ${cells} entries`);
+  }
   scenarios.assertFinite();
   assertMovesCompiled(book, scenarios.logMoves);
-  return { dt, currency, ccy, rows };
+  return { dt, currency, ccy, rows, ...(options.into ? { into: options.into.subarray(0, cells) } : {}) };
+}
+
+/** The planes a path block is written into: `into`'s, checked, or new ones. */
+export function pathPlanes(cells: number, into?: PathBlock): PathBlock {
+  if (into === undefined) return { logMoves: new Float64Array(cells), volShifts: new Float64Array(cells) };
+  for (const plane of ["logMoves", "volShifts"] as const) {
+    if (!(into[plane] instanceof Float64Array) || into[plane].length < cells) throw new InputError(`into.${plane}`, `must be a Float64Array of at least ${cells} entries`);
+  }
+  return { logMoves: into.logMoves.subarray(0, cells), volShifts: into.volShifts.subarray(0, cells) };
 }

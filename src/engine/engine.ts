@@ -3,7 +3,7 @@ import type { Black76Greeks } from "../math/black76.js";
 import type { Market } from "../market/market.js";
 import type { Position } from "../model/types.js";
 import {
-  checkRevalue, compileWithin, DEFAULT_LIMITS, type Backend, type BookGreeks, type Limits, type RevalueOptions, type RevalueResult,
+  checkRevalue, compileWithin, DEFAULT_LIMITS, pathPlanes, type Backend, type BookGreeks, type Limits, type RevalueOptions, type RevalueResult,
 } from "./backend.js";
 import { zeroMoveSlot, type Book, type CompileOptions, type OptionTerms } from "./book.js";
 import { align16, LinearMemory } from "./memory.js";
@@ -102,7 +102,7 @@ export class Engine implements Backend {
   }
 
   revalue(book: Book, scenarios: ScenarioSet, options: RevalueOptions = {}): RevalueResult {
-    const { dt, currency, ccy, rows: perPosition } = checkRevalue(this.limits, book, scenarios, options);
+    const { dt, currency, ccy, rows: perPosition, into } = checkRevalue(this.limits, book, scenarios, options);
     const region = this.load(book);
     const count = scenarios.count;
     const nPos = book.positions.length;
@@ -115,7 +115,7 @@ export class Engine implements Backend {
     // The PnL and every position's row in one buffer laid out as the kernel writes them
     // (portfolio, options, linear positions), so that a chunk is one copy when it is
     // the whole run; `positions` views the rows in input order.
-    const all = new Float64Array(rows * count);
+    const all = into ?? new Float64Array(rows * count);
     const pnl = all.subarray(0, count);
     const positions = perPosition ? book.refs.map((ref) => {
       const r = 1 + (ref.kind === "option" ? ref.row : book.nOpt + ref.row);
@@ -209,8 +209,8 @@ export class Engine implements Backend {
    * Monte Carlo paths [start, start + n) of a plan: random draws and path kernels
    * (assembly/random.ts, assembly/paths.ts) in scratch memory, copied out as planes.
    */
-  paths(plan: PathPlan, start: number, n: number): PathBlock {
-    return this.generate(plan, n, start);
+  paths(plan: PathPlan, start: number, n: number, into?: PathBlock): PathBlock {
+    return this.generate(plan, n, start, undefined, into);
   }
 
   /** The Monte Carlo paths listed (any order, repeats allowed): paths(plan, p, 1) of each p, in one call. */
@@ -223,8 +223,9 @@ export class Engine implements Backend {
     return this.generate(plan, list.length, 0, list);
   }
 
-  private generate(plan: PathPlan, n: number, start: number, list?: ArrayLike<number>): PathBlock {
+  private generate(plan: PathPlan, n: number, start: number, list?: ArrayLike<number>, into?: PathBlock): PathBlock {
     const nUnd = plan.underlyings.length;
+    const { logMoves, volShifts } = pathPlanes(nUnd * n, into);
     // The kernels work on pairs of paths; an odd count generates one more (a valid path, unused).
     const m = (n + 1) & ~1;
     let at = this.top;
@@ -255,8 +256,6 @@ export class Engine implements Backend {
       this.k.normalsF64x2Soa(lo, hi, STREAM.jumpNormals, start, m, nUnd + 1, jumpZ, pathList);
     }
     this.k.correlatedMovesF64x2Soa(nUnd, m, params, factor, z, gamma, jumpU, jumpZ, moves, vols);
-    const logMoves = new Float64Array(nUnd * n);
-    const volShifts = new Float64Array(nUnd * n);
     for (let u = 0; u < nUnd; u++) {
       logMoves.set(this.mem.f64(moves + u * m * F64, n), u * n);
       volShifts.set(this.mem.f64(vols + u * m * F64, n), u * n);

@@ -49,6 +49,8 @@ export class RiskPool {
   readonly workers: number;
   private readonly pool: workerpool.Pool | undefined;
   private local: Promise<Engine> | undefined;
+  /** Runs sent so far: each run's id, by which a worker keeps its plan between ranges and stages. */
+  private runs = 0;
 
   constructor(options: PoolOptions = {}) {
     const workers = options.workers ?? defaultWorkers();
@@ -82,6 +84,7 @@ export class RiskPool {
     // With its progress report: the parts run here when sending them out would not repay.
     const run = method.plan(engine, input, options);
     if (!method.worthSending(run, input)) return method.coordinate(run, sendHere(method, run));
+    const id = String(++this.runs);
     const send: SendStage = <Part>(stage: string, items: number, shared?: unknown) => {
       const progress = stage === method.progressStage ? options.onProgress : undefined;
       const ranges = evenRanges(items, this.workers);
@@ -93,7 +96,7 @@ export class RiskPool {
       };
       return Promise.all(ranges.map(async (range, i) => {
         const on = progress ? { on: (done: number) => report(i, done) } : {};
-        const part = (await this.pool!.exec("part", [name, input, stage, range, shared, progress !== undefined], on)) as Part;
+        const part = (await this.pool!.exec("part", [id, name, input, stage, range, shared, progress !== undefined], on)) as Part;
         if (progress) report(i, range.count);
         return part;
       }));

@@ -4,11 +4,14 @@ import workerpool from "workerpool";
 import { createEngine, type Engine } from "../engine/engine.js";
 import type { MarginMethod } from "../methods/margin.js";
 import type { MarketData } from "../model/types.js";
-import { runPart, type Range, type SplitName } from "../runs/registry.js";
+import { planSplit, type PlannedSplit, type Range, type SplitName } from "../runs/registry.js";
 import { marginAccounts, type BatchAccount } from "./tasks.js";
 
 let engine: Promise<Engine> | undefined;
 const getEngine = (): Promise<Engine> => (engine ??= createEngine());
+
+/** The run this worker planned last, by the pool's id for it: its other ranges and stages reuse the plan and the compiled books. */
+let last: { id: string; part: PlannedSplit } | undefined;
 
 /** The typed arrays' buffers in a part (once each): moved, not copied, back to the pool. */
 function buffersOf(value: unknown, found = new Set<ArrayBuffer>()): Set<ArrayBuffer> {
@@ -21,9 +24,11 @@ function buffersOf(value: unknown, found = new Set<ArrayBuffer>()): Set<ArrayBuf
 }
 
 workerpool.worker({
-  /** One range of a stage; with `progress`, each step of it reported to the pool as the count done. */
-  async part(name: SplitName, input: unknown, stage: string, range: Range, shared: unknown, progress: boolean) {
-    const part = runPart(await getEngine(), name, input, stage, range, shared, progress ? (done) => workerpool.workerEmit(done) : undefined);
+  /** One range of a stage of run `id`; with `progress`, each step of it reported to the pool as the count done. */
+  async part(id: string, name: SplitName, input: unknown, stage: string, range: Range, shared: unknown, progress: boolean) {
+    const here = await getEngine();
+    if (last?.id !== id) last = { id, part: planSplit(here, name, input, progress ? (done) => workerpool.workerEmit(done) : undefined) };
+    const part = last.part(stage, range, shared);
     return new workerpool.Transfer(part as object, [...buffersOf(part)]);
   },
   async margins(accounts: BatchAccount[], marketData: MarketData, spec: MarginMethod) {

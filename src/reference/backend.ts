@@ -3,7 +3,7 @@
 // baseline in benchmarks. It reads books in the kernels' layout, which it takes
 // from a WASM backend (the module's exported globals).
 import {
-  checkRevalue, compileWithin, DEFAULT_LIMITS, type Backend, type BookGreeks, type Limits, type RevalueOptions, type RevalueResult,
+  checkRevalue, compileWithin, DEFAULT_LIMITS, pathPlanes, type Backend, type BookGreeks, type Limits, type RevalueOptions, type RevalueResult,
 } from "../engine/backend.js";
 import { zeroMoveSlot, type Book, type CompileOptions, type OptionTerms } from "../engine/book.js";
 import type { PathBlock, PathPlan } from "../engine/path-plan.js";
@@ -31,8 +31,17 @@ export class ReferenceBackend implements Backend {
   }
 
   revalue(book: Book, scenarios: ScenarioSet, options: RevalueOptions = {}): RevalueResult {
-    const { dt, currency, rows } = checkRevalue(this.limits, book, scenarios, options);
-    return revalueReference(book, scenarios, { dt, currency, reduce: rows ? "rows" : "sum" });
+    const { dt, currency, rows, into } = checkRevalue(this.limits, book, scenarios, options);
+    const r = revalueReference(book, scenarios, { dt, currency, reduce: rows ? "rows" : "sum" });
+    if (!into) return r;
+    // The PnL, then each position's row.
+    const count = scenarios.count;
+    const views = [r.pnl, ...(r.positions ?? [])].map((row, i) => {
+      const view = into.subarray(i * count, (i + 1) * count);
+      view.set(row);
+      return view;
+    });
+    return rows ? { currency, pnl: views[0]!, positions: views.slice(1) } : { currency, pnl: views[0]! };
   }
 
   greeks(terms: readonly OptionTerms[]): Black76Greeks[] {
@@ -55,8 +64,13 @@ export class ReferenceBackend implements Backend {
     });
   }
 
-  paths(plan: PathPlan, start: number, n: number): PathBlock {
-    return pathsReference(plan, start, n);
+  paths(plan: PathPlan, start: number, n: number, into?: PathBlock): PathBlock {
+    if (!into) return pathsReference(plan, start, n);
+    const out = pathPlanes(plan.underlyings.length * n, into);
+    const block = pathsReference(plan, start, n);
+    out.logMoves.set(block.logMoves);
+    out.volShifts.set(block.volShifts);
+    return out;
   }
 
   pathsAt(plan: PathPlan, list: ArrayLike<number>): PathBlock {

@@ -234,6 +234,14 @@ export interface HistoricalInput {
  */
 export const LOCAL_HISTORICAL = 500_000;
 
+/**
+ * Position-paths below which a Monte Carlo run stays on the planning thread: a pool's
+ * fixed cost (each worker plans the run and compiles its books, the parts travel and
+ * are merged) is a few milliseconds, what 10,000 paths of 200 positions take on one
+ * core; from 20,000 such paths the pool pays (bench/montecarlo.bench.ts).
+ */
+export const LOCAL_MONTE_CARLO = 2_500_000;
+
 const marketOf = (marketData: MarketData, options: PlanOptions): Market => options.market ?? buildMarket(marketData);
 
 const monteCarloSplit: SplitMethod<MonteCarloInput, MonteCarloRun, MonteCarloResult> = {
@@ -245,7 +253,7 @@ const monteCarloSplit: SplitMethod<MonteCarloInput, MonteCarloRun, MonteCarloRes
     tail: (run, { start, count }, tail) => run.tailBlocks(tail as EsTail, start, count),
   },
   progressStage: "paths",
-  worthSending: () => true,
+  worthSending: (run, { positions }) => positions.length * run.model.paths >= LOCAL_MONTE_CARLO,
   async coordinate(run, send) {
     const parts = await send<PartSummary>("paths", run.model.paths);
     const tail = run.esTail(parts);
@@ -422,9 +430,17 @@ export function splitInputOf<S extends Extract<RunSpec, { command: SplitName }>>
 export function runPart(
   engine: Engine, name: SplitName, input: unknown, stage: string, range: Range, shared: unknown, onProgress?: (done: number, total: number) => void,
 ): unknown {
+  return planSplit(engine, name, input, onProgress)(stage, range, shared);
+}
+
+/** One range of a stage of a run planned once: what a worker keeps to compute several. */
+export type PlannedSplit = (stage: string, range: Range, shared: unknown) => unknown;
+
+/** A split method's run planned on this engine from its plain inputs, ready to compute any range of any stage. */
+export function planSplit(engine: Engine, name: SplitName, input: unknown, onProgress?: (done: number, total: number) => void): PlannedSplit {
   const method = splitMethod(name) as SplitMethod<unknown, unknown, unknown>;
-  const part = stagePart(method, stage);
-  return part(method.plan(engine, input, onProgress ? { onProgress } : {}), range, shared);
+  const run = method.plan(engine, input, onProgress ? { onProgress } : {});
+  return (stage, range, shared) => stagePart(method, stage)(run, range, shared);
 }
 
 /** A split method's whole run on this engine: planned here, each stage one range here. */

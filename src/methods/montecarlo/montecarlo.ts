@@ -17,7 +17,7 @@ import type { Position } from "../../model/types.js";
 import { esRank, mergeWorst, type TailRisk } from "../../risk/tail.js";
 import { termWeight } from "../grid/grid.js";
 import {
-  booksByUnderlying, checkCover, checkLevels, combineParts, heldBy, revalueByUnderlying, summarisePart,
+  booksByUnderlying, checkCover, checkLevels, combineParts, heldBy, revalueInto, summarisePart,
   type Diversification, type PartSummary, type ScenarioPnl, type UnderlyingBook, type UnderlyingTail,
 } from "../scenario-risk.js";
 import { MAX_BINS, MAX_WORST, withDefaults, type MonteCarloModel, type MonteCarloModelInput } from "../../model/montecarlo.js";
@@ -153,19 +153,20 @@ export function prepareMonteCarlo(
     if (!(Number.isSafeInteger(first) && Number.isSafeInteger(count) && first >= 0 && count >= 1 && first + count <= n)) {
       throw new InputError("paths", `a range of paths must lie within 0..${n}, got ${first}..${first + count}`);
     }
-    const usd = held.map(() => new Float64Array(count));
-    const coin = held.map((h) => (h.coinSettled ? new Float64Array(count) : undefined));
+    const pnl = { usd: held.map(() => new Float64Array(count)), coin: held.map((h) => (h.coinSettled ? new Float64Array(count) : undefined)) };
+    // The chunks' paths and scenario sets reuse the same buffers.
+    const cells = names.length * Math.min(chunk, count);
+    const block = { logMoves: new Float64Array(cells), volShifts: new Float64Array(cells) };
+    const sets = new Map<number, ScenarioSet[]>();
     // Every underlying's book stays loaded while the chunks are revalued.
     backend.withResident(() => {
       for (let at = 0; at < count; at += chunk) {
         const m = Math.min(chunk, count - at);
-        const part = revalueByUnderlying(backend, books(), paths(plan, first + at, m), m, plan.horizon);
-        part.usd.forEach((row, u) => usd[u]!.set(row, at));
-        part.coin.forEach((row, u) => row && coin[u]!.set(row, at));
+        revalueInto(backend, books(), paths(plan, first + at, m, block), m, plan.horizon, pnl, at, sets);
         options.onProgress?.(at + m, count);
       }
     });
-    return { start: first, usd, coin };
+    return { start: first, ...pnl };
   };
 
   const esLevel = model.levels.es[0] ?? model.levels.var[0]!;
@@ -233,6 +234,8 @@ export function prepareMonteCarlo(
     const book = fullBook();
     const nPos = book.positions.length;
     const out = new Float64Array(count * nPos);
+    // One buffer for every block's rows (a full block's size; only the last is shorter).
+    const into = new Float64Array((1 + nPos) * Math.max(0, Math.min(TAIL_BLOCK, tail.paths.length - first * TAIL_BLOCK)));
     for (let b = 0; b < count; b++) {
       const from = (first + b) * TAIL_BLOCK;
       const inBlock = tail.paths.slice(from, from + TAIL_BLOCK);
@@ -241,7 +244,7 @@ export function prepareMonteCarlo(
       const at = pathsAt(plan, inBlock);
       set.logMoves.set(at.logMoves);
       set.volShifts.set(at.volShifts);
-      const rows = backend.revalue(book, set, { dt: plan.horizon, reduce: "rows" }).positions!;
+      const rows = backend.revalue(book, set, { dt: plan.horizon, reduce: "rows", into }).positions!;
       rows.forEach((row, i) => (out[b * nPos + i] = -weightedSum(row, tail.weights, from)));
     }
     return out;

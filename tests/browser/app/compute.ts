@@ -43,5 +43,5 @@ export function run(pm: Api, engine: Pmargin.Engine, book: Pmargin.Book): Result
 
 /** The Monte Carlo run the page splits across two Web Workers and Node runs on one thread. */
 export function poolRunInputs(pm: Api): [Pmargin.Position[], Pmargin.Market, Pmargin.MonteCarloModelInput] {
-  return [syntheticPositions(30, 8, 3), pm.buildMarket(syntheticMarket()), { paths: 40_000, seed: 99, jumps: { common: { intensity: 2, mean: -0.1, vol: 0.05 } } }];
+  return [syntheticPositions(30, 8, 3), pm.buildMarket(syntheticMarket()), { paths: 70_000, seed: 99, jumps: { common: { intensity: 2, mean: -0.1, vol: 0.05 } } }];
 }
