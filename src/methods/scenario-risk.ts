@@ -94,31 +94,30 @@ export function revalueInto(
 }
 
 /**
- * revalueByUnderlying over `count` scenarios in chunks of at most `chunk`, the books held
- * loaded throughout: the same bits as one call (each scenario is revalued on its own),
+ * revalueByUnderlying over `count` scenarios in chunks of at most `chunk` (`blockAt(at, m)`
+ * gives scenarios [at, at + m)), the books held loaded throughout and each chunk written
+ * into the run's rows: the same bits as one call (each scenario is revalued on its own),
  * in bounded scratch memory, with `onProgress(done, count)` after each chunk.
  */
 export function revalueInChunks(
   backend: Backend, books: () => UnderlyingBook[], count: number, chunk: number, blockAt: (at: number, m: number) => PathBlock, dt: number,
   onProgress?: (done: number, total: number) => void,
 ): ScenarioPnl {
-  const usd: Float64Array[] = [];
-  const coin: (Float64Array | undefined)[] = [];
+  const pnl: ScenarioPnl = { usd: [], coin: [] };
+  const sets = new Map<number, ScenarioSet[]>();
   backend.withResident(() => {
     const all = books();
-    all.forEach((b) => {
-      usd.push(new Float64Array(count));
-      coin.push(b.coinSettled ? new Float64Array(count) : undefined);
-    });
+    for (const b of all) {
+      pnl.usd.push(new Float64Array(count));
+      pnl.coin.push(b.coinSettled ? new Float64Array(count) : undefined);
+    }
     for (let at = 0; at < count; at += chunk) {
       const m = Math.min(chunk, count - at);
-      const part = revalueByUnderlying(backend, all, blockAt(at, m), m, dt);
-      part.usd.forEach((row, u) => usd[u]!.set(row, at));
-      part.coin.forEach((row, u) => row && coin[u]!.set(row, at));
+      revalueInto(backend, all, blockAt(at, m), m, dt, pnl, at, sets);
       onProgress?.(at + m, count);
     }
   });
-  return { usd, coin };
+  return pnl;
 }
 
 export interface Levels {

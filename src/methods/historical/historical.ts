@@ -208,14 +208,17 @@ export function prepareHistorical(
     if (!(Number.isSafeInteger(start) && Number.isSafeInteger(count) && start >= 0 && count >= 1 && start + count <= n)) {
       throw new InputError("windows", `a range of windows must lie within 0..${n}, got ${start}..${start + count}`);
     }
-    // Windows [from, from + m) of a plane, per underlying.
-    const planes = (all: Float64Array, from: number, m: number): Float64Array => {
+    // Windows [from, from + m) of a plane, per underlying, in one buffer the chunks reuse.
+    const cells = names.length * Math.min(HISTORICAL_CHUNK, count);
+    const buffers = { logMoves: new Float64Array(cells), volShifts: new Float64Array(cells) };
+    const planes = (all: Float64Array, out: Float64Array, from: number, m: number): Float64Array => {
       if (m === n) return all;
-      const out = new Float64Array(names.length * m);
       names.forEach((_, u) => out.set(all.subarray(u * n + from, u * n + from + m), u * m));
-      return out;
+      return out.subarray(0, names.length * m);
     };
-    const block = (at: number, m: number): PathBlock => ({ logMoves: planes(sc.logMoves, start + at, m), volShifts: planes(sc.volShifts, start + at, m) });
+    const block = (at: number, m: number): PathBlock => ({
+      logMoves: planes(sc.logMoves, buffers.logMoves, start + at, m), volShifts: planes(sc.volShifts, buffers.volShifts, start + at, m),
+    });
     const pnl = revalueInChunks(backend, books, count, HISTORICAL_CHUNK, block, dt, progress.onProgress);
     return summarisePart(pnl, start, n, levels, { worst: listed, listed }, backend);
   };

@@ -17,7 +17,7 @@ import type { Position } from "../../model/types.js";
 import { esRank, mergeWorst, type TailRisk } from "../../risk/tail.js";
 import { termWeight } from "../grid/grid.js";
 import {
-  booksByUnderlying, checkCover, checkLevels, combineParts, heldBy, revalueInto, summarisePart,
+  booksByUnderlying, checkCover, checkLevels, combineParts, heldBy, revalueInChunks, summarisePart,
   type Diversification, type PartSummary, type ScenarioPnl, type UnderlyingBook, type UnderlyingTail,
 } from "../scenario-risk.js";
 import { MAX_BINS, MAX_WORST, withDefaults, type MonteCarloModel, type MonteCarloModelInput } from "../../model/montecarlo.js";
@@ -153,19 +153,10 @@ export function prepareMonteCarlo(
     if (!(Number.isSafeInteger(first) && Number.isSafeInteger(count) && first >= 0 && count >= 1 && first + count <= n)) {
       throw new InputError("paths", `a range of paths must lie within 0..${n}, got ${first}..${first + count}`);
     }
-    const pnl = { usd: held.map(() => new Float64Array(count)), coin: held.map((h) => (h.coinSettled ? new Float64Array(count) : undefined)) };
-    // The chunks' paths and scenario sets reuse the same buffers.
+    // The chunks' paths reuse one block.
     const cells = names.length * Math.min(chunk, count);
     const block = { logMoves: new Float64Array(cells), volShifts: new Float64Array(cells) };
-    const sets = new Map<number, ScenarioSet[]>();
-    // Every underlying's book stays loaded while the chunks are revalued.
-    backend.withResident(() => {
-      for (let at = 0; at < count; at += chunk) {
-        const m = Math.min(chunk, count - at);
-        revalueInto(backend, books(), paths(plan, first + at, m, block), m, plan.horizon, pnl, at, sets);
-        options.onProgress?.(at + m, count);
-      }
-    });
+    const pnl = revalueInChunks(backend, books, count, chunk, (at, m) => paths(plan, first + at, m, block), plan.horizon, options.onProgress);
     return { start: first, ...pnl };
   };
 
