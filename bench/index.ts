@@ -113,13 +113,6 @@ if (summary.rows.length > 0) console.log(`${markdown(summary)}\n`);
 // The issue's targets, each with what was measured.
 const find = (id: string): Section | undefined => sections.find((s) => s.id === id);
 const targets: { target: string; measured: string; met: boolean }[] = [];
-const revalue = find("revalue")?.rows.find((r) => r.data.options === 200)?.data as { peakShare: number; wasmGflops: number; peakGflops: number } | undefined;
-if (revalue) {
-  targets.push({
-    target: "revaluation ≥ 60% of the per-core f64x2 peak (200 options; issue 7)",
-    measured: `${revalue.wasmGflops.toFixed(2)} of ${revalue.peakGflops.toFixed(2)} GFLOP/s = ${pct(revalue.peakShare)}`, met: revalue.peakShare >= 0.6,
-  });
-}
 for (const [paths, least] of [[1_000_000, 1.9], [100_000, 1.5]] as const) {
   const scaling = find("scaling")?.rows.find((r) => r.data.paths === paths)?.data as { speedup: number; equal: boolean } | undefined;
   if (!scaling) continue;
