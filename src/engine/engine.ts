@@ -3,7 +3,8 @@ import type { Black76Greeks } from "../math/black76.js";
 import type { Market } from "../market/market.js";
 import type { Position } from "../model/types.js";
 import {
-  checkRevalue, compileWithin, DEFAULT_LIMITS, type Backend, type BookGreeks, type Limits, type RevalueOptions, type RevalueResult,
+  checkRevalue, checkWorstLosses, compileWithin, DEFAULT_LIMITS, type Backend, type BookGreeks, type Limits, type LossWeights, type RevalueOptions,
+  type RevalueResult, type WorstLosses,
 } from "./backend.js";
 import { zeroMoveSlot, type Book, type CompileOptions, type OptionTerms } from "./book.js";
 import { align16, LinearMemory } from "./memory.js";
@@ -253,6 +254,27 @@ export class Engine implements Backend {
   selector(): Selector {
     const ptr = this.top;
     return wasmSelector(this.k, ptr, (bytes) => this.mem.ensure(ptr + bytes - this.mem.base));
+  }
+
+  /** Worst weighted losses by the reduction kernel (assembly/reduce.ts), the rows copied into scratch memory. */
+  worstLosses(rows: readonly Float64Array[], values: ArrayLike<number>, weights: LossWeights, s0: number): WorstLosses {
+    checkWorstLosses(rows, values, weights);
+    const nRows = rows.length;
+    const nScen = weights.priceFactor.length;
+    const at = this.top;
+    const valuesAt = at + nRows * nScen * F64;
+    const weightsAt = valuesAt + nRows * F64;
+    const out = weightsAt + 5 * nScen * F64;
+    this.mem.ensure(out + 4 * nRows * F64 - this.mem.base);
+    const heap = this.mem.f64(at, (out - at) / F64);
+    for (let r = 0; r < nRows; r++) heap.set(rows[r]!.subarray(0, nScen), r * nScen);
+    heap.set(values, nRows * nScen);
+    const w = nRows * nScen + nRows;
+    [weights.priceFactor, weights.usdFactor, weights.usdDamp, weights.coinFactor, weights.coinDamp].forEach((plane, p) => heap.set(plane, w + p * nScen));
+    this.k.worstLossesF64(at, nRows, nScen, valuesAt, weightsAt, s0, out);
+    const planes = this.mem.f64(out, 4 * nRows).slice();
+    const plane = (p: number): Float64Array => planes.subarray(p * nRows, (p + 1) * nRows);
+    return { usd: plane(0), usdAt: plane(1), coin: plane(2), coinAt: plane(3) };
   }
 
   /** Bytes of linear memory in use (it never shrinks; it is reused). */

@@ -8,10 +8,11 @@ import { expectObject, InputError, own, refuseUnknownKeys } from "../../errors.j
 import { log } from "../../math/deterministic.js";
 import { assertMarket, type Market } from "../../market/market.js";
 import { isCoinSettled, type MmpSetting, type Position } from "../../model/types.js";
-import { coinPnl, WorstWeightedLoss } from "../../risk/reduce.js";
+import { coinPnl } from "../../risk/reduce.js";
+import { worstLossesReference } from "../../reference/reduce.js";
 import { valueBook, type PositionValue } from "../valuation.js";
 import type { MarginProfile, RollShock, UnderlyingGridParams, VolTermScaling } from "../../model/profile.js";
-import { dampen, extendedWeight, weighing, type Weighing } from "./extended.js";
+import { extendedWeight, weighing, type Weighing } from "./extended.js";
 import { deribitRiskMatrix, type DeribitRiskMatrix } from "./risk-matrix.js";
 import { checkedProfile } from "../../schema/profile.js";
 import { checkedPositions } from "../../market/positions.js";
@@ -217,30 +218,22 @@ export function valuedUnderlyingMargin(
   const all = positions.map((_, k) => k);
   const weighed = weighing(scenarios, p, s0);
   const futures = futureTerms(positions, market);
-  const measure = (members: number[], keep: boolean): Measured => measureGrid(scenarios, weighed, members.map((k) => rows[k]!), members.map((k) => values[k]!), s0, keep);
-  const charges = (members: number[]): Omit<Contingencies, "minimum" | "mmp"> => ({
-    shortOption: amount(shortOptionCharge(members.map((k) => positions[k]!), p, s0), s0, u),
-    roll: amount(rollCharge(members, futures, deltas, p, s0), s0, u),
-    deltaShock: amount((p.deltaShock ?? 0) * Math.abs(members.reduce((a, k) => a + deltas[k]!, 0)) * s0, s0, u),
-  });
   // A coin-settled book is margined on its coin PnL, as Deribit does; others on USD PnL.
-  const coinSettled = (members: number[]): boolean => isCoinSettled(members.map((k) => positions[k]!));
   // The book is measured in coin when all of it is coin-settled; single positions are
   // measured the same way as their book, or their sum could fall below the book's.
-  const inCoin = options.measureIn !== "USD" && coinSettled(all);
-  const requirement = (members: number[], keep = true): { m: Measured; c: Omit<Contingencies, "minimum" | "mmp">; worst: Amount; usd: number } => {
-    const m = measure(members, keep);
-    const c = charges(members);
-    const worst = inCoin ? amount(Math.max(m.worstCoin, 0) * s0, s0, u) : amount(Math.max(m.worstUsd, 0), s0, u);
-    return { m, c, worst, usd: worst.usd + c.shortOption.usd + c.roll.usd + c.deltaShock.usd };
+  const inCoin = options.measureIn !== "USD" && isCoinSettled(positions);
+  const m = measureBook(rows, values, weighed, s0);
+  const c: Omit<Contingencies, "minimum" | "mmp"> = {
+    shortOption: amount(shortOptionCharge(positions, p, s0), s0, u),
+    roll: amount(rollCharge(all, futures, deltas, p, s0), s0, u),
+    deltaShock: amount((p.deltaShock ?? 0) * Math.abs(deltas.reduce((a, d) => a + d, 0)) * s0, s0, u),
   };
-  const { m, c, worst, usd } = requirement(all);
+  const worst = inCoin ? amount(Math.max(m.worstCoin, 0) * s0, s0, u) : amount(Math.max(m.worstUsd, 0), s0, u);
+  const usd = worst.usd + c.shortOption.usd + c.roll.usd + c.deltaShock.usd;
   const coreUsd = Math.max(usd, minimumDeltaCharge(deltas, p, s0), p.minimum ?? 0);
   const mmpUsd = mmpCharge(options.mmp, u, p, s0);
   const initialUsd = coreUsd + mmpUsd;
-  // Single-position margin: each position's grid and contingencies alone (no floors),
-  // without keeping its PnL vectors (a third of a grid call went into building them).
-  const standaloneUsd = all.reduce((acc, k) => acc + requirement([k], false).usd, 0);
+  const standaloneUsd = standalone(backend, positions, rows, values, deltas, futures, weighed, p, s0, inCoin);
   const margin: UnderlyingGridMargin = {
     underlying: u,
     index: s0,
@@ -323,7 +316,7 @@ function separateSettlements(
 }
 
 interface Measured {
-  /** The members' PnL per scenario, USD and coin; empty unless kept. */
+  /** The book's PnL per scenario, USD and coin. */
   pnlUsd: number[];
   pnlCoin: number[];
   /** Largest weighted loss in USD and where; the same measured in coin. */
@@ -334,30 +327,45 @@ interface Measured {
 }
 
 /**
- * Sums members' PnL per scenario and finds the worst weighted loss (the first scenario
- * that gives it), in USD and in coin, in one pass. With `keep` the PnL vectors are
- * returned too.
+ * The book's PnL per scenario (its positions' rows summed in input order), in USD and in
+ * coin, and its worst weighted losses (the first scenario that gives each).
  */
-function measureGrid(scenarios: GridScenario[], wg: Weighing, rows: Float64Array[], values: number[], s0: number, keep: boolean): Measured {
-  // Index loops, no per-scenario allocation: this runs once per position (its single-position margin).
-  const pnlUsd: number[] = [];
-  const pnlCoin: number[] = [];
+function measureBook(rows: readonly Float64Array[], values: readonly number[], wg: Weighing, s0: number): Measured {
+  const pnl = sumRows(rows, wg.priceFactor.length);
   let v0 = 0;
   for (let j = 0; j < values.length; j++) v0 += values[j]!;
-  const usd = new WorstWeightedLoss();
-  const inCoin = new WorstWeightedLoss();
-  for (let s = 0; s < scenarios.length; s++) {
-    let sum = 0;
-    for (let j = 0; j < rows.length; j++) sum += rows[j]![s]!;
-    const coin = coinPnl(v0, sum, s0, 1 + scenarios[s]!.move);
-    if (keep) {
-      pnlUsd.push(sum);
-      pnlCoin.push(coin);
-    }
-    usd.offer(s, 1, dampen(sum * wg.usdFactor[s]!, wg.usdDamp[s]!));
-    inCoin.offer(s, 1, dampen(coin * wg.coinFactor[s]!, wg.coinDamp[s]!));
+  const worst = worstLossesReference([pnl], [v0], wg, s0);
+  const pnlCoin = new Array<number>(pnl.length);
+  for (let s = 0; s < pnl.length; s++) pnlCoin[s] = coinPnl(v0, pnl[s]!, s0, wg.priceFactor[s]!);
+  return {
+    pnlUsd: Array.from(pnl), pnlCoin,
+    worstUsd: worst.usd[0]!, worstIndex: worst.usdAt[0]!, worstCoin: worst.coin[0]!, worstCoinIndex: worst.coinAt[0]!,
+  };
+}
+
+/**
+ * The sum of the positions' single-position margins: each one's worst weighted loss (the
+ * backend's reduction, measured in coin when its book is) and contingencies, without floors.
+ */
+function standalone(
+  backend: Backend, positions: readonly Position[], rows: readonly Float64Array[], values: readonly number[], deltas: readonly number[],
+  futures: readonly (FutureTerms | undefined)[], wg: Weighing, p: UnderlyingGridParams, s0: number, inCoin: boolean,
+): number {
+  const worst = backend.worstLosses(rows, values, wg, s0);
+  let total = 0;
+  for (let k = 0; k < positions.length; k++) {
+    const loss = inCoin ? Math.max(worst.coin[k]!, 0) * s0 : Math.max(worst.usd[k]!, 0);
+    const deltaShock = (p.deltaShock ?? 0) * Math.abs(0 + deltas[k]!) * s0;
+    total += loss + singleShortOption(positions[k]!, p, s0) + singleRollCharge(futures[k], deltas[k]!, p, s0) + deltaShock;
   }
-  return { pnlUsd, pnlCoin, worstUsd: usd.loss, worstIndex: usd.index, worstCoin: inCoin.loss, worstCoinIndex: inCoin.index };
+  return total;
+}
+
+/** Sums rows in order, per scenario, into a new array of `count`. */
+function sumRows(rows: readonly Float64Array[], count: number): Float64Array {
+  const sum = new Float64Array(count);
+  for (const row of rows) for (let s = 0; s < count; s++) sum[s] = sum[s]! + row[s]!;
+  return sum;
 }
 
 /** The scenario set of one underlying's grid, for a book of that underlying. */
@@ -380,7 +388,7 @@ const amount = (usd: number, s0: number, currency: string): Amount => ({ usd, co
  * Short option minimum: per expiry and strike the net short contracts (calls and puts
  * together, as Deribit nets per strike) × factor × index.
  */
-function shortOptionCharge(positions: Position[], p: UnderlyingGridParams, s0: number): number {
+function shortOptionCharge(positions: readonly Position[], p: UnderlyingGridParams, s0: number): number {
   if (!p.shortOptionMinimum) return 0;
   const net = new Map<string, number>();
   for (const q of positions) {
@@ -391,6 +399,17 @@ function shortOptionCharge(positions: Position[], p: UnderlyingGridParams, s0: n
   }
   let short = 0;
   for (const n of net.values()) if (n < 0) short -= n;
+  return short * p.shortOptionMinimum * s0;
+}
+
+/** shortOptionCharge of one position, operation for operation. */
+function singleShortOption(q: Position, p: UnderlyingGridParams, s0: number): number {
+  if (!p.shortOptionMinimum) return 0;
+  let short = 0;
+  if (q.kind === "option") {
+    const net = 0 + q.quantity * (q.contractSize ?? 1);
+    if (net < 0) short -= net;
+  }
   return short * p.shortOptionMinimum * s0;
 }
 
@@ -419,12 +438,9 @@ function minimumDeltaCharge(deltas: number[], p: UnderlyingGridParams, s0: numbe
 function rollCharge(members: number[], futures: readonly (FutureTerms | undefined)[], deltas: number[], p: UnderlyingGridParams, s0: number): number {
   if (!p.rollShock) return 0;
   const shock = p.rollShock;
+  // One position (a single-position margin) needs no netting.
+  if (members.length === 1) return singleRollCharge(futures[members[0]!], deltas[members[0]!]!, p, s0);
   if (shock.basis === "gross") {
-    // One position (a single-position margin) needs no netting.
-    if (members.length === 1) {
-      const f = futures[members[0]!];
-      return f ? Math.abs(f.coins) * rollTerm(shock, f.years) * s0 : 0;
-    }
     // A venue holds one position per contract: positions in the same contract net first.
     const sizes = new Map<string, { coins: number; years: number }>();
     for (const k of members) {
@@ -450,6 +466,18 @@ function rollCharge(members: number[], futures: readonly (FutureTerms | undefine
     else short -= d;
     if (d !== 0) longestT = Math.max(longestT, t);
   }
+  return Math.min(long, short) * s0 * rollTerm(shock, longestT);
+}
+
+/** rollCharge of one position, operation for operation. */
+function singleRollCharge(f: FutureTerms | undefined, delta: number, p: UnderlyingGridParams, s0: number): number {
+  const shock = p.rollShock;
+  if (!shock) return 0;
+  if (shock.basis === "gross") return f ? Math.abs(f.coins) * rollTerm(shock, f.years) * s0 : 0;
+  const d = f ? 0 + delta : 0;
+  const long = d > 0 ? 0 + d : 0;
+  const short = d < 0 ? 0 - d : 0;
+  const longestT = f && d !== 0 ? Math.max(0, f.years) : 0;
   return Math.min(long, short) * s0 * rollTerm(shock, longestT);
 }
 
