@@ -50,8 +50,13 @@ const F64 = 8;
 export class Engine implements Backend {
   readonly name = "wasm";
   readonly limits: Limits;
-  /** Books copied into linear memory (each builds its smile tables there) since the engine was made. */
-  readonly counters = { loads: 0 };
+  /**
+   * Since the engine was made: books compiled, books copied into linear memory, and smile
+   * tables built there (a book loaded again copies the tables it built the first time).
+   */
+  readonly counters = { compiles: 0, loads: 0, smileBuilds: 0 };
+  /** Each book's smile tables, vols now and base values as first built, to load it again without rebuilding them (dropped with the book). */
+  private built = new WeakMap<Book, { tables: Float64Array; vol: Float64Array; base: Float64Array }>();
   /** The resident books' regions: the held ones and the latest. */
   private regions = new WeakMap<Book, Region>();
   /** Per withResident scope, innermost last, the books it holds. */
@@ -84,6 +89,7 @@ export class Engine implements Backend {
   }
 
   compile(positions: readonly Position[], market: Market, options?: CompileOptions): Book {
+    this.counters.compiles++;
     return compileWithin(this.limits, this.layout, positions, market, options);
   }
 
@@ -356,7 +362,6 @@ export class Engine implements Backend {
     new Int32Array(this.k.memory.buffer, nodeOffsets, book.nodeOffsets.length).set(book.nodeOffsets);
     this.mem.f64(slices, book.slices.length).set(book.slices);
     this.mem.f64(xs, book.xs.length).set(book.xs);
-    this.k.smileTablesF64(opt, book.nOpt, book.optCap, slices, xs, book.slots, zeroMoveSlot(book) * F64, end);
     const region: Region = { opt, lin, agg, nodeOffsets, tables, end };
     this.regions.set(book, region);
     this.top = end;
@@ -367,7 +372,19 @@ export class Engine implements Backend {
       this.latest = book;
     }
     this.counters.loads++;
-    this.fillBase(book, region);
+    // What the smile kernel and the zero scenario write: the tables, the vol and base columns.
+    const column = (c: number): Float64Array => this.mem.f64(opt + c * book.optCap * F64, book.nOpt);
+    const built = this.built.get(book);
+    if (built) {
+      this.mem.f64(tables, built.tables.length).set(built.tables);
+      column(this.layout.opt.vol).set(built.vol);
+      column(this.layout.opt.base).set(built.base);
+    } else {
+      this.k.smileTablesF64(opt, book.nOpt, book.optCap, slices, xs, book.slots, zeroMoveSlot(book) * F64, end);
+      this.counters.smileBuilds++;
+      this.fillBase(book, region);
+      this.built.set(book, { tables: this.mem.f64(tables, book.nOpt * book.slots).slice(), vol: column(this.layout.opt.vol).slice(), base: column(this.layout.opt.base).slice() });
+    }
     return region;
   }
 

@@ -13,6 +13,7 @@ import { worstLossesReference } from "../../reference/reduce.js";
 import { valueBook, type PositionValue } from "../valuation.js";
 import type { MarginProfile, RollShock, UnderlyingGridParams, VolTermScaling } from "../../model/profile.js";
 import { extendedWeight, weighing, type Weighing } from "./extended.js";
+import { compiledOnce } from "./compiled.js";
 import { deribitRiskMatrix, type DeribitRiskMatrix } from "./risk-matrix.js";
 import { checkedProfile } from "../../schema/profile.js";
 import { checkedPositions } from "../../market/positions.js";
@@ -204,20 +205,15 @@ export function valuedUnderlyingMargin(
     const groups = settlementGroups(positions);
     if (groups.length > 1) return separateSettlements(backend, positions, groups, u, market, options);
   }
-  const p = bookParams(profile, u, positions);
+  const { p, book, set, weighed, futures } = compiledOnce(backend, market, u, profile, positions, () => compileGrid(backend, positions, u, market, profile));
+  // Each result its own scenarios: a caller may keep or change them.
   const scenarios = gridScenarios(u, p);
-  // Only the smile nodes the grid's moves read are compiled.
-  const moves = scenarios.map((sc) => log(1 + sc.move));
-  const book = backend.compile(positions, market, { volShiftWeight: (days) => termWeight(p.volScaling, days), moves, stickyStrike: p.smile === "stickyStrike" });
-  const set = gridScenarioSet(book, scenarios, p);
   const rows = backend.revalue(book, set, { reduce: "rows" }).positions!;
   const valuation = valueBook(backend, book, market);
   const values = valuation.positions.map((v) => v.valueUsd);
   const deltas = valuation.positions.map((v) => v.delta);
   const s0 = book.indexPrices[0]!;
   const all = positions.map((_, k) => k);
-  const weighed = weighing(scenarios, p, s0);
-  const futures = futureTerms(positions, market);
   // A coin-settled book is margined on its coin PnL, as Deribit does; others on USD PnL.
   // The book is measured in coin when all of it is coin-settled; single positions are
   // measured the same way as their book, or their sum could fall below the book's.
@@ -256,6 +252,18 @@ export function valuedUnderlyingMargin(
     margin.deribit = deribitRiskMatrix(margin, weighed, p, each, profile.mmFactor);
   }
   return { margin, values: valuation.positions };
+}
+
+/** What the grid of a book compiles: its parameters, book, scenario set, weights and futures terms. */
+function compileGrid(backend: Backend, positions: readonly Position[], u: string, market: Market, profile: MarginProfile) {
+  const p = bookParams(profile, u, positions);
+  const scenarios = gridScenarios(u, p);
+  // Only the smile nodes the grid's moves read are compiled.
+  const moves = scenarios.map((sc) => log(1 + sc.move));
+  const book = backend.compile(positions, market, { volShiftWeight: (days) => termWeight(p.volScaling, days), moves, stickyStrike: p.smile === "stickyStrike" });
+  const set = gridScenarioSet(book, scenarios, p);
+  const weighed = weighing(scenarios, p, book.indexPrices[0]!);
+  return { p, book, set, weighed, futures: futureTerms(positions, market) };
 }
 
 /** Indices of the coin-settled positions (inverse, spot) and of the USD-settled ones (linear), an empty group left out. */
