@@ -283,7 +283,7 @@ function separateSettlements(
   backend: Backend, positions: readonly Position[], groups: number[][], u: string, market: Market, options: GridOptions,
 ): { margin: UnderlyingGridMargin; values: PositionValue[] } {
   const { profile, perPosition, measureIn } = options;
-  const alone: GridOptions = { profile: { ...profile, settlementBooks: "together" }, ...(perPosition ? { perPosition } : {}), ...(measureIn ? { measureIn } : {}) };
+  const alone: GridOptions = { profile: togetherOf(profile), ...(perPosition ? { perPosition } : {}), ...(measureIn ? { measureIn } : {}) };
   const books = groups.map((g) => valuedUnderlyingMargin(backend, g.map((k) => positions[k]!), u, market, alone));
   const parts = books.map((b) => b.margin);
   // Each book's per-position items back in the order of `positions`.
@@ -322,6 +322,14 @@ function separateSettlements(
   };
   return { margin, values: inPositionOrder(books.map((b) => b.values)) };
 }
+
+/** The profile with settlementBooks "together", one object per profile (compiled books are kept per profile object). */
+function togetherOf(profile: MarginProfile): MarginProfile {
+  let together = togetherProfiles.get(profile);
+  if (!together) togetherProfiles.set(profile, (together = { ...profile, settlementBooks: "together" }));
+  return together;
+}
+const togetherProfiles = new WeakMap<MarginProfile, MarginProfile>();
 
 interface Measured {
   /** The book's PnL per scenario, USD and coin. */
