@@ -107,8 +107,9 @@ describe("compiled books kept while the market and positions are unchanged", () 
     expect(fresh.counters.compiles).toBe(compiles);
     expect(fresh.counters.smileBuilds).toBe(smileBuilds);
     expect(again).toEqual(first);
-    // Each call gets its own scenario objects.
+    // Each call gets its own array of the scenarios, which are frozen: no result can change another's.
     expect(again.underlyings[0]!.scenarios).not.toBe(first.underlyings[0]!.scenarios);
+    expect(Object.isFrozen(again.underlyings[0]!.scenarios[0])).toBe(true);
   });
 
   it("a new price for one underlying compiles that underlying's books again, and only those", async () => {

@@ -65,6 +65,7 @@ export interface UnderlyingGridMargin {
   maintenance: Amount;
   /** Sum of the positions' single-position initial margins. */
   standalone: Amount;
+  /** The grid, each scenario frozen (results on the same compiled book share them). */
   scenarios: GridScenario[];
   /** Portfolio PnL of each scenario (unweighted), USD and coin. */
   pnlUsd: number[];
@@ -205,9 +206,9 @@ export function valuedUnderlyingMargin(
     const groups = settlementGroups(positions);
     if (groups.length > 1) return separateSettlements(backend, positions, groups, u, market, options);
   }
-  const { p, book, set, weighed, futures } = compiledOnce(backend, market, u, profile, positions, () => compileGrid(backend, positions, u, market, profile));
-  // Each result its own scenarios: a caller may keep or change them.
-  const scenarios = gridScenarios(u, p);
+  const { p, scenarios: cells, book, set, weighed, futures } = compiledOnce(backend, market, u, profile, positions, () => compileGrid(backend, positions, u, market, profile));
+  // Each result its own array of the (frozen) scenarios.
+  const scenarios = cells.slice();
   const rows = backend.revalue(book, set, { reduce: "rows" }).positions!;
   const valuation = valueBook(backend, book, market);
   const values = valuation.positions.map((v) => v.valueUsd);
@@ -254,16 +255,16 @@ export function valuedUnderlyingMargin(
   return { margin, values: valuation.positions };
 }
 
-/** What the grid of a book compiles: its parameters, book, scenario set, weights and futures terms. */
+/** What the grid of a book compiles: its parameters, scenarios (frozen: results share them), book, scenario set, weights and futures terms. */
 function compileGrid(backend: Backend, positions: readonly Position[], u: string, market: Market, profile: MarginProfile) {
   const p = bookParams(profile, u, positions);
-  const scenarios = gridScenarios(u, p);
+  const scenarios: GridScenario[] = gridScenarios(u, p).map((sc) => Object.freeze(sc));
   // Only the smile nodes the grid's moves read are compiled.
   const moves = scenarios.map((sc) => log(1 + sc.move));
   const book = backend.compile(positions, market, { volShiftWeight: (days) => termWeight(p.volScaling, days), moves, stickyStrike: p.smile === "stickyStrike" });
   const set = gridScenarioSet(book, scenarios, p);
   const weighed = weighing(scenarios, p, book.indexPrices[0]!);
-  return { p, book, set, weighed, futures: futureTerms(positions, market) };
+  return { p, scenarios, book, set, weighed, futures: futureTerms(positions, market) };
 }
 
 /** Indices of the coin-settled positions (inverse, spot) and of the USD-settled ones (linear), an empty group left out. */
