@@ -18,13 +18,10 @@ import { coinPnl, WorstWeightedLoss } from "../src/risk/reduce.js";
 import { parsePortfolio } from "../src/schema/portfolio.js";
 import { builtInProfile } from "../src/schema/profiles.js";
 
+/** A file of examples/, parsed JSON. */
 const read = (name: string): unknown => JSON.parse(readFileSync(new URL(`../examples/${name}`, import.meta.url), "utf8"));
-let engine: Engine;
-let example: Inputs;
-beforeAll(async () => {
-  engine = await createEngine();
-  example = prepareInputs(read("portfolio.json"), read("market.json"));
-});
+let engine: Engine, example: Inputs;
+beforeAll(async () => void ([engine, example] = [await createEngine(), prepareInputs(read("portfolio.json"), read("market.json"))]));
 
 /** Deterministic data: a linear congruential generator in [−1, 1). */
 function lcg(seed: number): () => number {

@@ -1,6 +1,6 @@
 // The JS twin of assembly/reduce.ts: worst weighted losses of PnL rows over a grid's
 // scenarios, in USD and in coin, operation for operation as the kernel computes them
-// (coinPnl of src/risk/reduce.ts and dampen of src/methods/grid/extended.ts, written out).
+// (coinPnl of src/risk/reduce.ts and dampen, written out).
 import type { LossWeights, WorstLosses } from "../engine/backend.js";
 
 /**
@@ -11,31 +11,25 @@ import type { LossWeights, WorstLosses } from "../engine/backend.js";
 export function worstLossesReference(rows: readonly ArrayLike<number>[], values: ArrayLike<number>, w: LossWeights, s0: number): WorstLosses {
   const n = rows.length;
   const out: WorstLosses = { usd: new Float64Array(n), usdAt: new Float64Array(n), coin: new Float64Array(n), coinAt: new Float64Array(n) };
-  const nScen = w.priceFactor.length;
-  for (let r = 0; r < n; r++) {
-    const row = rows[r]!;
+  rows.forEach((row, r) => {
     const v0 = 0 + values[r]!;
-    let usd = -Infinity, usdAt = -1, coin = -Infinity, coinAt = -1;
-    for (let s = 0; s < nScen; s++) {
-      const pnl = 0 + row[s]!;
-      const inCoin = (v0 + pnl) / (s0 * w.priceFactor[s]!) - v0 / s0;
-      const lossUsd = -1 * dampen(pnl * w.usdFactor[s]!, w.usdDamp[s]!);
-      const lossCoin = -1 * dampen(inCoin * w.coinFactor[s]!, w.coinDamp[s]!);
-      if (lossUsd > usd) {
-        usd = lossUsd;
-        usdAt = s;
-      }
-      if (lossCoin > coin) {
-        coin = lossCoin;
-        coinAt = s;
-      }
-    }
-    out.usd[r] = usd;
-    out.usdAt[r] = usdAt;
-    out.coin[r] = coin;
-    out.coinAt[r] = coinAt;
-  }
+    const usd = (s: number): number => 0 + row[s]!;
+    const coin = (s: number): number => (v0 + usd(s)) / (s0 * w.priceFactor[s]!) - v0 / s0;
+    [out.usd[r], out.usdAt[r]] = worstOf(usd, w.usdFactor, w.usdDamp);
+    [out.coin[r], out.coinAt[r]] = worstOf(coin, w.coinFactor, w.coinDamp);
+  });
   return out;
+}
+
+/** The largest −dampen(pnl(s)·factor[s], damp[s]) over the scenarios and the first one giving it (−Infinity, −1 without any). */
+function worstOf(pnl: (s: number) => number, factor: Float64Array, damp: Float64Array): [number, number] {
+  let worst = -Infinity;
+  let at = -1;
+  for (let s = 0; s < factor.length; s++) {
+    const loss = -1 * dampen(pnl(s) * factor[s]!, damp[s]!);
+    if (loss > worst) [worst, at] = [loss, s];
+  }
+  return [worst, at];
 }
 
 /** x moved toward 0 by `amount`, never past it. */

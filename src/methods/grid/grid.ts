@@ -2,7 +2,7 @@
 // a grid of price moves × vol shocks with full revaluation by the kernel, plus
 // contingencies; single-position and portfolio margin side by side.
 import { assertBackend, type Backend } from "../../engine/backend.js";
-import { futurePrice, type Book } from "../../engine/book.js";
+import { futurePrice, type CompileOptions } from "../../engine/book.js";
 import { ScenarioSet } from "../../engine/scenarios.js";
 import { expectObject, InputError, own, refuseUnknownKeys } from "../../errors.js";
 import { log } from "../../math/deterministic.js";
@@ -115,13 +115,6 @@ const GRID_OPTIONS: readonly (keyof GridOptions)[] = ["profile", "perPosition", 
 /** A profile's parameters for one underlying: its overrides merged over the defaults. */
 export function paramsFor(profile: MarginProfile, underlying: string): UnderlyingGridParams {
   return { ...profile.defaults, ...own(profile.underlyings, underlying) };
-}
-
-/** The parameters of one book: its underlying's, with the profile's usdSettled ones over them when every position settles in USD. */
-function bookParams(profile: MarginProfile, underlying: string, positions: readonly Position[]): UnderlyingGridParams {
-  const p = paramsFor(profile, underlying);
-  const usdSettled = positions.length > 0 && positions.every((q) => q.kind !== "spot" && q.settlement === "linear");
-  return profile.usdSettled && usdSettled ? { ...p, ...profile.usdSettled } : p;
 }
 
 /** Weight of a vol shock for an option `days` from expiry: (ref / max(days, min))^p. */
@@ -255,16 +248,40 @@ export function valuedUnderlyingMargin(
   return { margin, values: valuation.positions };
 }
 
-/** What the grid of a book compiles: its parameters, scenarios (frozen: results share them), book, scenario set, weights and futures terms. */
+/** What a profile's grid is for an underlying's book, whatever its positions: made once per profile object. */
+interface GridPlan {
+  p: UnderlyingGridParams;
+  /** Frozen: the results of every book on this plan share them. */
+  scenarios: readonly GridScenario[];
+  compileOptions: CompileOptions;
+  set: ScenarioSet;
+}
+
+const plans = new WeakMap<MarginProfile, Map<string, GridPlan>>();
+
+/** The plan of a book of `positions` on `u`: its underlying's, or its USD-settled books' (profile.usdSettled). */
+function gridPlan(profile: MarginProfile, u: string, positions: readonly Position[]): GridPlan {
+  const usdSettled = profile.usdSettled !== undefined && positions.length > 0 && positions.every((q) => q.kind !== "spot" && q.settlement === "linear");
+  const key = `${usdSettled ? "usd" : "any"}|${u}`;
+  let byKey = plans.get(profile);
+  if (!byKey) plans.set(profile, (byKey = new Map()));
+  let plan = byKey.get(key);
+  if (!plan) {
+    const p = usdSettled ? { ...paramsFor(profile, u), ...profile.usdSettled } : paramsFor(profile, u);
+    const scenarios = gridScenarios(u, p).map((sc) => Object.freeze(sc));
+    // Only the smile nodes the grid's moves read are compiled.
+    const moves = scenarios.map((sc) => log(1 + sc.move));
+    const compileOptions = { volShiftWeight: (days: number) => termWeight(p.volScaling, days), moves, stickyStrike: p.smile === "stickyStrike" };
+    byKey.set(key, (plan = { p, scenarios, compileOptions, set: gridScenarioSet([u], scenarios, p) }));
+  }
+  return plan;
+}
+
+/** What the grid of a book compiles: its plan, book, weights and futures terms. */
 function compileGrid(backend: Backend, positions: readonly Position[], u: string, market: Market, profile: MarginProfile) {
-  const p = bookParams(profile, u, positions);
-  const scenarios: GridScenario[] = gridScenarios(u, p).map((sc) => Object.freeze(sc));
-  // Only the smile nodes the grid's moves read are compiled.
-  const moves = scenarios.map((sc) => log(1 + sc.move));
-  const book = backend.compile(positions, market, { volShiftWeight: (days) => termWeight(p.volScaling, days), moves, stickyStrike: p.smile === "stickyStrike" });
-  const set = gridScenarioSet(book, scenarios, p);
-  const weighed = weighing(scenarios, p, book.indexPrices[0]!);
-  return { p, scenarios, book, set, weighed, futures: futureTerms(positions, market) };
+  const plan = gridPlan(profile, u, positions);
+  const book = backend.compile(positions, market, plan.compileOptions);
+  return { ...plan, book, weighed: weighing(plan.scenarios, plan.p, book.indexPrices[0]!), futures: futureTerms(positions, market) };
 }
 
 /** Indices of the coin-settled positions (inverse, spot) and of the USD-settled ones (linear), an empty group left out. */
@@ -386,8 +403,8 @@ function sumRows(rows: readonly Float64Array[], count: number): Float64Array {
 }
 
 /** The scenario set of one underlying's grid, for a book of that underlying. */
-export function gridScenarioSet(book: Book, grid: GridScenario[], p: UnderlyingGridParams): ScenarioSet {
-  const set = new ScenarioSet(book.underlyings, grid.length);
+export function gridScenarioSet(underlyings: readonly string[], grid: readonly GridScenario[], p: UnderlyingGridParams): ScenarioSet {
+  const set = new ScenarioSet(underlyings, grid.length);
   const states = new Map(p.volStates.map((v) => [v.name, v]));
   grid.forEach((sc, s) => {
     const state = states.get(sc.vol);
