@@ -1,7 +1,7 @@
 // Scenario-grid (risk-matrix) margin: per underlying, the worst weighted loss over
 // a grid of price moves × vol shocks with full revaluation by the kernel, plus
 // contingencies; single-position and portfolio margin side by side.
-import { assertBackend, type Backend } from "../../engine/backend.js";
+import { assertBackend, type Backend, type WorstLosses } from "../../engine/backend.js";
 import { futurePrice, type CompileOptions } from "../../engine/book.js";
 import { ScenarioSet } from "../../engine/scenarios.js";
 import { expectObject, InputError, own, refuseUnknownKeys } from "../../errors.js";
@@ -9,7 +9,6 @@ import { log } from "../../math/deterministic.js";
 import { assertMarket, type Market } from "../../market/market.js";
 import { isCoinSettled, type MmpSetting, type Position } from "../../model/types.js";
 import { coinPnl } from "../../risk/reduce.js";
-import { worstLossesReference } from "../../reference/reduce.js";
 import { valueBook, type PositionValue } from "../valuation.js";
 import type { MarginProfile, RollShock, UnderlyingGridParams, VolTermScaling } from "../../model/profile.js";
 import { extendedWeight, weighing, type Weighing } from "./extended.js";
@@ -212,7 +211,12 @@ export function valuedUnderlyingMargin(
   // The book is measured in coin when all of it is coin-settled; single positions are
   // measured the same way as their book, or their sum could fall below the book's.
   const inCoin = options.measureIn !== "USD" && isCoinSettled(positions);
-  const m = measureBook(rows, values, weighed, s0);
+  // The worst losses of every position alone and, last, of the book: one pass of the reduction.
+  const pnl = sumRows(rows, scenarios.length);
+  let v0 = 0;
+  for (let k = 0; k < values.length; k++) v0 += values[k]!;
+  const losses = backend.worstLosses([...rows, pnl], [...values, v0], weighed, s0);
+  const m = measureBook(pnl, v0, losses, positions.length, weighed, s0);
   const c: Omit<Contingencies, "minimum" | "mmp"> = {
     shortOption: amount(shortOptionCharge(positions, p, s0), s0, u),
     roll: amount(rollCharge(all, futures, deltas, p, s0), s0, u),
@@ -223,7 +227,7 @@ export function valuedUnderlyingMargin(
   const coreUsd = Math.max(usd, minimumDeltaCharge(deltas, p, s0), p.minimum ?? 0);
   const mmpUsd = mmpCharge(options.mmp, u, p, s0);
   const initialUsd = coreUsd + mmpUsd;
-  const standaloneUsd = standalone(backend, positions, rows, values, deltas, futures, weighed, p, s0, inCoin);
+  const standaloneUsd = standalone(positions, losses, deltas, futures, p, s0, inCoin);
   const margin: UnderlyingGridMargin = {
     underlying: u,
     index: s0,
@@ -360,32 +364,24 @@ interface Measured {
   worstCoinIndex: number;
 }
 
-/**
- * The book's PnL per scenario (its positions' rows summed in input order), in USD and in
- * coin, and its worst weighted losses (the first scenario that gives each).
- */
-function measureBook(rows: readonly Float64Array[], values: readonly number[], wg: Weighing, s0: number): Measured {
-  const pnl = sumRows(rows, wg.priceFactor.length);
-  let v0 = 0;
-  for (let j = 0; j < values.length; j++) v0 += values[j]!;
-  const worst = worstLossesReference([pnl], [v0], wg, s0);
+/** The book's measure: its PnL per scenario (its positions' rows summed in input order) in USD and coin, and its worst losses (row `at` of `worst`). */
+function measureBook(pnl: Float64Array, v0: number, worst: WorstLosses, at: number, wg: Weighing, s0: number): Measured {
   const pnlCoin = new Array<number>(pnl.length);
   for (let s = 0; s < pnl.length; s++) pnlCoin[s] = coinPnl(v0, pnl[s]!, s0, wg.priceFactor[s]!);
   return {
     pnlUsd: Array.from(pnl), pnlCoin,
-    worstUsd: worst.usd[0]!, worstIndex: worst.usdAt[0]!, worstCoin: worst.coin[0]!, worstCoinIndex: worst.coinAt[0]!,
+    worstUsd: worst.usd[at]!, worstIndex: worst.usdAt[at]!, worstCoin: worst.coin[at]!, worstCoinIndex: worst.coinAt[at]!,
   };
 }
 
 /**
- * The sum of the positions' single-position margins: each one's worst weighted loss (the
- * backend's reduction, measured in coin when its book is) and contingencies, without floors.
+ * The sum of the positions' single-position margins: each one's worst weighted loss (row k
+ * of `worst`, measured in coin when its book is) and contingencies, without floors.
  */
 function standalone(
-  backend: Backend, positions: readonly Position[], rows: readonly Float64Array[], values: readonly number[], deltas: readonly number[],
-  futures: readonly (FutureTerms | undefined)[], wg: Weighing, p: UnderlyingGridParams, s0: number, inCoin: boolean,
+  positions: readonly Position[], worst: WorstLosses, deltas: readonly number[], futures: readonly (FutureTerms | undefined)[],
+  p: UnderlyingGridParams, s0: number, inCoin: boolean,
 ): number {
-  const worst = backend.worstLosses(rows, values, wg, s0);
   let total = 0;
   for (let k = 0; k < positions.length; k++) {
     const loss = inCoin ? Math.max(worst.coin[k]!, 0) * s0 : Math.max(worst.usd[k]!, 0);
