@@ -69,6 +69,7 @@ export class ReferenceBackend implements Backend {
     return jsSelector();
   }
 
+  /** Worst weighted losses by the reduction's twin (src/reference/reduce.ts). */
   worstLosses(rows: readonly Float64Array[], values: ArrayLike<number>, weights: LossWeights, s0: number): WorstLosses {
     checkWorstLosses(rows, values, weights);
     return worstLossesReference(rows, values, weights, s0);
