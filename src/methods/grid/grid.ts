@@ -64,7 +64,7 @@ export interface UnderlyingGridMargin {
   maintenance: Amount;
   /** Sum of the positions' single-position initial margins. */
   standalone: Amount;
-  /** The grid, each scenario frozen (results on the same compiled book share them). */
+  /** The grid, each scenario frozen (every result under the same profile shares them). */
   scenarios: GridScenario[];
   /** Portfolio PnL of each scenario (unweighted), USD and coin. */
   pnlUsd: number[];
