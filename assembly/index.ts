@@ -36,4 +36,5 @@ export function normCdfF64x2Array(src: usize, dst: usize, n: i32): void {
 
 export { simdPeakF64x2 } from "./peak";
 export { selectF64 } from "./select";
+export { worstLossesF64 } from "./reduce";
 export { normalsF64x2Soa, uniformsF64x2Soa, gammaF64Soa } from "./random";

@@ -2,12 +2,15 @@
 // under the Deribit profile, each account validated then margined (what `pmargin
 // batch` and RiskPool.marginBatch do), in accounts per second: WASM on one thread,
 // WASM on a RiskPool of 2 workers (created and warmed before timing), and the
-// headlineMargin loop on the reference backend (referenceBackend(engine)).
+// headlineMargin loop on the reference backend (referenceBackend(engine)); and pmargin
+// 0.3.0's own batch loop, built from this repository's history (bench/baseline.ts).
 import { createEngine } from "../src/engine/engine.js";
 import { referenceBackend } from "../src/reference/backend.js";
 import type { MarginMethod } from "../src/methods/margin.js";
 import { RiskPool } from "../src/parallel/pool.js";
 import { marginAccounts, type BatchAccountResult } from "../src/parallel/tasks.js";
+import { parseProfile } from "../src/schema/profile.js";
+import { baseline, BASELINE_VERSION } from "./baseline.js";
 import { accountsOf, deribit, marketData } from "./fixtures.js";
 import { cell, consume, count, medians, times, timing, type Section } from "./lib.js";
 
@@ -36,6 +39,19 @@ export async function benchBatch(nAccounts = 10_000, nJs = 10_000, workers = 2):
     const [singleMs] = await medians([["batch, wasm", () => { single = marginAccounts(engine, accounts, marketData, spec); consume(initial(single[0]!)); }]], o);
     const [poolMs] = await medians([["batch, pool", async () => { pooled = await pool.marginBatch(accounts, marketData, spec); consume(initial(pooled[0]!)); }]], o);
     const [jsMs] = await medians([["batch, js", () => { js = marginAccounts(reference, jsAccounts, marketData, jsSpec); consume(initial(js[0]!)); }]], o);
+    const old = await baseline();
+    const versus = "missing" in old ? undefined : await (async () => {
+      const oldEngine = await old.createEngine();
+      const oldSpec = { method: "grid" as const, profile: old.builtInProfile("deribit") };
+      const sameSpec: MarginMethod = { method: "grid", profile: parseProfile(old.deribitJson, `${BASELINE_VERSION} profiles/deribit.json`) };
+      old.marginAccounts(oldEngine, warm, marketData, oldSpec);
+      marginAccounts(engine, warm, marketData, sameSpec);
+      const [oldMs, sameMs] = await medians([
+        [`batch, ${BASELINE_VERSION}`, () => consume(old.marginAccounts(oldEngine, accounts, marketData, oldSpec).length)],
+        [`batch, ${BASELINE_VERSION}'s profile`, () => consume(initial(marginAccounts(engine, accounts, marketData, sameSpec)[0]!))],
+      ], o);
+      return { version: BASELINE_VERSION, ...timing(oldMs!, nAccounts, "accounts"), speedup: oldMs! / singleMs!, sameProfile: { medianMs: sameMs!, speedup: oldMs! / sameMs! } };
+    })();
 
     // The pool gives this thread's figures, bit for bit; the JS kernel the same to 1e-9.
     const poolEqual = pooled.length === single.length && pooled.every((r, i) => r.id === single[i]!.id && initial(r) === initial(single[i]!));
@@ -51,16 +67,20 @@ export async function benchBatch(nAccounts = 10_000, nJs = 10_000, workers = 2):
     return {
       id: "batch",
       title: `Method: batch grid margin of ${count(nAccounts)} accounts × 20 positions, Deribit profile`,
-      columns: ["accounts", "WASM, one thread", `WASM, RiskPool ${workers} workers`, "pool speed-up", "JS reference kernel, one thread", "WASM speed-up"],
+      columns: [
+        "accounts", "WASM, one thread", `WASM, RiskPool ${workers} workers`, "pool speed-up", "JS reference kernel, one thread", "WASM speed-up",
+        `${BASELINE_VERSION}, one thread, its Deribit profile`, `speed-up vs ${BASELINE_VERSION}`, `speed-up vs ${BASELINE_VERSION}, same profile`,
+      ],
       rows: [{
         cells: [
           count(nAccounts), cell(wasmT), cell(poolT), times(poolT.perSecond / wasmT.perSecond),
           `${cell(jsT)}${nJs < nAccounts ? ` (first ${count(nJs)} accounts timed)` : ""}`, times(wasmT.perSecond / jsT.perSecond),
+          versus ? cell(versus) : "—", versus ? times(versus.speedup) : "—", versus ? times(versus.sameProfile.speedup) : "—",
         ],
         data: {
           accounts: nAccounts, positionsPerAccount: 20, profile: "deribit", wasm: wasmT,
           pool: { workers, ...poolT, speedup: poolT.perSecond / wasmT.perSecond, equal: poolEqual },
-          js: { ...jsT, accountsTimed: nJs }, speedup: wasmT.perSecond / jsT.perSecond,
+          js: { ...jsT, accountsTimed: nJs }, speedup: wasmT.perSecond / jsT.perSecond, ...(versus ? { baseline: versus } : {}),
         },
       }],
       notes: [
@@ -68,6 +88,10 @@ export async function benchBatch(nAccounts = 10_000, nJs = 10_000, workers = 2):
           "as marginAccounts() runs it; the JS column is the same loop with the reference backend.",
         `The pool's ${count(nAccounts)} margins equal one thread's bit for bit; the JS kernel's agree to 1e-9 relative (checked). ` +
           "Accounts are 17 options on the expiries Deribit lists + 3 spot/futures, seeded; the market is the synthetic BTC/ETH/SOL one.",
+        "missing" in old
+          ? `No ${BASELINE_VERSION} column: ${old.missing}.`
+          : `${BASELINE_VERSION}: its own marginAccounts loop and shipped Deribit profile, built from commit ffd5992 (bench/baseline.ts), timed in this run on this thread; ` +
+            `"same profile" times today's loop under ${BASELINE_VERSION}'s profile JSON (today's Deribit profile margins each settlement currency as its own book, and more).`,
       ],
     };
   } finally {

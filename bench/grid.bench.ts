@@ -1,42 +1,83 @@
 // Scenario-grid margin end to end — gridMargin(): compile each underlying's book,
 // value it (Greeks), revalue it on its grid, contingencies, single-position margins —
-// under the shipped Deribit profile, for books of 10, 200 and 2,000 positions; the
-// WASM kernel against the same method on the JS reference kernel (referenceBackend(engine)).
+// under the shipped Deribit profile, for books of 100 to 10,000 positions: the WASM
+// kernels against the same method on the JS reference kernels (referenceBackend(engine)),
+// and against pmargin 0.3.0 built from this repository's history (bench/baseline.ts).
 import { createEngine } from "../src/engine/engine.js";
+import { buildMarket } from "../src/market/market.js";
 import { referenceBackend } from "../src/reference/backend.js";
 import { gridMargin, gridScenarios } from "../src/methods/grid/grid.js";
-import { BOOK_SIZES, bookOf, deribit, market } from "./fixtures.js";
-import { cell, consume, count, medians, times, timing, type Section } from "./lib.js";
+import { parsePortfolio } from "../src/schema/portfolio.js";
+import { parseProfile } from "../src/schema/profile.js";
+import { baseline, BASELINE_VERSION } from "./baseline.js";
+import { bookOf, deribit, market, marketData } from "./fixtures.js";
+import { cell, consume, count, medians, ms, times, timing, type Section } from "./lib.js";
 
-export async function benchGrid(sizes: readonly number[] = BOOK_SIZES): Promise<Section> {
+export const GRID_SIZES = [100, 200, 1_000, 10_000] as const;
+
+export async function benchGrid(sizes: readonly number[] = GRID_SIZES): Promise<Section> {
   const engine = await createEngine();
   const reference = referenceBackend(engine);
+  const old = await baseline();
   const perUnderlying = gridScenarios("BTC", deribit.defaults).length;
   const section: Section = {
     id: "grid",
     title: `Method: scenario-grid margin end to end, Deribit profile (${perUnderlying} scenarios per underlying), one thread`,
-    columns: ["book", "WASM", "JS reference kernel", "WASM speed-up"],
+    columns: [
+      "book", "WASM", "per position", "JS reference kernel", "WASM speed-up", "WASM, a new market each call",
+      `${BASELINE_VERSION}, its Deribit profile`, `speed-up vs ${BASELINE_VERSION}`, `speed-up vs ${BASELINE_VERSION}, same profile`,
+    ],
     rows: [],
     notes: [
-      "gridMargin() whole: per underlying compile (smile tables), valuation and Greeks, the grid revaluation with per-position rows, " +
-        "contingencies and every single-position margin. Books: 85% options, 15% spot and futures on BTC, ETH, SOL.",
-      "WASM and JS initial margins agree to 1e-9 relative (checked). Why the speed-up is small: see the marshalling table.",
+      "gridMargin() whole: per underlying (and, with Deribit's separate settlement books, per settlement book) compile (smile tables), " +
+        "valuation and Greeks, the grid revaluation with per-position rows, contingencies and every single-position margin. " +
+        "Books: 85% options, 15% spot and futures on BTC, ETH, SOL, parsed once (parsePortfolio, as prepareInputs does).",
+      "WASM: the same book and market again, as a dashboard or a what-if re-margins them: the compiled books and smile tables are reused " +
+        "(src/methods/grid/compiled.ts). A new market each call (buildMarket before each, not timed) compiles everything again.",
+      `${BASELINE_VERSION}: built from commit ffd5992 (bench/baseline.ts), on the same books and market, timed in this run, its engine on this thread. ` +
+        `Each version runs its own shipped Deribit profile: today's models more (separate settlement books, sticky-strike smiles, the extended ` +
+        `dampener, MMP, Deribit's report), so "same profile" also times today's code under ${BASELINE_VERSION}'s profile JSON (parsed by today's parser).`,
+      "WASM and JS initial margins agree to 1e-9 relative (checked).",
     ],
   };
+  if ("missing" in old) section.notes.push(`No ${BASELINE_VERSION} column: ${old.missing}.`);
+  const base = "missing" in old ? undefined : {
+    engine: await old.createEngine(), market: old.buildMarket(marketData), profile: old.builtInProfile("deribit"),
+    same: parseProfile(old.deribitJson, `${BASELINE_VERSION} profiles/deribit.json`), gridMargin: old.gridMargin,
+  };
   for (const n of sizes) {
-    const positions = bookOf(n);
+    const positions = parsePortfolio({ positions: bookOf(n) }).positions;
     const w = gridMargin(engine, positions, market, { profile: deribit }).initial;
     const j = gridMargin(reference, positions, market, { profile: deribit }).initial;
     if (!(Math.abs(w - j) <= 1e-9 * Math.abs(j))) throw new Error(`grid margin, WASM ${w} vs JS ${j}`);
-    const [wasmMs, jsMs] = await medians([
+    let fresh = buildMarket(marketData);
+    const o = { time: 800, iterations: 10, warmupTime: 300, warmupIterations: 5 };
+    const [wasmMs, coldMs, jsMs] = await medians([
       ["grid, wasm", () => consume(gridMargin(engine, positions, market, { profile: deribit }).initial)],
+      ["grid, wasm, new market", () => consume(gridMargin(engine, positions, fresh, { profile: deribit }).initial), { beforeEach: () => void (fresh = buildMarket(marketData)) }],
       ["grid, js", () => consume(gridMargin(reference, positions, market, { profile: deribit }).initial)],
-    ], { time: 800, iterations: 10, warmupTime: 300, warmupIterations: 5 });
+    ], o);
+    const [oldMs, sameMs] = base ? await medians([
+      [`grid, ${BASELINE_VERSION}`, () => consume(base.gridMargin(base.engine, positions, base.market, { profile: base.profile }).initial)],
+      [`grid, ${BASELINE_VERSION}'s profile`, () => consume(gridMargin(engine, positions, market, { profile: base.same }).initial)],
+    ], o) : [];
     const wasm = timing(wasmMs!, n, "positions");
     const js = timing(jsMs!, n, "positions");
+    const cold = timing(coldMs!, n, "positions");
+    const baselineData = oldMs === undefined ? undefined : {
+      version: BASELINE_VERSION, ...timing(oldMs, n, "positions"), speedup: oldMs / wasmMs!, speedupNewMarket: oldMs / coldMs!,
+      sameProfile: { medianMs: sameMs!, speedup: oldMs / sameMs! },
+    };
     section.rows.push({
-      cells: [`${count(n)} positions`, cell(wasm), cell(js), times(js.medianMs / wasm.medianMs)],
-      data: { positions: n, scenariosPerUnderlying: perUnderlying, profile: "deribit", wasm, js, speedup: js.medianMs / wasm.medianMs, initialUsd: w },
+      cells: [
+        `${count(n)} positions`, cell(wasm), `${(1000 * wasmMs! / n).toFixed(2)} µs`, cell(js), times(js.medianMs / wasm.medianMs), ms(cold.medianMs),
+        baselineData ? ms(baselineData.medianMs) : "—", baselineData ? `${times(baselineData.speedup)} (new market ${times(baselineData.speedupNewMarket)})` : "—",
+        baselineData ? times(baselineData.sameProfile.speedup) : "—",
+      ],
+      data: {
+        positions: n, scenariosPerUnderlying: perUnderlying, profile: "deribit", wasm, js, newMarket: cold, speedup: js.medianMs / wasm.medianMs,
+        perPositionUs: (1000 * wasmMs!) / n, initialUsd: w, ...(baselineData ? { baseline: baselineData } : {}),
+      },
     });
   }
   return section;

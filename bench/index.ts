@@ -140,6 +140,31 @@ if (fma) {
     measured: `${times(fma.speedup)}, largest difference ${fma.maxRelativeAll.toExponential(1)}`, met: fma.speedup >= FMA_TARGET.speedup && fma.maxRelativeAll <= FMA_TARGET.relative,
   });
 }
+const grid = (find("grid")?.rows ?? []).map((r) => r.data as { positions: number; perPositionUs: number; baseline?: { version: string; speedup: number; sameProfile: { speedup: number } } });
+const grid200 = grid.find((d) => d.positions === 200)?.baseline;
+if (grid200) {
+  targets.push({
+    target: `grid margin, Deribit, 200 positions ≥ 2× ${grid200.version} (each its own Deribit profile; issue 27)`,
+    measured: `${times(grid200.speedup)} (${grid200.version}'s profile on both: ${times(grid200.sameProfile.speedup)})`, met: grid200.speedup >= 2,
+  });
+}
+const kernels1000 = find("marshalling")?.rows.find((r) => r.data.method === "grid" && r.data.size === 1_000)?.data as { outsideShare: number } | undefined;
+if (kernels1000) targets.push({ target: "grid margin, 1,000 positions: the kernels ≥ 50% of the call", measured: pct(1 - kernels1000.outsideShare), met: 1 - kernels1000.outsideShare >= 0.5 });
+if (grid.length > 1) {
+  const costs = grid.map((d) => d.perPositionUs);
+  const spread = Math.max(...costs) / Math.min(...costs);
+  targets.push({
+    target: `grid margin: per-position cost flat from ${count(grid[0]!.positions)} to ${count(grid.at(-1)!.positions)} positions (largest ≤ 1.2 × smallest)`,
+    measured: `${costs.map((c) => `${c.toFixed(2)} µs`).join(", ")} (${spread.toFixed(2)}×)`, met: spread <= 1.2,
+  });
+}
+const batch = find("batch")?.rows[0]?.data.baseline as { version: string; speedup: number; sameProfile: { speedup: number } } | undefined;
+if (batch) {
+  targets.push({
+    target: `batch margining ≥ 2× ${batch.version}'s accounts/s on one thread (each its own Deribit profile)`,
+    measured: `${times(batch.speedup)} (${batch.version}'s profile on both: ${times(batch.sameProfile.speedup)})`, met: batch.speedup >= 2,
+  });
+}
 if (targets.length > 0) {
   console.log(["### Targets", "", "| target | measured | met |", "|---|--:|:-:|", ...targets.map((t) => `| ${t.target} | ${t.measured} | ${t.met ? "yes" : "no"} |`)].join("\n") + "\n");
 }

@@ -28,7 +28,7 @@ export { estimateModelInputs, type ModelInputOptions } from "./history/estimate.
 // The backend a method takes: the WASM engine, or its pure-JS twin.
 export { createEngine, type Engine, type EngineOptions } from "./engine/engine.js";
 export { referenceBackend, type ReferenceBackend } from "./reference/backend.js";
-export type { Backend, BookGreeks, Limits, Reduction, RevalueOptions, RevalueResult } from "./engine/backend.js";
+export type { Backend, BookGreeks, Limits, LossWeights, Reduction, RevalueOptions, RevalueResult, WorstLosses } from "./engine/backend.js";
 export type { Book, CompileOptions, OptionTerms, PositionRef } from "./engine/book.js";
 export type { ScenarioSet } from "./engine/scenarios.js";
 export type { PathBlock, PathPlan } from "./engine/path-plan.js";

@@ -60,7 +60,7 @@ describe("tiers", () => {
 
   it("the lower tiers hold what moved out of it", () => {
     for (const name of ["Engine", "createEngine", "ScenarioSet", "DEFAULT_LIMITS", "STREAM"]) expect(engineTier, name).toHaveProperty(name);
-    for (const name of ["ReferenceBackend", "referenceBackend", "revalueReference", "pathsReference", "smileTablesReference", "jsSelector",
+    for (const name of ["ReferenceBackend", "referenceBackend", "revalueReference", "pathsReference", "smileTablesReference", "worstLossesReference", "jsSelector",
       "philox4x32", "black76", "black76Price", "normCdf", "impliedVol"]) {
       expect(referenceTier, name).toHaveProperty(name);
     }

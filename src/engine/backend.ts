@@ -81,6 +81,27 @@ export interface RevalueResult {
   positions?: Float64Array[];
 }
 
+/**
+ * How each scenario of a grid counts toward the worst loss, one entry per scenario: the
+ * price factor S′/S0 (coin PnL is taken at it), and weighted(x) = dampen(x·factor, damp)
+ * of a PnL x in USD and in coin (a regular scenario (1, 0)).
+ */
+export interface LossWeights {
+  priceFactor: Float64Array;
+  usdFactor: Float64Array;
+  usdDamp: Float64Array;
+  coinFactor: Float64Array;
+  coinDamp: Float64Array;
+}
+
+/** Per row: the largest weighted loss in USD and in coin (−Infinity without scenarios), and the first scenario giving each (−1 without). */
+export interface WorstLosses {
+  usd: Float64Array;
+  usdAt: Float64Array;
+  coin: Float64Array;
+  coinAt: Float64Array;
+}
+
 /** An option row's price and Greeks now, and the implied vol they were computed at (the smile at the forward). */
 export type BookGreeks = Black76Greeks & { vol: number };
 
@@ -112,6 +133,12 @@ export interface Backend {
   /** Selection for tail statistics. */
   selector(): Selector;
   /**
+   * Each row's worst weighted loss over a grid, in USD and in coin (see assembly/reduce.ts):
+   * rows of USD PnL per scenario (weights.priceFactor.length each) of holdings worth
+   * `values` USD now, at index `s0`.
+   */
+  worstLosses(rows: readonly Float64Array[], values: ArrayLike<number>, weights: LossWeights, s0: number): WorstLosses;
+  /**
    * Runs `run`, keeping every book it loads loaded side by side until it returns (the WASM
    * backend otherwise keeps only the book used last): for methods that revalue several
    * books in turn, chunk after chunk.
@@ -126,7 +153,7 @@ export function compileWithin(limits: Limits, layout: KernelLayout, positions: r
   return compileBook(checkedPositions(positions, market), market, layout, options);
 }
 
-const BACKEND_METHODS = ["compile", "revalue", "greeks", "smileTables", "bookGreeks", "paths", "pathsAt", "selector", "withResident"] as const;
+const BACKEND_METHODS = ["compile", "revalue", "greeks", "smileTables", "bookGreeks", "paths", "pathsAt", "selector", "worstLosses", "withResident"] as const;
 
 /**
  * Throws an InputError naming `path` unless `backend` is a Backend (an Engine from
@@ -179,4 +206,15 @@ export function pathPlanes(cells: number, into?: PathBlock): PathBlock {
     if (!(into[plane] instanceof Float64Array) || into[plane].length < cells) throw new InputError(`into.${plane}`, `must be a Float64Array of at least ${cells} entries`);
   }
   return { logMoves: into.logMoves.subarray(0, cells), volShifts: into.volShifts.subarray(0, cells) };
+}
+
+/** Throws an InputError unless worstLosses' arguments agree: a value per row, a full row per scenario, every weight plane as long. */
+export function checkWorstLosses(rows: readonly Float64Array[], values: ArrayLike<number>, w: LossWeights): void {
+  const n = w.priceFactor.length;
+  const planes = [w.usdFactor, w.usdDamp, w.coinFactor, w.coinDamp];
+  if (!planes.every((p) => p.length === n)) throw new InputError("weights", `every plane must have one entry per scenario (${n})`);
+  if (values.length !== rows.length) throw new InputError("values", `must have one value per row (${rows.length}), got ${values.length}`);
+  rows.forEach((row, r) => {
+    if (row.length < n) throw new InputError(`rows[${r}]`, `must have a PnL per scenario (${n}), got ${row.length}`);
+  });
 }

@@ -3,7 +3,8 @@ import type { Black76Greeks } from "../math/black76.js";
 import type { Market } from "../market/market.js";
 import type { Position } from "../model/types.js";
 import {
-  checkRevalue, compileWithin, DEFAULT_LIMITS, pathPlanes, type Backend, type BookGreeks, type Limits, type RevalueOptions, type RevalueResult,
+  checkRevalue, checkWorstLosses, compileWithin, DEFAULT_LIMITS, pathPlanes, type Backend, type BookGreeks, type Limits, type LossWeights,
+  type RevalueOptions, type RevalueResult, type WorstLosses,
 } from "./backend.js";
 import { zeroMoveSlot, type Book, type CompileOptions, type OptionTerms } from "./book.js";
 import { align16, LinearMemory } from "./memory.js";
@@ -57,8 +58,13 @@ const F64 = 8;
 export class Engine implements Backend {
   readonly name = "wasm";
   readonly limits: Limits;
-  /** Books copied into linear memory (each builds its smile tables there) since the engine was made. */
-  readonly counters = { loads: 0 };
+  /**
+   * Since the engine was made: books compiled, books copied into linear memory, and smile
+   * tables built there (a book loaded again copies the tables it built the first time).
+   */
+  readonly counters = { compiles: 0, loads: 0, smileBuilds: 0 };
+  /** Each book's smile tables, vols now and base values as first built, to load it again without rebuilding them (dropped with the book). */
+  private built = new WeakMap<Book, { tables: Float64Array; vol: Float64Array; base: Float64Array }>();
   /** The resident books' regions: the held ones and the latest. */
   private regions = new WeakMap<Book, Region>();
   /** Per withResident scope, innermost last, the books it holds. */
@@ -98,6 +104,7 @@ export class Engine implements Backend {
   }
 
   compile(positions: readonly Position[], market: Market, options?: CompileOptions): Book {
+    this.counters.compiles++;
     return compileWithin(this.limits, this.layout, positions, market, options);
   }
 
@@ -269,6 +276,27 @@ export class Engine implements Backend {
     return wasmSelector(this.k, ptr, (bytes) => this.mem.ensure(ptr + bytes - this.mem.base));
   }
 
+  /** Worst weighted losses by the reduction kernel (assembly/reduce.ts), the rows copied into scratch memory. */
+  worstLosses(rows: readonly Float64Array[], values: ArrayLike<number>, weights: LossWeights, s0: number): WorstLosses {
+    checkWorstLosses(rows, values, weights);
+    const nRows = rows.length;
+    const nScen = weights.priceFactor.length;
+    const at = this.top;
+    const valuesAt = at + nRows * nScen * F64;
+    const weightsAt = valuesAt + nRows * F64;
+    const out = weightsAt + 5 * nScen * F64;
+    this.mem.ensure(out + 4 * nRows * F64 - this.mem.base);
+    const heap = this.mem.f64(at, (out - at) / F64);
+    for (let r = 0; r < nRows; r++) heap.set(rows[r]!.subarray(0, nScen), r * nScen);
+    heap.set(values, nRows * nScen);
+    const w = nRows * nScen + nRows;
+    [weights.priceFactor, weights.usdFactor, weights.usdDamp, weights.coinFactor, weights.coinDamp].forEach((plane, p) => heap.set(plane, w + p * nScen));
+    this.k.worstLossesF64(at, nRows, nScen, valuesAt, weightsAt, s0, out);
+    const planes = this.mem.f64(out, 4 * nRows).slice();
+    const plane = (p: number): Float64Array => planes.subarray(p * nRows, (p + 1) * nRows);
+    return { usd: plane(0), usdAt: plane(1), coin: plane(2), coinAt: plane(3) };
+  }
+
   /** Bytes of linear memory in use (it never shrinks; it is reused). */
   get memoryBytes(): number {
     return this.mem.byteLength;
@@ -348,7 +376,6 @@ export class Engine implements Backend {
     new Int32Array(this.k.memory.buffer, nodeOffsets, book.nodeOffsets.length).set(book.nodeOffsets);
     this.mem.f64(slices, book.slices.length).set(book.slices);
     this.mem.f64(xs, book.xs.length).set(book.xs);
-    this.k.smileTablesF64(opt, book.nOpt, book.optCap, slices, xs, book.slots, zeroMoveSlot(book) * F64, end);
     const region: Region = { opt, lin, agg, nodeOffsets, tables, end };
     this.regions.set(book, region);
     this.top = end;
@@ -359,7 +386,19 @@ export class Engine implements Backend {
       this.latest = book;
     }
     this.counters.loads++;
-    this.fillBase(book, region);
+    // What the smile kernel and the zero scenario write: the tables, the vol and base columns.
+    const column = (c: number): Float64Array => this.mem.f64(opt + c * book.optCap * F64, book.nOpt);
+    const built = this.built.get(book);
+    if (built) {
+      this.mem.f64(tables, built.tables.length).set(built.tables);
+      column(this.layout.opt.vol).set(built.vol);
+      column(this.layout.opt.base).set(built.base);
+    } else {
+      this.k.smileTablesF64(opt, book.nOpt, book.optCap, slices, xs, book.slots, zeroMoveSlot(book) * F64, end);
+      this.counters.smileBuilds++;
+      this.fillBase(book, region);
+      this.built.set(book, { tables: this.mem.f64(tables, book.nOpt * book.slots).slice(), vol: column(this.layout.opt.vol).slice(), base: column(this.layout.opt.base).slice() });
+    }
     return region;
   }
 

@@ -4,7 +4,7 @@
 // types the kernels read. For a user's view (inputs, methods, results) import
 // "pmargin"; this tier is for callers who revalue books themselves.
 export { Engine, createEngine, type EngineOptions } from "./engine.js";
-export { DEFAULT_LIMITS, type Backend, type BookGreeks, type Limits, type Reduction, type RevalueOptions, type RevalueResult } from "./backend.js";
+export { DEFAULT_LIMITS, type Backend, type BookGreeks, type Limits, type LossWeights, type Reduction, type RevalueOptions, type RevalueResult, type WorstLosses } from "./backend.js";
 export type { Book, CompileOptions, OptionTerms, PositionRef } from "./book.js";
 export { ScenarioSet } from "./scenarios.js";
 export { STREAM, type PathBlock, type PathPlan } from "./path-plan.js";

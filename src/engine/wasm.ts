@@ -42,6 +42,8 @@ export interface Kernels {
   /** out[i] = Gamma(shape, 1) variate of path pathStart + i (or pathList[i]) (shape ≥ 1, else NaN). */
   gammaF64Soa(seedLo: number, seedHi: number, stream: number, pathStart: number, nPaths: number, shape: number, out: number, pathList: number): void;
   selectF64(ptr: number, left: number, right: number, k: number): void;
+  /** Worst weighted losses of PnL rows in USD and coin, four planes of nRows at out (see assembly/reduce.ts). */
+  worstLossesF64(rows: number, nRows: number, nScen: number, values: number, weights: number, s0: number, out: number): void;
 }
 
 /** Layout constants the kernel exports as globals, read once at load time. */

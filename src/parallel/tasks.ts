@@ -2,7 +2,7 @@
 // registry's, src/runs): the margin of a slice of a batch's accounts, as a plain
 // function of plain data; and how ranges are cut. Each worker has its own engine.
 import type { Backend } from "../engine/backend.js";
-import { buildMarket } from "../market/market.js";
+import { buildMarket, checkedMarketData } from "../market/market.js";
 import { headlineMargin, type MarginResult, type MarginMethod } from "../methods/margin.js";
 import type { MarketData } from "../model/types.js";
 import type { Range } from "../runs/registry.js";
@@ -24,10 +24,12 @@ export interface BatchAccount {
 export type BatchAccountResult = { id: string } & ({ margin: MarginResult } | { error: string });
 
 export function marginAccounts(engine: Backend, accounts: BatchAccount[], marketData: MarketData, spec: MarginMethod, market = buildMarket(marketData)): BatchAccountResult[] {
+  // Parsed once for the batch (each account's check would otherwise parse it again).
+  const data = checkedMarketData(marketData);
   return accounts.map((a) => {
     try {
       const portfolio = parsePortfolio({ positions: a.positions }, `account ${a.id}`);
-      checkAgainstMarket(portfolio, marketData, `account ${a.id}`);
+      checkAgainstMarket(portfolio, data, `account ${a.id}`);
       return { id: a.id, margin: headlineMargin(engine, portfolio.positions, market, spec) };
     } catch (error) {
       return { id: a.id, error: error instanceof Error ? error.message : String(error) };

@@ -3,7 +3,8 @@
 // baseline in benchmarks. It reads books in the kernels' layout, which it takes
 // from a WASM backend (the module's exported globals).
 import {
-  checkRevalue, compileWithin, DEFAULT_LIMITS, pathPlanes, type Backend, type BookGreeks, type Limits, type RevalueOptions, type RevalueResult,
+  checkRevalue, checkWorstLosses, compileWithin, DEFAULT_LIMITS, pathPlanes, type Backend, type BookGreeks, type Limits, type LossWeights,
+  type RevalueOptions, type RevalueResult, type WorstLosses,
 } from "../engine/backend.js";
 import { zeroMoveSlot, type Book, type CompileOptions, type OptionTerms } from "../engine/book.js";
 import type { PathBlock, PathPlan } from "../engine/path-plan.js";
@@ -15,6 +16,7 @@ import type { Position } from "../model/types.js";
 import { black76, type Black76Greeks } from "../math/black76.js";
 import { pathsAtReference, pathsReference } from "./paths.js";
 import { revalueReference } from "./revalue.js";
+import { worstLossesReference } from "./reduce.js";
 import { jsSelector } from "./select.js";
 import { smileTablesReference } from "./smile.js";
 
@@ -79,6 +81,12 @@ export class ReferenceBackend implements Backend {
 
   selector(): Selector {
     return jsSelector();
+  }
+
+  /** Worst weighted losses by the reduction's twin (src/reference/reduce.ts). */
+  worstLosses(rows: readonly Float64Array[], values: ArrayLike<number>, weights: LossWeights, s0: number): WorstLosses {
+    checkWorstLosses(rows, values, weights);
+    return worstLossesReference(rows, values, weights, s0);
   }
 
   /** Nothing to keep: the twin reads the JS book itself. */

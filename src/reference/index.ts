@@ -6,6 +6,7 @@ export { ReferenceBackend, referenceBackend } from "./backend.js";
 export { revalueReference } from "./revalue.js";
 export { pathsReference, pathsAtReference } from "./paths.js";
 export { smileTablesReference } from "./smile.js";
+export { worstLossesReference } from "./reduce.js";
 export { jsSelector, selectReference } from "./select.js";
 export { philox4x32, uniformsReference, normalsReference, gammaReference, cosSin2PiReference } from "./random.js";
 export { black76, black76Price, type Black76Greeks, type Black76Inputs } from "../math/black76.js";
@@ -14,7 +15,7 @@ export { impliedVol, type ImpliedVolInputs } from "../market/implied-vol.js";
 // The engine tier's types the twins' signatures mention (the same as pmargin/engine's).
 export type {
   Backend, BookGreeks, Book, CompileOptions, KernelLayout, Limits, OptionTerms, PathBlock, PathLayout, PathPlan, PositionRef, Reduction,
-  RevalueOptions, RevalueResult, ScenarioSet, Selector, Correlation,
+  RevalueOptions, RevalueResult, ScenarioSet, Selector, Correlation, LossWeights, WorstLosses,
   Position, PositionBase, SpotPosition, FuturePosition, OptionPosition, Settlement, OptionRight, UnderlyingLiquidity,
   Market, UnderlyingCurves, ForwardCurve, ForwardNode, VolSurface, SurfaceSlice, SliceRef,
 } from "../engine/index.js";

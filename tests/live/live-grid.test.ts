@@ -163,13 +163,13 @@ describe("incremental pieces", () => {
     const moves = scenarios.map((sc) => log(1 + sc.move));
     const sparse = engine.compile(positions, market, { moves });
     const full = engine.compile(positions, market);
-    const a = engine.revalue(sparse, gridScenarioSet(sparse, scenarios, p), { reduce: "rows" });
-    const b = engine.revalue(full, gridScenarioSet(full, scenarios, p), { reduce: "rows" });
+    const a = engine.revalue(sparse, gridScenarioSet(sparse.underlyings, scenarios, p), { reduce: "rows" });
+    const b = engine.revalue(full, gridScenarioSet(full.underlyings, scenarios, p), { reduce: "rows" });
     expect(a.positions).toEqual(b.positions);
     // A move halfway into the first interval the grid does not read.
     const L = engine.layout;
     const j = [...sparse.nodeOffsets.keys()].find((i) => sparse.nodeOffsets[i]! < 0)!;
-    const other = gridScenarioSet(sparse, [{ ...scenarios[0]!, move: Math.exp(L.smileXMin + (j + 0.5) / L.smileInvStep) - 1 }], p);
+    const other = gridScenarioSet(sparse.underlyings, [{ ...scenarios[0]!, move: Math.exp(L.smileXMin + (j + 0.5) / L.smileInvStep) - 1 }], p);
     expect(() => engine.revalue(sparse, other)).toThrow(InputError);
   });
 });

@@ -3,7 +3,10 @@
 // (Deribit) in USD and expressed at the price at the edge of the regular range —
 // and, with a dampener, moved toward 0. Written once for the book and for each
 // position alone, in USD and in coin.
+import type { LossWeights } from "../../engine/backend.js";
 import type { UnderlyingGridParams } from "../../model/profile.js";
+
+export { dampen } from "../../reference/reduce.js";
 
 /** A scenario of the grid as the weighting reads it. */
 interface Cell {
@@ -23,23 +26,19 @@ export function extendedWeight(p: UnderlyingGridParams, e: { move: number; weigh
 }
 
 /**
- * Per scenario, the multiplier of its PnL and the dampening amount, in USD and in coin:
- * weighted(x) = dampen(x · factor, amount). A regular scenario is (1, 0).
+ * Per scenario, its price factor 1 + move, and the multiplier of its PnL and the dampening
+ * amount, in USD and in coin: weighted(x) = dampen(x · factor, amount). A regular scenario is (1, 0).
  */
-export interface Weighing {
-  usdFactor: Float64Array;
-  usdDamp: Float64Array;
-  coinFactor: Float64Array;
-  coinDamp: Float64Array;
-}
+export type Weighing = LossWeights;
 
 /** The grid's weighing for an underlying at index s0. */
 export function weighing(cells: readonly Cell[], p: UnderlyingGridParams, s0: number): Weighing {
   const n = cells.length;
-  const w: Weighing = { usdFactor: new Float64Array(n), usdDamp: new Float64Array(n), coinFactor: new Float64Array(n), coinDamp: new Float64Array(n) };
+  const w: Weighing = { priceFactor: new Float64Array(n), usdFactor: new Float64Array(n), usdDamp: new Float64Array(n), coinFactor: new Float64Array(n), coinDamp: new Float64Array(n) };
   const range = priceRange(p);
   const atEdge = p.extendedWeighting === "usdAtRangeEdge";
   cells.forEach((c, s) => {
+    w.priceFactor[s] = 1 + c.move;
     w.usdFactor[s] = c.weight;
     w.coinFactor[s] = c.weight;
     if (!c.extended) return;
@@ -54,9 +53,4 @@ export function weighing(cells: readonly Cell[], p: UnderlyingGridParams, s0: nu
     }
   });
   return w;
-}
-
-/** x moved toward 0 by `amount`, never past it. */
-export function dampen(x: number, amount: number): number {
-  return x > 0 ? Math.max(x - amount, 0) : Math.min(x + amount, 0);
 }

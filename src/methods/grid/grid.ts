@@ -1,17 +1,18 @@
 // Scenario-grid (risk-matrix) margin: per underlying, the worst weighted loss over
 // a grid of price moves × vol shocks with full revaluation by the kernel, plus
 // contingencies; single-position and portfolio margin side by side.
-import { assertBackend, type Backend } from "../../engine/backend.js";
-import { futurePrice, type Book } from "../../engine/book.js";
+import { assertBackend, type Backend, type WorstLosses } from "../../engine/backend.js";
+import { futurePrice, type CompileOptions } from "../../engine/book.js";
 import { ScenarioSet } from "../../engine/scenarios.js";
 import { expectObject, InputError, own, refuseUnknownKeys } from "../../errors.js";
 import { log } from "../../math/deterministic.js";
 import { assertMarket, type Market } from "../../market/market.js";
 import { isCoinSettled, type MmpSetting, type Position } from "../../model/types.js";
-import { coinPnl, WorstWeightedLoss } from "../../risk/reduce.js";
+import { coinPnl } from "../../risk/reduce.js";
 import { valueBook, type PositionValue } from "../valuation.js";
 import type { MarginProfile, RollShock, UnderlyingGridParams, VolTermScaling } from "../../model/profile.js";
-import { dampen, extendedWeight, weighing, type Weighing } from "./extended.js";
+import { extendedWeight, weighing, type Weighing } from "./extended.js";
+import { compiledOnce } from "./compiled.js";
 import { deribitRiskMatrix, type DeribitRiskMatrix } from "./risk-matrix.js";
 import { checkedProfile } from "../../schema/profile.js";
 import { checkedPositions } from "../../market/positions.js";
@@ -63,6 +64,7 @@ export interface UnderlyingGridMargin {
   maintenance: Amount;
   /** Sum of the positions' single-position initial margins. */
   standalone: Amount;
+  /** The grid, each scenario frozen (every result under the same profile shares them). */
   scenarios: GridScenario[];
   /** Portfolio PnL of each scenario (unweighted), USD and coin. */
   pnlUsd: number[];
@@ -112,13 +114,6 @@ const GRID_OPTIONS: readonly (keyof GridOptions)[] = ["profile", "perPosition", 
 /** A profile's parameters for one underlying: its overrides merged over the defaults. */
 export function paramsFor(profile: MarginProfile, underlying: string): UnderlyingGridParams {
   return { ...profile.defaults, ...own(profile.underlyings, underlying) };
-}
-
-/** The parameters of one book: its underlying's, with the profile's usdSettled ones over them when every position settles in USD. */
-function bookParams(profile: MarginProfile, underlying: string, positions: readonly Position[]): UnderlyingGridParams {
-  const p = paramsFor(profile, underlying);
-  const usdSettled = positions.length > 0 && positions.every((q) => q.kind !== "spot" && q.settlement === "linear");
-  return profile.usdSettled && usdSettled ? { ...p, ...profile.usdSettled } : p;
 }
 
 /** Weight of a vol shock for an option `days` from expiry: (ref / max(days, min))^p. */
@@ -203,44 +198,36 @@ export function valuedUnderlyingMargin(
     const groups = settlementGroups(positions);
     if (groups.length > 1) return separateSettlements(backend, positions, groups, u, market, options);
   }
-  const p = bookParams(profile, u, positions);
-  const scenarios = gridScenarios(u, p);
-  // Only the smile nodes the grid's moves read are compiled.
-  const moves = scenarios.map((sc) => log(1 + sc.move));
-  const book = backend.compile(positions, market, { volShiftWeight: (days) => termWeight(p.volScaling, days), moves, stickyStrike: p.smile === "stickyStrike" });
-  const set = gridScenarioSet(book, scenarios, p);
+  const { p, scenarios: cells, book, set, weighed, futures } = compiledOnce(backend, market, u, profile, positions, () => compileGrid(backend, positions, u, market, profile));
+  // Each result its own array of the (frozen) scenarios.
+  const scenarios = cells.slice();
   const rows = backend.revalue(book, set, { reduce: "rows" }).positions!;
   const valuation = valueBook(backend, book, market);
   const values = valuation.positions.map((v) => v.valueUsd);
   const deltas = valuation.positions.map((v) => v.delta);
   const s0 = book.indexPrices[0]!;
   const all = positions.map((_, k) => k);
-  const weighed = weighing(scenarios, p, s0);
-  const futures = futureTerms(positions, market);
-  const measure = (members: number[], keep: boolean): Measured => measureGrid(scenarios, weighed, members.map((k) => rows[k]!), members.map((k) => values[k]!), s0, keep);
-  const charges = (members: number[]): Omit<Contingencies, "minimum" | "mmp"> => ({
-    shortOption: amount(shortOptionCharge(members.map((k) => positions[k]!), p, s0), s0, u),
-    roll: amount(rollCharge(members, futures, deltas, p, s0), s0, u),
-    deltaShock: amount((p.deltaShock ?? 0) * Math.abs(members.reduce((a, k) => a + deltas[k]!, 0)) * s0, s0, u),
-  });
   // A coin-settled book is margined on its coin PnL, as Deribit does; others on USD PnL.
-  const coinSettled = (members: number[]): boolean => isCoinSettled(members.map((k) => positions[k]!));
   // The book is measured in coin when all of it is coin-settled; single positions are
   // measured the same way as their book, or their sum could fall below the book's.
-  const inCoin = options.measureIn !== "USD" && coinSettled(all);
-  const requirement = (members: number[], keep = true): { m: Measured; c: Omit<Contingencies, "minimum" | "mmp">; worst: Amount; usd: number } => {
-    const m = measure(members, keep);
-    const c = charges(members);
-    const worst = inCoin ? amount(Math.max(m.worstCoin, 0) * s0, s0, u) : amount(Math.max(m.worstUsd, 0), s0, u);
-    return { m, c, worst, usd: worst.usd + c.shortOption.usd + c.roll.usd + c.deltaShock.usd };
+  const inCoin = options.measureIn !== "USD" && isCoinSettled(positions);
+  // The worst losses of every position alone and, last, of the book: one pass of the reduction.
+  const pnl = sumRows(rows, scenarios.length);
+  let v0 = 0;
+  for (let k = 0; k < values.length; k++) v0 += values[k]!;
+  const losses = backend.worstLosses([...rows, pnl], [...values, v0], weighed, s0);
+  const m = measureBook(pnl, v0, losses, positions.length, weighed, s0);
+  const c: Omit<Contingencies, "minimum" | "mmp"> = {
+    shortOption: amount(shortOptionCharge(positions, p, s0), s0, u),
+    roll: amount(rollCharge(all, futures, deltas, p, s0), s0, u),
+    deltaShock: amount((p.deltaShock ?? 0) * Math.abs(deltas.reduce((a, d) => a + d, 0)) * s0, s0, u),
   };
-  const { m, c, worst, usd } = requirement(all);
+  const worst = inCoin ? amount(Math.max(m.worstCoin, 0) * s0, s0, u) : amount(Math.max(m.worstUsd, 0), s0, u);
+  const usd = worst.usd + c.shortOption.usd + c.roll.usd + c.deltaShock.usd;
   const coreUsd = Math.max(usd, minimumDeltaCharge(deltas, p, s0), p.minimum ?? 0);
   const mmpUsd = mmpCharge(options.mmp, u, p, s0);
   const initialUsd = coreUsd + mmpUsd;
-  // Single-position margin: each position's grid and contingencies alone (no floors),
-  // without keeping its PnL vectors (a third of a grid call went into building them).
-  const standaloneUsd = all.reduce((acc, k) => acc + requirement([k], false).usd, 0);
+  const standaloneUsd = standalone(positions, losses, deltas, futures, p, s0, inCoin);
   const margin: UnderlyingGridMargin = {
     underlying: u,
     index: s0,
@@ -265,6 +252,42 @@ export function valuedUnderlyingMargin(
   return { margin, values: valuation.positions };
 }
 
+/** What a profile's grid is for an underlying's book, whatever its positions: made once per profile object. */
+interface GridPlan {
+  p: UnderlyingGridParams;
+  /** Frozen: the results of every book on this plan share them. */
+  scenarios: readonly GridScenario[];
+  compileOptions: CompileOptions;
+  set: ScenarioSet;
+}
+
+const plans = new WeakMap<MarginProfile, Map<string, GridPlan>>();
+
+/** The plan of a book of `positions` on `u`: its underlying's, or its USD-settled books' (profile.usdSettled). */
+function gridPlan(profile: MarginProfile, u: string, positions: readonly Position[]): GridPlan {
+  const usdSettled = profile.usdSettled !== undefined && positions.length > 0 && positions.every((q) => q.kind !== "spot" && q.settlement === "linear");
+  const key = `${usdSettled ? "usd" : "any"}|${u}`;
+  let byKey = plans.get(profile);
+  if (!byKey) plans.set(profile, (byKey = new Map()));
+  let plan = byKey.get(key);
+  if (!plan) {
+    const p = usdSettled ? { ...paramsFor(profile, u), ...profile.usdSettled } : paramsFor(profile, u);
+    const scenarios = gridScenarios(u, p).map((sc) => Object.freeze(sc));
+    // Only the smile nodes the grid's moves read are compiled.
+    const moves = scenarios.map((sc) => log(1 + sc.move));
+    const compileOptions = { volShiftWeight: (days: number) => termWeight(p.volScaling, days), moves, stickyStrike: p.smile === "stickyStrike" };
+    byKey.set(key, (plan = { p, scenarios, compileOptions, set: gridScenarioSet([u], scenarios, p) }));
+  }
+  return plan;
+}
+
+/** What the grid of a book compiles: its plan, book, weights and futures terms. */
+function compileGrid(backend: Backend, positions: readonly Position[], u: string, market: Market, profile: MarginProfile) {
+  const plan = gridPlan(profile, u, positions);
+  const book = backend.compile(positions, market, plan.compileOptions);
+  return { ...plan, book, weighed: weighing(plan.scenarios, plan.p, book.indexPrices[0]!), futures: futureTerms(positions, market) };
+}
+
 /** Indices of the coin-settled positions (inverse, spot) and of the USD-settled ones (linear), an empty group left out. */
 function settlementGroups(positions: readonly Position[]): number[][] {
   const coin: number[] = [];
@@ -282,7 +305,7 @@ function separateSettlements(
   backend: Backend, positions: readonly Position[], groups: number[][], u: string, market: Market, options: GridOptions,
 ): { margin: UnderlyingGridMargin; values: PositionValue[] } {
   const { profile, perPosition, measureIn } = options;
-  const alone: GridOptions = { profile: { ...profile, settlementBooks: "together" }, ...(perPosition ? { perPosition } : {}), ...(measureIn ? { measureIn } : {}) };
+  const alone: GridOptions = { profile: togetherOf(profile), ...(perPosition ? { perPosition } : {}), ...(measureIn ? { measureIn } : {}) };
   const books = groups.map((g) => valuedUnderlyingMargin(backend, g.map((k) => positions[k]!), u, market, alone));
   const parts = books.map((b) => b.margin);
   // Each book's per-position items back in the order of `positions`.
@@ -322,8 +345,16 @@ function separateSettlements(
   return { margin, values: inPositionOrder(books.map((b) => b.values)) };
 }
 
+/** The profile with settlementBooks "together", one object per profile (compiled books are kept per profile object). */
+function togetherOf(profile: MarginProfile): MarginProfile {
+  let together = togetherProfiles.get(profile);
+  if (!together) togetherProfiles.set(profile, (together = { ...profile, settlementBooks: "together" }));
+  return together;
+}
+const togetherProfiles = new WeakMap<MarginProfile, MarginProfile>();
+
 interface Measured {
-  /** The members' PnL per scenario, USD and coin; empty unless kept. */
+  /** The book's PnL per scenario, USD and coin. */
   pnlUsd: number[];
   pnlCoin: number[];
   /** Largest weighted loss in USD and where; the same measured in coin. */
@@ -333,36 +364,43 @@ interface Measured {
   worstCoinIndex: number;
 }
 
+/** The book's measure: its PnL per scenario (its positions' rows summed in input order) in USD and coin, and its worst losses (row `at` of `worst`). */
+function measureBook(pnl: Float64Array, v0: number, worst: WorstLosses, at: number, wg: Weighing, s0: number): Measured {
+  const pnlCoin = new Array<number>(pnl.length);
+  for (let s = 0; s < pnl.length; s++) pnlCoin[s] = coinPnl(v0, pnl[s]!, s0, wg.priceFactor[s]!);
+  return {
+    pnlUsd: Array.from(pnl), pnlCoin,
+    worstUsd: worst.usd[at]!, worstIndex: worst.usdAt[at]!, worstCoin: worst.coin[at]!, worstCoinIndex: worst.coinAt[at]!,
+  };
+}
+
 /**
- * Sums members' PnL per scenario and finds the worst weighted loss (the first scenario
- * that gives it), in USD and in coin, in one pass. With `keep` the PnL vectors are
- * returned too.
+ * The sum of the positions' single-position margins: each one's worst weighted loss (row k
+ * of `worst`, measured in coin when its book is) and contingencies, without floors.
  */
-function measureGrid(scenarios: GridScenario[], wg: Weighing, rows: Float64Array[], values: number[], s0: number, keep: boolean): Measured {
-  // Index loops, no per-scenario allocation: this runs once per position (its single-position margin).
-  const pnlUsd: number[] = [];
-  const pnlCoin: number[] = [];
-  let v0 = 0;
-  for (let j = 0; j < values.length; j++) v0 += values[j]!;
-  const usd = new WorstWeightedLoss();
-  const inCoin = new WorstWeightedLoss();
-  for (let s = 0; s < scenarios.length; s++) {
-    let sum = 0;
-    for (let j = 0; j < rows.length; j++) sum += rows[j]![s]!;
-    const coin = coinPnl(v0, sum, s0, 1 + scenarios[s]!.move);
-    if (keep) {
-      pnlUsd.push(sum);
-      pnlCoin.push(coin);
-    }
-    usd.offer(s, 1, dampen(sum * wg.usdFactor[s]!, wg.usdDamp[s]!));
-    inCoin.offer(s, 1, dampen(coin * wg.coinFactor[s]!, wg.coinDamp[s]!));
+function standalone(
+  positions: readonly Position[], worst: WorstLosses, deltas: readonly number[], futures: readonly (FutureTerms | undefined)[],
+  p: UnderlyingGridParams, s0: number, inCoin: boolean,
+): number {
+  let total = 0;
+  for (let k = 0; k < positions.length; k++) {
+    const loss = inCoin ? Math.max(worst.coin[k]!, 0) * s0 : Math.max(worst.usd[k]!, 0);
+    const deltaShock = (p.deltaShock ?? 0) * Math.abs(0 + deltas[k]!) * s0;
+    total += loss + singleShortOption(positions[k]!, p, s0) + singleRollCharge(futures[k], deltas[k]!, p, s0) + deltaShock;
   }
-  return { pnlUsd, pnlCoin, worstUsd: usd.loss, worstIndex: usd.index, worstCoin: inCoin.loss, worstCoinIndex: inCoin.index };
+  return total;
+}
+
+/** Sums rows in order, per scenario, into a new array of `count`. */
+function sumRows(rows: readonly Float64Array[], count: number): Float64Array {
+  const sum = new Float64Array(count);
+  for (const row of rows) for (let s = 0; s < count; s++) sum[s] = sum[s]! + row[s]!;
+  return sum;
 }
 
 /** The scenario set of one underlying's grid, for a book of that underlying. */
-export function gridScenarioSet(book: Book, grid: GridScenario[], p: UnderlyingGridParams): ScenarioSet {
-  const set = new ScenarioSet(book.underlyings, grid.length);
+export function gridScenarioSet(underlyings: readonly string[], grid: readonly GridScenario[], p: UnderlyingGridParams): ScenarioSet {
+  const set = new ScenarioSet(underlyings, grid.length);
   const states = new Map(p.volStates.map((v) => [v.name, v]));
   grid.forEach((sc, s) => {
     const state = states.get(sc.vol);
@@ -380,7 +418,7 @@ const amount = (usd: number, s0: number, currency: string): Amount => ({ usd, co
  * Short option minimum: per expiry and strike the net short contracts (calls and puts
  * together, as Deribit nets per strike) × factor × index.
  */
-function shortOptionCharge(positions: Position[], p: UnderlyingGridParams, s0: number): number {
+function shortOptionCharge(positions: readonly Position[], p: UnderlyingGridParams, s0: number): number {
   if (!p.shortOptionMinimum) return 0;
   const net = new Map<string, number>();
   for (const q of positions) {
@@ -391,6 +429,17 @@ function shortOptionCharge(positions: Position[], p: UnderlyingGridParams, s0: n
   }
   let short = 0;
   for (const n of net.values()) if (n < 0) short -= n;
+  return short * p.shortOptionMinimum * s0;
+}
+
+/** shortOptionCharge of one position, operation for operation. */
+function singleShortOption(q: Position, p: UnderlyingGridParams, s0: number): number {
+  if (!p.shortOptionMinimum) return 0;
+  let short = 0;
+  if (q.kind === "option") {
+    const net = 0 + q.quantity * (q.contractSize ?? 1);
+    if (net < 0) short -= net;
+  }
   return short * p.shortOptionMinimum * s0;
 }
 
@@ -419,12 +468,9 @@ function minimumDeltaCharge(deltas: number[], p: UnderlyingGridParams, s0: numbe
 function rollCharge(members: number[], futures: readonly (FutureTerms | undefined)[], deltas: number[], p: UnderlyingGridParams, s0: number): number {
   if (!p.rollShock) return 0;
   const shock = p.rollShock;
+  // One position (a single-position margin) needs no netting.
+  if (members.length === 1) return singleRollCharge(futures[members[0]!], deltas[members[0]!]!, p, s0);
   if (shock.basis === "gross") {
-    // One position (a single-position margin) needs no netting.
-    if (members.length === 1) {
-      const f = futures[members[0]!];
-      return f ? Math.abs(f.coins) * rollTerm(shock, f.years) * s0 : 0;
-    }
     // A venue holds one position per contract: positions in the same contract net first.
     const sizes = new Map<string, { coins: number; years: number }>();
     for (const k of members) {
@@ -450,6 +496,18 @@ function rollCharge(members: number[], futures: readonly (FutureTerms | undefine
     else short -= d;
     if (d !== 0) longestT = Math.max(longestT, t);
   }
+  return Math.min(long, short) * s0 * rollTerm(shock, longestT);
+}
+
+/** rollCharge of one position, operation for operation. */
+function singleRollCharge(f: FutureTerms | undefined, delta: number, p: UnderlyingGridParams, s0: number): number {
+  const shock = p.rollShock;
+  if (!shock) return 0;
+  if (shock.basis === "gross") return f ? Math.abs(f.coins) * rollTerm(shock, f.years) * s0 : 0;
+  const d = f ? 0 + delta : 0;
+  const long = d > 0 ? 0 + d : 0;
+  const short = d < 0 ? 0 - d : 0;
+  const longestT = f && d !== 0 ? Math.max(0, f.years) : 0;
   return Math.min(long, short) * s0 * rollTerm(shock, longestT);
 }
 

@@ -264,7 +264,7 @@ function priceLegs(backend: Backend, instruments: Position[], scenarios: GridSce
   const book = backend.compile(instruments, market, {
     volShiftWeight: (days) => termWeight(p.volScaling, days), moves: scenarios.map((sc) => log(1 + sc.move)), stickyStrike: p.smile === "stickyStrike",
   });
-  const rows = backend.revalue(book, gridScenarioSet(book, scenarios, p), { reduce: "rows" }).positions!;
+  const rows = backend.revalue(book, gridScenarioSet(book.underlyings, scenarios, p), { reduce: "rows" }).positions!;
   const values = valueBook(backend, book, market).positions;
   const twapMinutes = rules.settlementTwapMinutes;
   return instruments.map((q, k): Leg => {
