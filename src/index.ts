@@ -33,7 +33,7 @@ export type { Book, CompileOptions, OptionTerms, PositionRef } from "./engine/bo
 export type { ScenarioSet } from "./engine/scenarios.js";
 export type { PathBlock, PathPlan } from "./engine/path-plan.js";
 export type { Selector } from "./engine/select.js";
-export { relaxedSimdSupported, type KernelLayout, type Kernels, type PathLayout, type WasmModuleChoice, type WasmModuleName, type WasmSource } from "./engine/wasm.js";
+export type { KernelLayout, Kernels, PathLayout, WasmModuleChoice, WasmModuleName, WasmSource } from "./engine/wasm.js";
 export type { Black76Greeks, Black76Inputs } from "./math/black76.js";
 export type { Correlation, CorrelationInput } from "./math/correlation.js";
 
