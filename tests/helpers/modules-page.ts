@@ -11,5 +11,5 @@ declare global {
   }
 }
 
-window.relaxedSimd = main.relaxedSimdSupported();
+window.relaxedSimd = engineTier.relaxedSimdSupported();
 window.compareModules = (spec) => compareModules({ ...main, ...engineTier }, spec);
