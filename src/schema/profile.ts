@@ -60,6 +60,15 @@ export const profileSchema = v.pipe(
       optionFeeCap: fraction,
       settlementTwapMinutes: within(0, 24 * 60),
     })),
+    okx: v.optional(strict("okx", {
+      imFactor: within(1, 100),
+      mr7Rates: v.pipe(keyed(fraction, rule("must map underlyings to rates")), v.check((r) => r["default"] !== undefined, rule("must give a default rate"))),
+      mr7Tiers: v.pipe(
+        v.array(strict("an MR7 tier", { from: nonNegative, multiplier: within(0, 1000) }), rule("must be an array of tiers")),
+        v.nonEmpty(rule("must list at least one tier")),
+        v.check((t) => t[0]!.from === 0 && t.every((x, i) => i === 0 || x.from > t[i - 1]!.from), rule("must start from 0 and ascend")),
+      ),
+    })),
     crossUnderlying: v.union(
       [v.literal("sum"), strict("crossUnderlying", {
         spreadCredits: v.array(strict("a spread credit", { underlyings: v.strictTuple([symbol, symbol], rule("must be a pair of underlyings")), credit: fraction })),
