@@ -61,6 +61,9 @@ export { importDeriveCase, type DeriveCase, type DeriveCaseOptions, type DeriveE
 export { sviVol, type SviSmile, type SviParams, type SviGuards } from "./math/svi.js";
 export { paradexMargin, type ParadexOptions, type ParadexMarginResult, type ParadexUnderlyingMargin, type ParadexScenario } from "./methods/paradex/pm.js";
 export { okxMargin, okxTieredCharge, type OkxOptions, type OkxMarginResult, type OkxRiskUnit, type OkxScenarioPnl } from "./methods/okx/pm.js";
+export { binanceUniMMR, type BinanceUniMmrResult, type BinanceAssetMargin, type BinancePositionMargin } from "./methods/binance/unimmr.js";
+export type { BinanceAccount, BinanceAsset, BinancePosition, BinanceBracket, BinanceCollateralTier } from "./model/binance.js";
+export { parseBinanceAccount } from "./schema/binance.js";
 export type { OpenOrder } from "./model/orders.js";
 export { parseOpenOrders } from "./schema/orders.js";
 export { greeksMargin, type GreeksMarginUnderlying, type GreeksScenario } from "./methods/greeks-margin.js";

@@ -146,6 +146,8 @@ const CASES: Case[] = [
   { name: "paradexMargin", args: () => [engine, paradexInputs().portfolio.positions, paradexInputs().market, { profile: api.builtInProfile("paradex"), orders: (read("paradex/orders") as { orders: unknown[] }).orders }], json: [3], call: fn(api.paradexMargin) },
   { name: "okxMargin", args: () => [engine, okxInputs().portfolio.positions, okxInputs().market, { profile: api.builtInProfile("okx") }], json: [3], call: fn(api.okxMargin) },
   { name: "okxTieredCharge", args: () => [30_000, api.builtInProfile("okx").okx!.mr7Tiers], json: [1], call: fn(api.okxTieredCharge) },
+  { name: "binanceUniMMR", args: () => [read("binance/account")], json: [0], call: fn(api.binanceUniMMR) },
+  { name: "parseBinanceAccount", args: () => [read("binance/account")], json: [0], call: fn(api.parseBinanceAccount) },
   { name: "parseOpenOrders", args: () => [read("paradex/orders")], json: [0], call: fn(api.parseOpenOrders) },
   { name: "parsePriceCsv", args: () => ["date,BTC\n2025-01-01,100\n2025-01-02,101\n", { source: "btc.csv" }], json: [], call: fn(api.parsePriceCsv) },
   { name: "engine.compile", args: () => [positions(), built()], json: [0], call: (...a) => engine.compile(...(a as Parameters<api.Engine["compile"]>)) },
