@@ -27,13 +27,6 @@ const mr7Tiers = v.pipe(
   v.check((t) => t[0]!.from === 0 && t.every((x, i) => i === 0 || x.from > t[i - 1]!.from), rule("must start from 0 and ascend")),
 );
 
-/** Validates OKX MR7 tiers (a profile's okx.mr7Tiers); throws InputError naming the first bad field. */
-export function parseMr7Tiers(input: unknown, source?: string): { from: number; multiplier: number }[] {
-  const result = v.safeParse(mr7Tiers, input, PARSE);
-  if (!result.success) throw toInputError(result.issues, source);
-  return result.output;
-}
-
 const params = {
   moves: v.pipe(v.array(moveSchema, rule("must be an array of moves")), v.nonEmpty(rule("must list at least one move")), atMost<number>(MAX_MOVES, "moves")),
   volStates: v.pipe(v.array(volState, rule("must be an array of vol states")), v.nonEmpty(rule("must list at least one vol state")), atMost<v.InferOutput<typeof volState>>(MAX_VOL_STATES, "vol states")),

@@ -9,7 +9,7 @@ import { checkedPositions } from "../../market/positions.js";
 import { assertMarket, type Market } from "../../market/market.js";
 import type { MarginProfile, OkxRules } from "../../model/profile.js";
 import type { Position } from "../../model/types.js";
-import { checkedProfile, parseMr7Tiers } from "../../schema/profile.js";
+import { checkedProfile } from "../../schema/profile.js";
 import { futureTerms, paramsFor, valuedUnderlyingMargin, type GridScenario } from "../grid/grid.js";
 
 /** OKX's three vol states, in the order of the profile's grid and of mr1Scenarios. */
@@ -109,22 +109,8 @@ export function okxMargin(backend: Backend, book: readonly Position[], market: M
   return { profile: profile.name, currency: "USD", derivMmr, derivImr: riskUnitData.reduce((a, r) => a + r.imr, 0), riskUnitData };
 }
 
-/**
- * MR7 after OKX's scaling: each slice of the raw charge between tiers × its multiplier.
- *
- * @example
- * ```ts
- * import { builtInProfile, okxTieredCharge } from "pmargin";
- * okxTieredCharge(30_000, builtInProfile("okx").okx!.mr7Tiers); // 10,000 × 1 + 20,000 × 2 = 50,000
- * ```
- */
+/** MR7 after OKX's scaling: each slice of the raw charge between tiers × its multiplier (tiers as a parsed profile holds them). */
 export function okxTieredCharge(raw: number, tiers: OkxRules["mr7Tiers"]): number {
-  // Up to 1e15 USD, so that the largest multiplier (≤ 1,000) keeps the charge finite.
-  if (typeof raw !== "number" || !(raw >= 0 && raw <= 1e15)) throw new InputError("raw", `must be a charge within 0..1e15 USD, got ${String(raw)}`);
-  return tieredCharge(raw, parseMr7Tiers(tiers, "tiers"));
-}
-
-function tieredCharge(raw: number, tiers: OkxRules["mr7Tiers"]): number {
   let total = 0;
   tiers.forEach((t, i) => {
     const to = tiers[i + 1]?.from ?? Infinity;
@@ -158,7 +144,7 @@ function riskUnit(backend: Backend, positions: Position[], u: string, market: Ma
   const mr1 = Math.max(m1.loss, 0);
   const mr6 = Math.max(m6.loss, 0);
   const mr4 = margin.contingencies.roll.usd;
-  const mr7 = tieredCharge(mr7Raw, rules.mr7Tiers);
+  const mr7 = okxTieredCharge(mr7Raw, rules.mr7Tiers);
   const mmr = Math.max(Math.max(mr1, mr6) + mr4, mr7);
   const s1 = scenarios[m1.at]!;
   const s6 = m6.at >= 0 ? scenarios[m6.at]! : undefined;
