@@ -1,8 +1,7 @@
 // `pmargin okx` end to end on the shipped example (OKX's published position-builder book): the
 // table, a verifiable --json record whose figures are the library's and OKX's, and a profile
 // without an okx section refused with the flag named.
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -10,16 +9,10 @@ import { createEngine, type Engine } from "../src/engine/engine.js";
 import { prepareInputs } from "../src/market/inputs.js";
 import { okxMargin } from "../src/methods/okx/pm.js";
 import { builtInProfile } from "../src/schema/profiles.js";
+import { pmargin } from "./helpers/cli.js";
 
-const cli = new URL("../dist/cli/main.js", import.meta.url).pathname;
 const dir = new URL("../examples/okx/", import.meta.url).pathname;
 const read = (f: string): unknown => JSON.parse(readFileSync(join(dir, f), "utf8"));
-
-function pmargin(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  if (!existsSync(cli)) throw new Error("dist/cli/main.js is missing: run `npm run build` (npm test does)");
-  const r = spawnSync(process.execPath, [cli, ...args], { encoding: "utf8" });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 const tmp = mkdtempSync(join(tmpdir(), "pmargin-okx-"));
 let engine: Engine;
 beforeAll(async () => {

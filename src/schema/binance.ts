@@ -8,17 +8,18 @@ import { toInputError } from "./issues.js";
 const amount = within(0, MAX_QUANTITY);
 const rate = within(0, 1);
 const usd = within(0, 1e15, " (USD)");
-const ascending = <T>(floor: (t: T) => number, cap: (t: T) => number) =>
-  v.check((ts: T[]) => ts.length > 0 && floor(ts[0]!) === 0 && ts.every((t, i) => cap(t) > floor(t) && (i === 0 || floor(t) === cap(ts[i - 1]!))),
-    rule("must start from 0, each tier's floor the previous tier's cap"));
+const CONTIGUOUS = rule("must start from 0, each tier's floor the previous tier's cap");
+/** Ranges [floor, cap] from 0, each starting where the previous ends. */
+const contiguous = (ranges: [number, number][]): boolean =>
+  ranges.length > 0 && ranges[0]![0] === 0 && ranges.every(([floor, cap], i) => cap > floor && (i === 0 || floor === ranges[i - 1]![1]));
 
 const collateralTiers = v.pipe(
   v.array(strict("a collateral tier", { tierFloor: usd, tierCap: usd, collateralRate: rate }), rule("must be an array of tiers")),
-  ascending((t: { tierFloor: number; tierCap: number }) => t.tierFloor, (t) => t.tierCap),
+  v.check((ts) => contiguous(ts.map((t) => [t.tierFloor, t.tierCap])), CONTIGUOUS),
 );
 const brackets = v.pipe(
   v.array(strict("a bracket", { notionalFloor: usd, notionalCap: usd, maintMarginRatio: rate, cum: usd }), rule("must be an array of brackets")),
-  ascending((b: { notionalFloor: number; notionalCap: number }) => b.notionalFloor, (b) => b.notionalCap),
+  v.check((bs) => contiguous(bs.map((b) => [b.notionalFloor, b.notionalCap])), CONTIGUOUS),
 );
 
 const account = group("a Binance Portfolio Margin account", {

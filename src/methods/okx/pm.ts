@@ -3,13 +3,13 @@
 // regular grid, MR6 its extended moves at their weight, MR4 its roll shock (gross): the
 // grid pieces, revalued by the engine; MR7 (the cost of reducing positions) is tiered here.
 // Results under the names of POST /api/v5/account/position-builder (docs/okx.md).
-import { assertBackend, type Backend } from "../../engine/backend.js";
-import { expectObject, InputError, refuseUnknownKeys } from "../../errors.js";
+import type { Backend } from "../../engine/backend.js";
+import { InputError } from "../../errors.js";
 import { checkedPositions } from "../../market/positions.js";
-import { assertMarket, type Market } from "../../market/market.js";
+import type { Market } from "../../market/market.js";
 import type { MarginProfile, OkxRules } from "../../model/profile.js";
 import type { Position } from "../../model/types.js";
-import { checkedProfile } from "../../schema/profile.js";
+import { venueProfile } from "../venue-profile.js";
 import { futureTerms, paramsFor, valuedUnderlyingMargin, type GridScenario } from "../grid/grid.js";
 
 /** OKX's three vol states, in the order of the profile's grid and of mr1Scenarios. */
@@ -88,13 +88,8 @@ export interface OkxMarginResult {
  * ```
  */
 export function okxMargin(backend: Backend, book: readonly Position[], market: Market, options: OkxOptions): OkxMarginResult {
-  assertBackend(backend);
-  assertMarket(market);
-  expectObject(options, "options", "{ profile }");
-  refuseUnknownKeys(options, OPTIONS, "options");
-  const profile = checkedProfile(options.profile, "options.profile");
+  const profile = venueProfile(backend, market, options, OPTIONS, "{ profile }", "okx");
   const rules = profile.okx;
-  if (!rules) throw new InputError("options.profile.okx", `profile ${profile.name} has no okx section (IM factor, MR7): use the built-in "okx" or a copy of it`);
   const positions = checkedPositions(book, market);
   for (const u of market.names) {
     const names = paramsFor(profile, u).volStates.map((v) => v.name);
