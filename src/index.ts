@@ -41,6 +41,7 @@ export type { Correlation, CorrelationInput } from "./math/correlation.js";
 export type {
   BuiltInProfileName, MarginProfile, UnderlyingGridParams, VolState, VolTermScaling, ExtendedMove, ExtendedWeighting, ExtendedDampener, SmileDynamics, RollShock,
   ParadexRules,
+  OkxRules,
 } from "./model/profile.js";
 export { builtInProfile, builtInProfileNames } from "./schema/profiles.js";
 
@@ -59,6 +60,9 @@ export { builtInDeriveProfile, parseDeriveInputs } from "./schema/derive.js";
 export { importDeriveCase, type DeriveCase, type DeriveCaseOptions, type DeriveExpected } from "./schema/derive-case.js";
 export { sviVol, type SviSmile, type SviParams, type SviGuards } from "./math/svi.js";
 export { paradexMargin, type ParadexOptions, type ParadexMarginResult, type ParadexUnderlyingMargin, type ParadexScenario } from "./methods/paradex/pm.js";
+export { okxMargin, type OkxOptions, type OkxMarginResult, type OkxRiskUnit, type OkxScenarioPnl } from "./methods/okx/pm.js";
+export { binanceUniMMR, type BinanceUniMmrResult, type BinanceAssetMargin, type BinancePositionMargin } from "./methods/binance/unimmr.js";
+export type { BinanceAccount, BinanceAsset, BinancePosition, BinanceBracket, BinanceCollateralTier } from "./model/binance.js";
 export type { OpenOrder } from "./model/orders.js";
 export { parseOpenOrders } from "./schema/orders.js";
 export { greeksMargin, type GreeksMarginUnderlying, type GreeksScenario } from "./methods/greeks-margin.js";

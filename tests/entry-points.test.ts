@@ -99,6 +99,7 @@ const built = (): unknown => inputs.market;
 const few = (): unknown => ({ paths: 500, seed: 1 });
 const deriveResult = (): api.DeriveMarginResult => api.deriveMargin(engine, read("derive/portfolio") as api.DerivePortfolio, read("derive/market") as api.DeriveMarket, read("derive/profile") as api.DeriveProfile);
 const paradexInputs = () => api.prepareInputs(read("paradex/portfolio"), read("paradex/market"));
+const okxInputs = () => api.prepareInputs(read("okx/portfolio"), read("okx/market"));
 const recent = (days: number): PriceSeries[] => history.map((s) => ({ ...s, times: s.times.slice(-days), closes: s.closes.slice(-days) }));
 
 /** Every exported function of pmargin, pmargin/engine and pmargin/risk that takes inputs, with valid arguments. */
@@ -143,6 +144,8 @@ const CASES: Case[] = [
   { name: "importDeriveCase", args: () => [read("../tests/fixtures/derive/case-format"), { underlying: "BTC" }], json: [0, 1], call: fn(api.importDeriveCase) },
   { name: "sviVol", args: () => [{ a: 0.02, b: 0.1, rho: -0.3, m: 0, sigma: 0.2, forward: 3000, tau: 0.1 }, 3200], json: [0], call: fn(api.sviVol) },
   { name: "paradexMargin", args: () => [engine, paradexInputs().portfolio.positions, paradexInputs().market, { profile: api.builtInProfile("paradex"), orders: (read("paradex/orders") as { orders: unknown[] }).orders }], json: [3], call: fn(api.paradexMargin) },
+  { name: "okxMargin", args: () => [engine, okxInputs().portfolio.positions, okxInputs().market, { profile: api.builtInProfile("okx") }], json: [3], call: fn(api.okxMargin) },
+  { name: "binanceUniMMR", args: () => [read("binance/account")], json: [0], call: fn(api.binanceUniMMR) },
   { name: "parseOpenOrders", args: () => [read("paradex/orders")], json: [0], call: fn(api.parseOpenOrders) },
   { name: "parsePriceCsv", args: () => ["date,BTC\n2025-01-01,100\n2025-01-02,101\n", { source: "btc.csv" }], json: [], call: fn(api.parsePriceCsv) },
   { name: "engine.compile", args: () => [positions(), built()], json: [0], call: (...a) => engine.compile(...(a as Parameters<api.Engine["compile"]>)) },

@@ -23,6 +23,7 @@ import { watchCommand, type WatchCommandOptions } from "./watch.js";
 import { accountCommand, type AccountCommandOptions } from "./account.js";
 import { conformanceCommand, DEFAULT_DERIVE_CASES, importDeriveCaseCommand } from "./derive.js";
 import { paradexCommand, type ParadexCommandOptions } from "./paradex.js";
+import { okxCommand, type OkxCommandOptions } from "./okx.js";
 import { registerImport } from "./import.js";
 
 // A reader that stops early (`pmargin watch … | head`) closes the pipe: that ends the command, quietly.
@@ -87,6 +88,12 @@ onPortfolio("paradex", "Paradex portfolio margin as the venue charges it: the sc
   .option("--json", "machine-readable JSON output")
   .option(...NO_INPUTS_OPTION)
   .action((portfolio: string, market: string, opts: ParadexCommandOptions) => run(() => paradexCommand(portfolio, market, opts)));
+
+onPortfolio("okx", "OKX portfolio margin as the venue reports it: per risk unit the position builder's MR1 … MR9, MMR and IMR, under OKX's names")
+  .option("-p, --profile <name|file.json>", "okx, or a profile file with an okx section", "okx")
+  .option("--json", "machine-readable JSON output")
+  .option(...NO_INPUTS_OPTION)
+  .action((portfolio: string, market: string, opts: OkxCommandOptions) => run(() => okxCommand(portfolio, market, opts)));
 
 withQueue(onPortfolio("var", "Monte Carlo VaR and Expected Shortfall: correlated fat-tailed paths, full revaluation, per underlying")
   .alias("mc")

@@ -118,6 +118,19 @@ export interface ParadexRules {
   settlementTwapMinutes: number;
 }
 
+/**
+ * OKX's portfolio-margin measures beyond the grid (okxMargin, docs/okx.md): MR1 is the
+ * grid's regular scan, MR6 its extended moves, MR4 its roll shock; these add MR7 and IMR.
+ */
+export interface OkxRules {
+  /** IMR = imFactor × MMR (OKX 1.3). */
+  imFactor: number;
+  /** MR7's raw charge, the cost of reducing positions: this rate × Σ |cash delta| (USD), per underlying (`default` for the others). */
+  mr7Rates: Record<string, number>;
+  /** MR7's scaling: the raw charge's slice above each tier's `from` (USD) counts × its multiplier; ascending, the first from 0. */
+  mr7Tiers: { from: number; multiplier: number }[];
+}
+
 export interface MarginProfile {
   name: string;
   description: string;
@@ -150,6 +163,8 @@ export interface MarginProfile {
   settlementBooks?: "together" | "separate";
   /** Paradex's pipeline beyond the scan, read by paradexMargin (the grid alone ignores it). */
   paradex?: ParadexRules;
+  /** OKX's measures beyond the scan, read by okxMargin (the grid alone ignores it). */
+  okx?: OkxRules;
 }
 
 /** The names of the margin profiles that ship with pmargin (src/profiles/*.json). */

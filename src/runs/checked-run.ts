@@ -19,6 +19,7 @@ const RUN_KEYS: Record<Exclude<RunSpec["command"], "margin">, readonly string[]>
   backtest: ["command", "options"],
   account: ["command", "margin", "distanceToLiquidation"],
   paradex: ["command", "profile", "orders", "feeRate"],
+  okx: ["command", "profile"],
   derive: ["command", "profile"],
 };
 
@@ -82,6 +83,8 @@ export function checkedRun(run: unknown, path = "reproducibility.run"): RunSpec 
       if (spec.feeRate !== undefined && !(typeof spec.feeRate === "number" && spec.feeRate >= 0 && spec.feeRate <= 1)) {
         throw new InputError(`${path}.feeRate`, "must be a fee rate within [0, 1]");
       }
+      return { ...spec, profile: checkedProfile(spec.profile, `${path}.profile`) };
+    case "okx":
       return { ...spec, profile: checkedProfile(spec.profile, `${path}.profile`) };
     case "derive":
       // Its profile is parsed with the inputs (the registry's parse), under this path.

@@ -38,6 +38,7 @@ import { deriveMargin } from "../methods/derive/pmrm2.js";
 import type { DeriveMarket, DerivePortfolio, DeriveProfile, DeriveMarginResult } from "../model/derive.js";
 import { parseDeriveInputs } from "../schema/derive.js";
 import { paradexMargin, type ParadexMarginResult } from "../methods/paradex/pm.js";
+import { okxMargin, type OkxMarginResult } from "../methods/okx/pm.js";
 import type { OpenOrder } from "../model/orders.js";
 import { parseOpenOrders } from "../schema/orders.js";
 
@@ -367,6 +368,12 @@ export const METHODS = {
     readsHistory: never,
     run: (engine, run, { portfolio, market, orders }): ParadexMarginResult =>
       paradexMargin(engine, portfolio.positions, market, { profile: run.profile, orders, ...(run.feeRate !== undefined ? { feeRate: run.feeRate } : {}) }),
+  }),
+  okx: recordedMethod({
+    parse: portfolioInputs,
+    readsHistory: never,
+    run: (engine, run: { command: "okx"; profile: MarginProfile }, { portfolio, market }): OkxMarginResult =>
+      okxMargin(engine, portfolio.positions, market, { profile: run.profile }),
   }),
   account: recordedMethod({
     parse: accountInputs,

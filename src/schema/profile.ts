@@ -20,6 +20,13 @@ export const MAX_MOVES = 1_000;
 export const MAX_VOL_STATES = 100;
 const atMost = <T>(n: number, what: string) => v.maxLength<T[], number, string>(n, `must list at most ${n.toLocaleString("en-US")} ${what} (docs/limits.md), got more`);
 
+/** OKX's MR7 scaling tiers: from 0, ascending. */
+const mr7Tiers = v.pipe(
+  v.array(strict("an MR7 tier", { from: nonNegative, multiplier: within(0, 1000) }), rule("must be an array of tiers")),
+  v.nonEmpty(rule("must list at least one tier")),
+  v.check((t) => t[0]!.from === 0 && t.every((x, i) => i === 0 || x.from > t[i - 1]!.from), rule("must start from 0 and ascend")),
+);
+
 const params = {
   moves: v.pipe(v.array(moveSchema, rule("must be an array of moves")), v.nonEmpty(rule("must list at least one move")), atMost<number>(MAX_MOVES, "moves")),
   volStates: v.pipe(v.array(volState, rule("must be an array of vol states")), v.nonEmpty(rule("must list at least one vol state")), atMost<v.InferOutput<typeof volState>>(MAX_VOL_STATES, "vol states")),
@@ -59,6 +66,11 @@ export const profileSchema = v.pipe(
       orderFunding: v.picklist(["separate", "netted"], rule('must be "separate" or "netted"')),
       optionFeeCap: fraction,
       settlementTwapMinutes: within(0, 24 * 60),
+    })),
+    okx: v.optional(strict("okx", {
+      imFactor: within(1, 100),
+      mr7Rates: v.pipe(keyed(fraction, rule("must map underlyings to rates")), v.check((r) => r["default"] !== undefined, rule("must give a default rate"))),
+      mr7Tiers,
     })),
     crossUnderlying: v.union(
       [v.literal("sum"), strict("crossUnderlying", {

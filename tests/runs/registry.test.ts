@@ -28,8 +28,8 @@ const splitSend = (name: SplitName, input: unknown, pieces: number): SendStage =
     evenRanges(items, pieces).map((range) => runPart(engine, name, input, stage, range, shared) as Part);
 
 describe("the method registry", () => {
-  it("has one entry for each command a 0.3.0 record names, Derive's, Paradex's, and the splitting methods among them", () => {
-    expect(Object.keys(METHODS).sort()).toEqual(["account", "backtest", "derive", "grid", "historical", "margin", "monte-carlo", "paradex", "stress", "value", "whatif"]);
+  it("has one entry for each command a 0.3.0 record names, Derive's, Paradex's, OKX's, and the splitting methods among them", () => {
+    expect(Object.keys(METHODS).sort()).toEqual(["account", "backtest", "derive", "grid", "historical", "margin", "monte-carlo", "okx", "paradex", "stress", "value", "whatif"]);
     expect(splitNames().sort()).toEqual(["historical", "monte-carlo"]);
   });
 

@@ -517,14 +517,14 @@ function rollTerm(r: RollShock, years: number): number {
 }
 
 /** A futures position as the roll charge reads it: its contract, its size in coin, its years to expiry (a perpetual 0). */
-interface FutureTerms {
+export interface FutureTerms {
   contract: string;
   coins: number;
   years: number;
 }
 
 /** Each position's futures terms (undefined for spot and options), found once per underlying. */
-function futureTerms(positions: readonly Position[], market: Market): (FutureTerms | undefined)[] {
+export function futureTerms(positions: readonly Position[], market: Market): (FutureTerms | undefined)[] {
   return positions.map((q) => {
     if (q.kind !== "future") return undefined;
     const coins = q.settlement === "linear" ? q.quantity * (q.contractSize ?? 1) : (q.quantity * (q.faceValue ?? 1)) / futurePrice(q, market);

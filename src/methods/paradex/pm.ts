@@ -3,20 +3,20 @@
 // spot balances; IMR from all of it, MMR from the positions alone. The scenarios are the
 // profile's grid (gridScenarios), revalued by the engine; results under the names of
 // Paradex's calculator (compute_pm of paradex-py and of paradex-skills' pm_math.py).
-import { assertBackend, type Backend } from "../../engine/backend.js";
-import { expectObject, InputError, refuseUnknownKeys } from "../../errors.js";
+import type { Backend } from "../../engine/backend.js";
+import { InputError } from "../../errors.js";
 import { checkedPositions } from "../../market/positions.js";
 import { checked } from "../../schema/checked.js";
 import { parseOpenOrders } from "../../schema/orders.js";
-import { checkedProfile } from "../../schema/profile.js";
 import { DAYS_PER_YEAR } from "../../conventions.js";
 import { log } from "../../math/deterministic.js";
-import { assertMarket, type Market } from "../../market/market.js";
+import type { Market } from "../../market/market.js";
 import type { OpenOrder } from "../../model/orders.js";
 import type { MarginProfile, ParadexRules, UnderlyingGridParams } from "../../model/profile.js";
 import type { Position } from "../../model/types.js";
 import { gridScenarioSet, gridScenarios, paramsFor, termWeight, type GridScenario } from "../grid/grid.js";
 import { valueBook } from "../valuation.js";
+import { venueProfile } from "../venue-profile.js";
 
 /** What paradexMargin reads beside the positions and the market. */
 export interface ParadexOptions {
@@ -118,14 +118,9 @@ export interface ParadexMarginResult {
  * ```
  */
 export function paradexMargin(backend: Backend, book: readonly Position[], market: Market, options: ParadexOptions): ParadexMarginResult {
-  assertBackend(backend);
-  assertMarket(market);
-  expectObject(options, "options", "{ profile, orders?, feeRate? }");
-  refuseUnknownKeys(options, OPTIONS, "options");
-  const profile = checkedProfile(options.profile, "options.profile");
+  const profile = venueProfile(backend, market, options, OPTIONS, "{ profile, orders?, feeRate? }", "paradex");
   const positions = checkedPositions(book, market);
   const rules = profile.paradex;
-  if (!rules) throw new InputError("options.profile.paradex", `profile ${profile.name} has no paradex section (funding, fees, orders): use the built-in "paradex" or a copy of it`);
   const feeRate = options.feeRate ?? 0;
   if (!Number.isFinite(feeRate) || feeRate < 0 || feeRate > 1) throw new InputError("options.feeRate", `must be a fee rate within [0, 1], got ${feeRate}`);
   positions.forEach((q, k) => {
