@@ -22,7 +22,7 @@ export { buildMarket, type Market, type UnderlyingCurves } from "./market/market
 export type { ForwardCurve, ForwardNode } from "./market/forward-curve.js";
 export type { VolSurface, SurfaceSlice, SliceRef } from "./market/vol-surface.js";
 export { prepareInputs, type Inputs } from "./market/inputs.js";
-export { loadPriceHistory, loadPriceSeries, alignHistory, parsePriceCsv, OUTLIER_DEVIATIONS, type PriceHistory, type PriceOutlier, type PriceSeries, type AlignOptions, type LoadOptions, type PriceCsvOptions } from "./history/history.js";
+export { loadPriceHistory, loadPriceSeries, alignHistory, parsePriceCsv, type PriceHistory, type PriceOutlier, type PriceSeries, type AlignOptions, type LoadOptions, type PriceCsvOptions } from "./history/history.js";
 export { estimateModelInputs, type ModelInputOptions } from "./history/estimate.js";
 
 // The backend a method takes: the WASM engine, or its pure-JS twin.
@@ -57,7 +57,7 @@ export type {
   DeriveMarginResult, DeriveScenarioPnl, DeriveExpiryResult, DeriveReport, ConfidentPrice,
 } from "./model/derive.js";
 export { builtInDeriveProfile, parseDeriveInputs } from "./schema/derive.js";
-export { importDeriveCase, type DeriveCase, type DeriveCaseOptions, type DeriveExpected } from "./schema/derive-case.js";
+export type { DeriveCase, DeriveCaseOptions, DeriveExpected } from "./schema/derive-case.js";
 export { sviVol, type SviSmile, type SviParams, type SviGuards } from "./math/svi.js";
 export { paradexMargin, type ParadexOptions, type ParadexMarginResult, type ParadexUnderlyingMargin, type ParadexScenario } from "./methods/paradex/pm.js";
 export { okxMargin, type OkxOptions, type OkxMarginResult, type OkxRiskUnit, type OkxScenarioPnl } from "./methods/okx/pm.js";

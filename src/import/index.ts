@@ -40,5 +40,7 @@ export { VENUES, VENUE_ENDPOINTS, type VenueName } from "./venues.js";
 export { chainSurface, parityForward, type SurfaceOptions, type SurfaceReport, type ExpiryReport, type CalendarReport, type DropReason, type ChainSurface } from "./surface.js";
 export type { ResponseDocument, VenueData, OptionQuote, FutureQuote, VenuePosition, Origin } from "./responses.js";
 export { fitSvi, sviButterflyG, type SviFit } from "../market/svi.js";
-export { sviTotalVariance, type SviSmile } from "../math/svi.js";
+export { sviTotalVariance, type SviSmile, type SviParams } from "../math/svi.js";
+export { importDeriveCase, type DeriveCase, type DeriveCaseOptions, type DeriveExpected } from "../schema/derive-case.js";
 export type { MarketData, Portfolio, Position, SpotPosition, FuturePosition, OptionPosition, PositionBase, MmpSetting, UnderlyingMarket, UnderlyingLiquidity, ForwardQuote, VolSlice, Settlement, OptionRight } from "../model/types.js";
+export type { DerivePortfolio, DeriveMarket, DeriveProfile, DeriveOption, DeriveExpiryFeed, DeriveScenario, DeriveVolShock, ConfidentPrice } from "../model/derive.js";

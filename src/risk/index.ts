@@ -10,6 +10,6 @@ export {
 export { coinPnl, WorstWeightedLoss, worstWeightedLoss, lossesOf } from "./reduce.js";
 export { kupiec, christoffersen, trafficLight, type Kupiec, type Christoffersen, type TrafficLight } from "./backtest-stats.js";
 export { realisedVol, ewmaVol, correlationFrom } from "../history/estimate.js";
-export { returnWindows, type PriceHistory, type PriceOutlier, type ReturnWindows } from "../history/history.js";
+export { returnWindows, OUTLIER_DEVIATIONS, type PriceHistory, type PriceOutlier, type ReturnWindows } from "../history/history.js";
 export { prepareCorrelation, nearestCorrelation, type Correlation, type CorrelationInput } from "../math/correlation.js";
 export type { Selector } from "../engine/select.js";
