@@ -420,6 +420,8 @@ const amount = (usd: number, s0: number, currency: string): Amount => ({ usd, co
  */
 function shortOptionCharge(positions: readonly Position[], p: UnderlyingGridParams, s0: number): number {
   if (!p.shortOptionMinimum) return 0;
+  // One position (a single-position margin) needs no netting.
+  if (positions.length === 1) return singleShortOption(positions[0]!, p, s0);
   const net = new Map<string, number>();
   for (const q of positions) {
     if (q.kind !== "option") continue;

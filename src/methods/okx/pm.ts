@@ -9,6 +9,7 @@ import { checkedPositions } from "../../market/positions.js";
 import type { Market } from "../../market/market.js";
 import type { MarginProfile, OkxRules } from "../../model/profile.js";
 import type { Position } from "../../model/types.js";
+import { WorstWeightedLoss } from "../../risk/reduce.js";
 import { venueProfile } from "../venue-profile.js";
 import { futureTerms, paramsFor, valuedUnderlyingMargin, type GridScenario } from "../grid/grid.js";
 
@@ -120,21 +121,19 @@ function riskUnit(backend: Backend, positions: Position[], u: string, market: Ma
   const scenarios = margin.scenarios;
   const pnl = margin.pnlUsd;
   const worst = (take: (s: GridScenario) => boolean): { loss: number; at: number } => {
-    let best = { loss: 0, at: -1 };
-    scenarios.forEach((s, k) => {
-      if (!take(s)) return;
-      const loss = -pnl[k]! * s.weight;
-      if (best.at < 0 || loss > best.loss) best = { loss, at: k };
-    });
-    return best;
+    const w = new WorstWeightedLoss();
+    scenarios.forEach((s, k) => take(s) && w.offer(k, s.weight, pnl[k]!));
+    return { loss: w.loss, at: w.index };
   };
   const m1 = worst((s) => !s.extended);
   const m6 = worst((s) => s.extended);
   const byState = (name: string): OkxScenarioPnl =>
     Object.fromEntries(scenarios.flatMap((s, k) => (!s.extended && s.vol === name ? [[String(s.move), pnl[k]!]] : [])));
   const futures = futureTerms(positions, market);
-  const delta = positions.reduce((a, _, k) => a + (futures[k]?.coins ?? values[k]!.delta) * index, 0);
-  const grossDelta = positions.reduce((a, _, k) => a + Math.abs((futures[k]?.coins ?? values[k]!.delta) * index), 0);
+  // Each position's cash delta: a future's size in coin, else its delta, × index.
+  const cash = positions.map((_, k) => (futures[k]?.coins ?? values[k]!.delta) * index);
+  const delta = cash.reduce((a, c) => a + c, 0);
+  const grossDelta = cash.reduce((a, c) => a + Math.abs(c), 0);
   const mr7Raw = (rules.mr7Rates[u] ?? rules.mr7Rates["default"]!) * grossDelta;
   const mr1 = Math.max(m1.loss, 0);
   const mr6 = Math.max(m6.loss, 0);
