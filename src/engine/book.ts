@@ -135,7 +135,7 @@ export function compileBook(
         sliceCount += h.slices.length;
       }
       let e = h.expiries.get(p.expiry);
-      if (!e) h.expiries.set(p.expiry, (e = expiryTerms(market, curves, h.base, p.expiry, options.volShiftWeight)));
+      if (!e) h.expiries.set(p.expiry, (e = based(expiryTerms(market, curves, p.expiry, options.volShiftWeight), h.base)));
       const { t, f } = e;
       const k0 = log(p.strike / f);
       const size = p.contractSize ?? 1;
@@ -236,16 +236,32 @@ interface ExpiryTerms {
   volW: number;
 }
 
-function expiryTerms(
-  market: Market, curves: UnderlyingCurves, base: number, expiry: string, volShiftWeight: CompileOptions["volShiftWeight"],
-): ExpiryTerms {
-  const t = market.yearFraction(expiry);
-  const { a, b, w } = curves.volSurface().locate(t);
-  return {
-    t, f: curves.forwards.forward(t), a: base + a, b: b < 0 ? -1 : base + b, w,
-    volW: volShiftWeight ? volShiftWeight(t * 365, curves.name) : 1,
-  };
+/** An expiry's terms with its slice offsets moved to where its surface lies in the book's slices. */
+const based = (e: ExpiryTerms, base: number): ExpiryTerms => ({ ...e, a: base + e.a, b: e.b < 0 ? -1 : base + e.b });
+
+/**
+ * An expiry's terms, slice offsets within its own surface: found once per curves, date and
+ * vol-shift weight (a batch compiles thousands of books on the same few expiries).
+ */
+function expiryTerms(market: Market, curves: UnderlyingCurves, expiry: string, volShiftWeight: CompileOptions["volShiftWeight"]): ExpiryTerms {
+  let byCurves = termsKept.get(curves);
+  if (byCurves?.asOfMs !== market.asOfMs) termsKept.set(curves, (byCurves = { asOfMs: market.asOfMs, terms: new Map() }));
+  const key = volShiftWeight ?? noWeight;
+  let byWeight = byCurves.terms.get(key);
+  if (!byWeight) byCurves.terms.set(key, (byWeight = new Map()));
+  let e = byWeight.get(expiry);
+  if (!e) {
+    const t = market.yearFraction(expiry);
+    const { a, b, w } = curves.volSurface().locate(t);
+    e = { t, f: curves.forwards.forward(t), a, b, w, volW: volShiftWeight ? volShiftWeight(t * 365, curves.name) : 1 };
+    // A long-lived weight function (a profile's) would otherwise keep every expiry ever seen.
+    if (byWeight.size < MAX_KEPT_EXPIRIES) byWeight.set(expiry, e);
+  }
+  return e;
 }
+const noWeight = (): number => 1;
+const MAX_KEPT_EXPIRIES = 4096;
+const termsKept = new WeakMap<UnderlyingCurves, { asOfMs: number; terms: Map<NonNullable<CompileOptions["volShiftWeight"]>, Map<string, ExpiryTerms>> }>();
 
 /** The slot of the zero move in an option's smile table: the vol now. */
 export const zeroMoveSlot = (book: Book): number => book.nodeOffsets[Math.round(-book.layout.smileXMin * book.layout.smileInvStep)]! / 8;
@@ -283,6 +299,11 @@ function smileSlots(layout: KernelLayout, moves: ArrayLike<number> | undefined):
     if (!all) allSlots.set(layout, (all = slotsOf(layout, new Uint8Array(layout.smileNodes).fill(1))));
     return all;
   }
+  // A grid's moves are one array per profile: their slots are found once.
+  let byLayout = movesSlots.get(moves);
+  const kept = byLayout?.get(layout);
+  if (kept) return kept;
+  if (!byLayout) movesSlots.set(moves, (byLayout = new WeakMap()));
   const filled = new Uint8Array(layout.smileNodes);
   const read = (x: number): void => {
     const j = smileNode(layout, smilePosition(layout, x));
@@ -290,8 +311,12 @@ function smileSlots(layout: KernelLayout, moves: ArrayLike<number> | undefined):
   };
   read(0);
   for (let i = 0; i < moves.length; i++) read(moves[i]!);
-  return slotsOf(layout, filled);
+  const slots = slotsOf(layout, filled);
+  // Only a frozen list cannot change after its slots were found.
+  if (Object.isFrozen(moves)) byLayout.set(layout, slots);
+  return slots;
 }
+const movesSlots = new WeakMap<ArrayLike<number>, WeakMap<KernelLayout, { xs: Float64Array; nodeOffsets: Int32Array }>>();
 
 /** Every node's slots, shared by the books of an engine (its layout) that hold them all. */
 const allSlots = new WeakMap<KernelLayout, { xs: Float64Array; nodeOffsets: Int32Array }>();

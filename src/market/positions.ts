@@ -14,6 +14,9 @@ import type { Market } from "./market.js";
  */
 export function checkedPositions(positions: unknown, market: Market, path = "positions"): readonly Position[] {
   if (!Array.isArray(positions)) throw new InputError(path, `must be an array of positions, got ${describe(positions)}`);
+  // A frozen list of checked positions stays checked against the market it passed (each entry point checks again).
+  const known = checkedAgainst.get(positions);
+  if (known?.market === market && known.asOfMs === market.asOfMs) return positions as readonly Position[];
   let out: Position[] | undefined;
   positions.forEach((item: unknown, i) => {
     const p = isParsed(item, "position") ? (item as Position) : under(`${path}[${i}]`, () => parsePosition(item));
@@ -28,5 +31,7 @@ export function checkedPositions(positions: unknown, market: Market, path = "pos
       throw new InputError(`${path}[${i}].expiry`, `expired: ${p.expiry} is not after the market's asOf ${new Date(market.asOfMs).toISOString()}`);
     }
   });
+  if (!out && Object.isFrozen(positions)) checkedAgainst.set(positions, { market, asOfMs: market.asOfMs });
   return out ?? (positions as readonly Position[]);
 }
+const checkedAgainst = new WeakMap<readonly unknown[], { market: Market; asOfMs: number }>();

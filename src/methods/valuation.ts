@@ -2,6 +2,8 @@
 // and in USD, and its Greeks, with option prices and Greeks from the SIMD
 // Black-76 kernel (or its JS twin, on the reference backend).
 import type { Book } from "../engine/book.js";
+import type { BookGreeks } from "../engine/backend.js";
+import type { Position } from "../model/types.js";
 import { assertBackend, type Backend } from "../engine/backend.js";
 import { assertBook, futurePrice } from "../engine/book.js";
 import { assertMarket, type Market } from "../market/market.js";
@@ -72,6 +74,7 @@ export function valueBook(backend: Backend, book: Book, market: Market): Valuati
   assertMarket(market);
   // Option rows' Greeks, with each option's vol now.
   const greeks = backend.bookGreeks(book);
+  const { valueUsd, delta } = usdValuesAndDeltas(book, market, greeks);
   const O = book.layout.opt;
   const positions = book.positions.map((p, i): PositionValue => {
     const id = p.id ?? String(i);
@@ -79,26 +82,17 @@ export function valueBook(backend: Backend, book: Book, market: Market): Valuati
     // Written out field by field, not spread: V8 builds these objects ~10× faster.
     const { kind, underlying } = p;
     if (p.kind === "spot") {
-      return { id, kind, underlying, currency: p.underlying, price: s0, value: p.quantity, valueUsd: p.quantity * s0, delta: p.quantity, gamma: 0, vega: 0, theta: 0 };
+      return { id, kind, underlying, currency: p.underlying, price: s0, value: p.quantity, valueUsd: valueUsd[i]!, delta: delta[i]!, gamma: 0, vega: 0, theta: 0 };
     }
     if (p.kind === "future") {
       const f0 = futurePrice(p, market);
-      const entry = p.entryPrice;
-      if (p.settlement === "linear") {
-        const size = p.quantity * (p.contractSize ?? 1);
-        const value = entry === undefined ? 0 : size * (f0 - entry);
-        return { id, kind, underlying, currency: "USD", price: f0, value, valueUsd: value, delta: (size * f0) / s0, gamma: 0, vega: 0, theta: 0 };
-      }
-      const face = p.quantity * (p.faceValue ?? 1);
-      const value = entry === undefined ? 0 : face * (1 / entry - 1 / f0);
-      // The coin PnL is itself worth S dollars a coin, hence the extra `value` in delta.
-      return { id, kind, underlying, currency: p.underlying, price: f0, value, valueUsd: value * s0, delta: face / f0 + value, gamma: 0, vega: 0, theta: 0 };
+      const value = p.settlement === "linear" ? valueUsd[i]! : futureCoinValue(p, f0);
+      return { id, kind, underlying, currency: p.settlement === "linear" ? "USD" : p.underlying, price: f0, value, valueUsd: valueUsd[i]!, delta: delta[i]!, gamma: 0, vega: 0, theta: 0 };
     }
     const row = book.refs[i]!.row;
     const g = greeks[row]!;
-    const col = (c: number): number => book.opt[c * book.optCap + row]!;
-    const forward = col(O.f);
-    const w = col(O.weight);
+    const forward = book.opt[O.f * book.optCap + row]!;
+    const w = book.opt[O.weight * book.optCap + row]!;
     const units = p.quantity * (p.contractSize ?? 1);
     const inverse = p.settlement === "inverse";
     const dFdS = forward / s0;
@@ -107,8 +101,8 @@ export function valueBook(backend: Backend, book: Book, market: Market): Valuati
       currency: inverse ? p.underlying : "USD",
       price: inverse ? g.coinValue : g.price,
       value: units * (inverse ? g.coinValue : g.price),
-      valueUsd: w * g.price,
-      delta: w * g.delta * dFdS,
+      valueUsd: valueUsd[i]!,
+      delta: delta[i]!,
       gamma: w * g.gamma * dFdS * dFdS,
       vega: (w * g.vega) / 100,
       theta: (w * g.theta) / 365,
@@ -118,24 +112,73 @@ export function valueBook(backend: Backend, book: Book, market: Market): Valuati
     if (inverse) option.coinDelta = units * g.coinDelta;
     return option;
   });
-  const underlyings = book.underlyings.map((underlying): UnderlyingTotals => {
-    const mine = positions.filter((p) => p.underlying === underlying);
-    const sum = (f: (p: PositionValue) => number): number => mine.reduce((a, p) => a + f(p), 0);
-    const byExpiry = new Map<string, number>();
-    book.positions.forEach((q, i) => {
-      if (q.kind === "option" && q.underlying === underlying) byExpiry.set(q.expiry, (byExpiry.get(q.expiry) ?? 0) + positions[i]!.vega);
-    });
-    return {
-      underlying, index: market.get(underlying)!.index,
-      valueUsd: sum((p) => p.valueUsd), delta: sum((p) => p.delta), gamma: sum((p) => p.gamma),
-      vega: sum((p) => p.vega), theta: sum((p) => p.theta),
-      vegaByExpiry: [...byExpiry].map(([expiry, vega]) => ({ expiry, vega })).sort((a, b) => market.yearFraction(a.expiry) - market.yearFraction(b.expiry)),
-    };
-  });
+  // One pass over the positions for every underlying's totals, each summed in position order.
+  const totals = new Map(book.underlyings.map((underlying): [string, UnderlyingTotals & { byExpiry: Map<string, number> }] => [underlying, {
+    underlying, index: market.get(underlying)!.index, valueUsd: 0, delta: 0, gamma: 0, vega: 0, theta: 0, vegaByExpiry: [], byExpiry: new Map(),
+  }]));
+  for (let i = 0; i < positions.length; i++) {
+    const v = positions[i]!;
+    const t = totals.get(v.underlying)!;
+    t.valueUsd += v.valueUsd;
+    t.delta += v.delta;
+    t.gamma += v.gamma;
+    t.vega += v.vega;
+    t.theta += v.theta;
+    const q = book.positions[i]!;
+    if (q.kind === "option") t.byExpiry.set(q.expiry, (t.byExpiry.get(q.expiry) ?? 0) + v.vega);
+  }
+  const underlyings = [...totals.values()].map(({ byExpiry, ...t }): UnderlyingTotals => ({
+    ...t,
+    vegaByExpiry: [...byExpiry].map(([expiry, vega]) => ({ expiry, vega })).sort((a, b) => market.yearFraction(a.expiry) - market.yearFraction(b.expiry)),
+  }));
   return {
     asOf: new Date(market.asOfMs).toISOString(),
     positions,
     underlyings,
     totalUsd: positions.reduce((a, p) => a + p.valueUsd, 0),
   };
+}
+
+/**
+ * Each position's valueUsd and delta (as valueBook reports them), from the book's option
+ * Greeks: what a margin measures, without the rest of the valuation.
+ */
+export function usdValuesAndDeltas(book: Book, market: Market, greeks: readonly BookGreeks[]): { valueUsd: number[]; delta: number[] } {
+  const n = book.positions.length;
+  const valueUsd = new Array<number>(n);
+  const delta = new Array<number>(n);
+  const O = book.layout.opt;
+  for (let i = 0; i < n; i++) {
+    const p = book.positions[i]!;
+    const s0 = market.get(p.underlying)!.index;
+    if (p.kind === "spot") {
+      valueUsd[i] = p.quantity * s0;
+      delta[i] = p.quantity;
+    } else if (p.kind === "future") {
+      const f0 = futurePrice(p, market);
+      if (p.settlement === "linear") {
+        const size = p.quantity * (p.contractSize ?? 1);
+        valueUsd[i] = p.entryPrice === undefined ? 0 : size * (f0 - p.entryPrice);
+        delta[i] = (size * f0) / s0;
+      } else {
+        const value = futureCoinValue(p, f0);
+        valueUsd[i] = value * s0;
+        // The coin PnL is itself worth S dollars a coin, hence the extra `value` in delta.
+        delta[i] = (p.quantity * (p.faceValue ?? 1)) / f0 + value;
+      }
+    } else {
+      const row = book.refs[i]!.row;
+      const g = greeks[row]!;
+      const w = book.opt[O.weight * book.optCap + row]!;
+      valueUsd[i] = w * g.price;
+      delta[i] = w * g.delta * (book.opt[O.f * book.optCap + row]! / s0);
+    }
+  }
+  return { valueUsd, delta };
+}
+
+/** An inverse future's unrealised PnL in coin against its entry price (0 without one). */
+function futureCoinValue(p: Extract<Position, { kind: "future" }>, f0: number): number {
+  const face = p.quantity * (p.faceValue ?? 1);
+  return p.entryPrice === undefined ? 0 : face * (1 / p.entryPrice - 1 / f0);
 }

@@ -8,7 +8,13 @@ export type Parsed =
   | "portfolio" | "position" | "market" | "profile" | "model" | "scenario" | "account" | "candidate" | "orders"
   | "derivePortfolio" | "deriveMarket" | "deriveProfile";
 
-const parsed = new WeakMap<object, Parsed>();
+/**
+ * The mark: a hidden (non-enumerable, symbol-keyed) property set before freezing, which
+ * neither JSON, spreads, structured clones nor equality checks see; a value frozen before
+ * it was marked is remembered in a WeakMap instead (slower to keep in bulk).
+ */
+const KIND = Symbol("pmargin.parsed");
+const frozenBefore = new WeakMap<object, Parsed>();
 
 /** Freezes `value` and everything in it (plain objects and arrays: what a parser outputs). */
 function deepFreeze(value: unknown): void {
@@ -20,15 +26,17 @@ function deepFreeze(value: unknown): void {
 /** Marks a parser's output as a checked `kind` (and freezes it); returns it. */
 export function markParsed<T>(value: T, kind: Parsed): T {
   if (value !== null && typeof value === "object") {
+    if (Object.isFrozen(value)) frozenBefore.set(value, kind);
+    else Object.defineProperty(value, KIND, { value: kind });
     deepFreeze(value);
-    parsed.set(value, kind);
   }
   return value;
 }
 
 /** Whether `value` is a parser's output of `kind`. */
 export function isParsed(value: unknown, kind: Parsed): boolean {
-  return value !== null && typeof value === "object" && parsed.get(value) === kind;
+  if (value === null || typeof value !== "object") return false;
+  return Object.prototype.hasOwnProperty.call(value, KIND) ? (value as Record<symbol, unknown>)[KIND] === kind : frozenBefore.get(value) === kind;
 }
 
 /** Re-raises `run`'s InputError with its path under `prefix` (`options.profile` + `mmFactor`). */

@@ -9,7 +9,7 @@ import { log } from "../../math/deterministic.js";
 import { assertMarket, type Market } from "../../market/market.js";
 import { isCoinSettled, type MmpSetting, type Position } from "../../model/types.js";
 import { coinPnl } from "../../risk/reduce.js";
-import { valueBook, type PositionValue } from "../valuation.js";
+import { usdValuesAndDeltas, valueBook, type PositionValue } from "../valuation.js";
 import type { MarginProfile, RollShock, UnderlyingGridParams, VolTermScaling } from "../../model/profile.js";
 import { extendedWeight, weighing, type Weighing } from "./extended.js";
 import { compiledOnce } from "./compiled.js";
@@ -186,25 +186,35 @@ function combineGridMargins(profile: MarginProfile, underlyings: UnderlyingGridM
  * recompute just the one that changed.
  */
 export function underlyingMargin(backend: Backend, positions: readonly Position[], u: string, market: Market, options: GridOptions): UnderlyingGridMargin {
-  return valuedUnderlyingMargin(backend, positions, u, market, options).margin;
+  return measuredUnderlying(backend, positions, u, market, options, false).margin;
 }
 
 /** underlyingMargin, with each position's value and Greeks now, found on the way. */
 export function valuedUnderlyingMargin(
   backend: Backend, positions: readonly Position[], u: string, market: Market, options: GridOptions,
 ): { margin: UnderlyingGridMargin; values: PositionValue[] } {
+  const { margin, values } = measuredUnderlying(backend, positions, u, market, options, true);
+  return { margin, values: values! };
+}
+
+/** underlyingMargin, and with `withValues` each position's valuation (valueBook's). */
+function measuredUnderlying(
+  backend: Backend, positions: readonly Position[], u: string, market: Market, options: GridOptions, withValues: boolean,
+): { margin: UnderlyingGridMargin; values?: PositionValue[] } {
   const { profile } = options;
   if (profile.settlementBooks === "separate") {
     const groups = settlementGroups(positions);
-    if (groups.length > 1) return separateSettlements(backend, positions, groups, u, market, options);
+    if (groups.length > 1) return separateSettlements(backend, positions, groups, u, market, options, withValues);
   }
   const { p, scenarios: cells, book, set, weighed, futures } = compiledOnce(backend, market, u, profile, positions, () => compileGrid(backend, positions, u, market, profile));
   // Each result its own array of the (frozen) scenarios.
   const scenarios = cells.slice();
   const rows = backend.revalue(book, set, { reduce: "rows" }).positions!;
-  const valuation = valueBook(backend, book, market);
-  const values = valuation.positions.map((v) => v.valueUsd);
-  const deltas = valuation.positions.map((v) => v.delta);
+  // The margin reads each position's USD value and delta; the whole valuation only when asked for.
+  const valued = withValues ? valueBook(backend, book, market).positions : undefined;
+  const { valueUsd: values, delta: deltas } = valued
+    ? { valueUsd: valued.map((v) => v.valueUsd), delta: valued.map((v) => v.delta) }
+    : usdValuesAndDeltas(book, market, backend.bookGreeks(book));
   const s0 = book.indexPrices[0]!;
   const all = positions.map((_, k) => k);
   // A coin-settled book is margined on its coin PnL, as Deribit does; others on USD PnL.
@@ -243,13 +253,13 @@ export function valuedUnderlyingMargin(
     pnlCoin: m.pnlCoin,
     ...(options.perPosition ? { positions: positions.map((q, k) => ({ id: q.id ?? String(k), pnlUsd: Array.from(rows[k]!) })) } : {}),
     netDelta: deltas.reduce((a, d) => a + d, 0),
-    valueUsd: valuation.totalUsd,
+    valueUsd: v0,
   };
   if (profile.report === "deribit") {
     const each = options.perPosition ? positions.map((q, k) => ({ id: q.id ?? String(k), valueUsd: values[k]!, pnlUsd: rows[k]! })) : undefined;
     margin.deribit = deribitRiskMatrix(margin, weighed, p, each, profile.mmFactor);
   }
-  return { margin, values: valuation.positions };
+  return valued ? { margin, values: valued } : { margin };
 }
 
 /** What a profile's grid is for an underlying's book, whatever its positions: made once per profile object. */
@@ -259,6 +269,8 @@ interface GridPlan {
   scenarios: readonly GridScenario[];
   compileOptions: CompileOptions;
   set: ScenarioSet;
+  /** The weighing at the index it was made for last (a batch margins every account at one index). */
+  weighed?: { s0: number; w: Weighing };
 }
 
 const plans = new WeakMap<MarginProfile, Map<string, GridPlan>>();
@@ -274,7 +286,7 @@ function gridPlan(profile: MarginProfile, u: string, positions: readonly Positio
     const p = usdSettled ? { ...paramsFor(profile, u), ...profile.usdSettled } : paramsFor(profile, u);
     const scenarios = gridScenarios(u, p).map((sc) => Object.freeze(sc));
     // Only the smile nodes the grid's moves read are compiled.
-    const moves = scenarios.map((sc) => log(1 + sc.move));
+    const moves = Object.freeze(scenarios.map((sc) => log(1 + sc.move)));
     const compileOptions = { volShiftWeight: (days: number) => termWeight(p.volScaling, days), moves, stickyStrike: p.smile === "stickyStrike" };
     byKey.set(key, (plan = { p, scenarios, compileOptions, set: gridScenarioSet([u], scenarios, p) }));
   }
@@ -285,7 +297,9 @@ function gridPlan(profile: MarginProfile, u: string, positions: readonly Positio
 function compileGrid(backend: Backend, positions: readonly Position[], u: string, market: Market, profile: MarginProfile) {
   const plan = gridPlan(profile, u, positions);
   const book = backend.compile(positions, market, plan.compileOptions);
-  return { ...plan, book, weighed: weighing(plan.scenarios, plan.p, book.indexPrices[0]!), futures: futureTerms(positions, market) };
+  const s0 = book.indexPrices[0]!;
+  if (plan.weighed?.s0 !== s0) plan.weighed = { s0, w: weighing(plan.scenarios, plan.p, s0) };
+  return { p: plan.p, scenarios: plan.scenarios, set: plan.set, book, weighed: plan.weighed.w, futures: futureTerms(positions, market) };
 }
 
 /** Indices of the coin-settled positions (inverse, spot) and of the USD-settled ones (linear), an empty group left out. */
@@ -302,11 +316,11 @@ function settlementGroups(positions: readonly Position[]): number[][] {
  * summed; the market-maker-protection margin is reserved once for the underlying.
  */
 function separateSettlements(
-  backend: Backend, positions: readonly Position[], groups: number[][], u: string, market: Market, options: GridOptions,
-): { margin: UnderlyingGridMargin; values: PositionValue[] } {
+  backend: Backend, positions: readonly Position[], groups: number[][], u: string, market: Market, options: GridOptions, withValues: boolean,
+): { margin: UnderlyingGridMargin; values?: PositionValue[] } {
   const { profile, perPosition, measureIn } = options;
   const alone: GridOptions = { profile: togetherOf(profile), ...(perPosition ? { perPosition } : {}), ...(measureIn ? { measureIn } : {}) };
-  const books = groups.map((g) => valuedUnderlyingMargin(backend, g.map((k) => positions[k]!), u, market, alone));
+  const books = groups.map((g) => measuredUnderlying(backend, g.map((k) => positions[k]!), u, market, alone, withValues));
   const parts = books.map((b) => b.margin);
   // Each book's per-position items back in the order of `positions`.
   const inPositionOrder = <T>(perBook: readonly (readonly T[])[]): T[] => {
@@ -342,7 +356,7 @@ function separateSettlements(
     ...(perPosition ? { positions: inPositionOrder(parts.map((m) => m.positions!)) } : {}),
     settlements: parts,
   };
-  return { margin, values: inPositionOrder(books.map((b) => b.values)) };
+  return withValues ? { margin, values: inPositionOrder(books.map((b) => b.values!)) } : { margin };
 }
 
 /** The profile with settlementBooks "together", one object per profile (compiled books are kept per profile object). */

@@ -61,24 +61,30 @@ export function deribitRiskMatrix(m: GridOutcome, w: Weighing, p: UnderlyingGrid
   const factor = inCoin ? w.coinFactor : w.usdFactor;
   const damp = inCoin ? w.coinDamp : w.usdDamp;
   const offset = p.pnlOffset ?? 0;
-  const aggregate = (x: number): number => Math.min(x, 0) + offset * Math.max(x, 0);
-  const standardIdx = m.scenarios.flatMap((sc, s) => (sc.extended ? [] : [s]));
-  const extendedIdx = m.scenarios.flatMap((sc, s) => (sc.extended ? [s] : []));
-  const vectorsOf = (pnl: (s: number) => number, extended: (s: number, x: number) => number): RiskVectors => ({
-    standard: standardIdx.map(pnl),
-    extended: extendedIdx.map((s) => extended(s, pnl(s))),
-  });
-  const initial = positions && Object.fromEntries(positions.map((q) => [q.id, vectorsOf(
-    (s) => (inCoin ? coinPnl(q.valueUsd, q.pnlUsd[s]!, s0, 1 + m.scenarios[s]!.move) : q.pnlUsd[s]!),
-    (s, x) => x * factor[s]!,
-  )]));
-  const book = inCoin ? m.pnlCoin : m.pnlUsd;
-  const aggregated = vectorsOf((s) => book[s]!, (s, x) => dampen(x * factor[s]!, damp[s]!));
-  aggregated.standard = aggregated.standard.map(aggregate);
-  aggregated.extended = aggregated.extended.map(aggregate);
-
-  const bucket = worstBucket(aggregated, m, p, standardIdx, extendedIdx);
-  const worst = Math.max(0, -Math.min(...aggregated.standard, ...aggregated.extended));
+  const at = layoutOf(m.scenarios, p);
+  const { standardIdx, extendedIdx } = at;
+  // Loops, not closures over maps: a batch reports thousands of these.
+  const vectorsOf = (pnl: ArrayLike<number>, dampened: boolean): RiskVectors => {
+    const standard = new Array<number>(standardIdx.length);
+    for (let i = 0; i < standardIdx.length; i++) standard[i] = pnl[standardIdx[i]!]!;
+    const extended = new Array<number>(extendedIdx.length);
+    for (let i = 0; i < extendedIdx.length; i++) {
+      const s = extendedIdx[i]!;
+      extended[i] = dampened ? dampen(pnl[s]! * factor[s]!, damp[s]!) : pnl[s]! * factor[s]!;
+    }
+    return { standard, extended };
+  };
+  const initial = positions && Object.fromEntries(positions.map((q) => [q.id, vectorsOf(inCoin ? coinRow(q, m, s0) : q.pnlUsd, false)]));
+  const aggregated = vectorsOf(inCoin ? m.pnlCoin : m.pnlUsd, true);
+  let lowest = Infinity;
+  for (const v of [aggregated.standard, aggregated.extended]) {
+    for (let i = 0; i < v.length; i++) {
+      v[i] = Math.min(v[i]!, 0) + offset * Math.max(v[i]!, 0);
+      lowest = Math.min(lowest, v[i]!);
+    }
+  }
+  const bucket = worstBucket(aggregated, m, p, at);
+  const worst = Math.max(0, -lowest);
   const inCurrency = (a: { usd: number; coin: number } | undefined): number => (a === undefined ? 0 : inCoin ? a.coin : a.usd);
   const c = m.contingencies;
   const riskMatrix = worst + inCurrency(c.roll) + inCurrency(c.deltaShock) + inCurrency(c.shortOption);
@@ -97,20 +103,60 @@ export function deribitRiskMatrix(m: GridOutcome, w: Weighing, p: UnderlyingGrid
   };
 }
 
-function worstBucket(
-  v: RiskVectors, m: GridOutcome, p: UnderlyingGridParams, standardIdx: number[], extendedIdx: number[],
-): DeribitRiskMatrix["worst_case_bucket"] {
-  const unshocked = new Set(p.volStates.filter((s) => s.shift === 0).map((s) => s.name));
-  const moves = [...p.moves].sort((a, b) => a - b);
-  let best = { value: Infinity, source: "standard" as "standard" | "extended", index: 0, preferred: false };
-  const offer = (value: number, source: "standard" | "extended", index: number, s: number): void => {
-    const preferred = unshocked.has(m.scenarios[s]!.vol);
-    if (value < best.value || (value === best.value && preferred && !best.preferred && source === best.source)) best = { value, source, index, preferred };
-  };
-  v.standard.forEach((x, i) => offer(x, "standard", i, standardIdx[i]!));
-  v.extended.forEach((x, i) => offer(x, "extended", i, extendedIdx[i]!));
-  const sc = m.scenarios[best.source === "standard" ? standardIdx[best.index]! : extendedIdx[best.index]!]!;
+/** A position's PnL per scenario in coin. */
+function coinRow(q: PositionPnl, m: GridOutcome, s0: number): number[] {
+  const row = new Array<number>(m.scenarios.length);
+  for (let s = 0; s < row.length; s++) row[s] = coinPnl(q.valueUsd, q.pnlUsd[s]!, s0, 1 + m.scenarios[s]!.move);
+  return row;
+}
+
+interface Layout {
+  count: number;
+  standardIdx: number[];
+  extendedIdx: number[];
+  /** Per scenario: whether its vol state has no shift (where ties in a price bucket are reported). */
+  unshocked: boolean[];
+}
+
+/** The grid's regular and extended scenarios' indices and unshocked states, found once per (frozen) scenario list. */
+function layoutOf(scenarios: GridOutcome["scenarios"], p: UnderlyingGridParams): Layout {
+  const key = scenarios[0];
+  const known = key && Object.isFrozen(key) ? layouts.get(key) : undefined;
+  if (known && known.count === scenarios.length) return known;
+  const standardIdx: number[] = [];
+  const extendedIdx: number[] = [];
+  scenarios.forEach((sc, s) => (sc.extended ? extendedIdx : standardIdx).push(s));
+  const unshocked = scenarios.map((sc) => p.volStates.some((st) => st.shift === 0 && st.name === sc.vol));
+  const found = { count: scenarios.length, standardIdx, extendedIdx, unshocked };
+  if (key && Object.isFrozen(key)) layouts.set(key, found);
+  return found;
+}
+const layouts = new WeakMap<object, Layout>();
+
+function worstBucket(v: RiskVectors, m: GridOutcome, p: UnderlyingGridParams, at: Layout): DeribitRiskMatrix["worst_case_bucket"] {
+  let value = Infinity;
+  let source: "standard" | "extended" = "standard";
+  let index = 0;
+  let preferred = false;
+  for (const from of ["standard", "extended"] as const) {
+    const xs = v[from];
+    const idx = from === "standard" ? at.standardIdx : at.extendedIdx;
+    for (let i = 0; i < xs.length; i++) {
+      const x = xs[i]!;
+      const unshocked = at.unshocked[idx[i]!]!;
+      if (x < value || (x === value && unshocked && !preferred && from === source)) {
+        value = x;
+        source = from;
+        index = i;
+        preferred = unshocked;
+      }
+    }
+  }
+  const sc = m.scenarios[source === "standard" ? at.standardIdx[index]! : at.extendedIdx[index]!]!;
   const side = sc.move < 0 ? "left" : sc.move > 0 ? "right" : "center";
-  const bucket = best.source === "standard" ? moves.indexOf(sc.move) + 1 : best.index + 1;
-  return { bucket, side, source: best.source, index: best.index };
+  // The bucket of a regular move: its rank among the grid's moves from the lowest.
+  let rank = 1;
+  for (const move of p.moves) if (move < sc.move) rank++;
+  const bucket = source === "standard" ? rank : index + 1;
+  return { bucket, side, source, index };
 }
