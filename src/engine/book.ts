@@ -75,6 +75,14 @@ export interface Book {
 
 const even = (n: number): number => Math.max(2, (n + 1) & ~1);
 
+/** A shared array of n zeros (books only read their xs). */
+function zeros(n: number): Float64Array {
+  let z = zerosOf.get(n);
+  if (!z) zerosOf.set(n, (z = new Float64Array(n)));
+  return z;
+}
+const zerosOf = new Map<number, Float64Array>();
+
 export function compileBook(
   positions: readonly Position[],
   market: Market,
@@ -110,7 +118,7 @@ export function compileBook(
   const slots = smileSlots(layout, options.moves);
   const { nodeOffsets } = slots;
   // Every slot read at the zero move: a flat table per option, its vol now.
-  const xs = options.stickyStrike ? new Float64Array(slots.xs.length) : slots.xs;
+  const xs = options.stickyStrike ? zeros(slots.xs.length) : slots.xs;
   // Each underlying's packed surface slices, at their offset in the book's, and what
   // the options of one expiry share (a book holds many strikes of few expiries).
   const surfaces: Float64Array[] = [];

@@ -7,7 +7,7 @@ import {
   type RevalueOptions, type RevalueResult, type WorstLosses,
 } from "./backend.js";
 import { zeroMoveSlot, type Book, type CompileOptions, type OptionTerms } from "./book.js";
-import { align16, LinearMemory } from "./memory.js";
+import { align16, LinearMemory, Slab } from "./memory.js";
 import type { ScenarioSet } from "./scenarios.js";
 import { STREAM, type PathBlock, type PathPlan } from "./path-plan.js";
 import { wasmSelector, type Selector } from "./select.js";
@@ -64,7 +64,9 @@ export class Engine implements Backend {
    */
   readonly counters = { compiles: 0, loads: 0, smileBuilds: 0 };
   /** Each book's smile tables, vols now and base values as first built, to load it again without rebuilding them (dropped with the book). */
-  private built = new WeakMap<Book, { tables: Float64Array; vol: Float64Array; base: Float64Array }>();
+  private built = new WeakMap<Book, Float64Array>();
+  /** Where the kept tables are carved from. */
+  private readonly slab = new Slab();
   /** The resident books' regions: the held ones and the latest. */
   private regions = new WeakMap<Book, Region>();
   /** Per withResident scope, innermost last, the books it holds. */
@@ -182,11 +184,15 @@ export class Engine implements Backend {
     this.k.black76GreeksF64x2Soa(book.nOpt, col(O.f), col(O.k), col(O.t), col(O.vol), col(O.rate), col(O.phi), out);
     const vols = this.mem.f64(col(O.vol), book.nOpt);
     const c = this.greeksColumns(out, book.nOpt);
-    // Written out field by field, not spread: V8 builds these objects many times faster.
-    return Array.from({ length: book.nOpt }, (_, i) => ({
-      price: c.price[i]!, delta: c.delta[i]!, gamma: c.gamma[i]!, vega: c.vega[i]!, theta: c.theta[i]!,
-      coinValue: c.coinValue[i]!, coinDelta: c.coinDelta[i]!, vol: vols[i]!,
-    }));
+    // Written out field by field, not spread, in a loop: V8 builds these objects many times faster.
+    const greeks = new Array<BookGreeks>(book.nOpt);
+    for (let i = 0; i < book.nOpt; i++) {
+      greeks[i] = {
+        price: c.price[i]!, delta: c.delta[i]!, gamma: c.gamma[i]!, vega: c.vega[i]!, theta: c.theta[i]!,
+        coinValue: c.coinValue[i]!, coinDelta: c.coinDelta[i]!, vol: vols[i]!,
+      };
+    }
+    return greeks;
   }
 
   smileTables(book: Book): Float64Array {
@@ -387,17 +393,25 @@ export class Engine implements Backend {
     }
     this.counters.loads++;
     // What the smile kernel and the zero scenario write: the tables, the vol and base columns.
+    // Kept in one array carved from the slab (tables, then the vol and base columns): a typed
+    // array's own buffer costs microseconds to allocate, more than copying a small book.
     const column = (c: number): Float64Array => this.mem.f64(opt + c * book.optCap * F64, book.nOpt);
+    const nTables = book.nOpt * book.slots;
+    const [vol, base] = [this.layout.opt.vol, this.layout.opt.base];
     const built = this.built.get(book);
     if (built) {
-      this.mem.f64(tables, built.tables.length).set(built.tables);
-      column(this.layout.opt.vol).set(built.vol);
-      column(this.layout.opt.base).set(built.base);
+      this.mem.f64(tables, nTables).set(built.subarray(0, nTables));
+      column(vol).set(built.subarray(nTables, nTables + book.nOpt));
+      column(base).set(built.subarray(nTables + book.nOpt));
     } else {
       this.k.smileTablesF64(opt, book.nOpt, book.optCap, slices, xs, book.slots, zeroMoveSlot(book) * F64, end);
       this.counters.smileBuilds++;
       this.fillBase(book, region);
-      this.built.set(book, { tables: this.mem.f64(tables, book.nOpt * book.slots).slice(), vol: column(this.layout.opt.vol).slice(), base: column(this.layout.opt.base).slice() });
+      const kept = this.slab.take(nTables + 2 * book.nOpt);
+      kept.set(this.mem.f64(tables, nTables));
+      kept.set(column(vol), nTables);
+      kept.set(column(base), nTables + book.nOpt);
+      this.built.set(book, kept);
     }
     return region;
   }

@@ -206,10 +206,12 @@ function measuredUnderlying(
     const groups = settlementGroups(positions);
     if (groups.length > 1) return separateSettlements(backend, positions, groups, u, market, options, withValues);
   }
-  const { p, scenarios: cells, book, set, weighed, futures } = compiledOnce(backend, market, u, profile, positions, () => compileGrid(backend, positions, u, market, profile));
+  const { p, scenarios: grid, book, set, weighed, futures } = compiledOnce(backend, market, u, profile, positions, () => compileGrid(backend, positions, u, market, profile));
   // Each result its own array of the (frozen) scenarios.
-  const scenarios = cells.slice();
-  const rows = backend.revalue(book, set, { reduce: "rows" }).positions!;
+  const scenarios = grid.slice();
+  const cells = (1 + positions.length) * scenarios.length;
+  const work = scratchOf(cells + scenarios.length);
+  const rows = backend.revalue(book, set, { reduce: "rows", into: work.subarray(0, cells) }).positions!;
   // The margin reads each position's USD value and delta; the whole valuation only when asked for.
   const valued = withValues ? valueBook(backend, book, market).positions : undefined;
   const { valueUsd: values, delta: deltas } = valued
@@ -222,7 +224,7 @@ function measuredUnderlying(
   // measured the same way as their book, or their sum could fall below the book's.
   const inCoin = options.measureIn !== "USD" && isCoinSettled(positions);
   // The worst losses of every position alone and, last, of the book: one pass of the reduction.
-  const pnl = sumRows(rows, scenarios.length);
+  const pnl = sumRows(rows, work.subarray(cells, cells + scenarios.length));
   let v0 = 0;
   for (let k = 0; k < values.length; k++) v0 += values[k]!;
   const losses = backend.worstLosses([...rows, pnl], [...values, v0], weighed, s0);
@@ -244,7 +246,7 @@ function measuredUnderlying(
     reportCurrency: inCoin ? u : "USD",
     worstLoss: worst,
     worstScenario: worst.usd > 0 ? scenarios[inCoin ? m.worstCoinIndex : m.worstIndex]! : null,
-    contingencies: { ...c, minimum: amount(coreUsd - usd, s0, u), ...(p.mmpMarginRate ? { mmp: amount(mmpUsd, s0, u) } : {}) },
+    contingencies: { shortOption: c.shortOption, roll: c.roll, deltaShock: c.deltaShock, minimum: amount(coreUsd - usd, s0, u), ...(p.mmpMarginRate ? { mmp: amount(mmpUsd, s0, u) } : {}) },
     initial: amount(initialUsd, s0, u),
     maintenance: amount(profile.mmFactor * coreUsd, s0, u),
     standalone: amount(standaloneUsd, s0, u),
@@ -380,10 +382,15 @@ interface Measured {
 
 /** The book's measure: its PnL per scenario (its positions' rows summed in input order) in USD and coin, and its worst losses (row `at` of `worst`). */
 function measureBook(pnl: Float64Array, v0: number, worst: WorstLosses, at: number, wg: Weighing, s0: number): Measured {
+  // Loops, not Array.from: V8 copies a typed array element by element through its iterator.
+  const pnlUsd = new Array<number>(pnl.length);
   const pnlCoin = new Array<number>(pnl.length);
-  for (let s = 0; s < pnl.length; s++) pnlCoin[s] = coinPnl(v0, pnl[s]!, s0, wg.priceFactor[s]!);
+  for (let s = 0; s < pnl.length; s++) {
+    pnlUsd[s] = pnl[s]!;
+    pnlCoin[s] = coinPnl(v0, pnl[s]!, s0, wg.priceFactor[s]!);
+  }
   return {
-    pnlUsd: Array.from(pnl), pnlCoin,
+    pnlUsd, pnlCoin,
     worstUsd: worst.usd[at]!, worstIndex: worst.usdAt[at]!, worstCoin: worst.coin[at]!, worstCoinIndex: worst.coinAt[at]!,
   };
 }
@@ -405,12 +412,22 @@ function standalone(
   return total;
 }
 
-/** Sums rows in order, per scenario, into a new array of `count`. */
-function sumRows(rows: readonly Float64Array[], count: number): Float64Array {
-  const sum = new Float64Array(count);
-  for (const row of rows) for (let s = 0; s < count; s++) sum[s] = sum[s]! + row[s]!;
+/** Sums rows in order, per scenario, into `sum`. */
+function sumRows(rows: readonly Float64Array[], sum: Float64Array): Float64Array {
+  sum.fill(0);
+  for (const row of rows) for (let s = 0; s < sum.length; s++) sum[s] = sum[s]! + row[s]!;
   return sum;
 }
+
+/**
+ * Scratch for a book's rows and PnL, reused call after call: they are read before the call
+ * returns (results copy what they keep), and a typed array's own buffer costs microseconds.
+ */
+function scratchOf(n: number): Float64Array {
+  if (scratch.length < n) scratch = new Float64Array(Math.max(n, 2 * scratch.length));
+  return scratch;
+}
+let scratch = new Float64Array(0);
 
 /** The scenario set of one underlying's grid, for a book of that underlying. */
 export function gridScenarioSet(underlyings: readonly string[], grid: readonly GridScenario[], p: UnderlyingGridParams): ScenarioSet {
