@@ -7,7 +7,7 @@ import {
   type RevalueOptions, type RevalueResult, type WorstLosses,
 } from "./backend.js";
 import { zeroMoveSlot, type Book, type CompileOptions, type OptionTerms } from "./book.js";
-import { align16, LinearMemory, Slab } from "./memory.js";
+import { align16, LinearMemory } from "./memory.js";
 import type { ScenarioSet } from "./scenarios.js";
 import { STREAM, type PathBlock, type PathPlan } from "./path-plan.js";
 import { wasmSelector, type Selector } from "./select.js";
@@ -64,9 +64,7 @@ export class Engine implements Backend {
    */
   readonly counters = { compiles: 0, loads: 0, smileBuilds: 0 };
   /** Each book's smile tables, vols now and base values as first built, to load it again without rebuilding them (dropped with the book). */
-  private built = new WeakMap<Book, Float64Array>();
-  /** Where the kept tables are carved from. */
-  private readonly slab = new Slab();
+  private built = new WeakMap<Book, { tables: number[]; vol: number[]; base: number[] }>();
   /** The resident books' regions: the held ones and the latest. */
   private regions = new WeakMap<Book, Region>();
   /** Per withResident scope, innermost last, the books it holds. */
@@ -393,25 +391,21 @@ export class Engine implements Backend {
     }
     this.counters.loads++;
     // What the smile kernel and the zero scenario write: the tables, the vol and base columns.
-    // Kept in one array carved from the slab (tables, then the vol and base columns): a typed
-    // array's own buffer costs microseconds to allocate, more than copying a small book.
+    // Kept in plain arrays: in V8 a typed array of more than 64 bytes costs a buffer of its
+    // own, 1–2 µs, more than copying a small book's tables.
     const column = (c: number): Float64Array => this.mem.f64(opt + c * book.optCap * F64, book.nOpt);
     const nTables = book.nOpt * book.slots;
     const [vol, base] = [this.layout.opt.vol, this.layout.opt.base];
     const built = this.built.get(book);
     if (built) {
-      this.mem.f64(tables, nTables).set(built.subarray(0, nTables));
-      column(vol).set(built.subarray(nTables, nTables + book.nOpt));
-      column(base).set(built.subarray(nTables + book.nOpt));
+      this.mem.f64(tables, nTables).set(built.tables);
+      column(vol).set(built.vol);
+      column(base).set(built.base);
     } else {
       this.k.smileTablesF64(opt, book.nOpt, book.optCap, slices, xs, book.slots, zeroMoveSlot(book) * F64, end);
       this.counters.smileBuilds++;
       this.fillBase(book, region);
-      const kept = this.slab.take(nTables + 2 * book.nOpt);
-      kept.set(this.mem.f64(tables, nTables));
-      kept.set(column(vol), nTables);
-      kept.set(column(base), nTables + book.nOpt);
-      this.built.set(book, kept);
+      this.built.set(book, { tables: plainCopy(this.mem.f64(tables, nTables)), vol: plainCopy(column(vol)), base: plainCopy(column(base)) });
     }
     return region;
   }
@@ -451,3 +445,10 @@ export class Engine implements Backend {
  * ```
  */
 export const createEngine = (options?: EngineOptions): Promise<Engine> => Engine.create(options);
+
+/** A plain array of a typed array's numbers (a loop: Array.from goes through the iterator). */
+function plainCopy(a: Float64Array): number[] {
+  const out = new Array<number>(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i]!;
+  return out;
+}

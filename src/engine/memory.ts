@@ -38,26 +38,3 @@ export class LinearMemory {
 
 export const align16 = (n: number): number => (n + 15) & ~15;
 
-/**
- * Small Float64Arrays carved from shared blocks, for arrays the engine keeps to itself (a
- * carved array's buffer is the block: never transfer it). In V8 a typed array of more
- * than 64 bytes costs a buffer of its own, 1–2 µs; a view on a block ~30 ns.
- */
-export class Slab {
-  private block = new Float64Array(0);
-  private at = 0;
-
-  constructor(private readonly blockLength = 8192) {}
-
-  /** n zeros of their own. */
-  take(n: number): Float64Array {
-    if (n > this.blockLength / 8) return new Float64Array(n);
-    if (this.at + n > this.block.length) {
-      this.block = new Float64Array(this.blockLength);
-      this.at = 0;
-    }
-    const view = this.block.subarray(this.at, this.at + n);
-    this.at += n;
-    return view;
-  }
-}
