@@ -206,12 +206,12 @@ export function compileBook(
     layout, underlyings, indexPrices, positions, refs, nOpt, optCap, opt, slots: xs.length, xs, nodeOffsets, slices,
     nLin, linCap, lin, linAgg, nLinAgg,
   };
-  compiled.add(book);
+  Object.defineProperty(book, COMPILED, { value: true });
   return book;
 }
 
-/** The books compileBook made here: checked once. */
-const compiled = new WeakSet<object>();
+/** The mark of a book compileBook made (checked once): a hidden property, as a WeakSet entry costs ~0.7 µs a book. */
+const COMPILED = Symbol("pmargin.book");
 
 /** Whether `b` has a compiled book's shape: its planes as long as its counts say, so no kernel reads past them. */
 function bookShaped(b: Partial<Book>): boolean {
@@ -230,7 +230,7 @@ function bookShaped(b: Partial<Book>): boolean {
  * one with a compiled book's shape (a book may be compiled in one place and sent to another).
  */
 export function assertBook(book: unknown, path = "book"): asserts book is Book {
-  if (typeof book === "object" && book !== null && (compiled.has(book) || bookShaped(book))) return;
+  if (typeof book === "object" && book !== null && (Object.prototype.hasOwnProperty.call(book, COMPILED) || bookShaped(book))) return;
   throw new InputError(path, "must be a book a backend compiled (backend.compile(positions, market))");
 }
 
