@@ -35,3 +35,29 @@ export function checkedPositions(positions: unknown, market: Market, path = "pos
   return out ?? (positions as readonly Position[]);
 }
 const checkedAgainst = new WeakMap<readonly unknown[], { market: Market; asOfMs: number }>();
+
+/**
+ * Whether `positions` can change no more: a frozen list of frozen positions (a parser's).
+ * What is derived from such a book may be kept with it; the verdict is kept too.
+ */
+export function isFrozenBook(positions: readonly Position[]): boolean {
+  if (frozenBooks.has(positions)) return true;
+  if (!Object.isFrozen(positions) || !positions.every((q) => Object.isFrozen(q))) return false;
+  frozenBooks.add(positions);
+  return true;
+}
+const frozenBooks = new WeakSet<readonly Position[]>();
+
+/** The positions on `u`, in book order: of a frozen book, found once and kept (frozen). */
+export function positionsOn(positions: readonly Position[], u: string): readonly Position[] {
+  if (!isFrozenBook(positions)) return positions.filter((p) => p.underlying === u);
+  let byUnderlying = split.get(positions);
+  if (!byUnderlying) split.set(positions, (byUnderlying = new Map()));
+  let mine = byUnderlying.get(u);
+  if (!mine) {
+    byUnderlying.set(u, (mine = Object.freeze(positions.filter((p) => p.underlying === u))));
+    frozenBooks.add(mine);
+  }
+  return mine;
+}
+const split = new WeakMap<readonly Position[], Map<string, readonly Position[]>>();

@@ -11,6 +11,7 @@ import type { Backend } from "../../engine/backend.js";
 import type { Market, UnderlyingCurves } from "../../market/market.js";
 import type { MarginProfile } from "../../model/profile.js";
 import type { Position } from "../../model/types.js";
+import { isFrozenBook } from "../../market/positions.js";
 
 interface Entry<T> {
   asOfMs: number;
@@ -26,7 +27,7 @@ const cache = new WeakMap<Backend, WeakMap<UnderlyingCurves, WeakMap<MarginProfi
 /** `make()`'s result for these positions on `u`, made once while the market's curves for `u`, its asOf, the profile and the positions are the same objects. */
 export function compiledOnce<T>(backend: Backend, market: Market, u: string, profile: MarginProfile, positions: readonly Position[], make: () => T): T {
   const curves = market.get(u);
-  if (!curves || !positions.every((q) => Object.isFrozen(q))) return make();
+  if (!curves || !(isFrozenBook(positions) || positions.every((q) => Object.isFrozen(q)))) return make();
   let byCurves = cache.get(backend);
   if (!byCurves) cache.set(backend, (byCurves = new WeakMap()));
   let byProfile = byCurves.get(curves);

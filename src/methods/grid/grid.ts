@@ -15,7 +15,7 @@ import { extendedWeight, weighing, type Weighing } from "./extended.js";
 import { compiledOnce } from "./compiled.js";
 import { deribitRiskMatrix, type DeribitRiskMatrix } from "./risk-matrix.js";
 import { checkedProfile } from "../../schema/profile.js";
-import { checkedPositions } from "../../market/positions.js";
+import { checkedPositions, isFrozenBook, positionsOn } from "../../market/positions.js";
 
 /** One cell of an underlying's risk matrix. */
 export interface GridScenario {
@@ -152,7 +152,7 @@ export function gridMargin(backend: Backend, positions: readonly Position[], mar
 
 /** The grid margin of the book's positions on `u`; undefined if it holds none. */
 export function heldUnderlyingMargin(backend: Backend, positions: readonly Position[], u: string, market: Market, options: GridOptions): UnderlyingGridMargin | undefined {
-  const mine = positions.filter((p) => p.underlying === u);
+  const mine = positionsOn(positions, u);
   return mine.length > 0 ? underlyingMargin(backend, mine, u, market, options) : undefined;
 }
 
@@ -304,13 +304,28 @@ function compileGrid(backend: Backend, positions: readonly Position[], u: string
   return { p: plan.p, scenarios: plan.scenarios, set: plan.set, book, weighed: plan.weighed.w, futures: futureTerms(positions, market) };
 }
 
-/** Indices of the coin-settled positions (inverse, spot) and of the USD-settled ones (linear), an empty group left out. */
-function settlementGroups(positions: readonly Position[]): number[][] {
+/** The coin-settled positions (inverse, spot) and the USD-settled ones (linear), each with its indices in `positions`, an empty group left out. */
+interface SettlementGroup {
+  at: number[];
+  positions: readonly Position[];
+}
+
+/** settlementGroups of a book, kept with it when it is frozen (margining it again finds the same groups). */
+function settlementGroups(positions: readonly Position[]): SettlementGroup[] {
+  const kept = groupsOf.get(positions);
+  if (kept) return kept;
   const coin: number[] = [];
   const usd: number[] = [];
   positions.forEach((q, k) => (isCoinSettled([q]) ? coin : usd).push(k));
-  return [coin, usd].filter((g) => g.length > 0);
+  const frozen = isFrozenBook(positions);
+  const groups = [coin, usd].filter((g) => g.length > 0).map((at) => {
+    const mine = at.map((k) => positions[k]!);
+    return { at, positions: frozen ? Object.freeze(mine) : mine };
+  });
+  if (frozen) groupsOf.set(positions, groups);
+  return groups;
 }
+const groupsOf = new WeakMap<readonly Position[], SettlementGroup[]>();
 
 /**
  * Separate settlement books (S:PM): each group margined as a book of its own — the
@@ -318,16 +333,16 @@ function settlementGroups(positions: readonly Position[]): number[][] {
  * summed; the market-maker-protection margin is reserved once for the underlying.
  */
 function separateSettlements(
-  backend: Backend, positions: readonly Position[], groups: number[][], u: string, market: Market, options: GridOptions, withValues: boolean,
+  backend: Backend, positions: readonly Position[], groups: SettlementGroup[], u: string, market: Market, options: GridOptions, withValues: boolean,
 ): { margin: UnderlyingGridMargin; values?: PositionValue[] } {
   const { profile, perPosition, measureIn } = options;
   const alone: GridOptions = { profile: togetherOf(profile), ...(perPosition ? { perPosition } : {}), ...(measureIn ? { measureIn } : {}) };
-  const books = groups.map((g) => measuredUnderlying(backend, g.map((k) => positions[k]!), u, market, alone, withValues));
+  const books = groups.map((g) => measuredUnderlying(backend, g.positions, u, market, alone, withValues));
   const parts = books.map((b) => b.margin);
   // Each book's per-position items back in the order of `positions`.
   const inPositionOrder = <T>(perBook: readonly (readonly T[])[]): T[] => {
     const out = new Array<T>(positions.length);
-    groups.forEach((g, i) => g.forEach((k, j) => (out[k] = perBook[i]![j]!)));
+    groups.forEach((g, i) => g.at.forEach((k, j) => (out[k] = perBook[i]![j]!)));
     return out;
   };
   const s0 = parts[0]!.index;
