@@ -42,6 +42,7 @@ export type {
   BuiltInProfileName, MarginProfile, UnderlyingGridParams, VolState, VolTermScaling, ExtendedMove, ExtendedWeighting, ExtendedDampener, SmileDynamics, RollShock,
   ParadexRules,
   OkxRules,
+  BybitRules,
 } from "./model/profile.js";
 export { builtInProfile, builtInProfileNames } from "./schema/profiles.js";
 
@@ -51,7 +52,6 @@ export { gridMargin, type GridMarginResult, type GridOptions, type GridScenario,
 export type { DeribitRiskMatrix, RiskVectors } from "./methods/grid/risk-matrix.js";
 export { gridAttribution, type PositionAttribution } from "./methods/grid/attribution.js";
 export { deriveMargin } from "./methods/derive/pmrm2.js";
-export { compareDerive, type DeriveComparison } from "./methods/derive/conformance.js";
 export type {
   DerivePortfolio, DeriveOption, DeriveMarket, DeriveExpiryFeed, DeriveProfile, DeriveScenario, DeriveVolShock,
   DeriveMarginResult, DeriveScenarioPnl, DeriveExpiryResult, DeriveReport, ConfidentPrice,
@@ -61,6 +61,7 @@ export type { DeriveCase, DeriveCaseOptions, DeriveExpected } from "./schema/der
 export { sviVol, type SviSmile, type SviParams, type SviGuards } from "./math/svi.js";
 export { paradexMargin, type ParadexOptions, type ParadexMarginResult, type ParadexUnderlyingMargin, type ParadexScenario } from "./methods/paradex/pm.js";
 export { okxMargin, type OkxOptions, type OkxMarginResult, type OkxRiskUnit, type OkxScenarioPnl } from "./methods/okx/pm.js";
+export { bybitMargin, type BybitOptions, type BybitMarginResult, type BybitRiskUnit, type BybitPnlRange } from "./methods/bybit/pm.js";
 export { binanceUniMMR, type BinanceUniMmrResult, type BinanceAssetMargin, type BinancePositionMargin } from "./methods/binance/unimmr.js";
 export type { BinanceAccount, BinanceAsset, BinancePosition, BinanceBracket, BinanceCollateralTier } from "./model/binance.js";
 export type { OpenOrder } from "./model/orders.js";
