@@ -44,4 +44,4 @@ export { sviTotalVariance, type SviSmile, type SviParams } from "../math/svi.js"
 export { importDeriveCase, type DeriveCase, type DeriveCaseOptions, type DeriveExpected } from "../schema/derive-case.js";
 export { compareDerive, type DeriveComparison } from "../methods/derive/conformance.js";
 export type { MarketData, Portfolio, Position, SpotPosition, FuturePosition, OptionPosition, PositionBase, MmpSetting, UnderlyingMarket, UnderlyingLiquidity, ForwardQuote, VolSlice, Settlement, OptionRight } from "../model/types.js";
-export type { DerivePortfolio, DeriveMarket, DeriveProfile, DeriveOption, DeriveExpiryFeed, DeriveScenario, DeriveVolShock, ConfidentPrice } from "../model/derive.js";
+export type { DerivePortfolio, DeriveMarket, DeriveProfile, DeriveOption, DeriveExpiryFeed, DeriveScenario, DeriveVolShock, ConfidentPrice, DeriveMarginResult, DeriveScenarioPnl, DeriveExpiryResult, DeriveReport } from "../model/derive.js";
