@@ -52,13 +52,14 @@ export { gridMargin, type GridMarginResult, type GridOptions, type GridScenario,
 export type { DeribitRiskMatrix, RiskVectors } from "./methods/grid/risk-matrix.js";
 export { gridAttribution, type PositionAttribution } from "./methods/grid/attribution.js";
 export { deriveMargin } from "./methods/derive/pmrm2.js";
+export { compareDerive, type DeriveComparison } from "./methods/derive/conformance.js";
 export type {
   DerivePortfolio, DeriveOption, DeriveMarket, DeriveExpiryFeed, DeriveProfile, DeriveScenario, DeriveVolShock,
   DeriveMarginResult, DeriveScenarioPnl, DeriveExpiryResult, DeriveReport, ConfidentPrice,
 } from "./model/derive.js";
 export { builtInDeriveProfile, parseDeriveInputs } from "./schema/derive.js";
 export type { DeriveCase, DeriveCaseOptions, DeriveExpected } from "./schema/derive-case.js";
-export { sviVol, type SviSmile, type SviParams, type SviGuards } from "./math/svi.js";
+export type { SviSmile, SviParams, SviGuards } from "./math/svi.js";
 export { paradexMargin, type ParadexOptions, type ParadexMarginResult, type ParadexUnderlyingMargin, type ParadexScenario } from "./methods/paradex/pm.js";
 export { okxMargin, type OkxOptions, type OkxMarginResult, type OkxRiskUnit, type OkxScenarioPnl } from "./methods/okx/pm.js";
 export { bybitMargin, type BybitOptions, type BybitMarginResult, type BybitRiskUnit, type BybitPnlRange } from "./methods/bybit/pm.js";

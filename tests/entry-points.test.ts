@@ -8,6 +8,7 @@ import * as api from "../src/index.js";
 import * as engineTier from "../src/engine/index.js";
 import * as riskTier from "../src/risk/index.js";
 import * as importTier from "../src/import/index.js";
+import * as referenceTier from "../src/reference/index.js";
 import { PmarginError, type InputError } from "../src/errors.js";
 import type { PriceSeries } from "../src/history/history.js";
 import { shippedSeries } from "../src/history/shipped.js";
@@ -142,9 +143,9 @@ const CASES: Case[] = [
   { name: "estimateModelInputs", args: () => [api.alignHistory(history), {}], json: [1], call: fn(api.estimateModelInputs) },
   { name: "deriveMargin", args: () => [engine, read("derive/portfolio"), read("derive/market"), read("derive/profile")], json: [1, 2, 3], call: fn(api.deriveMargin) },
   { name: "parseDeriveInputs", args: () => [read("derive/portfolio"), read("derive/market"), read("derive/profile"), {}], json: [0, 1, 2], call: fn(api.parseDeriveInputs) },
-  { name: "compareDerive", args: () => [deriveResult(), { scenarioPnls: deriveResult().scenarios.map((x) => x.pnl), im: 1, mm: 1 }], json: [1], call: fn(importTier.compareDerive) },
+  { name: "compareDerive", args: () => [deriveResult(), { scenarioPnls: deriveResult().scenarios.map((x) => x.pnl), im: 1, mm: 1 }], json: [1], call: fn(api.compareDerive) },
   { name: "importDeriveCase", args: () => [read("../tests/fixtures/derive/case-format"), { underlying: "BTC" }], json: [0, 1], call: fn(importTier.importDeriveCase) },
-  { name: "sviVol", args: () => [{ a: 0.02, b: 0.1, rho: -0.3, m: 0, sigma: 0.2, forward: 3000, tau: 0.1 }, 3200], json: [0], call: fn(api.sviVol) },
+  { name: "sviVol", args: () => [{ a: 0.02, b: 0.1, rho: -0.3, m: 0, sigma: 0.2, forward: 3000, tau: 0.1 }, 3200], json: [0], call: fn(referenceTier.sviVol) },
   { name: "paradexMargin", args: () => [engine, paradexInputs().portfolio.positions, paradexInputs().market, { profile: api.builtInProfile("paradex"), orders: (read("paradex/orders") as { orders: unknown[] }).orders }], json: [3], call: fn(api.paradexMargin) },
   { name: "okxMargin", args: () => [engine, okxInputs().portfolio.positions, okxInputs().market, { profile: api.builtInProfile("okx") }], json: [3], call: fn(api.okxMargin) },
   { name: "bybitMargin", args: () => [engine, bybitInputs().portfolio.positions, bybitInputs().market, { profile: api.builtInProfile("bybit") }], json: [3], call: fn(api.bybitMargin) },

@@ -42,6 +42,5 @@ export type { ResponseDocument, VenueData, OptionQuote, FutureQuote, VenuePositi
 export { fitSvi, sviButterflyG, type SviFit } from "../market/svi.js";
 export { sviTotalVariance, type SviSmile, type SviParams } from "../math/svi.js";
 export { importDeriveCase, type DeriveCase, type DeriveCaseOptions, type DeriveExpected } from "../schema/derive-case.js";
-export { compareDerive, type DeriveComparison } from "../methods/derive/conformance.js";
 export type { MarketData, Portfolio, Position, SpotPosition, FuturePosition, OptionPosition, PositionBase, MmpSetting, UnderlyingMarket, UnderlyingLiquidity, ForwardQuote, VolSlice, Settlement, OptionRight } from "../model/types.js";
-export type { DerivePortfolio, DeriveMarket, DeriveProfile, DeriveOption, DeriveExpiryFeed, DeriveScenario, DeriveVolShock, ConfidentPrice, DeriveMarginResult, DeriveScenarioPnl, DeriveExpiryResult, DeriveReport } from "../model/derive.js";
+export type { DerivePortfolio, DeriveMarket, DeriveProfile, DeriveOption, DeriveExpiryFeed, DeriveScenario, DeriveVolShock, ConfidentPrice } from "../model/derive.js";
