@@ -42,6 +42,7 @@ export type {
   BuiltInProfileName, MarginProfile, UnderlyingGridParams, VolState, VolTermScaling, ExtendedMove, ExtendedWeighting, ExtendedDampener, SmileDynamics, RollShock,
   ParadexRules,
   OkxRules,
+  BybitRules,
 } from "./model/profile.js";
 export { builtInProfile, builtInProfileNames } from "./schema/profiles.js";
 
@@ -58,9 +59,10 @@ export type {
 } from "./model/derive.js";
 export { builtInDeriveProfile, parseDeriveInputs } from "./schema/derive.js";
 export type { DeriveCase, DeriveCaseOptions, DeriveExpected } from "./schema/derive-case.js";
-export { sviVol, type SviSmile, type SviParams, type SviGuards } from "./math/svi.js";
+export type { SviSmile, SviParams, SviGuards } from "./math/svi.js";
 export { paradexMargin, type ParadexOptions, type ParadexMarginResult, type ParadexUnderlyingMargin, type ParadexScenario } from "./methods/paradex/pm.js";
 export { okxMargin, type OkxOptions, type OkxMarginResult, type OkxRiskUnit, type OkxScenarioPnl } from "./methods/okx/pm.js";
+export { bybitMargin, type BybitOptions, type BybitMarginResult, type BybitRiskUnit, type BybitPnlRange } from "./methods/bybit/pm.js";
 export { binanceUniMMR, type BinanceUniMmrResult, type BinanceAssetMargin, type BinancePositionMargin } from "./methods/binance/unimmr.js";
 export type { BinanceAccount, BinanceAsset, BinancePosition, BinanceBracket, BinanceCollateralTier } from "./model/binance.js";
 export type { OpenOrder } from "./model/orders.js";

@@ -8,6 +8,7 @@ import * as api from "../src/index.js";
 import * as engineTier from "../src/engine/index.js";
 import * as riskTier from "../src/risk/index.js";
 import * as importTier from "../src/import/index.js";
+import * as referenceTier from "../src/reference/index.js";
 import { PmarginError, type InputError } from "../src/errors.js";
 import type { PriceSeries } from "../src/history/history.js";
 import { shippedSeries } from "../src/history/shipped.js";
@@ -101,6 +102,7 @@ const few = (): unknown => ({ paths: 500, seed: 1 });
 const deriveResult = (): api.DeriveMarginResult => api.deriveMargin(engine, read("derive/portfolio") as api.DerivePortfolio, read("derive/market") as api.DeriveMarket, read("derive/profile") as api.DeriveProfile);
 const paradexInputs = () => api.prepareInputs(read("paradex/portfolio"), read("paradex/market"));
 const okxInputs = () => api.prepareInputs(read("okx/portfolio"), read("okx/market"));
+const bybitInputs = () => api.prepareInputs(read("bybit/portfolio"), read("bybit/market"));
 const recent = (days: number): PriceSeries[] => history.map((s) => ({ ...s, times: s.times.slice(-days), closes: s.closes.slice(-days) }));
 
 /** Every exported function of pmargin, pmargin/engine and pmargin/risk that takes inputs, with valid arguments. */
@@ -143,9 +145,10 @@ const CASES: Case[] = [
   { name: "parseDeriveInputs", args: () => [read("derive/portfolio"), read("derive/market"), read("derive/profile"), {}], json: [0, 1, 2], call: fn(api.parseDeriveInputs) },
   { name: "compareDerive", args: () => [deriveResult(), { scenarioPnls: deriveResult().scenarios.map((x) => x.pnl), im: 1, mm: 1 }], json: [1], call: fn(api.compareDerive) },
   { name: "importDeriveCase", args: () => [read("../tests/fixtures/derive/case-format"), { underlying: "BTC" }], json: [0, 1], call: fn(importTier.importDeriveCase) },
-  { name: "sviVol", args: () => [{ a: 0.02, b: 0.1, rho: -0.3, m: 0, sigma: 0.2, forward: 3000, tau: 0.1 }, 3200], json: [0], call: fn(api.sviVol) },
+  { name: "sviVol", args: () => [{ a: 0.02, b: 0.1, rho: -0.3, m: 0, sigma: 0.2, forward: 3000, tau: 0.1 }, 3200], json: [0], call: fn(referenceTier.sviVol) },
   { name: "paradexMargin", args: () => [engine, paradexInputs().portfolio.positions, paradexInputs().market, { profile: api.builtInProfile("paradex"), orders: (read("paradex/orders") as { orders: unknown[] }).orders }], json: [3], call: fn(api.paradexMargin) },
   { name: "okxMargin", args: () => [engine, okxInputs().portfolio.positions, okxInputs().market, { profile: api.builtInProfile("okx") }], json: [3], call: fn(api.okxMargin) },
+  { name: "bybitMargin", args: () => [engine, bybitInputs().portfolio.positions, bybitInputs().market, { profile: api.builtInProfile("bybit") }], json: [3], call: fn(api.bybitMargin) },
   { name: "binanceUniMMR", args: () => [read("binance/account")], json: [0], call: fn(api.binanceUniMMR) },
   { name: "parseOpenOrders", args: () => [read("paradex/orders")], json: [0], call: fn(api.parseOpenOrders) },
   { name: "parsePriceCsv", args: () => ["date,BTC\n2025-01-01,100\n2025-01-02,101\n", { source: "btc.csv" }], json: [], call: fn(api.parsePriceCsv) },

@@ -24,6 +24,7 @@ import { accountCommand, type AccountCommandOptions } from "./account.js";
 import { conformanceCommand, DEFAULT_DERIVE_CASES, importDeriveCaseCommand } from "./derive.js";
 import { paradexCommand, type ParadexCommandOptions } from "./paradex.js";
 import { okxCommand, type OkxCommandOptions } from "./okx.js";
+import { bybitCommand, type BybitCommandOptions } from "./bybit.js";
 import { registerImport } from "./import.js";
 
 // A reader that stops early (`pmargin watch … | head`) closes the pipe: that ends the command, quietly.
@@ -94,6 +95,12 @@ onPortfolio("okx", "OKX portfolio margin as the venue reports it: per risk unit 
   .option("--json", "machine-readable JSON output")
   .option(...NO_INPUTS_OPTION)
   .action((portfolio: string, market: string, opts: OkxCommandOptions) => run(() => okxCommand(portfolio, market, opts)));
+
+onPortfolio("bybit", "Bybit portfolio margin as the venue reports it: per base coin the scan's maximum loss, the contingency, assetMM and assetIM, under Bybit's names")
+  .option("-p, --profile <name|file.json>", "bybit, or a profile file with a bybit section", "bybit")
+  .option("--json", "machine-readable JSON output")
+  .option(...NO_INPUTS_OPTION)
+  .action((portfolio: string, market: string, opts: BybitCommandOptions) => run(() => bybitCommand(portfolio, market, opts)));
 
 withQueue(onPortfolio("var", "Monte Carlo VaR and Expected Shortfall: correlated fat-tailed paths, full revaluation, per underlying")
   .alias("mc")

@@ -131,6 +131,18 @@ export interface OkxRules {
   mr7Tiers: { from: number; multiplier: number }[];
 }
 
+/**
+ * Bybit's portfolio-margin figures beyond the scan (bybitMargin, docs/bybit.md): the scan is the
+ * grid's regular moves × vol states, each price scale at its worst vol state; these add the
+ * contingency Bybit's API reports as futureContingency and the IM factor.
+ */
+export interface BybitRules {
+  /** assetIM = imFactor × assetMM (1.2 in Bybit's Get Portfolio Margin Info example). */
+  imFactor: number;
+  /** futureContingency: this rate × Σ |futures size| × index, per underlying (`default` for the others). */
+  futureContingencyRates: Record<string, number>;
+}
+
 export interface MarginProfile {
   name: string;
   description: string;
@@ -165,6 +177,8 @@ export interface MarginProfile {
   paradex?: ParadexRules;
   /** OKX's measures beyond the scan, read by okxMargin (the grid alone ignores it). */
   okx?: OkxRules;
+  /** Bybit's figures beyond the scan, read by bybitMargin (the grid alone ignores it). */
+  bybit?: BybitRules;
 }
 
 /** The names of the margin profiles that ship with pmargin (src/profiles/*.json). */

@@ -11,6 +11,7 @@ export { jsSelector, selectReference } from "./select.js";
 export { philox4x32, uniformsReference, normalsReference, gammaReference, cosSin2PiReference } from "./random.js";
 export { black76, black76Price, type Black76Greeks, type Black76Inputs } from "../math/black76.js";
 export { normCdf } from "../math/normal.js";
+export { sviVol, type SviSmile, type SviParams, type SviGuards } from "../math/svi.js";
 export { impliedVol, type ImpliedVolInputs } from "../market/implied-vol.js";
 // The engine tier's types the twins' signatures mention (the same as pmargin/engine's).
 export type {

@@ -20,6 +20,7 @@ const RUN_KEYS: Record<Exclude<RunSpec["command"], "margin">, readonly string[]>
   account: ["command", "margin", "distanceToLiquidation"],
   paradex: ["command", "profile", "orders", "feeRate"],
   okx: ["command", "profile"],
+  bybit: ["command", "profile"],
   derive: ["command", "profile"],
 };
 
@@ -85,6 +86,7 @@ export function checkedRun(run: unknown, path = "reproducibility.run"): RunSpec 
       }
       return { ...spec, profile: checkedProfile(spec.profile, `${path}.profile`) };
     case "okx":
+    case "bybit":
       return { ...spec, profile: checkedProfile(spec.profile, `${path}.profile`) };
     case "derive":
       // Its profile is parsed with the inputs (the registry's parse), under this path.

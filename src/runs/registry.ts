@@ -39,6 +39,7 @@ import type { DeriveMarket, DerivePortfolio, DeriveProfile, DeriveMarginResult }
 import { parseDeriveInputs } from "../schema/derive.js";
 import { paradexMargin, type ParadexMarginResult } from "../methods/paradex/pm.js";
 import { okxMargin, type OkxMarginResult } from "../methods/okx/pm.js";
+import { bybitMargin, type BybitMarginResult } from "../methods/bybit/pm.js";
 import type { OpenOrder } from "../model/orders.js";
 import { parseOpenOrders } from "../schema/orders.js";
 
@@ -374,6 +375,12 @@ export const METHODS = {
     readsHistory: never,
     run: (engine, run: { command: "okx"; profile: MarginProfile }, { portfolio, market }): OkxMarginResult =>
       okxMargin(engine, portfolio.positions, market, { profile: run.profile }),
+  }),
+  bybit: recordedMethod({
+    parse: portfolioInputs,
+    readsHistory: never,
+    run: (engine, run: { command: "bybit"; profile: MarginProfile }, { portfolio, market }): BybitMarginResult =>
+      bybitMargin(engine, portfolio.positions, market, { profile: run.profile }),
   }),
   account: recordedMethod({
     parse: accountInputs,

@@ -20,6 +20,9 @@ export const MAX_MOVES = 1_000;
 export const MAX_VOL_STATES = 100;
 const atMost = <T>(n: number, what: string) => v.maxLength<T[], number, string>(n, `must list at most ${n.toLocaleString("en-US")} ${what} (docs/limits.md), got more`);
 
+/** Rates per underlying, with the `default` for the others. */
+const ratesByUnderlying = v.pipe(keyed(fraction, rule("must map underlyings to rates")), v.check((r) => r["default"] !== undefined, rule("must give a default rate")));
+
 /** OKX's MR7 scaling tiers: from 0, ascending. */
 const mr7Tiers = v.pipe(
   v.array(strict("an MR7 tier", { from: nonNegative, multiplier: within(0, 1000) }), rule("must be an array of tiers")),
@@ -69,8 +72,12 @@ export const profileSchema = v.pipe(
     })),
     okx: v.optional(strict("okx", {
       imFactor: within(1, 100),
-      mr7Rates: v.pipe(keyed(fraction, rule("must map underlyings to rates")), v.check((r) => r["default"] !== undefined, rule("must give a default rate"))),
+      mr7Rates: ratesByUnderlying,
       mr7Tiers,
+    })),
+    bybit: v.optional(strict("bybit", {
+      imFactor: within(1, 100),
+      futureContingencyRates: ratesByUnderlying,
     })),
     crossUnderlying: v.union(
       [v.literal("sum"), strict("crossUnderlying", {

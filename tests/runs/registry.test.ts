@@ -29,7 +29,7 @@ const splitSend = (name: SplitName, input: unknown, pieces: number): SendStage =
 
 describe("the method registry", () => {
   it("has one entry for each command a 0.3.0 record names, Derive's, Paradex's, OKX's, and the splitting methods among them", () => {
-    expect(Object.keys(METHODS).sort()).toEqual(["account", "backtest", "derive", "grid", "historical", "margin", "monte-carlo", "okx", "paradex", "stress", "value", "whatif"]);
+    expect(Object.keys(METHODS).sort()).toEqual(["account", "backtest", "bybit", "derive", "grid", "historical", "margin", "monte-carlo", "okx", "paradex", "stress", "value", "whatif"]);
     expect(splitNames().sort()).toEqual(["historical", "monte-carlo"]);
   });
 

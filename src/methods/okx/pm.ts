@@ -4,14 +4,13 @@
 // grid pieces, revalued by the engine; MR7 (the cost of reducing positions) is tiered here.
 // Results under the names of POST /api/v5/account/position-builder (docs/okx.md).
 import type { Backend } from "../../engine/backend.js";
-import { InputError } from "../../errors.js";
 import { checkedPositions } from "../../market/positions.js";
 import type { Market } from "../../market/market.js";
 import type { MarginProfile, OkxRules } from "../../model/profile.js";
 import type { Position } from "../../model/types.js";
 import { WorstWeightedLoss } from "../../risk/reduce.js";
-import { venueProfile } from "../venue-profile.js";
-import { futureTerms, paramsFor, valuedUnderlyingMargin, type GridScenario } from "../grid/grid.js";
+import { requireVolStates, venueProfile } from "../venue-profile.js";
+import { futureTerms, valuedUnderlyingMargin, type GridScenario } from "../grid/grid.js";
 
 /** OKX's three vol states, in the order of the profile's grid and of mr1Scenarios. */
 const VOL_STATES = ["up", "same", "down"] as const;
@@ -92,12 +91,7 @@ export function okxMargin(backend: Backend, book: readonly Position[], market: M
   const profile = venueProfile(backend, market, options, OPTIONS, "{ profile }", "okx");
   const rules = profile.okx;
   const positions = checkedPositions(book, market);
-  for (const u of market.names) {
-    const names = paramsFor(profile, u).volStates.map((v) => v.name);
-    if (names.join() !== VOL_STATES.join()) {
-      throw new InputError("options.profile", `OKX's grid has the vol states ${VOL_STATES.join(", ")}: ${u}'s are ${names.join(", ")}`);
-    }
-  }
+  requireVolStates(profile, market, VOL_STATES, "OKX");
   const riskUnitData = market.names
     .filter((u) => positions.some((q) => q.underlying === u))
     .map((u) => riskUnit(backend, positions.filter((q) => q.underlying === u), u, market, profile, rules));
