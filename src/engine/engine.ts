@@ -175,8 +175,7 @@ export class Engine implements Backend {
       input[4 * stride + i] = t.rate;
       input[5 * stride + i] = t.phi;
     }
-    const col = (c: number): number => inputs + c * stride * F64;
-    this.k.black76GreeksF64x2Soa(n, col(0), col(1), col(2), col(3), col(4), col(5), out);
+    this.k.black76GreeksF64x2Soa(n, colAt(inputs, 0, stride), colAt(inputs, 1, stride), colAt(inputs, 2, stride), colAt(inputs, 3, stride), colAt(inputs, 4, stride), colAt(inputs, 5, stride), out);
     return this.readGreeks(out, n);
   }
 
@@ -192,9 +191,9 @@ export class Engine implements Backend {
     const out = this.top;
     this.mem.ensure(out + 7 * stride * F64 - this.mem.base);
     const O = this.layout.opt;
-    const col = (c: number): number => region.opt + c * stride * F64;
-    this.k.black76GreeksF64x2Soa(book.nOpt, col(O.f), col(O.k), col(O.t), col(O.vol), col(O.rate), col(O.phi), out);
-    const vols = this.mem.f64(col(O.vol), book.nOpt);
+    const at = region.opt;
+    this.k.black76GreeksF64x2Soa(book.nOpt, colAt(at, O.f, stride), colAt(at, O.k, stride), colAt(at, O.t, stride), colAt(at, O.vol, stride), colAt(at, O.rate, stride), colAt(at, O.phi, stride), out);
+    const vols = this.mem.f64(colAt(at, O.vol, stride), book.nOpt);
     const c = this.greeksColumns(out, book.nOpt);
     // Written out field by field, not spread, in a loop: V8 builds these objects many times faster.
     const greeks = new Array<BookGreeks>(book.nOpt);
@@ -224,10 +223,9 @@ export class Engine implements Backend {
   /** Views of the greeks kernel's seven output columns (stride n rounded up to even). */
   private greeksColumns(out: number, n: number): Record<keyof Black76Greeks, Float64Array> {
     const stride = (n + 1) & ~1;
-    const column = (c: number): Float64Array => this.mem.f64(out + c * stride * F64, n);
-    return {
-      price: column(0), delta: column(1), gamma: column(2), vega: column(3), theta: column(4), coinValue: column(5), coinDelta: column(6),
-    };
+    const all = this.mem.f64(out, 7 * stride);
+    const [price, delta, gamma, vega, theta, coinValue, coinDelta] = [0, 1, 2, 3, 4, 5, 6].map((c) => all.subarray(c * stride, c * stride + n)) as Float64Array[];
+    return { price: price!, delta: delta!, gamma: gamma!, vega: vega!, theta: theta!, coinValue: coinValue!, coinDelta: coinDelta! };
   }
 
   /**
@@ -311,8 +309,7 @@ export class Engine implements Backend {
     [weights.priceFactor, weights.usdFactor, weights.usdDamp, weights.coinFactor, weights.coinDamp].forEach((plane, p) => heap.set(plane, w + p * nScen));
     this.k.worstLossesF64(at, nRows, nScen, valuesAt, weightsAt, s0, out);
     const planes = this.mem.f64(out, 4 * nRows).slice();
-    const plane = (p: number): Float64Array => planes.subarray(p * nRows, (p + 1) * nRows);
-    return { usd: plane(0), usdAt: plane(1), coin: plane(2), coinAt: plane(3) };
+    return { usd: planes.subarray(0, nRows), usdAt: planes.subarray(nRows, 2 * nRows), coin: planes.subarray(2 * nRows, 3 * nRows), coinAt: planes.subarray(3 * nRows) };
   }
 
   /** Bytes of linear memory in use (it never shrinks; it is reused). */
@@ -420,19 +417,18 @@ export class Engine implements Backend {
     // What the smile kernel and the zero scenario write: the tables, the vol and base columns.
     // Kept in plain arrays: in V8 a typed array of more than 64 bytes costs a buffer of its
     // own, 1–2 µs, more than copying a small book's tables.
-    const column = (c: number): Float64Array => this.mem.f64(opt + c * book.optCap * F64, book.nOpt);
     const nTables = book.nOpt * book.slots;
     const [vol, base] = [this.layout.opt.vol, this.layout.opt.base];
     const built = state.built;
     if (built) {
       this.mem.f64(tables, nTables).set(built.tables);
-      column(vol).set(built.vol);
-      column(base).set(built.base);
+      this.mem.f64(colAt(opt, vol, book.optCap), book.nOpt).set(built.vol);
+      this.mem.f64(colAt(opt, base, book.optCap), book.nOpt).set(built.base);
     } else {
       this.k.smileTablesF64(opt, book.nOpt, book.optCap, slices, xs, book.slots, zeroMoveSlot(book) * F64, end);
       this.counters.smileBuilds++;
       this.fillBase(book, region);
-      state.built = { tables: plainCopy(this.mem.f64(tables, nTables)), vol: plainCopy(column(vol)), base: plainCopy(column(base)) };
+      state.built = { tables: plainCopy(this.mem.f64(tables, nTables)), vol: plainCopy(this.mem.f64(colAt(opt, vol, book.optCap), book.nOpt)), base: plainCopy(this.mem.f64(colAt(opt, base, book.optCap), book.nOpt)) };
     }
     return region;
   }
@@ -478,4 +474,9 @@ function plainCopy(a: Float64Array): number[] {
   const out = new Array<number>(a.length);
   for (let i = 0; i < a.length; i++) out[i] = a[i]!;
   return out;
+}
+
+/** The byte address of column c of a structure-of-arrays at `base` with columns of `stride` f64. */
+function colAt(base: number, c: number, stride: number): number {
+  return base + c * stride * F64;
 }

@@ -339,15 +339,9 @@ function separateSettlements(
   const alone: GridOptions = { profile: togetherOf(profile), ...(perPosition ? { perPosition } : {}), ...(measureIn ? { measureIn } : {}) };
   const books = groups.map((g) => measuredUnderlying(backend, g.positions, u, market, alone, withValues));
   const parts = books.map((b) => b.margin);
-  // Each book's per-position items back in the order of `positions`.
-  const inPositionOrder = <T>(perBook: readonly (readonly T[])[]): T[] => {
-    const out = new Array<T>(positions.length);
-    groups.forEach((g, i) => g.at.forEach((k, j) => (out[k] = perBook[i]![j]!)));
-    return out;
-  };
   const s0 = parts[0]!.index;
-  const sum = (f: (m: UnderlyingGridMargin) => number): number => parts.reduce((a, m) => a + f(m), 0);
-  const total = (f: (m: UnderlyingGridMargin) => Amount): Amount => amount(sum((m) => f(m).usd), s0, u);
+  const sum = (f: (m: UnderlyingGridMargin) => number): number => sumOf(parts, f);
+  const total = (f: (m: UnderlyingGridMargin) => Amount): Amount => amount(sumOf(parts, (m) => f(m).usd), s0, u);
   const p = paramsFor(profile, u);
   const mmpUsd = mmpCharge(options.mmp, u, p, s0);
   const worst = parts.reduce((a, m) => (m.worstLoss.usd > a.worstLoss.usd ? m : a));
@@ -368,12 +362,33 @@ function separateSettlements(
     maintenance: amount(profile.mmFactor * sum((m) => m.initial.usd), s0, u),
     standalone: total((m) => m.standalone),
     scenarios: parts[0]!.scenarios,
-    pnlUsd: parts[0]!.pnlUsd.map((_, s) => sum((m) => m.pnlUsd[s]!)),
-    pnlCoin: parts[0]!.pnlCoin.map((_, s) => sum((m) => m.pnlCoin[s]!)),
-    ...(perPosition ? { positions: inPositionOrder(parts.map((m) => m.positions!)) } : {}),
+    pnlUsd: sumRowsOf(parts.map((m) => m.pnlUsd)),
+    pnlCoin: sumRowsOf(parts.map((m) => m.pnlCoin)),
+    ...(perPosition ? { positions: inPositionOrder(groups, positions.length, parts.map((m) => m.positions!)) } : {}),
     settlements: parts,
   };
-  return withValues ? { margin, values: inPositionOrder(books.map((b) => b.values!)) } : { margin };
+  return withValues ? { margin, values: inPositionOrder(groups, positions.length, books.map((b) => b.values!)) } : { margin };
+}
+
+/** Σ f(part), in order from 0. */
+function sumOf(parts: readonly UnderlyingGridMargin[], f: (m: UnderlyingGridMargin) => number): number {
+  let a = 0;
+  for (const m of parts) a += f(m);
+  return a;
+}
+
+/** Per scenario, the rows' sum in order from 0. */
+function sumRowsOf(rows: readonly (readonly number[])[]): number[] {
+  const out = new Array<number>(rows[0]!.length).fill(0);
+  for (const row of rows) for (let s = 0; s < out.length; s++) out[s] = out[s]! + row[s]!;
+  return out;
+}
+
+/** Each settlement book's per-position items back in the order of the underlying's `n` positions. */
+function inPositionOrder<T>(groups: readonly SettlementGroup[], n: number, perBook: readonly (readonly T[])[]): T[] {
+  const out = new Array<T>(n);
+  groups.forEach((g, i) => g.at.forEach((k, j) => (out[k] = perBook[i]![j]!)));
+  return out;
 }
 
 /** The profile with settlementBooks "together", one object per profile (compiled books are kept per profile object). */

@@ -62,20 +62,8 @@ export function deribitRiskMatrix(m: GridOutcome, w: Weighing, p: UnderlyingGrid
   const damp = inCoin ? w.coinDamp : w.usdDamp;
   const offset = p.pnlOffset ?? 0;
   const at = layoutOf(m.scenarios, p);
-  const { standardIdx, extendedIdx } = at;
-  // Loops, not closures over maps: a batch reports thousands of these.
-  const vectorsOf = (pnl: ArrayLike<number>, dampened: boolean): RiskVectors => {
-    const standard = new Array<number>(standardIdx.length);
-    for (let i = 0; i < standardIdx.length; i++) standard[i] = pnl[standardIdx[i]!]!;
-    const extended = new Array<number>(extendedIdx.length);
-    for (let i = 0; i < extendedIdx.length; i++) {
-      const s = extendedIdx[i]!;
-      extended[i] = dampened ? dampen(pnl[s]! * factor[s]!, damp[s]!) : pnl[s]! * factor[s]!;
-    }
-    return { standard, extended };
-  };
-  const initial = positions && Object.fromEntries(positions.map((q) => [q.id, vectorsOf(inCoin ? coinRow(q, m, s0) : q.pnlUsd, false)]));
-  const aggregated = vectorsOf(inCoin ? m.pnlCoin : m.pnlUsd, true);
+  const initial = positions && Object.fromEntries(positions.map((q) => [q.id, vectorsOf(inCoin ? coinRow(q, m, s0) : q.pnlUsd, at, factor)]));
+  const aggregated = vectorsOf(inCoin ? m.pnlCoin : m.pnlUsd, at, factor, damp);
   let lowest = Infinity;
   for (const v of [aggregated.standard, aggregated.extended]) {
     for (let i = 0; i < v.length; i++) {
@@ -85,22 +73,34 @@ export function deribitRiskMatrix(m: GridOutcome, w: Weighing, p: UnderlyingGrid
   }
   const bucket = worstBucket(aggregated, m, p, at);
   const worst = Math.max(0, -lowest);
-  const inCurrency = (a: { usd: number; coin: number } | undefined): number => (a === undefined ? 0 : inCoin ? a.coin : a.usd);
   const c = m.contingencies;
-  const riskMatrix = worst + inCurrency(c.roll) + inCurrency(c.deltaShock) + inCurrency(c.shortOption);
+  const [roll, deltaShock, shortOption, mmp] = [c.roll, c.deltaShock, c.shortOption, c.mmp].map((a) => (a === undefined ? 0 : inCoin ? a.coin : a.usd)) as number[];
+  const riskMatrix = worst + roll! + deltaShock! + shortOption!;
   return {
     currency: m.reportCurrency,
     worst_case: worst,
     worst_case_bucket: bucket,
-    roll_shock: inCurrency(c.roll),
-    delta_shock: inCurrency(c.deltaShock),
+    roll_shock: roll!,
+    delta_shock: deltaShock!,
     risk_matrix_margin: riskMatrix,
     maintenance_margin: mmFactor * riskMatrix,
-    mmp_margin: inCurrency(c.mmp),
-    initial_margin: riskMatrix + inCurrency(c.mmp),
+    mmp_margin: mmp!,
+    initial_margin: riskMatrix + mmp!,
     aggregated_risk_vectors: aggregated,
     ...(initial ? { initial_risk_vectors: initial } : {}),
   };
+}
+
+/** A PnL row's standard vector (the regular scenarios' PnL) and extended one (weighted, and with `damp` dampened). */
+function vectorsOf(pnl: ArrayLike<number>, at: Layout, factor: Float64Array, damp?: Float64Array): RiskVectors {
+  const standard = new Array<number>(at.standardIdx.length);
+  for (let i = 0; i < at.standardIdx.length; i++) standard[i] = pnl[at.standardIdx[i]!]!;
+  const extended = new Array<number>(at.extendedIdx.length);
+  for (let i = 0; i < at.extendedIdx.length; i++) {
+    const s = at.extendedIdx[i]!;
+    extended[i] = damp ? dampen(pnl[s]! * factor[s]!, damp[s]!) : pnl[s]! * factor[s]!;
+  }
+  return { standard, extended };
 }
 
 /** A position's PnL per scenario in coin. */
