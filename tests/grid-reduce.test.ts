@@ -75,6 +75,30 @@ describe("worst weighted losses: the WASM kernel, its JS twin and the methods' p
     expect(rows.some((row) => row.some((x, s) => w.usdDamp[s]! > 0 && Math.abs(x * w.usdFactor[s]!) < w.usdDamp[s]!))).toBe(true);
   });
 
+  it("read rows lying one after another in one buffer as the same rows, and write into a caller's array when given one", () => {
+    const rnd = lcg(5);
+    const nScen = 35, nRows = 40, s0 = 3_000;
+    const w = weightsOf(nScen, rnd);
+    const block = Float64Array.from({ length: (nRows + 2) * nScen }, () => 1e4 * rnd());
+    // Contiguous views (a revaluation's rows), and the same numbers as separate arrays.
+    const views = Array.from({ length: nRows }, (_, r) => block.subarray((r + 1) * nScen, (r + 2) * nScen));
+    const copies = views.map((v) => v.slice());
+    const values = views.map(() => 1e3 * rnd());
+    for (const backend of [engine, referenceBackend(engine)]) {
+      const plain = backend.worstLosses(copies, values, w, s0);
+      expect(backend.worstLosses(views, values, w, s0)).toEqual(plain);
+      // Views in another order are not one block: read row by row, to the same per-row result.
+      const reversed = backend.worstLosses([...views].reverse(), [...values].reverse(), w, s0);
+      expect(Array.from(reversed.usd).reverse()).toEqual(Array.from(plain.usd));
+      const into = new Float64Array(4 * nRows + 3).fill(Number.NaN);
+      const given = backend.worstLosses(views, values, w, s0, into);
+      expect(given).toEqual(plain);
+      expect(given.usd.buffer).toBe(into.buffer);
+      expect(into[4 * nRows]).toBeNaN();
+      expect(() => backend.worstLosses(views, values, w, s0, new Float64Array(4 * nRows - 1))).toThrow(/into/);
+    }
+  });
+
   it("give −Infinity at scenario −1 without scenarios, and nothing without rows", () => {
     const none = weightsOf(0, lcg(1));
     expect(engine.worstLosses([new Float64Array(0)], [1], none, 100)).toEqual({ usd: Float64Array.of(-Infinity), usdAt: Float64Array.of(-1), coin: Float64Array.of(-Infinity), coinAt: Float64Array.of(-1) });

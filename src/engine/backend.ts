@@ -135,9 +135,10 @@ export interface Backend {
   /**
    * Each row's worst weighted loss over a grid, in USD and in coin (see assembly/reduce.ts):
    * rows of USD PnL per scenario (weights.priceFactor.length each) of holdings worth
-   * `values` USD now, at index `s0`.
+   * `values` USD now, at index `s0`. With `into` (4 × rows.length entries at least) the four
+   * planes are views of it, allocated by the caller once for many calls.
    */
-  worstLosses(rows: readonly Float64Array[], values: ArrayLike<number>, weights: LossWeights, s0: number): WorstLosses;
+  worstLosses(rows: readonly Float64Array[], values: ArrayLike<number>, weights: LossWeights, s0: number, into?: Float64Array): WorstLosses;
   /**
    * Runs `run`, keeping every book it loads loaded side by side until it returns (the WASM
    * backend otherwise keeps only the book used last): for methods that revalue several
@@ -209,7 +210,10 @@ export function pathPlanes(cells: number, into?: PathBlock): PathBlock {
 }
 
 /** Throws an InputError unless worstLosses' arguments agree: a value per row, a full row per scenario, every weight plane as long. */
-export function checkWorstLosses(rows: readonly Float64Array[], values: ArrayLike<number>, w: LossWeights): void {
+export function checkWorstLosses(rows: readonly Float64Array[], values: ArrayLike<number>, w: LossWeights, into?: Float64Array): void {
+  if (into !== undefined && !(into instanceof Float64Array && into.length >= 4 * rows.length)) {
+    throw new InputError("into", `must be a Float64Array of at least ${4 * rows.length} entries`);
+  }
   const n = w.priceFactor.length;
   const planes = [w.usdFactor, w.usdDamp, w.coinFactor, w.coinDamp];
   if (!planes.every((p) => p.length === n)) throw new InputError("weights", `every plane must have one entry per scenario (${n})`);
@@ -217,4 +221,9 @@ export function checkWorstLosses(rows: readonly Float64Array[], values: ArrayLik
   rows.forEach((row, r) => {
     if (row.length < n) throw new InputError(`rows[${r}]`, `must have a PnL per scenario (${n}), got ${row.length}`);
   });
+}
+
+/** The four planes of worstLosses' result as views of one array of 4 × n (rows in order within each). */
+export function lossPlanes(all: Float64Array, n: number): WorstLosses {
+  return { usd: all.subarray(0, n), usdAt: all.subarray(n, 2 * n), coin: all.subarray(2 * n, 3 * n), coinAt: all.subarray(3 * n, 4 * n) };
 }

@@ -3,7 +3,7 @@ import type { Black76Greeks } from "../math/black76.js";
 import type { Market } from "../market/market.js";
 import type { Position } from "../model/types.js";
 import {
-  checkRevalue, checkWorstLosses, compileWithin, DEFAULT_LIMITS, pathPlanes, type Backend, type BookGreeks, type Limits, type LossWeights,
+  checkRevalue, checkWorstLosses, lossPlanes, compileWithin, DEFAULT_LIMITS, pathPlanes, type Backend, type BookGreeks, type Limits, type LossWeights,
   type RevalueOptions, type RevalueResult, type WorstLosses,
 } from "./backend.js";
 import { zeroMoveSlot, type Book, type CompileOptions, type OptionTerms } from "./book.js";
@@ -32,7 +32,7 @@ export interface EngineOptions {
 interface BookState {
   region?: Region;
   epoch: number;
-  built?: { tables: number[]; vol: number[]; base: number[] };
+  built?: { tables: number[] | Float64Array; vol: number[]; base: number[] };
 }
 
 interface Region {
@@ -293,8 +293,8 @@ export class Engine implements Backend {
   }
 
   /** Worst weighted losses by the reduction kernel (assembly/reduce.ts), the rows copied into scratch memory. */
-  worstLosses(rows: readonly Float64Array[], values: ArrayLike<number>, weights: LossWeights, s0: number): WorstLosses {
-    checkWorstLosses(rows, values, weights);
+  worstLosses(rows: readonly Float64Array[], values: ArrayLike<number>, weights: LossWeights, s0: number, into?: Float64Array): WorstLosses {
+    checkWorstLosses(rows, values, weights, into);
     const nRows = rows.length;
     const nScen = weights.priceFactor.length;
     const at = this.top;
@@ -303,13 +303,18 @@ export class Engine implements Backend {
     const out = weightsAt + 5 * nScen * F64;
     this.mem.ensure(out + 4 * nRows * F64 - this.mem.base);
     const heap = this.mem.f64(at, (out - at) / F64);
-    for (let r = 0; r < nRows; r++) heap.set(rows[r]!.subarray(0, nScen), r * nScen);
+    // Rows lying one after another in one buffer (a revaluation's) are copied in one piece.
+    const block = contiguous(rows, nScen);
+    if (block) heap.set(block);
+    else for (let r = 0; r < nRows; r++) heap.set(rows[r]!.subarray(0, nScen), r * nScen);
     heap.set(values, nRows * nScen);
     const w = nRows * nScen + nRows;
     [weights.priceFactor, weights.usdFactor, weights.usdDamp, weights.coinFactor, weights.coinDamp].forEach((plane, p) => heap.set(plane, w + p * nScen));
     this.k.worstLossesF64(at, nRows, nScen, valuesAt, weightsAt, s0, out);
-    const planes = this.mem.f64(out, 4 * nRows).slice();
-    return { usd: planes.subarray(0, nRows), usdAt: planes.subarray(nRows, 2 * nRows), coin: planes.subarray(2 * nRows, 3 * nRows), coinAt: planes.subarray(3 * nRows) };
+    const result = this.mem.f64(out, 4 * nRows);
+    if (!into) return lossPlanes(result.slice(), nRows);
+    into.set(result);
+    return lossPlanes(into, nRows);
   }
 
   /** Bytes of linear memory in use (it never shrinks; it is reused). */
@@ -428,7 +433,8 @@ export class Engine implements Backend {
       this.k.smileTablesF64(opt, book.nOpt, book.optCap, slices, xs, book.slots, zeroMoveSlot(book) * F64, end);
       this.counters.smileBuilds++;
       this.fillBase(book, region);
-      state.built = { tables: plainCopy(this.mem.f64(tables, nTables)), vol: plainCopy(this.mem.f64(colAt(opt, vol, book.optCap), book.nOpt)), base: plainCopy(this.mem.f64(colAt(opt, base, book.optCap), book.nOpt)) };
+      const kept = this.mem.f64(tables, nTables);
+      state.built = { tables: nTables < TYPED_FROM ? plainCopy(kept) : kept.slice(), vol: plainCopy(this.mem.f64(colAt(opt, vol, book.optCap), book.nOpt)), base: plainCopy(this.mem.f64(colAt(opt, base, book.optCap), book.nOpt)) };
     }
     return region;
   }
@@ -469,6 +475,12 @@ export class Engine implements Backend {
  */
 export const createEngine = (options?: EngineOptions): Promise<Engine> => Engine.create(options);
 
+/**
+ * Kept smile tables of this many numbers or more are a typed array: its own buffer costs
+ * 1–2 µs to allocate, and copying it back into linear memory is a memcpy, not a conversion.
+ */
+const TYPED_FROM = 2048;
+
 /** A plain array of a typed array's numbers (a loop: Array.from goes through the iterator). */
 function plainCopy(a: Float64Array): number[] {
   const out = new Array<number>(a.length);
@@ -479,4 +491,15 @@ function plainCopy(a: Float64Array): number[] {
 /** The byte address of column c of a structure-of-arrays at `base` with columns of `stride` f64. */
 function colAt(base: number, c: number, stride: number): number {
   return base + c * stride * F64;
+}
+
+/** The rows as one view when each lies right after the previous in one buffer, nScen long each; else undefined. */
+function contiguous(rows: readonly Float64Array[], nScen: number): Float64Array | undefined {
+  const first = rows[0];
+  if (!first) return undefined;
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r]!;
+    if (row.buffer !== first.buffer || row.byteOffset !== first.byteOffset + r * nScen * F64) return undefined;
+  }
+  return new Float64Array(first.buffer, first.byteOffset, rows.length * nScen);
 }

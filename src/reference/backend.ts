@@ -3,7 +3,7 @@
 // baseline in benchmarks. It reads books in the kernels' layout, which it takes
 // from a WASM backend (the module's exported globals).
 import {
-  checkRevalue, checkWorstLosses, compileWithin, DEFAULT_LIMITS, pathPlanes, type Backend, type BookGreeks, type Limits, type LossWeights,
+  checkRevalue, checkWorstLosses, lossPlanes, compileWithin, DEFAULT_LIMITS, pathPlanes, type Backend, type BookGreeks, type Limits, type LossWeights,
   type RevalueOptions, type RevalueResult, type WorstLosses,
 } from "../engine/backend.js";
 import { zeroMoveSlot, type Book, type CompileOptions, type OptionTerms } from "../engine/book.js";
@@ -84,9 +84,13 @@ export class ReferenceBackend implements Backend {
   }
 
   /** Worst weighted losses by the reduction's twin (src/reference/reduce.ts). */
-  worstLosses(rows: readonly Float64Array[], values: ArrayLike<number>, weights: LossWeights, s0: number): WorstLosses {
-    checkWorstLosses(rows, values, weights);
-    return worstLossesReference(rows, values, weights, s0);
+  worstLosses(rows: readonly Float64Array[], values: ArrayLike<number>, weights: LossWeights, s0: number, into?: Float64Array): WorstLosses {
+    checkWorstLosses(rows, values, weights, into);
+    const worst = worstLossesReference(rows, values, weights, s0);
+    if (!into) return worst;
+    const n = rows.length;
+    [worst.usd, worst.usdAt, worst.coin, worst.coinAt].forEach((plane, p) => into.set(plane, p * n));
+    return lossPlanes(into, n);
   }
 
   /** Nothing to keep: the twin reads the JS book itself. */

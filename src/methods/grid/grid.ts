@@ -206,11 +206,12 @@ function measuredUnderlying(
     const groups = settlementGroups(positions);
     if (groups.length > 1) return separateSettlements(backend, positions, groups, u, market, options, withValues);
   }
-  const { p, scenarios: grid, book, set, weighed, futures } = compiledOnce(backend, market, u, profile, positions, () => compileGrid(backend, positions, u, market, profile));
+  const { p, scenarios: grid, book, rowOf, set, weighed, futures } = compiledOnce(backend, market, u, profile, positions, () => compileGrid(backend, positions, u, market, profile));
   // Each result its own array of the (frozen) scenarios.
   const scenarios = grid.slice();
   const cells = (1 + positions.length) * scenarios.length;
-  const work = scratchOf(cells + scenarios.length);
+  const nRows = positions.length + 1;
+  const work = scratchOf(cells + scenarios.length + 4 * nRows);
   const rows = backend.revalue(book, set, { reduce: "rows", into: work.subarray(0, cells) }).positions!;
   // The margin reads each position's USD value and delta; the whole valuation only when asked for.
   const valued = withValues ? valueBook(backend, book, market).positions : undefined;
@@ -227,7 +228,16 @@ function measuredUnderlying(
   const pnl = sumRows(rows, work.subarray(cells, cells + scenarios.length));
   let v0 = 0;
   for (let k = 0; k < values.length; k++) v0 += values[k]!;
-  const losses = backend.worstLosses([...rows, pnl], [...values, v0], weighed, s0);
+  // The rows in the kernel's order, then the book's PnL: one block in the scratch, copied in one piece.
+  const kernelRows = new Array<Float64Array>(nRows);
+  const kernelValues = new Array<number>(nRows);
+  for (let k = 0; k < positions.length; k++) {
+    kernelRows[rowOf[k]!] = rows[k]!;
+    kernelValues[rowOf[k]!] = values[k]!;
+  }
+  kernelRows[positions.length] = pnl;
+  kernelValues[positions.length] = v0;
+  const losses = backend.worstLosses(kernelRows, kernelValues, weighed, s0, work.subarray(cells + scenarios.length));
   const m = measureBook(pnl, v0, losses, positions.length, weighed, s0);
   const c: Omit<Contingencies, "minimum" | "mmp"> = {
     shortOption: amount(shortOptionCharge(positions, p, s0), s0, u),
@@ -239,7 +249,7 @@ function measuredUnderlying(
   const coreUsd = Math.max(usd, minimumDeltaCharge(deltas, p, s0), p.minimum ?? 0);
   const mmpUsd = mmpCharge(options.mmp, u, p, s0);
   const initialUsd = coreUsd + mmpUsd;
-  const standaloneUsd = standalone(positions, losses, deltas, futures, p, s0, inCoin);
+  const standaloneUsd = standalone(positions, rowOf, losses, deltas, futures, p, s0, inCoin);
   const margin: UnderlyingGridMargin = {
     underlying: u,
     index: s0,
@@ -301,7 +311,9 @@ function compileGrid(backend: Backend, positions: readonly Position[], u: string
   const book = backend.compile(positions, market, plan.compileOptions);
   const s0 = book.indexPrices[0]!;
   if (plan.weighed?.s0 !== s0) plan.weighed = { s0, w: weighing(plan.scenarios, plan.p, s0) };
-  return { p: plan.p, scenarios: plan.scenarios, set: plan.set, book, weighed: plan.weighed.w, futures: futureTerms(positions, market) };
+  // Each position's row in the kernel's output (options, then linear positions).
+  const rowOf = book.refs.map((ref) => (ref.kind === "option" ? ref.row : book.nOpt + ref.row));
+  return { p: plan.p, scenarios: plan.scenarios, set: plan.set, book, rowOf, weighed: plan.weighed.w, futures: futureTerms(positions, market) };
 }
 
 /** The coin-settled positions (inverse, spot) and the USD-settled ones (linear), each with its indices in `positions`, an empty group left out. */
@@ -426,16 +438,17 @@ function measureBook(pnl: Float64Array, v0: number, worst: WorstLosses, at: numb
 }
 
 /**
- * The sum of the positions' single-position margins: each one's worst weighted loss (row k
- * of `worst`, measured in coin when its book is) and contingencies, without floors.
+ * The sum of the positions' single-position margins: each one's worst weighted loss (row
+ * rowOf[k] of `worst`, measured in coin when its book is) and contingencies, without floors.
  */
 function standalone(
-  positions: readonly Position[], worst: WorstLosses, deltas: readonly number[], futures: readonly (FutureTerms | undefined)[],
+  positions: readonly Position[], rowOf: readonly number[], worst: WorstLosses, deltas: readonly number[], futures: readonly (FutureTerms | undefined)[],
   p: UnderlyingGridParams, s0: number, inCoin: boolean,
 ): number {
   let total = 0;
   for (let k = 0; k < positions.length; k++) {
-    const loss = inCoin ? Math.max(worst.coin[k]!, 0) * s0 : Math.max(worst.usd[k]!, 0);
+    const r = rowOf[k]!;
+    const loss = inCoin ? Math.max(worst.coin[r]!, 0) * s0 : Math.max(worst.usd[r]!, 0);
     const deltaShock = (p.deltaShock ?? 0) * Math.abs(0 + deltas[k]!) * s0;
     total += loss + singleShortOption(positions[k]!, p, s0) + singleRollCharge(futures[k], deltas[k]!, p, s0) + deltaShock;
   }
