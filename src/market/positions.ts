@@ -6,6 +6,7 @@ import { isParsed, under } from "../schema/checked.js";
 import { describe } from "../schema/issues.js";
 import { parsePosition } from "../schema/portfolio.js";
 import type { Market } from "./market.js";
+import { Recent } from "../model/recent.js";
 
 /**
  * `positions` checked and priceable with `market`: a parser's positions pass as they are,
@@ -15,7 +16,7 @@ import type { Market } from "./market.js";
 export function checkedPositions(positions: unknown, market: Market, path = "positions"): readonly Position[] {
   if (!Array.isArray(positions)) throw new InputError(path, `must be an array of positions, got ${describe(positions)}`);
   // A frozen list of checked positions stays checked against the market it passed (each entry point checks again).
-  const known = checkedAgainst.get(positions);
+  const known = recent.get(positions)?.checked;
   if (known?.market === market && known.asOfMs === market.asOfMs) return positions as readonly Position[];
   let out: Position[] | undefined;
   positions.forEach((item: unknown, i) => {
@@ -31,33 +32,40 @@ export function checkedPositions(positions: unknown, market: Market, path = "pos
       throw new InputError(`${path}[${i}].expiry`, `expired: ${p.expiry} is not after the market's asOf ${new Date(market.asOfMs).toISOString()}`);
     }
   });
-  if (!out && Object.isFrozen(positions)) checkedAgainst.set(positions, { market, asOfMs: market.asOfMs });
+  if (!out && isFrozenBook(positions as readonly Position[])) factsOf(positions as readonly Position[]).checked = { market, asOfMs: market.asOfMs };
   return out ?? (positions as readonly Position[]);
 }
-const checkedAgainst = new WeakMap<readonly unknown[], { market: Market; asOfMs: number }>();
+
+/** What is known of a frozen list of frozen positions (a parser's) seen lately. */
+interface BookFacts {
+  /** The market (at its asOf) every position was checked against. */
+  checked?: { market: Market; asOfMs: number };
+  /** The positions on each underlying, in book order (each list frozen). */
+  on: Map<string, readonly Position[]>;
+}
+// A grid call reads a book, its lists per underlying and per settlement: a few dozen lists in all.
+const recent = new Recent<readonly unknown[], BookFacts>(32);
+
+function factsOf(positions: readonly Position[]): BookFacts {
+  return recent.get(positions) ?? recent.set(positions, { on: new Map() });
+}
 
 /**
  * Whether `positions` can change no more: a frozen list of frozen positions (a parser's).
- * What is derived from such a book may be kept with it; the verdict is kept too.
+ * What is derived from such a book may be kept with it.
  */
 export function isFrozenBook(positions: readonly Position[]): boolean {
-  if (frozenBooks.has(positions)) return true;
+  if (recent.get(positions)) return true;
   if (!Object.isFrozen(positions) || !positions.every((q) => Object.isFrozen(q))) return false;
-  frozenBooks.add(positions);
+  factsOf(positions);
   return true;
 }
-const frozenBooks = new WeakSet<readonly Position[]>();
 
-/** The positions on `u`, in book order: of a frozen book, found once and kept (frozen). */
+/** The positions on `u`, in book order: of a frozen book, found once and kept (frozen) while it is seen. */
 export function positionsOn(positions: readonly Position[], u: string): readonly Position[] {
   if (!isFrozenBook(positions)) return positions.filter((p) => p.underlying === u);
-  let byUnderlying = split.get(positions);
-  if (!byUnderlying) split.set(positions, (byUnderlying = new Map()));
-  let mine = byUnderlying.get(u);
-  if (!mine) {
-    byUnderlying.set(u, (mine = Object.freeze(positions.filter((p) => p.underlying === u))));
-    frozenBooks.add(mine);
-  }
+  const { on } = factsOf(positions);
+  let mine = on.get(u);
+  if (!mine) on.set(u, (mine = Object.freeze(positions.filter((p) => p.underlying === u))));
   return mine;
 }
-const split = new WeakMap<readonly Position[], Map<string, readonly Position[]>>();

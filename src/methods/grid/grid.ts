@@ -16,6 +16,7 @@ import { compiledOnce } from "./compiled.js";
 import { deribitRiskMatrix, type DeribitRiskMatrix } from "./risk-matrix.js";
 import { checkedProfile } from "../../schema/profile.js";
 import { checkedPositions, isFrozenBook, positionsOn } from "../../market/positions.js";
+import { Recent } from "../../model/recent.js";
 
 /** One cell of an underlying's risk matrix. */
 export interface GridScenario {
@@ -322,9 +323,9 @@ interface SettlementGroup {
   positions: readonly Position[];
 }
 
-/** settlementGroups of a book, kept with it when it is frozen (margining it again finds the same groups). */
+/** settlementGroups of a book, kept while it is seen when it is frozen (margining it again finds the same groups). */
 function settlementGroups(positions: readonly Position[]): SettlementGroup[] {
-  const kept = groupsOf.get(positions);
+  const kept = recentGroups.get(positions);
   if (kept) return kept;
   const coin: number[] = [];
   const usd: number[] = [];
@@ -334,10 +335,10 @@ function settlementGroups(positions: readonly Position[]): SettlementGroup[] {
     const mine = at.map((k) => positions[k]!);
     return { at, positions: frozen ? Object.freeze(mine) : mine };
   });
-  if (frozen) groupsOf.set(positions, groups);
+  if (frozen) recentGroups.set(positions, groups);
   return groups;
 }
-const groupsOf = new WeakMap<readonly Position[], SettlementGroup[]>();
+const recentGroups = new Recent<readonly Position[], SettlementGroup[]>(16);
 
 /**
  * Separate settlement books (S:PM): each group margined as a book of its own — the
