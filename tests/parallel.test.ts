@@ -11,6 +11,7 @@ import { historicalVaR } from "../src/methods/historical/historical.js";
 import { monteCarlo } from "../src/methods/montecarlo/montecarlo.js";
 import { shippedSeries } from "../src/history/shipped.js";
 import { RiskPool } from "../src/parallel/pool.js";
+import { marginAccounts } from "../src/parallel/tasks.js";
 import { LOCAL_MONTE_CARLO } from "../src/runs/registry.js";
 import { syntheticMarket, syntheticPositions } from "./fixtures/synthetic.js";
 
@@ -138,4 +139,14 @@ describe("batch margining on a worker pool", () => {
       expect("margin" in a && a.margin).toEqual(headlineMargin(engine, accounts[i]!.positions as never, market, spec));
     });
   }, 60_000);
+
+  it("checks the spec once for the batch: a copied profile (a worker's) gives the same margins; a bad spec is each account's error, after the account's own", () => {
+    const copy = { method: "grid", profile: structuredClone(spec.profile) } as const;
+    expect(marginAccounts(engine, accounts.slice(0, 10), marketData, copy)).toEqual(marginAccounts(engine, accounts.slice(0, 10), marketData, spec));
+    const bad = marginAccounts(engine, accounts.slice(5, 9), marketData, { method: "grid", profile: { ...structuredClone(spec.profile), mmFactor: 2 } });
+    expect(bad.map((a) => ("error" in a ? a.error : ""))).toEqual([
+      expect.stringMatching(/spec\.profile\.mmFactor/), expect.stringMatching(/spec\.profile\.mmFactor/),
+      expect.stringMatching(/account acct-7: positions\[0\]\.strike/), expect.stringMatching(/spec\.profile\.mmFactor/),
+    ]);
+  });
 });

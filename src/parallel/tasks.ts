@@ -3,7 +3,7 @@
 // function of plain data; and how ranges are cut. Each worker has its own engine.
 import type { Backend } from "../engine/backend.js";
 import { buildMarket, checkedMarketData } from "../market/market.js";
-import { headlineMargin, type MarginResult, type MarginMethod } from "../methods/margin.js";
+import { checkSpec, headlineMargin, type MarginResult, type MarginMethod } from "../methods/margin.js";
 import type { MarketData } from "../model/types.js";
 import type { Range } from "../runs/registry.js";
 import { checkAgainstMarket, parsePortfolio } from "../schema/index.js";
@@ -24,15 +24,27 @@ export interface BatchAccount {
 export type BatchAccountResult = { id: string } & ({ margin: MarginResult } | { error: string });
 
 export function marginAccounts(engine: Backend, accounts: BatchAccount[], marketData: MarketData, spec: MarginMethod, market = buildMarket(marketData)): BatchAccountResult[] {
-  // Parsed once for the batch (each account's check would otherwise parse it again).
+  // Parsed once for the batch (each account's check would otherwise parse them again: a
+  // worker's spec is a copy, which no parser marked, and its profile would be parsed per account).
   const data = checkedMarketData(marketData);
+  const checked = attempt(() => checkSpec(spec));
   return accounts.map((a) => {
     try {
       const portfolio = parsePortfolio({ positions: a.positions }, `account ${a.id}`);
       checkAgainstMarket(portfolio, data, `account ${a.id}`);
-      return { id: a.id, margin: headlineMargin(engine, portfolio.positions, market, spec) };
+      if ("error" in checked) throw checked.error;
+      return { id: a.id, margin: headlineMargin(engine, portfolio.positions, market, checked.value) };
     } catch (error) {
       return { id: a.id, error: error instanceof Error ? error.message : String(error) };
     }
   });
+}
+
+/** `run()`'s value, or what it threw. */
+function attempt<T>(run: () => T): { value: T } | { error: unknown } {
+  try {
+    return { value: run() };
+  } catch (error) {
+    return { error };
+  }
 }
