@@ -53,17 +53,32 @@ export const position = v.variant("kind", [spot, future, option], (issue) =>
   issue.path ? rule(KINDS)(issue) : rule("must be an object (a position)")(issue),
 );
 
-export const portfolioSchema = group("a portfolio", {
+/**
+ * `position`, dispatched on `kind` before valibot runs: the kind's own schema when it names one
+ * (what the variant would run, with the same output and issues), else the variant (its error).
+ * The variant tries every kind's discriminator first: 2.4 µs a position against 0.9.
+ */
+const KIND_SCHEMAS = { spot, future, option } as const;
+const positionByKind = v.lazy((input: unknown) => {
+  const kind = input !== null && typeof input === "object" ? (input as { kind?: unknown }).kind : undefined;
+  return typeof kind === "string" && Object.hasOwn(KIND_SCHEMAS, kind) ? KIND_SCHEMAS[kind as keyof typeof KIND_SCHEMAS] : position;
+});
+
+/** The portfolio schema over a position schema: the published one (JSON Schema) and the parser's are one shape. */
+const portfolioOf = <P extends v.GenericSchema>(positionSchema: P) => group("a portfolio", {
   ...schemaRef,
   name: v.optional(text),
   positions: v.pipe(
-    v.array(position, rule("must be an array of positions")),
+    v.array(positionSchema, rule("must be an array of positions")),
     v.minLength(1, "empty portfolio: positions must hold at least one position"),
   ),
   mmp: v.optional(v.array(strict("an MMP setting", {
     underlying: symbol, quantityLimit: within(0, MAX_QUANTITY), deltaLimit: v.optional(within(0, MAX_QUANTITY)),
   }), rule("must be an array of MMP settings"))),
 });
+
+export const portfolioSchema = portfolioOf(position);
+const portfolioByKind = portfolioOf(positionByKind);
 
 /**
  * Validates a parsed portfolio.json; throws InputError naming the first bad field.
@@ -75,15 +90,15 @@ export const portfolioSchema = group("a portfolio", {
  * ```
  */
 export function parsePortfolio(input: unknown, source?: string): Portfolio {
-  const result = v.safeParse(portfolioSchema, input, PARSE);
+  const result = v.safeParse(portfolioByKind, input, PARSE);
   if (!result.success) throw toInputError(result.issues, source);
-  for (const p of result.output.positions) markParsed(p, "position");
+  for (const p of result.output.positions as Position[]) markParsed(p, "position");
   return markParsed(result.output, "portfolio");
 }
 
 /** Validates one position (a library caller's, or an order); throws InputError naming the field. */
 export function parsePosition(input: unknown, source?: string): Position {
-  const result = v.safeParse(position, input, PARSE);
+  const result = v.safeParse(positionByKind, input, PARSE);
   if (!result.success) throw toInputError(result.issues, source);
-  return markParsed(result.output, "position");
+  return markParsed(result.output as Position, "position");
 }

@@ -1,4 +1,8 @@
+import * as v from "valibot";
 import { describe, expect, it } from "vitest";
+import { PARSE } from "../../src/schema/fields.js";
+import { toInputError } from "../../src/schema/issues.js";
+import { portfolioSchema } from "../../src/schema/portfolio.js";
 import { parsePortfolio } from "../../src/schema/index.js";
 import { expectInputError, portfolio } from "./helpers.js";
 
@@ -159,5 +163,44 @@ describe("parsePortfolio", () => {
     p.positions[3] = { ...p.positions[3], strike: 0 };
     const error = expectInputError(() => parsePortfolio(p), "positions[0].quantity", "got NaN");
     expect(error.reason).toContain("also positions[3].strike");
+  });
+});
+
+describe("parsePortfolio dispatches on kind, as the published schema's variant does", () => {
+  /** The error (or output) of the published portfolio schema, as parsePortfolio words it. */
+  function published(input: unknown): unknown {
+    const r = v.safeParse(portfolioSchema, input, PARSE);
+    return r.success ? r.output : toInputError(r.issues, "p").message;
+  }
+  const viaParser = (input: unknown): unknown => {
+    try {
+      return parsePortfolio(input, "p");
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+
+  it("gives the same output or the same error on 400 mutated portfolios (every kind, bad and missing fields, wrong kinds, arrays)", () => {
+    const values: unknown[] = [undefined, null, 0, -1, Number.NaN, "x", "", [], {}, true, "2020-01-01", "call", "linear", 1e12, "option", "spot"];
+    let rnd = 17;
+    const next = (n: number): number => ((rnd = (Math.imul(rnd, 1664525) + 1013904223) >>> 0) % n);
+    let errors = 0;
+    for (let t = 0; t < 400; t++) {
+      const input = portfolio() as { positions: unknown[] };
+      const i = next(input.positions.length);
+      const p = { ...(input.positions[i] as Record<string, unknown>) };
+      const keys = [...Object.keys(p), "kind", "extra", "faceValue", "contractSize", "right", "strike", "expiry", "settlement"];
+      for (let m = 0; m <= next(3); m++) {
+        const key = keys[next(keys.length)]!;
+        if (next(4) === 0) delete p[key];
+        else p[key] = values[next(values.length)];
+      }
+      input.positions[i] = next(20) === 0 ? [p] : p;
+      const expected = published(input);
+      if (typeof expected === "string") errors++;
+      expect(viaParser(input)).toEqual(expected);
+    }
+    // Most mutations broke something: the errors were compared, not just outputs.
+    expect(errors).toBeGreaterThan(300);
   });
 });
