@@ -43,7 +43,7 @@ interface Meter {
 }
 
 /** The engine's methods that marshal: src/engine/, between the methods' JavaScript and the kernels. */
-const MARSHALLING = ["compile", "revalue", "greeks", "bookGreeks", "paths", "pathsAt"] as const;
+const MARSHALLING = ["compile", "revalue", "greeks", "bookGreeks", "optionPricesAndDeltas", "paths", "pathsAt"] as const;
 
 /**
  * Wraps every exported function of the engine's instance with a timer (the exports

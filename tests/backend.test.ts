@@ -95,6 +95,10 @@ describe("the WASM and reference backends", () => {
       expect(j[i]!.vol).toBe(g.vol);
       expect(j[i]!.price).toBeCloseTo(g.price, 8);
     });
+    // optionPricesAndDeltas is bookGreeks' price and delta, on each backend.
+    for (const [backend, greeks] of [[engine, w], [reference, j]] as const) {
+      expect(backend.optionPricesAndDeltas(book)).toEqual({ price: greeks.map((g) => g.price), delta: greeks.map((g) => g.delta) });
+    }
   });
 
   it("refuse a bad reduction with an InputError naming the field, on both", () => {

@@ -123,6 +123,8 @@ export interface Backend {
   smileTables(book: Book): Float64Array;
   /** Prices, Greeks and vols now of a book's options, in its option-row order. */
   bookGreeks(book: Book): BookGreeks[];
+  /** bookGreeks' price and delta alone, as two plain arrays: what a margin reads, without an object per option. */
+  optionPricesAndDeltas(book: Book): { price: number[]; delta: number[] };
   /**
    * Monte Carlo paths [start, start + n) of a plan; written into `into`'s planes (each of at
    * least underlyings × n entries, laid out [u·n + i]) when given, and returned as views of them.
@@ -154,7 +156,7 @@ export function compileWithin(limits: Limits, layout: KernelLayout, positions: r
   return compileBook(checkedPositions(positions, market), market, layout, options);
 }
 
-const BACKEND_METHODS = ["compile", "revalue", "greeks", "smileTables", "bookGreeks", "paths", "pathsAt", "selector", "worstLosses", "withResident"] as const;
+const BACKEND_METHODS = ["compile", "revalue", "greeks", "smileTables", "bookGreeks", "optionPricesAndDeltas", "paths", "pathsAt", "selector", "worstLosses", "withResident"] as const;
 
 /**
  * Throws an InputError naming `path` unless `backend` is a Backend (an Engine from

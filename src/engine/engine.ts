@@ -186,14 +186,7 @@ export class Engine implements Backend {
    */
   bookGreeks(book: Book): BookGreeks[] {
     if (book.nOpt === 0) return [];
-    const region = this.load(book);
-    const stride = book.optCap;
-    const out = this.top;
-    this.mem.ensure(out + 7 * stride * F64 - this.mem.base);
-    const O = this.layout.opt;
-    const at = region.opt;
-    this.k.black76GreeksF64x2Soa(book.nOpt, colAt(at, O.f, stride), colAt(at, O.k, stride), colAt(at, O.t, stride), colAt(at, O.vol, stride), colAt(at, O.rate, stride), colAt(at, O.phi, stride), out);
-    const vols = this.mem.f64(colAt(at, O.vol, stride), book.nOpt);
+    const { out, vols } = this.runBookGreeks(book);
     const c = this.greeksColumns(out, book.nOpt);
     // Written out field by field, not spread, in a loop: V8 builds these objects many times faster.
     const greeks = new Array<BookGreeks>(book.nOpt);
@@ -204,6 +197,31 @@ export class Engine implements Backend {
       };
     }
     return greeks;
+  }
+
+  optionPricesAndDeltas(book: Book): { price: number[]; delta: number[] } {
+    const n = book.nOpt;
+    const price = new Array<number>(n);
+    const delta = new Array<number>(n);
+    if (n === 0) return { price, delta };
+    const c = this.greeksColumns(this.runBookGreeks(book).out, n);
+    for (let i = 0; i < n; i++) {
+      price[i] = c.price[i]!;
+      delta[i] = c.delta[i]!;
+    }
+    return { price, delta };
+  }
+
+  /** The greeks kernel on a book's option columns (loaded): where its output lies, and the vols now. */
+  private runBookGreeks(book: Book): { out: number; vols: Float64Array } {
+    const region = this.load(book);
+    const stride = book.optCap;
+    const out = this.top;
+    this.mem.ensure(out + 7 * stride * F64 - this.mem.base);
+    const O = this.layout.opt;
+    const at = region.opt;
+    this.k.black76GreeksF64x2Soa(book.nOpt, colAt(at, O.f, stride), colAt(at, O.k, stride), colAt(at, O.t, stride), colAt(at, O.vol, stride), colAt(at, O.rate, stride), colAt(at, O.phi, stride), out);
+    return { out, vols: this.mem.f64(colAt(at, O.vol, stride), book.nOpt) };
   }
 
   smileTables(book: Book): Float64Array {
@@ -479,7 +497,7 @@ export const createEngine = (options?: EngineOptions): Promise<Engine> => Engine
  * Kept smile tables of this many numbers or more are a typed array: its own buffer costs
  * 1–2 µs to allocate, and copying it back into linear memory is a memcpy, not a conversion.
  */
-const TYPED_FROM = 2048;
+const TYPED_FROM = 512;
 
 /** A plain array of a typed array's numbers (a loop: Array.from goes through the iterator). */
 function plainCopy(a: Float64Array): number[] {

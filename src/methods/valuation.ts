@@ -2,7 +2,6 @@
 // and in USD, and its Greeks, with option prices and Greeks from the SIMD
 // Black-76 kernel (or its JS twin, on the reference backend).
 import type { Book } from "../engine/book.js";
-import type { BookGreeks } from "../engine/backend.js";
 import type { Position } from "../model/types.js";
 import { assertBackend, type Backend } from "../engine/backend.js";
 import { assertBook, futurePrice } from "../engine/book.js";
@@ -74,7 +73,7 @@ export function valueBook(backend: Backend, book: Book, market: Market): Valuati
   assertMarket(market);
   // Option rows' Greeks, with each option's vol now.
   const greeks = backend.bookGreeks(book);
-  const { valueUsd, delta } = usdValuesAndDeltas(book, market, greeks);
+  const { valueUsd, delta } = usdValuesAndDeltas(book, market, { price: greeks.map((g) => g.price), delta: greeks.map((g) => g.delta) });
   const O = book.layout.opt;
   const positions = book.positions.map((p, i): PositionValue => {
     const id = p.id ?? String(i);
@@ -140,10 +139,10 @@ export function valueBook(backend: Backend, book: Book, market: Market): Valuati
 }
 
 /**
- * Each position's valueUsd and delta (as valueBook reports them), from the book's option
- * Greeks: what a margin measures, without the rest of the valuation.
+ * Each position's valueUsd and delta (as valueBook reports them), from its options' prices and
+ * deltas now (backend.optionPricesAndDeltas): what a margin measures, without the rest of the valuation.
  */
-export function usdValuesAndDeltas(book: Book, market: Market, greeks: readonly BookGreeks[]): { valueUsd: number[]; delta: number[] } {
+export function usdValuesAndDeltas(book: Book, market: Market, options: { price: ArrayLike<number>; delta: ArrayLike<number> }): { valueUsd: number[]; delta: number[] } {
   const n = book.positions.length;
   const valueUsd = new Array<number>(n);
   const delta = new Array<number>(n);
@@ -168,10 +167,9 @@ export function usdValuesAndDeltas(book: Book, market: Market, greeks: readonly 
       }
     } else {
       const row = book.refs[i]!.row;
-      const g = greeks[row]!;
       const w = book.opt[O.weight * book.optCap + row]!;
-      valueUsd[i] = w * g.price;
-      delta[i] = w * g.delta * (book.opt[O.f * book.optCap + row]! / s0);
+      valueUsd[i] = w * options.price[row]!;
+      delta[i] = w * options.delta[row]! * (book.opt[O.f * book.optCap + row]! / s0);
     }
   }
   return { valueUsd, delta };

@@ -66,6 +66,11 @@ export class ReferenceBackend implements Backend {
     });
   }
 
+  optionPricesAndDeltas(book: Book): { price: number[]; delta: number[] } {
+    const greeks = this.bookGreeks(book);
+    return { price: greeks.map((g) => g.price), delta: greeks.map((g) => g.delta) };
+  }
+
   paths(plan: PathPlan, start: number, n: number, into?: PathBlock): PathBlock {
     if (!into) return pathsReference(plan, start, n);
     const out = pathPlanes(plan.underlyings.length * n, into);

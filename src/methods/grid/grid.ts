@@ -218,7 +218,7 @@ function measuredUnderlying(
   const valued = withValues ? valueBook(backend, book, market).positions : undefined;
   const { valueUsd: values, delta: deltas } = valued
     ? { valueUsd: valued.map((v) => v.valueUsd), delta: valued.map((v) => v.delta) }
-    : usdValuesAndDeltas(book, market, backend.bookGreeks(book));
+    : usdValuesAndDeltas(book, market, backend.optionPricesAndDeltas(book));
   const s0 = book.indexPrices[0]!;
   const all = positions.map((_, k) => k);
   // A coin-settled book is margined on its coin PnL, as Deribit does; others on USD PnL.
