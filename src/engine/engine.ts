@@ -497,7 +497,7 @@ export const createEngine = (options?: EngineOptions): Promise<Engine> => Engine
  * Kept smile tables of this many numbers or more are a typed array: its own buffer costs
  * 1–2 µs to allocate, and copying it back into linear memory is a memcpy, not a conversion.
  */
-const TYPED_FROM = 512;
+const TYPED_FROM = 256;
 
 /** A plain array of a typed array's numbers (a loop: Array.from goes through the iterator). */
 function plainCopy(a: Float64Array): number[] {

@@ -207,7 +207,7 @@ function measuredUnderlying(
     const groups = settlementGroups(positions);
     if (groups.length > 1) return separateSettlements(backend, positions, groups, u, market, options, withValues);
   }
-  const { p, scenarios: grid, book, rowOf, set, weighed, futures } = compiledOnce(backend, market, u, profile, positions, () => compileGrid(backend, positions, u, market, profile));
+  const { p, scenarios: grid, book, rowOf, members, coinSettled, set, weighed, futures } = compiledOnce(backend, market, u, profile, positions, () => compileGrid(backend, positions, u, market, profile));
   // Each result its own array of the (frozen) scenarios.
   const scenarios = grid.slice();
   const cells = (1 + positions.length) * scenarios.length;
@@ -220,11 +220,10 @@ function measuredUnderlying(
     ? { valueUsd: valued.map((v) => v.valueUsd), delta: valued.map((v) => v.delta) }
     : usdValuesAndDeltas(book, market, backend.optionPricesAndDeltas(book));
   const s0 = book.indexPrices[0]!;
-  const all = positions.map((_, k) => k);
   // A coin-settled book is margined on its coin PnL, as Deribit does; others on USD PnL.
   // The book is measured in coin when all of it is coin-settled; single positions are
   // measured the same way as their book, or their sum could fall below the book's.
-  const inCoin = options.measureIn !== "USD" && isCoinSettled(positions);
+  const inCoin = options.measureIn !== "USD" && coinSettled;
   // The worst losses of every position alone and, last, of the book: one pass of the reduction.
   const pnl = sumRows(rows, work.subarray(cells, cells + scenarios.length));
   let v0 = 0;
@@ -242,7 +241,7 @@ function measuredUnderlying(
   const m = measureBook(pnl, v0, losses, positions.length, weighed, s0);
   const c: Omit<Contingencies, "minimum" | "mmp"> = {
     shortOption: amount(shortOptionCharge(positions, p, s0), s0, u),
-    roll: amount(rollCharge(all, futures, deltas, p, s0), s0, u),
+    roll: amount(rollCharge(members, futures, deltas, p, s0), s0, u),
     deltaShock: amount((p.deltaShock ?? 0) * Math.abs(deltas.reduce((a, d) => a + d, 0)) * s0, s0, u),
   };
   const worst = inCoin ? amount(Math.max(m.worstCoin, 0) * s0, s0, u) : amount(Math.max(m.worstUsd, 0), s0, u);
@@ -314,7 +313,10 @@ function compileGrid(backend: Backend, positions: readonly Position[], u: string
   if (plan.weighed?.s0 !== s0) plan.weighed = { s0, w: weighing(plan.scenarios, plan.p, s0) };
   // Each position's row in the kernel's output (options, then linear positions).
   const rowOf = book.refs.map((ref) => (ref.kind === "option" ? ref.row : book.nOpt + ref.row));
-  return { p: plan.p, scenarios: plan.scenarios, set: plan.set, book, rowOf, weighed: plan.weighed.w, futures: futureTerms(positions, market) };
+  return {
+    p: plan.p, scenarios: plan.scenarios, set: plan.set, book, rowOf, weighed: plan.weighed.w, futures: futureTerms(positions, market),
+    members: positions.map((_, k) => k), coinSettled: isCoinSettled(positions),
+  };
 }
 
 /** The coin-settled positions (inverse, spot) and the USD-settled ones (linear), each with its indices in `positions`, an empty group left out. */
@@ -542,7 +544,7 @@ function minimumDeltaCharge(deltas: number[], p: UnderlyingGridParams, s0: numbe
  * the longest of the futures' expiries. Term max(annualisedMoveRisk·τ(T), minMove), T in
  * years (a perpetual 0); × index.
  */
-function rollCharge(members: number[], futures: readonly (FutureTerms | undefined)[], deltas: number[], p: UnderlyingGridParams, s0: number): number {
+function rollCharge(members: readonly number[], futures: readonly (FutureTerms | undefined)[], deltas: number[], p: UnderlyingGridParams, s0: number): number {
   if (!p.rollShock) return 0;
   const shock = p.rollShock;
   // One position (a single-position margin) needs no netting.
