@@ -17,6 +17,7 @@ import { worstLossesReference } from "../src/reference/reduce.js";
 import { coinPnl, WorstWeightedLoss } from "../src/risk/reduce.js";
 import { parsePortfolio } from "../src/schema/portfolio.js";
 import { builtInProfile } from "../src/schema/profiles.js";
+import { isCoinSettled } from "../src/model/types.js";
 
 /** A file of examples/, parsed JSON. */
 const read = (name: string): unknown => JSON.parse(readFileSync(new URL(`../examples/${name}`, import.meta.url), "utf8"));
@@ -141,10 +142,27 @@ describe("compiled books kept while the market and positions are unchanged", () 
     const btc = example.marketData.underlyings.BTC!;
     const moved = withUnderlying(example.market, "BTC", { ...btc, index: btc.index * 1.01 });
     const margin = gridMargin(fresh, positions, moved, { profile: deribit });
-    const btcBooks = margin.underlyings.find((m) => m.underlying === "BTC")!.settlements?.length ?? 1;
-    expect(fresh.counters.compiles - before).toBe(btcBooks);
+    // Deribit's two settlement books of BTC revalue alike (their grids differ only in the roll
+    // shock): BTC's positions are compiled once, as one book.
+    expect(margin.underlyings.find((m) => m.underlying === "BTC")!.settlements).toHaveLength(2);
+    expect(fresh.counters.compiles - before).toBe(1);
     // And the same figures as on an engine that never saw the book.
     expect(margin).toEqual(gridMargin(await createEngine(), positions, moved, { profile: deribit }));
+  });
+
+  it("settlement books that revalue alike, measured from one revaluation of the underlying, are each the margin of the book alone", () => {
+    const together = { ...deribit, settlementBooks: "together" as const };
+    for (const perPosition of [false, true]) {
+      const margin = gridMargin(engine, example.portfolio.positions, example.market, { profile: deribit, perPosition });
+      for (const m of margin.underlyings) {
+        const books = m.settlements ?? [];
+        for (const book of books) {
+          const mine = example.portfolio.positions.filter((q) => q.underlying === m.underlying && book.reportCurrency === (isCoinSettled([q]) ? q.underlying : "USD"));
+          expect(book).toEqual(gridMargin(engine, mine, example.market, { profile: together, perPosition }).underlyings[0]);
+        }
+      }
+      expect(margin.underlyings.some((m) => (m.settlements?.length ?? 0) === 2)).toBe(true);
+    }
   });
 
   it("a changed position, or positions that are not a parser's (not frozen), are compiled again", async () => {

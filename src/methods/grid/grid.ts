@@ -2,7 +2,7 @@
 // a grid of price moves × vol shocks with full revaluation by the kernel, plus
 // contingencies; single-position and portfolio margin side by side.
 import { assertBackend, type Backend, type WorstLosses } from "../../engine/backend.js";
-import { futurePrice, type CompileOptions } from "../../engine/book.js";
+import { futurePrice, type Book, type CompileOptions } from "../../engine/book.js";
 import { ScenarioSet } from "../../engine/scenarios.js";
 import { expectObject, InputError, own, refuseUnknownKeys } from "../../errors.js";
 import { log } from "../../math/deterministic.js";
@@ -207,25 +207,53 @@ function measuredUnderlying(
     const groups = settlementGroups(positions);
     if (groups.length > 1) return separateSettlements(backend, positions, groups, u, market, options, withValues);
   }
-  const { p, scenarios: grid, book, rowOf, members, coinSettled, set, weighed, futures } = compiledOnce(backend, market, u, profile, positions, () => compileGrid(backend, positions, u, market, profile));
-  // Each result its own array of the (frozen) scenarios.
-  const scenarios = grid.slice();
-  const cells = (1 + positions.length) * scenarios.length;
-  const nRows = positions.length + 1;
-  const work = scratchOf(cells + scenarios.length + 4 * nRows);
-  const rows = backend.revalue(book, set, { reduce: "rows", into: work.subarray(0, cells) }).positions!;
+  const compiled = compiledOnce(backend, market, u, profile, positions, () => compileGrid(backend, positions, u, market, profile));
+  const r = revalueGrid(backend, compiled, market, withValues);
+  const margin = marginOf(backend, positions, u, options, compiled, r.rows, r.values, r.deltas, r.used);
+  return r.valued ? { margin, values: r.valued } : { margin };
+}
+
+/** A book revalued on its grid: each position's row (input order, views of the scratch's first `used` entries), USD value and delta, and with withValues its valuation. */
+interface Revalued {
+  rows: Float64Array[];
+  values: number[];
+  deltas: number[];
+  valued?: PositionValue[];
+  used: number;
+}
+
+function revalueGrid(backend: Backend, c: CompiledGrid, market: Market, withValues: boolean): Revalued {
+  const cells = (1 + c.book.positions.length) * c.scenarios.length;
+  const rows = backend.revalue(c.book, c.set, { reduce: "rows", into: scratchOf(cells).subarray(0, cells) }).positions!;
   // The margin reads each position's USD value and delta; the whole valuation only when asked for.
-  const valued = withValues ? valueBook(backend, book, market).positions : undefined;
+  const valued = withValues ? valueBook(backend, c.book, market).positions : undefined;
   const { valueUsd: values, delta: deltas } = valued
     ? { valueUsd: valued.map((v) => v.valueUsd), delta: valued.map((v) => v.delta) }
-    : usdValuesAndDeltas(book, market, backend.optionPricesAndDeltas(book));
-  const s0 = book.indexPrices[0]!;
+    : usdValuesAndDeltas(c.book, market, backend.optionPricesAndDeltas(c.book));
+  return { rows, values, deltas, ...(valued ? { valued } : {}), used: cells };
+}
+
+/**
+ * The margin of a book from its positions' rows, USD values and deltas on the grid of `t`
+ * (the scratch's entries from `from` on are its working space).
+ */
+function marginOf(
+  backend: Backend, positions: readonly Position[], u: string, options: GridOptions, t: GridTerms,
+  rows: readonly Float64Array[], values: readonly number[], deltas: readonly number[], from: number,
+): UnderlyingGridMargin {
+  const { profile } = options;
+  const { p, rowOf, members, coinSettled, weighed, futures, s0 } = t;
+  // Each result its own array of the (frozen) scenarios.
+  const scenarios = t.scenarios.slice();
+  const nRows = positions.length + 1;
+  const count = scenarios.length;
+  const work = scratchOf(from + count + 4 * nRows);
   // A coin-settled book is margined on its coin PnL, as Deribit does; others on USD PnL.
   // The book is measured in coin when all of it is coin-settled; single positions are
   // measured the same way as their book, or their sum could fall below the book's.
   const inCoin = options.measureIn !== "USD" && coinSettled;
   // The worst losses of every position alone and, last, of the book: one pass of the reduction.
-  const pnl = sumRows(rows, work.subarray(cells, cells + scenarios.length));
+  const pnl = sumRows(rows, work.subarray(from, from + count));
   let v0 = 0;
   for (let k = 0; k < values.length; k++) v0 += values[k]!;
   // The rows in the kernel's order, then the book's PnL: one block in the scratch, copied in one piece.
@@ -237,7 +265,7 @@ function measuredUnderlying(
   }
   kernelRows[positions.length] = pnl;
   kernelValues[positions.length] = v0;
-  const losses = backend.worstLosses(kernelRows, kernelValues, weighed, s0, work.subarray(cells + scenarios.length));
+  const losses = backend.worstLosses(kernelRows, kernelValues, weighed, s0, work.subarray(from + count));
   const m = measureBook(pnl, v0, losses, positions.length, weighed, s0);
   const c: Omit<Contingencies, "minimum" | "mmp"> = {
     shortOption: amount(shortOptionCharge(positions, p, s0), s0, u),
@@ -271,7 +299,7 @@ function measuredUnderlying(
     const each = options.perPosition ? positions.map((q, k) => ({ id: q.id ?? String(k), valueUsd: values[k]!, pnlUsd: rows[k]! })) : undefined;
     margin.deribit = deribitRiskMatrix(margin, weighed, p, each, profile.mmFactor);
   }
-  return valued ? { margin, values: valued } : { margin };
+  return margin;
 }
 
 /** What a profile's grid is for an underlying's book, whatever its positions: made once per profile object. */
@@ -283,6 +311,8 @@ interface GridPlan {
   set: ScenarioSet;
   /** The weighing at the index it was made for last (a batch margins every account at one index). */
   weighed?: { s0: number; w: Weighing };
+  /** revaluesAlike with other plans, found once. */
+  alike?: Map<GridPlan, boolean>;
 }
 
 const plans = new WeakMap<MarginProfile, Map<string, GridPlan>>();
@@ -305,24 +335,69 @@ function gridPlan(profile: MarginProfile, u: string, positions: readonly Positio
   return plan;
 }
 
-/** What the grid of a book compiles: its plan, book, weights and futures terms. */
-function compileGrid(backend: Backend, positions: readonly Position[], u: string, market: Market, profile: MarginProfile) {
+/** What a book's margin reads of its grid and positions besides their rows, values and deltas. */
+interface GridTerms {
+  p: UnderlyingGridParams;
+  scenarios: readonly GridScenario[];
+  weighed: Weighing;
+  futures: readonly (FutureTerms | undefined)[];
+  /** 0 … positions − 1. */
+  members: readonly number[];
+  coinSettled: boolean;
+  /** Each position's row in `rows` as the reduction takes them best (the kernel's order for a book's own rows). */
+  rowOf: readonly number[];
+  s0: number;
+}
+
+/** What the grid of a book compiles: its plan, book and terms. */
+interface CompiledGrid extends GridTerms {
+  plan: GridPlan;
+  book: Book;
+  set: ScenarioSet;
+}
+
+function compileGrid(backend: Backend, positions: readonly Position[], u: string, market: Market, profile: MarginProfile): CompiledGrid {
   const plan = gridPlan(profile, u, positions);
   const book = backend.compile(positions, market, plan.compileOptions);
   const s0 = book.indexPrices[0]!;
-  if (plan.weighed?.s0 !== s0) plan.weighed = { s0, w: weighing(plan.scenarios, plan.p, s0) };
-  // Each position's row in the kernel's output (options, then linear positions).
-  const rowOf = book.refs.map((ref) => (ref.kind === "option" ? ref.row : book.nOpt + ref.row));
   return {
-    p: plan.p, scenarios: plan.scenarios, set: plan.set, book, rowOf, weighed: plan.weighed.w, futures: futureTerms(positions, market),
-    members: positions.map((_, k) => k), coinSettled: isCoinSettled(positions),
+    plan, book, set: plan.set, p: plan.p, scenarios: plan.scenarios, weighed: weighingAt(plan, s0), futures: futureTerms(positions, market),
+    members: positions.map((_, k) => k), coinSettled: isCoinSettled(positions), s0,
+    // Each position's row in the kernel's output (options, then linear positions).
+    rowOf: book.refs.map((ref) => (ref.kind === "option" ? ref.row : book.nOpt + ref.row)),
   };
+}
+
+/** The plan's weighing at index s0 (kept for the last index: a batch margins every account at one). */
+function weighingAt(plan: GridPlan, s0: number): Weighing {
+  if (plan.weighed?.s0 !== s0) plan.weighed = { s0, w: weighing(plan.scenarios, plan.p, s0) };
+  return plan.weighed.w;
+}
+
+/**
+ * Whether two plans revalue alike: the same scenario set and the same compile options (smile
+ * nodes, smile dynamics, vol-shift scaling); they may differ in what the margin reads after
+ * (Deribit's USD-settled books: the roll shock). Found once per pair.
+ */
+function revaluesAlike(a: GridPlan, b: GridPlan): boolean {
+  if (a === b) return true;
+  let known = a.alike?.get(b);
+  if (known === undefined) {
+    const same = (x: ArrayLike<number>, y: ArrayLike<number>): boolean => x.length === y.length && Array.prototype.every.call(x, (v: number, i: number) => Object.is(v, y[i]));
+    known = same(a.set.logMoves, b.set.logMoves) && same(a.set.volShifts, b.set.volShifts) && same(a.set.volFloors, b.set.volFloors) &&
+      same(a.compileOptions.moves!, b.compileOptions.moves!) && a.compileOptions.stickyStrike === b.compileOptions.stickyStrike &&
+      JSON.stringify(a.p.volScaling) === JSON.stringify(b.p.volScaling);
+    (a.alike ??= new Map()).set(b, known);
+  }
+  return known;
 }
 
 /** The coin-settled positions (inverse, spot) and the USD-settled ones (linear), each with its indices in `positions`, an empty group left out. */
 interface SettlementGroup {
   at: number[];
   positions: readonly Position[];
+  /** Its terms, for the underlying's compiled whole they were taken from. */
+  terms?: { all: CompiledGrid; plan: GridPlan; terms: GridTerms };
 }
 
 /** settlementGroups of a book, kept while it is seen when it is frozen (margining it again finds the same groups). */
@@ -351,9 +426,26 @@ function separateSettlements(
   backend: Backend, positions: readonly Position[], groups: SettlementGroup[], u: string, market: Market, options: GridOptions, withValues: boolean,
 ): { margin: UnderlyingGridMargin; values?: PositionValue[] } {
   const { profile, perPosition, measureIn } = options;
-  const alone: GridOptions = { profile: togetherOf(profile), ...(perPosition ? { perPosition } : {}), ...(measureIn ? { measureIn } : {}) };
-  const books = groups.map((g) => measuredUnderlying(backend, g.positions, u, market, alone, withValues));
-  const parts = books.map((b) => b.margin);
+  const together = togetherOf(profile);
+  const alone: GridOptions = { profile: together, ...(perPosition ? { perPosition } : {}), ...(measureIn ? { measureIn } : {}) };
+  const plans = groups.map((g) => gridPlan(together, u, g.positions));
+  let parts: UnderlyingGridMargin[];
+  let values: PositionValue[] | undefined;
+  // Values name an id-less position by its index in its own book: those callers take the books one by one.
+  if (!withValues && plans.every((plan) => revaluesAlike(plans[0]!, plan))) {
+    // The books revalue alike: the underlying's positions are compiled and revalued once, each
+    // book measured from its positions' rows (a position's row is its own whatever book holds it).
+    const all = compiledOnce(backend, market, u, together, positions, () => compileGrid(backend, positions, u, market, together));
+    const r = revalueGrid(backend, all, market, false);
+    parts = groups.map((g, i) => {
+      const pick = <T>(xs: readonly T[]): T[] => g.at.map((k) => xs[k]!);
+      return marginOf(backend, g.positions, u, alone, groupTerms(g, plans[i]!, all), pick(r.rows), pick(r.values), pick(r.deltas), r.used);
+    });
+  } else {
+    const books = groups.map((g) => measuredUnderlying(backend, g.positions, u, market, alone, withValues));
+    parts = books.map((b) => b.margin);
+    if (withValues) values = inPositionOrder(groups, positions.length, books.map((b) => b.values!));
+  }
   const s0 = parts[0]!.index;
   const sum = (f: (m: UnderlyingGridMargin) => number): number => sumOf(parts, f);
   const total = (f: (m: UnderlyingGridMargin) => Amount): Amount => amount(sumOf(parts, (m) => f(m).usd), s0, u);
@@ -382,7 +474,19 @@ function separateSettlements(
     ...(perPosition ? { positions: inPositionOrder(groups, positions.length, parts.map((m) => m.positions!)) } : {}),
     settlements: parts,
   };
-  return withValues ? { margin, values: inPositionOrder(groups, positions.length, books.map((b) => b.values!)) } : { margin };
+  return values ? { margin, values } : { margin };
+}
+
+/** A settlement book's terms on its own plan, its positions' taken from the underlying's compiled whole (kept with the group for that whole). */
+function groupTerms(g: SettlementGroup, plan: GridPlan, all: CompiledGrid): GridTerms {
+  if (g.terms?.all === all && g.terms.plan === plan) return g.terms.terms;
+  const members = g.positions.map((_, k) => k);
+  const terms: GridTerms = {
+    p: plan.p, scenarios: plan.scenarios, weighed: weighingAt(plan, all.s0), futures: g.at.map((k) => all.futures[k]),
+    members, coinSettled: isCoinSettled(g.positions), rowOf: members, s0: all.s0,
+  };
+  g.terms = { all, plan, terms };
+  return terms;
 }
 
 /** Σ f(part), in order from 0. */
@@ -530,7 +634,7 @@ function mmpCharge(settings: readonly MmpSetting[] | undefined, u: string, p: Un
 }
 
 /** The minimum delta requirement (0 without one): (net·|Σ δ| + hedged·min(Σ δ⁺, Σ |δ⁻|)) × index. */
-function minimumDeltaCharge(deltas: number[], p: UnderlyingGridParams, s0: number): number {
+function minimumDeltaCharge(deltas: readonly number[], p: UnderlyingGridParams, s0: number): number {
   if (!p.minimumDelta) return 0;
   const long = deltas.reduce((a, d) => a + Math.max(d, 0), 0);
   const short = deltas.reduce((a, d) => a - Math.min(d, 0), 0);
@@ -544,7 +648,7 @@ function minimumDeltaCharge(deltas: number[], p: UnderlyingGridParams, s0: numbe
  * the longest of the futures' expiries. Term max(annualisedMoveRisk·τ(T), minMove), T in
  * years (a perpetual 0); × index.
  */
-function rollCharge(members: readonly number[], futures: readonly (FutureTerms | undefined)[], deltas: number[], p: UnderlyingGridParams, s0: number): number {
+function rollCharge(members: readonly number[], futures: readonly (FutureTerms | undefined)[], deltas: readonly number[], p: UnderlyingGridParams, s0: number): number {
   if (!p.rollShock) return 0;
   const shock = p.rollShock;
   // One position (a single-position margin) needs no netting.
