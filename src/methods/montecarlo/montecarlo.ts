@@ -22,6 +22,7 @@ import {
 } from "../scenario-risk.js";
 import { MAX_BINS, MAX_WORST, withDefaults, type MonteCarloModel, type MonteCarloModelInput } from "../../model/montecarlo.js";
 import { planPaths, type MonteCarloPlan, type UnderlyingDynamics } from "./plan.js";
+import { fresh, withScratch, type Take } from "../scratch.js";
 import { checkedModel } from "../../schema/montecarlo.js";
 import { checkedPositions } from "../../market/positions.js";
 
@@ -149,15 +150,17 @@ export function prepareMonteCarlo(
   const paths = backend.paths.bind(backend);
   const pathsAt = backend.pathsAt.bind(backend);
 
-  const simulate = (first: number, count: number): PathPnl => {
+  // The PnL rows from `rows`; the chunks' paths in one block from the backend's scratch.
+  const simulateInto = (first: number, count: number, rows: Take): PathPnl => {
     if (!(Number.isSafeInteger(first) && Number.isSafeInteger(count) && first >= 0 && count >= 1 && first + count <= n)) {
       throw new InputError("paths", `a range of paths must lie within 0..${n}, got ${first}..${first + count}`);
     }
-    // The chunks' paths reuse one block.
-    const cells = names.length * Math.min(chunk, count);
-    const block = { logMoves: new Float64Array(cells), volShifts: new Float64Array(cells) };
-    const pnl = revalueInChunks(backend, books, count, chunk, (at, m) => paths(plan, first + at, m, block), plan.horizon, options.onProgress);
-    return { start: first, ...pnl };
+    return withScratch(backend, (take) => {
+      const cells = names.length * Math.min(chunk, count);
+      const block = { logMoves: take(cells), volShifts: take(cells) };
+      const pnl = revalueInChunks(backend, books, count, chunk, (at, m) => paths(plan, first + at, m, block), plan.horizon, options.onProgress, rows);
+      return { start: first, ...pnl };
+    });
   };
 
   const esLevel = model.levels.es[0] ?? model.levels.var[0]!;
@@ -165,7 +168,9 @@ export function prepareMonteCarlo(
   const listed = Math.min(model.output.worstPaths, n);
   // A part keeps as many of its worst paths as the ES tail or the worst list can take from it.
   const counts = { worst: Math.max(n - kth + 1, listed), listed };
-  const part = (first: number, count: number): PartSummary => summarisePart(simulate(first, count), first, n, model.levels, counts, backend);
+  // The part's PnL lives no longer than the part: its rows are scratch.
+  const part = (first: number, count: number): PartSummary =>
+    withScratch(backend, (take) => summarisePart(simulateInto(first, count, take), first, n, model.levels, counts, backend, take));
 
   // Everything but the ES contributions now; those when their blocks are at hand (a
   // pool revalues the tail meanwhile).
@@ -226,18 +231,20 @@ export function prepareMonteCarlo(
     const nPos = book.positions.length;
     const out = new Float64Array(count * nPos);
     // One buffer for every block's rows (a full block's size; only the last is shorter).
-    const into = new Float64Array((1 + nPos) * Math.max(0, Math.min(TAIL_BLOCK, tail.paths.length - first * TAIL_BLOCK)));
-    for (let b = 0; b < count; b++) {
-      const from = (first + b) * TAIL_BLOCK;
-      const inBlock = tail.paths.slice(from, from + TAIL_BLOCK);
-      const set = new ScenarioSet(names, inBlock.length, backend.limits.scenarios);
-      // The planes of pathsAt are laid out as a scenario set's: [u·m + j].
-      const at = pathsAt(plan, inBlock);
-      set.logMoves.set(at.logMoves);
-      set.volShifts.set(at.volShifts);
-      const rows = backend.revalue(book, set, { dt: plan.horizon, reduce: "rows", into }).positions!;
-      rows.forEach((row, i) => (out[b * nPos + i] = -weightedSum(row, tail.weights, from)));
-    }
+    const most = Math.max(0, Math.min(TAIL_BLOCK, tail.paths.length - first * TAIL_BLOCK));
+    withScratch(backend, (take) => {
+      const into = take((1 + nPos) * most);
+      const zeros = take(names.length * most);
+      for (let b = 0; b < count; b++) {
+        const from = (first + b) * TAIL_BLOCK;
+        const inBlock = tail.paths.slice(from, from + TAIL_BLOCK);
+        const m = inBlock.length;
+        // The planes of pathsAt are laid out as a scenario set's: [u·m + j].
+        const set = new ScenarioSet(names, m, backend.limits.scenarios, { ...pathsAt(plan, inBlock), volFloors: zeros.subarray(0, names.length * m) });
+        const rows = backend.revalue(book, set, { dt: plan.horizon, reduce: "rows", into }).positions!;
+        rows.forEach((row, i) => (out[b * nPos + i] = -weightedSum(row, tail.weights, from)));
+      }
+    });
     return out;
   };
   // Blocks hold one figure per position, in the order of `positions` (the full book's).
@@ -253,7 +260,7 @@ export function prepareMonteCarlo(
   const fullBook = (): Book => (whole ??= backend.compile(positions, market, { volShiftWeight }));
 
   return {
-    model, plan, simulate, part, tailBlocks, summariseLater, esTail,
+    model, plan, simulate: (first, count) => simulateInto(first, count, fresh), part, tailBlocks, summariseLater, esTail,
     summarise: (parts, blocks) => summariseLater(parts)(blocks),
     underlyings: held,
   };
