@@ -222,19 +222,24 @@ export function histogram(losses: Float64Array | readonly Float64Array[], bins: 
   if (min === max) return { edges: [min, max], counts: [n] };
   const span = max - min;
   const edges = Array.from({ length: bins + 1 }, (_, i) => (i === bins ? max : min + (span * i) / bins));
-  const counts = new Array<number>(bins).fill(0);
-  const scale = bins / span;
-  for (const part of parts) {
-    for (let i = 0; i < part.length; i++) {
-      const x = part[i]!;
-      let b = Math.min(bins - 1, Math.floor((x - min) * scale));
-      // The division can round across an edge: settle on the edges as reported.
-      if (x < edges[b]!) b--;
-      else if (b < bins - 1 && x >= edges[b + 1]!) b++;
-      counts[b]!++;
-    }
+  // Whole-number counts: an f64 counter's add would chain its latency through equal bins.
+  const counts = new Uint32Array(bins);
+  for (const part of parts) countInto(part, counts, Float64Array.from(edges), min, bins / span);
+  return { edges, counts: Array.from(counts) };
+}
+
+/** Adds each loss of `part` to its bin of `counts` (the bins' `edges`, from `min`, `scale` bins per unit). */
+function countInto(part: Float64Array, counts: Uint32Array, edges: Float64Array, min: number, scale: number): void {
+  const last = counts.length - 1;
+  for (let i = 0; i < part.length; i++) {
+    const x = part[i]!;
+    // (x − min)·scale lies in [0, bins]: truncation is its floor.
+    let b = Math.min(last, ((x - min) * scale) | 0);
+    // The division can round across an edge: settle on the edges as reported.
+    if (x < edges[b]!) b--;
+    else if (b < last && x >= edges[b + 1]!) b++;
+    counts[b]!++;
   }
-  return { edges, counts };
 }
 
 /**
@@ -283,16 +288,20 @@ export function mergeWorst(lists: readonly WorstLosses[], count: number): WorstL
   const at = lists.map(() => 0);
   const out: WorstLosses = { indices: [], losses: [] };
   while (out.indices.length < count) {
-    let best = -1;
-    lists.forEach((l, j) => {
-      if (at[j]! >= l.indices.length) return;
-      if (best < 0) return void (best = j);
-      const x = l.losses[at[j]!]!, y = lists[best]!.losses[at[best]!]!;
-      if (x > y || (x === y && l.indices[at[j]!]! < lists[best]!.indices[at[best]!]!)) best = j;
-    });
+    let best = -1, bestLoss = 0, bestIndex = 0;
+    for (let j = 0; j < lists.length; j++) {
+      const l = lists[j]!, a = at[j]!;
+      if (a >= l.indices.length) continue;
+      const x = l.losses[a]!, index = l.indices[a]!;
+      if (best < 0 || x > bestLoss || (x === bestLoss && index < bestIndex)) {
+        best = j;
+        bestLoss = x;
+        bestIndex = index;
+      }
+    }
     if (best < 0) break;
-    out.indices.push(lists[best]!.indices[at[best]!]!);
-    out.losses.push(lists[best]!.losses[at[best]!]!);
+    out.indices.push(bestIndex);
+    out.losses.push(bestLoss);
     at[best]!++;
   }
   return out;
