@@ -37,6 +37,21 @@ describe("withScratch", () => {
     });
   });
 
+  it("keeps what an outer scope takes while an inner one is open out of later loans", () => {
+    const owner = {};
+    withScratch(owner, (outer) => {
+      let late: Float64Array | undefined;
+      withScratch(owner, (inner) => {
+        inner(10);
+        late = outer(10).fill(3);
+      });
+      // The inner scope's array is free again; the outer's, taken after it, is not.
+      const next = [outer(10), outer(10)];
+      expect(next.every((a) => a.buffer !== late!.buffer)).toBe(true);
+      expect(late!.every((x) => x === 3)).toBe(true);
+    });
+  });
+
   it("keeps each owner's arrays apart", () => {
     const [x, y] = [{}, {}];
     const a = withScratch(x, (take) => take(64).buffer);

@@ -194,13 +194,14 @@ export interface PartSummary {
  * The part of n scenarios that starts at `start`, from its PnL. `worst`: how many
  * worst scenarios to keep (at least the summary's list; a Monte Carlo run also
  * keeps its ES tail); `listed`: how many of them carry their PnL per underlying.
+ * Its working arrays come from `take`, the part's losses from `keep`.
  */
 export function summarisePart(
   pnl: ScenarioPnl, start: number, n: number, levels: Levels, counts: { worst: number; listed: number }, backend: Pick<Backend, "selector">,
-  take: Take = fresh,
+  take: Take = fresh, keep: Take = fresh,
 ): PartSummary {
   const top = tailCount(n, levels);
-  const losses = lossesOf(pnl.usd);
+  const losses = lossesOf(pnl.usd, keep(pnl.usd[0]!.length));
   const local = worstIndices(losses, counts.worst, backend.selector());
   // Each underlying's losses in turn, in one array.
   const scratch = take(losses.length);

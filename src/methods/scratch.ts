@@ -13,9 +13,10 @@ export const fresh: Take = (length) => new Float64Array(length);
 /** The most bytes of arrays kept for reuse per backend; what a run takes beyond it is new each time. */
 export const SCRATCH_KEEP_BYTES = 32 << 20;
 
-/** A backend's kept arrays, lent in order within a scope; the first `used` are out. */
+/** A backend's kept arrays, lent in order: slot i is out while `held[i]`; none at or above `used` is. */
 interface Keep {
   arrays: Float64Array<ArrayBuffer>[];
+  held: boolean[];
   bytes: number;
   used: number;
 }
@@ -24,19 +25,21 @@ const keeps = new WeakMap<object, Keep>();
 
 /**
  * `work` given `take`: zeroed arrays lent from what `owner` (a backend) keeps, back when
- * `work` returns — nothing taken may outlive it. The n-th array a scope takes is the
- * n-th kept one (grown when too short), so a run shaped like the last one reuses its
- * arrays; scopes nest (an inner one lends arrays after the outer's).
+ * `work` returns — nothing taken may outlive it. Each loan is the next kept array after
+ * those out (grown when too short), so a run shaped like the last one reuses its arrays.
+ * Scopes nest, and an outer scope may take while an inner one is open.
  */
 export function withScratch<T>(owner: object, work: (take: Take) => T): T {
   let keep = keeps.get(owner);
-  if (!keep) keeps.set(owner, (keep = { arrays: [], bytes: 0, used: 0 }));
+  if (!keep) keeps.set(owner, (keep = { arrays: [], held: [], bytes: 0, used: 0 }));
   const k = keep;
-  const start = k.used;
+  const mine: number[] = [];
   let open = true;
   const take: Take = (length) => {
     if (!open) throw new Error("scratch: an array taken after its scope ended");
     const i = k.used++;
+    k.held[i] = true;
+    mine.push(i);
     const kept = k.arrays[i];
     if (kept && kept.length >= length) return kept.subarray(0, length).fill(0);
     const array = new Float64Array(length);
@@ -51,6 +54,7 @@ export function withScratch<T>(owner: object, work: (take: Take) => T): T {
     return work(take);
   } finally {
     open = false;
-    k.used = start;
+    for (const i of mine) k.held[i] = false;
+    while (k.used > 0 && !k.held[k.used - 1]) k.used--;
   }
 }

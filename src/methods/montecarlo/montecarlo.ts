@@ -120,6 +120,13 @@ export const TAIL_BLOCK = 1_024;
 export function prepareMonteCarlo(
   backend: Backend, positions: readonly Position[], market: Market, modelInput: MonteCarloModelInput = {}, options: MonteCarloOptions = {},
 ): MonteCarloRun {
+  return prepare(backend, positions, market, modelInput, options).run;
+}
+
+/** The run, and the whole of it on this thread (whose parts then live no longer than the call). */
+function prepare(
+  backend: Backend, positions: readonly Position[], market: Market, modelInput: MonteCarloModelInput, options: MonteCarloOptions,
+): { run: MonteCarloRun; whole: () => MonteCarloResult } {
   assertBackend(backend);
   assertMarket(market);
   refuseUnknownKeys(options, ["chunkPaths", "onProgress"] satisfies (keyof MonteCarloOptions)[], "options");
@@ -168,9 +175,9 @@ export function prepareMonteCarlo(
   const listed = Math.min(model.output.worstPaths, n);
   // A part keeps as many of its worst paths as the ES tail or the worst list can take from it.
   const counts = { worst: Math.max(n - kth + 1, listed), listed };
-  // The part's PnL lives no longer than the part: its rows are scratch.
-  const part = (first: number, count: number): PartSummary =>
-    withScratch(backend, (take) => summarisePart(simulateInto(first, count, take), first, n, model.levels, counts, backend, take));
+  // The part's PnL lives no longer than the part: its rows are scratch; its losses are the caller's (`keep`).
+  const partWith = (first: number, count: number, keep: Take): PartSummary =>
+    withScratch(backend, (take) => summarisePart(simulateInto(first, count, take), first, n, model.levels, counts, backend, take, keep));
 
   // Everything but the ES contributions now; those when their blocks are at hand (a
   // pool revalues the tail meanwhile).
@@ -259,10 +266,14 @@ export function prepareMonteCarlo(
   let whole: Book | undefined;
   const fullBook = (): Book => (whole ??= backend.compile(positions, market, { volShiftWeight }));
 
+  const summarise = (parts: readonly PartSummary[], blocks?: Float64Array): MonteCarloResult => summariseLater(parts)(blocks);
   return {
-    model, plan, simulate: (first, count) => simulateInto(first, count, fresh), part, tailBlocks, summariseLater, esTail,
-    summarise: (parts, blocks) => summariseLater(parts)(blocks),
-    underlyings: held,
+    run: {
+      model, plan, simulate: (first, count) => simulateInto(first, count, fresh), part: (first, count) => partWith(first, count, fresh),
+      tailBlocks, summariseLater, esTail, summarise, underlyings: held,
+    },
+    // The result keeps nothing of the part: its losses can be scratch too.
+    whole: () => withScratch(backend, (keep) => summarise([partWith(0, n, keep)])),
   };
 }
 
@@ -296,6 +307,5 @@ export function monteCarlo(
 ): MonteCarloResult {
   assertBackend(backend);
   assertMarket(market);
-  const run = prepareMonteCarlo(backend, positions, market, modelInput, options);
-  return run.summarise([run.part(0, run.model.paths)]);
+  return prepare(backend, positions, market, modelInput, options).whole();
 }
