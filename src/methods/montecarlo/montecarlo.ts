@@ -8,7 +8,6 @@
 // on their own, which gives the standalone risks at no extra cost: the
 // portfolio PnL of a path is the sum of its underlyings' PnL.
 import { assertBackend, checkBudget, type Backend } from "../../engine/backend.js";
-import type { Book } from "../../engine/book.js";
 import { ScenarioSet } from "../../engine/scenarios.js";
 import { InputError, LimitError, refuseUnknownKeys } from "../../errors.js";
 import { exp } from "../../math/deterministic.js";
@@ -224,9 +223,10 @@ function prepare(
    * ES = [Σ_{i>k} L(i) + (k − nα)·L(k)] / (n(1 − α)) is linear in the tail paths' losses,
    * so each position's share is the same weighted sum of its own losses on those paths.
    * The tail paths (largest loss first, L(k) last with its fractional weight) are
-   * regenerated — a path is a function of its index — and the whole book revalued on
-   * them position by position, in blocks of TAIL_BLOCK paths whose partial sums are
-   * added in block order: any split of the blocks across workers gives the same bits.
+   * regenerated — a path is a function of its index — and each underlying's book (the
+   * run's own: a position's PnL is its own, whatever book holds it) revalued on them
+   * position by position, in blocks of TAIL_BLOCK paths whose partial sums are added in
+   * block order: any split of the blocks across workers gives the same bits.
    */
   const esTail = (parts: readonly PartSummary[]): EsTail => {
     // The worst of the whole are among each part's worst.
@@ -234,24 +234,27 @@ function prepare(
     return { paths: tail, weights: tail.map((_, j) => (j < tail.length - 1 ? 1 : kth - na) / (n - na)) };
   };
   const tailBlocks = (tail: EsTail, first: number, count: number): Float64Array => {
-    const book = fullBook();
-    const nPos = book.positions.length;
+    const nPos = positions.length;
     const out = new Float64Array(count * nPos);
     // One buffer for every block's rows (a full block's size; only the last is shorter).
     const most = Math.max(0, Math.min(TAIL_BLOCK, tail.paths.length - first * TAIL_BLOCK));
-    withScratch(backend, (take) => {
-      const into = take((1 + nPos) * most);
-      const zeros = take(names.length * most);
+    withScratch(backend, (take) => backend.withResident(() => {
+      const all = books();
+      const into = take((1 + Math.max(...all.map((u) => u.book.positions.length))) * most);
+      const zeros = take(most);
       for (let b = 0; b < count; b++) {
         const from = (first + b) * TAIL_BLOCK;
         const inBlock = tail.paths.slice(from, from + TAIL_BLOCK);
         const m = inBlock.length;
-        // The planes of pathsAt are laid out as a scenario set's: [u·m + j].
-        const set = new ScenarioSet(names, m, backend.limits.scenarios, { ...pathsAt(plan, inBlock), volFloors: zeros.subarray(0, names.length * m) });
-        const rows = backend.revalue(book, set, { dt: plan.horizon, reduce: "rows", into }).positions!;
-        rows.forEach((row, i) => (out[b * nPos + i] = -weightedSum(row, tail.weights, from)));
+        // The planes of pathsAt are laid out as the underlyings' scenario sets, one after another: [u·m + j].
+        const at = pathsAt(plan, inBlock);
+        all.forEach((u, k) => {
+          const planes = { logMoves: at.logMoves.subarray(k * m, (k + 1) * m), volShifts: at.volShifts.subarray(k * m, (k + 1) * m), volFloors: zeros.subarray(0, m) };
+          const rows = backend.revalue(u.book, new ScenarioSet([u.underlying], m, backend.limits.scenarios, planes), { dt: plan.horizon, reduce: "rows", into }).positions!;
+          rows.forEach((row, i) => (out[b * nPos + heldAt()[k]![i]!] = -weightedSum(row, tail.weights, from)));
+        });
       }
-    });
+    }));
     return out;
   };
   // Blocks hold one figure per position, in the order of `positions` (the full book's).
@@ -263,8 +266,9 @@ function prepare(
       return { id: p.id ?? String(i), underlying: p.underlying, esUsd: sum };
     });
   };
-  let whole: Book | undefined;
-  const fullBook = (): Book => (whole ??= backend.compile(positions, market, { volShiftWeight }));
+  // Where each underlying's book's positions lie in `positions`, its book's order.
+  let where: number[][] | undefined;
+  const heldAt = (): number[][] => (where ??= names.map((u) => positions.flatMap((p, i) => (p.underlying === u ? [i] : []))));
 
   const summarise = (parts: readonly PartSummary[], blocks?: Float64Array): MonteCarloResult => summariseLater(parts)(blocks);
   return {
