@@ -129,19 +129,27 @@ export function largest(losses: Float64Array, count: number, selector: Selector)
  */
 export function mergeLargest(parts: readonly Float64Array[], count: number): Float64Array {
   const out = new Float64Array(Math.min(count, parts.reduce((a, p) => a + p.length, 0)));
+  if (parts.length === 1) return (out.set(parts[0]!.subarray(parts[0]!.length - out.length)), out);
   const at = parts.map((p) => p.length - 1);
   for (let i = out.length - 1; i >= 0; i--) {
-    let best = -1;
+    let best = -1, top = 0;
     for (let j = 0; j < parts.length; j++) {
-      if (at[j]! >= 0 && (best < 0 || before(parts[best]![at[best]!]!, parts[j]![at[j]!]!))) best = j;
+      const a = at[j]!;
+      if (a < 0) continue;
+      const x = parts[j]![a]!;
+      if (best < 0 || before(top, x)) {
+        best = j;
+        top = x;
+      }
     }
-    out[i] = parts[best]![at[best]!--]!;
+    out[i] = top;
+    at[best]!--;
   }
   return out;
 }
 
 /** a sorts before b in Float64Array order, where −0 comes before +0. */
-const before = (a: number, b: number): boolean => a < b || (a === b && Object.is(a, -0) && !Object.is(b, -0));
+const before = (a: number, b: number): boolean => a < b || (a === 0 && b === 0 && 1 / a < 0 && 1 / b > 0);
 
 /**
  * VaR and ES at the given levels with standard errors and 95% intervals (see
