@@ -107,10 +107,10 @@ export interface MonteCarloRun {
   tailBlocks(tail: EsTail, first: number, count: number): Float64Array;
 }
 
-/** The paths of the ES tail, largest loss first, and their weights in the ES. */
+/** The paths of the ES tail, largest loss first, and their weights in the ES (typed arrays: copied to workers as bytes). */
 export interface EsTail {
-  paths: number[];
-  weights: number[];
+  paths: Float64Array;
+  weights: Float64Array;
 }
 
 /** Tail paths per contribution block. */
@@ -231,7 +231,7 @@ function prepare(
   const esTail = (parts: readonly PartSummary[]): EsTail => {
     // The worst of the whole are among each part's worst.
     const tail = mergeWorst(parts.map((p) => p.worst), n - kth + 1).indices;
-    return { paths: tail, weights: tail.map((_, j) => (j < tail.length - 1 ? 1 : kth - na) / (n - na)) };
+    return { paths: Float64Array.from(tail), weights: Float64Array.from(tail, (_, j) => (j < tail.length - 1 ? 1 : kth - na) / (n - na)) };
   };
   const tailBlocks = (tail: EsTail, first: number, count: number): Float64Array => {
     const nPos = positions.length;
@@ -289,7 +289,7 @@ export function concatBlocks(parts: readonly Float64Array[]): Float64Array {
 }
 
 /** Σ_j weights[from + j]·row[j], added in j order. */
-function weightedSum(row: Float64Array, weights: readonly number[], from: number): number {
+function weightedSum(row: Float64Array, weights: Float64Array, from: number): number {
   let sum = 0;
   for (let j = 0; j < row.length; j++) sum += weights[from + j]! * row[j]!;
   return sum;
