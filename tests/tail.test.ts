@@ -317,4 +317,12 @@ describe("mergeWorst", () => {
   it("returns fewer when the parts hold fewer", () => {
     expect(mergeWorst([{ indices: [4], losses: [1] }, { indices: [], losses: [] }], 3)).toEqual({ indices: [4], losses: [1] });
   });
+
+  it("takes a count as a bound: none for 0 or NaN, a fraction rounded up, all for Infinity", () => {
+    const lists = [{ indices: [2, 0], losses: [5, 3] }, { indices: [1], losses: [4] }];
+    expect(mergeWorst(lists, 0)).toEqual({ indices: [], losses: [] });
+    expect(mergeWorst(lists, NaN)).toEqual({ indices: [], losses: [] });
+    expect(mergeWorst(lists, 1.5)).toEqual({ indices: [2, 1], losses: [5, 4] });
+    expect(mergeWorst(lists, Infinity)).toEqual({ indices: [2, 1, 0], losses: [5, 4, 3] });
+  });
 });

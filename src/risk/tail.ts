@@ -294,8 +294,10 @@ export interface WorstLosses {
  */
 export function mergeWorst(lists: readonly WorstLosses[], count: number): WorstLosses {
   const at = lists.map(() => 0);
-  const out: WorstLosses = { indices: [], losses: [] };
-  while (out.indices.length < count) {
+  // As many as asked (a fraction rounds up, NaN is none), or all there are; filled, not pushed.
+  const m = Math.max(0, Math.min(Math.ceil(count), lists.reduce((a, l) => a + l.indices.length, 0)) || 0);
+  const out: WorstLosses = { indices: new Array<number>(m), losses: new Array<number>(m) };
+  for (let i = 0; i < m; i++) {
     let best = -1, bestLoss = 0, bestIndex = 0;
     for (let j = 0; j < lists.length; j++) {
       const l = lists[j]!, a = at[j]!;
@@ -307,9 +309,8 @@ export function mergeWorst(lists: readonly WorstLosses[], count: number): WorstL
         bestIndex = index;
       }
     }
-    if (best < 0) break;
-    out.indices.push(bestIndex);
-    out.losses.push(bestLoss);
+    out.indices[i] = bestIndex;
+    out.losses[i] = bestLoss;
     at[best]!++;
   }
   return out;

@@ -230,8 +230,10 @@ function prepare(
    */
   const esTail = (parts: readonly PartSummary[]): EsTail => {
     // The worst of the whole are among each part's worst.
-    const tail = mergeWorst(parts.map((p) => p.worst), n - kth + 1).indices;
-    return { paths: Float64Array.from(tail), weights: Float64Array.from(tail, (_, j) => (j < tail.length - 1 ? 1 : kth - na) / (n - na)) };
+    const paths = Float64Array.from(mergeWorst(parts.map((p) => p.worst), n - kth + 1).indices);
+    const weights = new Float64Array(paths.length).fill(1 / (n - na));
+    weights[paths.length - 1] = (kth - na) / (n - na);
+    return { paths, weights };
   };
   const tailBlocks = (tail: EsTail, first: number, count: number): Float64Array => {
     const nPos = positions.length;
