@@ -30,7 +30,7 @@ export { createEngine, type Engine, type EngineOptions } from "./engine/engine.j
 export { referenceBackend, type ReferenceBackend } from "./reference/backend.js";
 export type { Backend, BookGreeks, Limits, LossWeights, Reduction, RevalueOptions, RevalueResult, WorstLosses } from "./engine/backend.js";
 export type { Book, CompileOptions, OptionTerms, PositionRef } from "./engine/book.js";
-export type { ScenarioSet } from "./engine/scenarios.js";
+export type { ScenarioPlanes, ScenarioSet } from "./engine/scenarios.js";
 export type { PathBlock, PathPlan } from "./engine/path-plan.js";
 export type { Selector } from "./engine/select.js";
 export type { KernelLayout, Kernels, PathLayout, WasmModuleChoice, WasmModuleName, WasmSource } from "./engine/wasm.js";

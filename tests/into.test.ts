@@ -64,6 +64,28 @@ describe("revalue into the caller's array", () => {
   });
 });
 
+describe("a scenario set over the caller's planes", () => {
+  it("revalues them where they lie, with the bits of a set holding copies", () => {
+    for (const backend of backends) {
+      const book = backend.compile(example.portfolio.positions, example.market);
+      const copy = scenarios(book.underlyings);
+      const planes = { logMoves: copy.logMoves.slice(), volShifts: copy.volShifts.slice(), volFloors: copy.volFloors.slice() };
+      const over = new ScenarioSet(book.underlyings, copy.count, undefined, planes);
+      expect(over.logMoves).toBe(planes.logMoves);
+      expect(backend.revalue(book, over, { dt: 1 / 365 }).pnl).toEqual(backend.revalue(book, copy, { dt: 1 / 365 }).pnl);
+    }
+  });
+
+  it("refuses a plane of another length, or not a Float64Array, naming it", () => {
+    const cells = 2 * 10;
+    const planes = { logMoves: new Float64Array(cells), volShifts: new Float64Array(cells), volFloors: new Float64Array(cells) };
+    expect(() => new ScenarioSet(["BTC", "ETH"], 10, undefined, { ...planes, volShifts: new Float64Array(cells + 1) }))
+      .toThrow(expect.objectContaining({ name: "InputError", path: "planes.volShifts" }));
+    expect(() => new ScenarioSet(["BTC", "ETH"], 10, undefined, { ...planes, volFloors: [] as unknown as Float64Array }))
+      .toThrow(expect.objectContaining({ name: "InputError", path: "planes.volFloors" }));
+  });
+});
+
 describe("paths into the caller's planes", () => {
   const plan = () => planPaths(withDefaults({ paths: 1_000, seed: 5, jumps: { common: { intensity: 2, mean: -0.1, vol: 0.05 } } }), example.market, example.market.names, engine.layout.paths);
 

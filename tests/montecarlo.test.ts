@@ -165,6 +165,17 @@ describe("reproducibility", () => {
     expect(c).toEqual(a);
   });
 
+  it("an engine's reused working arrays change no bit: runs of other sizes in between, and simulate()'s rows stay the caller's", async () => {
+    const fresh = monteCarlo(await createEngine(), positions, synth, model);
+    const run = prepareMonteCarlo(engine, positions, synth, model);
+    const rows = run.simulate(0, 2_000);
+    const kept = rows.usd.map((r) => r.slice());
+    monteCarlo(engine, positions, synth, { ...model, paths: 12_345 });
+    expect(monteCarlo(engine, positions, synth, model)).toEqual(fresh);
+    run.part(0, 3_000);
+    expect(rows.usd).toEqual(kept);
+  });
+
   it("paths split across separate engines (as workers would each hold one) give the single-engine result, bit for bit", async () => {
     const single = monteCarlo(engine, positions, synth, model);
     for (const workers of [2, 3]) {

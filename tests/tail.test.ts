@@ -272,6 +272,21 @@ describe("parts summarised apart (workers' ranges)", () => {
     expect(tailRiskOfLargest(merged, all.length, levels)).toEqual(tailRisk(all, levels, sel()));
   });
 
+  it("mergeLargest orders signed zeros as Float64Array's sort does (−0 first), from one part or several", () => {
+    const lists = [[-1, -0, 0, 3], [-0, 0, 2], [-0, -0, 0], [5]].map((l) => Float64Array.from(l));
+    const whole = Float64Array.from(lists.flatMap((l) => Array.from(l))).sort();
+    const signs = (a: Float64Array): boolean[] => Array.from(a, (x) => Object.is(x, -0));
+    for (const count of [1, 5, 9, 100]) {
+      const merged = mergeLargest(lists, count);
+      const expected = whole.slice(Math.max(0, whole.length - count));
+      expect(merged).toEqual(expected);
+      expect(signs(merged)).toEqual(signs(expected));
+      const one = mergeLargest([whole], count);
+      expect(signs(one)).toEqual(signs(expected));
+      expect(one.buffer).not.toBe(whole.buffer);
+    }
+  });
+
   it("histogram of the parts is the histogram of the whole", () => {
     expect(histogram(parts, 40)).toEqual(histogram(all, 40));
     expect(() => histogram([new Float64Array(0)], 5)).toThrow(InputError);
@@ -301,5 +316,13 @@ describe("mergeWorst", () => {
 
   it("returns fewer when the parts hold fewer", () => {
     expect(mergeWorst([{ indices: [4], losses: [1] }, { indices: [], losses: [] }], 3)).toEqual({ indices: [4], losses: [1] });
+  });
+
+  it("takes a count as a bound: none for 0 or NaN, a fraction rounded up, all for Infinity", () => {
+    const lists = [{ indices: [2, 0], losses: [5, 3] }, { indices: [1], losses: [4] }];
+    expect(mergeWorst(lists, 0)).toEqual({ indices: [], losses: [] });
+    expect(mergeWorst(lists, NaN)).toEqual({ indices: [], losses: [] });
+    expect(mergeWorst(lists, 1.5)).toEqual({ indices: [2, 1], losses: [5, 4] });
+    expect(mergeWorst(lists, Infinity)).toEqual({ indices: [2, 1, 0], losses: [5, 4, 3] });
   });
 });

@@ -6,7 +6,7 @@
 export { Engine, createEngine, type EngineOptions } from "./engine.js";
 export { DEFAULT_LIMITS, type Backend, type BookGreeks, type Limits, type LossWeights, type Reduction, type RevalueOptions, type RevalueResult, type WorstLosses } from "./backend.js";
 export type { Book, CompileOptions, OptionTerms, PositionRef } from "./book.js";
-export { ScenarioSet } from "./scenarios.js";
+export { ScenarioSet, type ScenarioPlanes } from "./scenarios.js";
 export { STREAM, type PathBlock, type PathPlan } from "./path-plan.js";
 export type { Selector } from "./select.js";
 export { relaxedSimdSupported, type KernelLayout, type Kernels, type PathLayout, type WasmModuleChoice, type WasmModuleName, type WasmSource } from "./wasm.js";

@@ -4,6 +4,13 @@ import { expectNames, InputError, LimitError } from "../errors.js";
 export const MAX_SCENARIOS = 50_000_000;
 import { log } from "../math/deterministic.js";
 
+/** A scenario set's planes: per underlying and scenario at [u·count + s]. */
+export interface ScenarioPlanes {
+  logMoves: Float64Array;
+  volShifts: Float64Array;
+  volFloors: Float64Array;
+}
+
 /**
  * A block of joint market scenarios for the underlyings of a book: per underlying
  * and scenario a log price move x (S' = S·e^x, every forward of the underlying
@@ -22,13 +29,25 @@ export class ScenarioSet {
     readonly count: number,
     /** The most scenarios allowed (a backend's limits.scenarios), checked before anything is allocated. */
     limit = MAX_SCENARIOS,
+    /**
+     * Planes to use instead of new ones (each underlyings × count long, in the set's layout):
+     * scenarios already laid out elsewhere are revalued without a copy.
+     */
+    planes?: ScenarioPlanes,
   ) {
     expectNames(underlyings, "scenarios.underlyings");
     if (!Number.isInteger(count) || count < 1) throw new InputError("scenarios.count", `must be a whole number ≥ 1, got ${count}`);
     if (count > limit) throw new LimitError("scenarios", count, limit);
-    this.logMoves = new Float64Array(underlyings.length * count);
-    this.volShifts = new Float64Array(underlyings.length * count);
-    this.volFloors = new Float64Array(underlyings.length * count);
+    const cells = underlyings.length * count;
+    const plane = (name: keyof ScenarioPlanes): Float64Array => {
+      if (!planes) return new Float64Array(cells);
+      const given = planes[name];
+      if (!(given instanceof Float64Array && given.length === cells)) throw new InputError(`planes.${name}`, `must be a Float64Array of ${cells} entries (underlyings × count)`);
+      return given;
+    };
+    this.logMoves = plane("logMoves");
+    this.volShifts = plane("volShifts");
+    this.volFloors = plane("volFloors");
   }
 
   private slot(s: number, underlying: string): number {

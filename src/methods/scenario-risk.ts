@@ -16,6 +16,7 @@ import { isCoinSettled, type Position } from "../model/types.js";
 import {
   histogram, largest, mergeLargest, mergeWorst, tailCount, tailRiskOfLargest, worstIndices, type TailRisk, type WorstLosses,
 } from "../risk/tail.js";
+import { fresh, type Take } from "./scratch.js";
 import { valueBook } from "./valuation.js";
 
 /** An underlying a portfolio holds: what its risk is reported with. */
@@ -68,52 +69,49 @@ export interface ScenarioPnl {
 /** Revalues each underlying's book under its planes of `block` (n scenarios, horizon dt years). */
 export function revalueByUnderlying(backend: Backend, books: UnderlyingBook[], block: PathBlock, n: number, dt: number): ScenarioPnl {
   const pnl = { usd: books.map(() => new Float64Array(n)), coin: books.map((b) => (b.coinSettled ? new Float64Array(n) : undefined)) };
-  revalueInto(backend, books, block, n, dt, pnl, 0);
+  revalueInto(backend, books, block, n, dt, pnl, 0, new Float64Array(n));
   return pnl;
 }
 
 /**
- * revalueByUnderlying written into rows held for a longer range, from `at`, with each
- * underlying's scenario set kept in `sets` (by size) for the next chunk: nothing
- * allocated per chunk. (A fresh typed array costs a page fault per 4 KiB written in
- * Chromium, whose allocator hands freed buffers back to the system.)
+ * revalueByUnderlying written into rows held for a longer range, from `at`: each
+ * underlying's scenarios are its planes of `block` as they lie, with `zeros` (n or
+ * more) as their vol floors, so nothing is copied or allocated per chunk.
  */
-export function revalueInto(
-  backend: Backend, books: UnderlyingBook[], block: PathBlock, n: number, dt: number, into: ScenarioPnl, at: number, sets = new Map<number, ScenarioSet[]>(),
+function revalueInto(
+  backend: Backend, books: UnderlyingBook[], block: PathBlock, n: number, dt: number, into: ScenarioPnl, at: number, zeros: Float64Array,
 ): void {
-  let mine = sets.get(n);
-  if (!mine) sets.set(n, (mine = books.map((b) => new ScenarioSet([b.underlying], n, backend.limits.scenarios))));
+  const volFloors = zeros.subarray(0, n);
   books.forEach((b, u) => {
-    const set = mine[u]!;
-    set.logMoves.set(block.logMoves.subarray(u * n, (u + 1) * n));
-    set.volShifts.set(block.volShifts.subarray(u * n, (u + 1) * n));
+    const logMoves = block.logMoves.subarray(u * n, (u + 1) * n);
+    const set = new ScenarioSet([b.underlying], n, backend.limits.scenarios, { logMoves, volShifts: block.volShifts.subarray(u * n, (u + 1) * n), volFloors });
     const usd = backend.revalue(b.book, set, { dt, into: into.usd[u]!.subarray(at, at + n) }).pnl;
     const coin = into.coin[u];
-    if (coin) for (let i = 0; i < n; i++) coin[at + i] = coinPnl(b.valueUsd, usd[i]!, b.index, exp(set.logMoves[i]!));
+    if (coin) for (let i = 0; i < n; i++) coin[at + i] = coinPnl(b.valueUsd, usd[i]!, b.index, exp(logMoves[i]!));
   });
 }
 
 /**
  * revalueByUnderlying over `count` scenarios in chunks of at most `chunk` (`blockAt(at, m)`
  * gives scenarios [at, at + m)), the books held loaded throughout and each chunk written
- * into the run's rows: the same bits as one call (each scenario is revalued on its own),
- * in bounded scratch memory, with `onProgress(done, count)` after each chunk.
+ * into the run's rows (from `take`): the same bits as one call (each scenario is revalued
+ * on its own), in bounded scratch memory, with `onProgress(done, count)` after each chunk.
  */
 export function revalueInChunks(
   backend: Backend, books: () => UnderlyingBook[], count: number, chunk: number, blockAt: (at: number, m: number) => PathBlock, dt: number,
-  onProgress?: (done: number, total: number) => void,
+  onProgress?: (done: number, total: number) => void, take: Take = fresh,
 ): ScenarioPnl {
   const pnl: ScenarioPnl = { usd: [], coin: [] };
-  const sets = new Map<number, ScenarioSet[]>();
   backend.withResident(() => {
     const all = books();
     for (const b of all) {
-      pnl.usd.push(new Float64Array(count));
-      pnl.coin.push(b.coinSettled ? new Float64Array(count) : undefined);
+      pnl.usd.push(take(count));
+      pnl.coin.push(b.coinSettled ? take(count) : undefined);
     }
+    const zeros = take(Math.min(chunk, count));
     for (let at = 0; at < count; at += chunk) {
       const m = Math.min(chunk, count - at);
-      revalueInto(backend, all, blockAt(at, m), m, dt, pnl, at, sets);
+      revalueInto(backend, all, blockAt(at, m), m, dt, pnl, at, zeros);
       onProgress?.(at + m, count);
     }
   });
@@ -196,15 +194,17 @@ export interface PartSummary {
  * The part of n scenarios that starts at `start`, from its PnL. `worst`: how many
  * worst scenarios to keep (at least the summary's list; a Monte Carlo run also
  * keeps its ES tail); `listed`: how many of them carry their PnL per underlying.
+ * Its working arrays come from `take`, the part's losses from `keep`.
  */
 export function summarisePart(
   pnl: ScenarioPnl, start: number, n: number, levels: Levels, counts: { worst: number; listed: number }, backend: Pick<Backend, "selector">,
+  take: Take = fresh, keep: Take = fresh,
 ): PartSummary {
   const top = tailCount(n, levels);
-  const losses = lossesOf(pnl.usd);
+  const losses = lossesOf(pnl.usd, keep(pnl.usd[0]!.length));
   const local = worstIndices(losses, counts.worst, backend.selector());
   // Each underlying's losses in turn, in one array.
-  const scratch = new Float64Array(losses.length);
+  const scratch = take(losses.length);
   const largestOf = (rows: Float64Array[]): Float64Array => largest(lossesOf(rows, scratch), top, backend.selector());
   return {
     start,

@@ -16,7 +16,7 @@ export { impliedVol, type ImpliedVolInputs } from "../market/implied-vol.js";
 // The engine tier's types the twins' signatures mention (the same as pmargin/engine's).
 export type {
   Backend, BookGreeks, Book, CompileOptions, KernelLayout, Limits, OptionTerms, PathBlock, PathLayout, PathPlan, PositionRef, Reduction,
-  RevalueOptions, RevalueResult, ScenarioSet, Selector, Correlation, LossWeights, WorstLosses,
+  RevalueOptions, RevalueResult, ScenarioPlanes, ScenarioSet, Selector, Correlation, LossWeights, WorstLosses,
   Position, PositionBase, SpotPosition, FuturePosition, OptionPosition, Settlement, OptionRight, UnderlyingLiquidity,
   Market, UnderlyingCurves, ForwardCurve, ForwardNode, VolSurface, SurfaceSlice, SliceRef,
 } from "../engine/index.js";

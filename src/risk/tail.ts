@@ -129,19 +129,27 @@ export function largest(losses: Float64Array, count: number, selector: Selector)
  */
 export function mergeLargest(parts: readonly Float64Array[], count: number): Float64Array {
   const out = new Float64Array(Math.min(count, parts.reduce((a, p) => a + p.length, 0)));
+  if (parts.length === 1) return (out.set(parts[0]!.subarray(parts[0]!.length - out.length)), out);
   const at = parts.map((p) => p.length - 1);
   for (let i = out.length - 1; i >= 0; i--) {
-    let best = -1;
+    let best = -1, top = 0;
     for (let j = 0; j < parts.length; j++) {
-      if (at[j]! >= 0 && (best < 0 || before(parts[best]![at[best]!]!, parts[j]![at[j]!]!))) best = j;
+      const a = at[j]!;
+      if (a < 0) continue;
+      const x = parts[j]![a]!;
+      if (best < 0 || before(top, x)) {
+        best = j;
+        top = x;
+      }
     }
-    out[i] = parts[best]![at[best]!--]!;
+    out[i] = top;
+    at[best]!--;
   }
   return out;
 }
 
 /** a sorts before b in Float64Array order, where −0 comes before +0. */
-const before = (a: number, b: number): boolean => a < b || (a === b && Object.is(a, -0) && !Object.is(b, -0));
+const before = (a: number, b: number): boolean => a < b || (a === 0 && b === 0 && 1 / a < 0 && 1 / b > 0);
 
 /**
  * VaR and ES at the given levels with standard errors and 95% intervals (see
@@ -222,19 +230,24 @@ export function histogram(losses: Float64Array | readonly Float64Array[], bins: 
   if (min === max) return { edges: [min, max], counts: [n] };
   const span = max - min;
   const edges = Array.from({ length: bins + 1 }, (_, i) => (i === bins ? max : min + (span * i) / bins));
-  const counts = new Array<number>(bins).fill(0);
-  const scale = bins / span;
-  for (const part of parts) {
-    for (let i = 0; i < part.length; i++) {
-      const x = part[i]!;
-      let b = Math.min(bins - 1, Math.floor((x - min) * scale));
-      // The division can round across an edge: settle on the edges as reported.
-      if (x < edges[b]!) b--;
-      else if (b < bins - 1 && x >= edges[b + 1]!) b++;
-      counts[b]!++;
-    }
+  // Whole-number counts: an f64 counter's add would chain its latency through equal bins.
+  const counts = new Uint32Array(bins);
+  for (const part of parts) countInto(part, counts, Float64Array.from(edges), min, bins / span);
+  return { edges, counts: Array.from(counts) };
+}
+
+/** Adds each loss of `part` to its bin of `counts` (the bins' `edges`, from `min`, `scale` bins per unit). */
+function countInto(part: Float64Array, counts: Uint32Array, edges: Float64Array, min: number, scale: number): void {
+  const last = counts.length - 1;
+  for (let i = 0; i < part.length; i++) {
+    const x = part[i]!;
+    // (x − min)·scale lies in [0, bins]: truncation is its floor.
+    let b = Math.min(last, ((x - min) * scale) | 0);
+    // The division can round across an edge: settle on the edges as reported.
+    if (x < edges[b]!) b--;
+    else if (b < last && x >= edges[b + 1]!) b++;
+    counts[b]!++;
   }
-  return { edges, counts };
 }
 
 /**
@@ -281,18 +294,23 @@ export interface WorstLosses {
  */
 export function mergeWorst(lists: readonly WorstLosses[], count: number): WorstLosses {
   const at = lists.map(() => 0);
-  const out: WorstLosses = { indices: [], losses: [] };
-  while (out.indices.length < count) {
-    let best = -1;
-    lists.forEach((l, j) => {
-      if (at[j]! >= l.indices.length) return;
-      if (best < 0) return void (best = j);
-      const x = l.losses[at[j]!]!, y = lists[best]!.losses[at[best]!]!;
-      if (x > y || (x === y && l.indices[at[j]!]! < lists[best]!.indices[at[best]!]!)) best = j;
-    });
-    if (best < 0) break;
-    out.indices.push(lists[best]!.indices[at[best]!]!);
-    out.losses.push(lists[best]!.losses[at[best]!]!);
+  // As many as asked (a fraction rounds up, NaN is none), or all there are; filled, not pushed.
+  const m = Math.max(0, Math.min(Math.ceil(count), lists.reduce((a, l) => a + l.indices.length, 0)) || 0);
+  const out: WorstLosses = { indices: new Array<number>(m), losses: new Array<number>(m) };
+  for (let i = 0; i < m; i++) {
+    let best = -1, bestLoss = 0, bestIndex = 0;
+    for (let j = 0; j < lists.length; j++) {
+      const l = lists[j]!, a = at[j]!;
+      if (a >= l.indices.length) continue;
+      const x = l.losses[a]!, index = l.indices[a]!;
+      if (best < 0 || x > bestLoss || (x === bestLoss && index < bestIndex)) {
+        best = j;
+        bestLoss = x;
+        bestIndex = index;
+      }
+    }
+    out.indices[i] = bestIndex;
+    out.losses[i] = bestLoss;
     at[best]!++;
   }
   return out;

@@ -8,7 +8,6 @@
 // on their own, which gives the standalone risks at no extra cost: the
 // portfolio PnL of a path is the sum of its underlyings' PnL.
 import { assertBackend, checkBudget, type Backend } from "../../engine/backend.js";
-import type { Book } from "../../engine/book.js";
 import { ScenarioSet } from "../../engine/scenarios.js";
 import { InputError, LimitError, refuseUnknownKeys } from "../../errors.js";
 import { exp } from "../../math/deterministic.js";
@@ -22,6 +21,7 @@ import {
 } from "../scenario-risk.js";
 import { MAX_BINS, MAX_WORST, withDefaults, type MonteCarloModel, type MonteCarloModelInput } from "../../model/montecarlo.js";
 import { planPaths, type MonteCarloPlan, type UnderlyingDynamics } from "./plan.js";
+import { fresh, withScratch, type Take } from "../scratch.js";
 import { checkedModel } from "../../schema/montecarlo.js";
 import { checkedPositions } from "../../market/positions.js";
 
@@ -107,10 +107,10 @@ export interface MonteCarloRun {
   tailBlocks(tail: EsTail, first: number, count: number): Float64Array;
 }
 
-/** The paths of the ES tail, largest loss first, and their weights in the ES. */
+/** The paths of the ES tail, largest loss first, and their weights in the ES (typed arrays: copied to workers as bytes). */
 export interface EsTail {
-  paths: number[];
-  weights: number[];
+  paths: Float64Array;
+  weights: Float64Array;
 }
 
 /** Tail paths per contribution block. */
@@ -119,6 +119,13 @@ export const TAIL_BLOCK = 1_024;
 export function prepareMonteCarlo(
   backend: Backend, positions: readonly Position[], market: Market, modelInput: MonteCarloModelInput = {}, options: MonteCarloOptions = {},
 ): MonteCarloRun {
+  return prepare(backend, positions, market, modelInput, options).run;
+}
+
+/** The run, and the whole of it on this thread (whose parts then live no longer than the call). */
+function prepare(
+  backend: Backend, positions: readonly Position[], market: Market, modelInput: MonteCarloModelInput, options: MonteCarloOptions,
+): { run: MonteCarloRun; whole: () => MonteCarloResult } {
   assertBackend(backend);
   assertMarket(market);
   refuseUnknownKeys(options, ["chunkPaths", "onProgress"] satisfies (keyof MonteCarloOptions)[], "options");
@@ -149,15 +156,17 @@ export function prepareMonteCarlo(
   const paths = backend.paths.bind(backend);
   const pathsAt = backend.pathsAt.bind(backend);
 
-  const simulate = (first: number, count: number): PathPnl => {
+  // The PnL rows from `rows`; the chunks' paths in one block from the backend's scratch.
+  const simulateInto = (first: number, count: number, rows: Take): PathPnl => {
     if (!(Number.isSafeInteger(first) && Number.isSafeInteger(count) && first >= 0 && count >= 1 && first + count <= n)) {
       throw new InputError("paths", `a range of paths must lie within 0..${n}, got ${first}..${first + count}`);
     }
-    // The chunks' paths reuse one block.
-    const cells = names.length * Math.min(chunk, count);
-    const block = { logMoves: new Float64Array(cells), volShifts: new Float64Array(cells) };
-    const pnl = revalueInChunks(backend, books, count, chunk, (at, m) => paths(plan, first + at, m, block), plan.horizon, options.onProgress);
-    return { start: first, ...pnl };
+    return withScratch(backend, (take) => {
+      const cells = names.length * Math.min(chunk, count);
+      const block = { logMoves: take(cells), volShifts: take(cells) };
+      const pnl = revalueInChunks(backend, books, count, chunk, (at, m) => paths(plan, first + at, m, block), plan.horizon, options.onProgress, rows);
+      return { start: first, ...pnl };
+    });
   };
 
   const esLevel = model.levels.es[0] ?? model.levels.var[0]!;
@@ -165,7 +174,9 @@ export function prepareMonteCarlo(
   const listed = Math.min(model.output.worstPaths, n);
   // A part keeps as many of its worst paths as the ES tail or the worst list can take from it.
   const counts = { worst: Math.max(n - kth + 1, listed), listed };
-  const part = (first: number, count: number): PartSummary => summarisePart(simulate(first, count), first, n, model.levels, counts, backend);
+  // The part's PnL lives no longer than the part: its rows are scratch; its losses are the caller's (`keep`).
+  const partWith = (first: number, count: number, keep: Take): PartSummary =>
+    withScratch(backend, (take) => summarisePart(simulateInto(first, count, take), first, n, model.levels, counts, backend, take, keep));
 
   // Everything but the ES contributions now; those when their blocks are at hand (a
   // pool revalues the tail meanwhile).
@@ -212,32 +223,40 @@ export function prepareMonteCarlo(
    * ES = [Σ_{i>k} L(i) + (k − nα)·L(k)] / (n(1 − α)) is linear in the tail paths' losses,
    * so each position's share is the same weighted sum of its own losses on those paths.
    * The tail paths (largest loss first, L(k) last with its fractional weight) are
-   * regenerated — a path is a function of its index — and the whole book revalued on
-   * them position by position, in blocks of TAIL_BLOCK paths whose partial sums are
-   * added in block order: any split of the blocks across workers gives the same bits.
+   * regenerated — a path is a function of its index — and each underlying's book (the
+   * run's own: a position's PnL is its own, whatever book holds it) revalued on them
+   * position by position, in blocks of TAIL_BLOCK paths whose partial sums are added in
+   * block order: any split of the blocks across workers gives the same bits.
    */
   const esTail = (parts: readonly PartSummary[]): EsTail => {
     // The worst of the whole are among each part's worst.
-    const tail = mergeWorst(parts.map((p) => p.worst), n - kth + 1).indices;
-    return { paths: tail, weights: tail.map((_, j) => (j < tail.length - 1 ? 1 : kth - na) / (n - na)) };
+    const paths = Float64Array.from(mergeWorst(parts.map((p) => p.worst), n - kth + 1).indices);
+    const weights = new Float64Array(paths.length).fill(1 / (n - na));
+    weights[paths.length - 1] = (kth - na) / (n - na);
+    return { paths, weights };
   };
   const tailBlocks = (tail: EsTail, first: number, count: number): Float64Array => {
-    const book = fullBook();
-    const nPos = book.positions.length;
+    const nPos = positions.length;
     const out = new Float64Array(count * nPos);
     // One buffer for every block's rows (a full block's size; only the last is shorter).
-    const into = new Float64Array((1 + nPos) * Math.max(0, Math.min(TAIL_BLOCK, tail.paths.length - first * TAIL_BLOCK)));
-    for (let b = 0; b < count; b++) {
-      const from = (first + b) * TAIL_BLOCK;
-      const inBlock = tail.paths.slice(from, from + TAIL_BLOCK);
-      const set = new ScenarioSet(names, inBlock.length, backend.limits.scenarios);
-      // The planes of pathsAt are laid out as a scenario set's: [u·m + j].
-      const at = pathsAt(plan, inBlock);
-      set.logMoves.set(at.logMoves);
-      set.volShifts.set(at.volShifts);
-      const rows = backend.revalue(book, set, { dt: plan.horizon, reduce: "rows", into }).positions!;
-      rows.forEach((row, i) => (out[b * nPos + i] = -weightedSum(row, tail.weights, from)));
-    }
+    const most = Math.max(0, Math.min(TAIL_BLOCK, tail.paths.length - first * TAIL_BLOCK));
+    withScratch(backend, (take) => backend.withResident(() => {
+      const all = books();
+      const into = take((1 + Math.max(...all.map((u) => u.book.positions.length))) * most);
+      const zeros = take(most);
+      for (let b = 0; b < count; b++) {
+        const from = (first + b) * TAIL_BLOCK;
+        const inBlock = tail.paths.slice(from, from + TAIL_BLOCK);
+        const m = inBlock.length;
+        // The planes of pathsAt are laid out as the underlyings' scenario sets, one after another: [u·m + j].
+        const at = pathsAt(plan, inBlock);
+        all.forEach((u, k) => {
+          const planes = { logMoves: at.logMoves.subarray(k * m, (k + 1) * m), volShifts: at.volShifts.subarray(k * m, (k + 1) * m), volFloors: zeros.subarray(0, m) };
+          const rows = backend.revalue(u.book, new ScenarioSet([u.underlying], m, backend.limits.scenarios, planes), { dt: plan.horizon, reduce: "rows", into }).positions!;
+          rows.forEach((row, i) => (out[b * nPos + heldAt()[k]![i]!] = -weightedSum(row, tail.weights, from)));
+        });
+      }
+    }));
     return out;
   };
   // Blocks hold one figure per position, in the order of `positions` (the full book's).
@@ -249,13 +268,18 @@ export function prepareMonteCarlo(
       return { id: p.id ?? String(i), underlying: p.underlying, esUsd: sum };
     });
   };
-  let whole: Book | undefined;
-  const fullBook = (): Book => (whole ??= backend.compile(positions, market, { volShiftWeight }));
+  // Where each underlying's book's positions lie in `positions`, its book's order.
+  let where: number[][] | undefined;
+  const heldAt = (): number[][] => (where ??= names.map((u) => positions.flatMap((p, i) => (p.underlying === u ? [i] : []))));
 
+  const summarise = (parts: readonly PartSummary[], blocks?: Float64Array): MonteCarloResult => summariseLater(parts)(blocks);
   return {
-    model, plan, simulate, part, tailBlocks, summariseLater, esTail,
-    summarise: (parts, blocks) => summariseLater(parts)(blocks),
-    underlyings: held,
+    run: {
+      model, plan, simulate: (first, count) => simulateInto(first, count, fresh), part: (first, count) => partWith(first, count, fresh),
+      tailBlocks, summariseLater, esTail, summarise, underlyings: held,
+    },
+    // The result keeps nothing of the part: its losses can be scratch too.
+    whole: () => withScratch(backend, (keep) => summarise([partWith(0, n, keep)])),
   };
 }
 
@@ -267,7 +291,7 @@ export function concatBlocks(parts: readonly Float64Array[]): Float64Array {
 }
 
 /** Σ_j weights[from + j]·row[j], added in j order. */
-function weightedSum(row: Float64Array, weights: readonly number[], from: number): number {
+function weightedSum(row: Float64Array, weights: Float64Array, from: number): number {
   let sum = 0;
   for (let j = 0; j < row.length; j++) sum += weights[from + j]! * row[j]!;
   return sum;
@@ -289,6 +313,5 @@ export function monteCarlo(
 ): MonteCarloResult {
   assertBackend(backend);
   assertMarket(market);
-  const run = prepareMonteCarlo(backend, positions, market, modelInput, options);
-  return run.summarise([run.part(0, run.model.paths)]);
+  return prepare(backend, positions, market, modelInput, options).whole();
 }
