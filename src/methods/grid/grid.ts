@@ -17,6 +17,7 @@ import { deribitRiskMatrix, type DeribitRiskMatrix } from "./risk-matrix.js";
 import { checkedProfile } from "../../schema/profile.js";
 import { checkedPositions, isFrozenBook, positionsOn } from "../../market/positions.js";
 import { Recent } from "../../model/recent.js";
+import { withScratch, type Take } from "../scratch.js";
 
 /** One cell of an underlying's risk matrix. */
 export interface GridScenario {
@@ -208,52 +209,58 @@ function measuredUnderlying(
     if (groups.length > 1) return separateSettlements(backend, positions, groups, u, market, options, withValues);
   }
   const compiled = compiledOnce(backend, market, u, profile, positions, () => compileGrid(backend, positions, u, market, profile));
-  const r = revalueGrid(backend, compiled, market, withValues);
-  const margin = marginOf(backend, positions, u, options, compiled, r.rows, r.values, r.deltas, r.used);
-  return r.valued ? { margin, values: r.valued } : { margin };
+  return withScratch(backend, (take) => {
+    const r = revalueGrid(backend, compiled, market, withValues, take);
+    const margin = marginOf(backend, positions, u, options, compiled, r, r.spare, take(4 * (positions.length + 1)));
+    return r.valued ? { margin, values: r.valued } : { margin };
+  });
 }
 
-/** A book revalued on its grid: each position's row (input order, views of the scratch's first `used` entries), USD value and delta, and with withValues its valuation. */
+/**
+ * A book revalued on its grid: each position's row (input order), USD value and delta, with
+ * withValues its valuation, and room for one more row right after the rows (the book's PnL,
+ * so that the reduction copies them all in one piece).
+ */
 interface Revalued {
   rows: Float64Array[];
   values: number[];
   deltas: number[];
   valued?: PositionValue[];
-  used: number;
+  spare: Float64Array;
 }
 
-function revalueGrid(backend: Backend, c: CompiledGrid, market: Market, withValues: boolean): Revalued {
-  const cells = (1 + c.book.positions.length) * c.scenarios.length;
-  const rows = backend.revalue(c.book, c.set, { reduce: "rows", into: scratchOf(cells).subarray(0, cells) }).positions!;
+function revalueGrid(backend: Backend, c: CompiledGrid, market: Market, withValues: boolean, take: Take): Revalued {
+  const count = c.scenarios.length;
+  const cells = (1 + c.book.positions.length) * count;
+  const block = take(cells + count);
+  const rows = backend.revalue(c.book, c.set, { reduce: "rows", into: block.subarray(0, cells) }).positions!;
   // The margin reads each position's USD value and delta; the whole valuation only when asked for.
   const valued = withValues ? valueBook(backend, c.book, market).positions : undefined;
   const { valueUsd: values, delta: deltas } = valued
     ? { valueUsd: valued.map((v) => v.valueUsd), delta: valued.map((v) => v.delta) }
     : usdValuesAndDeltas(c.book, market, backend.optionPricesAndDeltas(c.book));
-  return { rows, values, deltas, ...(valued ? { valued } : {}), used: cells };
+  return { rows, values, deltas, ...(valued ? { valued } : {}), spare: block.subarray(cells) };
 }
 
 /**
- * The margin of a book from its positions' rows, USD values and deltas on the grid of `t`
- * (the scratch's entries from `from` on are its working space).
+ * The margin of a book from its positions' rows, USD values and deltas on the grid of `t`,
+ * working in `pnlInto` (a row) and `lossesInto` (4 × (positions + 1)).
  */
 function marginOf(
   backend: Backend, positions: readonly Position[], u: string, options: GridOptions, t: GridTerms,
-  rows: readonly Float64Array[], values: readonly number[], deltas: readonly number[], from: number,
+  { rows, values, deltas }: Pick<Revalued, "rows" | "values" | "deltas">, pnlInto: Float64Array, lossesInto: Float64Array,
 ): UnderlyingGridMargin {
   const { profile } = options;
   const { p, rowOf, members, coinSettled, weighed, futures, s0 } = t;
   // Each result its own array of the (frozen) scenarios.
   const scenarios = t.scenarios.slice();
   const nRows = positions.length + 1;
-  const count = scenarios.length;
-  const work = scratchOf(from + count + 4 * nRows);
   // A coin-settled book is margined on its coin PnL, as Deribit does; others on USD PnL.
   // The book is measured in coin when all of it is coin-settled; single positions are
   // measured the same way as their book, or their sum could fall below the book's.
   const inCoin = options.measureIn !== "USD" && coinSettled;
   // The worst losses of every position alone and, last, of the book: one pass of the reduction.
-  const pnl = sumRows(rows, work.subarray(from, from + count));
+  const pnl = sumRows(rows, pnlInto);
   let v0 = 0;
   for (let k = 0; k < values.length; k++) v0 += values[k]!;
   // The rows in the kernel's order, then the book's PnL: one block in the scratch, copied in one piece.
@@ -265,7 +272,7 @@ function marginOf(
   }
   kernelRows[positions.length] = pnl;
   kernelValues[positions.length] = v0;
-  const losses = backend.worstLosses(kernelRows, kernelValues, weighed, s0, work.subarray(from + count));
+  const losses = backend.worstLosses(kernelRows, kernelValues, weighed, s0, lossesInto);
   const m = measureBook(pnl, v0, losses, positions.length, weighed, s0);
   const c: Omit<Contingencies, "minimum" | "mmp"> = {
     shortOption: amount(shortOptionCharge(positions, p, s0), s0, u),
@@ -396,7 +403,8 @@ function revaluesAlike(a: GridPlan, b: GridPlan): boolean {
 interface SettlementGroup {
   at: number[];
   positions: readonly Position[];
-  /** Its terms, for the underlying's compiled whole they were taken from. */
+  /** Its plan under a profile, and its terms for the underlying's compiled whole they were taken from. */
+  plan?: { profile: MarginProfile; plan: GridPlan };
   terms?: { all: CompiledGrid; plan: GridPlan; terms: GridTerms };
 }
 
@@ -428,7 +436,7 @@ function separateSettlements(
   const { profile, perPosition, measureIn } = options;
   const together = togetherOf(profile);
   const alone: GridOptions = { profile: together, ...(perPosition ? { perPosition } : {}), ...(measureIn ? { measureIn } : {}) };
-  const plans = groups.map((g) => gridPlan(together, u, g.positions));
+  const plans = groups.map((g) => groupPlan(g, together, u));
   let parts: UnderlyingGridMargin[];
   let values: PositionValue[] | undefined;
   // Values name an id-less position by its index in its own book: those callers take the books one by one.
@@ -436,10 +444,13 @@ function separateSettlements(
     // The books revalue alike: the underlying's positions are compiled and revalued once, each
     // book measured from its positions' rows (a position's row is its own whatever book holds it).
     const all = compiledOnce(backend, market, u, together, positions, () => compileGrid(backend, positions, u, market, together));
-    const r = revalueGrid(backend, all, market, false);
-    parts = groups.map((g, i) => {
-      const pick = <T>(xs: readonly T[]): T[] => g.at.map((k) => xs[k]!);
-      return marginOf(backend, g.positions, u, alone, groupTerms(g, plans[i]!, all), pick(r.rows), pick(r.values), pick(r.deltas), r.used);
+    parts = withScratch(backend, (take) => {
+      const r = revalueGrid(backend, all, market, false, take);
+      return groups.map((g, i) => {
+        const pick = <T>(xs: readonly T[]): T[] => g.at.map((k) => xs[k]!);
+        const mine = { rows: pick(r.rows), values: pick(r.values), deltas: pick(r.deltas) };
+        return marginOf(backend, g.positions, u, alone, groupTerms(g, plans[i]!, all), mine, take(all.scenarios.length), take(4 * (g.positions.length + 1)));
+      });
     });
   } else {
     const books = groups.map((g) => measuredUnderlying(backend, g.positions, u, market, alone, withValues));
@@ -475,6 +486,12 @@ function separateSettlements(
     settlements: parts,
   };
   return values ? { margin, values } : { margin };
+}
+
+/** A settlement book's plan under `profile` (kept with the group). */
+function groupPlan(g: SettlementGroup, profile: MarginProfile, u: string): GridPlan {
+  if (g.plan?.profile !== profile) g.plan = { profile, plan: gridPlan(profile, u, g.positions) };
+  return g.plan.plan;
 }
 
 /** A settlement book's terms on its own plan, its positions' taken from the underlying's compiled whole (kept with the group for that whole). */
@@ -569,15 +586,6 @@ function sumRows(rows: readonly Float64Array[], sum: Float64Array): Float64Array
   return sum;
 }
 
-/**
- * Scratch for a book's rows and PnL, reused call after call: they are read before the call
- * returns (results copy what they keep), and a typed array's own buffer costs microseconds.
- */
-function scratchOf(n: number): Float64Array {
-  if (scratch.length < n) scratch = new Float64Array(Math.max(n, 2 * scratch.length));
-  return scratch;
-}
-let scratch = new Float64Array(0);
 
 /** The scenario set of one underlying's grid, for a book of that underlying. */
 export function gridScenarioSet(underlyings: readonly string[], grid: readonly GridScenario[], p: UnderlyingGridParams): ScenarioSet {
