@@ -6,8 +6,11 @@ import { log } from "../math/deterministic.js";
 
 /** A scenario set's planes: per underlying and scenario at [u·count + s]. */
 export interface ScenarioPlanes {
+  /** Log price move x per underlying and scenario (S′ = S·e^x). */
   logMoves: Float64Array;
+  /** Relative implied-vol shift v per underlying and scenario (σ′ = σ·(1 + w·v), w the option's vol-shift weight). */
   volShifts: Float64Array;
+  /** Floor f of the shocked vol per underlying and scenario (σ′ = max(…, f); 0: none). */
   volFloors: Float64Array;
 }
 
