@@ -242,8 +242,10 @@ export class Engine implements Backend {
   private greeksColumns(out: number, n: number): Record<keyof Black76Greeks, Float64Array> {
     const stride = (n + 1) & ~1;
     const all = this.mem.f64(out, 7 * stride);
-    const [price, delta, gamma, vega, theta, coinValue, coinDelta] = [0, 1, 2, 3, 4, 5, 6].map((c) => all.subarray(c * stride, c * stride + n)) as Float64Array[];
-    return { price: price!, delta: delta!, gamma: gamma!, vega: vega!, theta: theta!, coinValue: coinValue!, coinDelta: coinDelta! };
+    const column = (c: number): Float64Array => all.subarray(c * stride, c * stride + n);
+    return {
+      price: column(0), delta: column(1), gamma: column(2), vega: column(3), theta: column(4), coinValue: column(5), coinDelta: column(6),
+    };
   }
 
   /**
