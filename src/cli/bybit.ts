@@ -1,25 +1,15 @@
 // Bybit's portfolio margin from the command line: per risk unit the scan's maximum loss, its
 // scenario, the contingency, assetMM and assetIM, under the names of Bybit's Get Portfolio Margin Info.
-import { createEngine } from "../engine/engine.js";
-import { InputError } from "../errors.js";
 import type { BybitMarginResult } from "../methods/bybit/pm.js";
 import { fmt, signed, TerminalTable } from "./format.js";
-import { loadProfile } from "./grid.js";
-import { readPortfolioInputs, recordedRun } from "./recorded.js";
+import { venueRun, type VenueCommandOptions } from "./venue.js";
 
-export interface BybitCommandOptions {
-  profile: string;
-  json?: boolean;
-  inputs?: boolean;
-}
+export type { VenueCommandOptions as BybitCommandOptions } from "./venue.js";
 
 /** `pmargin bybit <portfolio> <market> [--profile bybit|file.json]`. */
-export async function bybitCommand(portfolioPath: string, marketPath: string, opts: BybitCommandOptions): Promise<void> {
-  const given = await readPortfolioInputs(portfolioPath, marketPath);
-  const profile = await loadProfile(opts.profile);
-  if (!profile.bybit) throw new InputError("--profile", `${opts.profile} has no bybit section (IM factor, contingency rates): use bybit or a copy of src/profiles/bybit.json`);
-  const r = await recordedRun(await createEngine(), { command: "bybit" as const, profile }, given, opts);
-  if (r) printBybit(r, given.parsed.portfolio.name ?? portfolioPath);
+export async function bybitCommand(portfolioPath: string, marketPath: string, opts: VenueCommandOptions): Promise<void> {
+  const r = await venueRun("bybit", portfolioPath, marketPath, opts, "IM factor, contingency rates");
+  if (r) printBybit(r.result, r.name);
 }
 
 function printBybit(r: BybitMarginResult, name: string): void {

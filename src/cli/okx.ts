@@ -1,25 +1,15 @@
 // OKX's portfolio margin from the command line: per risk unit the position builder's
 // MR1 … MR9, MMR and IMR, under OKX's names.
-import { createEngine } from "../engine/engine.js";
-import { InputError } from "../errors.js";
 import type { OkxMarginResult } from "../methods/okx/pm.js";
 import { fmt, signed, TerminalTable } from "./format.js";
-import { loadProfile } from "./grid.js";
-import { readPortfolioInputs, recordedRun } from "./recorded.js";
+import { venueRun, type VenueCommandOptions } from "./venue.js";
 
-export interface OkxCommandOptions {
-  profile: string;
-  json?: boolean;
-  inputs?: boolean;
-}
+export type { VenueCommandOptions as OkxCommandOptions } from "./venue.js";
 
 /** `pmargin okx <portfolio> <market> [--profile okx|file.json]`. */
-export async function okxCommand(portfolioPath: string, marketPath: string, opts: OkxCommandOptions): Promise<void> {
-  const given = await readPortfolioInputs(portfolioPath, marketPath);
-  const profile = await loadProfile(opts.profile);
-  if (!profile.okx) throw new InputError("--profile", `${opts.profile} has no okx section (IM factor, MR7): use okx or a copy of src/profiles/okx.json`);
-  const r = await recordedRun(await createEngine(), { command: "okx" as const, profile }, given, opts);
-  if (r) printOkx(r, given.parsed.portfolio.name ?? portfolioPath);
+export async function okxCommand(portfolioPath: string, marketPath: string, opts: VenueCommandOptions): Promise<void> {
+  const r = await venueRun("okx", portfolioPath, marketPath, opts, "IM factor, MR7");
+  if (r) printOkx(r.result, r.name);
 }
 
 function printOkx(r: OkxMarginResult, name: string): void {
