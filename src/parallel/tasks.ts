@@ -3,7 +3,7 @@
 // function of plain data; and how ranges are cut. Each worker has its own engine.
 import type { Backend } from "../engine/backend.js";
 import { buildMarket, checkedMarketData } from "../market/market.js";
-import { checkSpec, headlineMargin, type MarginResult, type MarginMethod } from "../methods/margin.js";
+import { checkSpec, headlineMargin, headlineMargins, type MarginResult, type MarginMethod } from "../methods/margin.js";
 import type { MarketData } from "../model/types.js";
 import type { Range } from "../runs/registry.js";
 import { checkAgainstMarket, parsePortfolio } from "../schema/index.js";
@@ -28,17 +28,27 @@ export function marginAccounts(engine: Backend, accounts: BatchAccount[], market
   // worker's spec is a copy, which no parser marked, and its profile would be parsed per account).
   const data = checkedMarketData(marketData);
   const checked = attempt(() => checkSpec(spec));
-  return accounts.map((a) => {
-    try {
-      const portfolio = parsePortfolio({ positions: a.positions }, `account ${a.id}`);
-      checkAgainstMarket(portfolio, data, `account ${a.id}`);
-      if ("error" in checked) throw checked.error;
-      return { id: a.id, margin: headlineMargin(engine, portfolio.positions, market, checked.value) };
-    } catch (error) {
-      return { id: a.id, error: error instanceof Error ? error.message : String(error) };
-    }
+  const parsed = accounts.map((a) => attempt(() => {
+    const portfolio = parsePortfolio({ positions: a.positions }, `account ${a.id}`);
+    checkAgainstMarket(portfolio, data, `account ${a.id}`);
+    if ("error" in checked) throw checked.error;
+    return portfolio.positions;
+  }));
+  const books = parsed.flatMap((p) => ("value" in p ? [p.value] : []));
+  // Margined together; should that fail (an account the method refuses), each alone, to name it.
+  const together = attempt(() => headlineMargins(engine, books, market, (checked as { value: MarginMethod }).value));
+  let next = 0;
+  return accounts.map((a, i) => {
+    const p = parsed[i]!;
+    if ("error" in p) return { id: a.id, error: message(p.error) };
+    const k = next++;
+    if ("value" in together) return { id: a.id, margin: together.value[k]! };
+    const alone = attempt(() => headlineMargin(engine, p.value, market, (checked as { value: MarginMethod }).value));
+    return "value" in alone ? { id: a.id, margin: alone.value } : { id: a.id, error: message(alone.error) };
   });
 }
+
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** `run()`'s value, or what it threw. */
 function attempt<T>(run: () => T): { value: T } | { error: unknown } {

@@ -167,6 +167,103 @@ export function combineInMarketOrder(profile: MarginProfile, market: Market, mar
   return combineGridMargins(profile, market.names.map(marginOf).filter((m): m is UnderlyingGridMargin => m !== undefined));
 }
 
+/** Positions of a batch compiled and revalued together, at most (fewer when the backend's limits say so). */
+const UNION_POSITIONS = 4_096;
+
+/**
+ * The grid margins of many books on one market, each gridMargin()'s bit for bit. Per
+ * underlying the books' (or, under separate settlement books, their settlement books')
+ * positions are compiled and revalued together, in slices of up to UNION_POSITIONS, and each
+ * book measured from its positions' rows: a batch of small accounts pays the compile's and the
+ * kernel call's fixed costs once a slice, not once an account (a batch's accounts, through
+ * headlineMargins).
+ */
+export function gridMargins(backend: Backend, books: readonly (readonly Position[])[], market: Market, options: GridOptions): GridMarginResult[] {
+  assertBackend(backend);
+  assertMarket(market);
+  if (!Array.isArray(books)) throw new InputError("books", "must be an array of books (arrays of positions)");
+  expectObject(options, "options", "{ profile, ... }");
+  refuseUnknownKeys(options, GRID_OPTIONS, "options");
+  const checked = { ...options, profile: checkedProfile(options.profile, "options.profile") };
+  const all = books.map((b, i) => checkedPositions(b, market, `books[${i}]`));
+  const { names } = market;
+  // Each book's positions on each underlying (market order), in one pass: a batch sees each book once.
+  const on = all.map((b) => {
+    const mine = names.map((): Position[] => []);
+    for (const q of b) mine[market.index(q.underlying)]!.push(q);
+    return mine;
+  });
+  const byUnderlying = names.map((u, j) => underlyingMargins(backend, on.map((mine) => mine[j]!), u, market, checked));
+  return all.map((_, i) => combineInMarketOrder(checked.profile, market, (u) => byUnderlying[market.index(u)]![i]));
+}
+
+/** Each book's margin on `u` (undefined: it holds none), as heldUnderlyingMargin gives it, from revaluations of slices of their union. */
+function underlyingMargins(backend: Backend, books: readonly (readonly Position[])[], u: string, market: Market, options: GridOptions): (UnderlyingGridMargin | undefined)[] {
+  const out = new Array<UnderlyingGridMargin | undefined>(books.length);
+  const nScenarios = gridPlan(options.profile, u, []).scenarios.length;
+  const most = Math.min(UNION_POSITIONS, backend.limits.positions, Math.floor(backend.limits.perPositionCells / nScenarios));
+  // The slice gathered so far: its positions, its plan (its first unit's), its units and the books they make.
+  let positions: Position[] = [];
+  let plan: GridPlan | undefined;
+  let units: { unit: Unit; offset: number }[] = [];
+  let owners: { index: number; units: number; combine: (parts: UnderlyingGridMargin[]) => UnderlyingGridMargin }[] = [];
+  const flush = (): void => {
+    if (positions.length === 0) return;
+    const all = compileOn(backend, positions, market, plan!);
+    const members = units.map(({ unit, offset }): UnionMember => {
+      const at = unit.at.map((k) => offset + k);
+      return { at, positions: unit.positions, options: unit.options, terms: termsIn(all, at, unit.positions, unit.plan) };
+    });
+    const parts = measuredFromUnion(backend, all, market, u, members);
+    let k = 0;
+    for (const o of owners) out[o.index] = o.combine(parts.slice(k, (k += o.units)));
+    [positions, plan, units, owners] = [[], undefined, [], []];
+  };
+  books.forEach((mine, i) => {
+    if (mine.length === 0) return;
+    const mineUnits = unitsOf(mine, u, options);
+    const first = mineUnits[0]!.plan;
+    // A book too large for a slice, or whose settlement books revalue differently, is margined alone.
+    if (mine.length > most || !mineUnits.every((x) => revaluesAlike(first, x.plan))) {
+      out[i] = underlyingMargin(backend, mine, u, market, options);
+      return;
+    }
+    if (positions.length + mine.length > most || (plan && !revaluesAlike(plan, first))) flush();
+    const offset = positions.length;
+    for (const q of mine) positions.push(q);
+    plan ??= first;
+    for (const unit of mineUnits) units.push({ unit, offset });
+    const groups = mineUnits.map((x) => x.group!);
+    owners.push({ index: i, units: mineUnits.length, combine: (parts) => (parts.length === 1 ? parts[0]! : settlementsTogether(parts, groups, mine.length, u, options)) });
+  });
+  flush();
+  return out;
+}
+
+/** A book, or one of its settlement books, as a union measures it: its positions, their indices in the book, its plan and options. */
+interface Unit {
+  positions: readonly Position[];
+  at: readonly number[];
+  plan: GridPlan;
+  options: GridOptions;
+  group?: SettlementGroup;
+}
+
+/** A book's units on `u`: its settlement books under separate settlement books when it holds both kinds, else itself. */
+function unitsOf(mine: readonly Position[], u: string, options: GridOptions): Unit[] {
+  const { profile } = options;
+  // A batch sees each book once: nothing of it is kept.
+  const groups = profile.settlementBooks === "separate" ? groupsBySettlement(mine, false) : [];
+  if (groups.length < 2) return [{ positions: mine, at: mine.map((_, k) => k), plan: gridPlan(profile, u, mine), options }];
+  const alone = settlementBookOptions(options);
+  return groups.map((g) => ({ positions: g.positions, at: g.at, plan: groupPlan(g, alone.profile, u), options: alone, group: g }));
+}
+
+/** How a settlement book is margined: as a book of its own (settlement books "together"), its MMP margin left to the underlying's. */
+function settlementBookOptions({ profile, perPosition, measureIn }: GridOptions): GridOptions {
+  return { profile: togetherOf(profile), ...(perPosition ? { perPosition } : {}), ...(measureIn ? { measureIn } : {}) };
+}
+
 /** The portfolio's grid margin from its underlyings' (in market order). */
 function combineGridMargins(profile: MarginProfile, underlyings: UnderlyingGridMargin[]): GridMarginResult {
   const sum = underlyings.reduce((a, m) => a + m.initial.usd, 0);
@@ -364,7 +461,10 @@ interface CompiledGrid extends GridTerms {
 }
 
 function compileGrid(backend: Backend, positions: readonly Position[], u: string, market: Market, profile: MarginProfile): CompiledGrid {
-  const plan = gridPlan(profile, u, positions);
+  return compileOn(backend, positions, market, gridPlan(profile, u, positions));
+}
+
+function compileOn(backend: Backend, positions: readonly Position[], market: Market, plan: GridPlan): CompiledGrid {
   const book = backend.compile(positions, market, plan.compileOptions);
   const s0 = book.indexPrices[0]!;
   return {
@@ -412,16 +512,21 @@ interface SettlementGroup {
 function settlementGroups(positions: readonly Position[]): SettlementGroup[] {
   const kept = recentGroups.get(positions);
   if (kept) return kept;
-  const coin: number[] = [];
-  const usd: number[] = [];
-  positions.forEach((q, k) => (isCoinSettled([q]) ? coin : usd).push(k));
   const frozen = isFrozenBook(positions);
-  const groups = [coin, usd].filter((g) => g.length > 0).map((at) => {
-    const mine = at.map((k) => positions[k]!);
-    return { at, positions: frozen ? Object.freeze(mine) : mine };
-  });
+  const groups = groupsBySettlement(positions, frozen);
   if (frozen) recentGroups.set(positions, groups);
   return groups;
+}
+
+/** The coin-settled and the USD-settled positions of a book, each group's frozen with `freeze`. */
+function groupsBySettlement(positions: readonly Position[], freeze: boolean): SettlementGroup[] {
+  const coin: number[] = [];
+  const usd: number[] = [];
+  for (let k = 0; k < positions.length; k++) (isCoinSettled([positions[k]!]) ? coin : usd).push(k);
+  return [coin, usd].filter((g) => g.length > 0).map((at) => {
+    const mine = at.map((k) => positions[k]!);
+    return { at, positions: freeze ? Object.freeze(mine) : mine };
+  });
 }
 const recentGroups = new Recent<readonly Position[], SettlementGroup[]>(16);
 
@@ -433,9 +538,8 @@ const recentGroups = new Recent<readonly Position[], SettlementGroup[]>(16);
 function separateSettlements(
   backend: Backend, positions: readonly Position[], groups: SettlementGroup[], u: string, market: Market, options: GridOptions, withValues: boolean,
 ): { margin: UnderlyingGridMargin; values?: PositionValue[] } {
-  const { profile, perPosition, measureIn } = options;
-  const together = togetherOf(profile);
-  const alone: GridOptions = { profile: together, ...(perPosition ? { perPosition } : {}), ...(measureIn ? { measureIn } : {}) };
+  const alone = settlementBookOptions(options);
+  const together = alone.profile;
   const plans = groups.map((g) => groupPlan(g, together, u));
   let parts: UnderlyingGridMargin[];
   let values: PositionValue[] | undefined;
@@ -444,26 +548,26 @@ function separateSettlements(
     // The books revalue alike: the underlying's positions are compiled and revalued once, each
     // book measured from its positions' rows (a position's row is its own whatever book holds it).
     const all = compiledOnce(backend, market, u, together, positions, () => compileGrid(backend, positions, u, market, together));
-    parts = withScratch(backend, (take) => {
-      const r = revalueGrid(backend, all, market, false, take);
-      return groups.map((g, i) => {
-        const pick = <T>(xs: readonly T[]): T[] => g.at.map((k) => xs[k]!);
-        const mine = { rows: pick(r.rows), values: pick(r.values), deltas: pick(r.deltas) };
-        return marginOf(backend, g.positions, u, alone, groupTerms(g, plans[i]!, all), mine, take(all.scenarios.length), take(4 * (g.positions.length + 1)));
-      });
-    });
+    parts = measuredFromUnion(backend, all, market, u, groups.map((g, i) => ({ at: g.at, positions: g.positions, options: alone, terms: groupTerms(g, plans[i]!, all) })));
   } else {
     const books = groups.map((g) => measuredUnderlying(backend, g.positions, u, market, alone, withValues));
     parts = books.map((b) => b.margin);
     if (withValues) values = inPositionOrder(groups, positions.length, books.map((b) => b.values!));
   }
+  const margin = settlementsTogether(parts, groups, positions.length, u, options);
+  return values ? { margin, values } : { margin };
+}
+
+/** An underlying's margin from its settlement books' (`groups`, of its `n` positions): their requirements summed, the MMP margin reserved once. */
+function settlementsTogether(parts: UnderlyingGridMargin[], groups: readonly SettlementGroup[], n: number, u: string, options: GridOptions): UnderlyingGridMargin {
+  const { profile, perPosition } = options;
   const s0 = parts[0]!.index;
   const sum = (f: (m: UnderlyingGridMargin) => number): number => sumOf(parts, f);
   const total = (f: (m: UnderlyingGridMargin) => Amount): Amount => amount(sumOf(parts, (m) => f(m).usd), s0, u);
   const p = paramsFor(profile, u);
   const mmpUsd = mmpCharge(options.mmp, u, p, s0);
   const worst = parts.reduce((a, m) => (m.worstLoss.usd > a.worstLoss.usd ? m : a));
-  const margin: UnderlyingGridMargin = {
+  return {
     underlying: u,
     index: s0,
     netDelta: sum((m) => m.netDelta),
@@ -482,10 +586,37 @@ function separateSettlements(
     scenarios: parts[0]!.scenarios,
     pnlUsd: sumRowsOf(parts.map((m) => m.pnlUsd)),
     pnlCoin: sumRowsOf(parts.map((m) => m.pnlCoin)),
-    ...(perPosition ? { positions: inPositionOrder(groups, positions.length, parts.map((m) => m.positions!)) } : {}),
+    ...(perPosition ? { positions: inPositionOrder(groups, n, parts.map((m) => m.positions!)) } : {}),
     settlements: parts,
   };
-  return values ? { margin, values } : { margin };
+}
+
+/** A book measured from the rows of a union it is part of: its positions' indices there, its options and its terms. */
+interface UnionMember {
+  at: readonly number[];
+  positions: readonly Position[];
+  options: GridOptions;
+  terms: GridTerms;
+}
+
+/**
+ * Books of one underlying measured from one revaluation of `all`, the union of their positions
+ * (compiled on a plan each book's revalues alike with): a position's row is its own whatever
+ * book holds it, so each margin is its book's margined alone, bit for bit.
+ */
+function measuredFromUnion(backend: Backend, all: CompiledGrid, market: Market, u: string, members: readonly UnionMember[]): UnderlyingGridMargin[] {
+  return withScratch(backend, (take) => {
+    const r = revalueGrid(backend, all, market, false, take);
+    let most = 0;
+    for (const m of members) most = Math.max(most, m.at.length);
+    const pnl = take(all.scenarios.length);
+    const losses = take(4 * (most + 1));
+    return members.map((m) => {
+      const pick = <T>(xs: readonly T[]): T[] => m.at.map((k) => xs[k]!);
+      const mine = { rows: pick(r.rows), values: pick(r.values), deltas: pick(r.deltas) };
+      return marginOf(backend, m.positions, u, m.options, m.terms, mine, pnl, losses.subarray(0, 4 * (m.at.length + 1)));
+    });
+  });
 }
 
 /** A settlement book's plan under `profile` (kept with the group). */
@@ -497,13 +628,18 @@ function groupPlan(g: SettlementGroup, profile: MarginProfile, u: string): GridP
 /** A settlement book's terms on its own plan, its positions' taken from the underlying's compiled whole (kept with the group for that whole). */
 function groupTerms(g: SettlementGroup, plan: GridPlan, all: CompiledGrid): GridTerms {
   if (g.terms?.all === all && g.terms.plan === plan) return g.terms.terms;
-  const members = g.positions.map((_, k) => k);
-  const terms: GridTerms = {
-    p: plan.p, scenarios: plan.scenarios, weighed: weighingAt(plan, all.s0), futures: g.at.map((k) => all.futures[k]),
-    members, coinSettled: isCoinSettled(g.positions), rowOf: members, s0: all.s0,
-  };
+  const terms = termsIn(all, g.at, g.positions, plan);
   g.terms = { all, plan, terms };
   return terms;
+}
+
+/** The terms on `plan` of the book of `positions`, at indices `at` of the compiled union `all`. */
+function termsIn(all: CompiledGrid, at: readonly number[], positions: readonly Position[], plan: GridPlan): GridTerms {
+  const members = positions.map((_, k) => k);
+  return {
+    p: plan.p, scenarios: plan.scenarios, weighed: weighingAt(plan, all.s0), futures: at.map((k) => all.futures[k]),
+    members, coinSettled: isCoinSettled(positions), rowOf: members, s0: all.s0,
+  };
 }
 
 /** Σ f(part), in order from 0. */
