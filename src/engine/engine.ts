@@ -326,10 +326,20 @@ export class Engine implements Backend {
     // Rows lying one after another in one buffer (a revaluation's) are copied in one piece.
     const block = contiguous(rows, nScen);
     if (block) heap.set(block);
-    else for (let r = 0; r < nRows; r++) heap.set(rows[r]!.subarray(0, nScen), r * nScen);
-    heap.set(values, nRows * nScen);
+    else {
+      for (let r = 0; r < nRows; r++) {
+        const row = rows[r]!;
+        heap.set(row.length === nScen ? row : row.subarray(0, nScen), r * nScen);
+      }
+    }
+    // A loop, not set(): values are mostly a plain array, which set() converts element by element anyway.
+    for (let r = 0; r < nRows; r++) heap[nRows * nScen + r] = values[r]!;
     const w = nRows * nScen + nRows;
-    [weights.priceFactor, weights.usdFactor, weights.usdDamp, weights.coinFactor, weights.coinDamp].forEach((plane, p) => heap.set(plane, w + p * nScen));
+    heap.set(weights.priceFactor, w);
+    heap.set(weights.usdFactor, w + nScen);
+    heap.set(weights.usdDamp, w + 2 * nScen);
+    heap.set(weights.coinFactor, w + 3 * nScen);
+    heap.set(weights.coinDamp, w + 4 * nScen);
     this.k.worstLossesF64(at, nRows, nScen, valuesAt, weightsAt, s0, out);
     const result = this.mem.f64(out, 4 * nRows);
     if (!into) return lossPlanes(result.slice(), nRows);

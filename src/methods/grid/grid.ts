@@ -308,7 +308,7 @@ function measuredUnderlying(
   const compiled = compiledOnce(backend, market, u, profile, positions, () => compileGrid(backend, positions, u, market, profile));
   return withScratch(backend, (take) => {
     const r = revalueGrid(backend, compiled, market, withValues, take);
-    const margin = marginOf(backend, positions, u, options, compiled, r, r.spare, take(4 * (positions.length + 1)));
+    const margin = marginOf(positions, u, options, compiled, r, reducedBook(backend, compiled, r, r.spare, take(4 * (positions.length + 1))));
     return r.valued ? { margin, values: r.valued } : { margin };
   });
 }
@@ -339,38 +339,53 @@ function revalueGrid(backend: Backend, c: CompiledGrid, market: Market, withValu
   return { rows, values, deltas, ...(valued ? { valued } : {}), spare: block.subarray(cells) };
 }
 
-/**
- * The margin of a book from its positions' rows, USD values and deltas on the grid of `t`,
- * working in `pnlInto` (a row) and `lossesInto` (4 × (positions + 1)).
- */
+/** A book's rows reduced: its PnL per scenario and value now, and the worst losses of each position (row rowOf[k]) and of the book (row `bookRow`). */
+interface Reduced {
+  pnl: Float64Array;
+  v0: number;
+  losses: WorstLosses;
+  rowOf: readonly number[];
+  bookRow: number;
+}
+
+/** A book's own reduction: its PnL summed into `pnlInto`, then its rows and PnL in one call of the reduction kernel, into `lossesInto` (4 × (positions + 1)). */
+function reducedBook(backend: Backend, t: GridTerms, { rows, values }: Pick<Revalued, "rows" | "values">, pnlInto: Float64Array, lossesInto: Float64Array): Reduced {
+  const n = rows.length;
+  const pnl = sumRows(rows, pnlInto);
+  const v0 = sumOfValues(values);
+  // The rows in the kernel's order, then the book's PnL: one block in the scratch, copied in one piece.
+  const kernelRows = new Array<Float64Array>(n + 1);
+  const kernelValues = new Array<number>(n + 1);
+  for (let k = 0; k < n; k++) {
+    kernelRows[t.rowOf[k]!] = rows[k]!;
+    kernelValues[t.rowOf[k]!] = values[k]!;
+  }
+  kernelRows[n] = pnl;
+  kernelValues[n] = v0;
+  return { pnl, v0, losses: backend.worstLosses(kernelRows, kernelValues, t.weighed, t.s0, lossesInto), rowOf: t.rowOf, bookRow: n };
+}
+
+/** Σ values, in order from 0. */
+function sumOfValues(values: readonly number[]): number {
+  let v0 = 0;
+  for (let k = 0; k < values.length; k++) v0 += values[k]!;
+  return v0;
+}
+
+/** The margin of a book from its positions' rows, USD values and deltas on the grid of `t`, and their reduction. */
 function marginOf(
-  backend: Backend, positions: readonly Position[], u: string, options: GridOptions, t: GridTerms,
-  { rows, values, deltas }: Pick<Revalued, "rows" | "values" | "deltas">, pnlInto: Float64Array, lossesInto: Float64Array,
+  positions: readonly Position[], u: string, options: GridOptions, t: GridTerms,
+  { rows, values, deltas }: Pick<Revalued, "rows" | "values" | "deltas">, { pnl, v0, losses, rowOf, bookRow }: Reduced,
 ): UnderlyingGridMargin {
   const { profile } = options;
-  const { p, rowOf, members, coinSettled, weighed, futures, s0 } = t;
+  const { p, members, coinSettled, weighed, futures, s0 } = t;
   // Each result its own array of the (frozen) scenarios.
   const scenarios = t.scenarios.slice();
-  const nRows = positions.length + 1;
   // A coin-settled book is margined on its coin PnL, as Deribit does; others on USD PnL.
   // The book is measured in coin when all of it is coin-settled; single positions are
   // measured the same way as their book, or their sum could fall below the book's.
   const inCoin = options.measureIn !== "USD" && coinSettled;
-  // The worst losses of every position alone and, last, of the book: one pass of the reduction.
-  const pnl = sumRows(rows, pnlInto);
-  let v0 = 0;
-  for (let k = 0; k < values.length; k++) v0 += values[k]!;
-  // The rows in the kernel's order, then the book's PnL: one block in the scratch, copied in one piece.
-  const kernelRows = new Array<Float64Array>(nRows);
-  const kernelValues = new Array<number>(nRows);
-  for (let k = 0; k < positions.length; k++) {
-    kernelRows[rowOf[k]!] = rows[k]!;
-    kernelValues[rowOf[k]!] = values[k]!;
-  }
-  kernelRows[positions.length] = pnl;
-  kernelValues[positions.length] = v0;
-  const losses = backend.worstLosses(kernelRows, kernelValues, weighed, s0, lossesInto);
-  const m = measureBook(pnl, v0, losses, positions.length, weighed, s0);
+  const m = measureBook(pnl, v0, losses, bookRow, weighed, s0);
   const c: Omit<Contingencies, "minimum" | "mmp"> = {
     shortOption: amount(shortOptionCharge(positions, p, s0), s0, u),
     roll: amount(rollCharge(members, futures, deltas, p, s0), s0, u),
@@ -607,16 +622,51 @@ interface UnionMember {
 function measuredFromUnion(backend: Backend, all: CompiledGrid, market: Market, u: string, members: readonly UnionMember[]): UnderlyingGridMargin[] {
   return withScratch(backend, (take) => {
     const r = revalueGrid(backend, all, market, false, take);
-    let most = 0;
-    for (const m of members) most = Math.max(most, m.at.length);
-    const pnl = take(all.scenarios.length);
-    const losses = take(4 * (most + 1));
-    return members.map((m) => {
+    const picked = members.map((m) => {
       const pick = <T>(xs: readonly T[]): T[] => m.at.map((k) => xs[k]!);
-      const mine = { rows: pick(r.rows), values: pick(r.values), deltas: pick(r.deltas) };
-      return marginOf(backend, m.positions, u, m.options, m.terms, mine, pnl, losses.subarray(0, 4 * (m.at.length + 1)));
+      return { rows: pick(r.rows), values: pick(r.values), deltas: pick(r.deltas) };
     });
+    const reduced = reducedTogether(backend, all, members, picked, take);
+    return members.map((m, i) => marginOf(m.positions, u, m.options, m.terms, picked[i]!, reduced[i]!));
   });
+}
+
+/**
+ * The books' reductions in one call of the reduction kernel per weighing (a row's worst
+ * losses are its own, whatever rows share the call): their positions' rows, then their PnL rows.
+ */
+function reducedTogether(backend: Backend, all: CompiledGrid, members: readonly UnionMember[], picked: readonly Pick<Revalued, "rows" | "values">[], take: Take): Reduced[] {
+  const nScen = all.scenarios.length;
+  const pnls = take(members.length * nScen);
+  const out = new Array<Reduced>(members.length);
+  const byWeighing = new Map<Weighing, number[]>();
+  members.forEach((m, i) => {
+    const ids = byWeighing.get(m.terms.weighed);
+    if (ids) ids.push(i);
+    else byWeighing.set(m.terms.weighed, [i]);
+  });
+  for (const [weighed, ids] of byWeighing) {
+    const rows: Float64Array[] = [];
+    const values: number[] = [];
+    const rowOfs = ids.map((i) => picked[i]!.rows.map((row, k) => {
+      rows.push(row);
+      values.push(picked[i]!.values[k]!);
+      return rows.length - 1;
+    }));
+    const books = ids.map((i) => {
+      const pnl = sumRows(picked[i]!.rows, pnls.subarray(i * nScen, (i + 1) * nScen));
+      const v0 = sumOfValues(picked[i]!.values);
+      rows.push(pnl);
+      values.push(v0);
+      return { pnl, v0, bookRow: rows.length - 1 };
+    });
+    const losses = backend.worstLosses(rows, values, weighed, all.s0, take(4 * rows.length));
+    ids.forEach((i, j) => {
+      const { pnl, v0, bookRow } = books[j]!;
+      out[i] = { pnl, v0, losses, rowOf: rowOfs[j]!, bookRow };
+    });
+  }
+  return out;
 }
 
 /** A settlement book's plan under `profile` (kept with the group). */
