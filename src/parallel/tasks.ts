@@ -28,25 +28,34 @@ export function marginAccounts(engine: Backend, accounts: BatchAccount[], market
   // worker's spec is a copy, which no parser marked, and its profile would be parsed per account).
   const data = checkedMarketData(marketData);
   const checked = attempt(() => checkSpec(spec));
-  const parsed = accounts.map((a) => attempt(() => {
-    const portfolio = parsePortfolio({ positions: a.positions }, `account ${a.id}`);
-    checkAgainstMarket(portfolio, data, `account ${a.id}`);
-    if ("error" in checked) throw checked.error;
-    return portfolio.positions;
-  }));
-  const books = parsed.flatMap((p) => ("value" in p ? [p.value] : []));
-  // Margined together; should that fail (an account the method refuses), each alone, to name it.
-  const together = attempt(() => headlineMargins(engine, books, market, (checked as { value: MarginMethod }).value));
-  let next = 0;
-  return accounts.map((a, i) => {
-    const p = parsed[i]!;
-    if ("error" in p) return { id: a.id, error: message(p.error) };
-    const k = next++;
-    if ("value" in together) return { id: a.id, margin: together.value[k]! };
-    const alone = attempt(() => headlineMargin(engine, p.value, market, (checked as { value: MarginMethod }).value));
-    return "value" in alone ? { id: a.id, margin: alone.value } : { id: a.id, error: message(alone.error) };
-  });
+  const out: BatchAccountResult[] = [];
+  // A group at a time: parsed, then margined together (headlineMargins), so that only a group's inputs are held.
+  for (let i = 0; i < accounts.length; i += ACCOUNTS_AT_ONCE) {
+    const group = accounts.slice(i, i + ACCOUNTS_AT_ONCE);
+    const parsed = group.map((a) => attempt(() => {
+      const portfolio = parsePortfolio({ positions: a.positions }, `account ${a.id}`);
+      checkAgainstMarket(portfolio, data, `account ${a.id}`);
+      if ("error" in checked) throw checked.error;
+      return portfolio.positions;
+    }));
+    const books = parsed.flatMap((p) => ("value" in p ? [p.value] : []));
+    // Should margining them together fail (an account the method refuses), each alone, to name it.
+    const together = books.length > 0 ? attempt(() => headlineMargins(engine, books, market, (checked as { value: MarginMethod }).value)) : undefined;
+    let next = 0;
+    group.forEach((a, j) => {
+      const p = parsed[j]!;
+      if ("error" in p) return void out.push({ id: a.id, error: message(p.error) });
+      const k = next++;
+      if (together && "value" in together) return void out.push({ id: a.id, margin: together.value[k]! });
+      const alone = attempt(() => headlineMargin(engine, p.value, market, (checked as { value: MarginMethod }).value));
+      out.push("value" in alone ? { id: a.id, margin: alone.value } : { id: a.id, error: message(alone.error) });
+    });
+  }
+  return out;
 }
+
+/** Accounts a batch parses and margins together. */
+const ACCOUNTS_AT_ONCE = 16;
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
