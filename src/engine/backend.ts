@@ -183,7 +183,7 @@ export function checkRevalue(limits: Limits, book: Book, scenarios: ScenarioSet,
   }
   const reduce = options.reduce ?? "sum";
   if (reduce !== "sum" && reduce !== "rows") throw new InputError("reduce", `must be "sum" or "rows", got ${String(reduce)}`);
-  if (scenarios.underlyings.join() !== book.underlyings.join()) {
+  if (!sameNames(scenarios.underlyings, book.underlyings)) {
     throw new InputError("scenarios.underlyings", `must be the book's [${book.underlyings.join(", ")}], got [${scenarios.underlyings.join(", ")}]`);
   }
   const count = scenarios.count;
@@ -200,6 +200,12 @@ export function checkRevalue(limits: Limits, book: Book, scenarios: ScenarioSet,
   scenarios.assertFinite();
   assertMovesCompiled(book, scenarios.logMoves);
   return { dt, currency, ccy, rows, ...(options.into ? { into: options.into.subarray(0, cells) } : {}) };
+}
+
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** The planes a path block is written into: `into`'s, checked, or new ones. */

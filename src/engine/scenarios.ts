@@ -77,12 +77,16 @@ export class ScenarioSet {
 
   /** Throws an InputError naming the first non-finite entry. */
   assertFinite(): void {
-    for (const [name, plane] of [["logMoves", this.logMoves], ["volShifts", this.volShifts], ["volFloors", this.volFloors]] as const) {
-      for (let i = 0; i < plane.length; i++) {
-        if (!Number.isFinite(plane[i])) {
-          const u = this.underlyings[Math.floor(i / this.count)];
-          throw new InputError(`scenarios.${name}[${u}][${i % this.count}]`, `must be finite, got ${plane[i]}`);
-        }
+    this.assertPlaneFinite("logMoves", this.logMoves);
+    this.assertPlaneFinite("volShifts", this.volShifts);
+    this.assertPlaneFinite("volFloors", this.volFloors);
+  }
+
+  private assertPlaneFinite(name: string, plane: Float64Array): void {
+    for (let i = 0; i < plane.length; i++) {
+      if (!Number.isFinite(plane[i])) {
+        const u = this.underlyings[Math.floor(i / this.count)];
+        throw new InputError(`scenarios.${name}[${u}][${i % this.count}]`, `must be finite, got ${plane[i]}`);
       }
     }
   }

@@ -115,8 +115,14 @@ const GRID_OPTIONS: readonly (keyof GridOptions)[] = ["profile", "perPosition", 
 
 /** A profile's parameters for one underlying: its overrides merged over the defaults. */
 export function paramsFor(profile: MarginProfile, underlying: string): UnderlyingGridParams {
-  return { ...profile.defaults, ...own(profile.underlyings, underlying) };
+  let byName = mergedParams.get(profile);
+  if (!byName) mergedParams.set(profile, (byName = new Map()));
+  let p = byName.get(underlying);
+  if (!p) byName.set(underlying, (p = Object.freeze({ ...profile.defaults, ...own(profile.underlyings, underlying) })));
+  return p;
 }
+/** Merged once per profile object and underlying (frozen: every caller shares them). */
+const mergedParams = new WeakMap<MarginProfile, Map<string, UnderlyingGridParams>>();
 
 /** Weight of a vol shock for an option `days` from expiry: (ref / max(days, min))^p. */
 export function termWeight(s: VolTermScaling | undefined, days: number): number {
