@@ -378,46 +378,70 @@ function sumOfValues(values: readonly number[]): number {
   return v0;
 }
 
-/** The margin of a book from its positions' rows, USD values and deltas on the grid of `t`, and their reduction. */
-function marginOf(
-  positions: readonly Position[], u: string, options: GridOptions, t: GridTerms,
-  { rows, values, deltas }: Pick<Revalued, "rows" | "values" | "deltas">, { pnl, v0, losses, rowOf, bookRow }: Reduced,
-): UnderlyingGridMargin {
-  const { profile } = options;
-  const { p, members, coinSettled, weighed, futures, s0 } = t;
-  // Each result its own array of the (frozen) scenarios.
-  const scenarios = t.scenarios.slice();
+/** A book's requirement on its grid, USD: its worst loss (measured in coin when `inCoin`), contingencies, floors and MMP margin. */
+interface Requirement {
+  inCoin: boolean;
+  worstUsd: number;
+  shortOptionUsd: number;
+  rollUsd: number;
+  deltaShockUsd: number;
+  /** Worst loss and contingencies, before the floors. */
+  usd: number;
+  /** With the floors: what maintenance is a share of. */
+  coreUsd: number;
+  mmpUsd: number;
+  initialUsd: number;
+  netDelta: number;
+}
+
+function requirementOf(positions: readonly Position[], u: string, options: GridOptions, t: GridTerms, deltas: readonly number[], { losses, bookRow }: Reduced): Requirement {
+  const { p, members, coinSettled, futures, s0 } = t;
   // A coin-settled book is margined on its coin PnL, as Deribit does; others on USD PnL.
   // The book is measured in coin when all of it is coin-settled; single positions are
   // measured the same way as their book, or their sum could fall below the book's.
   const inCoin = options.measureIn !== "USD" && coinSettled;
-  const m = measureBook(pnl, v0, losses, bookRow, weighed, s0);
-  const c: Omit<Contingencies, "minimum" | "mmp"> = {
-    shortOption: amount(shortOptionCharge(positions, p, s0), s0, u),
-    roll: amount(rollCharge(members, futures, deltas, p, s0), s0, u),
-    deltaShock: amount((p.deltaShock ?? 0) * Math.abs(deltas.reduce((a, d) => a + d, 0)) * s0, s0, u),
-  };
-  const worst = inCoin ? amount(Math.max(m.worstCoin, 0) * s0, s0, u) : amount(Math.max(m.worstUsd, 0), s0, u);
-  const usd = worst.usd + c.shortOption.usd + c.roll.usd + c.deltaShock.usd;
+  const worstUsd = inCoin ? Math.max(losses.coin[bookRow]!, 0) * s0 : Math.max(losses.usd[bookRow]!, 0);
+  const netDelta = deltas.reduce((a, d) => a + d, 0);
+  const shortOptionUsd = shortOptionCharge(positions, p, s0);
+  const rollUsd = rollCharge(members, futures, deltas, p, s0);
+  const deltaShockUsd = (p.deltaShock ?? 0) * Math.abs(netDelta) * s0;
+  const usd = worstUsd + shortOptionUsd + rollUsd + deltaShockUsd;
   const coreUsd = Math.max(usd, minimumDeltaCharge(deltas, p, s0), p.minimum ?? 0);
   const mmpUsd = mmpCharge(options.mmp, u, p, s0);
-  const initialUsd = coreUsd + mmpUsd;
-  const standaloneUsd = standalone(positions, rowOf, losses, deltas, futures, p, s0, inCoin);
+  return { inCoin, worstUsd, shortOptionUsd, rollUsd, deltaShockUsd, usd, coreUsd, mmpUsd, initialUsd: coreUsd + mmpUsd, netDelta };
+}
+
+/** The margin of a book from its positions' rows, USD values and deltas on the grid of `t`, and their reduction. */
+function marginOf(
+  positions: readonly Position[], u: string, options: GridOptions, t: GridTerms,
+  { rows, values, deltas }: Pick<Revalued, "rows" | "values" | "deltas">, reduced: Reduced,
+): UnderlyingGridMargin {
+  const { profile } = options;
+  const { p, futures, weighed, s0 } = t;
+  const { pnl, v0, losses, rowOf, bookRow } = reduced;
+  // Each result its own array of the (frozen) scenarios.
+  const scenarios = t.scenarios.slice();
+  const r = requirementOf(positions, u, options, t, deltas, reduced);
+  const m = measureBook(pnl, v0, losses, bookRow, weighed, s0);
+  const worst = amount(r.worstUsd, s0, u);
   const margin: UnderlyingGridMargin = {
     underlying: u,
     index: s0,
-    reportCurrency: inCoin ? u : "USD",
+    reportCurrency: r.inCoin ? u : "USD",
     worstLoss: worst,
-    worstScenario: worst.usd > 0 ? scenarios[inCoin ? m.worstCoinIndex : m.worstIndex]! : null,
-    contingencies: { shortOption: c.shortOption, roll: c.roll, deltaShock: c.deltaShock, minimum: amount(coreUsd - usd, s0, u), ...(p.mmpMarginRate ? { mmp: amount(mmpUsd, s0, u) } : {}) },
-    initial: amount(initialUsd, s0, u),
-    maintenance: amount(profile.mmFactor * coreUsd, s0, u),
-    standalone: amount(standaloneUsd, s0, u),
+    worstScenario: worst.usd > 0 ? scenarios[r.inCoin ? m.worstCoinIndex : m.worstIndex]! : null,
+    contingencies: {
+      shortOption: amount(r.shortOptionUsd, s0, u), roll: amount(r.rollUsd, s0, u), deltaShock: amount(r.deltaShockUsd, s0, u),
+      minimum: amount(r.coreUsd - r.usd, s0, u), ...(p.mmpMarginRate ? { mmp: amount(r.mmpUsd, s0, u) } : {}),
+    },
+    initial: amount(r.initialUsd, s0, u),
+    maintenance: amount(profile.mmFactor * r.coreUsd, s0, u),
+    standalone: amount(standalone(positions, rowOf, losses, deltas, futures, p, s0, r.inCoin), s0, u),
     scenarios,
     pnlUsd: m.pnlUsd,
     pnlCoin: m.pnlCoin,
     ...(options.perPosition ? { positions: positions.map((q, k) => ({ id: q.id ?? String(k), pnlUsd: Array.from(rows[k]!) })) } : {}),
-    netDelta: deltas.reduce((a, d) => a + d, 0),
+    netDelta: r.netDelta,
     valueUsd: v0,
   };
   if (profile.report === "deribit") {
