@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createEngine, type Engine } from "../src/engine/engine.js";
 import { InputError, LimitError } from "../src/errors.js";
 import { buildMarket } from "../src/market/market.js";
-import { gridMargin, gridMargins, type GridOptions } from "../src/methods/grid/grid.js";
+import { gridHeadlines, gridMargin, gridMargins, type GridOptions } from "../src/methods/grid/grid.js";
 import { headlineMargin, headlineMargins } from "../src/methods/margin.js";
 import type { Position } from "../src/model/types.js";
 import { marginAccounts } from "../src/parallel/tasks.js";
@@ -40,14 +40,19 @@ describe("gridMargins: each book as if margined alone", () => {
   ];
   it.each(cases)("%s", (_, options) => {
     const many = books(40, 11);
-    expect(gridMargins(engine, many, market, options)).toEqual(many.map((b) => gridMargin(engine, b, market, options)));
+    const alone = many.map((b) => gridMargin(engine, b, market, options));
+    expect(gridMargins(engine, many, market, options)).toEqual(alone);
+    // The headline alone (a batch's): the same two figures, bit for bit.
+    expect(gridHeadlines(engine, many, market, options)).toEqual(alone.map(({ initial, maintenance, spreadCredit }) => ({ initial, maintenance, spreadCredit })));
   });
 
   it("in slices when the backend's limits are small, and a book beyond them fails as it does alone", async () => {
     const small = await createEngine({ limits: { positions: 40 } });
     const many = books(30, 3).filter((b) => b.length <= 40);
     const options = { profile: builtInProfile("deribit") };
-    expect(gridMargins(small, many, market, options)).toEqual(many.map((b) => gridMargin(small, b, market, options)));
+    const alone = many.map((b) => gridMargin(small, b, market, options));
+    expect(gridMargins(small, many, market, options)).toEqual(alone);
+    expect(gridHeadlines(small, many, market, options)).toEqual(alone.map(({ initial, maintenance, spreadCredit }) => ({ initial, maintenance, spreadCredit })));
     const big = onBtc(45);
     expect(() => gridMargin(small, big, market, options)).toThrow(LimitError);
     expect(() => gridMargins(small, [many[0]!, big], market, options)).toThrow(LimitError);

@@ -6,7 +6,7 @@ import { InputError, refuseUnknownKeys } from "../errors.js";
 import type { PriceHistory, PriceSeries } from "../history/history.js";
 import { assertMarket, type Market } from "../market/market.js";
 import type { MmpSetting, Position } from "../model/types.js";
-import { combineInMarketOrder, gridMargin, gridMargins, heldUnderlyingMargin, type GridMarginResult, type GridOptions, type UnderlyingGridMargin } from "./grid/grid.js";
+import { combineInMarketOrder, gridHeadlines, gridMargin, heldUnderlyingMargin, type GridMarginResult, type GridOptions, type UnderlyingGridMargin } from "./grid/grid.js";
 import type { MarginProfile } from "../model/profile.js";
 import { historicalVaR, type HistoricalOptions } from "./historical/historical.js";
 import type { MonteCarloModelInput } from "../model/montecarlo.js";
@@ -85,7 +85,7 @@ export function headlineMargin(backend: Backend, positions: readonly Position[],
 }
 
 /**
- * headlineMargin of many books on one market, in order: a grid's from one gridMargins call
+ * headlineMargin of many books on one market, in order: a grid's from one gridHeadlines call
  * (the books revalued together, each margin its book's alone, bit for bit), other methods' book by book.
  */
 export function headlineMargins(backend: Backend, books: readonly (readonly Position[])[], market: Market, spec: MarginMethod): MarginResult[] {
@@ -93,22 +93,15 @@ export function headlineMargins(backend: Backend, books: readonly (readonly Posi
   assertMarket(market);
   spec = checkSpec(spec);
   if (spec.method !== "grid") return books.map((b) => headlineMargin(backend, b, market, spec));
-  // In groups, so that only a group's full grid results are held at once.
-  const out: MarginResult[] = [];
-  for (let i = 0; i < books.length; i += BOOKS_AT_ONCE) {
-    for (const g of gridMargins(backend, books.slice(i, i + BOOKS_AT_ONCE), market, gridOptions(spec))) out.push(gridHeadline(g));
-  }
-  return out;
+  const profile = spec.profile.name;
+  return gridHeadlines(backend, books, market, gridOptions(spec)).map(({ initial, maintenance }) => gridHeadline({ profile, initial, maintenance }));
 }
-
-/** Books a grid margins together (enough to spread the fixed costs; few enough that their results stay small). */
-const BOOKS_AT_ONCE = 16;
 
 type GridSpec = Extract<MarginMethod, { method: "grid" }>;
 
 const gridOptions = ({ profile, measureIn, mmp }: GridSpec): GridOptions => ({ profile, ...(measureIn ? { measureIn } : {}), ...(mmp ? { mmp } : {}) });
 
-const gridHeadline = (g: GridMarginResult): MarginResult =>
+const gridHeadline = (g: Pick<GridMarginResult, "profile" | "initial" | "maintenance">): MarginResult =>
   ({ method: "grid", basis: `${g.profile} grid`, currency: "USD", initial: g.initial, maintenance: g.maintenance });
 
 function riskMeasure(method: "monte-carlo" | "historical", basis: string, measure: number, mmRatio = DEFAULT_MM_RATIO): MarginResult {

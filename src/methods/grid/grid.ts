@@ -185,6 +185,18 @@ const UNION_POSITIONS = 4_096;
  * headlineMargins).
  */
 export function gridMargins(backend: Backend, books: readonly (readonly Position[])[], market: Market, options: GridOptions): GridMarginResult[] {
+  return byBook(backend, books, market, options, FULL, combineGridMargins);
+}
+
+/** gridMargins' initial and maintenance margins and spread credit alone (what a batch reports): the same bits, without building the rest. */
+export function gridHeadlines(backend: Backend, books: readonly (readonly Position[])[], market: Market, options: GridOptions): ReturnType<typeof headlineTotals>[] {
+  return byBook(backend, books, market, options, HEADLINE, headlineTotals);
+}
+
+/** Each book's result: its underlyings' (by `measure`, together with the other books') combined in market order. */
+function byBook<T extends UnderlyingHeadline, R>(
+  backend: Backend, books: readonly (readonly Position[])[], market: Market, options: GridOptions, measure: Measure<T>, combine: (profile: MarginProfile, underlyings: T[]) => R,
+): R[] {
   assertBackend(backend);
   assertMarket(market);
   if (!Array.isArray(books)) throw new InputError("books", "must be an array of books (arrays of positions)");
@@ -199,20 +211,62 @@ export function gridMargins(backend: Backend, books: readonly (readonly Position
     for (const q of b) mine[market.index(q.underlying)]!.push(q);
     return mine;
   });
-  const byUnderlying = names.map((u, j) => underlyingMargins(backend, on.map((mine) => mine[j]!), u, market, checked));
-  return all.map((_, i) => combineInMarketOrder(checked.profile, market, (u) => byUnderlying[market.index(u)]![i]));
+  const byUnderlying = names.map((u, j) => underlyingMargins(backend, on.map((mine) => mine[j]!), u, market, checked, measure));
+  return all.map((_, i) => {
+    const held: T[] = [];
+    for (const margins of byUnderlying) if (margins[i] !== undefined) held.push(margins[i]!);
+    return combine(checked.profile, held);
+  });
 }
 
+/** What a headline reads of an underlying's margin (an UnderlyingGridMargin is one). */
+interface UnderlyingHeadline {
+  underlying: string;
+  index: number;
+  netDelta: number;
+  initial: { usd: number };
+  contingencies: { mmp?: { usd: number } };
+}
+
+/** How a union's books are measured: each member from its rows and reduction, a book's settlement books together, and a book margined alone. */
+interface Measure<T extends UnderlyingHeadline> {
+  member(m: UnionMember, u: string, revalued: Pick<Revalued, "rows" | "values" | "deltas">, reduced: Reduced): T;
+  together(parts: T[], groups: readonly SettlementGroup[], n: number, u: string, options: GridOptions): T;
+  alone(backend: Backend, positions: readonly Position[], u: string, market: Market, options: GridOptions): T;
+}
+
+const FULL: Measure<UnderlyingGridMargin> = {
+  member: (m, u, revalued, reduced) => marginOf(m.positions, u, m.options, m.terms, revalued, reduced),
+  together: settlementsTogether,
+  alone: underlyingMargin,
+};
+
+const HEADLINE: Measure<UnderlyingHeadline> = {
+  member: (m, u, { deltas }, reduced) => {
+    const r = requirementOf(m.positions, u, m.options, m.terms, deltas, reduced);
+    return { underlying: u, index: m.terms.s0, netDelta: r.netDelta, initial: { usd: r.initialUsd }, contingencies: m.terms.p.mmpMarginRate ? { mmp: { usd: r.mmpUsd } } : {} };
+  },
+  together: (parts, _groups, _n, u, options) => {
+    const p = paramsFor(options.profile, u);
+    const s0 = parts[0]!.index;
+    const mmpUsd = mmpCharge(options.mmp, u, p, s0);
+    return { underlying: u, index: s0, netDelta: sumOf(parts, (m) => m.netDelta), initial: { usd: settledInitial(parts, mmpUsd) }, contingencies: p.mmpMarginRate ? { mmp: { usd: mmpUsd } } : {} };
+  },
+  alone: underlyingMargin,
+};
+
 /** Each book's margin on `u` (undefined: it holds none), as heldUnderlyingMargin gives it, from revaluations of slices of their union. */
-function underlyingMargins(backend: Backend, books: readonly (readonly Position[])[], u: string, market: Market, options: GridOptions): (UnderlyingGridMargin | undefined)[] {
-  const out = new Array<UnderlyingGridMargin | undefined>(books.length);
+function underlyingMargins<T extends UnderlyingHeadline>(
+  backend: Backend, books: readonly (readonly Position[])[], u: string, market: Market, options: GridOptions, measure: Measure<T>,
+): (T | undefined)[] {
+  const out = new Array<T | undefined>(books.length);
   const nScenarios = gridPlan(options.profile, u, []).scenarios.length;
   const most = Math.min(UNION_POSITIONS, backend.limits.positions, Math.floor(backend.limits.perPositionCells / nScenarios));
   // The slice gathered so far: its positions, its plan (its first unit's), its units and the books they make.
   let positions: Position[] = [];
   let plan: GridPlan | undefined;
   let units: { unit: Unit; offset: number }[] = [];
-  let owners: { index: number; units: number; combine: (parts: UnderlyingGridMargin[]) => UnderlyingGridMargin }[] = [];
+  let owners: { index: number; units: number; combine: (parts: T[]) => T }[] = [];
   const flush = (): void => {
     if (positions.length === 0) return;
     const all = compileOn(backend, positions, market, plan!);
@@ -220,7 +274,7 @@ function underlyingMargins(backend: Backend, books: readonly (readonly Position[
       const at = unit.at.map((k) => offset + k);
       return { at, positions: unit.positions, options: unit.options, terms: termsIn(all, at, unit.positions, unit.plan) };
     });
-    const parts = measuredFromUnion(backend, all, market, u, members);
+    const parts = measuredFromUnion(backend, all, market, u, members, measure.member);
     let k = 0;
     for (const o of owners) out[o.index] = o.combine(parts.slice(k, (k += o.units)));
     [positions, plan, units, owners] = [[], undefined, [], []];
@@ -231,7 +285,7 @@ function underlyingMargins(backend: Backend, books: readonly (readonly Position[
     const first = mineUnits[0]!.plan;
     // A book too large for a slice, or whose settlement books revalue differently, is margined alone.
     if (mine.length > most || !mineUnits.every((x) => revaluesAlike(first, x.plan))) {
-      out[i] = underlyingMargin(backend, mine, u, market, options);
+      out[i] = measure.alone(backend, mine, u, market, options);
       return;
     }
     if (positions.length + mine.length > most || (plan && !revaluesAlike(plan, first))) flush();
@@ -240,7 +294,7 @@ function underlyingMargins(backend: Backend, books: readonly (readonly Position[
     plan ??= first;
     for (const unit of mineUnits) units.push({ unit, offset });
     const groups = mineUnits.map((x) => x.group!);
-    owners.push({ index: i, units: mineUnits.length, combine: (parts) => (parts.length === 1 ? parts[0]! : settlementsTogether(parts, groups, mine.length, u, options)) });
+    owners.push({ index: i, units: mineUnits.length, combine: (parts) => (parts.length === 1 ? parts[0]! : measure.together(parts, groups, mine.length, u, options)) });
   });
   flush();
   return out;
@@ -272,16 +326,19 @@ function settlementBookOptions({ profile, perPosition, measureIn }: GridOptions)
 
 /** The portfolio's grid margin from its underlyings' (in market order). */
 function combineGridMargins(profile: MarginProfile, underlyings: UnderlyingGridMargin[]): GridMarginResult {
+  const { initial, maintenance, spreadCredit } = headlineTotals(profile, underlyings);
+  const standalone = underlyings.reduce((a, m) => a + m.standalone.usd, 0);
+  return { profile: profile.name, currency: "USD", initial, maintenance, standalone, offsetBenefit: standalone - initial, spreadCredit, underlyings };
+}
+
+/** The portfolio's initial and maintenance margin from its underlyings' (in market order), and the spread credit taken off. */
+function headlineTotals(profile: MarginProfile, underlyings: readonly UnderlyingHeadline[]): { initial: number; maintenance: number; spreadCredit: number } {
   const sum = underlyings.reduce((a, m) => a + m.initial.usd, 0);
   const spreadCredit = interUnderlyingCredit(profile, underlyings);
   const initial = sum - spreadCredit;
-  const standalone = underlyings.reduce((a, m) => a + m.standalone.usd, 0);
   // Maintenance leaves out the margin reserved for market-maker protection.
   const mmp = underlyings.reduce((a, m) => a + (m.contingencies.mmp?.usd ?? 0), 0);
-  return {
-    profile: profile.name, currency: "USD", initial, maintenance: profile.mmFactor * (initial - mmp),
-    standalone, offsetBenefit: standalone - initial, spreadCredit, underlyings,
-  };
+  return { initial, maintenance: profile.mmFactor * (initial - mmp), spreadCredit };
 }
 
 /**
@@ -593,7 +650,7 @@ function separateSettlements(
     // The books revalue alike: the underlying's positions are compiled and revalued once, each
     // book measured from its positions' rows (a position's row is its own whatever book holds it).
     const all = compiledOnce(backend, market, u, together, positions, () => compileGrid(backend, positions, u, market, together));
-    parts = measuredFromUnion(backend, all, market, u, groups.map((g, i) => ({ at: g.at, positions: g.positions, options: alone, terms: groupTerms(g, plans[i]!, all) })));
+    parts = measuredFromUnion(backend, all, market, u, groups.map((g, i) => ({ at: g.at, positions: g.positions, options: alone, terms: groupTerms(g, plans[i]!, all) })), FULL.member);
   } else {
     const books = groups.map((g) => measuredUnderlying(backend, g.positions, u, market, alone, withValues));
     parts = books.map((b) => b.margin);
@@ -625,7 +682,7 @@ function settlementsTogether(parts: UnderlyingGridMargin[], groups: readonly Set
       deltaShock: total((m) => m.contingencies.deltaShock), minimum: total((m) => m.contingencies.minimum),
       ...(p.mmpMarginRate ? { mmp: amount(mmpUsd, s0, u) } : {}),
     },
-    initial: amount(sum((m) => m.initial.usd) + mmpUsd, s0, u),
+    initial: amount(settledInitial(parts, mmpUsd), s0, u),
     maintenance: amount(profile.mmFactor * sum((m) => m.initial.usd), s0, u),
     standalone: total((m) => m.standalone),
     scenarios: parts[0]!.scenarios,
@@ -634,6 +691,11 @@ function settlementsTogether(parts: UnderlyingGridMargin[], groups: readonly Set
     ...(perPosition ? { positions: inPositionOrder(groups, n, parts.map((m) => m.positions!)) } : {}),
     settlements: parts,
   };
+}
+
+/** An underlying's initial margin from its settlement books': theirs summed, with the MMP margin reserved once. */
+function settledInitial(parts: readonly UnderlyingHeadline[], mmpUsd: number): number {
+  return sumOf(parts, (m) => m.initial.usd) + mmpUsd;
 }
 
 /** A book measured from the rows of a union it is part of: its positions' indices there, its options and its terms. */
@@ -649,7 +711,10 @@ interface UnionMember {
  * (compiled on a plan each book's revalues alike with): a position's row is its own whatever
  * book holds it, so each margin is its book's margined alone, bit for bit.
  */
-function measuredFromUnion(backend: Backend, all: CompiledGrid, market: Market, u: string, members: readonly UnionMember[]): UnderlyingGridMargin[] {
+function measuredFromUnion<T>(
+  backend: Backend, all: CompiledGrid, market: Market, u: string, members: readonly UnionMember[],
+  measure: (m: UnionMember, u: string, revalued: Pick<Revalued, "rows" | "values" | "deltas">, reduced: Reduced) => T,
+): T[] {
   return withScratch(backend, (take) => {
     const r = revalueGrid(backend, all, market, false, take);
     const picked = members.map((m) => {
@@ -657,7 +722,7 @@ function measuredFromUnion(backend: Backend, all: CompiledGrid, market: Market, 
       return { rows: pick(r.rows), values: pick(r.values), deltas: pick(r.deltas) };
     });
     const reduced = reducedTogether(backend, all, members, picked, take);
-    return members.map((m, i) => marginOf(m.positions, u, m.options, m.terms, picked[i]!, reduced[i]!));
+    return members.map((m, i) => measure(m, u, picked[i]!, reduced[i]!));
   });
 }
 
@@ -723,7 +788,7 @@ function termsIn(all: CompiledGrid, at: readonly number[], positions: readonly P
 }
 
 /** Σ f(part), in order from 0. */
-function sumOf(parts: readonly UnderlyingGridMargin[], f: (m: UnderlyingGridMargin) => number): number {
+function sumOf<T>(parts: readonly T[], f: (m: T) => number): number {
   let a = 0;
   for (const m of parts) a += f(m);
   return a;
@@ -943,7 +1008,7 @@ export function futureTerms(positions: readonly Position[], market: Market): (Fu
  * SPAN-style inter-underlying credit: for each configured pair whose net deltas have
  * opposite signs (one hedges the other), credit × the smaller of the two requirements.
  */
-function interUnderlyingCredit(profile: MarginProfile, margins: (UnderlyingGridMargin)[]): number {
+function interUnderlyingCredit(profile: MarginProfile, margins: readonly UnderlyingHeadline[]): number {
   if (profile.crossUnderlying === "sum") return 0;
   let credit = 0;
   for (const { underlyings: [a, b], credit: rate } of profile.crossUnderlying.spreadCredits) {
