@@ -1,5 +1,5 @@
 // Batch margining: 10,000 accounts of 20 positions each on one market, grid margin
-// under the Deribit profile, each account validated then margined (what `pmargin
+// under the Deribit profile, validated then margined 16 accounts at a time (what `pmargin
 // batch` and RiskPool.marginBatch do), in accounts per second: WASM on one thread,
 // WASM on a RiskPool of 2 workers (created and warmed before timing), and the
 // headlineMargin loop on the reference backend (referenceBackend(engine)); and pmargin
@@ -84,8 +84,9 @@ export async function benchBatch(nAccounts = 10_000, nJs = 10_000, workers = 2):
         },
       }],
       notes: [
-        "Each account: positions validated (parsePortfolio, checkAgainstMarket) then headlineMargin({ method: \"grid\", profile: deribit }), " +
-          "as marginAccounts() runs it; the JS column is the same loop with the reference backend.",
+        "marginAccounts(): 16 accounts at a time validated (parsePortfolio, checkAgainstMarket), then margined together " +
+          "(headlineMargins({ method: \"grid\", profile: deribit }): per underlying their settlement books compiled and revalued as one book, " +
+          "each account measured from its own positions' rows, the same bits as alone); the JS column is the same loop with the reference backend.",
         `The pool's ${count(nAccounts)} margins equal one thread's bit for bit; the JS kernel's agree to 1e-9 relative (checked). ` +
           "Accounts are 17 options on the expiries Deribit lists + 3 spot/futures, seeded; the market is the synthetic BTC/ETH/SOL one.",
         "missing" in old
