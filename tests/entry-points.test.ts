@@ -9,6 +9,7 @@ import * as engineTier from "../src/engine/index.js";
 import * as riskTier from "../src/risk/index.js";
 import * as importTier from "../src/import/index.js";
 import * as referenceTier from "../src/reference/index.js";
+import * as parallelTier from "../src/parallel/pool.js";
 import { PmarginError, type InputError } from "../src/errors.js";
 import type { PriceSeries } from "../src/history/history.js";
 import { shippedSeries } from "../src/history/shipped.js";
@@ -129,6 +130,8 @@ const CASES: Case[] = [
   { name: "historicalVaR", args: () => [engine, positions(), built(), history, { horizonDays: 1 }], json: [1, 4], call: fn(api.historicalVaR) },
   { name: "stressTest", args: () => [engine, positions(), built(), (read("stress") as { scenarios: unknown[] }).scenarios, { history }], json: [1, 3], call: fn(api.stressTest) },
   { name: "headlineMargin", args: () => [engine, positions(), built(), spec()], json: [1, 3], call: fn(api.headlineMargin) },
+  { name: "headlineMargins", args: () => [engine, [positions(), positions()], built(), spec()], json: [1, 3], call: fn(parallelTier.headlineMargins) },
+  { name: "gridMargins", args: () => [engine, [positions(), positions()], built(), options()], json: [1, 3], call: fn(parallelTier.gridMargins) },
   { name: "whatIf", args: () => [engine, positions(), built(), [{ kind: "future", settlement: "linear", underlying: "BTC", quantity: 1 }], spec()], json: [1, 3, 4], call: fn(api.whatIf) },
   { name: "deltaHedge", args: () => [engine, positions(), built(), spec(), {}], json: [1, 3, 4], call: fn(api.deltaHedge) },
   { name: "optimiseMargin", args: () => [engine, positions(), built(), [{ position: { kind: "future", settlement: "linear", underlying: "BTC", quantity: 1 }, maxSize: 10 }], spec()], json: [1, 3, 4], call: fn(api.optimiseMargin) },

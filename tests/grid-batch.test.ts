@@ -22,7 +22,7 @@ beforeAll(async () => void (engine = await createEngine()));
 function books(n: number, seed: number): Position[][] {
   return Array.from({ length: n }, (_, i) => {
     const all = syntheticPositions(1 + ((i * 7) % 25), (i * 3) % 6, seed + i, i % 2 === 0);
-    const some = i % 5 === 1 ? all.filter((q) => q.underlying === "BTC") : i % 5 === 2 ? all.filter((q) => q.settlement !== "inverse") : all;
+    const some = i % 5 === 1 ? all.filter((q) => q.underlying === "BTC") : i % 5 === 2 ? all.filter((q) => q.kind === "spot" || q.settlement !== "inverse") : all;
     return [...parsePortfolio({ positions: some.length > 0 ? some : all }).positions];
   });
 }

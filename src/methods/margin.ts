@@ -87,6 +87,13 @@ export function headlineMargin(backend: Backend, positions: readonly Position[],
 /**
  * headlineMargin of many books on one market, in order: a grid's from one gridHeadlines call
  * (the books revalued together, each margin its book's alone, bit for bit), other methods' book by book.
+ *
+ * @example
+ * ```ts
+ * import { headlineMargins } from "pmargin/parallel";
+ * const margins = headlineMargins(engine, books, market, { method: "grid", profile: builtInProfile("deribit") });
+ * margins[0]!.initial; // headlineMargin(engine, books[0], market, …).initial
+ * ```
  */
 export function headlineMargins(backend: Backend, books: readonly (readonly Position[])[], market: Market, spec: MarginMethod): MarginResult[] {
   assertBackend(backend);

@@ -18,6 +18,9 @@ import { runSplitHere, sendHere, splitMethod, type PlanOptions, type SendStage, 
 import { evenRanges, marginAccounts, type BatchAccount, type BatchAccountResult } from "./tasks.js";
 
 export type { BatchAccount, BatchAccountResult } from "./tasks.js";
+// Many books on one market on this thread, each with the bits it gets alone (what a worker's slice runs).
+export { gridMargins } from "../methods/grid/grid.js";
+export { headlineMargins } from "../methods/margin.js";
 
 export interface PoolOptions {
   /** Worker count (default: every core). 1 runs in this thread, without workers. */

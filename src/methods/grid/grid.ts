@@ -181,8 +181,14 @@ const UNION_POSITIONS = 4_096;
  * underlying the books' (or, under separate settlement books, their settlement books')
  * positions are compiled and revalued together, in slices of up to UNION_POSITIONS, and each
  * book measured from its positions' rows: a batch of small accounts pays the compile's and the
- * kernel call's fixed costs once a slice, not once an account (a batch's accounts, through
- * headlineMargins).
+ * kernel call's fixed costs once a slice, not once an account.
+ *
+ * @example
+ * ```ts
+ * import { gridMargins } from "pmargin/parallel";
+ * const margins = gridMargins(engine, accounts.map((a) => a.positions), market, { profile: builtInProfile("deribit") });
+ * margins[0]!.initial; // USD: gridMargin(engine, accounts[0].positions, market, …).initial, bit for bit
+ * ```
  */
 export function gridMargins(backend: Backend, books: readonly (readonly Position[])[], market: Market, options: GridOptions): GridMarginResult[] {
   return byBook(backend, books, market, options, FULL, combineGridMargins);
