@@ -1,6 +1,7 @@
 // Many books margined together (gridMargins, headlineMargins, a batch's accounts): each
 // book's margin is its own gridMargin's, field for field and bit for bit, whatever books
 // share its revaluation, under every shipped profile and option.
+import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createEngine, type Engine } from "../src/engine/engine.js";
 import { InputError, LimitError } from "../src/errors.js";
@@ -10,6 +11,7 @@ import { headlineMargin, headlineMargins } from "../src/methods/margin.js";
 import type { Position } from "../src/model/types.js";
 import { marginAccounts } from "../src/parallel/tasks.js";
 import { parsePortfolio } from "../src/schema/portfolio.js";
+import { parseProfile } from "../src/schema/profile.js";
 import { builtInProfile } from "../src/schema/profiles.js";
 import { syntheticMarket, syntheticPositions } from "./fixtures/synthetic.js";
 
@@ -44,6 +46,16 @@ describe("gridMargins: each book as if margined alone", () => {
     expect(gridMargins(engine, many, market, options)).toEqual(alone);
     // The headline alone (a batch's): the same two figures, bit for bit.
     expect(gridHeadlines(engine, many, market, options)).toEqual(alone.map(({ initial, maintenance, spreadCredit }) => ({ initial, maintenance, spreadCredit })));
+  });
+
+  it("settlement books that revalue differently (USD-settled books on other moves) are margined alone, with the same figures", () => {
+    const json = JSON.parse(readFileSync(new URL("../src/profiles/deribit.json", import.meta.url), "utf8")) as { usdSettled: Record<string, unknown> };
+    const profile = parseProfile({ ...json, usdSettled: { ...json.usdSettled, extended: [] } }, "deribit, no extended moves for USD-settled books");
+    const many = books(30, 17);
+    const alone = many.map((b) => gridMargin(engine, b, market, { profile }));
+    expect(alone.some((m) => m.underlyings.some((u) => u.settlements?.length === 2))).toBe(true);
+    expect(gridMargins(engine, many, market, { profile })).toEqual(alone);
+    expect(gridHeadlines(engine, many, market, { profile })).toEqual(alone.map(({ initial, maintenance, spreadCredit }) => ({ initial, maintenance, spreadCredit })));
   });
 
   it("in slices when the backend's limits are small, and a book beyond them fails as it does alone", async () => {
