@@ -22,6 +22,7 @@ import {
 } from "./redis.js";
 import { buildOf, describeBuild, queueSecret, RunSeal, sameBuild, SealError, type Build } from "./seal.js";
 import { SplitRunInputs, StageTask } from "./split.js";
+import { toWire } from "../parallel/wire.js";
 
 export interface WorkerOptions extends QueueOptions {
   /** Jobs at a time, each computed on a thread of its own. Default 1. */
@@ -98,7 +99,7 @@ export async function startWorker(options: WorkerOptions): Promise<DistributedWo
     if (phase === MARGINS) {
       const { marketData, spec } = await inputsOf(dataKey, seal, run, BatchRunInputs);
       const accounts = opened(seal, label, task, BatchTask);
-      return () => threads.exec("margins", [accounts, marketData, spec]);
+      return () => threads.exec("margins", [toWire(accounts), marketData, spec]);
     }
     const { method, input } = await inputsOf(dataKey, seal, run, SplitRunInputs);
     const { start, count, shared: readsShared } = opened(seal, label, task, StageTask);

@@ -16,6 +16,7 @@ import type { MarketData, Position } from "../model/types.js";
 import type { PriceHistory, PriceSeries } from "../history/history.js";
 import { runSplitHere, sendHere, splitMethod, type PlanOptions, type SendStage, type SplitInputOf, type SplitName, type SplitResultOf } from "../runs/registry.js";
 import { evenRanges, marginAccounts, type BatchAccount, type BatchAccountResult } from "./tasks.js";
+import { toWire } from "./wire.js";
 
 export type { BatchAccount, BatchAccountResult } from "./tasks.js";
 // Many books on one market on this thread, each with the bits it gets alone (what a worker's slice runs).
@@ -134,7 +135,7 @@ export class RiskPool {
     let done = 0;
     const parts = await Promise.all(Array.from({ length: Math.ceil(accounts.length / slice) }, async (_, i) => {
       const part = accounts.slice(i * slice, (i + 1) * slice);
-      const r = (await this.pool!.exec("margins", [part, marketData, spec])) as BatchAccountResult[];
+      const r = (await this.pool!.exec("margins", [toWire(part), marketData, spec])) as BatchAccountResult[];
       done += part.length;
       options.onProgress?.(done, accounts.length);
       return r;

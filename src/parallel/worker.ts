@@ -5,7 +5,8 @@ import { createEngine, type Engine } from "../engine/engine.js";
 import type { MarginMethod } from "../methods/margin.js";
 import type { MarketData } from "../model/types.js";
 import { planSplit, type PlannedSplit, type Range, type SplitName } from "../runs/registry.js";
-import { marginAccounts, type BatchAccount } from "./tasks.js";
+import { marginAccounts } from "./tasks.js";
+import { fromWire, type WireAccounts } from "./wire.js";
 
 let engine: Promise<Engine> | undefined;
 const getEngine = (): Promise<Engine> => (engine ??= createEngine());
@@ -31,7 +32,7 @@ workerpool.worker({
     const part = last.part(stage, range, shared);
     return new workerpool.Transfer(part as object, [...buffersOf(part)]);
   },
-  async margins(accounts: BatchAccount[], marketData: MarketData, spec: MarginMethod) {
-    return marginAccounts(await getEngine(), accounts, marketData, spec);
+  async margins(accounts: WireAccounts, marketData: MarketData, spec: MarginMethod) {
+    return marginAccounts(await getEngine(), fromWire(accounts), marketData, spec);
   },
 });
