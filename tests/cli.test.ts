@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { POOL_FROM_REVALUATIONS, workersFor } from "../src/cli/workers.js";
+import { batchWorkers, POOL_FROM_REVALUATIONS, workersFor } from "../src/cli/workers.js";
 import { pmargin } from "./helpers/cli.js";
 
 const examples = new URL("../examples/", import.meta.url).pathname;
@@ -303,6 +303,13 @@ describe("pmargin hedge", () => {
 });
 
 describe("pmargin batch", () => {
+  it("without --workers, a worker per core but one (this thread reads and hands out the accounts); --workers as given", () => {
+    expect(batchWorkers(undefined)).toBe(Math.max(1, availableParallelism() - 1));
+    expect(batchWorkers("1")).toBe(1);
+    expect(batchWorkers(String(availableParallelism()))).toBe(availableParallelism());
+    expect(() => batchWorkers("0")).toThrow(/--workers/);
+  });
+
   it("margins every account of a JSON-lines file on every core, one line per account in input order", () => {
     const r = pmargin("batch", `${examples}accounts.jsonl`, `${examples}market.json`, "--workers", "2");
     expect(r.code).toBe(0);

@@ -1,5 +1,5 @@
 import { readFile, writeFile } from "node:fs/promises";
-import { workersFor } from "./workers.js";
+import { batchWorkers } from "./workers.js";
 import { InputError } from "../errors.js";
 import { parseMarket } from "../schema/index.js";
 import type { BatchAccount, BatchAccountResult } from "../parallel/tasks.js";
@@ -64,7 +64,7 @@ export async function batchCommand(accountsPath: string, marketPath: string, opt
     return writeResults(await queueBatch(accounts, marketData, spec, opts.queue, opts), opts);
   }
   portableOnly("batch (its pool's engines)");
-  const pool = new RiskPool({ workers: workersFor(opts.workers, Number.POSITIVE_INFINITY) });
+  const pool = new RiskPool({ workers: batchWorkers(opts.workers) });
   const bar = progressBar("accounts");
   try {
     const results = await pool.marginBatch(accounts, marketData, spec, bar.onProgress ? { onProgress: bar.onProgress } : {});
