@@ -87,6 +87,8 @@ export async function benchBatch(nAccounts = 10_000, nJs = 10_000, workers = 2):
         "marginAccounts(): 16 accounts at a time validated (parsePortfolio, checkAgainstMarket), then margined together " +
           "(headlineMargins({ method: \"grid\", profile: deribit }): per underlying their settlement books compiled and revalued as one book, " +
           "each account measured from its own positions' rows, the same bits as alone); the JS column is the same loop with the reference backend.",
+        `Pool: slices of up to 500 accounts, each sent as JSON text (src/parallel/wire.ts) and margined by a worker as one thread does; ` +
+          `its ${workers} workers share the cores with the thread handing the slices out, which is why \`pmargin batch\` defaults to a worker per core but one.`,
         `The pool's ${count(nAccounts)} margins equal one thread's bit for bit; the JS kernel's agree to 1e-9 relative (checked). ` +
           "Accounts are 17 options on the expiries Deribit lists + 3 spot/futures, seeded; the market is the synthetic BTC/ETH/SOL one.",
         "missing" in old
