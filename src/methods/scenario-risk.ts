@@ -215,7 +215,7 @@ export function summarisePart(
       coin: pnl.coin.map((row) => (row ? largestOf([row]) : undefined)),
     },
     worst: { indices: local.map((i) => start + i), losses: local.map((i) => losses[i]!) },
-    worstPnl: local.slice(0, counts.listed).map((i) => pnl.usd.map((row) => row[i]!)),
+    worstPnl: Array.from(local.subarray(0, counts.listed), (i) => pnl.usd.map((row) => row[i]!)),
   };
 }
 
@@ -251,7 +251,7 @@ export function combineParts(
     underlyings,
     diversification: diversification(portfolio, underlyings),
     histogram: histogram(parts.map((p) => p.losses), output.histogramBins),
-    worst: worst.indices.map((index, j) => ({ index, lossUsd: worst.losses[j]!, pnlUsd: pnlAt.get(index)! })),
+    worst: Array.from(worst.indices, (index, j) => ({ index, lossUsd: worst.losses[j]!, pnlUsd: pnlAt.get(index)! })),
   };
 }
 

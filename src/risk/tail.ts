@@ -45,6 +45,7 @@ import type { Selector } from "../engine/select.js";
 import { expectObject, InputError } from "../errors.js";
 import { jsSelector } from "../reference/select.js";
 import { MAX_BINS } from "../model/montecarlo.js";
+import { radixOrder, sortAscending } from "./order.js";
 
 export interface TailEstimate {
   level: number;
@@ -120,7 +121,7 @@ export function largest(losses: Float64Array, count: number, selector: Selector)
   if (want === 0) return new Float64Array(0);
   selector.load(losses);
   selector.select(0, n - 1, n - want);
-  return selector.view().slice(n - want).sort();
+  return sortAscending(selector.view().slice(n - want));
 }
 
 /**
@@ -255,12 +256,12 @@ function countInto(part: Float64Array, counts: Uint32Array, edges: Float64Array,
  * largest first, equal losses by lower index. Selects the threshold on a copy,
  * then scans `losses`, which is left as it was.
  */
-export function worstIndices(losses: Float64Array, count: number, selector: Selector = jsSelector()): number[] {
+export function worstIndices(losses: Float64Array, count: number, selector: Selector = jsSelector()): Float64Array {
   checkLosses(losses, "losses");
   if (!Number.isInteger(count) || count < 0) throw new InputError("count", `must be a whole number ≥ 0, got ${count}`);
   const n = losses.length;
   const want = Math.min(count, n);
-  if (want === 0) return [];
+  if (want === 0) return new Float64Array(0);
   selector.load(losses);
   selector.select(0, n - 1, n - want);
   const threshold = selector.view()[n - want]!;
@@ -269,22 +270,25 @@ export function worstIndices(losses: Float64Array, count: number, selector: Sele
   let above = 0;
   for (let i = 0; i < n; i++) if (losses[i]! > threshold) above++;
   let equalPlaces = want - above;
-  const picked: number[] = [];
-  for (let i = 0; i < n; i++) {
+  const picked = new Float64Array(want), values = new Float64Array(want);
+  for (let i = 0, p = 0; i < n; i++) {
     const x = losses[i]!;
-    if (x > threshold) picked.push(i);
-    else if (x === threshold && equalPlaces > 0) {
-      picked.push(i);
-      equalPlaces--;
+    if (x > threshold || (x === threshold && equalPlaces-- > 0)) {
+      picked[p] = i;
+      values[p++] = x;
     }
   }
-  return picked.sort((i, j) => losses[j]! - losses[i]! || i - j);
+  // Picked in index order, so a stable order by loss puts equal losses by lower index.
+  const order = radixOrder(values, true, true);
+  const out = new Float64Array(want);
+  for (let r = 0; r < want; r++) out[r] = picked[order[r]!]!;
+  return out;
 }
 
-/** Some scenarios' losses, in worstIndices order (largest first, ties lower index first). */
+/** Some scenarios' losses, in worstIndices order (largest first, ties lower index first): typed arrays, moved between threads as bytes. */
 export interface WorstLosses {
-  indices: number[];
-  losses: number[];
+  indices: Float64Array;
+  losses: Float64Array;
 }
 
 /**
@@ -296,7 +300,7 @@ export function mergeWorst(lists: readonly WorstLosses[], count: number): WorstL
   const at = lists.map(() => 0);
   // As many as asked (a fraction rounds up, NaN is none), or all there are; filled, not pushed.
   const m = Math.max(0, Math.min(Math.ceil(count), lists.reduce((a, l) => a + l.indices.length, 0)) || 0);
-  const out: WorstLosses = { indices: new Array<number>(m), losses: new Array<number>(m) };
+  const out: WorstLosses = { indices: new Float64Array(m), losses: new Float64Array(m) };
   for (let i = 0; i < m; i++) {
     let best = -1, bestLoss = 0, bestIndex = 0;
     for (let j = 0; j < lists.length; j++) {

@@ -230,7 +230,7 @@ function prepare(
    */
   const esTail = (parts: readonly PartSummary[]): EsTail => {
     // The worst of the whole are among each part's worst.
-    const paths = Float64Array.from(mergeWorst(parts.map((p) => p.worst), n - kth + 1).indices);
+    const paths = mergeWorst(parts.map((p) => p.worst), n - kth + 1).indices;
     const weights = new Float64Array(paths.length).fill(1 / (n - na));
     weights[paths.length - 1] = (kth - na) / (n - na);
     return { paths, weights };
