@@ -96,10 +96,12 @@ function revalueInto(
  * gives scenarios [at, at + m)), the books held loaded throughout and each chunk written
  * into the run's rows (from `take`): the same bits as one call (each scenario is revalued
  * on its own), in bounded scratch memory, with `onProgress(done, count)` after each chunk.
+ * `more`, asked before each chunk after the first, may end the run early: the rows then
+ * hold the scenarios done.
  */
 export function revalueInChunks(
   backend: Backend, books: () => UnderlyingBook[], count: number, chunk: number, blockAt: (at: number, m: number) => PathBlock, dt: number,
-  onProgress?: (done: number, total: number) => void, take: Take = fresh,
+  onProgress?: (done: number, total: number) => void, take: Take = fresh, more?: () => boolean,
 ): ScenarioPnl {
   const pnl: ScenarioPnl = { usd: [], coin: [] };
   backend.withResident(() => {
@@ -109,10 +111,16 @@ export function revalueInChunks(
       pnl.coin.push(b.coinSettled ? take(count) : undefined);
     }
     const zeros = take(Math.min(chunk, count));
-    for (let at = 0; at < count; at += chunk) {
-      const m = Math.min(chunk, count - at);
-      revalueInto(backend, all, blockAt(at, m), m, dt, pnl, at, zeros);
-      onProgress?.(at + m, count);
+    let done = 0;
+    while (done < count && (done === 0 || !more || more())) {
+      const m = Math.min(chunk, count - done);
+      revalueInto(backend, all, blockAt(done, m), m, dt, pnl, done, zeros);
+      done += m;
+      onProgress?.(done, count);
+    }
+    if (done < count) {
+      pnl.usd = pnl.usd.map((row) => row.subarray(0, done));
+      pnl.coin = pnl.coin.map((row) => row?.subarray(0, done));
     }
   });
   return pnl;

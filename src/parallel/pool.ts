@@ -15,6 +15,7 @@ import type { MonteCarloOptions, MonteCarloResult } from "../methods/montecarlo/
 import type { MarketData, Position } from "../model/types.js";
 import type { PriceHistory, PriceSeries } from "../history/history.js";
 import { runSplitHere, sendHere, splitMethod, type PlanOptions, type SendStage, type SplitInputOf, type SplitName, type SplitResultOf } from "../runs/registry.js";
+import { claimBoard } from "./claims.js";
 import { evenRanges, marginAccounts, type BatchAccount, type BatchAccountResult } from "./tasks.js";
 
 export type { BatchAccount, BatchAccountResult } from "./tasks.js";
@@ -85,21 +86,24 @@ export class RiskPool {
     const run = method.plan(engine, input, options);
     if (!method.worthSending(run, input)) return method.coordinate(run, sendHere(method, run));
     const id = String(++this.runs);
-    const send: SendStage = <Part>(stage: string, items: number, shared?: unknown) => {
+    const send: SendStage = async <Part>(stage: string, items: number, shared?: unknown) => {
       const progress = stage === method.progressStage ? options.onProgress : undefined;
       const ranges = evenRanges(items, this.workers);
-      // Each worker reports its range's items done as it goes; the run's progress is their sum.
+      // A worker done with its range takes chunks of the others' where the stage allows.
+      const board = method.shares?.stage === stage && ranges.length > 1 ? claimBoard(ranges, method.shares.chunk) : undefined;
+      // Each worker reports the items it has done as it goes; the run's progress is their sum.
       const doneIn = ranges.map(() => 0);
       const report = (i: number, done: number): void => {
         doneIn[i] = done;
         progress!(doneIn.reduce((a, b) => a + b, 0), items);
       };
-      return Promise.all(ranges.map(async (range, i) => {
+      const parts = await Promise.all(ranges.map(async (range, i) => {
         const on = progress ? { on: (done: number) => report(i, done) } : {};
-        const part = (await this.pool!.exec("part", [id, name, input, stage, range, shared, progress !== undefined], on)) as Part;
-        if (progress) report(i, range.count);
-        return part;
+        const claims = board ? { board, own: i } : undefined;
+        return (await this.pool!.exec("part", [id, name, input, stage, range, shared, progress !== undefined, claims], on)) as Part[];
       }));
+      if (progress && doneIn.reduce((a, b) => a + b, 0) < items) progress(items, items);
+      return parts.flat();
     };
     return method.coordinate(run, send);
   }

@@ -5,6 +5,7 @@ import { createEngine, type Engine } from "../engine/engine.js";
 import type { MarginMethod } from "../methods/margin.js";
 import type { MarketData } from "../model/types.js";
 import { planSplit, type PlannedSplit, type Range, type SplitName } from "../runs/registry.js";
+import { claimedParts, type ClaimBoard } from "./claims.js";
 import { marginAccounts, type BatchAccount } from "./tasks.js";
 
 let engine: Promise<Engine> | undefined;
@@ -12,8 +13,10 @@ const getEngine = (): Promise<Engine> => (engine ??= createEngine());
 
 /** The run this worker planned last, by the pool's id for it: its other ranges and stages reuse the plan and the compiled books. */
 let last: { id: string; part: PlannedSplit } | undefined;
+/** Items of the task's earlier parts: its progress is theirs plus the current part's. */
+let doneBefore = 0;
 
-/** The typed arrays' buffers in a part (once each): moved, not copied, back to the pool. */
+/** The typed arrays' buffers in parts (once each): moved, not copied, back to the pool. */
 function buffersOf(value: unknown, found = new Set<ArrayBuffer>()): Set<ArrayBuffer> {
   if (ArrayBuffer.isView(value)) {
     if (value.buffer instanceof ArrayBuffer) found.add(value.buffer);
@@ -24,12 +27,20 @@ function buffersOf(value: unknown, found = new Set<ArrayBuffer>()): Set<ArrayBuf
 }
 
 workerpool.worker({
-  /** One range of a stage of run `id`; with `progress`, each step of it reported to the pool as the count done. */
-  async part(id: string, name: SplitName, input: unknown, stage: string, range: Range, shared: unknown, progress: boolean) {
+  /**
+   * Range `own` of a stage of run `id` (of `claims`, when the pool shares the stage out:
+   * then chunks of it, and of others' ranges when this worker is done first); with
+   * `progress`, each step reported to the pool as the count done. The parts computed.
+   */
+  async part(id: string, name: SplitName, input: unknown, stage: string, range: Range, shared: unknown, progress: boolean, claims?: { board: ClaimBoard; own: number }) {
     const here = await getEngine();
-    if (last?.id !== id) last = { id, part: planSplit(here, name, input, progress ? (done) => workerpool.workerEmit(done) : undefined) };
-    const part = last.part(stage, range, shared);
-    return new workerpool.Transfer(part as object, [...buffersOf(part)]);
+    if (last?.id !== id) last = { id, part: planSplit(here, name, input, progress ? (done) => workerpool.workerEmit(doneBefore + done) : undefined) };
+    const { part } = last;
+    doneBefore = 0;
+    const parts = claims
+      ? claimedParts(claims.board, claims.own, (r, more) => part(stage, r, shared, more), (items) => (doneBefore += items))
+      : [part(stage, range, shared)];
+    return new workerpool.Transfer(parts, [...buffersOf(parts)]);
   },
   async margins(accounts: BatchAccount[], marketData: MarketData, spec: MarginMethod) {
     return marginAccounts(await getEngine(), accounts, marketData, spec);
