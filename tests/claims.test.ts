@@ -1,6 +1,7 @@
-// Work sharing in a pool's stage (src/parallel/claims.ts): every chunk of every range is
-// computed once, by its range's owner from the front or by an idle worker from the back,
-// however the workers interleave; and Monte Carlo parts cut so give one thread's bits.
+// How a pool's stage is split (src/parallel): ranges whose sizes differ by one at most, the
+// larger last; work sharing (claims.ts): every chunk of every range is computed once, by its
+// range's owner from the front or by an idle worker from the back, however the workers
+// interleave; and Monte Carlo parts cut so give one thread's bits.
 import { beforeAll, describe, expect, it } from "vitest";
 import { createEngine, type Engine } from "../src/engine/engine.js";
 import { InputError } from "../src/errors.js";
@@ -39,6 +40,17 @@ const covers = (parts: Range[], n: number): boolean => {
   return sorted.every((p, i) => p.start === (i === 0 ? 0 : sorted[i - 1]!.start + sorted[i - 1]!.count)) && sorted.at(-1)!.start + sorted.at(-1)!.count === n;
 };
 
+describe("evenRanges", () => {
+  it.each([[0, 2, []], [1, 2, [1]], [3, 2, [1, 2]], [25, 2, [12, 13]], [10, 4, [2, 2, 3, 3]], [1_000_000, 2, [500_000, 500_000]]])(
+    "cuts %i items for %i workers into ranges of %j, in order",
+    (n, parts, sizes) => {
+      const ranges = evenRanges(n, parts);
+      expect(ranges.map((r) => r.count)).toEqual(sizes);
+      expect(ranges.map((r) => r.start)).toEqual(sizes.map((_, i) => sizes.slice(0, i).reduce((a, c) => a + c, 0)));
+    },
+  );
+});
+
 describe("claimedParts", () => {
   const ranges = evenRanges(1_000, 3);
   const board = (): ClaimBoard => claimBoard(ranges, 64)!;
@@ -49,8 +61,8 @@ describe("claimedParts", () => {
     const parts = claimedParts(b, 1, chunked(64), (items) => done.push(items));
     expect(parts[0]).toEqual(ranges[1]);
     expect(parts.slice(1).every((p) => p.count <= 64)).toBe(true);
-    // Range 0 (334 paths: 5 whole chunks and 14) is taken from its back: 320..334 first.
-    expect(parts[1]).toEqual({ start: 320, count: 14 });
+    // Range 0 (333 items: 5 whole chunks and 13) is taken from its back: 320..333 first.
+    expect(parts[1]).toEqual({ start: 320, count: 13 });
     expect(covers(parts, 1_000)).toBe(true);
     expect(done.reduce((a, c) => a + c, 0)).toBe(1_000);
     expect(claimedParts(b, 0, chunked(64))).toEqual([]);
@@ -101,7 +113,7 @@ describe("Monte Carlo parts shared out chunk by chunk", () => {
       return more!();
     }));
     expect(slow.map((p) => [p.start, p.losses.length])).toEqual([[0, DEFAULT_CHUNK]]);
-    expect(others.map((p) => [p.start, p.losses.length])).toEqual([[20_001, 20_000], [DEFAULT_CHUNK, 20_001 - DEFAULT_CHUNK]]);
+    expect(others.map((p) => [p.start, p.losses.length])).toEqual([[20_000, 20_001], [DEFAULT_CHUNK, 20_000 - DEFAULT_CHUNK]]);
     expect(run.summarise([...others, ...slow])).toEqual(monteCarlo(engine, positions, market, model));
   });
 

@@ -42,8 +42,8 @@ describe("Monte Carlo on a worker pool", () => {
 
   it("around the local threshold and the chunks' edges, every path once: one thread's bits, ES contributions included", async () => {
     // 50 positions: below LOCAL_MONTE_CARLO / 50 paths the run stays here, from it the workers
-    // take halves (25,000 = 16,384 + 8,616 paths), and 65,537 paths give halves of 32,769 and
-    // 32,768: two full chunks each, and one path more for the first.
+    // take halves (25,000 = 16,384 + 8,616 paths), and 65,537 paths give halves of 32,768 and
+    // 32,769: two full chunks each, and one path more for the second.
     const least = LOCAL_MONTE_CARLO / positions.length;
     for (const paths of [least - 1, least, 4 * 16_384 + 1]) {
       const m: MonteCarloModelInput = { ...model, paths, seed: paths };

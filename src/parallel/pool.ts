@@ -99,8 +99,10 @@ export class RiskPool {
       };
       const parts = await Promise.all(ranges.map(async (range, i) => {
         const on = progress ? { on: (done: number) => report(i, done) } : {};
-        const claims = board ? { board, own: i } : undefined;
-        return (await this.pool!.exec("part", [id, name, input, stage, range, shared, progress !== undefined, claims], on)) as Part[];
+        const reports = progress !== undefined;
+        return board
+          ? ((await this.pool!.exec("claimed", [id, name, input, stage, board, i, shared, reports], on)) as Part[])
+          : [(await this.pool!.exec("part", [id, name, input, stage, range, shared, reports], on)) as Part];
       }));
       if (progress && doneIn.reduce((a, b) => a + b, 0) < items) progress(items, items);
       return parts.flat();

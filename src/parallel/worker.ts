@@ -16,7 +16,7 @@ let last: { id: string; part: PlannedSplit } | undefined;
 /** Items of the task's earlier parts: its progress is theirs plus the current part's. */
 let doneBefore = 0;
 
-/** The typed arrays' buffers in parts (once each): moved, not copied, back to the pool. */
+/** The typed arrays' buffers in a result (once each): moved, not copied, back to the pool. */
 function buffersOf(value: unknown, found = new Set<ArrayBuffer>()): Set<ArrayBuffer> {
   if (ArrayBuffer.isView(value)) {
     if (value.buffer instanceof ArrayBuffer) found.add(value.buffer);
@@ -26,21 +26,27 @@ function buffersOf(value: unknown, found = new Set<ArrayBuffer>()): Set<ArrayBuf
   return found;
 }
 
+/** Run `id` as planned here, planned now unless it was last; with `progress`, each step reported to the pool as the count done. */
+async function planned(id: string, name: SplitName, input: unknown, progress: boolean): Promise<PlannedSplit> {
+  const here = await getEngine();
+  if (last?.id !== id) last = { id, part: planSplit(here, name, input, progress ? (done) => workerpool.workerEmit(doneBefore + done) : undefined) };
+  doneBefore = 0;
+  return last.part;
+}
+
+/** A result for the pool, its typed arrays moved. */
+const moved = (result: unknown): unknown => new workerpool.Transfer(result as object, [...buffersOf(result)]);
+
 workerpool.worker({
-  /**
-   * Range `own` of a stage of run `id` (of `claims`, when the pool shares the stage out:
-   * then chunks of it, and of others' ranges when this worker is done first); with
-   * `progress`, each step reported to the pool as the count done. The parts computed.
-   */
-  async part(id: string, name: SplitName, input: unknown, stage: string, range: Range, shared: unknown, progress: boolean, claims?: { board: ClaimBoard; own: number }) {
-    const here = await getEngine();
-    if (last?.id !== id) last = { id, part: planSplit(here, name, input, progress ? (done) => workerpool.workerEmit(doneBefore + done) : undefined) };
-    const { part } = last;
-    doneBefore = 0;
-    const parts = claims
-      ? claimedParts(claims.board, claims.own, (r, more) => part(stage, r, shared, more), (items) => (doneBefore += items))
-      : [part(stage, range, shared)];
-    return new workerpool.Transfer(parts, [...buffersOf(parts)]);
+  /** Range `range` of a stage of run `id`: its part. */
+  async part(id: string, name: SplitName, input: unknown, stage: string, range: Range, shared: unknown, progress: boolean) {
+    const part = await planned(id, name, input, progress);
+    return moved(part(stage, range, shared));
+  },
+  /** The chunks of a stage of run `id` this worker claims on the pool's board (its range `own`, then others'): their parts. */
+  async claimed(id: string, name: SplitName, input: unknown, stage: string, claims: ClaimBoard, own: number, shared: unknown, progress: boolean) {
+    const part = await planned(id, name, input, progress);
+    return moved(claimedParts(claims, own, (range, more) => part(stage, range, shared, more), (items) => (doneBefore += items)));
   },
   async margins(accounts: BatchAccount[], marketData: MarketData, spec: MarginMethod) {
     return marginAccounts(await getEngine(), accounts, marketData, spec);

@@ -217,17 +217,19 @@ export function histogram(losses: Float64Array | readonly Float64Array[], bins: 
   const parts = losses instanceof Float64Array ? [losses] : losses;
   if (!Array.isArray(parts) || !parts.every((p) => p instanceof Float64Array)) throw new InputError("losses", "must be a Float64Array of losses, or an array of them");
   if (parts.every((p) => p.length === 0)) throw new InputError("losses", "at least one loss is needed");
-  parts.forEach((p, j) => p.length > 0 && checkLosses(p, parts.length === 1 ? "losses" : `losses[${j}]`));
-  if (!Number.isInteger(bins) || bins < 1 || bins > MAX_BINS) throw new InputError("bins", `must be a whole number within 1..${MAX_BINS}, got ${bins}`);
-  let min = Infinity, max = -Infinity, n = 0;
+  let min = Infinity, max = -Infinity, n = 0, finite = true;
   for (const part of parts) {
     n += part.length;
     for (let i = 0; i < part.length; i++) {
       const x = part[i]!;
       if (x < min) min = x;
       if (x > max) max = x;
+      // x − x is 0 unless x is NaN or infinite; the range and the check in one pass.
+      if (x - x !== 0) finite = false;
     }
   }
+  if (!finite) parts.forEach((p, j) => p.length > 0 && checkLosses(p, parts.length === 1 ? "losses" : `losses[${j}]`));
+  if (!Number.isInteger(bins) || bins < 1 || bins > MAX_BINS) throw new InputError("bins", `must be a whole number within 1..${MAX_BINS}, got ${bins}`);
   if (min === max) return { edges: [min, max], counts: [n] };
   const span = max - min;
   const edges = Array.from({ length: bins + 1 }, (_, i) => (i === bins ? max : min + (span * i) / bins));
