@@ -1,5 +1,5 @@
 // How a pool's stage is split (src/parallel): ranges whose sizes differ by one at most, the
-// larger last; work sharing (claims.ts): every chunk of every range is computed once, by its
+// larger last; work sharing (claims.ts): every piece of every range is computed once, by its
 // range's owner from the front or by an idle worker from the back, however the workers
 // interleave; and Monte Carlo parts cut so give one thread's bits.
 import { beforeAll, describe, expect, it } from "vitest";
@@ -7,7 +7,7 @@ import { createEngine, type Engine } from "../src/engine/engine.js";
 import { InputError } from "../src/errors.js";
 import { buildMarket } from "../src/market/market.js";
 import { DEFAULT_CHUNK, monteCarlo, prepareMonteCarlo } from "../src/methods/montecarlo/montecarlo.js";
-import { claimBoard, claimedParts, type ClaimBoard } from "../src/parallel/claims.js";
+import { claimBoard, claimedParts, claimPieces, type ClaimBoard } from "../src/parallel/claims.js";
 import { evenRanges } from "../src/parallel/tasks.js";
 import type { Range } from "../src/runs/registry.js";
 import { syntheticMarket, syntheticPositions } from "./fixtures/synthetic.js";
@@ -17,18 +17,19 @@ beforeAll(async () => {
   engine = await createEngine();
 });
 
-/** A part that takes chunks as `more` allows; `pause` runs once, after its first chunk (another worker's turn). */
-function chunked(chunk: number, pause?: () => void): (range: Range, more?: () => boolean) => Range {
+/** A part that takes the pieces `more` gives; `pause` runs once, after its first piece (another worker's turn). */
+function pieced(pause?: () => void): (range: Range, more?: () => number) => Range {
   return (range, more) => {
-    let count = Math.min(chunk, range.count);
-    let paused = false;
+    if (!more) return range;
+    let count = 0, paused = false;
     while (count < range.count) {
+      const size = more();
+      if (size <= 0) break;
+      count += size;
       if (pause && !paused) {
         paused = true;
         pause();
       }
-      if (!more?.()) break;
-      count = Math.min(range.count, count + chunk);
     }
     return { start: range.start, count };
   };
@@ -37,7 +38,12 @@ function chunked(chunk: number, pause?: () => void): (range: Range, more?: () =>
 /** Whether parts cover 0..n once each. */
 const covers = (parts: Range[], n: number): boolean => {
   const sorted = [...parts].sort((a, b) => a.start - b.start);
-  return sorted.every((p, i) => p.start === (i === 0 ? 0 : sorted[i - 1]!.start + sorted[i - 1]!.count)) && sorted.at(-1)!.start + sorted.at(-1)!.count === n;
+  let next = 0;
+  for (const p of sorted) {
+    if (p.start !== next || p.count < 1) return false;
+    next += p.count;
+  }
+  return next === n;
 };
 
 describe("evenRanges", () => {
@@ -51,32 +57,52 @@ describe("evenRanges", () => {
   );
 });
 
+describe("claimPieces", () => {
+  it("cuts a range into chunks, then its last chunk's worth into halves, quarters and eighths", () => {
+    expect(claimPieces(50_000, 16_384)).toEqual([16_384, 16_384, 848, 8_192, 4_096, 2_048, 2_048]);
+    expect(claimPieces(333, 64)).toEqual([64, 64, 64, 64, 13, 32, 16, 8, 8]);
+    expect(claimPieces(3_000, 16_384)).toEqual([952, 2_048]);
+    expect(claimPieces(5, 64)).toEqual([5]);
+    expect(claimPieces(0, 64)).toEqual([]);
+  });
+
+  it("adds up to the range, no piece larger than a chunk", () => {
+    for (const count of [1, 7, 64, 65, 1_000, 16_383, 16_384, 16_385, 123_457]) {
+      for (const chunk of [1, 8, 64, 16_384]) {
+        const pieces = claimPieces(count, chunk);
+        expect(pieces.reduce((a, p) => a + p, 0)).toBe(count);
+        expect(pieces.every((p) => p >= 1 && p <= chunk)).toBe(true);
+      }
+    }
+  });
+});
+
 describe("claimedParts", () => {
   const ranges = evenRanges(1_000, 3);
   const board = (): ClaimBoard => claimBoard(ranges, 64)!;
 
-  it("a worker alone computes its range whole, then the others' chunks one by one from their backs", () => {
+  it("a worker alone computes its range whole, then the others' pieces one by one from their backs", () => {
     const b = board();
     const done: number[] = [];
-    const parts = claimedParts(b, 1, chunked(64), (items) => done.push(items));
+    const parts = claimedParts(b, 1, pieced(), (items) => done.push(items));
     expect(parts[0]).toEqual(ranges[1]);
-    expect(parts.slice(1).every((p) => p.count <= 64)).toBe(true);
-    // Range 0 (333 items: 5 whole chunks and 13) is taken from its back: 320..333 first.
-    expect(parts[1]).toEqual({ start: 320, count: 13 });
+    // From the range with most pieces left (the first of equals), from its back: range 0's
+    // (64, 64, 64, 64, 13, 32, 16, 8, 8) last, 325..333, then range 2's (one piece more), 992..1000.
+    expect(parts.slice(1, 3)).toEqual([{ start: 325, count: 8 }, { start: 992, count: 8 }]);
     expect(covers(parts, 1_000)).toBe(true);
     expect(done.reduce((a, c) => a + c, 0)).toBe(1_000);
-    expect(claimedParts(b, 0, chunked(64))).toEqual([]);
+    expect(claimedParts(b, 0, pieced())).toEqual([]);
   });
 
-  it("workers interleaved every way cover every item once: an owner stops where the others took its chunks", () => {
+  it("workers interleaved every way cover every item once: an owner stops where the others took its pieces", () => {
     for (const late of [0, 1, 2]) {
       const b = board();
       const parts: Range[] = [];
-      // The late worker pauses after its first chunk while the others run to the end.
+      // The late worker pauses after its first piece while the others run to the end.
       const others = (): void => {
-        for (const w of [0, 1, 2].filter((w) => w !== late)) parts.push(...claimedParts(b, w, chunked(64)));
+        for (const w of [0, 1, 2].filter((w) => w !== late)) parts.push(...claimedParts(b, w, pieced()));
       };
-      const mine = claimedParts(b, late, chunked(64, others));
+      const mine = claimedParts(b, late, pieced(others));
       expect(mine).toEqual([{ start: ranges[late]!.start, count: 64 }]);
       expect(covers([...parts, ...mine], 1_000)).toBe(true);
     }
@@ -93,7 +119,7 @@ describe("claimedParts", () => {
   });
 });
 
-describe("Monte Carlo parts shared out chunk by chunk", () => {
+describe("Monte Carlo parts shared out in pieces", () => {
   const positions = syntheticPositions(20, 5, 3);
   const market = buildMarket(syntheticMarket());
   const model = { paths: 2 * DEFAULT_CHUNK + 7_233, seed: 5 };
@@ -101,19 +127,16 @@ describe("Monte Carlo parts shared out chunk by chunk", () => {
   it("give one thread's result bit for bit, when a worker's range is finished by another", () => {
     const run = prepareMonteCarlo(engine, positions, market, model);
     const b = claimBoard(evenRanges(model.paths, 2), DEFAULT_CHUNK)!;
-    const part = (range: Range, more?: () => boolean) => run.part(range.start, range.count, more);
+    const part = (range: Range, more?: () => number) => run.part(range.start, range.count, more);
     const others: ReturnType<typeof part>[] = [];
-    // Worker 0 stops after its first chunk until worker 1 has done its range and taken the rest of worker 0's.
-    let paused = false;
+    // Worker 0 stops after its first piece (3,616 paths) until worker 1 has done its range and taken the rest of worker 0's.
+    let calls = 0;
     const slow = claimedParts(b, 0, (range, more) => part(range, () => {
-      if (!paused) {
-        paused = true;
-        others.push(...claimedParts(b, 1, part));
-      }
+      if (calls++ === 1) others.push(...claimedParts(b, 1, part));
       return more!();
     }));
-    expect(slow.map((p) => [p.start, p.losses.length])).toEqual([[0, DEFAULT_CHUNK]]);
-    expect(others.map((p) => [p.start, p.losses.length])).toEqual([[20_000, 20_001], [DEFAULT_CHUNK, 20_000 - DEFAULT_CHUNK]]);
+    expect(slow.map((p) => [p.start, p.losses.length])).toEqual([[0, 3_616]]);
+    expect(others.map((p) => [p.start, p.losses.length])).toEqual([[20_000, 20_001], [17_952, 2_048], [15_904, 2_048], [11_808, 4_096], [3_616, 8_192]]);
     expect(run.summarise([...others, ...slow])).toEqual(monteCarlo(engine, positions, market, model));
   });
 

@@ -96,12 +96,12 @@ function revalueInto(
  * gives scenarios [at, at + m)), the books held loaded throughout and each chunk written
  * into the run's rows (from `take`): the same bits as one call (each scenario is revalued
  * on its own), in bounded scratch memory, with `onProgress(done, count)` after each chunk.
- * `more`, asked before each chunk after the first, may end the run early: the rows then
- * hold the scenarios done.
+ * With `more`, the scenarios go in the pieces it gives, asked before each (0: no more),
+ * and the rows hold those done.
  */
 export function revalueInChunks(
   backend: Backend, books: () => UnderlyingBook[], count: number, chunk: number, blockAt: (at: number, m: number) => PathBlock, dt: number,
-  onProgress?: (done: number, total: number) => void, take: Take = fresh, more?: () => boolean,
+  onProgress?: (done: number, total: number) => void, take: Take = fresh, more: () => number = () => count,
 ): ScenarioPnl {
   const pnl: ScenarioPnl = { usd: [], coin: [] };
   backend.withResident(() => {
@@ -112,11 +112,15 @@ export function revalueInChunks(
     }
     const zeros = take(Math.min(chunk, count));
     let done = 0;
-    while (done < count && (done === 0 || !more || more())) {
-      const m = Math.min(chunk, count - done);
-      revalueInto(backend, all, blockAt(done, m), m, dt, pnl, done, zeros);
-      done += m;
-      onProgress?.(done, count);
+    while (done < count) {
+      const piece = Math.min(more(), count - done);
+      if (!(piece > 0)) break;
+      for (const end = done + piece; done < end;) {
+        const m = Math.min(chunk, end - done);
+        revalueInto(backend, all, blockAt(done, m), m, dt, pnl, done, zeros);
+        done += m;
+        onProgress?.(done, count);
+      }
     }
     if (done < count) {
       pnl.usd = pnl.usd.map((row) => row.subarray(0, done));

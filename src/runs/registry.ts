@@ -187,10 +187,10 @@ export type SendStage = <Part>(stage: string, items: number, shared?: unknown) =
 
 /**
  * One range of a stage's items, with what earlier stages share with it. A stage that
- * can be shared out chunk by chunk asks `more` before each chunk after the first and,
- * told no, returns the part of the chunks done (from the range's start).
+ * can be shared out goes, given `more`, in the pieces it gives, asked before each (0: no
+ * more), and returns the part of those done (from the range's start).
  */
-export type StagePart<Run> = (run: Run, range: Range, shared: unknown, more?: () => boolean) => unknown;
+export type StagePart<Run> = (run: Run, range: Range, shared: unknown, more?: () => number) => unknown;
 
 /**
  * A method whose work splits into ranges. `plan` sets a run up from plain inputs (the
@@ -202,7 +202,7 @@ export interface SplitMethod<Input, Run, Result> {
   plan(engine: Engine, input: Input, options?: PlanOptions): Run;
   /** Each stage's part. */
   stages: Record<string, StagePart<Run>>;
-  /** The stage whose ranges workers may share out, `chunk` items at a time: its parts may cover any run of whole chunks. */
+  /** The stage whose ranges workers may share out in pieces of at most `chunk` items: its parts may cover any run of them. */
   shares?: { stage: string; chunk: number };
   /** The stage whose ranges move the progress report. */
   progressStage: string;
@@ -264,7 +264,7 @@ const monteCarloSplit: SplitMethod<MonteCarloInput, MonteCarloRun, MonteCarloRes
     tail: (run, { start, count }, tail) => run.tailBlocks(tail as EsTail, start, count),
   },
   progressStage: "paths",
-  // Planned without chunkPaths, a run's parts go chunk by chunk of DEFAULT_CHUNK.
+  // Planned without chunkPaths, a run revalues DEFAULT_CHUNK paths at a time at most.
   shares: { stage: "paths", chunk: DEFAULT_CHUNK },
   worthSending: (run, { positions }) => positions.length * run.model.paths >= LOCAL_MONTE_CARLO,
   async coordinate(run, send) {
@@ -459,7 +459,7 @@ export function runPart(
 }
 
 /** One range of a stage of a run planned once (`more` as a StagePart's): what a worker keeps to compute several. */
-export type PlannedSplit = (stage: string, range: Range, shared: unknown, more?: () => boolean) => unknown;
+export type PlannedSplit = (stage: string, range: Range, shared: unknown, more?: () => number) => unknown;
 
 /** A split method's run planned on this engine from its plain inputs, ready to compute any range of any stage. */
 export function planSplit(engine: Engine, name: SplitName, input: unknown, onProgress?: (done: number, total: number) => void): PlannedSplit {

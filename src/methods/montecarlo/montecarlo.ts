@@ -95,10 +95,10 @@ export interface MonteCarloRun {
   simulate(start: number, count: number): PathPnl;
   /**
    * Paths [start, start + count) simulated and summarised: what summarise needs of them.
-   * `more`, asked before each chunk after the first, may end the part early: it then
-   * covers the paths from `start` done so far (a pool's workers share a range out so).
+   * With `more`, the paths go in the pieces it gives, asked before each (0: no more), and
+   * the part covers those done from `start` (a pool's workers share a range out so).
    */
-  part(start: number, count: number, more?: () => boolean): PartSummary;
+  part(start: number, count: number, more?: () => number): PartSummary;
   /**
    * The result from parts that cover every path once, in any order and split;
    * `blocks`: every tailBlocks of the ES tail, in order, when computed elsewhere.
@@ -162,7 +162,7 @@ function prepare(
   const pathsAt = backend.pathsAt.bind(backend);
 
   // The PnL rows from `rows`; the chunks' paths in one block from the backend's scratch.
-  const simulateInto = (first: number, count: number, rows: Take, more?: () => boolean): PathPnl => {
+  const simulateInto = (first: number, count: number, rows: Take, more?: () => number): PathPnl => {
     if (!(Number.isSafeInteger(first) && Number.isSafeInteger(count) && first >= 0 && count >= 1 && first + count <= n)) {
       throw new InputError("paths", `a range of paths must lie within 0..${n}, got ${first}..${first + count}`);
     }
@@ -181,7 +181,7 @@ function prepare(
   // A part keeps as many of its worst paths as the ES tail or the worst list can take from it.
   const counts = { worst: Math.max(n - kth + 1, listed), listed };
   // The part's PnL lives no longer than the part: its rows are scratch; its losses are the caller's (`keep`).
-  const partWith = (first: number, count: number, keep: Take, more?: () => boolean): PartSummary =>
+  const partWith = (first: number, count: number, keep: Take, more?: () => number): PartSummary =>
     withScratch(backend, (take) => summarisePart(simulateInto(first, count, take, more), first, n, model.levels, counts, backend, take, keep));
 
   // Everything but the ES contributions now; those when their blocks are at hand (a
