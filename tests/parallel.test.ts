@@ -61,6 +61,22 @@ describe("Monte Carlo on a worker pool", () => {
     expect(rb.portfolio.var[0]!.value).not.toBe(ra.portfolio.var[0]!.value);
   }, 60_000);
 
+  it("a run with the same inputs as the last (equal copies) keeps the workers' plans and its result; inputs changed in place are a new run", async () => {
+    const pool = pools[0]!;
+    const book = structuredClone(positions);
+    const m: MonteCarloModelInput = { ...model, paths: 60_000 };
+    const first = await pool.monteCarlo(book, marketData, m);
+    expect(await pool.monteCarlo(structuredClone(book), structuredClone(marketData), structuredClone(m))).toEqual(first);
+    book[0] = { ...book[0]!, quantity: 2 * book[0]!.quantity };
+    const changed = await pool.monteCarlo(book, marketData, m);
+    expect(changed).toEqual(monteCarlo(engine, book, market, m));
+    expect(changed).not.toEqual(first);
+    // Progress is reported by a kept plan too.
+    const seen: number[] = [];
+    await pool.monteCarlo(book, marketData, m, { onProgress: (done) => seen.push(done) });
+    expect(seen.at(-1)).toBe(60_000);
+  }, 60_000);
+
   it("reports progress within each worker's range, chunk by chunk, ending at the number of paths", async () => {
     const seen: number[] = [];
     // Two ranges of 40,000 paths, each revalued in pieces of 16,384, 7,232, 8,192, 4,096, 2,048 and 2,048 (a worker done first may take the other's last).

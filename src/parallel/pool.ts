@@ -16,6 +16,7 @@ import type { MarketData, Position } from "../model/types.js";
 import type { PriceHistory, PriceSeries } from "../history/history.js";
 import { runSplitHere, sendHere, splitMethod, type PlanOptions, type SendStage, type SplitInputOf, type SplitName, type SplitResultOf } from "../runs/registry.js";
 import { claimBoard } from "./claims.js";
+import { sameData } from "./same.js";
 import { evenRanges, marginAccounts, type BatchAccount, type BatchAccountResult } from "./tasks.js";
 
 export type { BatchAccount, BatchAccountResult } from "./tasks.js";
@@ -52,6 +53,8 @@ export class RiskPool {
   private local: Promise<Engine> | undefined;
   /** Runs sent so far: each run's id, by which a worker keeps its plan between ranges and stages. */
   private runs = 0;
+  /** The last run sent: its id, method and a copy of its inputs (a run with the same reuses the workers' plans). */
+  private last: { id: string; name: SplitName; input: unknown } | undefined;
 
   constructor(options: PoolOptions = {}) {
     const workers = options.workers ?? defaultWorkers();
@@ -85,7 +88,7 @@ export class RiskPool {
     // With its progress report: the parts run here when sending them out would not repay.
     const run = method.plan(engine, input, options);
     if (!method.worthSending(run, input)) return method.coordinate(run, sendHere(method, run));
-    const id = String(++this.runs);
+    const id = this.idFor(name, input);
     const send: SendStage = async <Part>(stage: string, items: number, shared?: unknown) => {
       const progress = stage === method.progressStage ? options.onProgress : undefined;
       const ranges = evenRanges(items, this.workers);
@@ -108,6 +111,13 @@ export class RiskPool {
       return parts.flat();
     };
     return method.coordinate(run, send);
+  }
+
+  /** A run's id: the last run's when its method and inputs were the same, so that each worker keeps its plan and compiled books. */
+  private idFor(name: SplitName, input: unknown): string {
+    if (this.last?.name === name && sameData(input, this.last.input)) return this.last.id;
+    this.last = { id: String(++this.runs), name, input: structuredClone(input) };
+    return this.last.id;
   }
 
   /** Monte Carlo VaR/ES with the paths (and the ES tail's blocks) split across the workers: monteCarlo()'s bits. */

@@ -26,10 +26,17 @@ function buffersOf(value: unknown, found = new Set<ArrayBuffer>()): Set<ArrayBuf
   return found;
 }
 
+/** Whether the current task reports its progress. */
+let reporting = false;
+
 /** Run `id` as planned here, planned now unless it was last; with `progress`, each step reported to the pool as the count done. */
 async function planned(id: string, name: SplitName, input: unknown, progress: boolean): Promise<PlannedSplit> {
   const here = await getEngine();
-  if (last?.id !== id) last = { id, part: planSplit(here, name, input, progress ? (done) => workerpool.workerEmit(doneBefore + done) : undefined) };
+  const report = (done: number): void => {
+    if (reporting) workerpool.workerEmit(doneBefore + done);
+  };
+  if (last?.id !== id) last = { id, part: planSplit(here, name, input, report) };
+  reporting = progress;
   doneBefore = 0;
   return last.part;
 }
