@@ -7,7 +7,7 @@ import { createEngine, type Engine } from "../src/engine/engine.js";
 import { InputError } from "../src/errors.js";
 import { buildMarket } from "../src/market/market.js";
 import { DEFAULT_CHUNK, monteCarlo, prepareMonteCarlo } from "../src/methods/montecarlo/montecarlo.js";
-import { claimBoard, claimedParts, claimPieces, type ClaimBoard } from "../src/parallel/claims.js";
+import { claimBoard, claimedParts, claimPieces, LEFT_TO_HELPERS, type ClaimBoard } from "../src/parallel/claims.js";
 import { evenRanges } from "../src/parallel/tasks.js";
 import type { Range } from "../src/runs/registry.js";
 import { syntheticMarket, syntheticPositions } from "./fixtures/synthetic.js";
@@ -106,6 +106,16 @@ describe("claimedParts", () => {
       expect(mine).toEqual([{ start: ranges[late]!.start, count: 64 }]);
       expect(covers([...parts, ...mine], 1_000)).toBe(true);
     }
+  });
+
+  it("once another worker helps, an owner leaves its range's last pieces, up to LEFT_TO_HELPERS of it, to be taken from the back", () => {
+    const b = claimBoard([{ start: 0, count: 1_000 }, { start: 1_000, count: 1 }], 64)!;
+    // A worker done with its own range, as the board's last counter records it.
+    new Int32Array(b.cells)[4] = 1;
+    // 1,000 items: 14 chunks of 64, 40, 32, 16, 8 and 8; 1/64 of the range is 15.6 items, so the last piece stays.
+    expect(1_000 * LEFT_TO_HELPERS).toBeLessThan(16);
+    const parts = claimedParts(b, 0, pieced());
+    expect(parts).toEqual([{ start: 0, count: 992 }, { start: 992, count: 8 }, { start: 1_000, count: 1 }]);
   });
 
   it("there is no board where threads cannot share memory", () => {
