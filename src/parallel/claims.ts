@@ -51,7 +51,8 @@ export const LEFT_TO_HELPERS = 1 / 64;
  * What the worker owning range `own` computes from a board: `part` of its range while
  * pieces of it are left (`more` gives the size of the next, 0 when there is none; its
  * first call, the first piece's) — once another worker helps, all but its last
- * LEFT_TO_HELPERS — then `part` of single pieces from the backs of the others.
+ * LEFT_TO_HELPERS (one is, from when its own pieces are done) — then `part` of single
+ * pieces from the backs of the others.
  * `done(items)` follows each part.
  */
 export function claimedParts<Part>(
@@ -63,6 +64,12 @@ export function claimedParts<Part>(
   // A piece of range i is this worker's when some were left.
   const take = (i: number): boolean => Atomics.sub(counts, 2 * i, 1) > 0;
   const parts: Part[] = [];
+  // This worker will take others' pieces: counted once its own are all claimed, before it summarises its part.
+  let helping = false;
+  const help = (): void => {
+    if (!helping) Atomics.add(counts, helpers, 1);
+    helping = true;
+  };
   if (take(own)) {
     const mine = pieces[own]!, leave = claims.ranges[own]!.count * LEFT_TO_HELPERS;
     let next = 0, items = 0;
@@ -70,15 +77,19 @@ export function claimedParts<Part>(
     const unclaimed = (): number => mine.slice(next, next + Math.max(0, Atomics.load(counts, 2 * own))).reduce((a, s) => a + s, 0);
     // The first piece is claimed already, each later one when asked for.
     const more = (): number => {
-      if (next > 0 && ((Atomics.load(counts, helpers) > 0 && unclaimed() <= leave) || !take(own))) return 0;
+      if (next > 0 && ((Atomics.load(counts, helpers) > 0 && unclaimed() <= leave) || !take(own))) {
+        help();
+        return 0;
+      }
       const size = mine[next++]!;
+      if (next === mine.length) help();
       items += size;
       return size;
     };
     parts.push(part(claims.ranges[own]!, more));
     done(items);
   }
-  Atomics.add(counts, helpers, 1);
+  help();
   for (;;) {
     let from = -1, most = 0;
     for (let i = 0; i < pieces.length; i++) {
