@@ -8,7 +8,7 @@ import type { Kernels } from "../src/engine/wasm.js";
 import { InputError } from "../src/errors.js";
 import { wasmSelector, type Selector } from "../src/engine/select.js";
 import { jsSelector } from "../src/reference/select.js";
-import { histogram, largest, mergeLargest, mergeWorst, tailCount, tailRisk, tailRiskOfLargest, worstIndices, type TailRisk } from "../src/risk/tail.js";
+import { histogram, largest, mergeLargest, mergeWorst, tailCount, tailRisk, tailRiskOfLargest, worstIndices, type TailRisk, type WorstLosses } from "../src/risk/tail.js";
 import { prng } from "./fixtures/synthetic.js";
 import { inputError } from "./helpers/errors.js";
 import { heap, reserve, wasm } from "./helpers/wasm-raw.js";
@@ -225,11 +225,12 @@ describe("worstIndices", () => {
   const losses = new Float64Array([5, 9, 9, 1, 9, 7, -2]);
 
   it.each(selectors)("returns the largest losses first, equal losses by lower index (%s)", (_, sel) => {
-    expect(worstIndices(losses, 2, sel())).toEqual([1, 2]);
-    expect(worstIndices(losses, 3, sel())).toEqual([1, 2, 4]);
-    expect(worstIndices(losses, 4, sel())).toEqual([1, 2, 4, 5]);
-    expect(worstIndices(losses, 0, sel())).toEqual([]);
-    expect(worstIndices(losses, 100, sel())).toEqual([1, 2, 4, 5, 0, 3, 6]);
+    const worst = (count: number): number[] => Array.from(worstIndices(losses, count, sel()));
+    expect(worst(2)).toEqual([1, 2]);
+    expect(worst(3)).toEqual([1, 2, 4]);
+    expect(worst(4)).toEqual([1, 2, 4, 5]);
+    expect(worst(0)).toEqual([]);
+    expect(worst(100)).toEqual([1, 2, 4, 5, 0, 3, 6]);
   });
 
   it("equals a stable sort of the indices by loss, descending, on a large sample with ties, and leaves the losses unchanged", () => {
@@ -237,9 +238,17 @@ describe("worstIndices", () => {
     const big = Float64Array.from({ length: 50_000 }, () => Math.floor(rnd() * 300));
     const before = big.slice();
     const want = [...big.keys()].sort((i, j) => big[j]! - big[i]! || i - j).slice(0, 777);
-    expect(worstIndices(big, 777)).toEqual(want);
-    expect(worstIndices(big, 777, wasmSel())).toEqual(want);
+    expect(Array.from(worstIndices(big, 777))).toEqual(want);
+    expect(Array.from(worstIndices(big, 777, wasmSel()))).toEqual(want);
     expect(big).toEqual(before);
+  });
+
+  it("counts −0 and +0 as equal losses, ordered by index, among losses of every sign and size", () => {
+    const rnd = prng(5);
+    const mixed = Float64Array.from({ length: 20_000 }, (_, i) =>
+      (i % 7 === 0 ? (i % 2 ? -0 : 0) : (rnd() - 0.4) * 10 ** Math.floor(rnd() * 12 - 6)));
+    const want = [...mixed.keys()].sort((i, j) => mixed[j]! - mixed[i]! || i - j);
+    for (const count of [1, 3_000, 20_000]) expect(Array.from(worstIndices(mixed, count))).toEqual(want.slice(0, count));
   });
 
   it("refuses a negative or fractional count", () => {
@@ -314,15 +323,17 @@ describe("mergeWorst", () => {
     }
   });
 
+  const list = (indices: number[], losses: number[]): WorstLosses => ({ indices: Float64Array.from(indices), losses: Float64Array.from(losses) });
+
   it("returns fewer when the parts hold fewer", () => {
-    expect(mergeWorst([{ indices: [4], losses: [1] }, { indices: [], losses: [] }], 3)).toEqual({ indices: [4], losses: [1] });
+    expect(mergeWorst([list([4], [1]), list([], [])], 3)).toEqual(list([4], [1]));
   });
 
   it("takes a count as a bound: none for 0 or NaN, a fraction rounded up, all for Infinity", () => {
-    const lists = [{ indices: [2, 0], losses: [5, 3] }, { indices: [1], losses: [4] }];
-    expect(mergeWorst(lists, 0)).toEqual({ indices: [], losses: [] });
-    expect(mergeWorst(lists, NaN)).toEqual({ indices: [], losses: [] });
-    expect(mergeWorst(lists, 1.5)).toEqual({ indices: [2, 1], losses: [5, 4] });
-    expect(mergeWorst(lists, Infinity)).toEqual({ indices: [2, 1, 0], losses: [5, 4, 3] });
+    const lists = [list([2, 0], [5, 3]), list([1], [4])];
+    expect(mergeWorst(lists, 0)).toEqual(list([], []));
+    expect(mergeWorst(lists, NaN)).toEqual(list([], []));
+    expect(mergeWorst(lists, 1.5)).toEqual(list([2, 1], [5, 4]));
+    expect(mergeWorst(lists, Infinity)).toEqual(list([2, 1, 0], [5, 4, 3]));
   });
 });

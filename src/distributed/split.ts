@@ -31,7 +31,7 @@ const PartSummary = v.strictObject({
   start: v.number(),
   losses: f64,
   largest: v.strictObject({ portfolio: f64, usd: v.array(f64), coin: v.array(v.optional(f64)) }),
-  worst: v.strictObject({ indices: v.array(v.number()), losses: v.array(v.number()) }),
+  worst: v.strictObject({ indices: f64, losses: f64 }),
   worstPnl: v.array(v.array(v.number())),
 });
 

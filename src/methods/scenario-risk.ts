@@ -96,10 +96,12 @@ function revalueInto(
  * gives scenarios [at, at + m)), the books held loaded throughout and each chunk written
  * into the run's rows (from `take`): the same bits as one call (each scenario is revalued
  * on its own), in bounded scratch memory, with `onProgress(done, count)` after each chunk.
+ * With `more`, the scenarios go in the pieces it gives, asked before each (0: no more),
+ * and the rows hold those done.
  */
 export function revalueInChunks(
   backend: Backend, books: () => UnderlyingBook[], count: number, chunk: number, blockAt: (at: number, m: number) => PathBlock, dt: number,
-  onProgress?: (done: number, total: number) => void, take: Take = fresh,
+  onProgress?: (done: number, total: number) => void, take: Take = fresh, more: () => number = () => count,
 ): ScenarioPnl {
   const pnl: ScenarioPnl = { usd: [], coin: [] };
   backend.withResident(() => {
@@ -109,10 +111,20 @@ export function revalueInChunks(
       pnl.coin.push(b.coinSettled ? take(count) : undefined);
     }
     const zeros = take(Math.min(chunk, count));
-    for (let at = 0; at < count; at += chunk) {
-      const m = Math.min(chunk, count - at);
-      revalueInto(backend, all, blockAt(at, m), m, dt, pnl, at, zeros);
-      onProgress?.(at + m, count);
+    let done = 0;
+    while (done < count) {
+      const piece = Math.min(more(), count - done);
+      if (!(piece > 0)) break;
+      for (const end = done + piece; done < end;) {
+        const m = Math.min(chunk, end - done);
+        revalueInto(backend, all, blockAt(done, m), m, dt, pnl, done, zeros);
+        done += m;
+        onProgress?.(done, count);
+      }
+    }
+    if (done < count) {
+      pnl.usd = pnl.usd.map((row) => row.subarray(0, done));
+      pnl.coin = pnl.coin.map((row) => row?.subarray(0, done));
     }
   });
   return pnl;
@@ -215,7 +227,7 @@ export function summarisePart(
       coin: pnl.coin.map((row) => (row ? largestOf([row]) : undefined)),
     },
     worst: { indices: local.map((i) => start + i), losses: local.map((i) => losses[i]!) },
-    worstPnl: local.slice(0, counts.listed).map((i) => pnl.usd.map((row) => row[i]!)),
+    worstPnl: Array.from(local.subarray(0, counts.listed), (i) => pnl.usd.map((row) => row[i]!)),
   };
 }
 
@@ -251,7 +263,7 @@ export function combineParts(
     underlyings,
     diversification: diversification(portfolio, underlyings),
     histogram: histogram(parts.map((p) => p.losses), output.histogramBins),
-    worst: worst.indices.map((index, j) => ({ index, lossUsd: worst.losses[j]!, pnlUsd: pnlAt.get(index)! })),
+    worst: Array.from(worst.indices, (index, j) => ({ index, lossUsd: worst.losses[j]!, pnlUsd: pnlAt.get(index)! })),
   };
 }
 

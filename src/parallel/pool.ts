@@ -15,6 +15,8 @@ import type { MonteCarloOptions, MonteCarloResult } from "../methods/montecarlo/
 import type { MarketData, Position } from "../model/types.js";
 import type { PriceHistory, PriceSeries } from "../history/history.js";
 import { runSplitHere, sendHere, splitMethod, type PlanOptions, type SendStage, type SplitInputOf, type SplitName, type SplitResultOf } from "../runs/registry.js";
+import { claimBoard } from "./claims.js";
+import { sameData } from "./same.js";
 import { evenRanges, marginAccounts, type BatchAccount, type BatchAccountResult } from "./tasks.js";
 import { toWire } from "./wire.js";
 
@@ -55,6 +57,8 @@ export class RiskPool {
   private local: Promise<Engine> | undefined;
   /** Runs sent so far: each run's id, by which a worker keeps its plan between ranges and stages. */
   private runs = 0;
+  /** The last run sent: its id, method and a copy of its inputs (a run with the same reuses the workers' plans). */
+  private last: { id: string; name: SplitName; input: unknown } | undefined;
 
   constructor(options: PoolOptions = {}) {
     const workers = options.workers ?? defaultWorkers();
@@ -88,24 +92,36 @@ export class RiskPool {
     // With its progress report: the parts run here when sending them out would not repay.
     const run = method.plan(engine, input, options);
     if (!method.worthSending(run, input)) return method.coordinate(run, sendHere(method, run));
-    const id = String(++this.runs);
-    const send: SendStage = <Part>(stage: string, items: number, shared?: unknown) => {
+    const id = this.idFor(name, input);
+    const send: SendStage = async <Part>(stage: string, items: number, shared?: unknown) => {
       const progress = stage === method.progressStage ? options.onProgress : undefined;
       const ranges = evenRanges(items, this.workers);
-      // Each worker reports its range's items done as it goes; the run's progress is their sum.
+      // A worker done with its range takes chunks of the others' where the stage allows.
+      const board = method.shares?.stage === stage && ranges.length > 1 ? claimBoard(ranges, method.shares.chunk) : undefined;
+      // Each worker reports the items it has done as it goes; the run's progress is their sum.
       const doneIn = ranges.map(() => 0);
       const report = (i: number, done: number): void => {
         doneIn[i] = done;
         progress!(doneIn.reduce((a, b) => a + b, 0), items);
       };
-      return Promise.all(ranges.map(async (range, i) => {
+      const parts = await Promise.all(ranges.map(async (range, i) => {
         const on = progress ? { on: (done: number) => report(i, done) } : {};
-        const part = (await this.pool!.exec("part", [id, name, input, stage, range, shared, progress !== undefined], on)) as Part;
-        if (progress) report(i, range.count);
-        return part;
+        const reports = progress !== undefined;
+        return board
+          ? ((await this.pool!.exec("claimed", [id, name, input, stage, board, i, shared, reports], on)) as Part[])
+          : [(await this.pool!.exec("part", [id, name, input, stage, range, shared, reports], on)) as Part];
       }));
+      if (progress && doneIn.reduce((a, b) => a + b, 0) < items) progress(items, items);
+      return parts.flat();
     };
     return method.coordinate(run, send);
+  }
+
+  /** A run's id: the last run's when its method and inputs were the same, so that each worker keeps its plan and compiled books. */
+  private idFor(name: SplitName, input: unknown): string {
+    if (this.last?.name === name && sameData(input, this.last.input)) return this.last.id;
+    this.last = { id: String(++this.runs), name, input: structuredClone(input) };
+    return this.last.id;
   }
 
   /** Monte Carlo VaR/ES with the paths (and the ES tail's blocks) split across the workers: monteCarlo()'s bits. */

@@ -8,10 +8,20 @@ import type { MarketData } from "../model/types.js";
 import type { Range } from "../runs/registry.js";
 import { checkAgainstMarket, parsePortfolio } from "../schema/index.js";
 
-/** 0..n in `parts` even ranges (fewer when n is small): any split of paths, windows or blocks gives the same bits. */
+/**
+ * 0..n in `parts` ranges (fewer when n is small) whose sizes differ by one at most, the
+ * larger last: a stage's last item is the one that may be short (the ES tail's last
+ * block), so the range holding it takes one item more. Any split of paths, windows or
+ * blocks gives the same bits.
+ */
 export function evenRanges(n: number, parts: number): Range[] {
-  const per = Math.ceil(n / parts);
-  return Array.from({ length: Math.ceil(n / per) }, (_, i) => ({ start: i * per, count: Math.min(per, n - i * per) }));
+  const k = Math.min(n, parts);
+  if (k === 0) return [];
+  const base = Math.floor(n / k), larger = n % k;
+  return Array.from({ length: k }, (_, i) => {
+    const extra = Math.max(0, i - (k - larger));
+    return { start: i * base + extra, count: base + (i >= k - larger ? 1 : 0) };
+  });
 }
 
 /** One account of a batch: its id and its positions (validated here, per account). */

@@ -5,6 +5,7 @@ import { createEngine, type Engine } from "../engine/engine.js";
 import type { MarginMethod } from "../methods/margin.js";
 import type { MarketData } from "../model/types.js";
 import { planSplit, type PlannedSplit, type Range, type SplitName } from "../runs/registry.js";
+import { claimedParts, type ClaimBoard } from "./claims.js";
 import { marginAccounts } from "./tasks.js";
 import { fromWire, type WireAccounts } from "./wire.js";
 
@@ -13,8 +14,10 @@ const getEngine = (): Promise<Engine> => (engine ??= createEngine());
 
 /** The run this worker planned last, by the pool's id for it: its other ranges and stages reuse the plan and the compiled books. */
 let last: { id: string; part: PlannedSplit } | undefined;
+/** Items of the task's earlier parts: its progress is theirs plus the current part's. */
+let doneBefore = 0;
 
-/** The typed arrays' buffers in a part (once each): moved, not copied, back to the pool. */
+/** The typed arrays' buffers in a result (once each): moved, not copied, back to the pool. */
 function buffersOf(value: unknown, found = new Set<ArrayBuffer>()): Set<ArrayBuffer> {
   if (ArrayBuffer.isView(value)) {
     if (value.buffer instanceof ArrayBuffer) found.add(value.buffer);
@@ -24,13 +27,34 @@ function buffersOf(value: unknown, found = new Set<ArrayBuffer>()): Set<ArrayBuf
   return found;
 }
 
+/** Whether the current task reports its progress. */
+let reporting = false;
+
+/** Run `id` as planned here, planned now unless it was last; with `progress`, each step reported to the pool as the count done. */
+async function planned(id: string, name: SplitName, input: unknown, progress: boolean): Promise<PlannedSplit> {
+  const here = await getEngine();
+  const report = (done: number): void => {
+    if (reporting) workerpool.workerEmit(doneBefore + done);
+  };
+  if (last?.id !== id) last = { id, part: planSplit(here, name, input, report) };
+  reporting = progress;
+  doneBefore = 0;
+  return last.part;
+}
+
+/** A result for the pool, its typed arrays moved. */
+const moved = (result: unknown): unknown => new workerpool.Transfer(result as object, [...buffersOf(result)]);
+
 workerpool.worker({
-  /** One range of a stage of run `id`; with `progress`, each step of it reported to the pool as the count done. */
+  /** Range `range` of a stage of run `id`: its part. */
   async part(id: string, name: SplitName, input: unknown, stage: string, range: Range, shared: unknown, progress: boolean) {
-    const here = await getEngine();
-    if (last?.id !== id) last = { id, part: planSplit(here, name, input, progress ? (done) => workerpool.workerEmit(done) : undefined) };
-    const part = last.part(stage, range, shared);
-    return new workerpool.Transfer(part as object, [...buffersOf(part)]);
+    const part = await planned(id, name, input, progress);
+    return moved(part(stage, range, shared));
+  },
+  /** The chunks of a stage of run `id` this worker claims on the pool's board (its range `own`, then others'): their parts. */
+  async claimed(id: string, name: SplitName, input: unknown, stage: string, claims: ClaimBoard, own: number, shared: unknown, progress: boolean) {
+    const part = await planned(id, name, input, progress);
+    return moved(claimedParts(claims, own, (range, more) => part(stage, range, shared, more), (items) => (doneBefore += items)));
   },
   async margins(accounts: WireAccounts, marketData: MarketData, spec: MarginMethod) {
     return marginAccounts(await getEngine(), fromWire(accounts), marketData, spec);

@@ -45,6 +45,7 @@ import type { Selector } from "../engine/select.js";
 import { expectObject, InputError } from "../errors.js";
 import { jsSelector } from "../reference/select.js";
 import { MAX_BINS } from "../model/montecarlo.js";
+import { radixOrder, sortAscending } from "./order.js";
 
 export interface TailEstimate {
   level: number;
@@ -120,7 +121,7 @@ export function largest(losses: Float64Array, count: number, selector: Selector)
   if (want === 0) return new Float64Array(0);
   selector.load(losses);
   selector.select(0, n - 1, n - want);
-  return selector.view().slice(n - want).sort();
+  return sortAscending(selector.view().slice(n - want));
 }
 
 /**
@@ -216,17 +217,19 @@ export function histogram(losses: Float64Array | readonly Float64Array[], bins: 
   const parts = losses instanceof Float64Array ? [losses] : losses;
   if (!Array.isArray(parts) || !parts.every((p) => p instanceof Float64Array)) throw new InputError("losses", "must be a Float64Array of losses, or an array of them");
   if (parts.every((p) => p.length === 0)) throw new InputError("losses", "at least one loss is needed");
-  parts.forEach((p, j) => p.length > 0 && checkLosses(p, parts.length === 1 ? "losses" : `losses[${j}]`));
-  if (!Number.isInteger(bins) || bins < 1 || bins > MAX_BINS) throw new InputError("bins", `must be a whole number within 1..${MAX_BINS}, got ${bins}`);
-  let min = Infinity, max = -Infinity, n = 0;
+  let min = Infinity, max = -Infinity, n = 0, finite = true;
   for (const part of parts) {
     n += part.length;
     for (let i = 0; i < part.length; i++) {
       const x = part[i]!;
       if (x < min) min = x;
       if (x > max) max = x;
+      // x − x is 0 unless x is NaN or infinite; the range and the check in one pass.
+      if (x - x !== 0) finite = false;
     }
   }
+  if (!finite) parts.forEach((p, j) => p.length > 0 && checkLosses(p, parts.length === 1 ? "losses" : `losses[${j}]`));
+  if (!Number.isInteger(bins) || bins < 1 || bins > MAX_BINS) throw new InputError("bins", `must be a whole number within 1..${MAX_BINS}, got ${bins}`);
   if (min === max) return { edges: [min, max], counts: [n] };
   const span = max - min;
   const edges = Array.from({ length: bins + 1 }, (_, i) => (i === bins ? max : min + (span * i) / bins));
@@ -255,12 +258,12 @@ function countInto(part: Float64Array, counts: Uint32Array, edges: Float64Array,
  * largest first, equal losses by lower index. Selects the threshold on a copy,
  * then scans `losses`, which is left as it was.
  */
-export function worstIndices(losses: Float64Array, count: number, selector: Selector = jsSelector()): number[] {
+export function worstIndices(losses: Float64Array, count: number, selector: Selector = jsSelector()): Float64Array {
   checkLosses(losses, "losses");
   if (!Number.isInteger(count) || count < 0) throw new InputError("count", `must be a whole number ≥ 0, got ${count}`);
   const n = losses.length;
   const want = Math.min(count, n);
-  if (want === 0) return [];
+  if (want === 0) return new Float64Array(0);
   selector.load(losses);
   selector.select(0, n - 1, n - want);
   const threshold = selector.view()[n - want]!;
@@ -269,22 +272,25 @@ export function worstIndices(losses: Float64Array, count: number, selector: Sele
   let above = 0;
   for (let i = 0; i < n; i++) if (losses[i]! > threshold) above++;
   let equalPlaces = want - above;
-  const picked: number[] = [];
-  for (let i = 0; i < n; i++) {
+  const picked = new Float64Array(want), values = new Float64Array(want);
+  for (let i = 0, p = 0; i < n; i++) {
     const x = losses[i]!;
-    if (x > threshold) picked.push(i);
-    else if (x === threshold && equalPlaces > 0) {
-      picked.push(i);
-      equalPlaces--;
+    if (x > threshold || (x === threshold && equalPlaces-- > 0)) {
+      picked[p] = i;
+      values[p++] = x;
     }
   }
-  return picked.sort((i, j) => losses[j]! - losses[i]! || i - j);
+  // Picked in index order, so a stable order by loss puts equal losses by lower index.
+  const order = radixOrder(values, true, true);
+  const out = new Float64Array(want);
+  for (let r = 0; r < want; r++) out[r] = picked[order[r]!]!;
+  return out;
 }
 
-/** Some scenarios' losses, in worstIndices order (largest first, ties lower index first). */
+/** Some scenarios' losses, in worstIndices order (largest first, ties lower index first): typed arrays, moved between threads as bytes. */
 export interface WorstLosses {
-  indices: number[];
-  losses: number[];
+  indices: Float64Array;
+  losses: Float64Array;
 }
 
 /**
@@ -296,7 +302,7 @@ export function mergeWorst(lists: readonly WorstLosses[], count: number): WorstL
   const at = lists.map(() => 0);
   // As many as asked (a fraction rounds up, NaN is none), or all there are; filled, not pushed.
   const m = Math.max(0, Math.min(Math.ceil(count), lists.reduce((a, l) => a + l.indices.length, 0)) || 0);
-  const out: WorstLosses = { indices: new Array<number>(m), losses: new Array<number>(m) };
+  const out: WorstLosses = { indices: new Float64Array(m), losses: new Float64Array(m) };
   for (let i = 0; i < m; i++) {
     let best = -1, bestLoss = 0, bestIndex = 0;
     for (let j = 0; j < lists.length; j++) {

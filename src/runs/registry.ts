@@ -25,7 +25,7 @@ import { historicalVaR, prepareHistorical, type HistoricalOptions, type Historic
 import { headlineMargin, whatIf, type MarginResult, type MarginMethod, type WhatIfResult } from "../methods/margin.js";
 import type { MonteCarloModelInput } from "../model/montecarlo.js";
 import {
-  concatBlocks, monteCarlo, prepareMonteCarlo, TAIL_BLOCK, type EsTail, type MonteCarloResult, type MonteCarloRun,
+  concatBlocks, DEFAULT_CHUNK, monteCarlo, prepareMonteCarlo, TAIL_BLOCK, type EsTail, type MonteCarloResult, type MonteCarloRun,
 } from "../methods/montecarlo/montecarlo.js";
 import type { PartSummary } from "../methods/scenario-risk.js";
 import { stressTest, type StressResult } from "../methods/stress/stress.js";
@@ -186,6 +186,13 @@ export interface PlanOptions {
 export type SendStage = <Part>(stage: string, items: number, shared?: unknown) => Promise<Part[]>;
 
 /**
+ * One range of a stage's items, with what earlier stages share with it. A stage that
+ * can be shared out goes, given `more`, in the pieces it gives, asked before each (0: no
+ * more), and returns the part of those done (from the range's start).
+ */
+export type StagePart<Run> = (run: Run, range: Range, shared: unknown, more?: () => number) => unknown;
+
+/**
  * A method whose work splits into ranges. `plan` sets a run up from plain inputs (the
  * ones a worker or a queue job receives) on any host; a stage's part computes one
  * range of its items there; `coordinate` takes the run from plan to result, sending
@@ -193,8 +200,10 @@ export type SendStage = <Part>(stage: string, items: number, shared?: unknown) =
  */
 export interface SplitMethod<Input, Run, Result> {
   plan(engine: Engine, input: Input, options?: PlanOptions): Run;
-  /** Each stage's part: one range of its items, with what earlier stages share with it. */
-  stages: Record<string, (run: Run, range: Range, shared: unknown) => unknown>;
+  /** Each stage's part. */
+  stages: Record<string, StagePart<Run>>;
+  /** The stage whose ranges workers may share out in pieces of at most `chunk` items: its parts may cover any run of them. */
+  shares?: { stage: string; chunk: number };
   /** The stage whose ranges move the progress report. */
   progressStage: string;
   /** Whether sending the parts out repays its cost (else they run where the run was planned). */
@@ -208,7 +217,7 @@ export function sendHere<Run>(method: SplitMethod<never, Run, unknown>, run: Run
     (items === 0 ? [] : [stagePart(method, stage)(run, { start: 0, count: items }, shared) as Part]);
 }
 
-function stagePart<Run>(method: SplitMethod<never, Run, unknown>, stage: string): (run: Run, range: Range, shared: unknown) => unknown {
+function stagePart<Run>(method: SplitMethod<never, Run, unknown>, stage: string): StagePart<Run> {
   const part = method.stages[stage];
   if (!part) throw new InputError("stage", `no stage ${JSON.stringify(stage)} in this method (${Object.keys(method.stages).join(", ")})`);
   return part;
@@ -250,11 +259,13 @@ const monteCarloSplit: SplitMethod<MonteCarloInput, MonteCarloRun, MonteCarloRes
   plan: (engine, { positions, marketData, model = {} }, options = {}) =>
     prepareMonteCarlo(engine, positions, marketOf(marketData, options), model, options.onProgress ? { onProgress: options.onProgress } : {}),
   stages: {
-    paths: (run, { start, count }) => run.part(start, count),
+    paths: (run, { start, count }, _, more) => run.part(start, count, more),
     // The ES contributions revalue the tail paths position by position, in blocks.
     tail: (run, { start, count }, tail) => run.tailBlocks(tail as EsTail, start, count),
   },
   progressStage: "paths",
+  // Planned without chunkPaths, a run revalues DEFAULT_CHUNK paths at a time at most.
+  shares: { stage: "paths", chunk: DEFAULT_CHUNK },
   worthSending: (run, { positions }) => positions.length * run.model.paths >= LOCAL_MONTE_CARLO,
   async coordinate(run, send) {
     const parts = await send<PartSummary>("paths", run.model.paths);
@@ -447,14 +458,14 @@ export function runPart(
   return planSplit(engine, name, input, onProgress)(stage, range, shared);
 }
 
-/** One range of a stage of a run planned once: what a worker keeps to compute several. */
-export type PlannedSplit = (stage: string, range: Range, shared: unknown) => unknown;
+/** One range of a stage of a run planned once (`more` as a StagePart's): what a worker keeps to compute several. */
+export type PlannedSplit = (stage: string, range: Range, shared: unknown, more?: () => number) => unknown;
 
 /** A split method's run planned on this engine from its plain inputs, ready to compute any range of any stage. */
 export function planSplit(engine: Engine, name: SplitName, input: unknown, onProgress?: (done: number, total: number) => void): PlannedSplit {
   const method = splitMethod(name) as SplitMethod<unknown, unknown, unknown>;
   const run = method.plan(engine, input, onProgress ? { onProgress } : {});
-  return (stage, range, shared) => stagePart(method, stage)(run, range, shared);
+  return (stage, range, shared, more) => stagePart(method, stage)(run, range, shared, more);
 }
 
 /** A split method's whole run on this engine: planned here, each stage one range here. */

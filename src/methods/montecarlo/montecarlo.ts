@@ -74,7 +74,8 @@ export interface MonteCarloResult {
   contributions: { level: number; positions: EsContribution[] };
 }
 
-const DEFAULT_CHUNK = 16_384;
+/** Paths per chunk, unless the options say otherwise. */
+export const DEFAULT_CHUNK = 16_384;
 
 /** PnL of a range of paths from `start`, per underlying (rows in `underlyings` order): USD, and coin for coin-settled books. */
 export interface PathPnl extends ScenarioPnl {
@@ -92,8 +93,12 @@ export interface MonteCarloRun {
   plan: MonteCarloPlan;
   underlyings: { underlying: string; index: number; coinSettled: boolean }[];
   simulate(start: number, count: number): PathPnl;
-  /** Paths [start, start + count) simulated and summarised: what summarise needs of them. */
-  part(start: number, count: number): PartSummary;
+  /**
+   * Paths [start, start + count) simulated and summarised: what summarise needs of them.
+   * With `more`, the paths go in the pieces it gives, asked before each (0: no more), and
+   * the part covers those done from `start` (a pool's workers share a range out so).
+   */
+  part(start: number, count: number, more?: () => number): PartSummary;
   /**
    * The result from parts that cover every path once, in any order and split;
    * `blocks`: every tailBlocks of the ES tail, in order, when computed elsewhere.
@@ -157,14 +162,15 @@ function prepare(
   const pathsAt = backend.pathsAt.bind(backend);
 
   // The PnL rows from `rows`; the chunks' paths in one block from the backend's scratch.
-  const simulateInto = (first: number, count: number, rows: Take): PathPnl => {
+  const simulateInto = (first: number, count: number, rows: Take, more?: () => number): PathPnl => {
     if (!(Number.isSafeInteger(first) && Number.isSafeInteger(count) && first >= 0 && count >= 1 && first + count <= n)) {
       throw new InputError("paths", `a range of paths must lie within 0..${n}, got ${first}..${first + count}`);
     }
+    if (!(more === undefined || typeof more === "function")) throw new InputError("more", `must be a function, got ${typeof more}`);
     return withScratch(backend, (take) => {
       const cells = names.length * Math.min(chunk, count);
       const block = { logMoves: take(cells), volShifts: take(cells) };
-      const pnl = revalueInChunks(backend, books, count, chunk, (at, m) => paths(plan, first + at, m, block), plan.horizon, options.onProgress, rows);
+      const pnl = revalueInChunks(backend, books, count, chunk, (at, m) => paths(plan, first + at, m, block), plan.horizon, options.onProgress, rows, more);
       return { start: first, ...pnl };
     });
   };
@@ -175,8 +181,8 @@ function prepare(
   // A part keeps as many of its worst paths as the ES tail or the worst list can take from it.
   const counts = { worst: Math.max(n - kth + 1, listed), listed };
   // The part's PnL lives no longer than the part: its rows are scratch; its losses are the caller's (`keep`).
-  const partWith = (first: number, count: number, keep: Take): PartSummary =>
-    withScratch(backend, (take) => summarisePart(simulateInto(first, count, take), first, n, model.levels, counts, backend, take, keep));
+  const partWith = (first: number, count: number, keep: Take, more?: () => number): PartSummary =>
+    withScratch(backend, (take) => summarisePart(simulateInto(first, count, take, more), first, n, model.levels, counts, backend, take, keep));
 
   // Everything but the ES contributions now; those when their blocks are at hand (a
   // pool revalues the tail meanwhile).
@@ -230,7 +236,7 @@ function prepare(
    */
   const esTail = (parts: readonly PartSummary[]): EsTail => {
     // The worst of the whole are among each part's worst.
-    const paths = Float64Array.from(mergeWorst(parts.map((p) => p.worst), n - kth + 1).indices);
+    const paths = mergeWorst(parts.map((p) => p.worst), n - kth + 1).indices;
     const weights = new Float64Array(paths.length).fill(1 / (n - na));
     weights[paths.length - 1] = (kth - na) / (n - na);
     return { paths, weights };
@@ -275,7 +281,7 @@ function prepare(
   const summarise = (parts: readonly PartSummary[], blocks?: Float64Array): MonteCarloResult => summariseLater(parts)(blocks);
   return {
     run: {
-      model, plan, simulate: (first, count) => simulateInto(first, count, fresh), part: (first, count) => partWith(first, count, fresh),
+      model, plan, simulate: (first, count) => simulateInto(first, count, fresh), part: (first, count, more) => partWith(first, count, fresh, more),
       tailBlocks, summariseLater, esTail, summarise, underlyings: held,
     },
     // The result keeps nothing of the part: its losses can be scratch too.
