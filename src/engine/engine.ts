@@ -27,7 +27,6 @@ export interface EngineOptions {
   limits?: Partial<Limits>;
 }
 
-/** Where a resident book lives in linear memory. */
 /** What an engine keeps of a book (see Engine.key). */
 interface BookState {
   region?: Region;
@@ -35,6 +34,7 @@ interface BookState {
   built?: { tables: number[] | Float64Array; vol: number[]; base: number[] };
 }
 
+/** Where a resident book lives in linear memory. */
 interface Region {
   opt: number;
   lin: number;

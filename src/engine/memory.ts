@@ -37,4 +37,3 @@ export class LinearMemory {
 }
 
 export const align16 = (n: number): number => (n + 15) & ~15;
-

@@ -418,7 +418,7 @@ interface Reduced {
 }
 
 /** A book's own reduction: its PnL summed into `pnlInto`, then its rows and PnL in one call of the reduction kernel, into `lossesInto` (4 × (positions + 1)). */
-function reducedBook(backend: Backend, t: GridTerms, { rows, values }: Pick<Revalued, "rows" | "values">, pnlInto: Float64Array, lossesInto: Float64Array): Reduced {
+function reducedBook(backend: Backend, t: CompiledGrid, { rows, values }: Pick<Revalued, "rows" | "values">, pnlInto: Float64Array, lossesInto: Float64Array): Reduced {
   const n = rows.length;
   const pnl = sumRows(rows, pnlInto);
   const v0 = sumOfValues(values);
@@ -556,8 +556,6 @@ interface GridTerms {
   /** 0 … positions − 1. */
   members: readonly number[];
   coinSettled: boolean;
-  /** Each position's row in `rows` as the reduction takes them best (the kernel's order for a book's own rows). */
-  rowOf: readonly number[];
   s0: number;
 }
 
@@ -566,6 +564,8 @@ interface CompiledGrid extends GridTerms {
   plan: GridPlan;
   book: Book;
   set: ScenarioSet;
+  /** Each position's row in the kernel's output, where the book's own reduction takes it. */
+  rowOf: readonly number[];
 }
 
 function compileGrid(backend: Backend, positions: readonly Position[], u: string, market: Market, profile: MarginProfile): CompiledGrid {
@@ -789,7 +789,7 @@ function termsIn(all: CompiledGrid, at: readonly number[], positions: readonly P
   const members = positions.map((_, k) => k);
   return {
     p: plan.p, scenarios: plan.scenarios, weighed: weighingAt(plan, all.s0), futures: at.map((k) => all.futures[k]),
-    members, coinSettled: isCoinSettled(positions), rowOf: members, s0: all.s0,
+    members, coinSettled: isCoinSettled(positions), s0: all.s0,
   };
 }
 
@@ -826,14 +826,12 @@ interface Measured {
   /** The book's PnL per scenario, USD and coin. */
   pnlUsd: number[];
   pnlCoin: number[];
-  /** Largest weighted loss in USD and where; the same measured in coin. */
-  worstUsd: number;
+  /** Where the largest weighted loss is, in USD and in coin. */
   worstIndex: number;
-  worstCoin: number;
   worstCoinIndex: number;
 }
 
-/** The book's measure: its PnL per scenario (its positions' rows summed in input order) in USD and coin, and its worst losses (row `at` of `worst`). */
+/** The book's measure: its PnL per scenario (its positions' rows summed in input order) in USD and coin, and where its worst losses are (row `at` of `worst`). */
 function measureBook(pnl: Float64Array, v0: number, worst: WorstLosses, at: number, wg: Weighing, s0: number): Measured {
   // Loops, not Array.from: V8 copies a typed array element by element through its iterator.
   const pnlUsd = new Array<number>(pnl.length);
@@ -844,7 +842,7 @@ function measureBook(pnl: Float64Array, v0: number, worst: WorstLosses, at: numb
   }
   return {
     pnlUsd, pnlCoin,
-    worstUsd: worst.usd[at]!, worstIndex: worst.usdAt[at]!, worstCoin: worst.coin[at]!, worstCoinIndex: worst.coinAt[at]!,
+    worstIndex: worst.usdAt[at]!, worstCoinIndex: worst.coinAt[at]!,
   };
 }
 

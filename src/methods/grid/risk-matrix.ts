@@ -74,21 +74,28 @@ export function deribitRiskMatrix(m: GridOutcome, w: Weighing, p: UnderlyingGrid
   const bucket = worstBucket(aggregated, m, p, at);
   const worst = Math.max(0, -lowest);
   const c = m.contingencies;
-  const [roll, deltaShock, shortOption, mmp] = [c.roll, c.deltaShock, c.shortOption, c.mmp].map((a) => (a === undefined ? 0 : inCoin ? a.coin : a.usd)) as number[];
-  const riskMatrix = worst + roll! + deltaShock! + shortOption!;
+  const roll = inCurrency(c.roll, inCoin);
+  const deltaShock = inCurrency(c.deltaShock, inCoin);
+  const mmp = inCurrency(c.mmp, inCoin);
+  const riskMatrix = worst + roll + deltaShock + inCurrency(c.shortOption, inCoin);
   return {
     currency: m.reportCurrency,
     worst_case: worst,
     worst_case_bucket: bucket,
-    roll_shock: roll!,
-    delta_shock: deltaShock!,
+    roll_shock: roll,
+    delta_shock: deltaShock,
     risk_matrix_margin: riskMatrix,
     maintenance_margin: mmFactor * riskMatrix,
-    mmp_margin: mmp!,
-    initial_margin: riskMatrix + mmp!,
+    mmp_margin: mmp,
+    initial_margin: riskMatrix + mmp,
     aggregated_risk_vectors: aggregated,
     ...(initial ? { initial_risk_vectors: initial } : {}),
   };
+}
+
+/** An amount in the report's currency (0 when absent). */
+function inCurrency(a: { usd: number; coin: number } | undefined, inCoin: boolean): number {
+  return a === undefined ? 0 : inCoin ? a.coin : a.usd;
 }
 
 /** A PnL row's standard vector (the regular scenarios' PnL) and extended one (weighted, and with `damp` dampened). */

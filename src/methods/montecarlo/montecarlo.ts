@@ -248,6 +248,7 @@ function prepare(
     const most = Math.max(0, Math.min(TAIL_BLOCK, tail.paths.length - first * TAIL_BLOCK));
     withScratch(backend, (take) => backend.withResident(() => {
       const all = books();
+      const where = heldAt();
       const into = take((1 + Math.max(...all.map((u) => u.book.positions.length))) * most);
       const zeros = take(most);
       for (let b = 0; b < count; b++) {
@@ -259,7 +260,7 @@ function prepare(
         all.forEach((u, k) => {
           const planes = { logMoves: at.logMoves.subarray(k * m, (k + 1) * m), volShifts: at.volShifts.subarray(k * m, (k + 1) * m), volFloors: zeros.subarray(0, m) };
           const rows = backend.revalue(u.book, new ScenarioSet([u.underlying], m, backend.limits.scenarios, planes), { dt: plan.horizon, reduce: "rows", into }).positions!;
-          rows.forEach((row, i) => (out[b * nPos + heldAt()[k]![i]!] = -weightedSum(row, tail.weights, from)));
+          rows.forEach((row, i) => (out[b * nPos + where[k]![i]!] = -weightedSum(row, tail.weights, from)));
         });
       }
     }));
