@@ -8,7 +8,7 @@ export type { VenueCommandOptions as BybitCommandOptions } from "./venue.js";
 
 /** `pmargin bybit <portfolio> <market> [--profile bybit|file.json]`. */
 export async function bybitCommand(portfolioPath: string, marketPath: string, opts: VenueCommandOptions): Promise<void> {
-  const r = await venueRun("bybit", portfolioPath, marketPath, opts, "IM factor, contingency rates");
+  const r = await venueRun("bybit", portfolioPath, marketPath, opts);
   if (r) printBybit(r.result, r.name);
 }
 

@@ -8,7 +8,7 @@ export type { VenueCommandOptions as OkxCommandOptions } from "./venue.js";
 
 /** `pmargin okx <portfolio> <market> [--profile okx|file.json]`. */
 export async function okxCommand(portfolioPath: string, marketPath: string, opts: VenueCommandOptions): Promise<void> {
-  const r = await venueRun("okx", portfolioPath, marketPath, opts, "IM factor, MR7");
+  const r = await venueRun("okx", portfolioPath, marketPath, opts);
   if (r) printOkx(r.result, r.name);
 }
 

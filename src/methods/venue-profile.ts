@@ -8,7 +8,7 @@ import { checkedProfile } from "../schema/profile.js";
 import { paramsFor } from "./grid/grid.js";
 
 /** The venues whose rules beyond the grid a profile section holds, and what each section carries. */
-const SECTIONS = { paradex: "funding, fees, orders", okx: "IM factor, MR7", bybit: "IM factor, contingency rates" } as const;
+export const SECTIONS = { paradex: "funding, fees, orders", okx: "IM factor, MR7", bybit: "IM factor, contingency rates" } as const;
 
 /** `options.profile` checked, with its `venue` section (an InputError naming what is wrong otherwise). */
 export function venueProfile<V extends keyof typeof SECTIONS>(
