@@ -3,7 +3,7 @@
 // written with the methods' own pieces (coinPnl, dampen, WorstWeightedLoss); and the
 // compiled books a grid keeps while its market and positions are unchanged.
 import { readFileSync } from "node:fs";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { LossWeights } from "../src/engine/backend.js";
 import { createEngine, type Engine } from "../src/engine/engine.js";
 import { InputError } from "../src/errors.js";
@@ -163,6 +163,21 @@ describe("compiled books kept while the market and positions are unchanged", () 
       }
       expect(margin.underlyings.some((m) => (m.settlements?.length ?? 0) === 2)).toBe(true);
     }
+  });
+
+  it("an underlying's settlement books, weighed alike, are reduced in one call; values and deltas are found once per compiled book", async () => {
+    const fresh = await createEngine();
+    const { positions } = example.portfolio;
+    const first = gridMargin(fresh, positions, example.market, { profile: deribit });
+    const split = first.underlyings.filter((m) => m.settlements?.length === 2).length;
+    expect(split).toBeGreaterThan(0);
+    const reductions = vi.spyOn(fresh, "worstLosses");
+    const valuations = vi.spyOn(fresh, "optionPricesAndDeltas");
+    expect(gridMargin(fresh, positions, example.market, { profile: deribit })).toEqual(first);
+    expect(reductions).toHaveBeenCalledTimes(first.underlyings.length);
+    expect(valuations).not.toHaveBeenCalled();
+    // And the same figures as an engine seeing the book for the first time.
+    expect(first).toEqual(gridMargin(await createEngine(), positions, example.market, { profile: deribit }));
   });
 
   it("a changed position, or positions that are not a parser's (not frozen), are compiled again", async () => {

@@ -11,7 +11,7 @@ import { isCoinSettled, type MmpSetting, type Position } from "../../model/types
 import { coinPnl } from "../../risk/reduce.js";
 import { usdValuesAndDeltas, valueBook, type PositionValue } from "../valuation.js";
 import type { MarginProfile, RollShock, UnderlyingGridParams, VolTermScaling } from "../../model/profile.js";
-import { extendedWeight, weighing, type Weighing } from "./extended.js";
+import { extendedWeight, priceRange, weighing, type Weighing } from "./extended.js";
 import { compiledOnce } from "./compiled.js";
 import { deribitRiskMatrix, type DeribitRiskMatrix } from "./risk-matrix.js";
 import { checkedProfile } from "../../schema/profile.js";
@@ -389,8 +389,8 @@ function measuredUnderlying(
  */
 interface Revalued {
   rows: Float64Array[];
-  values: number[];
-  deltas: number[];
+  values: readonly number[];
+  deltas: readonly number[];
   valued?: PositionValue[];
   spare: Float64Array;
 }
@@ -404,7 +404,7 @@ function revalueGrid(backend: Backend, c: CompiledGrid, market: Market, withValu
   const valued = withValues ? valueBook(backend, c.book, market).positions : undefined;
   const { valueUsd: values, delta: deltas } = valued
     ? { valueUsd: valued.map((v) => v.valueUsd), delta: valued.map((v) => v.delta) }
-    : usdValuesAndDeltas(c.book, market, backend.optionPricesAndDeltas(c.book));
+    : (c.now ??= usdValuesAndDeltas(c.book, market, backend.optionPricesAndDeltas(c.book)));
   return { rows, values, deltas, ...(valued ? { valued } : {}), spare: block.subarray(cells) };
 }
 
@@ -521,28 +521,38 @@ interface GridPlan {
   scenarios: readonly GridScenario[];
   compileOptions: CompileOptions;
   set: ScenarioSet;
-  /** The weighing at the index it was made for last (a batch margins every account at one index). */
-  weighed?: { s0: number; w: Weighing };
+  /** Its weighing, shared with the profile's plans on `u` that weigh alike (their books reduce in one call). */
+  weighs: WeighingSlot;
   /** revaluesAlike with other plans, found once. */
   alike?: Map<GridPlan, boolean>;
 }
 
-const plans = new WeakMap<MarginProfile, Map<string, GridPlan>>();
+/** A weighing at the index it was made for last (a batch margins every account at one index). */
+interface WeighingSlot {
+  s0?: number;
+  w?: Weighing;
+}
+
+const plans = new WeakMap<MarginProfile, { plans: Map<string, GridPlan>; slots: Map<string, WeighingSlot> }>();
 
 /** The plan of a book of `positions` on `u`: its underlying's, or its USD-settled books' (profile.usdSettled). */
 function gridPlan(profile: MarginProfile, u: string, positions: readonly Position[]): GridPlan {
   const usdSettled = profile.usdSettled !== undefined && positions.length > 0 && positions.every((q) => q.kind !== "spot" && q.settlement === "linear");
   const key = `${usdSettled ? "usd" : "any"}|${u}`;
-  let byKey = plans.get(profile);
-  if (!byKey) plans.set(profile, (byKey = new Map()));
-  let plan = byKey.get(key);
+  let kept = plans.get(profile);
+  if (!kept) plans.set(profile, (kept = { plans: new Map(), slots: new Map() }));
+  let plan = kept.plans.get(key);
   if (!plan) {
     const p = usdSettled ? { ...paramsFor(profile, u), ...profile.usdSettled } : paramsFor(profile, u);
     const scenarios = gridScenarios(u, p).map((sc) => Object.freeze(sc));
     // Only the smile nodes the grid's moves read are compiled.
     const moves = Object.freeze(scenarios.map((sc) => log(1 + sc.move)));
     const compileOptions = { volShiftWeight: (days: number) => termWeight(p.volScaling, days), moves, stickyStrike: p.smile === "stickyStrike" };
-    byKey.set(key, (plan = { p, scenarios, compileOptions, set: gridScenarioSet([u], scenarios, p) }));
+    // What weighing() reads: the cells, the regular range, the weighting and the dampener.
+    const weighs = `${u}|${JSON.stringify([scenarios.map((c) => [c.move, c.weight, c.extended]), priceRange(p), p.extendedWeighting, p.extendedDampener])}`;
+    let slot = kept.slots.get(weighs);
+    if (!slot) kept.slots.set(weighs, (slot = {}));
+    kept.plans.set(key, (plan = { p, scenarios, compileOptions, set: gridScenarioSet([u], scenarios, p), weighs: slot }));
   }
   return plan;
 }
@@ -566,6 +576,8 @@ interface CompiledGrid extends GridTerms {
   set: ScenarioSet;
   /** Each position's row in the kernel's output, where the book's own reduction takes it. */
   rowOf: readonly number[];
+  /** Its positions' USD values and deltas now, found on its first revaluation (the book's market is its own). */
+  now?: { readonly valueUsd: readonly number[]; readonly delta: readonly number[] };
 }
 
 function compileGrid(backend: Backend, positions: readonly Position[], u: string, market: Market, profile: MarginProfile): CompiledGrid {
@@ -585,8 +597,9 @@ function compileOn(backend: Backend, positions: readonly Position[], market: Mar
 
 /** The plan's weighing at index s0 (kept for the last index: a batch margins every account at one). */
 function weighingAt(plan: GridPlan, s0: number): Weighing {
-  if (plan.weighed?.s0 !== s0) plan.weighed = { s0, w: weighing(plan.scenarios, plan.p, s0) };
-  return plan.weighed.w;
+  const slot = plan.weighs;
+  if (slot.s0 !== s0) [slot.s0, slot.w] = [s0, weighing(plan.scenarios, plan.p, s0)];
+  return slot.w!;
 }
 
 /**
