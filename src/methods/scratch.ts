@@ -32,14 +32,32 @@ const keeps = new WeakMap<object, Keep>();
 export function withScratch<T>(owner: object, work: (take: Take) => T): T {
   let keep = keeps.get(owner);
   if (!keep) keeps.set(owner, (keep = { arrays: [], held: [], bytes: 0, used: 0 }));
-  const k = keep;
-  const mine: number[] = [];
-  let open = true;
-  const take: Take = (length) => {
-    if (!open) throw new Error("scratch: an array taken after its scope ended");
+  const loan: Loan = { keep, mine: [], open: true };
+  try {
+    return work(lender(loan));
+  } finally {
+    loan.open = false;
+    for (const i of loan.mine) keep.held[i] = false;
+    while (keep.used > 0 && !keep.held[keep.used - 1]) keep.used--;
+  }
+}
+
+/** One scope's loans: the slots it took, and whether it is still open. */
+interface Loan {
+  keep: Keep;
+  mine: number[];
+  open: boolean;
+}
+
+/** The `take` of a scope. */
+function lender(loan: Loan): Take {
+  // Returned, not named: a named closure costs a defineProperty per scope under tsx (keepNames).
+  return (length) => {
+    if (!loan.open) throw new Error("scratch: an array taken after its scope ended");
+    const k = loan.keep;
     const i = k.used++;
     k.held[i] = true;
-    mine.push(i);
+    loan.mine.push(i);
     const kept = k.arrays[i];
     if (kept && kept.length >= length) return kept.subarray(0, length).fill(0);
     const array = new Float64Array(length);
@@ -50,11 +68,4 @@ export function withScratch<T>(owner: object, work: (take: Take) => T): T {
     }
     return array;
   };
-  try {
-    return work(take);
-  } finally {
-    open = false;
-    for (const i of mine) k.held[i] = false;
-    while (k.used > 0 && !k.held[k.used - 1]) k.used--;
-  }
 }

@@ -683,27 +683,39 @@ function separateSettlements(
 function settlementsTogether(parts: UnderlyingGridMargin[], groups: readonly SettlementGroup[], n: number, u: string, options: GridOptions): UnderlyingGridMargin {
   const { profile, perPosition } = options;
   const s0 = parts[0]!.index;
-  const sum = (f: (m: UnderlyingGridMargin) => number): number => sumOf(parts, f);
-  const total = (f: (m: UnderlyingGridMargin) => Amount): Amount => amount(sumOf(parts, (m) => f(m).usd), s0, u);
   const p = paramsFor(profile, u);
   const mmpUsd = mmpCharge(options.mmp, u, p, s0);
-  const worst = parts.reduce((a, m) => (m.worstLoss.usd > a.worstLoss.usd ? m : a));
+  // Each sum in order from 0, as sumOf adds.
+  let [netDelta, valueUsd, worstUsd, shortOption, roll, deltaShock, minimum, initial, standaloneUsd] = [0, 0, 0, 0, 0, 0, 0, 0, 0];
+  let worst = parts[0]!;
+  for (const m of parts) {
+    const c = m.contingencies;
+    netDelta += m.netDelta;
+    valueUsd += m.valueUsd;
+    worstUsd += m.worstLoss.usd;
+    shortOption += c.shortOption.usd;
+    roll += c.roll.usd;
+    deltaShock += c.deltaShock.usd;
+    minimum += c.minimum.usd;
+    initial += m.initial.usd;
+    standaloneUsd += m.standalone.usd;
+    if (m.worstLoss.usd > worst.worstLoss.usd) worst = m;
+  }
   return {
     underlying: u,
     index: s0,
-    netDelta: sum((m) => m.netDelta),
-    valueUsd: sum((m) => m.valueUsd),
+    netDelta,
+    valueUsd,
     reportCurrency: "USD",
-    worstLoss: total((m) => m.worstLoss),
+    worstLoss: amount(worstUsd, s0, u),
     worstScenario: worst.worstScenario,
     contingencies: {
-      shortOption: total((m) => m.contingencies.shortOption), roll: total((m) => m.contingencies.roll),
-      deltaShock: total((m) => m.contingencies.deltaShock), minimum: total((m) => m.contingencies.minimum),
+      shortOption: amount(shortOption, s0, u), roll: amount(roll, s0, u), deltaShock: amount(deltaShock, s0, u), minimum: amount(minimum, s0, u),
       ...(p.mmpMarginRate ? { mmp: amount(mmpUsd, s0, u) } : {}),
     },
     initial: amount(settledInitial(parts, mmpUsd), s0, u),
-    maintenance: amount(profile.mmFactor * sum((m) => m.initial.usd), s0, u),
-    standalone: total((m) => m.standalone),
+    maintenance: amount(profile.mmFactor * initial, s0, u),
+    standalone: amount(standaloneUsd, s0, u),
     scenarios: parts[0]!.scenarios,
     pnlUsd: sumRowsOf(parts.map((m) => m.pnlUsd)),
     pnlCoin: sumRowsOf(parts.map((m) => m.pnlCoin)),
@@ -736,10 +748,7 @@ function measuredFromUnion<T>(
 ): T[] {
   return withScratch(backend, (take) => {
     const r = revalueGrid(backend, all, market, false, take);
-    const picked = members.map((m) => {
-      const pick = <T>(xs: readonly T[]): T[] => m.at.map((k) => xs[k]!);
-      return { rows: pick(r.rows), values: pick(r.values), deltas: pick(r.deltas) };
-    });
+    const picked = members.map((m) => ({ rows: pick(r.rows, m.at), values: pick(r.values, m.at), deltas: pick(r.deltas, m.at) }));
     const reduced = reducedTogether(backend, all, members, picked, take);
     return members.map((m, i) => measure(m, u, picked[i]!, reduced[i]!));
   });
@@ -804,6 +813,13 @@ function termsIn(all: CompiledGrid, at: readonly number[], positions: readonly P
     p: plan.p, scenarios: plan.scenarios, weighed: weighingAt(plan, all.s0), futures: at.map((k) => all.futures[k]),
     members, coinSettled: isCoinSettled(positions), s0: all.s0,
   };
+}
+
+/** xs[k] of each k in `at`. */
+function pick<T>(xs: readonly T[], at: readonly number[]): T[] {
+  const out = new Array<T>(at.length);
+  for (let j = 0; j < at.length; j++) out[j] = xs[at[j]!]!;
+  return out;
 }
 
 /** Σ f(part), in order from 0. */
