@@ -11,6 +11,9 @@ import { gridMargin } from "../src/methods/grid/grid.js";
 import { builtInProfile } from "../src/schema/profiles.js";
 import { monteCarlo } from "../src/methods/montecarlo/montecarlo.js";
 import { referenceBackend } from "../src/reference/backend.js";
+import { buildMarket } from "../src/market/market.js";
+import { parsePortfolio } from "../src/schema/portfolio.js";
+import { syntheticMarket, syntheticPositions } from "./fixtures/synthetic.js";
 
 const read = (name: string): unknown => JSON.parse(readFileSync(new URL(`../examples/${name}`, import.meta.url), "utf8"));
 let engine: Engine;
@@ -49,30 +52,49 @@ describe("resident books", () => {
     });
     expect(fresh.counters.loads).toBe(2);
     expect(again).toEqual(first);
-    // Outside it, the latest book replaces the one before: A again is a third load.
+    // Released when it returns: A and B are loaded again outside it.
     fresh.revalue(b, movesOf(b, moves));
     expect(fresh.revalue(a, movesOf(a, moves)).pnl).toEqual(first);
     expect(fresh.counters.loads).toBe(4);
   });
 
-  it("reload after reset() with the same bits, and a book used twice in a row is loaded once", async () => {
+  it("the books used last stay loaded outside withResident: margining a 3-underlying account again loads nothing, with the same bits", async () => {
     const fresh = await createEngine();
-    const book = fresh.compile(example.portfolio.positions, example.market);
-    const set = movesOf(book, [-0.2, 0.05]);
-    const first = fresh.revalue(book, set, { reduce: "rows" });
-    fresh.bookGreeks(book);
-    expect(fresh.counters.loads).toBe(1);
-    fresh.reset();
-    expect(fresh.revalue(book, set, { reduce: "rows" })).toEqual(first);
-    expect(fresh.counters.loads).toBe(2);
+    const { positions } = example.portfolio;
+    const profile = builtInProfile("deribit");
+    const first = gridMargin(fresh, positions, example.market, { profile });
+    const loads = fresh.counters.loads;
+    expect(loads).toBeGreaterThanOrEqual(3);
+    expect(gridMargin(fresh, positions, example.market, { profile })).toEqual(first);
+    expect(fresh.counters.loads).toBe(loads);
   });
 
-  it("are never written into on the JS side: a book's arrays are unchanged by loading, revaluing and pricing it", () => {
-    const book = engine.compile(example.portfolio.positions, example.market);
-    const before = { opt: book.opt.slice(), lin: book.lin.slice(), agg: book.linAgg.slice(), slices: book.slices.slice() };
-    engine.revalue(book, movesOf(book, [-0.3, 0.3]), { reduce: "rows" });
-    engine.bookGreeks(book);
-    expect({ opt: book.opt, lin: book.lin, agg: book.linAgg, slices: book.slices }).toEqual(before);
+  it("at most eight recent books stay loaded: a ninth makes room by dropping them, and each reloads with the same bits", async () => {
+    const fresh = await createEngine();
+    const btc = example.portfolio.positions.filter((p) => p.underlying === "BTC");
+    const books = Array.from({ length: 9 }, (_, i) => fresh.compile(btc.slice(0, 1 + (i % btc.length)), example.market));
+    const moves = [-0.1, 0, 0.1];
+    const pnl = books.slice(0, 8).map((b) => fresh.revalue(b, movesOf(b, moves)).pnl);
+    books.slice(0, 8).forEach((b, i) => expect(fresh.revalue(b, movesOf(b, moves)).pnl).toEqual(pnl[i]));
+    expect(fresh.counters.loads).toBe(8);
+    // The ninth drops the eight and stays; the first is loaded again, with the same bits.
+    fresh.revalue(books[8]!, movesOf(books[8]!, moves));
+    expect(fresh.revalue(books[0]!, movesOf(books[0]!, moves)).pnl).toEqual(pnl[0]);
+    fresh.revalue(books[8]!, movesOf(books[8]!, moves));
+    expect(fresh.counters.loads).toBe(10);
+  });
+
+  it("recent books keep to 1/64 of the memory limit: under a small limit a large book replaces the one before", async () => {
+    const market = buildMarket(syntheticMarket());
+    const positions = (seed: number) => parsePortfolio({ positions: syntheticPositions(400, 0, seed).filter((p) => p.underlying === "BTC") }).positions;
+    const moves = [-0.1, 0.1];
+    for (const [memoryBytes, loads] of [[undefined, 2], [1 << 20, 4]] as const) {
+      const engine = await createEngine(memoryBytes ? { limits: { memoryBytes } } : {});
+      const [a, b] = [engine.compile(positions(1), market), engine.compile(positions(2), market)];
+      const pnl = [a, b, a, b].map((x) => engine.revalue(x, movesOf(x, moves)).pnl);
+      expect(pnl[2]).toEqual(pnl[0]);
+      expect(engine.counters.loads).toBe(loads);
+    }
   });
 });
 

@@ -44,6 +44,13 @@ interface Region {
   end: number;
 }
 
+/**
+ * Books not held that stay loaded: at most this many, in at most 1/RECENT_SHARE of the
+ * memory limit (a larger book is loaded alone), the rest being scratch's.
+ */
+const RECENT_BOOKS = 8;
+const RECENT_SHARE = 64;
+
 /** Scratch memory one revalue chunk may use; the scenario count per chunk adapts to it. */
 const SCRATCH_BUDGET = 64 << 20;
 const F64 = 8;
@@ -53,8 +60,9 @@ const F64 = 8;
  *
  * Books are resident in linear memory, each in its own region (its columns, smile
  * tables built there, values now). A book is loaded on its first use and stays loaded
- * until another is loaded in its place — the latest one stays, as a grid, a valuation
- * or a what-if uses a book and moves on — unless it is held: within `withResident(run)`
+ * while it is one of the few used last (RECENT_BOOKS, RECENT_BYTES: a grid margins an
+ * account one book per underlying, and margining it again finds them all loaded), or
+ * while it is held: within `withResident(run)`
  * every book loaded stays loaded, side by side, until `run` returns (Monte Carlo and a
  * backtest revalue one book per underlying in turn, chunk after chunk). `reset()` drops
  * them all. The JS Book is never written: addresses, base values and vols live in the
@@ -83,9 +91,9 @@ export class Engine implements Backend {
   private epoch = 0;
   /** Per withResident scope, innermost last, the books it holds. */
   private holding: Book[][] = [];
-  /** The book loaded last and not held: the one region replaced by the next load. */
-  private latest: Book | null = null;
-  /** The end of the held books' regions, where the latest book's lies. */
+  /** The books loaded last and not held, oldest first: their regions lie after the held books'. */
+  private recent: Book[] = [];
+  /** The end of the held books' regions, where the recent books' lie. */
   private heldTop: number;
   /** The end of the last region: where scratch starts. */
   private top: number;
@@ -364,7 +372,7 @@ export class Engine implements Backend {
       // (unless run reset the engine, which released them all).
       if (this.epoch === epoch) {
         for (const book of held) this.stateOf(book).region = undefined;
-        this.dropLatest();
+        this.dropRecent();
         this.heldTop = this.top = heldTop;
       }
     }
@@ -373,7 +381,7 @@ export class Engine implements Backend {
   /** Drops every resident book: each is loaded again on its next use. */
   reset(): void {
     this.epoch++;
-    this.latest = null;
+    this.recent = [];
     this.heldTop = this.top = this.mem.base;
   }
 
@@ -388,9 +396,9 @@ export class Engine implements Backend {
     return state;
   }
 
-  private dropLatest(): void {
-    if (this.latest) this.stateOf(this.latest).region = undefined;
-    this.latest = null;
+  private dropRecent(): void {
+    for (const book of this.recent) this.stateOf(book).region = undefined;
+    this.recent = [];
     this.top = this.heldTop;
   }
 
@@ -415,18 +423,11 @@ export class Engine implements Backend {
     const scope = this.holding.at(-1);
     const state = this.stateOf(book);
     const known = state.epoch === this.epoch ? state.region : undefined;
-    // A held book stays where it is; the latest one is moved onto the held stack in a scope.
-    if (known && (!scope || book !== this.latest)) return known;
-    // The latest book's region is replaced, by this one or by the held stack growing.
-    this.dropLatest();
-    const opt = this.top;
-    const lin = align16(opt + book.opt.length * F64);
-    const agg = align16(lin + book.lin.length * F64);
-    const nodeOffsets = align16(agg + book.linAgg.length * F64);
-    const slices = align16(nodeOffsets + book.nodeOffsets.length * 4);
-    const xs = align16(slices + book.slices.length * F64);
-    const tables = align16(xs + book.xs.length * F64);
-    const end = align16(tables + book.nOpt * book.slots * F64);
+    // A held book stays where it is; a recent one is moved onto the held stack in a scope.
+    if (known && (!scope || !this.recent.includes(book))) return known;
+    // The recent books make room: for the held stack to grow, or when they are as many or as large as kept.
+    if (scope || this.recent.length >= RECENT_BOOKS || this.top - this.heldTop + regionBytes(book) > this.mem.limitBytes / RECENT_SHARE) this.dropRecent();
+    const { opt, lin, agg, nodeOffsets, slices, xs, tables, end } = regionAt(book, this.top);
     // The smile kernel's scratch row lies in the revalue scratch, free until a revaluation.
     this.mem.ensure(end + book.slots * F64 - this.mem.base);
     const optCopy = this.mem.f64(opt, book.opt.length);
@@ -446,7 +447,7 @@ export class Engine implements Backend {
       scope.push(book);
       this.heldTop = end;
     } else {
-      this.latest = book;
+      this.recent.push(book);
     }
     this.counters.loads++;
     // What the smile kernel and the zero scenario write: the tables, the vol and base columns.
@@ -510,6 +511,20 @@ export const createEngine = (options?: EngineOptions): Promise<Engine> => Engine
  * 1–2 µs to allocate, and copying it back into linear memory is a memcpy, not a conversion.
  */
 const TYPED_FROM = 256;
+
+/** Where the parts of a book's region lie when it starts at `opt` (16-byte aligned), and those it is built from. */
+function regionAt(book: Book, opt: number): Region & { slices: number; xs: number } {
+  const lin = align16(opt + book.opt.length * F64);
+  const agg = align16(lin + book.lin.length * F64);
+  const nodeOffsets = align16(agg + book.linAgg.length * F64);
+  const slices = align16(nodeOffsets + book.nodeOffsets.length * 4);
+  const xs = align16(slices + book.slices.length * F64);
+  const tables = align16(xs + book.xs.length * F64);
+  return { opt, lin, agg, nodeOffsets, slices, xs, tables, end: align16(tables + book.nOpt * book.slots * F64) };
+}
+
+/** A book's region's size in bytes. */
+const regionBytes = (book: Book): number => regionAt(book, 0).end;
 
 /** A plain array of a typed array's numbers (a loop: Array.from goes through the iterator). */
 function plainCopy(a: Float64Array): number[] {
