@@ -223,12 +223,14 @@ export function checkWorstLosses(rows: readonly Float64Array[], values: ArrayLik
     throw new InputError("into", `must be a Float64Array of at least ${4 * rows.length} entries`);
   }
   const n = w.priceFactor.length;
-  const planes = [w.usdFactor, w.usdDamp, w.coinFactor, w.coinDamp];
-  if (!planes.every((p) => p.length === n)) throw new InputError("weights", `every plane must have one entry per scenario (${n})`);
+  if (w.usdFactor.length !== n || w.usdDamp.length !== n || w.coinFactor.length !== n || w.coinDamp.length !== n) {
+    throw new InputError("weights", `every plane must have one entry per scenario (${n})`);
+  }
   if (values.length !== rows.length) throw new InputError("values", `must have one value per row (${rows.length}), got ${values.length}`);
-  rows.forEach((row, r) => {
-    if (row.length < n) throw new InputError(`rows[${r}]`, `must have a PnL per scenario (${n}), got ${row.length}`);
-  });
+  for (let r = 0; r < rows.length; r++) {
+    const length = (rows[r] as Float64Array | undefined)?.length;
+    if (!(length! >= n)) throw new InputError(`rows[${r}]`, `must have a PnL per scenario (${n}), got ${length}`);
+  }
 }
 
 /** The four planes of worstLosses' result as views of one array of 4 × n (rows in order within each). */

@@ -288,7 +288,8 @@ export function smileNode(layout: KernelLayout, pos: number): number {
 export function assertMovesCompiled(book: Book, logMoves: Float64Array): void {
   const offsets = book.nodeOffsets;
   if (book.slots === book.layout.smileNodes) return;
-  for (const x of logMoves) {
+  for (let i = 0; i < logMoves.length; i++) {
+    const x = logMoves[i]!;
     const j = smileNode(book.layout, smilePosition(book.layout, x));
     if (offsets[j]! < 0 || offsets[j + 1]! < 0) {
       throw new InputError("scenarios.logMoves", `move ${x} was not among the moves the book was compiled for (CompileOptions.moves)`);

@@ -154,9 +154,9 @@ export class Engine implements Backend {
     for (let s0 = 0; s0 < count; s0 += chunk) {
       const n = Math.min(chunk, count - s0);
       const planes = this.mem.f64(scen, 3 * nUnd * n);
-      [scenarios.logMoves, scenarios.volShifts, scenarios.volFloors].forEach((plane, p) => {
-        for (let u = 0; u < nUnd; u++) planes.set(plane.subarray(u * count + s0, u * count + s0 + n), (p * nUnd + u) * n);
-      });
+      copyPlane(planes, scenarios.logMoves, 0, nUnd, count, s0, n);
+      copyPlane(planes, scenarios.volShifts, 1, nUnd, count, s0, n);
+      copyPlane(planes, scenarios.volFloors, 2, nUnd, count, s0, n);
       this.runRevalue(book, region, scen, n, dt, ccy, ccyPrice, out, perPosition, work);
       const result = this.mem.f64(out, rows * n);
       if (n === count) all.set(result);
@@ -538,13 +538,20 @@ function colAt(base: number, c: number, stride: number): number {
   return base + c * stride * F64;
 }
 
+/** Scenarios [s0, s0 + n) of a plane (nUnd × count) into plane `p` of a chunk's planes (3 × nUnd × n). */
+function copyPlane(planes: Float64Array, plane: Float64Array, p: number, nUnd: number, count: number, s0: number, n: number): void {
+  if (n === count) planes.set(plane, p * nUnd * n);
+  else for (let u = 0; u < nUnd; u++) planes.set(plane.subarray(u * count + s0, u * count + s0 + n), (p * nUnd + u) * n);
+}
+
 /** The rows as one view when each lies right after the previous in one buffer, nScen long each; else undefined. */
 function contiguous(rows: readonly Float64Array[], nScen: number): Float64Array | undefined {
   const first = rows[0];
   if (!first) return undefined;
-  for (let r = 0; r < rows.length; r++) {
+  const { buffer, byteOffset } = first;
+  for (let r = 1; r < rows.length; r++) {
     const row = rows[r]!;
-    if (row.buffer !== first.buffer || row.byteOffset !== first.byteOffset + r * nScen * F64) return undefined;
+    if (row.byteOffset !== byteOffset + r * nScen * F64 || row.buffer !== buffer) return undefined;
   }
-  return new Float64Array(first.buffer, first.byteOffset, rows.length * nScen);
+  return new Float64Array(buffer, byteOffset, rows.length * nScen);
 }

@@ -377,15 +377,15 @@ function measuredUnderlying(
   const compiled = compiledOnce(backend, market, u, profile, positions, () => compileGrid(backend, positions, u, market, profile));
   return withScratch(backend, (take) => {
     const r = revalueGrid(backend, compiled, market, withValues, take);
-    const margin = marginOf(positions, u, options, compiled, r, reducedBook(backend, compiled, r, r.spare, take(4 * (positions.length + 1))));
+    const margin = marginOf(positions, u, options, compiled, r, reducedBook(backend, compiled, r, take(4 * (positions.length + 1))));
     return r.valued ? { margin, values: r.valued } : { margin };
   });
 }
 
 /**
  * A book revalued on its grid: each position's row (input order), USD value and delta, with
- * withValues its valuation, and room for one more row right after the rows (the book's PnL,
- * so that the reduction copies them all in one piece).
+ * withValues its valuation, and room for more rows right after the rows (the PnL of the books
+ * measured from it, so that the reduction copies them all in one piece).
  */
 interface Revalued {
   rows: Float64Array[];
@@ -395,10 +395,10 @@ interface Revalued {
   spare: Float64Array;
 }
 
-function revalueGrid(backend: Backend, c: CompiledGrid, market: Market, withValues: boolean, take: Take): Revalued {
+function revalueGrid(backend: Backend, c: CompiledGrid, market: Market, withValues: boolean, take: Take, spareRows = 1): Revalued {
   const count = c.scenarios.length;
   const cells = (1 + c.book.positions.length) * count;
-  const block = take(cells + count);
+  const block = take(cells + spareRows * count);
   const rows = backend.revalue(c.book, c.set, { reduce: "rows", into: block.subarray(0, cells) }).positions!;
   // The margin reads each position's USD value and delta; the whole valuation only when asked for.
   const valued = withValues ? valueBook(backend, c.book, market).positions : undefined;
@@ -408,30 +408,43 @@ function revalueGrid(backend: Backend, c: CompiledGrid, market: Market, withValu
   return { rows, values, deltas, ...(valued ? { valued } : {}), spare: block.subarray(cells) };
 }
 
-/** A book's rows reduced: its PnL per scenario and value now, and the worst losses of each position (row rowOf[k]) and of the book (row `bookRow`). */
+/** A book's rows reduced: its PnL per scenario and value now, and the worst losses of each position (row terms.rowOf[k]) and of the book (row `bookRow`). */
 interface Reduced {
   pnl: Float64Array;
   v0: number;
   losses: WorstLosses;
-  rowOf: readonly number[];
   bookRow: number;
 }
 
-/** A book's own reduction: its PnL summed into `pnlInto`, then its rows and PnL in one call of the reduction kernel, into `lossesInto` (4 × (positions + 1)). */
-function reducedBook(backend: Backend, t: CompiledGrid, { rows, values }: Pick<Revalued, "rows" | "values">, pnlInto: Float64Array, lossesInto: Float64Array): Reduced {
-  const n = rows.length;
-  const pnl = sumRows(rows, pnlInto);
-  const v0 = sumOfValues(values);
-  // The rows in the kernel's order, then the book's PnL: one block in the scratch, copied in one piece.
-  const kernelRows = new Array<Float64Array>(n + 1);
-  const kernelValues = new Array<number>(n + 1);
+/** A book's own reduction: its PnL summed into `r.spare`, then its rows and PnL in one call of the reduction kernel, into `lossesInto` (4 × (positions + 1)). */
+function reducedBook(backend: Backend, t: CompiledGrid, r: Revalued, lossesInto: Float64Array): Reduced {
+  const { losses, pnls, v0s } = reducedWith(backend, t, r, [r], [0], t.weighed, lossesInto);
+  return { pnl: pnls[0]!, v0: v0s[0]!, losses, bookRow: r.rows.length };
+}
+
+/**
+ * The rows of a revaluation of `t` reduced in one call of the reduction kernel: its rows in the
+ * kernel's order (one block, copied in one piece), then each book's PnL (its positions' rows
+ * summed in input order, into spare row `spare[i]`) and value now.
+ */
+function reducedWith(
+  backend: Backend, t: CompiledGrid, r: Revalued, books: readonly Pick<Revalued, "rows" | "values">[], spare: readonly number[], weighed: Weighing, lossesInto: Float64Array,
+): { losses: WorstLosses; pnls: Float64Array[]; v0s: number[] } {
+  const n = r.rows.length;
+  const nScen = t.scenarios.length;
+  const rows = new Array<Float64Array>(n + books.length);
+  const values = new Array<number>(n + books.length);
   for (let k = 0; k < n; k++) {
-    kernelRows[t.rowOf[k]!] = rows[k]!;
-    kernelValues[t.rowOf[k]!] = values[k]!;
+    rows[t.rowOf[k]!] = r.rows[k]!;
+    values[t.rowOf[k]!] = r.values[k]!;
   }
-  kernelRows[n] = pnl;
-  kernelValues[n] = v0;
-  return { pnl, v0, losses: backend.worstLosses(kernelRows, kernelValues, t.weighed, t.s0, lossesInto), rowOf: t.rowOf, bookRow: n };
+  const pnls = new Array<Float64Array>(books.length);
+  const v0s = new Array<number>(books.length);
+  for (let i = 0; i < books.length; i++) {
+    rows[n + i] = pnls[i] = sumRows(books[i]!.rows, r.spare.subarray(spare[i]! * nScen, (spare[i]! + 1) * nScen));
+    values[n + i] = v0s[i] = sumOfValues(books[i]!.values);
+  }
+  return { losses: backend.worstLosses(rows, values, weighed, t.s0, lossesInto), pnls, v0s };
 }
 
 /** Σ values, in order from 0. */
@@ -481,7 +494,7 @@ function marginOf(
 ): UnderlyingGridMargin {
   const { profile } = options;
   const { p, futures, weighed, s0 } = t;
-  const { pnl, v0, losses, rowOf, bookRow } = reduced;
+  const { pnl, v0, losses, bookRow } = reduced;
   // Each result its own array of the (frozen) scenarios.
   const scenarios = t.scenarios.slice();
   const r = requirementOf(positions, u, options, t, deltas, reduced);
@@ -499,7 +512,7 @@ function marginOf(
     },
     initial: amount(r.initialUsd, s0, u),
     maintenance: amount(profile.mmFactor * r.coreUsd, s0, u),
-    standalone: amount(standalone(positions, rowOf, losses, deltas, futures, p, s0, r.inCoin), s0, u),
+    standalone: amount(standalone(positions, t.rowOf, losses, deltas, futures, p, s0, r.inCoin), s0, u),
     scenarios,
     pnlUsd: m.pnlUsd,
     pnlCoin: m.pnlCoin,
@@ -567,6 +580,8 @@ interface GridTerms {
   members: readonly number[];
   coinSettled: boolean;
   s0: number;
+  /** Each position's row in the kernel's output of the book it is revalued in (its own, or a union's). */
+  rowOf: readonly number[];
 }
 
 /** What the grid of a book compiles: its plan, book and terms. */
@@ -574,8 +589,6 @@ interface CompiledGrid extends GridTerms {
   plan: GridPlan;
   book: Book;
   set: ScenarioSet;
-  /** Each position's row in the kernel's output, where the book's own reduction takes it. */
-  rowOf: readonly number[];
   /** Its positions' USD values and deltas now, found on its first revaluation (the book's market is its own). */
   now?: { readonly valueUsd: readonly number[]; readonly delta: readonly number[] };
 }
@@ -747,47 +760,28 @@ function measuredFromUnion<T>(
   measure: (m: UnionMember, u: string, revalued: Pick<Revalued, "rows" | "values" | "deltas">, reduced: Reduced) => T,
 ): T[] {
   return withScratch(backend, (take) => {
-    const r = revalueGrid(backend, all, market, false, take);
+    const r = revalueGrid(backend, all, market, false, take, members.length);
     const picked = members.map((m) => ({ rows: pick(r.rows, m.at), values: pick(r.values, m.at), deltas: pick(r.deltas, m.at) }));
-    const reduced = reducedTogether(backend, all, members, picked, take);
+    const reduced = reducedTogether(backend, all, r, members, picked, take);
     return members.map((m, i) => measure(m, u, picked[i]!, reduced[i]!));
   });
 }
 
 /**
  * The books' reductions in one call of the reduction kernel per weighing (a row's worst
- * losses are its own, whatever rows share the call): their positions' rows, then their PnL rows.
+ * losses are its own, whatever rows share the call): the union's rows, then the books' PnL.
  */
-function reducedTogether(backend: Backend, all: CompiledGrid, members: readonly UnionMember[], picked: readonly Pick<Revalued, "rows" | "values">[], take: Take): Reduced[] {
-  const nScen = all.scenarios.length;
-  const pnls = take(members.length * nScen);
+function reducedTogether(backend: Backend, all: CompiledGrid, r: Revalued, members: readonly UnionMember[], picked: readonly Pick<Revalued, "rows" | "values">[], take: Take): Reduced[] {
+  const n = r.rows.length;
   const out = new Array<Reduced>(members.length);
-  const byWeighing = new Map<Weighing, number[]>();
-  members.forEach((m, i) => {
-    const ids = byWeighing.get(m.terms.weighed);
-    if (ids) ids.push(i);
-    else byWeighing.set(m.terms.weighed, [i]);
-  });
-  for (const [weighed, ids] of byWeighing) {
-    const rows: Float64Array[] = [];
-    const values: number[] = [];
-    const rowOfs = ids.map((i) => picked[i]!.rows.map((row, k) => {
-      rows.push(row);
-      values.push(picked[i]!.values[k]!);
-      return rows.length - 1;
-    }));
-    const books = ids.map((i) => {
-      const pnl = sumRows(picked[i]!.rows, pnls.subarray(i * nScen, (i + 1) * nScen));
-      const v0 = sumOfValues(picked[i]!.values);
-      rows.push(pnl);
-      values.push(v0);
-      return { pnl, v0, bookRow: rows.length - 1 };
-    });
-    const losses = backend.worstLosses(rows, values, weighed, all.s0, take(4 * rows.length));
-    ids.forEach((i, j) => {
-      const { pnl, v0, bookRow } = books[j]!;
-      out[i] = { pnl, v0, losses, rowOf: rowOfs[j]!, bookRow };
-    });
+  for (let i = 0; i < members.length; i++) {
+    if (out[i]) continue;
+    const weighed = members[i]!.terms.weighed;
+    const ids: number[] = [];
+    for (let j = i; j < members.length; j++) if (members[j]!.terms.weighed === weighed) ids.push(j);
+    const books = ids.map((j) => picked[j]!);
+    const { losses, pnls, v0s } = reducedWith(backend, all, r, books, ids, weighed, take(4 * (n + ids.length)));
+    ids.forEach((j, q) => (out[j] = { pnl: pnls[q]!, v0: v0s[q]!, losses, bookRow: n + q }));
   }
   return out;
 }
@@ -811,7 +805,7 @@ function termsIn(all: CompiledGrid, at: readonly number[], positions: readonly P
   const members = positions.map((_, k) => k);
   return {
     p: plan.p, scenarios: plan.scenarios, weighed: weighingAt(plan, all.s0), futures: at.map((k) => all.futures[k]),
-    members, coinSettled: isCoinSettled(positions), s0: all.s0,
+    members, coinSettled: isCoinSettled(positions), s0: all.s0, rowOf: at.map((k) => all.rowOf[k]!),
   };
 }
 
@@ -831,8 +825,12 @@ function sumOf<T>(parts: readonly T[], f: (m: T) => number): number {
 
 /** Per scenario, the rows' sum in order from 0. */
 function sumRowsOf(rows: readonly (readonly number[])[]): number[] {
-  const out = new Array<number>(rows[0]!.length).fill(0);
-  for (const row of rows) for (let s = 0; s < out.length; s++) out[s] = out[s]! + row[s]!;
+  const out: number[] = [];
+  for (let s = 0; s < rows[0]!.length; s++) {
+    let a = 0;
+    for (let r = 0; r < rows.length; r++) a += rows[r]![s]!;
+    out.push(a);
+  }
   return out;
 }
 
@@ -863,11 +861,11 @@ interface Measured {
 /** The book's measure: its PnL per scenario (its positions' rows summed in input order) in USD and coin, and where its worst losses are (row `at` of `worst`). */
 function measureBook(pnl: Float64Array, v0: number, worst: WorstLosses, at: number, wg: Weighing, s0: number): Measured {
   // Loops, not Array.from: V8 copies a typed array element by element through its iterator.
-  const pnlUsd = new Array<number>(pnl.length);
-  const pnlCoin = new Array<number>(pnl.length);
+  const pnlUsd: number[] = [];
+  const pnlCoin: number[] = [];
   for (let s = 0; s < pnl.length; s++) {
-    pnlUsd[s] = pnl[s]!;
-    pnlCoin[s] = coinPnl(v0, pnl[s]!, s0, wg.priceFactor[s]!);
+    pnlUsd.push(pnl[s]!);
+    pnlCoin.push(coinPnl(v0, pnl[s]!, s0, wg.priceFactor[s]!));
   }
   return {
     pnlUsd, pnlCoin,

@@ -163,7 +163,7 @@ function worstBucket(v: RiskVectors, m: GridOutcome, p: UnderlyingGridParams, at
   const side = sc.move < 0 ? "left" : sc.move > 0 ? "right" : "center";
   // The bucket of a regular move: its rank among the grid's moves from the lowest.
   let rank = 1;
-  for (const move of p.moves) if (move < sc.move) rank++;
+  for (let i = 0; i < p.moves.length; i++) if (p.moves[i]! < sc.move) rank++;
   const bucket = source === "standard" ? rank : index + 1;
   return { bucket, side, source, index };
 }
