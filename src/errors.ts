@@ -78,9 +78,11 @@ const REMOVED: Record<string, string> = {
  */
 export function refuseUnknownKeys(options: object | undefined, known: readonly string[], path: string): void {
   if (options === undefined) return;
-  expectObject(options, path, `an object of options (${known.join(", ")})`);
-  const key = Object.keys(options).find((k) => !known.includes(k));
-  if (key !== undefined) throw new InputError(`${path}.${key}`, REMOVED[key] ?? `unknown option (known: ${known.join(", ")})`);
+  // The message only when it is thrown: methods check their options on every call.
+  if (typeof options !== "object" || options === null || Array.isArray(options)) expectObject(options, path, `an object of options (${known.join(", ")})`);
+  for (const key in options) {
+    if (Object.hasOwn(options, key) && !known.includes(key)) throw new InputError(`${path}.${key}`, REMOVED[key] ?? `unknown option (known: ${known.join(", ")})`);
+  }
 }
 
 /**
