@@ -11,7 +11,7 @@ import { parsePortfolio } from "../src/schema/portfolio.js";
 import { parseProfile } from "../src/schema/profile.js";
 import { baseline, BASELINE_VERSION } from "./baseline.js";
 import { bookOf, deribit, market, marketData } from "./fixtures.js";
-import { cell, consume, count, medians, ms, times, timing, type Section, type Task } from "./lib.js";
+import { cell, consume, count, median, medians, ms, times, timing, type Section, type Task } from "./lib.js";
 import type { Position } from "../src/model/types.js";
 
 export const GRID_SIZES = [100, 200, 1_000, 10_000] as const;
@@ -39,8 +39,9 @@ export async function benchGrid(sizes: readonly number[] = GRID_SIZES): Promise<
         `Each version runs its own shipped Deribit profile: today's models more (separate settlement books, sticky-strike smiles, the extended ` +
         `dampener, MMP, Deribit's report), so "same profile" also times today's code under ${BASELINE_VERSION}'s profile JSON (parsed by today's parser).`,
       "WASM and JS initial margins agree to 1e-9 relative (checked).",
-      "Each column is timed for every book before the next column starts, WASM first: timed in turn per book, the JS reference's " +
-        "garbage was collected inside the next WASM timing.",
+      "Each column is timed for every book before the next column starts, WASM first (timed in turn per book, the JS reference's " +
+        "garbage was collected inside the next WASM timing); within a column the books take turns in 5 rounds of 160 ms, each figure " +
+        "the median of its rounds' medians, so that a slow spell of the machine falls on every book alike.",
     ],
   };
   if ("missing" in old) section.notes.push(`No ${BASELINE_VERSION} column: ${old.missing}.`);
@@ -51,12 +52,17 @@ export async function benchGrid(sizes: readonly number[] = GRID_SIZES): Promise<
   // Each kind of task runs for every size before the next kind starts: the JS reference's and
   // 0.3.0's garbage, and the reference backend going through the same method code, would
   // otherwise be paid inside the next WASM timing (measured: 1,000 positions 0.79 → 1.14 µs each).
+  // Within a kind, the sizes take turns in ROUNDS short timings, each size's figure the median
+  // of its rounds: a slow spell of the machine then falls on every size, not on one.
   const books = sizes.map((n) => ({ n, positions: parsePortfolio({ positions: bookOf(n) }).positions }));
-  const o = { time: 800, iterations: 10, warmupTime: 300, warmupIterations: 5 };
+  const ROUNDS = 5;
+  const round = (r: number) => ({ time: 800 / ROUNDS, iterations: 2, warmupTime: r === 0 ? 300 : 40, warmupIterations: r === 0 ? 5 : 1 });
   const each = async (task: (positions: readonly Position[]) => Task): Promise<number[]> => {
-    const out: number[] = [];
-    for (const { positions } of books) out.push(...(await medians([task(positions)], o)));
-    return out;
+    const rounds = books.map((): number[] => []);
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const [i, { positions }] of books.entries()) rounds[i]!.push(...(await medians([task(positions)], round(r))));
+    }
+    return rounds.map((xs) => median(xs));
   };
   const wasmMs = await each((positions) => ["grid, wasm", () => consume(gridMargin(engine, positions, market, { profile: deribit }).initial)]);
   let fresh = buildMarket(marketData);
