@@ -34,6 +34,9 @@ export function compiledOnce<T>(backend: Backend, market: Market, u: string, pro
   if (!byProfile) byCurves.set(curves, (byProfile = new WeakMap()));
   let entries = byProfile.get(profile);
   if (!entries) byProfile.set(profile, (entries = []));
+  // The book margined last is already where it goes.
+  const last = entries.at(-1);
+  if (last && last.asOfMs === market.asOfMs && samePositions(last.positions, positions)) return last.compiled as T;
   const at = entries.findIndex((e) => e.asOfMs === market.asOfMs && samePositions(e.positions, positions));
   // The entry used last goes to the end; the one used longest ago is dropped first.
   const entry = at >= 0 ? entries.splice(at, 1)[0]! : { asOfMs: market.asOfMs, positions: [...positions], compiled: make() };
