@@ -143,7 +143,7 @@ export interface Backend {
   worstLosses(rows: readonly Float64Array[], values: ArrayLike<number>, weights: LossWeights, s0: number, into?: Float64Array): WorstLosses;
   /**
    * Runs `run`, keeping every book it loads loaded side by side until it returns (the WASM
-   * backend otherwise keeps only the book used last): for methods that revalue several
+   * backend otherwise keeps only the few books used last): for methods that revalue several
    * books in turn, chunk after chunk.
    */
   withResident<T>(run: () => T): T;

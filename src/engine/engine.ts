@@ -60,14 +60,13 @@ const F64 = 8;
  *
  * Books are resident in linear memory, each in its own region (its columns, smile
  * tables built there, values now). A book is loaded on its first use and stays loaded
- * while it is one of the few used last (RECENT_BOOKS, RECENT_BYTES: a grid margins an
+ * while it is one of the few used last (RECENT_BOOKS, RECENT_SHARE: a grid margins an
  * account one book per underlying, and margining it again finds them all loaded), or
- * while it is held: within `withResident(run)`
- * every book loaded stays loaded, side by side, until `run` returns (Monte Carlo and a
- * backtest revalue one book per underlying in turn, chunk after chunk). `reset()` drops
- * them all. The JS Book is never written: addresses, base values and vols live in the
- * region only. Scratch (scenario planes, outputs, paths) lies after
- * the last region. Calls are synchronous, so concurrent async callers cannot interleave
+ * while it is held: within `withResident(run)` every book loaded stays loaded, side by
+ * side, until `run` returns (Monte Carlo and a backtest revalue one book per underlying
+ * in turn, chunk after chunk). `reset()` drops them all. The JS Book is never written:
+ * addresses, base values and vols live in the region only. Scratch (scenario planes,
+ * outputs, paths) lies after the last region. Calls are synchronous, so concurrent async callers cannot interleave
  * inside one; memory grows only up to `limits.memoryBytes`.
  */
 export class Engine implements Backend {
