@@ -66,8 +66,8 @@ const F64 = 8;
  * side, until `run` returns (Monte Carlo and a backtest revalue one book per underlying
  * in turn, chunk after chunk). `reset()` drops them all. The JS Book is never written:
  * addresses, base values and vols live in the region only. Scratch (scenario planes,
- * outputs, paths) lies after the last region. Calls are synchronous, so concurrent async callers cannot interleave
- * inside one; memory grows only up to `limits.memoryBytes`.
+ * outputs, paths) lies after the last region. Calls are synchronous, so concurrent async
+ * callers cannot interleave inside one; memory grows only up to `limits.memoryBytes`.
  */
 export class Engine implements Backend {
   readonly name = "wasm";
