@@ -64,13 +64,7 @@ export function deribitRiskMatrix(m: GridOutcome, w: Weighing, p: UnderlyingGrid
   const at = layoutOf(m.scenarios, p);
   const initial = positions && Object.fromEntries(positions.map((q) => [q.id, vectorsOf(inCoin ? coinRow(q, m, s0) : q.pnlUsd, at, factor)]));
   const aggregated = vectorsOf(inCoin ? m.pnlCoin : m.pnlUsd, at, factor, damp);
-  let lowest = Infinity;
-  for (const v of [aggregated.standard, aggregated.extended]) {
-    for (let i = 0; i < v.length; i++) {
-      v[i] = Math.min(v[i]!, 0) + offset * Math.max(v[i]!, 0);
-      lowest = Math.min(lowest, v[i]!);
-    }
-  }
+  const lowest = Math.min(offsetGains(aggregated.standard, offset), offsetGains(aggregated.extended, offset));
   const bucket = worstBucket(aggregated, m, p, at);
   const worst = Math.max(0, -lowest);
   const c = m.contingencies;
@@ -91,6 +85,16 @@ export function deribitRiskMatrix(m: GridOutcome, w: Weighing, p: UnderlyingGrid
     aggregated_risk_vectors: aggregated,
     ...(initial ? { initial_risk_vectors: initial } : {}),
   };
+}
+
+/** Gains in `v` counted at `offset` × their size (losses as they are), in place; the lowest entry (Infinity when none). */
+function offsetGains(v: number[], offset: number): number {
+  let lowest = Infinity;
+  for (let i = 0; i < v.length; i++) {
+    v[i] = Math.min(v[i]!, 0) + offset * Math.max(v[i]!, 0);
+    lowest = Math.min(lowest, v[i]!);
+  }
+  return lowest;
 }
 
 /** An amount in the report's currency (0 when absent). */
@@ -140,25 +144,33 @@ function layoutOf(scenarios: GridOutcome["scenarios"], p: UnderlyingGridParams):
 }
 const layouts = new WeakMap<object, Layout>();
 
-function worstBucket(v: RiskVectors, m: GridOutcome, p: UnderlyingGridParams, at: Layout): DeribitRiskMatrix["worst_case_bucket"] {
-  let value = Infinity;
-  let source: "standard" | "extended" = "standard";
-  let index = 0;
-  let preferred = false;
-  for (const from of ["standard", "extended"] as const) {
-    const xs = v[from];
-    const idx = from === "standard" ? at.standardIdx : at.extendedIdx;
-    for (let i = 0; i < xs.length; i++) {
-      const x = xs[i]!;
-      const unshocked = at.unshocked[idx[i]!]!;
-      if (x < value || (x === value && unshocked && !preferred && from === source)) {
-        value = x;
-        source = from;
-        index = i;
-        preferred = unshocked;
-      }
+/** The lowest entry of the vectors scanned so far: its value, vector and index, and whether its vol state is unshocked. */
+interface Lowest {
+  value: number;
+  source: "standard" | "extended";
+  index: number;
+  preferred: boolean;
+}
+
+/** Scans vector `from` (its scenarios `idx`) into `w`: a lower entry wins; an equal one only for an unshocked vol state in the same vector. */
+function lowestOf(w: Lowest, from: Lowest["source"], xs: readonly number[], idx: readonly number[], unshocked: readonly boolean[]): void {
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i]!;
+    const u = unshocked[idx[i]!]!;
+    if (x < w.value || (x === w.value && u && !w.preferred && from === w.source)) {
+      w.value = x;
+      w.source = from;
+      w.index = i;
+      w.preferred = u;
     }
   }
+}
+
+function worstBucket(v: RiskVectors, m: GridOutcome, p: UnderlyingGridParams, at: Layout): DeribitRiskMatrix["worst_case_bucket"] {
+  const worst: Lowest = { value: Infinity, source: "standard", index: 0, preferred: false };
+  lowestOf(worst, "standard", v.standard, at.standardIdx, at.unshocked);
+  lowestOf(worst, "extended", v.extended, at.extendedIdx, at.unshocked);
+  const { source, index } = worst;
   const sc = m.scenarios[source === "standard" ? at.standardIdx[index]! : at.extendedIdx[index]!]!;
   const side = sc.move < 0 ? "left" : sc.move > 0 ? "right" : "center";
   // The bucket of a regular move: its rank among the grid's moves from the lowest.
