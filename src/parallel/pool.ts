@@ -60,6 +60,8 @@ export class RiskPool {
   private runs = 0;
   /** The last run sent: its id, method and a copy of its inputs (a run with the same reuses the workers' plans). */
   private last: { id: string; name: SplitName; input: unknown } | undefined;
+  /** The last run sent as planned here from the copy of its inputs, and the progress report it was planned with. */
+  private kept: { id: string; run: unknown; onProgress: PlanOptions["onProgress"] } | undefined;
   /** The buffers of the last run's parts, moved back to the workers with the next run's first stage (src/parallel/recycle.ts). */
   private spare: ArrayBuffer[] = [];
 
@@ -92,10 +94,18 @@ export class RiskPool {
     const engine = await this.engine();
     if (!this.pool) return runSplitHere(engine, name, input, options);
     const method = splitMethod(name);
+    // The same method and inputs as the last run sent (compared as data, against a copy):
+    // the workers keep their plans, and this thread too, planned from its copy (which no
+    // caller can change) when the market is built here and the progress report the same.
+    const last = this.last?.name === name && sameData(input, this.last.input) ? this.last : undefined;
+    const keeps = last !== undefined && options.market === undefined;
+    if (!(keeps && this.kept?.id === last.id && this.kept.onProgress === options.onProgress)) this.kept = undefined;
     // With its progress report: the parts run here when sending them out would not repay.
-    const run = method.plan(engine, input, options);
+    const run = (this.kept?.run ?? method.plan(engine, keeps ? last.input as SplitInputOf<N> : input, options)) as ReturnType<typeof method.plan>;
     if (!method.worthSending(run, input)) return method.coordinate(run, sendHere(method, run));
-    const id = this.idFor(name, input);
+    this.last = last ?? { id: String(++this.runs), name, input: structuredClone(input) };
+    const id = this.last.id;
+    if (keeps) this.kept = { id, run, onProgress: options.onProgress };
     // The parts' buffers: no result keeps any of them, so the next run's parts may use them again.
     const received = new Set<ArrayBuffer>();
     let back: Iterable<ArrayBuffer> = this.spare;
@@ -128,13 +138,6 @@ export class RiskPool {
     const result = await method.coordinate(run, send);
     this.spare = [...received];
     return result;
-  }
-
-  /** A run's id: the last run's when its method and inputs were the same, so that each worker keeps its plan and compiled books. */
-  private idFor(name: SplitName, input: unknown): string {
-    if (this.last?.name === name && sameData(input, this.last.input)) return this.last.id;
-    this.last = { id: String(++this.runs), name, input: structuredClone(input) };
-    return this.last.id;
   }
 
   /** Monte Carlo VaR/ES with the paths (and the ES tail's blocks) split across the workers: monteCarlo()'s bits. */

@@ -19,7 +19,7 @@ export function buffersOf(value: unknown, found = new Set<ArrayBuffer>()): Set<A
 /** Buffers smaller than this are not worth moving back: a few pages. */
 export const RECYCLED_BYTES = 64 << 10;
 
-/** The most bytes a worker keeps for reuse; buffers beyond it are left to the collector. */
+/** The most bytes a worker keeps for reuse: beyond it the buffers it was given first are left to the collector. */
 export const KEPT_BYTES = 64 << 20;
 
 /** The buffers worth moving back (not moved away already), dealt to `hands` largest first, in turn: each gets one of the largest. */
@@ -40,9 +40,8 @@ export class KeptBuffers {
   private buffers: ArrayBuffer[] = [];
 
   add(buffers: readonly ArrayBuffer[]): void {
-    for (const b of buffers) {
-      if (b.byteLength > 0 && this.bytes() + b.byteLength <= KEPT_BYTES) this.buffers.push(b);
-    }
+    this.buffers.push(...buffers.filter((b) => b.byteLength > 0 && b.byteLength <= KEPT_BYTES));
+    while (this.bytes() > KEPT_BYTES) this.buffers.shift();
   }
 
   bytes(): number {
