@@ -128,9 +128,9 @@ describe("claimedParts", () => {
     const parts = claimedParts(helped(), 0, pieced(), undefined, share);
     expect(parts[0]).toEqual({ start: 0, count: 896 });
     expect(covers(parts, 1_001)).toBe(true);
-    // Measured on this part (no summary here: next to nothing), never more than an eighth.
-    expect(share.value).toBeGreaterThanOrEqual(0);
-    expect(share.value).toBeLessThanOrEqual(1 / 8);
+    // Measured on this part (no summary here: next to nothing, never more than an eighth) and averaged with the last.
+    expect(share.value).toBeGreaterThanOrEqual(0.05);
+    expect(share.value).toBeLessThanOrEqual((0.1 + 1 / 8) / 2);
   });
 
   it("there is no board where threads cannot share memory", () => {

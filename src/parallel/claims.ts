@@ -43,8 +43,8 @@ export function claimBoard(ranges: Range[], chunk: number): ClaimBoard | undefin
 /**
  * The share of its range an owner leaves to a worker helping it, rather than claim it
  * itself, until it has measured what summarising its part costs next to computing it
- * (Monte Carlo, 200 positions: ~30 ms for 500,000 paths that take 1.15 s), which the
- * owner still has to do when it stops.
+ * (Monte Carlo, 200 positions, on this project's 2-core VM: 30–60 ms for 500,000 paths
+ * that take 1.1 s), which the owner still has to do when it stops.
  */
 export const LEFT_TO_HELPERS = 1 / 64;
 
@@ -67,8 +67,8 @@ export interface SummaryShare {
  * can compute while the owner summarises its part (its range's `share`, LEFT_TO_HELPERS
  * without one; a helper is one from when its own pieces are done) — then `part` of
  * single pieces from the backs of the others. `done(items)` follows each part.
- * With `share`, the owner measures it anew on its part: the time from its last piece to
- * the end of `part`, over the time its pieces took.
+ * With `share`, the owner measures it anew on its part (the time from its last piece to
+ * the end of `part`, over the time its pieces took) and averages it with the last.
  */
 export function claimedParts<Part>(
   claims: ClaimBoard, own: number, part: (range: Range, more?: () => number) => Part, done: (items: number) => void = () => {},
@@ -110,9 +110,11 @@ export function claimedParts<Part>(
     };
     parts.push(part(claims.ranges[own]!, more));
     if (share && asked.items > 0) {
-      // The last piece asked for ended at its share of the pieces' pace.
+      // The last piece asked for ended at its share of the pieces' pace; one run's measure,
+      // taken on a machine doing other work too, is averaged with the last.
       const computed = (asked.at - start) * (1 + asked.claimed / asked.items);
-      share.value = Math.min(MOST_LEFT, Math.max(0, (performance.now() - start - computed) / computed));
+      const measured = Math.min(MOST_LEFT, Math.max(0, (performance.now() - start - computed) / computed));
+      share.value = (share.value + measured) / 2;
     }
     done(items);
   }
