@@ -108,14 +108,29 @@ describe("claimedParts", () => {
     }
   });
 
-  it("once another worker helps, an owner leaves its range's last pieces, up to LEFT_TO_HELPERS of it, to be taken from the back", () => {
+  // A board of 1,000 items (14 chunks of 64, 40, 32, 16, 8 and 8) and 1 more, with a worker done with its own range (its last counter).
+  const helped = (): ClaimBoard => {
     const b = claimBoard([{ start: 0, count: 1_000 }, { start: 1_000, count: 1 }], 64)!;
-    // A worker done with its own range, as the board's last counter records it.
     new Int32Array(b.cells)[4] = 1;
-    // 1,000 items: 14 chunks of 64, 40, 32, 16, 8 and 8; 1/64 of the range is 15.6 items, so the last piece stays.
+    return b;
+  };
+
+  it("once another worker helps, an owner leaves it the pieces it can compute while the owner summarises: LEFT_TO_HELPERS of the range unmeasured", () => {
+    // 1/64 of the range is 15.6 items: the owner claims no piece that would leave it less, so the last two pieces stay.
     expect(1_000 * LEFT_TO_HELPERS).toBeLessThan(16);
-    const parts = claimedParts(b, 0, pieced());
-    expect(parts).toEqual([{ start: 0, count: 992 }, { start: 992, count: 8 }, { start: 1_000, count: 1 }]);
+    const parts = claimedParts(helped(), 0, pieced());
+    expect(parts).toEqual([{ start: 0, count: 984 }, { start: 992, count: 8 }, { start: 984, count: 8 }, { start: 1_000, count: 1 }]);
+  });
+
+  it("leaves the share of its range it measured, and measures it anew on its part", () => {
+    // A summary measured at a tenth of the computing: 100 items are left, the pieces from 896 on.
+    const share = { value: 0.1 };
+    const parts = claimedParts(helped(), 0, pieced(), undefined, share);
+    expect(parts[0]).toEqual({ start: 0, count: 896 });
+    expect(covers(parts, 1_001)).toBe(true);
+    // Measured on this part (no summary here: next to nothing, never more than an eighth) and averaged with the last.
+    expect(share.value).toBeGreaterThanOrEqual(0.05);
+    expect(share.value).toBeLessThanOrEqual((0.1 + 1 / 8) / 2);
   });
 
   it("there is no board where threads cannot share memory", () => {

@@ -77,6 +77,30 @@ describe("Monte Carlo on a worker pool", () => {
     expect(seen.at(-1)).toBe(60_000);
   }, 60_000);
 
+  it("a kept plan is the pool's own: the first call's inputs changed afterwards leave an equal run's result as it was", async () => {
+    const pool = new RiskPool({ workers: 2 });
+    try {
+      const book = structuredClone(positions);
+      const original = structuredClone(book);
+      const m: MonteCarloModelInput = { ...model, paths: 60_000 };
+      const first = await pool.monteCarlo(book, marketData, m);
+      // The second equal run plans here from the pool's copy and keeps that plan; the third reuses it.
+      expect(await pool.monteCarlo(structuredClone(original), marketData, m)).toEqual(first);
+      book[0] = { ...book[0]!, id: "changed" };
+      book.length = 1;
+      expect(await pool.monteCarlo(structuredClone(original), marketData, m)).toEqual(first);
+      expect(first).toEqual(monteCarlo(engine, original, market, m));
+    } finally {
+      await pool.terminate();
+    }
+  }, 60_000);
+
+  it("runs at the same time on one pool each give their own result (the parts' memory moved back to the workers is never shared)", async () => {
+    const models = [1, 2, 3].map((seed): MonteCarloModelInput => ({ ...model, seed, paths: 40_000 + seed }));
+    const results = await Promise.all(models.map((m) => pools[0]!.monteCarlo(positions, marketData, m)));
+    results.forEach((r, i) => expect(r).toEqual(monteCarlo(engine, positions, market, models[i]!)));
+  }, 60_000);
+
   it("reports progress within each worker's range, chunk by chunk, ending at the number of paths", async () => {
     const seen: number[] = [];
     // Two ranges of 40,000 paths, each revalued in pieces of 16,384, 7,232, 8,192, 4,096, 2,048 and 2,048 (a worker done first may take the other's last).

@@ -57,12 +57,13 @@ const summaryPart: PartCheck = (value, range) => {
 const PART_CHECKS = {
   "monte-carlo": {
     paths: summaryPart,
-    // One weighted tail loss per block and position.
+    // From its range's first block, one weighted tail loss per block and position.
     tail: (value, range, input) => {
-      const blocks = parsed(f64, value, "tail blocks");
+      const part = parsed(v.strictObject({ first: v.number(), blocks: f64 }), value, "tail blocks");
       const expected = range.count * (input as MonteCarloInput).positions.length;
-      if (blocks.length !== expected) throw new ResultError(`${blocks.length} tail losses, expected ${expected} (${range.count} blocks)`);
-      return blocks;
+      if (part.first !== range.start) throw new ResultError(`tail blocks from ${part.first}, its range starts at ${range.start}`);
+      if (part.blocks.length !== expected) throw new ResultError(`${part.blocks.length} tail losses, expected ${expected} (${range.count} blocks)`);
+      return part;
     },
   },
   historical: { windows: summaryPart },

@@ -42,21 +42,37 @@ export function claimBoard(ranges: Range[], chunk: number): ClaimBoard | undefin
 
 /**
  * The share of its range an owner leaves to a worker helping it, rather than claim it
- * itself: about what summarising the range costs next to revaluing it (Monte Carlo: 17 ms
- * for 500,000 paths that take 1.15 s), which the owner still has to do when it stops.
+ * itself, until it has measured what summarising its part costs next to computing it
+ * (Monte Carlo, 200 positions, on this project's 2-core VM: 30–60 ms for 500,000 paths
+ * that take 1.1 s), which the owner still has to do when it stops.
  */
 export const LEFT_TO_HELPERS = 1 / 64;
+
+/** The most of its range an owner leaves to helpers, however slow its last summary was (another process on its core). */
+const MOST_LEFT = 1 / 8;
+
+/**
+ * What summarising a part cost next to computing it, as a worker last measured it on its
+ * own range of a stage (the share of its range it leaves to helpers): kept by the worker,
+ * one per stage, and updated by claimedParts.
+ */
+export interface SummaryShare {
+  value: number;
+}
 
 /**
  * What the worker owning range `own` computes from a board: `part` of its range while
  * pieces of it are left (`more` gives the size of the next, 0 when there is none; its
- * first call, the first piece's) — once another worker helps, all but its last
- * LEFT_TO_HELPERS (one is, from when its own pieces are done) — then `part` of single
- * pieces from the backs of the others.
- * `done(items)` follows each part.
+ * first call, the first piece's) — once another worker helps, not the pieces a helper
+ * can compute while the owner summarises its part (its range's `share`, LEFT_TO_HELPERS
+ * without one; a helper is one from when its own pieces are done) — then `part` of
+ * single pieces from the backs of the others. `done(items)` follows each part.
+ * With `share`, the owner measures it anew on its part (the time from its last piece to
+ * the end of `part`, over the time its pieces took) and averages it with the last.
  */
 export function claimedParts<Part>(
   claims: ClaimBoard, own: number, part: (range: Range, more?: () => number) => Part, done: (items: number) => void = () => {},
+  share?: SummaryShare,
 ): Part[] {
   const counts = new Int32Array(claims.cells);
   const pieces = claims.ranges.map((range) => claimPieces(range.count, claims.chunk));
@@ -71,22 +87,35 @@ export function claimedParts<Part>(
     helping = true;
   };
   if (take(own)) {
-    const mine = pieces[own]!, leave = claims.ranges[own]!.count * LEFT_TO_HELPERS;
+    const mine = pieces[own]!, leave = claims.ranges[own]!.count * (share?.value ?? LEFT_TO_HELPERS);
     let next = 0, items = 0;
-    // The items of the pieces not claimed yet (those after `next`, as many as are left).
+    // The items of the pieces not claimed yet (those from `next`, as many as are left).
     const unclaimed = (): number => mine.slice(next, next + Math.max(0, Atomics.load(counts, 2 * own))).reduce((a, s) => a + s, 0);
-    // The first piece is claimed already, each later one when asked for.
+    // When the pieces were asked for: the first, and the last with the items done by then and the piece it claimed.
+    const start = performance.now();
+    let asked = { at: start, items: 0, claimed: 0 };
+    // The first piece is claimed already, each later one when asked for. Another is
+    // claimed while more than `leave` items would be left beside it for a helper.
     const more = (): number => {
-      if (next > 0 && ((Atomics.load(counts, helpers) > 0 && unclaimed() <= leave) || !take(own))) {
+      asked = { at: performance.now(), items, claimed: 0 };
+      if (next > 0 && ((Atomics.load(counts, helpers) > 0 && unclaimed() - (mine[next] ?? 0) <= leave) || !take(own))) {
         help();
         return 0;
       }
       const size = mine[next++]!;
       if (next === mine.length) help();
       items += size;
+      asked.claimed = size;
       return size;
     };
     parts.push(part(claims.ranges[own]!, more));
+    if (share && asked.items > 0) {
+      // The last piece asked for ended at its share of the pieces' pace; one run's measure,
+      // taken on a machine doing other work too, is averaged with the last.
+      const computed = (asked.at - start) * (1 + asked.claimed / asked.items);
+      const measured = Math.min(MOST_LEFT, Math.max(0, (performance.now() - start - computed) / computed));
+      share.value = (share.value + measured) / 2;
+    }
     done(items);
   }
   help();

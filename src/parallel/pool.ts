@@ -18,6 +18,7 @@ import { runSplitHere, sendHere, splitMethod, type PlanOptions, type SendStage, 
 import { claimBoard } from "./claims.js";
 import { sameData } from "./same.js";
 import { evenRanges, marginAccounts, type BatchAccount, type BatchAccountResult } from "./tasks.js";
+import { buffersOf, dealBuffers } from "./recycle.js";
 import { toWire } from "./wire.js";
 
 export type { BatchAccount, BatchAccountResult } from "./tasks.js";
@@ -59,6 +60,10 @@ export class RiskPool {
   private runs = 0;
   /** The last run sent: its id, method and a copy of its inputs (a run with the same reuses the workers' plans). */
   private last: { id: string; name: SplitName; input: unknown } | undefined;
+  /** The last run sent as planned here from the copy of its inputs, and the progress report it was planned with. */
+  private kept: { id: string; run: unknown; onProgress: PlanOptions["onProgress"] } | undefined;
+  /** The buffers of the last run's parts, moved back to the workers with the next run's first stage (src/parallel/recycle.ts). */
+  private spare: ArrayBuffer[] = [];
 
   constructor(options: PoolOptions = {}) {
     const workers = options.workers ?? defaultWorkers();
@@ -89,39 +94,50 @@ export class RiskPool {
     const engine = await this.engine();
     if (!this.pool) return runSplitHere(engine, name, input, options);
     const method = splitMethod(name);
+    // The same method and inputs as the last run sent (compared as data, against a copy):
+    // the workers keep their plans, and this thread too, planned from its copy (which no
+    // caller can change) when the market is built here and the progress report the same.
+    const last = this.last?.name === name && sameData(input, this.last.input) ? this.last : undefined;
+    const keeps = last !== undefined && options.market === undefined;
+    if (!(keeps && this.kept?.id === last.id && this.kept.onProgress === options.onProgress)) this.kept = undefined;
     // With its progress report: the parts run here when sending them out would not repay.
-    const run = method.plan(engine, input, options);
+    const run = (this.kept?.run ?? method.plan(engine, keeps ? last.input as SplitInputOf<N> : input, options)) as ReturnType<typeof method.plan>;
     if (!method.worthSending(run, input)) return method.coordinate(run, sendHere(method, run));
-    const id = this.idFor(name, input);
+    this.last = last ?? { id: String(++this.runs), name, input: structuredClone(input) };
+    const id = this.last.id;
+    if (keeps) this.kept = { id, run, onProgress: options.onProgress };
+    // The parts' buffers: no result keeps any of them, so the next run's parts may use them again.
+    const received = new Set<ArrayBuffer>();
+    let back: Iterable<ArrayBuffer> = this.spare;
+    this.spare = [];
     const send: SendStage = async <Part>(stage: string, items: number, shared?: unknown) => {
       const progress = stage === method.progressStage ? options.onProgress : undefined;
       const ranges = evenRanges(items, this.workers);
       // A worker done with its range takes chunks of the others' where the stage allows.
-      const board = method.shares?.stage === stage && ranges.length > 1 ? claimBoard(ranges, method.shares.chunk) : undefined;
+      const chunk = method.shares?.[stage];
+      const board = chunk !== undefined && ranges.length > 1 ? claimBoard(ranges, chunk) : undefined;
       // Each worker reports the items it has done as it goes; the run's progress is their sum.
       const doneIn = ranges.map(() => 0);
       const report = (i: number, done: number): void => {
         doneIn[i] = done;
         progress!(doneIn.reduce((a, b) => a + b, 0), items);
       };
+      const dealt = dealBuffers(back, ranges.length);
+      back = [];
       const parts = await Promise.all(ranges.map(async (range, i) => {
-        const on = progress ? { on: (done: number) => report(i, done) } : {};
+        const on = { ...(progress ? { on: (done: number) => report(i, done) } : {}), transfer: dealt[i]! };
         const reports = progress !== undefined;
         return board
-          ? ((await this.pool!.exec("claimed", [id, name, input, stage, board, i, shared, reports], on)) as Part[])
-          : [(await this.pool!.exec("part", [id, name, input, stage, range, shared, reports], on)) as Part];
+          ? ((await this.pool!.exec("claimed", [id, name, input, stage, board, i, shared, reports, dealt[i]], on)) as Part[])
+          : [(await this.pool!.exec("part", [id, name, input, stage, range, shared, reports, dealt[i]], on)) as Part];
       }));
       if (progress && doneIn.reduce((a, b) => a + b, 0) < items) progress(items, items);
+      buffersOf(parts, received);
       return parts.flat();
     };
-    return method.coordinate(run, send);
-  }
-
-  /** A run's id: the last run's when its method and inputs were the same, so that each worker keeps its plan and compiled books. */
-  private idFor(name: SplitName, input: unknown): string {
-    if (this.last?.name === name && sameData(input, this.last.input)) return this.last.id;
-    this.last = { id: String(++this.runs), name, input: structuredClone(input) };
-    return this.last.id;
+    const result = await method.coordinate(run, send);
+    this.spare = [...received];
+    return result;
   }
 
   /** Monte Carlo VaR/ES with the paths (and the ES tail's blocks) split across the workers: monteCarlo()'s bits. */

@@ -5,8 +5,9 @@ import { createEngine, type Engine } from "../engine/engine.js";
 import type { MarginMethod } from "../methods/margin.js";
 import type { MarketData } from "../model/types.js";
 import { planSplit, type PlannedSplit, type Range, type SplitName } from "../runs/registry.js";
-import { claimedParts, type ClaimBoard } from "./claims.js";
+import { claimedParts, LEFT_TO_HELPERS, type ClaimBoard, type SummaryShare } from "./claims.js";
 import { marginAccounts } from "./tasks.js";
+import { buffersOf, KeptBuffers } from "./recycle.js";
 import { fromWire, type WireAccounts } from "./wire.js";
 
 let engine: Promise<Engine> | undefined;
@@ -17,15 +18,12 @@ let last: { id: string; part: PlannedSplit } | undefined;
 /** Items of the task's earlier parts: its progress is theirs plus the current part's. */
 let doneBefore = 0;
 
-/** The typed arrays' buffers in a result (once each): moved, not copied, back to the pool. */
-function buffersOf(value: unknown, found = new Set<ArrayBuffer>()): Set<ArrayBuffer> {
-  if (ArrayBuffer.isView(value)) {
-    if (value.buffer instanceof ArrayBuffer) found.add(value.buffer);
-  } else if (value !== null && typeof value === "object") {
-    for (const v of Object.values(value)) buffersOf(v, found);
-  }
-  return found;
-}
+/** Buffers the pool moved back: the memory of this worker's parts' largest arrays. */
+const kept = new KeptBuffers();
+
+/** Per stage, what summarising its part cost this worker next to computing it, last time: what it leaves to helpers. */
+const shares = new Map<string, SummaryShare>();
+const shareOf = (stage: string): SummaryShare => shares.get(stage) ?? shares.set(stage, { value: LEFT_TO_HELPERS }).get(stage)!;
 
 /** Whether the current task reports its progress. */
 let reporting = false;
@@ -46,15 +44,19 @@ async function planned(id: string, name: SplitName, input: unknown, progress: bo
 const moved = (result: unknown): unknown => new workerpool.Transfer(result as object, [...buffersOf(result)]);
 
 workerpool.worker({
-  /** Range `range` of a stage of run `id`: its part. */
-  async part(id: string, name: SplitName, input: unknown, stage: string, range: Range, shared: unknown, progress: boolean) {
+  /** Range `range` of a stage of run `id`: its part. `spare`: buffers for its arrays, moved back by the pool. */
+  async part(id: string, name: SplitName, input: unknown, stage: string, range: Range, shared: unknown, progress: boolean, spare: ArrayBuffer[] = []) {
     const part = await planned(id, name, input, progress);
-    return moved(part(stage, range, shared));
+    kept.add(spare);
+    return moved(part(stage, range, shared, undefined, kept.take));
   },
   /** The chunks of a stage of run `id` this worker claims on the pool's board (its range `own`, then others'): their parts. */
-  async claimed(id: string, name: SplitName, input: unknown, stage: string, claims: ClaimBoard, own: number, shared: unknown, progress: boolean) {
+  async claimed(
+    id: string, name: SplitName, input: unknown, stage: string, claims: ClaimBoard, own: number, shared: unknown, progress: boolean, spare: ArrayBuffer[] = [],
+  ) {
     const part = await planned(id, name, input, progress);
-    return moved(claimedParts(claims, own, (range, more) => part(stage, range, shared, more), (items) => (doneBefore += items)));
+    kept.add(spare);
+    return moved(claimedParts(claims, own, (range, more) => part(stage, range, shared, more, kept.take), (items) => (doneBefore += items), shareOf(stage)));
   },
   async margins(accounts: WireAccounts, marketData: MarketData, spec: MarginMethod) {
     return marginAccounts(await getEngine(), fromWire(accounts), marketData, spec);

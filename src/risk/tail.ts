@@ -217,17 +217,14 @@ export function histogram(losses: Float64Array | readonly Float64Array[], bins: 
   const parts = losses instanceof Float64Array ? [losses] : losses;
   if (!Array.isArray(parts) || !parts.every((p) => p instanceof Float64Array)) throw new InputError("losses", "must be a Float64Array of losses, or an array of them");
   if (parts.every((p) => p.length === 0)) throw new InputError("losses", "at least one loss is needed");
-  let min = Infinity, max = -Infinity, n = 0, finite = true;
+  // [min, max, whether every loss is finite] over the parts.
+  const range = new Float64Array([Infinity, -Infinity, 1]);
+  let n = 0;
   for (const part of parts) {
     n += part.length;
-    for (let i = 0; i < part.length; i++) {
-      const x = part[i]!;
-      if (x < min) min = x;
-      if (x > max) max = x;
-      // x − x is 0 unless x is NaN or infinite; the range and the check in one pass.
-      if (x - x !== 0) finite = false;
-    }
+    rangeInto(part, range);
   }
+  const min = range[0]!, max = range[1]!, finite = range[2] === 1;
   if (!finite) parts.forEach((p, j) => p.length > 0 && checkLosses(p, parts.length === 1 ? "losses" : `losses[${j}]`));
   if (!Number.isInteger(bins) || bins < 1 || bins > MAX_BINS) throw new InputError("bins", `must be a whole number within 1..${MAX_BINS}, got ${bins}`);
   if (min === max) return { edges: [min, max], counts: [n] };
@@ -237,6 +234,25 @@ export function histogram(losses: Float64Array | readonly Float64Array[], bins: 
   const counts = new Uint32Array(bins);
   for (const part of parts) countInto(part, counts, Float64Array.from(edges), min, bins / span);
   return { edges, counts: Array.from(counts) };
+}
+
+/**
+ * Widens `range` ([min, max, 1 while every value is finite]) by the values of `part`. Its
+ * own function, as countInto: a loop in a function called once per run would run in
+ * V8's interpreter (or code it keeps leaving) instead of optimised code.
+ */
+function rangeInto(part: Float64Array, range: Float64Array): void {
+  let min = range[0]!, max = range[1]!, finite = range[2] === 1;
+  for (let i = 0; i < part.length; i++) {
+    const x = part[i]!;
+    if (x < min) min = x;
+    if (x > max) max = x;
+    // x − x is 0 unless x is NaN or infinite; the range and the check in one pass.
+    if (x - x !== 0) finite = false;
+  }
+  range[0] = min;
+  range[1] = max;
+  range[2] = finite ? 1 : 0;
 }
 
 /** Adds each loss of `part` to its bin of `counts` (the bins' `edges`, from `min`, `scale` bins per unit). */

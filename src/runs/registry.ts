@@ -28,6 +28,7 @@ import {
   concatBlocks, DEFAULT_CHUNK, monteCarlo, prepareMonteCarlo, TAIL_BLOCK, type EsTail, type MonteCarloResult, type MonteCarloRun,
 } from "../methods/montecarlo/montecarlo.js";
 import type { PartSummary } from "../methods/scenario-risk.js";
+import type { Take } from "../methods/scratch.js";
 import { stressTest, type StressResult } from "../methods/stress/stress.js";
 import type { StressScenario } from "../model/stress.js";
 import type { MarketData, Portfolio, Position } from "../model/types.js";
@@ -188,22 +189,24 @@ export type SendStage = <Part>(stage: string, items: number, shared?: unknown) =
 /**
  * One range of a stage's items, with what earlier stages share with it. A stage that
  * can be shared out goes, given `more`, in the pieces it gives, asked before each (0: no
- * more), and returns the part of those done (from the range's start).
+ * more), and returns the part of those done (from the range's start). `keep` gives the
+ * part's largest arrays (a pool's worker: memory the pool moved back to it).
  */
-export type StagePart<Run> = (run: Run, range: Range, shared: unknown, more?: () => number) => unknown;
+export type StagePart<Run> = (run: Run, range: Range, shared: unknown, more?: () => number, keep?: Take) => unknown;
 
 /**
  * A method whose work splits into ranges. `plan` sets a run up from plain inputs (the
  * ones a worker or a queue job receives) on any host; a stage's part computes one
  * range of its items there; `coordinate` takes the run from plan to result, sending
- * each stage's ranges out. Any split gives the one-thread result, bit for bit.
+ * each stage's ranges out. Any split gives the one-thread result, bit for bit. A result
+ * keeps none of its parts' typed arrays: a pool moves their memory back to its workers.
  */
 export interface SplitMethod<Input, Run, Result> {
   plan(engine: Engine, input: Input, options?: PlanOptions): Run;
   /** Each stage's part. */
   stages: Record<string, StagePart<Run>>;
-  /** The stage whose ranges workers may share out in pieces of at most `chunk` items: its parts may cover any run of them. */
-  shares?: { stage: string; chunk: number };
+  /** The stages whose ranges workers may share out, each with the most items of a piece: their parts may cover any run of them. */
+  shares?: Record<string, number>;
   /** The stage whose ranges move the progress report. */
   progressStage: string;
   /** Whether sending the parts out repays its cost (else they run where the run was planned). */
@@ -259,18 +262,18 @@ const monteCarloSplit: SplitMethod<MonteCarloInput, MonteCarloRun, MonteCarloRes
   plan: (engine, { positions, marketData, model = {} }, options = {}) =>
     prepareMonteCarlo(engine, positions, marketOf(marketData, options), model, options.onProgress ? { onProgress: options.onProgress } : {}),
   stages: {
-    paths: (run, { start, count }, _, more) => run.part(start, count, more),
-    // The ES contributions revalue the tail paths position by position, in blocks.
-    tail: (run, { start, count }, tail) => run.tailBlocks(tail as EsTail, start, count),
+    paths: (run, { start, count }, _, more, keep) => run.part(start, count, more, keep),
+    // The ES contributions revalue the tail paths position by position, in blocks (each part from its first).
+    tail: (run, { start, count }, tail, more) => ({ first: start, blocks: run.tailBlocks(tail as EsTail, start, count, more) }),
   },
   progressStage: "paths",
-  // Planned without chunkPaths, a run revalues DEFAULT_CHUNK paths at a time at most.
-  shares: { stage: "paths", chunk: DEFAULT_CHUNK },
+  // Planned without chunkPaths, a run revalues DEFAULT_CHUNK paths at a time at most; the tail, a block.
+  shares: { paths: DEFAULT_CHUNK, tail: 1 },
   worthSending: (run, { positions }) => positions.length * run.model.paths >= LOCAL_MONTE_CARLO,
   async coordinate(run, send) {
     const parts = await send<PartSummary>("paths", run.model.paths);
     const tail = run.esTail(parts);
-    const blocks = send<Float64Array>("tail", Math.ceil(tail.paths.length / TAIL_BLOCK), tail);
+    const blocks = send<{ first: number; blocks: Float64Array }>("tail", Math.ceil(tail.paths.length / TAIL_BLOCK), tail);
     // The tail statistics, histogram and worst paths here while the tail is revalued elsewhere.
     const finish = run.summariseLater(parts);
     return finish(concatBlocks(await blocks));
@@ -458,14 +461,14 @@ export function runPart(
   return planSplit(engine, name, input, onProgress)(stage, range, shared);
 }
 
-/** One range of a stage of a run planned once (`more` as a StagePart's): what a worker keeps to compute several. */
-export type PlannedSplit = (stage: string, range: Range, shared: unknown, more?: () => number) => unknown;
+/** One range of a stage of a run planned once (`more` and `keep` as a StagePart's): what a worker keeps to compute several. */
+export type PlannedSplit = (stage: string, range: Range, shared: unknown, more?: () => number, keep?: Take) => unknown;
 
 /** A split method's run planned on this engine from its plain inputs, ready to compute any range of any stage. */
 export function planSplit(engine: Engine, name: SplitName, input: unknown, onProgress?: (done: number, total: number) => void): PlannedSplit {
   const method = splitMethod(name) as SplitMethod<unknown, unknown, unknown>;
   const run = method.plan(engine, input, onProgress ? { onProgress } : {});
-  return (stage, range, shared, more) => stagePart(method, stage)(run, range, shared, more);
+  return (stage, range, shared, more, keep) => stagePart(method, stage)(run, range, shared, more, keep);
 }
 
 /** A split method's whole run on this engine: planned here, each stage one range here. */

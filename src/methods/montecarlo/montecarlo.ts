@@ -97,8 +97,9 @@ export interface MonteCarloRun {
    * Paths [start, start + count) simulated and summarised: what summarise needs of them.
    * With `more`, the paths go in the pieces it gives, asked before each (0: no more), and
    * the part covers those done from `start` (a pool's workers share a range out so).
+   * The part's losses, one per path, come from `keep` (new arrays unless given).
    */
-  part(start: number, count: number, more?: () => number): PartSummary;
+  part(start: number, count: number, more?: () => number, keep?: Take): PartSummary;
   /**
    * The result from parts that cover every path once, in any order and split;
    * `blocks`: every tailBlocks of the ES tail, in order, when computed elsewhere.
@@ -108,8 +109,12 @@ export interface MonteCarloRun {
   summariseLater(parts: readonly PartSummary[]): (blocks?: Float64Array) => MonteCarloResult;
   /** The ES tail of the first ES level (its paths and weights), from the parts' worst paths. */
   esTail(parts: readonly PartSummary[]): EsTail;
-  /** Per-position weighted tail losses of blocks [first, first + count) of TAIL_BLOCK tail paths: count × positions. */
-  tailBlocks(tail: EsTail, first: number, count: number): Float64Array;
+  /**
+   * Per-position weighted tail losses of blocks [first, first + count) of TAIL_BLOCK tail
+   * paths: count × positions. With `more`, the blocks go in the pieces it gives, asked
+   * before each (0: no more), and the array holds those done from `first`.
+   */
+  tailBlocks(tail: EsTail, first: number, count: number, more?: () => number): Float64Array;
 }
 
 /** The paths of the ES tail, largest loss first, and their weights in the ES (typed arrays: copied to workers as bytes). */
@@ -241,30 +246,35 @@ function prepare(
     weights[paths.length - 1] = (kth - na) / (n - na);
     return { paths, weights };
   };
-  const tailBlocks = (tail: EsTail, first: number, count: number): Float64Array => {
+  const tailBlocks = (tail: EsTail, first: number, count: number, more: () => number = () => count): Float64Array => {
     const nPos = positions.length;
     const out = new Float64Array(count * nPos);
     // One buffer for every block's rows (a full block's size; only the last is shorter).
     const most = Math.max(0, Math.min(TAIL_BLOCK, tail.paths.length - first * TAIL_BLOCK));
+    let done = 0;
     withScratch(backend, (take) => backend.withResident(() => {
       const all = books();
       const where = heldAt();
       const into = take((1 + Math.max(...all.map((u) => u.book.positions.length))) * most);
       const zeros = take(most);
-      for (let b = 0; b < count; b++) {
-        const from = (first + b) * TAIL_BLOCK;
-        const inBlock = tail.paths.slice(from, from + TAIL_BLOCK);
-        const m = inBlock.length;
-        // The planes of pathsAt are laid out as the underlyings' scenario sets, one after another: [u·m + j].
-        const at = pathsAt(plan, inBlock);
-        all.forEach((u, k) => {
-          const planes = { logMoves: at.logMoves.subarray(k * m, (k + 1) * m), volShifts: at.volShifts.subarray(k * m, (k + 1) * m), volFloors: zeros.subarray(0, m) };
-          const rows = backend.revalue(u.book, new ScenarioSet([u.underlying], m, backend.limits.scenarios, planes), { dt: plan.horizon, reduce: "rows", into }).positions!;
-          rows.forEach((row, i) => (out[b * nPos + where[k]![i]!] = -weightedSum(row, tail.weights, from)));
-        });
+      while (done < count) {
+        const piece = Math.min(more(), count - done);
+        if (!(piece > 0)) break;
+        for (const end = done + piece; done < end; done++) {
+          const from = (first + done) * TAIL_BLOCK;
+          const inBlock = tail.paths.slice(from, from + TAIL_BLOCK);
+          const m = inBlock.length;
+          // The planes of pathsAt are laid out as the underlyings' scenario sets, one after another: [u·m + j].
+          const at = pathsAt(plan, inBlock);
+          all.forEach((u, k) => {
+            const planes = { logMoves: at.logMoves.subarray(k * m, (k + 1) * m), volShifts: at.volShifts.subarray(k * m, (k + 1) * m), volFloors: zeros.subarray(0, m) };
+            const rows = backend.revalue(u.book, new ScenarioSet([u.underlying], m, backend.limits.scenarios, planes), { dt: plan.horizon, reduce: "rows", into }).positions!;
+            rows.forEach((row, i) => (out[done * nPos + where[k]![i]!] = -weightedSum(row, tail.weights, from)));
+          });
+        }
       }
     }));
-    return out;
+    return done < count ? out.subarray(0, done * nPos) : out;
   };
   // Blocks hold one figure per position, in the order of `positions` (the full book's).
   const esContributions = (blocks: Float64Array): EsContribution[] => {
@@ -282,7 +292,7 @@ function prepare(
   const summarise = (parts: readonly PartSummary[], blocks?: Float64Array): MonteCarloResult => summariseLater(parts)(blocks);
   return {
     run: {
-      model, plan, simulate: (first, count) => simulateInto(first, count, fresh), part: (first, count, more) => partWith(first, count, fresh, more),
+      model, plan, simulate: (first, count) => simulateInto(first, count, fresh), part: (first, count, more, keep = fresh) => partWith(first, count, keep, more),
       tailBlocks, summariseLater, esTail, summarise, underlyings: held,
     },
     // The result keeps nothing of the part: its losses can be scratch too.
@@ -290,10 +300,10 @@ function prepare(
   };
 }
 
-/** Tail blocks computed in parts (by workers, in block order) as the one array summarise takes. */
-export function concatBlocks(parts: readonly Float64Array[]): Float64Array {
-  const blocks = new Float64Array(parts.reduce((a, p) => a + p.length, 0));
-  parts.reduce((at, p) => (blocks.set(p, at), at + p.length), 0);
+/** Tail blocks computed in parts (by workers, in any order), each from its first block, as the one array summarise takes. */
+export function concatBlocks(parts: readonly { first: number; blocks: Float64Array }[]): Float64Array {
+  const blocks = new Float64Array(parts.reduce((a, p) => a + p.blocks.length, 0));
+  [...parts].sort((a, b) => a.first - b.first).reduce((at, p) => (blocks.set(p.blocks, at), at + p.blocks.length), 0);
   return blocks;
 }
 
