@@ -92,6 +92,21 @@ function revalueInto(
 }
 
 /**
+ * Items [0, count) in the pieces `more` gives, asked before each (0, or less: no more), each
+ * piece [from, to) to `each`; returns the items done.
+ */
+export function inPieces(count: number, more: () => number, each: (from: number, to: number) => void): number {
+  let done = 0;
+  while (done < count) {
+    const piece = Math.min(more(), count - done);
+    if (!(piece > 0)) break;
+    each(done, done + piece);
+    done += piece;
+  }
+  return done;
+}
+
+/**
  * revalueByUnderlying over `count` scenarios in chunks of at most `chunk` (`blockAt(at, m)`
  * gives scenarios [at, at + m)), the books held loaded throughout and each chunk written
  * into the run's rows (from `take`): the same bits as one call (each scenario is revalued
@@ -111,17 +126,14 @@ export function revalueInChunks(
       pnl.coin.push(b.coinSettled ? take(count) : undefined);
     }
     const zeros = take(Math.min(chunk, count));
-    let done = 0;
-    while (done < count) {
-      const piece = Math.min(more(), count - done);
-      if (!(piece > 0)) break;
-      for (const end = done + piece; done < end;) {
-        const m = Math.min(chunk, end - done);
-        revalueInto(backend, all, blockAt(done, m), m, dt, pnl, done, zeros);
-        done += m;
-        onProgress?.(done, count);
+    const done = inPieces(count, more, (from, to) => {
+      for (let at = from; at < to;) {
+        const m = Math.min(chunk, to - at);
+        revalueInto(backend, all, blockAt(at, m), m, dt, pnl, at, zeros);
+        at += m;
+        onProgress?.(at, count);
       }
-    }
+    });
     if (done < count) {
       pnl.usd = pnl.usd.map((row) => row.subarray(0, done));
       pnl.coin = pnl.coin.map((row) => row?.subarray(0, done));

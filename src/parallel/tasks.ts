@@ -38,6 +38,7 @@ export function marginAccounts(engine: Backend, accounts: BatchAccount[], market
   // worker's spec is a copy, which no parser marked, and its profile would be parsed per account).
   const data = checkedMarketData(marketData);
   const checked = attempt(() => checkSpec(spec));
+  const method = "value" in checked ? checked.value : undefined;
   const out: BatchAccountResult[] = [];
   // A group at a time: parsed, then margined together (headlineMargins), so that only a group's inputs are held.
   for (let i = 0; i < accounts.length; i += ACCOUNTS_AT_ONCE) {
@@ -49,15 +50,16 @@ export function marginAccounts(engine: Backend, accounts: BatchAccount[], market
       return portfolio.positions;
     }));
     const books = parsed.flatMap((p) => ("value" in p ? [p.value] : []));
-    // Should margining them together fail (an account the method refuses), each alone, to name it.
-    const together = books.length > 0 ? attempt(() => headlineMargins(engine, books, market, (checked as { value: MarginMethod }).value)) : undefined;
+    // Should margining them together fail (an account the method refuses), each alone, to name it
+    // (a parsed account means the spec was checked: `method` is set).
+    const together = method && books.length > 0 ? attempt(() => headlineMargins(engine, books, market, method)) : undefined;
     let next = 0;
     group.forEach((a, j) => {
       const p = parsed[j]!;
       if ("error" in p) return void out.push({ id: a.id, error: message(p.error) });
       const k = next++;
       if (together && "value" in together) return void out.push({ id: a.id, margin: together.value[k]! });
-      const alone = attempt(() => headlineMargin(engine, p.value, market, (checked as { value: MarginMethod }).value));
+      const alone = attempt(() => headlineMargin(engine, p.value, market, method!));
       out.push("value" in alone ? { id: a.id, margin: alone.value } : { id: a.id, error: message(alone.error) });
     });
   }

@@ -36,13 +36,18 @@ export function compiledOnce<T>(backend: Backend, market: Market, u: string, pro
   if (!entries) byProfile.set(profile, (entries = []));
   // The book margined last is already where it goes.
   const last = entries.at(-1);
-  if (last && last.asOfMs === market.asOfMs && samePositions(last.positions, positions)) return last.compiled as T;
-  const at = entries.findIndex((e) => e.asOfMs === market.asOfMs && samePositions(e.positions, positions));
+  if (last && isEntryOf(last, market, positions)) return last.compiled as T;
+  const at = entries.findIndex((e) => isEntryOf(e, market, positions));
   // The entry used last goes to the end; the one used longest ago is dropped first.
   const entry = at >= 0 ? entries.splice(at, 1)[0]! : { asOfMs: market.asOfMs, positions: [...positions], compiled: make() };
   entries.push(entry);
   if (entries.length > KEPT) entries.shift();
   return entry.compiled as T;
+}
+
+/** Whether `e` was compiled for these positions at the market's asOf. */
+function isEntryOf(e: Entry<unknown>, market: Market, positions: readonly Position[]): boolean {
+  return e.asOfMs === market.asOfMs && samePositions(e.positions, positions);
 }
 
 function samePositions(a: readonly Position[], b: readonly Position[]): boolean {

@@ -16,7 +16,7 @@ import type { Position } from "../../model/types.js";
 import { esRank, mergeWorst, type TailRisk } from "../../risk/tail.js";
 import { termWeight } from "../grid/grid.js";
 import {
-  booksByUnderlying, checkCover, checkLevels, combineParts, heldBy, revalueInChunks, summarisePart,
+  booksByUnderlying, checkCover, checkLevels, combineParts, heldBy, inPieces, revalueInChunks, summarisePart,
   type Diversification, type PartSummary, type ScenarioPnl, type UnderlyingBook, type UnderlyingTail,
 } from "../scenario-risk.js";
 import { MAX_BINS, MAX_WORST, withDefaults, type MonteCarloModel, type MonteCarloModelInput } from "../../model/montecarlo.js";
@@ -251,17 +251,14 @@ function prepare(
     const out = new Float64Array(count * nPos);
     // One buffer for every block's rows (a full block's size; only the last is shorter).
     const most = Math.max(0, Math.min(TAIL_BLOCK, tail.paths.length - first * TAIL_BLOCK));
-    let done = 0;
-    withScratch(backend, (take) => backend.withResident(() => {
+    const done = withScratch(backend, (take) => backend.withResident(() => {
       const all = books();
       const where = heldAt();
       const into = take((1 + Math.max(...all.map((u) => u.book.positions.length))) * most);
       const zeros = take(most);
-      while (done < count) {
-        const piece = Math.min(more(), count - done);
-        if (!(piece > 0)) break;
-        for (const end = done + piece; done < end; done++) {
-          const from = (first + done) * TAIL_BLOCK;
+      return inPieces(count, more, (start, end) => {
+        for (let b = start; b < end; b++) {
+          const from = (first + b) * TAIL_BLOCK;
           const inBlock = tail.paths.slice(from, from + TAIL_BLOCK);
           const m = inBlock.length;
           // The planes of pathsAt are laid out as the underlyings' scenario sets, one after another: [u·m + j].
@@ -269,10 +266,10 @@ function prepare(
           all.forEach((u, k) => {
             const planes = { logMoves: at.logMoves.subarray(k * m, (k + 1) * m), volShifts: at.volShifts.subarray(k * m, (k + 1) * m), volFloors: zeros.subarray(0, m) };
             const rows = backend.revalue(u.book, new ScenarioSet([u.underlying], m, backend.limits.scenarios, planes), { dt: plan.horizon, reduce: "rows", into }).positions!;
-            rows.forEach((row, i) => (out[done * nPos + where[k]![i]!] = -weightedSum(row, tail.weights, from)));
+            rows.forEach((row, i) => (out[b * nPos + where[k]![i]!] = -weightedSum(row, tail.weights, from)));
           });
         }
-      }
+      });
     }));
     return done < count ? out.subarray(0, done * nPos) : out;
   };
