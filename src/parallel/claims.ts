@@ -6,6 +6,7 @@
 // The claims are counted in memory the threads share (Atomics): per range, the pieces
 // left and the pieces taken from its back; and the workers done with their own ranges.
 import type { Range } from "../runs/registry.js";
+import { sharesMemory } from "./shared-memory.js";
 
 /** A stage's ranges, each cut into pieces (claimPieces) of at most `chunk` items, and their claims (2 counters a range, then the helpers'). */
 export interface ClaimBoard {
@@ -33,7 +34,7 @@ export function claimPieces(count: number, chunk: number): number[] {
 
 /** A board for `ranges`, or none where threads cannot share memory (a browser page that is not cross-origin isolated). */
 export function claimBoard(ranges: Range[], chunk: number): ClaimBoard | undefined {
-  if (typeof SharedArrayBuffer === "undefined" || (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === false) return undefined;
+  if (!sharesMemory()) return undefined;
   const cells = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT * (2 * ranges.length + 1));
   const counts = new Int32Array(cells);
   ranges.forEach((range, i) => (counts[2 * i] = claimPieces(range.count, chunk).length));

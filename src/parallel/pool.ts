@@ -16,6 +16,7 @@ import type { MarketData, Position } from "../model/types.js";
 import type { PriceHistory, PriceSeries } from "../history/history.js";
 import { runSplitHere, sendHere, splitMethod, type PlanOptions, type SendStage, type SplitInputOf, type SplitName, type SplitResultOf } from "../runs/registry.js";
 import { claimBoard } from "./claims.js";
+import { inSharedMemory, sharesMemory } from "./shared-memory.js";
 import { sameData } from "./same.js";
 import { evenRanges, marginAccounts, type BatchAccount, type BatchAccountResult } from "./tasks.js";
 import { buffersOf, dealBuffers } from "./recycle.js";
@@ -122,14 +123,16 @@ export class RiskPool {
         doneIn[i] = done;
         progress!(doneIn.reduce((a, b) => a + b, 0), items);
       };
+      // What every range reads, copied once into shared memory rather than once per worker.
+      const common = ranges.length > 1 && shared !== undefined && sharesMemory() ? inSharedMemory(shared) : shared;
       const dealt = dealBuffers(back, ranges.length);
       back = [];
       const parts = await Promise.all(ranges.map(async (range, i) => {
         const on = { ...(progress ? { on: (done: number) => report(i, done) } : {}), transfer: dealt[i]! };
         const reports = progress !== undefined;
         return board
-          ? ((await this.pool!.exec("claimed", [id, name, input, stage, board, i, shared, reports, dealt[i]], on)) as Part[])
-          : [(await this.pool!.exec("part", [id, name, input, stage, range, shared, reports, dealt[i]], on)) as Part];
+          ? ((await this.pool!.exec("claimed", [id, name, input, stage, board, i, common, reports, dealt[i]], on)) as Part[])
+          : [(await this.pool!.exec("part", [id, name, input, stage, range, common, reports, dealt[i]], on)) as Part];
       }));
       if (progress && doneIn.reduce((a, b) => a + b, 0) < items) progress(items, items);
       buffersOf(parts, received);
