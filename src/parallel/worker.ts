@@ -5,7 +5,7 @@ import { createEngine, type Engine } from "../engine/engine.js";
 import type { MarginMethod } from "../methods/margin.js";
 import type { MarketData } from "../model/types.js";
 import { planSplit, type PlannedSplit, type Range, type SplitName } from "../runs/registry.js";
-import { claimedParts, LEFT_TO_HELPERS, type ClaimBoard, type SummaryShare } from "./claims.js";
+import { claimedParts, type ClaimBoard } from "./claims.js";
 import { marginAccounts } from "./tasks.js";
 import { buffersOf, KeptBuffers } from "./recycle.js";
 import { fromWire, type WireAccounts } from "./wire.js";
@@ -20,10 +20,6 @@ let doneBefore = 0;
 
 /** Buffers the pool moved back: the memory of this worker's parts' largest arrays. */
 const kept = new KeptBuffers();
-
-/** Per stage, what summarising its part cost this worker next to computing it, last time: what it leaves to helpers. */
-const shares = new Map<string, SummaryShare>();
-const shareOf = (stage: string): SummaryShare => shares.get(stage) ?? shares.set(stage, { value: LEFT_TO_HELPERS }).get(stage)!;
 
 /** Whether the current task reports its progress. */
 let reporting = false;
@@ -56,7 +52,7 @@ workerpool.worker({
   ) {
     const part = await planned(id, name, input, progress);
     kept.add(spare);
-    return moved(claimedParts(claims, own, (range, more) => part(stage, range, shared, more, kept.take), (items) => (doneBefore += items), shareOf(stage)));
+    return moved(claimedParts(claims, own, (range, more) => part(stage, range, shared, more, kept.take), (items) => (doneBefore += items)));
   },
   async margins(accounts: WireAccounts, marketData: MarketData, spec: MarginMethod) {
     return marginAccounts(await getEngine(), fromWire(accounts), marketData, spec);
