@@ -11,7 +11,10 @@ import { monteCarlo, prepareMonteCarlo, TAIL_BLOCK, type MonteCarloResult } from
 import { RiskPool } from "../src/parallel/pool.js";
 import { LOCAL_MONTE_CARLO } from "../src/runs/registry.js";
 import { bookOf, market, marketData, mcModel } from "./fixtures.js";
-import { cell, consume, count, medians, ms, times, timing, type Section } from "./lib.js";
+import { cell, consume, count, median, medians, ms, times, timing, type Section, type Task } from "./lib.js";
+
+/** Rounds in which one thread and the pool take turns, at each size. */
+const ROUNDS = 5;
 
 /** Every VaR/ES figure of a result (portfolio, per underlying, contributions), for === comparison. */
 function figures(r: MonteCarloResult): number[] {
@@ -52,6 +55,8 @@ export async function benchMonteCarlo(pathCounts = [10_000, 20_000, 100_000, 1_0
         `JS reference: the same method on referenceBackend(engine) (paths, revaluation, selection), up to ${count(jsUpTo)} paths; VaR/ES agree with WASM to 1e-8 relative (checked).`,
         "Pool: pool.monteCarlo() on warm workers; its result equals the single-thread one bit for bit at every size (checked, see the scaling table). " +
           `Below ${count(LOCAL_MONTE_CARLO)} position-paths (${count(LOCAL_MONTE_CARLO / positions.length)} paths of this book) the run stays on the calling thread.`,
+        `One thread and the pool are timed in turns, back to back in alternating order, in ${ROUNDS} rounds (one run each from 100k paths, 120 ms each below): ` +
+          "each time is the median of its rounds, the pool's speed-up the median of the rounds' ratios.",
       ],
     };
     const scaling: Section = {
@@ -65,13 +70,24 @@ export async function benchMonteCarlo(pathCounts = [10_000, 20_000, 100_000, 1_0
     for (const paths of pathCounts) {
       const model = mcModel(paths);
       const revaluations = paths * positions.length;
-      const big = paths >= 1e6;
       const mid = paths >= 1e5;
       let single: MonteCarloResult | undefined;
       let pooled: MonteCarloResult | undefined;
-      const o = big ? { time: 0, iterations: 3, warmupTime: 0, warmupIterations: 1 } : mid ? { time: 0, iterations: 5, warmupTime: 0, warmupIterations: 1 } : { time: 600, iterations: 10 };
-      const [wasmMs] = await medians([["mc, wasm", () => { single = monteCarlo(engine, positions, market, model); consume(single.portfolio.var[0]!.value); }]], o);
-      const [poolMs] = await medians([["mc, pool", async () => { pooled = await pool.monteCarlo(positions, marketData, model); consume(pooled.portfolio.var[0]!.value); }]], o);
+      // One thread and the pool take turns, back to back and in alternating order, so that a
+      // slow spell of the machine falls on both alike: each figure is the median of its rounds',
+      // the speed-up the median of the rounds' ratios.
+      const round = (r: number) => (mid ? { time: 0, iterations: 1, warmupTime: 0, warmupIterations: r === 0 ? 1 : 0 } : { time: 120, iterations: 2, warmupIterations: r === 0 ? 2 : 1 });
+      const pair: Task[] = [
+        ["mc, wasm", () => { single = monteCarlo(engine, positions, market, model); consume(single.portfolio.var[0]!.value); }],
+        ["mc, pool", async () => { pooled = await pool.monteCarlo(positions, marketData, model); consume(pooled.portfolio.var[0]!.value); }],
+      ];
+      const singleRounds: number[] = [], poolRounds: number[] = [];
+      for (let r = 0; r < ROUNDS; r++) {
+        const [first, second] = await medians(r % 2 ? [pair[1]!, pair[0]!] : pair, round(r));
+        singleRounds.push(r % 2 ? second! : first!);
+        poolRounds.push(r % 2 ? first! : second!);
+      }
+      const wasmMs = median(singleRounds), poolMs = median(poolRounds);
       let jsMs = NaN;
       let jsAgrees: boolean | undefined;
       if (paths <= jsUpTo) {
@@ -85,10 +101,10 @@ export async function benchMonteCarlo(pathCounts = [10_000, 20_000, 100_000, 1_0
       }
       const same = sameBits(single!, pooled!);
       if (!same.equal) throw new Error(`Monte Carlo ${paths}: the pool's result differs from one thread's`);
-      const wasm = timing(wasmMs!, paths, "paths");
+      const wasm = timing(wasmMs, paths, "paths");
       const js = timing(jsMs, paths, "paths");
-      const pooledT = timing(poolMs!, paths, "paths");
-      const speedup = wasm.medianMs / pooledT.medianMs;
+      const pooledT = timing(poolMs, paths, "paths");
+      const speedup = median(singleRounds.map((t, r) => t / poolRounds[r]!));
       methods.rows.push({
         cells: [
           `${count(paths)} (${count(revaluations)})`, cell(wasm), paths <= jsUpTo ? cell(js) : "not run (> 100k)",
