@@ -12,7 +12,10 @@ import { marginAccounts, type BatchAccountResult } from "../src/parallel/tasks.j
 import { parseProfile } from "../src/schema/profile.js";
 import { baseline, BASELINE_VERSION } from "./baseline.js";
 import { accountsOf, deribit, marketData } from "./fixtures.js";
-import { cell, consume, count, medians, times, timing, type Section } from "./lib.js";
+import { cell, consume, count, median, medians, times, timing, type Section, type Task } from "./lib.js";
+
+/** Rounds in which this thread and 0.3.0 take turns. */
+const ROUNDS = 5;
 
 const initial = (r: BatchAccountResult): number => {
   if (!("margin" in r)) throw new Error(`account ${r.id}: ${r.error}`);
@@ -36,22 +39,37 @@ export async function benchBatch(nAccounts = 10_000, nJs = 10_000, workers = 2):
 
     let single: BatchAccountResult[] = [], pooled: BatchAccountResult[] = [], js: BatchAccountResult[] = [];
     const o = { time: 0, iterations: 3, warmupTime: 0, warmupIterations: 0 };
-    const [singleMs] = await medians([["batch, wasm", () => { single = marginAccounts(engine, accounts, marketData, spec); consume(initial(single[0]!)); }]], o);
+    const wasmTask: Task = ["batch, wasm", () => { single = marginAccounts(engine, accounts, marketData, spec); consume(initial(single[0]!)); }];
     const [poolMs] = await medians([["batch, pool", async () => { pooled = await pool.marginBatch(accounts, marketData, spec); consume(initial(pooled[0]!)); }]], o);
     const [jsMs] = await medians([["batch, js", () => { js = marginAccounts(reference, jsAccounts, marketData, jsSpec); consume(initial(js[0]!)); }]], o);
     const old = await baseline();
-    const versus = "missing" in old ? undefined : await (async () => {
+    // This thread and 0.3.0 take turns, in alternating order, ROUNDS times: a slow spell of the
+    // machine falls on both alike (timed one after the other, the same code measured 1.25× and 2.29×).
+    const tasks: Task[] = [wasmTask];
+    if (!("missing" in old)) {
       const oldEngine = await old.createEngine();
       const oldSpec = { method: "grid" as const, profile: old.builtInProfile("deribit") };
       const sameSpec: MarginMethod = { method: "grid", profile: parseProfile(old.deribitJson, `${BASELINE_VERSION} profiles/deribit.json`) };
       old.marginAccounts(oldEngine, warm, marketData, oldSpec);
       marginAccounts(engine, warm, marketData, sameSpec);
-      const [oldMs, sameMs] = await medians([
+      tasks.push(
         [`batch, ${BASELINE_VERSION}`, () => consume(old.marginAccounts(oldEngine, accounts, marketData, oldSpec).length)],
         [`batch, ${BASELINE_VERSION}'s profile`, () => consume(initial(marginAccounts(engine, accounts, marketData, sameSpec)[0]!))],
-      ], o);
-      return { version: BASELINE_VERSION, ...timing(oldMs!, nAccounts, "accounts"), speedup: oldMs! / singleMs!, sameProfile: { medianMs: sameMs!, speedup: oldMs! / sameMs! } };
-    })();
+      );
+    }
+    const rounds = tasks.map((): number[] => []);
+    for (let r = 0; r < ROUNDS; r++) {
+      const order = r % 2 ? [...tasks.keys()].reverse() : [...tasks.keys()];
+      // Each task once untimed first: 0.3.0's code is otherwise still warming up in the first round.
+      const times = await medians(order.map((i) => tasks[i]!), { time: 0, iterations: 1, warmupTime: 0, warmupIterations: r === 0 ? 1 : 0 });
+      order.forEach((i, j) => rounds[i]!.push(times[j]!));
+    }
+    const singleMs = median(rounds[0]!);
+    const versus = tasks.length > 1 ? {
+      version: BASELINE_VERSION, ...timing(median(rounds[1]!), nAccounts, "accounts"),
+      speedup: median(rounds[1]!.map((t, r) => t / rounds[0]![r]!)),
+      sameProfile: { medianMs: median(rounds[2]!), speedup: median(rounds[1]!.map((t, r) => t / rounds[2]![r]!)) },
+    } : undefined;
 
     // The pool gives this thread's figures, bit for bit; the JS kernel the same to 1e-9.
     const poolEqual = pooled.length === single.length && pooled.every((r, i) => r.id === single[i]!.id && initial(r) === initial(single[i]!));
@@ -61,7 +79,7 @@ export async function benchBatch(nAccounts = 10_000, nJs = 10_000, workers = 2):
       if (!(Math.abs(a - b) <= 1e-9 * Math.abs(a))) throw new Error(`batch: account ${r.id}, WASM ${a} vs JS ${b}`);
     });
 
-    const wasmT = timing(singleMs!, nAccounts, "accounts");
+    const wasmT = timing(singleMs, nAccounts, "accounts");
     const poolT = timing(poolMs!, nAccounts, "accounts");
     const jsT = timing(jsMs!, nJs, "accounts");
     return {
@@ -93,7 +111,8 @@ export async function benchBatch(nAccounts = 10_000, nJs = 10_000, workers = 2):
           "Accounts are 17 options on the expiries Deribit lists + 3 spot/futures, seeded; the market is the synthetic BTC/ETH/SOL one.",
         "missing" in old
           ? `No ${BASELINE_VERSION} column: ${old.missing}.`
-          : `${BASELINE_VERSION}: its own marginAccounts loop and shipped Deribit profile, built from commit ffd5992 (bench/baseline.ts), timed in this run on this thread; ` +
+          : `${BASELINE_VERSION}: its own marginAccounts loop and shipped Deribit profile, built from commit ffd5992 (bench/baseline.ts), timed in this run on this thread, ` +
+            `taking turns with today's loop in ${ROUNDS} rounds (alternating order): each time the median of its rounds, each speed-up the median of the rounds' ratios; ` +
             `"same profile" times today's loop under ${BASELINE_VERSION}'s profile JSON (today's Deribit profile margins each settlement currency as its own book, and more).`,
       ],
     };
