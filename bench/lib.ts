@@ -3,6 +3,8 @@
 // sections (printed as Markdown tables, written as JSON), the npm baselines.
 import os from "node:os";
 import { createRequire } from "node:module";
+import v8 from "node:v8";
+import vm from "node:vm";
 import { Bench } from "tinybench";
 
 // ---------------------------------------------------------------- timing
@@ -37,6 +39,15 @@ export async function medians(tasks: Task[], o: TimingOptions): Promise<number[]
     return r.latency.p50;
   });
 }
+
+/**
+ * A full garbage collection (V8's gc(), exposed at run time): before a timing that takes
+ * turns with others, so that none pays for the garbage another left.
+ */
+export const collectGarbage: () => void = (() => {
+  v8.setFlagsFromString("--expose-gc");
+  return vm.runInNewContext("gc") as () => void;
+})();
 
 /** Median of a list (of an even count: the mean of the two middle values). */
 export function median(xs: readonly number[]): number {
