@@ -12,7 +12,7 @@ import { marginAccounts, type BatchAccountResult } from "../src/parallel/tasks.j
 import { parseProfile } from "../src/schema/profile.js";
 import { baseline, BASELINE_VERSION } from "./baseline.js";
 import { accountsOf, deribit, marketData } from "./fixtures.js";
-import { cell, collectGarbage, consume, count, median, medians, times, timing, type Section, type Task } from "./lib.js";
+import { cell, collectGarbage, consume, count, inTurns, median, medianRatio, medians, times, timing, type Section, type Task } from "./lib.js";
 
 /** Rounds in which this thread and 0.3.0 take turns. */
 const ROUNDS = 5;
@@ -57,20 +57,17 @@ export async function benchBatch(nAccounts = 10_000, nJs = 10_000, workers = 2):
         [`batch, ${BASELINE_VERSION}'s profile`, () => consume(initial(marginAccounts(engine, accounts, marketData, sameSpec)[0]!))],
       );
     }
-    const withHook = ([name, fn]: Task): Task => [name, fn, { beforeEach: collectGarbage }];
-    const rounds = tasks.map((): number[] => []);
-    for (let r = 0; r < ROUNDS; r++) {
-      const order = r % 2 ? [...tasks.keys()].reverse() : [...tasks.keys()];
-      // Each task once untimed first: 0.3.0's code is otherwise still warming up in the first round.
-      // Each after a full collection: 0.3.0 parses a whole batch before margining it, and its garbage would be collected in the next timing.
-      const times = await medians(order.map((i) => withHook(tasks[i]!)), { time: 0, iterations: 1, warmupTime: 0, warmupIterations: r === 0 ? 1 : 0 });
-      order.forEach((i, j) => rounds[i]!.push(times[j]!));
-    }
+    // Each task once untimed first: 0.3.0's code is otherwise still warming up in the first round.
+    // Each after a full collection: 0.3.0 parses a whole batch before margining it, and its garbage would be collected in the next timing.
+    const rounds = await inTurns(
+      tasks.map(([name, fn]): Task => [name, fn, { beforeEach: collectGarbage }]), ROUNDS,
+      (r) => ({ time: 0, iterations: 1, warmupTime: 0, warmupIterations: r === 0 ? 1 : 0 }),
+    );
     const singleMs = median(rounds[0]!);
     const versus = tasks.length > 1 ? {
       version: BASELINE_VERSION, ...timing(median(rounds[1]!), nAccounts, "accounts"),
-      speedup: median(rounds[1]!.map((t, r) => t / rounds[0]![r]!)),
-      sameProfile: { medianMs: median(rounds[2]!), speedup: median(rounds[1]!.map((t, r) => t / rounds[2]![r]!)) },
+      speedup: medianRatio(rounds[1]!, rounds[0]!),
+      sameProfile: { medianMs: median(rounds[2]!), speedup: medianRatio(rounds[1]!, rounds[2]!) },
     } : undefined;
 
     // The pool gives this thread's figures, bit for bit; the JS kernel the same to 1e-9.

@@ -49,6 +49,23 @@ export const collectGarbage: () => void = (() => {
   return vm.runInNewContext("gc") as () => void;
 })();
 
+/**
+ * The tasks timed in turns, `rounds` times, forwards then backwards: per task, its median
+ * in each round. A slow spell of the machine then falls on every task alike.
+ */
+export async function inTurns(tasks: readonly Task[], rounds: number, options: (round: number) => TimingOptions): Promise<number[][]> {
+  const out = tasks.map((): number[] => []);
+  for (let r = 0; r < rounds; r++) {
+    const order = r % 2 ? [...tasks.keys()].reverse() : [...tasks.keys()];
+    const times = await medians(order.map((i) => tasks[i]!), options(r));
+    order.forEach((i, j) => out[i]!.push(times[j]!));
+  }
+  return out;
+}
+
+/** The median over rounds of `a`'s time over `b`'s (the speed-up of b over a). */
+export const medianRatio = (a: readonly number[], b: readonly number[]): number => median(a.map((t, r) => t / b[r]!));
+
 /** Median of a list (of an even count: the mean of the two middle values). */
 export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);

@@ -11,7 +11,7 @@ import { monteCarlo, prepareMonteCarlo, TAIL_BLOCK, type MonteCarloResult } from
 import { RiskPool } from "../src/parallel/pool.js";
 import { LOCAL_MONTE_CARLO } from "../src/runs/registry.js";
 import { bookOf, market, marketData, mcModel } from "./fixtures.js";
-import { cell, consume, count, median, medians, ms, times, timing, type Section, type Task } from "./lib.js";
+import { cell, consume, count, inTurns, median, medianRatio, medians, ms, times, timing, type Section } from "./lib.js";
 
 /** Rounds in which one thread and the pool take turns, at each size. */
 const ROUNDS = 5;
@@ -77,16 +77,10 @@ export async function benchMonteCarlo(pathCounts = [10_000, 20_000, 100_000, 1_0
       // slow spell of the machine falls on both alike: each figure is the median of its rounds',
       // the speed-up the median of the rounds' ratios.
       const round = (r: number) => (mid ? { time: 0, iterations: 1, warmupTime: 0, warmupIterations: r === 0 ? 1 : 0 } : { time: 120, iterations: 2, warmupIterations: r === 0 ? 2 : 1 });
-      const pair: Task[] = [
+      const [singleRounds, poolRounds] = (await inTurns([
         ["mc, wasm", () => { single = monteCarlo(engine, positions, market, model); consume(single.portfolio.var[0]!.value); }],
         ["mc, pool", async () => { pooled = await pool.monteCarlo(positions, marketData, model); consume(pooled.portfolio.var[0]!.value); }],
-      ];
-      const singleRounds: number[] = [], poolRounds: number[] = [];
-      for (let r = 0; r < ROUNDS; r++) {
-        const [first, second] = await medians(r % 2 ? [pair[1]!, pair[0]!] : pair, round(r));
-        singleRounds.push(r % 2 ? second! : first!);
-        poolRounds.push(r % 2 ? first! : second!);
-      }
+      ], ROUNDS, round)) as [number[], number[]];
       const wasmMs = median(singleRounds), poolMs = median(poolRounds);
       let jsMs = NaN;
       let jsAgrees: boolean | undefined;
@@ -104,7 +98,7 @@ export async function benchMonteCarlo(pathCounts = [10_000, 20_000, 100_000, 1_0
       const wasm = timing(wasmMs, paths, "paths");
       const js = timing(jsMs, paths, "paths");
       const pooledT = timing(poolMs, paths, "paths");
-      const speedup = median(singleRounds.map((t, r) => t / poolRounds[r]!));
+      const speedup = medianRatio(singleRounds, poolRounds);
       methods.rows.push({
         cells: [
           `${count(paths)} (${count(revaluations)})`, cell(wasm), paths <= jsUpTo ? cell(js) : "not run (> 100k)",
