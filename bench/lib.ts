@@ -44,10 +44,15 @@ export async function medians(tasks: Task[], o: TimingOptions): Promise<number[]
  * A full garbage collection (V8's gc(), exposed at run time): before a timing that takes
  * turns with others, so that none pays for the garbage another left.
  */
-export const collectGarbage: () => void = (() => {
-  v8.setFlagsFromString("--expose-gc");
-  return vm.runInNewContext("gc") as () => void;
-})();
+export function collectGarbage(): void {
+  // Exposed on first use, not when this module is imported (scripts read its formats too).
+  if (!gc) {
+    v8.setFlagsFromString("--expose-gc");
+    gc = vm.runInNewContext("gc") as () => void;
+  }
+  gc();
+}
+let gc: (() => void) | undefined;
 
 /**
  * The tasks timed in turns, `rounds` times, forwards then backwards: per task, its median
